@@ -68,8 +68,8 @@ var typeAliases = map[string]Type{
 	"int": Int, "int32": Int,
 	"long": Long, "int64": Long,
 	"real": Real, "double": Real,
-	"decimal": Decimal,
-	"string": String,
+	"decimal":  Decimal,
+	"string":   String,
 	"datetime": Datetime, "date": Datetime,
 	"timespan": Timespan, "time": Timespan,
 	"guid": Guid, "uuid": Guid, "uniqueid": Guid,
@@ -79,11 +79,11 @@ var typeAliases = map[string]Type{
 	"system.int32": Int, "system.int64": Long,
 	"system.double": Real, "single": Real, "float": Real,
 	"system.decimal": Decimal, "sqldecimal": Decimal,
-	"system.string": String,
+	"system.string":   String,
 	"system.datetime": Datetime,
 	"system.timespan": Timespan,
-	"system.guid": Guid,
-	"object": Dynamic, "system.object": Dynamic,
+	"system.guid":     Guid,
+	"object":          Dynamic, "system.object": Dynamic,
 }
 
 // ParseType returns the type named name, matched case-insensitively against

@@ -291,3 +291,53 @@ func (b *Batch) Row(i int) []any {
 	}
 	return row
 }
+
+// AppendColumn appends every row of src, which must have the same type;
+// a Const src counts as n rows.
+func (c *Column) AppendColumn(src *Column, n int) {
+	if src.Const {
+		for i := 0; i < n; i++ {
+			c.AppendFrom(src, 0)
+		}
+		return
+	}
+	if src.Nulls != nil && c.Nulls == nil {
+		c.Nulls = make([]bool, c.Len(), c.Len()+n)
+	}
+	switch Storage(c.Type) {
+	case StoreBool:
+		c.Bools = append(c.Bools, src.Bools...)
+	case StoreInt:
+		c.Ints = append(c.Ints, src.Ints...)
+	case StoreReal:
+		c.Reals = append(c.Reals, src.Reals...)
+	case StoreString:
+		c.Strs = append(c.Strs, src.Strs...)
+	default:
+		c.Dyns = append(c.Dyns, src.Dyns...)
+	}
+	if c.Nulls != nil {
+		if src.Nulls != nil {
+			c.Nulls = append(c.Nulls, src.Nulls...)
+		} else {
+			c.Nulls = append(c.Nulls, make([]bool, n)...)
+		}
+	}
+}
+
+// Concat returns one batch holding the rows of bs in order; every batch
+// must have the same column types as types.
+func Concat(types []schema.Type, bs []*Batch) *Batch {
+	total := 0
+	for _, b := range bs {
+		total += b.N
+	}
+	out := NewBatch(types, total)
+	for _, b := range bs {
+		for i, c := range b.Cols {
+			out.Cols[i].AppendColumn(c, b.N)
+		}
+	}
+	out.N = total
+	return out
+}

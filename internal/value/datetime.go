@@ -47,6 +47,17 @@ const (
 	MaxDatetime Datetime = 2534023007999999999 // 9999-12-31T23:59:59.9999999Z
 )
 
+// EpochTicks is the number of ticks from 0001-01-01, where KQL's (and
+// .NET's) tick count starts, to the Unix epoch. Calendar arithmetic that
+// KQL defines on ticks, such as bin(), must be done on Ticks.
+const EpochTicks int64 = 621355968000000000
+
+// Ticks returns d as a tick count since 0001-01-01T00:00:00Z.
+func (d Datetime) Ticks() int64 { return int64(d) + EpochTicks }
+
+// DatetimeFromTicks returns the Datetime of a tick count since 0001-01-01.
+func DatetimeFromTicks(t int64) Datetime { return Datetime(t - EpochTicks) }
+
 // DatetimeOf returns the Datetime of t, truncated to a whole tick.
 func DatetimeOf(t time.Time) Datetime {
 	return Datetime(t.Unix()*Second + int64(t.Nanosecond())/100)

@@ -169,8 +169,11 @@ func AppendJSON(b []byte, v any) []byte {
 	return append(b, "null"...)
 }
 
-// AppendReal appends f as Kusto prints reals: the shortest decimal that
-// round-trips. With quoteSpecial, NaN and infinities are JSON strings.
+// AppendReal appends f as Kusto prints reals, which is .NET's shortest
+// round-trip form: plain digits for magnitudes from 1E-05 up to 1E+15,
+// scientific notation with an upper-case E and a two-digit exponent
+// outside that range (1E+20, 1.5E-07). With quoteSpecial, NaN and the
+// infinities are JSON strings.
 func AppendReal(b []byte, f float64, quoteSpecial bool) []byte {
 	var s string
 	switch {
@@ -181,7 +184,10 @@ func AppendReal(b []byte, f float64, quoteSpecial bool) []byte {
 	case math.IsInf(f, -1):
 		s = "-Infinity"
 	default:
-		return strconv.AppendFloat(b, f, 'g', -1, 64)
+		if a := math.Abs(f); a == 0 || a >= 1e-5 && a < 1e15 {
+			return strconv.AppendFloat(b, f, 'f', -1, 64)
+		}
+		return strconv.AppendFloat(b, f, 'E', -1, 64)
 	}
 	if quoteSpecial {
 		b = append(b, '"')

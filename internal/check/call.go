@@ -1,0 +1,230 @@
+package check
+
+import (
+	"github.com/kqlhunt/kqlhunt/internal/funcs"
+	"github.com/kqlhunt/kqlhunt/internal/plan"
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/syntax"
+)
+
+// maxCallDepth bounds nested user-function expansion.
+const maxCallDepth = 64
+
+func (c *checker) call(sc *scope, r *row, x *syntax.CallExpr) (plan.Node, plan.Expr) {
+	name := x.Fun.Name
+	if b := sc.lookup(name); b != nil && b.kind == bindFunc {
+		return c.expand(sc, r, b, x.Args, x.Span())
+	}
+	switch name {
+	case "toscalar":
+		if len(x.Args) != 1 {
+			c.errorf(x.Span(), "%s", errArity(name, 1, len(x.Args)))
+			return nil, nil
+		}
+		node := c.tabular(sc, x.Args[0])
+		if node == nil {
+			return nil, nil
+		}
+		return nil, c.subquery(node, false, x.Span())
+	case "materialize":
+		if len(x.Args) != 1 {
+			c.errorf(x.Span(), "%s", errArity(name, 1, len(x.Args)))
+			return nil, nil
+		}
+		return c.tabular(sc, x.Args[0]), nil
+	}
+	if agg := funcs.LookupAgg(name); agg != nil {
+		if c.sink == nil {
+			c.errorf(x.Fun.Src, "%s", errAggregateOutside(name))
+			return nil, unknown(x)
+		}
+		return nil, c.sink.add(c, sc, agg, x)
+	}
+	fn := funcs.Lookup(name)
+	if fn == nil || fn.Hidden {
+		candidates := append(funcs.Names(), funcs.AggNames()...)
+		for _, n := range sc.all() {
+			if b := sc.lookup(n); b.kind == bindFunc {
+				candidates = append(candidates, n)
+			}
+		}
+		c.errorf(x.Fun.Src, "%s", errUnknownFunction(name, suggest(name, candidates)))
+		for _, a := range x.Args {
+			c.any(sc, r, a) // report errors inside the arguments too
+		}
+		return nil, unknown(x)
+	}
+	args := make([]plan.Expr, len(x.Args))
+	spans := make([]syntax.Span, len(x.Args))
+	for i, a := range x.Args {
+		args[i] = c.scalar(sc, r, a)
+		spans[i] = a.Span()
+	}
+	return nil, c.apply(fn, args, x.Span(), spans, "")
+}
+
+// expand inlines a call of a user function (or a reference to a view):
+// parameters are bound to the arguments in a scope inside the function's
+// declaring scope, then the body is checked there.
+func (c *checker) expand(sc *scope, r *row, b *binding, args []syntax.Expr, sp syntax.Span) (plan.Node, plan.Expr) {
+	for _, n := range c.calls {
+		if n == b.name {
+			c.errorf(sp, "%s", errRecursion(b.name))
+			return nil, nil
+		}
+	}
+	if len(c.calls) >= maxCallDepth {
+		c.errorf(sp, "function calls nested deeper than %d", maxCallDepth)
+		return nil, nil
+	}
+	c.calls = append(c.calls, b.name)
+	defer func() { c.calls = c.calls[:len(c.calls)-1] }()
+
+	params := b.fn.Params
+	required := 0
+	for _, p := range params {
+		if p.Default == nil {
+			required++
+		}
+	}
+	if len(args) < required || len(args) > len(params) {
+		if required == len(params) {
+			c.errorf(sp, "%s", errArity(b.name, len(params), len(args)))
+		} else {
+			c.errorf(sp, "%s() expects %d to %d arguments, got %d", b.name, required, len(params), len(args))
+		}
+		return nil, nil
+	}
+	inner := &scope{parent: b.env, names: map[string]*binding{}}
+	for i, p := range params {
+		argScope, arg := sc, syntax.Expr(nil)
+		if i < len(args) {
+			arg = args[i]
+		} else {
+			argScope, arg = b.env, p.Default
+		}
+		if p.Tabular {
+			node := c.tabular(argScope, arg)
+			if node == nil {
+				return nil, nil
+			}
+			inner.names[p.Name.Name] = &binding{kind: bindTable, node: node, name: p.Name.Name}
+			continue
+		}
+		e := c.scalar(argScope, r, arg)
+		if want, ok := schema.KeywordType(p.Type.Name); ok && e.Type() != schema.Unknown && e.Type() != want {
+			if !funcs.ConvertsTo(e.Type(), want) {
+				c.errorf(arg.Span(), "%s", errType("argument '"+p.Name.Name+"' of "+b.name+"()", want.String(), e.Type()))
+			} else {
+				e = &plan.Cast{X: e, T: want}
+			}
+		} else if !ok {
+			c.errorf(p.Type.Src, "unknown type '%s'", p.Type.Name)
+		}
+		inner.names[p.Name.Name] = &binding{kind: bindScalar, expr: e, name: p.Name.Name}
+	}
+	body := b.fn.Body
+	if len(body) == 0 {
+		c.errorf(b.fn.Src, "function '%s' has an empty body", b.name)
+		return nil, nil
+	}
+	for _, st := range body[:len(body)-1] {
+		if let, ok := st.(*syntax.LetStmt); ok {
+			c.let(inner, let)
+		} else {
+			c.errorf(st.Span(), "only let statements may precede the last statement of a function body")
+		}
+	}
+	last, ok := body[len(body)-1].(*syntax.ExprStmt)
+	if !ok {
+		c.errorf(body[len(body)-1].Span(), "a function body must end with an expression")
+		return nil, nil
+	}
+	return c.any(inner, nil, last.X)
+}
+
+// aggSink collects the aggregate calls of one summarize. Each call
+// becomes an output of the Aggregate node; the expression that contained
+// it reads that output as a column.
+type aggSink struct {
+	in    *row
+	aggs  []*plan.AggCall
+	outs  []schema.Column
+	first int // output index of the first aggregate (after the keys)
+	inAgg bool
+}
+
+// add checks an aggregate call and returns a reference to its output.
+func (s *aggSink) add(c *checker, sc *scope, agg *funcs.Agg, x *syntax.CallExpr) plan.Expr {
+	if s.inAgg {
+		c.errorf(x.Fun.Src, "aggregate '%s' cannot be nested inside another aggregate", agg.Name)
+		return unknown(x)
+	}
+	if agg.Multi {
+		c.errorf(x.Fun.Src, "%s() returns several columns and must stand alone in summarize", agg.Name)
+		return unknown(x)
+	}
+	call := s.check(c, sc, agg, x, nil)
+	if call == nil {
+		return unknown(x)
+	}
+	idx := s.first + len(s.outs)
+	s.aggs = append(s.aggs, call)
+	s.outs = append(s.outs, schema.Column{Name: "", Type: call.T})
+	return &plan.ColRef{Index: idx, Name: agg.Name, T: call.T, Src: x.Span()}
+}
+
+// check checks the arguments of an aggregate call in the input row. A '*'
+// argument of arg_max/arg_min expands to the input columns not named in
+// exclude.
+func (s *aggSink) check(c *checker, sc *scope, agg *funcs.Agg, x *syntax.CallExpr, exclude map[string]bool) *plan.AggCall {
+	s.inAgg = true
+	saved := c.sink
+	c.sink = nil
+	defer func() { s.inAgg = false; c.sink = saved }()
+	var args []plan.Expr
+	var spans []syntax.Span
+	for i, a := range x.Args {
+		if _, star := a.(*syntax.StarExpr); star {
+			switch {
+			case agg.Name == "count" && len(x.Args) == 1:
+				continue
+			case agg.Multi && i > 0:
+				for j, col := range s.in.cols {
+					if exclude[col.Name] {
+						continue
+					}
+					args = append(args, &plan.ColRef{Index: j, Name: col.Name, T: col.Type, Src: a.Span()})
+					spans = append(spans, a.Span())
+				}
+				continue
+			}
+			c.errorf(a.Span(), "%s", errStar())
+			return nil
+		}
+		args = append(args, c.scalar(sc, s.in, a))
+		spans = append(spans, a.Span())
+	}
+	types := make([]schema.Type, len(args))
+	for i, a := range args {
+		if a.Type() == schema.Unknown {
+			return nil
+		}
+		types[i] = a.Type()
+	}
+	sig, casts, result, err := agg.Resolve(types)
+	if err != nil {
+		at := x.Span()
+		if ae, ok := err.(*funcs.ArgError); ok && ae.Index < len(spans) {
+			at = spans[ae.Index]
+		}
+		c.errorf(at, "%s", err.Error())
+		return nil
+	}
+	for i, t := range casts {
+		if t != schema.Unknown {
+			args[i] = &plan.Cast{X: args[i], T: t}
+		}
+	}
+	return &plan.AggCall{Fn: agg, Sig: sig, Args: args, T: result, Src: x.Span()}
+}

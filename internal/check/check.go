@@ -1,0 +1,207 @@
+// Package check resolves the names of a parsed KQL query against a schema
+// catalog, types every expression, and builds the logical plan. Every
+// message it can emit is declared in errors.go.
+package check
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/kqlhunt/kqlhunt/internal/plan"
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/syntax"
+)
+
+// Result is a checked query: one plan per tabular query statement (a
+// query usually has one) and the tables it reads.
+type Result struct {
+	Plans []plan.Node
+	// Tables lists the catalog tables the query reads, sorted.
+	Tables []string
+}
+
+// Check checks q against cat. It returns what it could build and every
+// diagnostic, sorted; the result is only usable when no diagnostic is an
+// error. A panic inside the checker is reported as an internal error.
+func Check(q *syntax.Query, src string, cat *schema.Catalog) (res *Result, diags syntax.Diagnostics) {
+	c := &checker{cat: cat, tables: map[string]bool{}}
+	res = &Result{}
+	defer func() {
+		if r := recover(); r != nil {
+			c.errorf(q.Src, "internal error: checker panic: %v", r)
+		}
+		res.Tables = c.tableNames()
+		diags = c.diags.Sort(syntax.NewSource("", src))
+	}()
+	sc := &scope{names: map[string]*binding{}}
+	for _, st := range q.Stmts {
+		switch st := st.(type) {
+		case *syntax.LetStmt:
+			c.let(sc, st)
+		case *syntax.ExprStmt:
+			node, _ := c.any(sc, nil, st.X)
+			if node == nil {
+				if !c.failed(st.X) {
+					c.errorf(st.X.Span(), "%s", errNotTabular())
+				}
+				continue
+			}
+			res.Plans = append(res.Plans, node)
+		case *syntax.SetStmt, *syntax.DeclareStmt:
+			// Request options and query parameter declarations have no
+			// effect on local execution.
+		}
+	}
+	return res, c.diags
+}
+
+// CheckExpr checks a scalar expression against the columns of one row,
+// as used for filters that sit outside a query (rule exclusions).
+func CheckExpr(x syntax.Expr, src string, cols []schema.Column) (e plan.Expr, diags syntax.Diagnostics) {
+	c := &checker{tables: map[string]bool{}}
+	defer func() {
+		if r := recover(); r != nil {
+			c.errorf(x.Span(), "internal error: checker panic: %v", r)
+		}
+		diags = c.diags.Sort(syntax.NewSource("", src))
+	}()
+	e = c.scalar(&scope{names: map[string]*binding{}}, newRow(cols), x)
+	return e, c.diags
+}
+
+type checker struct {
+	cat    *schema.Catalog
+	diags  syntax.Diagnostics
+	tables map[string]bool
+	// calls tracks user functions being expanded, to refuse recursion.
+	calls []string
+	// sink collects aggregate calls while a summarize is checked.
+	sink *aggSink
+	// bad records expressions already reported, so that an error does
+	// not cascade into "expected X" errors about the same text.
+	bad map[syntax.Span]bool
+}
+
+func (c *checker) errorf(sp syntax.Span, format string, args ...any) {
+	c.diags = append(c.diags, syntax.Diagnostic{Span: sp, Severity: syntax.Error, Msg: fmt.Sprintf(format, args...)})
+	if c.bad == nil {
+		c.bad = map[syntax.Span]bool{}
+	}
+	c.bad[sp] = true
+}
+
+func (c *checker) warnf(sp syntax.Span, format string, args ...any) {
+	c.diags = append(c.diags, syntax.Diagnostic{Span: sp, Severity: syntax.Warning, Msg: fmt.Sprintf(format, args...)})
+}
+
+// failed reports whether an error was already reported inside x.
+func (c *checker) failed(x syntax.Node) bool {
+	sp := x.Span()
+	for b := range c.bad {
+		if b.Start >= sp.Start && b.End <= sp.End {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *checker) tableNames() []string {
+	names := make([]string, 0, len(c.tables))
+	for n := range c.tables {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// bindKind tells what a let-bound name stands for.
+type bindKind uint8
+
+const (
+	bindScalar bindKind = iota
+	bindTable
+	bindFunc
+)
+
+type binding struct {
+	kind bindKind
+	expr plan.Expr
+	node plan.Node
+	fn   *syntax.FuncLit
+	env  *scope // where a function was declared
+	view bool   // a function that may be referenced without parentheses
+	name string
+}
+
+// scope maps let-bound names to what they stand for. Inner scopes (a
+// function body) see the outer ones.
+type scope struct {
+	parent *scope
+	names  map[string]*binding
+}
+
+func (s *scope) lookup(name string) *binding {
+	for ; s != nil; s = s.parent {
+		if b, ok := s.names[name]; ok {
+			return b
+		}
+	}
+	return nil
+}
+
+func (s *scope) all() []string {
+	var names []string
+	for ; s != nil; s = s.parent {
+		for n := range s.names {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// row is the set of columns that expressions of one operator can see.
+type row struct {
+	cols  []schema.Column
+	index map[string]int
+}
+
+func newRow(cols []schema.Column) *row {
+	r := &row{cols: cols, index: make(map[string]int, len(cols))}
+	for i, col := range cols {
+		if _, dup := r.index[col.Name]; !dup {
+			r.index[col.Name] = i
+		}
+	}
+	return r
+}
+
+func (r *row) names() []string {
+	if r == nil {
+		return nil
+	}
+	out := make([]string, len(r.cols))
+	for i, col := range r.cols {
+		out[i] = col.Name
+	}
+	return out
+}
+
+func (c *checker) let(sc *scope, st *syntax.LetStmt) {
+	name := st.Name.Name
+	switch v := st.Value.(type) {
+	case *syntax.FuncLit:
+		sc.names[name] = &binding{kind: bindFunc, fn: v, env: sc, name: name, view: len(v.Params) == 0}
+		return
+	}
+	node, expr := c.any(sc, nil, st.Value)
+	switch {
+	case node != nil:
+		sc.names[name] = &binding{kind: bindTable, node: node, name: name}
+	case expr != nil:
+		sc.names[name] = &binding{kind: bindScalar, expr: expr, name: name}
+	default:
+		// Reported already; bind an unknown scalar so that uses of the
+		// name do not add "unknown name" errors.
+		sc.names[name] = &binding{kind: bindScalar, expr: &plan.Const{T: schema.Unknown, Src: st.Value.Span()}, name: name}
+	}
+}

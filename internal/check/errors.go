@@ -1,0 +1,103 @@
+package check
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+)
+
+// Every message the checker emits is built here, so that their wording
+// stays consistent: lower case, no final period, the offending text
+// quoted, "expected X, got Y".
+
+func didYouMean(s string) string {
+	if s == "" {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean '%s'?", s)
+}
+
+func errUnknownColumn(name, suggestion string) string {
+	return fmt.Sprintf("unknown column '%s'%s", name, didYouMean(suggestion))
+}
+
+func errUnknownName(name, suggestion string) string {
+	return fmt.Sprintf("unknown name '%s'%s", name, didYouMean(suggestion))
+}
+
+func errUnknownTable(name, suggestion string) string {
+	return fmt.Sprintf("unknown table '%s'%s", name, didYouMean(suggestion))
+}
+
+func errUnknownFunction(name, suggestion string) string {
+	return fmt.Sprintf("unknown function '%s'%s", name, didYouMean(suggestion))
+}
+
+func errNotScalar(what string) string {
+	return fmt.Sprintf("expected a scalar expression, got %s", what)
+}
+
+func errNotTabular() string {
+	return "expected a tabular expression (a table, a let-bound table, or a pipeline), got a scalar expression"
+}
+
+func errType(what string, want string, got schema.Type) string {
+	return fmt.Sprintf("%s must be %s, got %s", what, want, got)
+}
+
+func errOperands(op string, a, b schema.Type) string {
+	return fmt.Sprintf("operator '%s' is not defined for %s and %s", op, a, b)
+}
+
+func errAggregateOutside(name string) string {
+	return fmt.Sprintf("aggregate function '%s' is only allowed in summarize", name)
+}
+
+func errNotAggregate(name string) string {
+	return fmt.Sprintf("'%s' is not an aggregate function; summarize expects aggregations such as count(), sum(x), make_set(x)", name)
+}
+
+func errNotConstant(what string) string {
+	return fmt.Sprintf("%s must be a constant", what)
+}
+
+func errUnsupportedOperator(name string) string {
+	return fmt.Sprintf("query operator '%s' is not supported yet", name)
+}
+
+func errGroupByDynamic(name string) string {
+	return fmt.Sprintf("cannot group by '%s' of type dynamic; convert it with tostring() first", name)
+}
+
+func errArity(name string, want, got int) string {
+	return fmt.Sprintf("%s() expects %d arguments, got %d", name, want, got)
+}
+
+func errRecursion(name string) string {
+	return fmt.Sprintf("function '%s' calls itself; recursion is not allowed", name)
+}
+
+func errNoColumns(op string) string {
+	return fmt.Sprintf("'%s' leaves no columns", op)
+}
+
+func errStar() string {
+	return "'*' is only allowed as an argument of count(), arg_max(), arg_min() and distinct"
+}
+
+func errBadLiteral(kind, text string) string {
+	return fmt.Sprintf("invalid %s literal '%s'", kind, text)
+}
+
+func errCasePredicate(i int, got schema.Type) string {
+	return fmt.Sprintf("case(): argument %d must be a bool predicate, got %s", i+1, got)
+}
+
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = "'" + n + "'"
+	}
+	return strings.Join(q, ", ")
+}

@@ -1,0 +1,498 @@
+package check
+
+import (
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/kqlhunt/kqlhunt/internal/funcs"
+	"github.com/kqlhunt/kqlhunt/internal/plan"
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/syntax"
+)
+
+func (c *checker) pipe(sc *scope, x *syntax.PipeExpr) plan.Node {
+	in := c.tabular(sc, x.Source)
+	if in == nil {
+		return nil
+	}
+	r := newRow(in.Schema())
+	switch op := x.Op.(type) {
+	case *syntax.WhereOp:
+		pred := c.scalar(sc, r, op.Pred)
+		if t := pred.Type(); t != schema.Bool && t != schema.Unknown {
+			c.errorf(op.Pred.Span(), "%s", errType("the predicate of 'where'", "bool", t))
+		}
+		return &plan.Filter{Input: in, Pred: pred}
+	case *syntax.SummarizeOp:
+		return c.summarize(sc, in, r, op.Aggs, op.By)
+	case *syntax.ProjectOp:
+		switch op.Word {
+		case "project":
+			return c.project(sc, in, r, op)
+		case "extend":
+			return c.extend(sc, in, r, op)
+		case "project-rename":
+			return c.rename(in, r, op)
+		default:
+			return c.projectNames(in, r, op)
+		}
+	case *syntax.TakeOp:
+		return &plan.Limit{Input: in, N: c.count(sc, op.Count)}
+	case *syntax.SortOp:
+		return &plan.Sort{Input: in, Keys: c.sortKeys(sc, r, op.Keys)}
+	case *syntax.TopOp:
+		return &plan.TopN{Input: in, N: c.count(sc, op.Count), Keys: c.sortKeys(sc, r, op.Keys)}
+	case *syntax.CountOp:
+		count := funcs.LookupAgg("count")
+		return &plan.Aggregate{Input: in,
+			Aggs: []*plan.AggCall{{Fn: count, Sig: count.Sigs[0], T: schema.Long, Src: op.Span()}},
+			Cols: []schema.Column{{Name: "Count", Type: schema.Long}}}
+	case *syntax.DistinctOp:
+		if len(op.Cols) == 1 {
+			if _, ok := op.Cols[0].(*syntax.StarExpr); ok {
+				keys := make([]syntax.Expr, len(r.cols))
+				for i, col := range r.cols {
+					keys[i] = &syntax.Ident{Name: col.Name, Src: op.Cols[0].Span()}
+				}
+				return c.summarize(sc, in, r, nil, keys)
+			}
+		}
+		return c.summarize(sc, in, r, nil, op.Cols)
+	}
+	c.errorf(x.Op.Span(), "%s", errUnsupportedOperator(x.Op.Name()))
+	return nil
+}
+
+// count checks the row count of take and top: a constant integer.
+func (c *checker) count(sc *scope, x syntax.Expr) plan.Expr {
+	e := c.scalar(sc, nil, x)
+	if t := e.Type(); t != schema.Unknown && !t.IsInteger() {
+		c.errorf(x.Span(), "%s", errType("the row count", "an integer", t))
+		return unknown(x)
+	}
+	if !plan.IsConst(e) {
+		c.errorf(x.Span(), "%s", errNotConstant("the row count"))
+	}
+	return e
+}
+
+func (c *checker) sortKeys(sc *scope, r *row, keys []*syntax.SortKey) []plan.SortKey {
+	out := make([]plan.SortKey, len(keys))
+	for i, k := range keys {
+		out[i] = plan.SortKey{X: c.scalar(sc, r, k.X), Desc: k.Desc, NullsFirst: k.NullsFirst}
+	}
+	return out
+}
+
+// named splits an item of project/extend/summarize into its explicit
+// names (nil when none) and expression.
+func named(x syntax.Expr) ([]*syntax.Ident, syntax.Expr) {
+	if n, ok := x.(*syntax.NamedExpr); ok {
+		return n.Names, n.X
+	}
+	return nil, x
+}
+
+func (c *checker) project(sc *scope, in plan.Node, r *row, op *syntax.ProjectOp) plan.Node {
+	nm := newNamer()
+	p := &plan.Project{Input: in}
+	for _, item := range op.Cols {
+		names, x := named(item)
+		e := c.scalar(sc, r, x)
+		if len(names) > 1 {
+			c.errorf(item.Span(), "only one name can be assigned to this expression")
+		}
+		name := ""
+		switch {
+		case len(names) > 0:
+			name = nm.unique(names[0].Name)
+		case exprName(x) != "":
+			name = nm.unique(exprName(x))
+		default:
+			name = nm.auto()
+		}
+		p.Exprs = append(p.Exprs, e)
+		p.Cols = append(p.Cols, schema.Column{Name: name, Type: e.Type()})
+	}
+	return p
+}
+
+// extend adds columns to the input's; an explicitly named column that
+// exists already is replaced in place.
+func (c *checker) extend(sc *scope, in plan.Node, r *row, op *syntax.ProjectOp) plan.Node {
+	p := &plan.Project{Input: in}
+	nm := newNamer()
+	for i, col := range r.cols {
+		p.Exprs = append(p.Exprs, &plan.ColRef{Index: i, Name: col.Name, T: col.Type})
+		p.Cols = append(p.Cols, col)
+		nm.reserve(col.Name)
+	}
+	for _, item := range op.Cols {
+		names, x := named(item)
+		e := c.scalar(sc, r, x)
+		if len(names) > 1 {
+			c.errorf(item.Span(), "only one name can be assigned to this expression")
+		}
+		if len(names) > 0 {
+			name := names[0].Name
+			replaced := false
+			for j, col := range p.Cols {
+				if col.Name == name {
+					p.Exprs[j], p.Cols[j] = e, schema.Column{Name: name, Type: e.Type()}
+					replaced = true
+					break
+				}
+			}
+			if !replaced {
+				nm.reserve(name)
+				p.Exprs = append(p.Exprs, e)
+				p.Cols = append(p.Cols, schema.Column{Name: name, Type: e.Type()})
+			}
+			continue
+		}
+		name := exprName(x)
+		if name == "" {
+			name = nm.auto()
+		} else {
+			name = nm.unique(name)
+		}
+		p.Exprs = append(p.Exprs, e)
+		p.Cols = append(p.Cols, schema.Column{Name: name, Type: e.Type()})
+	}
+	return p
+}
+
+// matchNames returns the indexes of the columns that pattern names, in
+// column order; a pattern may hold '*' wildcards.
+func matchNames(cols []schema.Column, pattern string) []int {
+	var out []int
+	for i, col := range cols {
+		if ok, _ := path.Match(pattern, col.Name); ok || col.Name == pattern {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// projectNames implements project-away, project-keep and project-reorder.
+func (c *checker) projectNames(in plan.Node, r *row, op *syntax.ProjectOp) plan.Node {
+	selected := map[int]bool{}
+	var order []int
+	for i, item := range op.Cols {
+		id, ok := item.(*syntax.Ident)
+		if !ok {
+			c.errorf(item.Span(), "expected a column name, got an expression")
+			continue
+		}
+		idx := matchNames(r.cols, id.Name)
+		if len(idx) == 0 && !strings.Contains(id.Name, "*") {
+			c.errorf(id.Src, "%s", errUnknownColumn(id.Name, suggest(id.Name, r.names())))
+			continue
+		}
+		if op.Word == "project-reorder" && i < len(op.Order) && op.Order[i] != "" {
+			sortByName(r.cols, idx, strings.HasSuffix(op.Order[i], "desc"))
+		}
+		for _, j := range idx {
+			if !selected[j] {
+				selected[j] = true
+				order = append(order, j)
+			}
+		}
+	}
+	var keep []int
+	switch op.Word {
+	case "project-away":
+		for i := range r.cols {
+			if !selected[i] {
+				keep = append(keep, i)
+			}
+		}
+	case "project-keep":
+		for i := range r.cols {
+			if selected[i] {
+				keep = append(keep, i)
+			}
+		}
+	default: // project-reorder
+		keep = order
+		for i := range r.cols {
+			if !selected[i] {
+				keep = append(keep, i)
+			}
+		}
+	}
+	p := &plan.Project{Input: in}
+	for _, i := range keep {
+		col := r.cols[i]
+		p.Exprs = append(p.Exprs, &plan.ColRef{Index: i, Name: col.Name, T: col.Type, Src: op.Kw})
+		p.Cols = append(p.Cols, col)
+	}
+	if len(p.Cols) == 0 {
+		c.errorf(op.Span(), "%s", errNoColumns(op.Word))
+	}
+	return p
+}
+
+func sortByName(cols []schema.Column, idx []int, desc bool) {
+	for i := 1; i < len(idx); i++ {
+		for j := i; j > 0; j-- {
+			a, b := cols[idx[j-1]].Name, cols[idx[j]].Name
+			if (a > b) != desc || a == b {
+				break
+			}
+			idx[j-1], idx[j] = idx[j], idx[j-1]
+		}
+	}
+}
+
+// rename implements project-rename New = Old, ...
+func (c *checker) rename(in plan.Node, r *row, op *syntax.ProjectOp) plan.Node {
+	names := make([]string, len(r.cols))
+	for i, col := range r.cols {
+		names[i] = col.Name
+	}
+	for _, item := range op.Cols {
+		n, ok := item.(*syntax.NamedExpr)
+		old, isIdent := n.X.(*syntax.Ident)
+		if !ok || !isIdent || len(n.Names) != 1 {
+			c.errorf(item.Span(), "expected NewName = ExistingColumn")
+			continue
+		}
+		i, found := r.index[old.Name]
+		if !found {
+			c.errorf(old.Src, "%s", errUnknownColumn(old.Name, suggest(old.Name, r.names())))
+			continue
+		}
+		names[i] = n.Names[0].Name
+	}
+	p := &plan.Project{Input: in}
+	for i, col := range r.cols {
+		p.Exprs = append(p.Exprs, &plan.ColRef{Index: i, Name: col.Name, T: col.Type})
+		p.Cols = append(p.Cols, schema.Column{Name: names[i], Type: col.Type})
+	}
+	return p
+}
+
+// summarize builds an Aggregate: the keys, then one output per
+// aggregation. Aggregations wrapped in expressions (sum(x) / count())
+// become hidden outputs read by a Project on top.
+// https://learn.microsoft.com/kusto/query/summarize-operator
+func (c *checker) summarize(sc *scope, in plan.Node, r *row, items, by []syntax.Expr) plan.Node {
+	nm := newNamer()
+	agg := &plan.Aggregate{Input: in}
+	for _, item := range by {
+		names, x := named(item)
+		e := c.scalar(sc, r, x)
+		name := ""
+		switch {
+		case len(names) > 0:
+			name = nm.unique(names[0].Name)
+		case exprName(x) != "":
+			name = nm.unique(exprName(x))
+		default:
+			name = nm.auto()
+		}
+		if e.Type() == schema.Dynamic {
+			c.errorf(x.Span(), "%s", errGroupByDynamic(name))
+		}
+		agg.Keys = append(agg.Keys, e)
+		agg.Cols = append(agg.Cols, schema.Column{Name: name, Type: e.Type()})
+	}
+	post := newRow(agg.Cols)
+	sink := &aggSink{in: r, first: len(agg.Keys)}
+	type output struct {
+		name string
+		expr plan.Expr // nil for a bare aggregate's own output
+	}
+	var outs []output
+	complex := false
+	for _, item := range items {
+		names, x := named(item)
+		if call, ok := x.(*syntax.CallExpr); ok && sc.lookup(call.Fun.Name) == nil {
+			if fn := funcs.LookupAgg(call.Fun.Name); fn != nil {
+				exclude := map[string]bool{}
+				for _, col := range agg.Cols {
+					exclude[col.Name] = true
+				}
+				if fn.Multi && len(call.Args) > 0 {
+					exclude[exprName(call.Args[0])] = true
+				}
+				ac := sink.check(c, sc, fn, call, exclude)
+				if ac == nil {
+					continue
+				}
+				sink.aggs = append(sink.aggs, ac)
+				for j, t := range aggOutputTypes(ac) {
+					name := ""
+					switch {
+					case j < len(names):
+						name = names[j].Name
+					case fn.Multi:
+						name = exprName(argSyntax(call, ac, j))
+						if name == "" {
+							name = aggAutoName(fn, ac, j)
+						}
+					default:
+						name = fn.Prefix + "_" + exprName(firstArg(call))
+					}
+					if name == "" {
+						name = nm.auto()
+					} else {
+						name = nm.unique(name)
+					}
+					sink.outs = append(sink.outs, schema.Column{Name: name, Type: t})
+					outs = append(outs, output{name: name})
+				}
+				continue
+			}
+		}
+		if len(names) > 1 {
+			c.errorf(item.Span(), "only one name can be assigned to this expression")
+		}
+		before := len(sink.aggs)
+		saved := c.sink
+		c.sink = sink
+		e := c.scalar(sc, post, x)
+		c.sink = saved
+		if len(sink.aggs) == before && e.Type() != schema.Unknown {
+			c.errorf(x.Span(), "%s", errNotAggregate(syntax.Print(x)))
+		}
+		name := ""
+		if len(names) > 0 {
+			name = nm.unique(names[0].Name)
+		} else {
+			name = nm.auto()
+		}
+		outs = append(outs, output{name: name, expr: e})
+		complex = true
+	}
+	agg.Aggs = sink.aggs
+	if !complex {
+		agg.Cols = append(agg.Cols, sink.outs...)
+		return agg
+	}
+	// Hidden names for the aggregate outputs; the Project names the result.
+	for i, col := range sink.outs {
+		if col.Name == "" {
+			col.Name = "$agg" + strconv.Itoa(i)
+		}
+		agg.Cols = append(agg.Cols, col)
+	}
+	p := &plan.Project{Input: agg}
+	for i := range agg.Keys {
+		col := agg.Cols[i]
+		p.Exprs = append(p.Exprs, &plan.ColRef{Index: i, Name: col.Name, T: col.Type})
+		p.Cols = append(p.Cols, col)
+	}
+	for _, o := range outs {
+		if o.expr == nil {
+			// A bare aggregate: find its output column by name.
+			for j := len(agg.Keys); j < len(agg.Cols); j++ {
+				if agg.Cols[j].Name == o.name {
+					p.Exprs = append(p.Exprs, &plan.ColRef{Index: j, Name: o.name, T: agg.Cols[j].Type})
+					p.Cols = append(p.Cols, agg.Cols[j])
+					break
+				}
+			}
+			continue
+		}
+		p.Exprs = append(p.Exprs, o.expr)
+		p.Cols = append(p.Cols, schema.Column{Name: o.name, Type: o.expr.Type()})
+	}
+	return p
+}
+
+// aggOutputTypes returns the types of an aggregate call's outputs: its
+// result type, then, for arg_max/arg_min, the types of the other
+// arguments.
+func aggOutputTypes(ac *plan.AggCall) []schema.Type {
+	out := []schema.Type{ac.T}
+	if ac.Fn.Multi {
+		for _, a := range ac.Args[1:] {
+			out = append(out, a.Type())
+		}
+	}
+	return out
+}
+
+// argSyntax returns the syntax of the j-th output's argument of a
+// multi-output aggregate, or nil for '*' expansions.
+func argSyntax(call *syntax.CallExpr, ac *plan.AggCall, j int) syntax.Expr {
+	if j == 0 {
+		return firstArg(call)
+	}
+	if ref, ok := ac.Args[j].(*plan.ColRef); ok {
+		return &syntax.Ident{Name: ref.Name}
+	}
+	if j < len(call.Args) {
+		return call.Args[j]
+	}
+	return nil
+}
+
+func aggAutoName(fn *funcs.Agg, ac *plan.AggCall, j int) string {
+	if j == 0 {
+		return fn.Name
+	}
+	return ""
+}
+
+func firstArg(call *syntax.CallExpr) syntax.Expr {
+	if len(call.Args) == 0 {
+		return nil
+	}
+	return call.Args[0]
+}
+
+// datatable builds a literal table, converting each value to its column
+// type.
+func (c *checker) datatable(sc *scope, x *syntax.DatatableExpr) plan.Node {
+	v := &plan.Values{}
+	for _, col := range x.Columns {
+		t, ok := schema.KeywordType(col.Type.Name)
+		if !ok {
+			c.errorf(col.Type.Src, "unknown type '%s'", col.Type.Name)
+			t = schema.Unknown
+		}
+		v.Cols = append(v.Cols, schema.Column{Name: col.Name.Name, Type: t})
+	}
+	if len(v.Cols) == 0 {
+		return v
+	}
+	if len(x.Values)%len(v.Cols) != 0 {
+		c.errorf(x.Span(), "datatable has %d values, not a multiple of its %d columns", len(x.Values), len(v.Cols))
+	}
+	for i := 0; i+len(v.Cols) <= len(x.Values); i += len(v.Cols) {
+		rowVals := make([]plan.Expr, len(v.Cols))
+		for j, col := range v.Cols {
+			vx := x.Values[i+j]
+			e := c.scalar(sc, nil, vx)
+			if !plan.IsConst(e) {
+				c.errorf(vx.Span(), "%s", errNotConstant("a datatable value"))
+			}
+			if e.Type() != col.Type && e.Type() != schema.Unknown && col.Type != schema.Unknown {
+				if !funcs.ConvertsTo(e.Type(), col.Type) && !isNullConst(e) && col.Type != schema.Dynamic {
+					c.errorf(vx.Span(), "%s", errType("the value for column '"+col.Name+"'", col.Type.String(), e.Type()))
+				}
+				e = &plan.Cast{X: e, T: col.Type}
+			}
+			rowVals[j] = e
+		}
+		v.Rows = append(v.Rows, rowVals)
+	}
+	return v
+}
+
+func isNullConst(e plan.Expr) bool {
+	k, ok := e.(*plan.Const)
+	return ok && k.Value == nil
+}
+
+// print builds a one-row table of its expressions: a Project over an
+// empty one-row table.
+// https://learn.microsoft.com/kusto/query/print-operator
+func (c *checker) print(sc *scope, x *syntax.PrintExpr) plan.Node {
+	one := &plan.Values{Rows: [][]plan.Expr{{}}}
+	return c.project(sc, one, newRow(nil), &syntax.ProjectOp{OpBase: syntax.OpBase{Kw: x.Kw, Word: "print", End: x.End}, Cols: x.Cols})
+}

@@ -1,0 +1,155 @@
+package exec
+
+import (
+	"encoding/binary"
+	"math"
+
+	"github.com/kqlhunt/kqlhunt/internal/funcs"
+	"github.com/kqlhunt/kqlhunt/internal/plan"
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/value"
+)
+
+// aggregate groups its input by the key expressions and folds each
+// aggregate per group (hash aggregation). Nulls group together.
+// https://learn.microsoft.com/kusto/query/summarize-operator
+type aggregate struct {
+	env    *Env
+	in     Operator
+	node   *plan.Aggregate
+	states []funcs.AggState
+	groups map[string]int
+	keys   []*value.Column // key values, one row per group
+	done   bool
+}
+
+func newAggregate(env *Env, in Operator, n *plan.Aggregate) *aggregate {
+	a := &aggregate{env: env, in: in, node: n, groups: map[string]int{}}
+	for _, ac := range n.Aggs {
+		argTypes := make([]schema.Type, len(ac.Args))
+		for i, e := range ac.Args {
+			argTypes[i] = e.Type()
+		}
+		a.states = append(a.states, ac.Sig.New(argTypes))
+	}
+	for i := range n.Keys {
+		a.keys = append(a.keys, value.NewColumn(n.Cols[i].Type, 16))
+	}
+	return a
+}
+
+func (a *aggregate) Next() (*value.Batch, error) {
+	if a.done {
+		return nil, nil
+	}
+	a.done = true
+	var key []byte
+	var gids []int
+	keyCols := make([]*value.Column, len(a.node.Keys))
+	for {
+		if err := a.env.checkCtx(); err != nil {
+			return nil, err
+		}
+		b, err := a.in.Next()
+		if err != nil {
+			return nil, err
+		}
+		if b == nil {
+			break
+		}
+		for i, e := range a.node.Keys {
+			if keyCols[i], err = a.env.Eval(e, b); err != nil {
+				return nil, err
+			}
+		}
+		gids = gids[:0]
+		for r := 0; r < b.N; r++ {
+			key = key[:0]
+			for _, c := range keyCols {
+				key = appendKey(key, c, r)
+			}
+			g, ok := a.groups[string(key)]
+			if !ok {
+				g = len(a.groups)
+				a.groups[string(key)] = g
+				for i, c := range keyCols {
+					a.keys[i].AppendFrom(c, r)
+				}
+			}
+			gids = append(gids, g)
+		}
+		for i, ac := range a.node.Aggs {
+			args := make([]*value.Column, len(ac.Args))
+			for j, e := range ac.Args {
+				if args[j], err = a.env.Eval(e, b); err != nil {
+					return nil, err
+				}
+			}
+			a.states[i].Update(gids, args, b.N)
+		}
+	}
+	ngroups := len(a.groups)
+	if len(a.node.Keys) == 0 {
+		ngroups = 1 // summarize without by yields one row, even for no input
+	}
+	out := &value.Batch{N: ngroups}
+	out.Cols = append(out.Cols, a.keys...)
+	for i, ac := range a.node.Aggs {
+		first := len(out.Cols)
+		for k := 0; k < aggOutputs(ac); k++ {
+			out.Cols = append(out.Cols, value.NewColumn(a.node.Cols[first+k].Type, ngroups))
+		}
+		if ngroups > 0 {
+			a.states[i].Result(out.Cols[first:], ngroups)
+		}
+	}
+	return out, nil
+}
+
+func (a *aggregate) Close() error { return a.in.Close() }
+
+// aggOutputs returns how many columns an aggregate call yields.
+func aggOutputs(ac *plan.AggCall) int {
+	if ac.Fn.Multi {
+		return len(ac.Args)
+	}
+	return 1
+}
+
+// appendKey appends an encoding of row r of c that is equal for equal
+// values and distinct otherwise: a tag byte, then the value.
+func appendKey(key []byte, c *value.Column, r int) []byte {
+	if c.IsNull(r) {
+		return append(key, 0)
+	}
+	i := c.Row(r)
+	switch value.Storage(c.Type) {
+	case value.StoreBool:
+		if c.Bools[i] {
+			return append(key, 1, 1)
+		}
+		return append(key, 1, 0)
+	case value.StoreInt:
+		key = append(key, 2)
+		return binary.LittleEndian.AppendUint64(key, uint64(c.Ints[i]))
+	case value.StoreReal:
+		f := c.Reals[i]
+		if f == 0 {
+			f = 0 // -0 groups with 0
+		}
+		if math.IsNaN(f) {
+			f = math.NaN()
+		}
+		key = append(key, 3)
+		return binary.LittleEndian.AppendUint64(key, math.Float64bits(f))
+	case value.StoreString:
+		s := c.Strs[i]
+		key = append(key, 4)
+		key = binary.AppendUvarint(key, uint64(len(s)))
+		return append(key, s...)
+	}
+	s := value.AppendJSON(nil, c.Dyns[i])
+	key = append(key, 5)
+	key = binary.AppendUvarint(key, uint64(len(s)))
+	return append(key, s...)
+}

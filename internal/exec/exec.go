@@ -1,0 +1,162 @@
+// Package exec runs logical plans over columnar batches. Each plan node
+// becomes an Operator; operators pull batches from their inputs, so a
+// scan streams and memory grows only where an operator must hold rows
+// (aggregation keeps one state per group, sort keeps its input).
+package exec
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/kqlhunt/kqlhunt/internal/funcs"
+	"github.com/kqlhunt/kqlhunt/internal/plan"
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/value"
+)
+
+// Operator produces the rows of a plan node batch by batch. Next returns
+// nil, nil when there are no more rows. Batches returned by Next are
+// owned by the caller. Close releases the operator's inputs; it may be
+// called before the rows are exhausted.
+type Operator interface {
+	Next() (*value.Batch, error)
+	Close() error
+}
+
+// Source provides table data to scans.
+type Source interface {
+	// Scan returns an operator that yields the columns cols of table, in
+	// that order and with the table's types.
+	Scan(table *schema.Table, cols []int) (Operator, error)
+}
+
+// Env is what a query run needs besides its plan. An Env is used by one
+// query run at a time.
+type Env struct {
+	Ctx    context.Context
+	Source Source
+	Funcs  *funcs.Context
+	// subqueries caches the value of each Subquery expression.
+	subqueries map[*plan.Subquery]*value.Column
+}
+
+// NewEnv returns an Env reading tables from src, with now as the query's
+// current time.
+func NewEnv(ctx context.Context, src Source, now value.Datetime) *Env {
+	return &Env{Ctx: ctx, Source: src, Funcs: &funcs.Context{Now: now}}
+}
+
+// BatchSize is the number of rows operators aim to put in a batch.
+const BatchSize = 1024
+
+// ErrNoData is returned when a plan reads a table that the source has no
+// data for and cannot provide as empty.
+var ErrNoData = errors.New("no data")
+
+// Build returns the operator tree of node.
+func Build(env *Env, node plan.Node) (Operator, error) {
+	switch n := node.(type) {
+	case *plan.Scan:
+		if env.Source == nil {
+			return nil, fmt.Errorf("table '%s': %w", n.Table.Name, ErrNoData)
+		}
+		return env.Source.Scan(n.Table, n.Cols)
+	case *plan.Values:
+		return newValues(env, n)
+	case *plan.Filter:
+		in, err := Build(env, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &filter{env: env, in: in, pred: n.Pred}, nil
+	case *plan.Project:
+		in, err := Build(env, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &project{env: env, in: in, exprs: n.Exprs}, nil
+	case *plan.Aggregate:
+		in, err := Build(env, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return newAggregate(env, in, n), nil
+	case *plan.Sort:
+		in, err := Build(env, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &sorter{env: env, in: in, keys: n.Keys, types: types(n.Input.Schema()), limit: -1}, nil
+	case *plan.TopN:
+		in, err := Build(env, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		limit, err := constInt(env, n.N)
+		if err != nil {
+			in.Close()
+			return nil, err
+		}
+		return &sorter{env: env, in: in, keys: n.Keys, types: types(n.Input.Schema()), limit: limit}, nil
+	case *plan.Limit:
+		in, err := Build(env, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		limit, err := constInt(env, n.N)
+		if err != nil {
+			in.Close()
+			return nil, err
+		}
+		return &limiter{in: in, left: limit}, nil
+	}
+	return nil, fmt.Errorf("internal error: no operator for %T", node)
+}
+
+func types(cols []schema.Column) []schema.Type {
+	ts := make([]schema.Type, len(cols))
+	for i, c := range cols {
+		ts[i] = c.Type
+	}
+	return ts
+}
+
+// constInt evaluates a constant integer expression (a row count).
+func constInt(env *Env, e plan.Expr) (int64, error) {
+	col, err := env.Eval(e, &value.Batch{N: 1})
+	if err != nil {
+		return 0, err
+	}
+	v, ok := col.Get(0).(int64)
+	if !ok {
+		return 0, fmt.Errorf("the row count is null")
+	}
+	return max(v, 0), nil
+}
+
+// Drain reads every batch of op and closes it.
+func Drain(op Operator) ([]*value.Batch, error) {
+	defer op.Close()
+	var out []*value.Batch
+	for {
+		b, err := op.Next()
+		if err != nil {
+			return out, err
+		}
+		if b == nil {
+			return out, nil
+		}
+		if b.N > 0 {
+			out = append(out, b)
+		}
+	}
+}
+
+// checkCtx returns the context's error, if it is done.
+func (env *Env) checkCtx() error {
+	if env.Ctx == nil {
+		return nil
+	}
+	return env.Ctx.Err()
+}

@@ -1,0 +1,296 @@
+package funcs
+
+import (
+	"math"
+	"strings"
+
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/value"
+)
+
+// Operators are declared as hidden functions named by their symbol, so
+// that the checker, the executor and the SQL translator treat them like
+// any other call.
+
+const (
+	refArith   = "https://learn.microsoft.com/kusto/query/numerical-operators"
+	refDate    = "https://learn.microsoft.com/kusto/query/datetime-timespan-arithmetic"
+	refLogical = "https://learn.microsoft.com/kusto/query/logical-operators"
+	refCompare = "https://learn.microsoft.com/kusto/query/numerical-operators"
+)
+
+var (
+	tBool     = Of(schema.Bool)
+	tString   = Of(schema.String)
+	tDatetime = Of(schema.Datetime)
+	tTimespan = Of(schema.Timespan)
+	tDynamic  = Of(schema.Dynamic)
+	tGuid     = Of(schema.Guid)
+)
+
+func p(name string, ts TypeSet) Param   { return Param{Name: name, Types: ts} }
+func opt(name string, ts TypeSet) Param { return Param{Name: name, Types: ts, Optional: true} }
+func sig(r schema.Type, k Kernel, ps ...Param) *Sig {
+	return &Sig{Params: ps, Result: Returns(r), Eval: k}
+}
+
+// numeric applies an integer or a real operation, chosen by the result
+// type: integer math when the result is int or long, else real math.
+func numeric(fi func(a, b int64) (int64, bool), ff func(a, b float64) (float64, bool)) Kernel {
+	ik, fk := Map2(fi), Map2(ff)
+	return func(ctx *Context, args []*value.Column, n int, out *value.Column) {
+		if out.Type == schema.Int || out.Type == schema.Long {
+			ik(ctx, args, n, out)
+		} else {
+			fk(ctx, args, n, out)
+		}
+	}
+}
+
+func ok64(v int64) (int64, bool)    { return v, true }
+func okf(v float64) (float64, bool) { return v, true }
+func okb(v bool) (bool, bool)       { return v, true }
+
+func init() {
+	promote := Promote
+	// Arithmetic. Integer division truncates toward zero and division by
+	// zero gives null for integers, infinity or NaN for reals.
+	register(&Func{Name: "+", Hidden: true, Pure: true, Ref: refArith,
+		Doc: "Adds numbers, or a timespan to a datetime or timespan.",
+		Sigs: []*Sig{
+			{Params: []Param{p("a", Numeric), p("b", Numeric)}, Result: promote,
+				Eval: numeric(func(a, b int64) (int64, bool) { return ok64(a + b) }, func(a, b float64) (float64, bool) { return okf(a + b) })},
+			sig(schema.Datetime, Map2(func(a, b int64) (int64, bool) { return ok64(a + b) }), p("a", tDatetime), p("b", tTimespan)),
+			sig(schema.Datetime, Map2(func(a, b int64) (int64, bool) { return ok64(a + b) }), p("a", tTimespan), p("b", tDatetime)),
+			sig(schema.Timespan, Map2(func(a, b int64) (int64, bool) { return ok64(a + b) }), p("a", tTimespan), p("b", tTimespan)),
+		}})
+	register(&Func{Name: "-", Hidden: true, Pure: true, Ref: refArith,
+		Doc: "Subtracts numbers, datetimes or timespans.",
+		Sigs: []*Sig{
+			{Params: []Param{p("a", Numeric), p("b", Numeric)}, Result: promote,
+				Eval: numeric(func(a, b int64) (int64, bool) { return ok64(a - b) }, func(a, b float64) (float64, bool) { return okf(a - b) })},
+			sig(schema.Timespan, Map2(func(a, b int64) (int64, bool) { return ok64(a - b) }), p("a", tDatetime), p("b", tDatetime)),
+			sig(schema.Datetime, Map2(func(a, b int64) (int64, bool) { return ok64(a - b) }), p("a", tDatetime), p("b", tTimespan)),
+			sig(schema.Timespan, Map2(func(a, b int64) (int64, bool) { return ok64(a - b) }), p("a", tTimespan), p("b", tTimespan)),
+		}})
+	register(&Func{Name: "*", Hidden: true, Pure: true, Ref: refArith,
+		Doc: "Multiplies numbers, or a timespan by a number.",
+		Sigs: []*Sig{
+			{Params: []Param{p("a", Numeric), p("b", Numeric)}, Result: promote,
+				Eval: numeric(func(a, b int64) (int64, bool) { return ok64(a * b) }, func(a, b float64) (float64, bool) { return okf(a * b) })},
+			sig(schema.Timespan, Map2(func(a int64, b float64) (int64, bool) { return ok64(int64(math.Round(float64(a) * b))) }), p("a", tTimespan), p("b", Numeric)),
+			sig(schema.Timespan, Map2(func(a float64, b int64) (int64, bool) { return ok64(int64(math.Round(a * float64(b)))) }), p("a", Numeric), p("b", tTimespan)),
+		}})
+	register(&Func{Name: "/", Hidden: true, Pure: true, Ref: refArith,
+		Doc: "Divides numbers (integers divide to an integer), timespans.",
+		Sigs: []*Sig{
+			{Params: []Param{p("a", Numeric), p("b", Numeric)}, Result: promote,
+				Eval: numeric(func(a, b int64) (int64, bool) {
+					if b == 0 {
+						return 0, false
+					}
+					return a / b, true
+				}, func(a, b float64) (float64, bool) { return okf(a / b) })},
+			sig(schema.Real, Map2(func(a, b float64) (float64, bool) { return okf(a / b) }), p("a", tTimespan), p("b", tTimespan)),
+			sig(schema.Timespan, Map2(func(a int64, b float64) (int64, bool) {
+				if b == 0 {
+					return 0, false
+				}
+				return ok64(int64(math.Round(float64(a) / b)))
+			}), p("a", tTimespan), p("b", Numeric)),
+		}})
+	register(&Func{Name: "%", Hidden: true, Pure: true, Ref: refArith,
+		Doc: "Returns the remainder of integer division.",
+		Sigs: []*Sig{
+			{Params: []Param{p("a", Numeric), p("b", Numeric)}, Result: promote,
+				Eval: numeric(func(a, b int64) (int64, bool) {
+					if b == 0 {
+						return 0, false
+					}
+					return a % b, true
+				}, func(a, b float64) (float64, bool) { return okf(math.Mod(a, b)) })},
+		}})
+	register(&Func{Name: "neg", Hidden: true, Pure: true, Ref: refArith,
+		Doc: "Negates a number or timespan.",
+		Sigs: []*Sig{
+			{Params: []Param{p("a", Numeric)}, Result: SameAs(0), Eval: func(ctx *Context, args []*value.Column, n int, out *value.Column) {
+				if out.Type == schema.Int || out.Type == schema.Long {
+					Map1(func(a int64) (int64, bool) { return -a, true })(ctx, args, n, out)
+				} else {
+					Map1(func(a float64) (float64, bool) { return -a, true })(ctx, args, n, out)
+				}
+			}},
+			sig(schema.Timespan, Map1(func(a int64) (int64, bool) { return -a, true }), p("a", tTimespan)),
+		}})
+
+	registerComparisons()
+
+	// Logical operators use three-valued logic: false and null is false,
+	// true or null is true, otherwise null wins.
+	register(&Func{Name: "and", Hidden: true, Pure: true, Ref: refLogical,
+		Doc:  "Logical and, with null meaning unknown.",
+		Sigs: []*Sig{sig(schema.Bool, logical(true), p("a", tBool), p("b", tBool))}})
+	register(&Func{Name: "or", Hidden: true, Pure: true, Ref: refLogical,
+		Doc:  "Logical or, with null meaning unknown.",
+		Sigs: []*Sig{sig(schema.Bool, logical(false), p("a", tBool), p("b", tBool))}})
+	register(&Func{Name: "not", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/not-function",
+		Doc:      "Reverses the value of its bool argument.",
+		Sigs:     []*Sig{sig(schema.Bool, Map1(func(a bool) (bool, bool) { return !a, true }), p("expr", tBool))},
+		Examples: []Example{{"not(false)", "true"}, {"not(1 > 2)", "true"}}})
+}
+
+// logical returns the kernel of and (isAnd) or or.
+func logical(isAnd bool) Kernel {
+	return func(_ *Context, args []*value.Column, n int, out *value.Column) {
+		a, b := args[0], args[1]
+		n = rows(args, n, out)
+		for i := 0; i < n; i++ {
+			an, bn := a.IsNull(i), b.IsNull(i)
+			av := !an && a.Bools[a.Row(i)]
+			bv := !bn && b.Bools[b.Row(i)]
+			switch {
+			case isAnd && (!an && !av || !bn && !bv):
+				out.Append(false)
+			case !isAnd && (av || bv):
+				out.Append(true)
+			case an || bn:
+				out.AppendNull()
+			default:
+				out.Append(isAnd) // both known: and → true, or → false
+			}
+		}
+	}
+}
+
+// cmp is the outcome of comparing two values: -1, 0, 1.
+type cmp = int
+
+func cmpInt(a, b int64) cmp {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func cmpFloat(a, b float64) cmp {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// CompareAny orders two boxed values of possibly different types, as
+// comparisons involving dynamic values do: numbers by value, strings
+// ordinally, datetimes and timespans by ticks, bools false before true.
+// ok is false when the values are not comparable or either is null.
+func CompareAny(a, b any) (int, bool) {
+	if a == nil || b == nil {
+		return 0, false
+	}
+	switch x := a.(type) {
+	case int64:
+		switch y := b.(type) {
+		case int64:
+			return cmpInt(x, y), true
+		case float64:
+			return cmpFloat(float64(x), y), true
+		}
+	case float64:
+		switch y := b.(type) {
+		case int64:
+			return cmpFloat(x, float64(y)), true
+		case float64:
+			return cmpFloat(x, y), true
+		}
+	case string:
+		if y, ok := b.(string); ok {
+			return strings.Compare(x, y), true
+		}
+	case bool:
+		if y, ok := b.(bool); ok {
+			return cmpInt(b2i(x), b2i(y)), true
+		}
+	case value.Datetime:
+		if y, ok := b.(value.Datetime); ok {
+			return cmpInt(int64(x), int64(y)), true
+		}
+		if y, ok := b.(string); ok {
+			if d, ok := value.ParseDatetime(y); ok {
+				return cmpInt(int64(x), int64(d)), true
+			}
+		}
+	case value.Timespan:
+		if y, ok := b.(value.Timespan); ok {
+			return cmpInt(int64(x), int64(y)), true
+		}
+	}
+	if _, ok := b.(value.Datetime); ok {
+		if _, ok := a.(string); ok {
+			c, ok := CompareAny(b, a)
+			return -c, ok
+		}
+	}
+	// Arrays and bags compare equal when their JSON is equal.
+	ja, jb := string(value.AppendJSON(nil, a)), string(value.AppendJSON(nil, b))
+	if ja == jb {
+		return 0, true
+	}
+	return 0, false
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// comparison builds the kernel set of one comparison operator from a
+// test on the comparison outcome.
+func comparison(name, doc string, test func(c cmp) bool) {
+	k := func(f func(a, b any) (cmp, bool)) Kernel {
+		return Map2(func(a, b any) (bool, bool) {
+			c, ok := f(a, b)
+			if !ok {
+				// Values of incomparable types are unequal; their order is
+				// unknown (null).
+				eq := name == "==" || name == "!="
+				return name == "!=", eq
+			}
+			return test(c), true
+		})
+	}
+	register(&Func{Name: name, Hidden: true, Pure: true, Ref: refCompare, Doc: doc,
+		Sigs: []*Sig{
+			sig(schema.Bool, Map2(func(a, b int64) (bool, bool) { return okb(test(cmpInt(a, b))) }), p("a", Integer), p("b", Integer)),
+			sig(schema.Bool, Map2(func(a, b float64) (bool, bool) { return okb(test(cmpFloat(a, b))) }), p("a", Numeric), p("b", Numeric)),
+			sig(schema.Bool, Map2(func(a, b string) (bool, bool) { return okb(test(strings.Compare(a, b))) }), p("a", tString), p("b", tString)),
+			sig(schema.Bool, Map2(func(a, b int64) (bool, bool) { return okb(test(cmpInt(a, b))) }), p("a", tDatetime), p("b", tDatetime)),
+			sig(schema.Bool, Map2(func(a, b int64) (bool, bool) { return okb(test(cmpInt(a, b))) }), p("a", tTimespan), p("b", tTimespan)),
+			sig(schema.Bool, Map2(func(a, b bool) (bool, bool) { return okb(test(cmpInt(b2i(a), b2i(b)))) }), p("a", tBool), p("b", tBool)),
+			sig(schema.Bool, Map2(func(a, b string) (bool, bool) { return okb(test(strings.Compare(a, b))) }), p("a", tGuid|tString), p("b", tGuid|tString)),
+			sig(schema.Bool, k(CompareAny), p("a", tDynamic), p("b", Any)),
+			sig(schema.Bool, k(CompareAny), p("a", Any), p("b", tDynamic)),
+		}})
+	if name == "==" || name == "!=" {
+		// Equality is defined between any two types; values of
+		// incomparable types are unequal.
+		f := registry[name]
+		f.Sigs = append(f.Sigs, sig(schema.Bool, k(CompareAny), p("a", Any), p("b", Any)))
+	}
+}
+
+func registerComparisons() {
+	comparison("==", "Equals (case-sensitive for strings).", func(c cmp) bool { return c == 0 })
+	comparison("!=", "Not equals (case-sensitive for strings).", func(c cmp) bool { return c != 0 })
+	comparison("<", "Less.", func(c cmp) bool { return c < 0 })
+	comparison("<=", "Less or equal.", func(c cmp) bool { return c <= 0 })
+	comparison(">", "Greater.", func(c cmp) bool { return c > 0 })
+	comparison(">=", "Greater or equal.", func(c cmp) bool { return c >= 0 })
+}

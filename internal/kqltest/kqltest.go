@@ -1,0 +1,384 @@
+// Package kqltest runs .test scripts: tables loaded from KQL datatables,
+// queries evaluated over them, and the expected rows or errors. Every
+// engine runs the same scripts, so a difference between engines is a test
+// failure.
+//
+// A script is a sequence of commands separated by blank lines:
+//
+//	# a comment
+//	load DeviceNetworkEvents
+//	  datatable(Timestamp:datetime, RemoteUrl:string) [
+//	    datetime(2026-11-19T10:00:00Z), "api.screenmeet.com",
+//	  ]
+//
+//	eval [ordered] [now=2026-11-20T00:00:00Z]
+//	  DeviceNetworkEvents | where RemoteUrl has "screenmeet.com" | count
+//	----
+//	Count:long
+//	1
+//
+//	eval
+//	  DeviceNetworkEvents | where Nope == 1
+//	----
+//	expect error: 1:29: unknown column 'Nope'
+//
+// The query of load and eval is indented. Expected rows follow a header of
+// name:type cells; cells are separated by two or more spaces. A null cell
+// is written null; a string that is empty, is "null", or has leading,
+// trailing or doubled spaces is written as a JSON string. Rows compare as
+// a multiset unless the eval says ordered. "expect error:" matches the
+// first compile error as LINE:COL: message; "expect run error:" matches a
+// substring of the run-time error.
+//
+// A load of a Defender XDR table keeps the catalog's schema for queries;
+// columns the datatable lacks read as null. Any other name becomes a new
+// table with the datatable's columns.
+package kqltest
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/kqlhunt/kqlhunt/internal/exec"
+	"github.com/kqlhunt/kqlhunt/internal/funcs"
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/value"
+	"github.com/kqlhunt/kqlhunt/kql"
+)
+
+// DefaultNow is the now() of scripts that do not set one.
+const DefaultNow = "2026-11-20T12:00:00Z"
+
+// Engine runs a compiled query of a script.
+type Engine struct {
+	Name string
+	// Options adjust compilation (e.g. NoOptimize).
+	Options kql.Options
+}
+
+// Engines lists the engines every script runs on.
+var Engines = []Engine{
+	{Name: "embedded"},
+	{Name: "embedded-unoptimized", Options: kql.Options{NoOptimize: true}},
+}
+
+// Command is one load or eval of a script.
+type Command struct {
+	Line    int // 1-based line of the command word
+	Kind    string
+	Table   string // load
+	Query   string
+	Ordered bool
+	Now     string
+	// Expected output, as written.
+	Want      []string
+	WantLine  int // line of the first expected line
+	WantError string
+	WantRun   string
+}
+
+// Parse reads a script.
+func Parse(path string) ([]*Command, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var cmds []*Command
+	var cur *Command
+	inWant := false
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimRight(sc.Text(), " \t\r")
+		switch {
+		case text == "":
+			if cur != nil && inWant {
+				cur, inWant = nil, false
+			} else if cur != nil && cur.Kind == "load" && cur.Query != "" {
+				cur = nil
+			}
+		case strings.HasPrefix(text, "#") && cur == nil:
+		case cur != nil && !inWant && (text[0] == ' ' || text[0] == '\t'):
+			cur.Query += strings.TrimPrefix(strings.TrimPrefix(text, "  "), "\t") + "\n"
+		case cur != nil && cur.Kind == "eval" && text == "----":
+			inWant = true
+			cur.WantLine = line + 1
+		case cur != nil && inWant:
+			switch {
+			case strings.HasPrefix(text, "expect error:"):
+				cur.WantError = strings.TrimSpace(strings.TrimPrefix(text, "expect error:"))
+			case strings.HasPrefix(text, "expect run error:"):
+				cur.WantRun = strings.TrimSpace(strings.TrimPrefix(text, "expect run error:"))
+			default:
+				cur.Want = append(cur.Want, text)
+			}
+		default:
+			words := strings.Fields(text)
+			cur = &Command{Line: line, Kind: words[0], Now: DefaultNow}
+			switch words[0] {
+			case "load":
+				if len(words) != 2 {
+					return nil, fmt.Errorf("%s:%d: expected 'load TABLE'", path, line)
+				}
+				cur.Table = words[1]
+			case "eval":
+				for _, w := range words[1:] {
+					switch {
+					case w == "ordered":
+						cur.Ordered = true
+					case strings.HasPrefix(w, "now="):
+						cur.Now = strings.TrimPrefix(w, "now=")
+					default:
+						return nil, fmt.Errorf("%s:%d: unknown eval option %q", path, line, w)
+					}
+				}
+			default:
+				return nil, fmt.Errorf("%s:%d: expected 'load' or 'eval', got %q", path, line, words[0])
+			}
+			cmds = append(cmds, cur)
+			inWant = false
+		}
+	}
+	for _, c := range cmds {
+		if c.Query == "" {
+			return nil, fmt.Errorf("%s:%d: %s has no query (indent it under the command)", path, c.Line, c.Kind)
+		}
+		if c.Kind == "eval" && c.Want == nil && c.WantError == "" && c.WantRun == "" && c.WantLine == 0 {
+			return nil, fmt.Errorf("%s:%d: eval has no expectation (add ---- and the expected rows)", path, c.Line)
+		}
+	}
+	return cmds, sc.Err()
+}
+
+// Run runs the script at path on engine e, reporting failures on t. With
+// rewrite, it returns the script with its expectations replaced by what
+// the engine produced.
+func Run(t *testing.T, path string, e Engine, rewrite bool) string {
+	t.Helper()
+	cmds, err := Parse(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := schema.Defender()
+	mem := exec.NewMemSource()
+	got := map[*Command][]string{}
+	for _, c := range cmds {
+		switch c.Kind {
+		case "load":
+			tbl, batches, err := load(cat, c)
+			if err != nil {
+				t.Errorf("%s:%d: load %s: %v", path, c.Line, c.Table, err)
+				continue
+			}
+			if def := schema.Defender().Table(c.Table); def != nil {
+				for _, col := range tbl.Columns {
+					if j := def.Lookup(col.Name); j < 0 || def.Columns[j].Type != col.Type {
+						t.Errorf("%s:%d: load %s: column %s:%s is not in the table's schema", path, c.Line, c.Table, col.Name, col.Type)
+					}
+				}
+			} else {
+				cat = cat.With(tbl)
+			}
+			mem.Add(tbl, batches)
+		case "eval":
+			out := eval(cat, mem, c, e)
+			got[c] = out
+			if !rewrite {
+				compare(t, path, c, out)
+			}
+		}
+	}
+	if !rewrite {
+		return ""
+	}
+	return rewriteScript(t, path, cmds, got)
+}
+
+func load(cat *schema.Catalog, c *Command) (*schema.Table, []*value.Batch, error) {
+	q, err := kql.Compile(c.Query, cat, kql.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := q.Run(context.Background(), exec.NewMemSource(), 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	return schema.NewTable(c.Table, res[0].Columns), res[0].Batches, nil
+}
+
+// eval runs c and renders its outcome as expectation lines.
+func eval(cat *schema.Catalog, mem *exec.MemSource, c *Command, e Engine) []string {
+	now, err := kql.ParseNow(c.Now)
+	if err != nil {
+		return []string{"expect run error: " + err.Error()}
+	}
+	q, err := kql.Compile(c.Query, cat, e.Options)
+	if err != nil {
+		if ce, ok := err.(*kql.Error); ok {
+			d := ce.Diags.Errors()[0]
+			line, col := ce.Source.Position(d.Span.Start)
+			return []string{fmt.Sprintf("expect error: %d:%d: %s", line, col, d.Msg)}
+		}
+		return []string{"expect error: " + err.Error()}
+	}
+	res, err := q.Run(context.Background(), mem, now)
+	if err != nil {
+		return []string{"expect run error: " + err.Error()}
+	}
+	return Render(res[0], c.Ordered)
+}
+
+// Render formats a result as an aligned header and rows, sorted unless
+// ordered.
+func Render(r *kql.Result, ordered bool) []string {
+	header := make([]string, len(r.Columns))
+	for i, col := range r.Columns {
+		header[i] = col.Name + ":" + col.Type.String()
+	}
+	var rows [][]string
+	for _, b := range r.Batches {
+		for i := 0; i < b.N; i++ {
+			row := make([]string, len(r.Columns))
+			for j, col := range r.Columns {
+				row[j] = Cell(col.Type, b.Cols[j].Get(i))
+			}
+			rows = append(rows, row)
+		}
+	}
+	if !ordered {
+		sort.SliceStable(rows, func(a, b int) bool { return strings.Join(rows[a], "\x00") < strings.Join(rows[b], "\x00") })
+	}
+	widths := make([]int, len(header))
+	for _, row := range append([][]string{header}, rows...) {
+		for j, cell := range row {
+			widths[j] = max(widths[j], len([]rune(cell)))
+		}
+	}
+	format := func(row []string) string {
+		var b strings.Builder
+		for j, cell := range row {
+			b.WriteString(cell)
+			if j < len(row)-1 {
+				b.WriteString(strings.Repeat(" ", widths[j]-len([]rune(cell))+2))
+			}
+		}
+		return strings.TrimRight(b.String(), " ")
+	}
+	out := []string{format(header)}
+	for _, row := range rows {
+		out = append(out, format(row))
+	}
+	return out
+}
+
+// Cell renders one value for a script: null for null, strings quoted when
+// their text would be ambiguous.
+func Cell(t schema.Type, v any) string {
+	if v == nil && t != schema.String {
+		return "null"
+	}
+	s := funcs.ToString(t, v)
+	if t == schema.String && (s == "" || s == "null" || strings.TrimSpace(s) != s || strings.Contains(s, "  ") || strings.ContainsAny(s, "\n\t\"")) {
+		q, _ := json.Marshal(s)
+		return string(q)
+	}
+	return s
+}
+
+// splitCells splits an expectation line into cells.
+func splitCells(line string) []string {
+	var cells []string
+	for _, f := range strings.Split(line, "  ") {
+		if f = strings.TrimSpace(f); f != "" {
+			cells = append(cells, f)
+		}
+	}
+	return cells
+}
+
+func compare(t *testing.T, path string, c *Command, got []string) {
+	t.Helper()
+	want := c.Want
+	switch {
+	case c.WantError != "":
+		want = []string{"expect error: " + c.WantError}
+	case c.WantRun != "":
+		if len(got) == 1 && strings.HasPrefix(got[0], "expect run error: ") && strings.Contains(got[0], c.WantRun) {
+			return
+		}
+		want = []string{"expect run error: " + c.WantRun}
+	}
+	norm := func(lines []string, sorted bool) []string {
+		out := make([]string, len(lines))
+		for i, l := range lines {
+			out[i] = strings.Join(splitCells(l), "  ")
+		}
+		if sorted && len(out) > 1 {
+			body := append([]string(nil), out[1:]...)
+			sort.Strings(body)
+			out = append(out[:1], body...)
+		}
+		return out
+	}
+	sorted := !c.Ordered && c.WantError == "" && c.WantRun == ""
+	w, g := norm(want, sorted), norm(got, sorted)
+	if strings.Join(w, "\n") == strings.Join(g, "\n") {
+		return
+	}
+	t.Errorf("%s:%d: eval\n%s\nwant:\n  %s\ngot:\n  %s", path, c.Line, indent(c.Query), strings.Join(want, "\n  "), strings.Join(got, "\n  "))
+}
+
+func indent(s string) string {
+	return "  " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n  ")
+}
+
+// rewriteScript returns the script with each eval's expectation replaced.
+func rewriteScript(t *testing.T, path string, cmds []*Command, got map[*Command][]string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	var out []string
+	i := 0
+	for _, c := range cmds {
+		if c.Kind != "eval" || c.WantLine == 0 {
+			continue
+		}
+		start := c.WantLine - 1
+		end := start
+		for end < len(lines) && strings.TrimSpace(lines[end]) != "" {
+			end++
+		}
+		out = append(out, lines[i:start]...)
+		out = append(out, got[c]...)
+		i = end
+	}
+	out = append(out, lines[i:]...)
+	return strings.Join(out, "\n")
+}
+
+// Queries returns every query of the scripts, for seeding fuzzers.
+func Queries(paths []string) []string {
+	var qs []string
+	for _, p := range paths {
+		cmds, err := Parse(p)
+		if err != nil {
+			continue
+		}
+		for _, c := range cmds {
+			qs = append(qs, c.Query)
+		}
+	}
+	return qs
+}
+

@@ -1,0 +1,147 @@
+package plan
+
+// Prune returns node with every Scan narrowed to the columns that the
+// rest of the plan reads, so that readers decode only those. Column
+// references are renumbered to match. The output columns of node itself
+// are all kept.
+func Prune(node Node) Node {
+	need := make([]bool, len(node.Schema()))
+	for i := range need {
+		need[i] = true
+	}
+	out, _ := prune(node, need)
+	return out
+}
+
+// prune rewrites n so that at least the outputs marked in need remain.
+// It returns the new node and, for each old output index, its new index
+// (-1 when dropped).
+func prune(n Node, need []bool) (Node, []int) {
+	switch n := n.(type) {
+	case *Scan:
+		s := &Scan{Table: n.Table, Src: n.Src}
+		mapping := make([]int, len(n.Cols))
+		for i, c := range n.Cols {
+			mapping[i] = -1
+			if need[i] {
+				mapping[i] = len(s.Cols)
+				s.Cols = append(s.Cols, c)
+			}
+		}
+		return s, mapping
+	case *Filter:
+		needIn := append([]bool(nil), need...)
+		markRefs(needIn, n.Pred)
+		in, m := prune(n.Input, needIn)
+		return &Filter{Input: in, Pred: remap(n.Pred, m)}, m
+	case *Project:
+		needIn := make([]bool, len(n.Input.Schema()))
+		for i, e := range n.Exprs {
+			if need[i] {
+				markRefs(needIn, e)
+			}
+		}
+		in, m := prune(n.Input, needIn)
+		p := &Project{Input: in}
+		mapping := make([]int, len(n.Exprs))
+		for i, e := range n.Exprs {
+			mapping[i] = -1
+			if need[i] {
+				mapping[i] = len(p.Exprs)
+				p.Exprs = append(p.Exprs, remap(e, m))
+				p.Cols = append(p.Cols, n.Cols[i])
+			}
+		}
+		return p, mapping
+	case *Aggregate:
+		needIn := make([]bool, len(n.Input.Schema()))
+		for _, k := range n.Keys {
+			markRefs(needIn, k)
+		}
+		for _, a := range n.Aggs {
+			for _, e := range a.Args {
+				markRefs(needIn, e)
+			}
+		}
+		in, m := prune(n.Input, needIn)
+		out := &Aggregate{Input: in, Cols: n.Cols}
+		for _, k := range n.Keys {
+			out.Keys = append(out.Keys, remap(k, m))
+		}
+		for _, a := range n.Aggs {
+			args := make([]Expr, len(a.Args))
+			for i, e := range a.Args {
+				args[i] = remap(e, m)
+			}
+			out.Aggs = append(out.Aggs, &AggCall{Fn: a.Fn, Sig: a.Sig, Args: args, T: a.T, Src: a.Src})
+		}
+		return out, identity(len(n.Cols))
+	case *Sort:
+		needIn := append([]bool(nil), need...)
+		for _, k := range n.Keys {
+			markRefs(needIn, k.X)
+		}
+		in, m := prune(n.Input, needIn)
+		return &Sort{Input: in, Keys: remapKeys(n.Keys, m)}, m
+	case *TopN:
+		needIn := append([]bool(nil), need...)
+		for _, k := range n.Keys {
+			markRefs(needIn, k.X)
+		}
+		in, m := prune(n.Input, needIn)
+		return &TopN{Input: in, N: n.N, Keys: remapKeys(n.Keys, m)}, m
+	case *Limit:
+		in, m := prune(n.Input, need)
+		return &Limit{Input: in, N: n.N}, m
+	}
+	return n, identity(len(n.Schema()))
+}
+
+func identity(n int) []int {
+	m := make([]int, n)
+	for i := range m {
+		m[i] = i
+	}
+	return m
+}
+
+// markRefs marks the input columns that e reads.
+func markRefs(need []bool, e Expr) {
+	Walk(e, func(x Expr) bool {
+		if r, ok := x.(*ColRef); ok {
+			need[r.Index] = true
+		}
+		return true
+	})
+}
+
+// remap renumbers the column references of e through m, and prunes the
+// plans of subqueries to the one column they read.
+func remap(e Expr, m []int) Expr {
+	switch e := e.(type) {
+	case *ColRef:
+		return &ColRef{Index: m[e.Index], Name: e.Name, T: e.T, Src: e.Src}
+	case *Call:
+		args := make([]Expr, len(e.Args))
+		for i, a := range e.Args {
+			args[i] = remap(a, m)
+		}
+		return &Call{Fn: e.Fn, Sig: e.Sig, Args: args, T: e.T, Src: e.Src}
+	case *Cast:
+		return &Cast{X: remap(e.X, m), T: e.T}
+	case *Subquery:
+		need := make([]bool, len(e.Node.Schema()))
+		need[0] = true
+		node, _ := prune(e.Node, need)
+		return &Subquery{Node: node, List: e.List, T: e.T, Src: e.Src}
+	}
+	return e
+}
+
+func remapKeys(keys []SortKey, m []int) []SortKey {
+	out := make([]SortKey, len(keys))
+	for i, k := range keys {
+		out[i] = SortKey{X: remap(k.X, m), Desc: k.Desc, NullsFirst: k.NullsFirst}
+	}
+	return out
+}

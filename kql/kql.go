@@ -1,0 +1,177 @@
+// Package kql is kqlhunt's entry point for running KQL: compile a query
+// against a schema catalog, then run it over table data.
+//
+//	q, err := kql.Compile(text, schema.Defender(), kql.Options{})
+//	results, err := q.Run(ctx, tables, now)
+package kql
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/kqlhunt/kqlhunt/internal/check"
+	"github.com/kqlhunt/kqlhunt/internal/exec"
+	"github.com/kqlhunt/kqlhunt/internal/plan"
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/syntax"
+	"github.com/kqlhunt/kqlhunt/internal/value"
+)
+
+// Options configure compilation.
+type Options struct {
+	// Name is the file name shown in error positions ("" for none).
+	Name string
+	// Pos maps a byte offset of the query to the line and column shown
+	// in errors, for queries embedded in other files (rule YAML).
+	Pos func(off int) (line, col int)
+	// SyntaxOnly stops after parsing: no names or types are checked and
+	// the query cannot run.
+	SyntaxOnly bool
+	// NoOptimize skips plan rewrites (column pruning), for tests that
+	// compare optimized and unoptimized runs.
+	NoOptimize bool
+}
+
+// Query is a compiled query. It is immutable and safe for concurrent
+// runs.
+type Query struct {
+	Source *syntax.Source
+	AST    *syntax.Query
+	plans  []plan.Node
+	// Tables lists the catalog tables the query reads.
+	Tables []string
+	// Warnings are diagnostics that did not stop compilation.
+	Warnings syntax.Diagnostics
+}
+
+// Error is a compilation failure: the diagnostics and the source they
+// point into. Error() renders them with positions, source lines and
+// carets.
+type Error struct {
+	Source *syntax.Source
+	Diags  syntax.Diagnostics
+}
+
+func (e *Error) Error() string { return e.Diags.Format(e.Source) }
+
+// Compile parses and checks text against cat. The error, when not nil,
+// is an *Error holding every diagnostic.
+func Compile(text string, cat *schema.Catalog, opts Options) (*Query, error) {
+	src := syntax.NewSource(opts.Name, text)
+	src.Pos = opts.Pos
+	ast, diags := syntax.Parse(text)
+	q := &Query{Source: src, AST: ast}
+	if diags.HasErrors() {
+		return q, &Error{Source: src, Diags: diags}
+	}
+	if opts.SyntaxOnly {
+		q.Warnings = diags
+		return q, nil
+	}
+	res, cdiags := check.Check(ast, text, cat)
+	diags = append(diags, cdiags...).Sort(src)
+	q.Tables = res.Tables
+	if diags.HasErrors() {
+		return q, &Error{Source: src, Diags: diags}
+	}
+	q.Warnings = diags
+	for _, p := range res.Plans {
+		if !opts.NoOptimize {
+			p = plan.Prune(p)
+		}
+		q.plans = append(q.plans, p)
+	}
+	if len(q.plans) == 0 {
+		return q, &Error{Source: src, Diags: syntax.Diagnostics{{Span: syntax.Span{Start: len(text), End: len(text)},
+			Severity: syntax.Error, Msg: "the query has no tabular statement to run"}}}
+	}
+	return q, nil
+}
+
+// Result is the output of one tabular statement: its columns and rows.
+type Result struct {
+	Columns []schema.Column
+	Batches []*value.Batch
+}
+
+// Rows returns the number of rows.
+func (r *Result) Rows() int {
+	n := 0
+	for _, b := range r.Batches {
+		n += b.N
+	}
+	return n
+}
+
+// Tables provides table data to a query run.
+type Tables = exec.Source
+
+// Cursor streams the rows of one result.
+type Cursor struct {
+	Columns []schema.Column
+	op      exec.Operator
+}
+
+// Next returns the next batch, or nil at the end.
+func (c *Cursor) Next() (*value.Batch, error) { return c.op.Next() }
+
+// Close releases the cursor's inputs.
+func (c *Cursor) Close() error { return c.op.Close() }
+
+// Open starts the query's statements and returns a cursor per result.
+// now is the instant now() and ago() read, the same for the whole run.
+func (q *Query) Open(ctx context.Context, tables Tables, now value.Datetime) ([]*Cursor, error) {
+	if q.plans == nil {
+		return nil, errors.New("the query did not compile")
+	}
+	env := exec.NewEnv(ctx, tables, now)
+	var cursors []*Cursor
+	for _, p := range q.plans {
+		op, err := exec.Build(env, p)
+		if err != nil {
+			for _, c := range cursors {
+				c.Close()
+			}
+			return nil, err
+		}
+		cursors = append(cursors, &Cursor{Columns: p.Schema(), op: op})
+	}
+	return cursors, nil
+}
+
+// Run runs the query to completion and returns its results.
+func (q *Query) Run(ctx context.Context, tables Tables, now value.Datetime) ([]*Result, error) {
+	cursors, err := q.Open(ctx, tables, now)
+	if err != nil {
+		return nil, err
+	}
+	var results []*Result
+	for i, c := range cursors {
+		batches, err := exec.Drain(c.op)
+		if err != nil {
+			for _, rest := range cursors[i+1:] {
+				rest.Close()
+			}
+			return nil, err
+		}
+		results = append(results, &Result{Columns: c.Columns, Batches: batches})
+	}
+	return results, nil
+}
+
+// Now returns the current time as a Datetime, for callers that do not
+// pin it.
+func Now() value.Datetime { return value.DatetimeOf(time.Now()) }
+
+// ParseNow parses a --now value: RFC 3339 or any KQL datetime format.
+func ParseNow(s string) (value.Datetime, error) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return value.DatetimeOf(t), nil
+	}
+	if d, ok := value.ParseDatetime(s); ok {
+		return d, nil
+	}
+	return 0, fmt.Errorf("invalid time %q: expected RFC 3339, such as 2026-11-20T12:00:00Z", s)
+}
