@@ -3,6 +3,7 @@ package syntax
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -60,8 +61,10 @@ func (l *lexer) skipSpace() bool {
 				l.pos++
 			}
 		case c >= utf8.RuneSelf:
+			// Unicode spaces (no-break and narrow no-break spaces pasted
+			// from documents) and zero-width marks separate tokens too.
 			r, size := utf8.DecodeRuneInString(l.src[l.pos:])
-			if r != '\u00a0' && r != '\ufeff' && r != '\u200b' {
+			if !unicode.IsSpace(r) && r != '\ufeff' && r != '\u200b' {
 				return l.pos > start
 			}
 			l.pos += size

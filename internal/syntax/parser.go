@@ -13,15 +13,14 @@ var timespanUnit = value.TimespanUnit
 // every error found, sorted; a panic inside the parser is recovered and
 // reported as an internal error rather than escaping.
 func Parse(src string) (q *Query, diags Diagnostics) {
-	toks, lexDiags := Lex(src)
-	p := &parser{src: src, toks: toks}
-	p.diags = lexDiags
+	p := &parser{src: src, toks: []Token{{Kind: EOF}}}
 	defer func() {
 		if r := recover(); r != nil {
 			q = &Query{Src: Span{0, len(src)}}
 			diags = p.recovered(r)
 		}
 	}()
+	p.toks, p.diags = Lex(src)
 	q = p.parseQuery()
 	return q, p.diags.Sort(NewSource("", src))
 }
@@ -29,15 +28,14 @@ func Parse(src string) (q *Query, diags Diagnostics) {
 // ParseExpr parses a single scalar expression, as found in rule exclusions
 // and other places that embed KQL.
 func ParseExpr(src string) (x Expr, diags Diagnostics) {
-	toks, lexDiags := Lex(src)
-	p := &parser{src: src, toks: toks}
-	p.diags = lexDiags
+	p := &parser{src: src, toks: []Token{{Kind: EOF}}}
 	defer func() {
 		if r := recover(); r != nil {
 			x = &BadExpr{Src: Span{0, len(src)}}
 			diags = p.recovered(r)
 		}
 	}()
+	p.toks, p.diags = Lex(src)
 	x = p.parseExpr()
 	if p.tok().Kind != EOF {
 		p.errorf(p.tok().Span, "expected end of expression, got %s", p.describe(p.tok()))

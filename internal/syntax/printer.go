@@ -3,6 +3,8 @@ package syntax
 import (
 	"strconv"
 	"strings"
+
+	"github.com/kqlhunt/kqlhunt/internal/value"
 )
 
 // Print renders a node as normalized KQL with every binary expression in
@@ -230,9 +232,15 @@ func printLiteral(b *strings.Builder, n *Literal) {
 	switch n.Kind {
 	case LitString:
 		b.WriteString(strconv.Quote(n.Text))
-	case LitLong, LitReal, LitTimespan, LitBool:
+	case LitTimespan:
+		if _, ok := value.ParseTimespanLiteral(n.Text); ok && !n.Null {
+			b.WriteString(n.Text)
+		} else {
+			typed("timespan")
+		}
+	case LitLong, LitReal, LitBool:
 		if n.Null {
-			typed(map[LitKind]string{LitLong: "long", LitReal: "real", LitTimespan: "timespan", LitBool: "bool"}[n.Kind])
+			typed(map[LitKind]string{LitLong: "long", LitReal: "real", LitBool: "bool"}[n.Kind])
 		} else {
 			b.WriteString(n.Text)
 		}

@@ -1,0 +1,258 @@
+package source
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+)
+
+// Options configure reading.
+type Options struct {
+	// Strict makes a malformed line or a value that does not convert an
+	// error (a *DataError) instead of a counted, reported skip. The CLI
+	// exits 3 on it.
+	Strict bool
+	// TimeFormat is a .NET custom date and time format for the locale
+	// timestamps of CSV exports, such as "dd/MM/yyyy, h:mm:ss.fff tt". ISO
+	// 8601 timestamps are read with or without it.
+	TimeFormat string
+	// BatchSize is the number of rows per batch; 1024 when zero.
+	BatchSize int
+	// Known lists the table names that file and folder names are matched
+	// against (ignoring case), typically the catalog's table names; when
+	// empty, the tables of the Defender XDR catalog (schema.DefenderTableNames).
+	Known []string
+}
+
+// Dataset is the telemetry found under the paths given by the user: files,
+// their formats and the tables they hold. It is safe for concurrent use.
+type Dataset struct {
+	opts    Options
+	tf      *timeFormat
+	files   []*fileEntry
+	ignored []*DataError
+
+	mu    sync.Mutex
+	stats map[statKey]*FileStats
+}
+
+// fileEntry is one telemetry file.
+type fileEntry struct {
+	path   string
+	format Format
+	gz     bool
+	size   int64
+	// tables lists the tables the file holds rows of, as the data names
+	// them.
+	tables []string
+	// rowTable is the table of the file's plain rows (not streaming
+	// records), from --table or the path; "" when not known.
+	rowTable string
+	// forced is set for files named by --table, whose records all belong
+	// to rowTable whatever their category.
+	forced bool
+}
+
+// Open finds the telemetry files under paths and under the paths of tables
+// (the CLI's --table NAME=PATH, keyed by NAME) and tells each file's format
+// and tables. Paths may be files or folders, walked recursively; hidden
+// files and folders are skipped. A file's table comes from --table, else
+// from the categories of its streaming records, else from its file name
+// (DeviceNetworkEvents.json.gz) or the nearest parent folder that names a
+// known table (DeviceNetworkEvents/, or an Azure Storage container
+// insights-logs-advancedhunting-devicenetworkevents/). Open returns an
+// error naming the files whose table it cannot tell (the first
+// MaxReported, then a count), and one for a file given by name that is not
+// telemetry; such files met while walking a
+// folder are listed in Stats().Ignored. A file named both by --table and
+// under paths is read once, as --table says.
+//
+// Open reads only the start of each file, except for JSON documents of
+// streaming records (an Event Hub message, at most a megabyte), which it
+// reads whole to list their tables; rows are read by Scan. Streaming
+// records in JSON lines are taken to be of the tables named in the file's
+// first 64 KiB: Azure writes one table per blob, and records of other
+// tables are counted in FileStats.OtherTables.
+func Open(paths []string, tables map[string][]string, opts Options) (_ *Dataset, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v\n%s", ErrPanic, r, debug.Stack())
+		}
+	}()
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 1024
+	}
+	d := &Dataset{opts: opts, stats: map[statKey]*FileStats{}}
+	if opts.TimeFormat != "" {
+		tf, err := compileTimeFormat(opts.TimeFormat)
+		if err != nil {
+			return nil, fmt.Errorf("time format %w", err)
+		}
+		d.tf = tf
+	}
+	names := opts.Known
+	if len(names) == 0 {
+		names = schema.DefenderTableNames()
+	}
+	known := make(map[string]string, len(names))
+	for _, n := range names {
+		known[strings.ToLower(n)] = n
+	}
+
+	seen := map[string]*fileEntry{}
+	var unknown []string
+	add := func(path string, explicit bool, forced string) error {
+		key, err := filepath.Abs(path)
+		if err != nil {
+			key = path
+		}
+		if prev, ok := seen[key]; ok {
+			if forced != "" && !strings.EqualFold(prev.rowTable, forced) {
+				return fmt.Errorf("%s: given to --table as both %s and %s", path, prev.rowTable, forced)
+			}
+			return nil
+		}
+		sn, gz, err := sniff(path)
+		if err != nil {
+			return err
+		}
+		info, err := os.Stat(path)
+		if err != nil {
+			return err
+		}
+		switch {
+		case sn.empty:
+			d.ignored = append(d.ignored, &DataError{File: path, Reason: "empty file"})
+			seen[key] = &fileEntry{path: path, rowTable: forced}
+			return nil
+		case sn.format == FormatUnknown:
+			if explicit || forced != "" {
+				return fmt.Errorf("%s: not telemetry this reader knows: %s", path, sn.reason)
+			}
+			d.ignored = append(d.ignored, &DataError{File: path, Reason: "not telemetry: " + sn.reason})
+			seen[key] = &fileEntry{path: path}
+			return nil
+		}
+		f := &fileEntry{path: path, format: sn.format, gz: gz, size: info.Size()}
+		seen[key] = f
+		if forced != "" {
+			f.tables, f.rowTable, f.forced = []string{forced}, forced, true
+		} else {
+			f.tables = sn.tables
+			f.rowTable = tableFromPath(path, known)
+			if sn.rows {
+				if f.rowTable == "" {
+					unknown = append(unknown, fmt.Sprintf("cannot tell the table of %s (%s): name the file or a folder above it after the table, as in DeviceNetworkEvents.json, or pass --table NAME=%s", path, sn.format, path))
+					return nil
+				}
+				f.tables = addName(f.tables, f.rowTable)
+			}
+		}
+		if len(f.tables) == 0 {
+			d.ignored = append(d.ignored, &DataError{File: path, Reason: "no rows"})
+			return nil
+		}
+		d.files = append(d.files, f)
+		for _, t := range f.tables {
+			d.stats[statKey{path, strings.ToLower(t)}] = &FileStats{
+				Path: path, Table: t, Format: f.format, Compressed: gz, Size: f.size,
+			}
+		}
+		return nil
+	}
+
+	forcedNames := make([]string, 0, len(tables))
+	for name := range tables {
+		forcedNames = append(forcedNames, name)
+	}
+	sort.Strings(forcedNames)
+	for _, name := range forcedNames {
+		if strings.TrimSpace(name) == "" {
+			return nil, fmt.Errorf("--table needs a table name, as in --table DeviceNetworkEvents=%s", strings.Join(tables[name], ","))
+		}
+		for _, p := range tables[name] {
+			if err := walk(p, func(path string, explicit bool) error { return add(path, explicit, name) }); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, p := range paths {
+		if err := walk(p, func(path string, explicit bool) error { return add(path, explicit, "") }); err != nil {
+			return nil, err
+		}
+	}
+	if len(unknown) > 0 {
+		msg := strings.Join(unknown[:min(len(unknown), MaxReported)], "\n")
+		if n := len(unknown) - MaxReported; n > 0 {
+			msg += fmt.Sprintf("\n(and %d more files)", n)
+		}
+		return nil, fmt.Errorf("%s", msg)
+	}
+	return d, nil
+}
+
+// walk calls fn for the file at path, or for every regular file under the
+// folder at path, skipping hidden ones. explicit is set for path itself.
+func walk(path string, fn func(path string, explicit bool) error) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if !info.IsDir() {
+		return fn(path, true)
+	}
+	return filepath.WalkDir(path, func(p string, de fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p != path && strings.HasPrefix(de.Name(), ".") {
+			if de.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if de.IsDir() {
+			return nil
+		}
+		if !de.Type().IsRegular() {
+			info, err := os.Stat(p) // follow a symbolic link to a file
+			if err != nil || !info.Mode().IsRegular() {
+				return nil
+			}
+		}
+		return fn(p, false)
+	})
+}
+
+// Tables returns the names of the tables that have data, sorted, spelled
+// as the data (or the matching Options.Known name) spells them.
+func (d *Dataset) Tables() []string {
+	var names []string
+	for _, f := range d.files {
+		for _, t := range f.tables {
+			names = addName(names, t)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// HasTable reports whether some file holds rows of the table called name,
+// ignoring case.
+func (d *Dataset) HasTable(name string) bool {
+	for _, f := range d.files {
+		for _, t := range f.tables {
+			if strings.EqualFold(t, name) {
+				return true
+			}
+		}
+	}
+	return false
+}

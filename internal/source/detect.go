@@ -1,0 +1,427 @@
+package source
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/kqlhunt/kqlhunt/internal/jsonscan"
+)
+
+// Format is a telemetry file format, told from the file's content.
+type Format uint8
+
+// The formats Open recognizes.
+const (
+	FormatUnknown   Format = iota
+	FormatJSONLines        // one Advanced Hunting row object per line
+	FormatStorage          // one streaming API record per line (Azure Storage, PT1H.json)
+	FormatEventHub         // a streaming API Event Hub message, {"records": [...]}
+	FormatAPI              // an Advanced Hunting API response, {"Schema", "Results"}
+	FormatJSONDoc          // a JSON array of rows or records, or pretty-printed objects
+	FormatCSV              // the Advanced Hunting portal's CSV export
+)
+
+var formatNames = [...]string{
+	FormatUnknown:   "unknown",
+	FormatJSONLines: "JSON lines",
+	FormatStorage:   "streaming API records (Azure Storage)",
+	FormatEventHub:  "streaming API Event Hub message",
+	FormatAPI:       "Advanced Hunting API response",
+	FormatJSONDoc:   "JSON document",
+	FormatCSV:       "CSV",
+}
+
+// String returns a short description of f, such as "JSON lines".
+func (f Format) String() string {
+	if int(f) < len(formatNames) {
+		return formatNames[f]
+	}
+	return "invalid"
+}
+
+// isDocument reports whether files of format f are read whole rather than
+// line by line.
+func (f Format) isDocument() bool {
+	return f == FormatEventHub || f == FormatAPI || f == FormatJSONDoc
+}
+
+const (
+	sniffSize  = 64 << 10 // how much of a file Open looks at
+	bufferSize = 256 << 10
+)
+
+// maxLine is the longest line a line reader accepts; a longer one is
+// skipped as malformed rather than held in memory. Tests lower it.
+var maxLine = 64 << 20
+
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// openData opens path and returns a reader of its content, decompressed
+// when the file is gzip, whether it is, and a good buffer size for reading
+// it: the file's size, within limits. Reads are counted into *n when n is
+// not nil.
+func openData(path string, n *int64) (*dataReader, bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, false, err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, false, err
+	}
+	rc := &dataReader{f: f, r: f, n: n, bufSize: int(min(max(info.Size()+1, 4<<10), bufferSize))}
+	var magic [2]byte
+	if k, _ := f.ReadAt(magic[:], 0); k == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(bufio.NewReaderSize(f, 64<<10))
+		if err != nil {
+			f.Close()
+			return nil, true, fmt.Errorf("%s: reading gzip data: %w", path, err)
+		}
+		rc.r, rc.bufSize = zr, bufferSize
+		return rc, true, nil
+	}
+	return rc, false, nil
+}
+
+// dataReader reads a file's (decompressed) content and counts it.
+type dataReader struct {
+	f       *os.File
+	r       io.Reader
+	n       *int64
+	bufSize int
+}
+
+func (d *dataReader) Read(p []byte) (int, error) {
+	k, err := d.r.Read(p)
+	if d.n != nil {
+		*d.n += int64(k)
+	}
+	return k, err
+}
+
+func (d *dataReader) Close() error { return d.f.Close() }
+
+// sniffed is what Open learns from the start of a file.
+type sniffed struct {
+	format Format
+	empty  bool
+	// tables lists the tables named by streaming records (their category),
+	// as the data spells them.
+	tables []string
+	// rows is set when the file holds plain rows, whose table must come
+	// from elsewhere.
+	rows bool
+	// reason tells why the format is unknown.
+	reason string
+}
+
+// sniff tells the format of the file at path from its content.
+func sniff(path string) (sniffed, bool, error) {
+	rc, gz, err := openData(path, nil)
+	if err != nil {
+		return sniffed{}, gz, err
+	}
+	defer rc.Close()
+	br := bufio.NewReaderSize(rc, min(rc.bufSize, sniffSize))
+	head, err := br.Peek(min(rc.bufSize, sniffSize))
+	atEOF := false
+	if err != nil {
+		if err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+			return sniffed{}, gz, fmt.Errorf("%s: %w", path, err)
+		}
+		atEOF = err == io.EOF
+	}
+	head = bytes.TrimPrefix(head, utf8BOM)
+	i := jsonscan.SkipSpace(head, 0)
+	if i == len(head) {
+		if atEOF {
+			return sniffed{empty: true}, gz, nil
+		}
+		return sniffed{reason: "the file starts with 64 KiB of white space"}, gz, nil
+	}
+	var s sniffed
+	switch head[i] {
+	case '{':
+		s = sniffObject(head, i, atEOF)
+	case '[':
+		s = sniffed{format: FormatJSONDoc, rows: true}
+	default:
+		s = sniffText(head)
+	}
+	if s.format == FormatEventHub || s.format == FormatJSONDoc && bytes.Contains(head, []byte(`"category"`)) {
+		// Event Hub messages are small (1 MB at most) and may mix
+		// tables: read the whole document to list them.
+		data, err := io.ReadAll(br)
+		if err != nil {
+			return sniffed{}, gz, fmt.Errorf("%s: %w", path, err)
+		}
+		s.tables, s.rows = documentTables(data)
+	}
+	return s, gz, nil
+}
+
+// sniffObject tells JSON lines from a JSON document starting with the
+// object at head[i].
+func sniffObject(head []byte, i int, atEOF bool) sniffed {
+	switch containerKey(head, i) {
+	case "records":
+		return sniffed{format: FormatEventHub}
+	case "results", "schema", "stats":
+		return sniffed{format: FormatAPI, rows: true}
+	}
+	lineEnd := len(head)
+	if k := bytes.IndexByte(head[i:], '\n'); k >= 0 {
+		lineEnd = i + k
+	}
+	end, err := jsonscan.Skip(head, i)
+	if len(bytes.TrimSpace(head[i+1:lineEnd])) == 0 || err == nil && end > lineEnd {
+		// An object that spans lines: pretty-printed rows or records.
+		return sniffed{format: FormatJSONDoc, rows: true}
+	}
+	// JSON lines: look at every complete line in head.
+	s := sniffed{format: FormatJSONLines}
+	for len(head) > 0 {
+		k := bytes.IndexByte(head, '\n')
+		if k < 0 && !atEOF {
+			break // a partial line
+		}
+		line := head
+		if k >= 0 {
+			line, head = head[:k], head[k+1:]
+		} else {
+			head = nil
+		}
+		j := jsonscan.SkipSpace(line, 0)
+		if j == len(line) || line[j] != '{' {
+			continue
+		}
+		switch t, kind := classify(line, j); kind {
+		case kindRecord:
+			s.format = FormatStorage
+			s.tables = addName(s.tables, t)
+		case kindRow:
+			s.rows = true
+		}
+	}
+	if s.format == FormatJSONLines {
+		s.rows = true
+	}
+	return s
+}
+
+// containerKey returns, lowercased, the first key of the object at data[i]
+// that makes it a document rather than a row: "records", "results",
+// "schema" or "stats". It tolerates an object cut short by the end of data.
+func containerKey(data []byte, i int) string {
+	j := jsonscan.SkipSpace(data, i+1)
+	for j < len(data) && data[j] == '"' {
+		kend, _, err := jsonscan.ScanString(data, j)
+		if err != nil {
+			return ""
+		}
+		key := data[j+1 : kend-1]
+		j = jsonscan.SkipSpace(data, kend)
+		if j >= len(data) || data[j] != ':' {
+			return ""
+		}
+		j = jsonscan.SkipSpace(data, j+1)
+		for _, k := range [...]string{"records", "results", "schema", "stats"} {
+			if len(key) == len(k) && strings.EqualFold(string(key), k) {
+				if k == "records" || k == "results" {
+					if j < len(data) && data[j] == '[' {
+						return k
+					}
+					continue
+				}
+				return k
+			}
+		}
+		end, err := jsonscan.Skip(data, j)
+		if err != nil {
+			return ""
+		}
+		j = jsonscan.SkipSpace(data, end)
+		if j >= len(data) || data[j] != ',' {
+			return ""
+		}
+		j = jsonscan.SkipSpace(data, j+1)
+	}
+	return ""
+}
+
+// sniffText recognizes a CSV export by its header: comma-separated column
+// names.
+func sniffText(head []byte) sniffed {
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return sniffed{reason: "a zip archive; extract it first"}
+	case bytes.HasPrefix(head, []byte("PAR1")):
+		return sniffed{reason: "Parquet files are not supported"}
+	}
+	line := head
+	if k := bytes.IndexByte(line, '\n'); k >= 0 {
+		line = line[:k]
+	}
+	r := csv.NewReader(bytes.NewReader(line))
+	fields, err := r.Read()
+	if err != nil || len(fields) == 0 {
+		return sniffed{reason: "not JSON, and the first line is not a CSV header of column names"}
+	}
+	for _, f := range fields {
+		if !isIdent(f) {
+			return sniffed{reason: fmt.Sprintf("not JSON, and the first line is not a CSV header of column names (%q is not a column name)", f)}
+		}
+	}
+	return sniffed{format: FormatCSV, rows: true}
+}
+
+// isIdent reports whether s is a plain column name: a letter or '_'
+// followed by letters, digits and '_'.
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+		case '0' <= c && c <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// documentTables lists the tables of the streaming records in a JSON
+// document, and whether it also holds plain rows.
+func documentTables(data []byte) (tables []string, rows bool) {
+	w := docWalker{data: data}
+	for {
+		s, _, err := w.next()
+		if _, ok := err.(*errNotObject); ok {
+			continue
+		}
+		if err != nil {
+			if err != io.EOF && len(tables) == 0 {
+				rows = true // the scan reports the problem; it needs a table
+			}
+			return tables, rows
+		}
+		if t, kind := classify(data, s); kind == kindRecord {
+			tables = addName(tables, t)
+		} else {
+			rows = true
+		}
+	}
+}
+
+// classify tells whether the object at data[i] is a streaming API record
+// (kindRecord, with its table: the category without the "AdvancedHunting-"
+// prefix), a plain row (kindRow: it lacks a string category or an object
+// properties) or not valid JSON (kindOrphan).
+func classify(data []byte, i int) (table string, kind rowKind) {
+	var cat []byte
+	props := false
+	var end int
+	err := jsonscan.Members(data, i, func(key []byte, _ bool, s, e int) bool {
+		switch string(key) {
+		case "category":
+			if data[s] == '"' {
+				cat = data[s+1 : e-1]
+			}
+		case "properties":
+			props = data[s] == '{'
+		}
+		return true
+	}, &end)
+	switch {
+	case err != nil:
+		return "", kindOrphan
+	case cat == nil || !props:
+		return "", kindRow
+	}
+	return string(categoryTable(cat)), kindRecord
+}
+
+// categoryPrefix starts the category of Defender streaming API records.
+const categoryPrefix = "AdvancedHunting-"
+
+// categoryTable returns the table named by a record's category.
+func categoryTable(cat []byte) []byte {
+	if len(cat) > len(categoryPrefix) && strings.EqualFold(string(cat[:len(categoryPrefix)]), categoryPrefix) {
+		return cat[len(categoryPrefix):]
+	}
+	return cat
+}
+
+// addName adds name to names unless a name equal to it but for case is
+// there already.
+func addName(names []string, name string) []string {
+	for _, n := range names {
+		if strings.EqualFold(n, name) {
+			return names
+		}
+	}
+	return append(names, name)
+}
+
+// containerPrefix starts the name of the Azure Storage container that the
+// streaming API writes a table to: insights-logs-advancedhunting-<table>.
+const containerPrefix = "insights-logs-advancedhunting-"
+
+// tableFromPath returns the table named by the file name of path or by one
+// of its parent folders, nearest first, or "". Names are matched
+// case-insensitively against known (lowercased name → table name); an Azure
+// Storage container name names its table even when it is not known.
+func tableFromPath(path string, known map[string]string) string {
+	name := filepath.Base(path)
+	if t := knownName(strings.SplitN(name, ".", 2)[0], known); t != "" {
+		return t
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	for dir := filepath.Dir(abs); ; dir = filepath.Dir(dir) {
+		base := filepath.Base(dir)
+		if lower := strings.ToLower(base); strings.HasPrefix(lower, containerPrefix) && len(lower) > len(containerPrefix) {
+			rest := base[len(containerPrefix):]
+			if t := known[strings.ToLower(rest)]; t != "" {
+				return t
+			}
+			return rest
+		}
+		if t := knownName(base, known); t != "" {
+			return t
+		}
+		if parent := filepath.Dir(dir); parent == dir {
+			return ""
+		}
+	}
+}
+
+// knownName returns the known table that s names, whole or by its leading
+// letters and digits (DeviceEvents-2025-03-04 names DeviceEvents).
+func knownName(s string, known map[string]string) string {
+	if t := known[strings.ToLower(s)]; t != "" {
+		return t
+	}
+	k := 0
+	for k < len(s) && (s[k] >= 'a' && s[k] <= 'z' || s[k] >= 'A' && s[k] <= 'Z' || s[k] >= '0' && s[k] <= '9') {
+		k++
+	}
+	if k > 0 && k < len(s) {
+		return known[strings.ToLower(s[:k])]
+	}
+	return ""
+}

@@ -1,0 +1,189 @@
+package source
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/kqlhunt/kqlhunt/internal/jsonscan"
+)
+
+// fileScanner reads the rows of one file for a scan.
+type fileScanner interface {
+	// read appends rows to the writer's batch until it holds max rows, and
+	// returns io.EOF at the end of the file. Any other error stops the scan
+	// (a *DataError under Options.Strict, or an I/O error).
+	read(max int) error
+	close() error
+}
+
+// lineReader splits a stream into lines, reusing its buffers: a line is
+// valid until the next call. Lines longer than maxLine are reported, not
+// held.
+type lineReader struct {
+	br   *bufio.Reader
+	long []byte
+	line int // number of the line last returned
+}
+
+var errLineTooLong = errors.New("line too long")
+
+// next returns the next line without its '\n', or io.EOF.
+func (r *lineReader) next() ([]byte, error) {
+	if cap(r.long) > bufferSize<<4 {
+		r.long = nil // do not keep the memory of one huge line
+	}
+	b, err := r.br.ReadSlice('\n')
+	switch err {
+	case nil:
+		r.line++
+		return b[:len(b)-1], nil
+	case io.EOF:
+		if len(b) == 0 {
+			return nil, io.EOF
+		}
+		r.line++
+		return b, nil
+	case bufio.ErrBufferFull:
+	default:
+		return nil, err
+	}
+	r.long = append(r.long[:0], b...)
+	for {
+		b, err = r.br.ReadSlice('\n')
+		if len(r.long)+len(b) > maxLine {
+			r.line++
+			for err == bufio.ErrBufferFull {
+				_, err = r.br.ReadSlice('\n')
+			}
+			if err != nil && err != io.EOF {
+				return nil, err
+			}
+			return nil, errLineTooLong
+		}
+		r.long = append(r.long, b...)
+		switch err {
+		case nil:
+			r.line++
+			return r.long[:len(r.long)-1], nil
+		case io.EOF:
+			r.line++
+			return r.long, nil
+		case bufio.ErrBufferFull:
+		default:
+			return nil, err
+		}
+	}
+}
+
+// jsonLinesReader reads JSON lines of rows or streaming records.
+type jsonLinesReader struct {
+	rc  io.ReadCloser
+	lr  lineReader
+	dec *objDecoder
+	w   *rowWriter
+}
+
+func newJSONLinesReader(rc *dataReader, dec *objDecoder) *jsonLinesReader {
+	return &jsonLinesReader{rc: rc, lr: lineReader{br: bufio.NewReaderSize(rc, rc.bufSize)}, dec: dec, w: dec.w}
+}
+
+func (r *jsonLinesReader) close() error { return r.rc.Close() }
+
+func (r *jsonLinesReader) read(max int) error {
+	w := r.w
+	w.lineFn = nil
+	for w.batch.N < max {
+		line, err := r.lr.next()
+		switch {
+		case err == io.EOF:
+			return io.EOF
+		case err == errLineTooLong:
+			w.skip(&DataError{File: w.file, Line: r.lr.line, Reason: fmt.Sprintf("line longer than %d bytes", maxLine)})
+			if w.err != nil {
+				return w.err
+			}
+			continue
+		case err != nil:
+			return readFailed(w, r.lr.line+1, err)
+		}
+		if r.lr.line == 1 {
+			line = bytes.TrimPrefix(line, utf8BOM)
+		}
+		i := jsonscan.SkipSpace(line, 0)
+		if i == len(line) {
+			continue // blank lines separate nothing
+		}
+		w.line = r.lr.line
+		if line[i] != '{' {
+			w.skip(&DataError{File: w.file, Line: r.lr.line, Col: i + 1, Reason: "expected a JSON object, got " + describeByte(line, i)})
+			if w.err != nil {
+				return w.err
+			}
+			continue
+		}
+		end, kind, err := r.dec.decode(line, i)
+		if err == nil {
+			if j := jsonscan.SkipSpace(line, end); j != len(line) {
+				err = &jsonscan.SyntaxError{Offset: j, Msg: "unexpected text after the object: " + quote(line[j:])}
+			}
+		}
+		if err != nil {
+			w.skip(syntaxError(w.file, r.lr.line, 0, err))
+			if w.err != nil {
+				return w.err
+			}
+			continue
+		}
+		if !r.dec.accept(kind) {
+			if w.err != nil {
+				return w.err
+			}
+			continue
+		}
+		r.dec.emit(line)
+		if w.err != nil {
+			return w.err
+		}
+	}
+	return nil
+}
+
+// accept tells whether a decoded object is a row to emit, and accounts for
+// the ones that are not.
+func (d *objDecoder) accept(k rowKind) bool {
+	switch k {
+	case kindOther:
+		if !d.listed() {
+			d.w.pass.other++
+		}
+		return false
+	case kindOrphan:
+		d.w.skip(&DataError{File: d.w.file, Line: d.w.rowLine(),
+			Reason: "a row without a category among streaming records, and the file's name does not tell its table; pass --table"})
+		return false
+	}
+	return true
+}
+
+// syntaxError turns a JSON syntax error at a byte offset of a line into a
+// DataError; lineStart is the offset of the line in the data scanned.
+func syntaxError(file string, line, lineStart int, err error) *DataError {
+	var se *jsonscan.SyntaxError
+	if errors.As(err, &se) {
+		return &DataError{File: file, Line: line, Col: se.Offset - lineStart + 1, Reason: "invalid JSON: " + se.Msg}
+	}
+	return &DataError{File: file, Line: line, Reason: err.Error()}
+}
+
+// readFailed reports a read error (a truncated or corrupt gzip stream, a
+// failing disk) at line: the rest of the file is skipped.
+func readFailed(w *rowWriter, line int, err error) error {
+	w.skip(&DataError{File: w.file, Line: line, Reason: fmt.Sprintf("reading the file: %v; the rest of the file is skipped", err)})
+	if w.err != nil {
+		return w.err
+	}
+	return io.EOF
+}

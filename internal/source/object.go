@@ -1,0 +1,311 @@
+package source
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/kqlhunt/kqlhunt/internal/jsonscan"
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+)
+
+// keyRes is what a member name of a row means for a scan.
+type keyRes struct {
+	col     int32 // output column, or -1
+	special uint8 // a key of a streaming record, or 0
+	suffix  bool  // a NAME_type key of a Log Analytics union export
+}
+
+// The keys of a streaming API record around its row.
+const (
+	keyCategory uint8 = 1 + iota
+	keyProperties
+	keyTime
+	keyTenant
+)
+
+// rowKind is what objDecoder.decode found.
+type rowKind uint8
+
+const (
+	kindRow    rowKind = iota // a row of the scanned table
+	kindRecord                // a streaming record of the scanned table
+	kindOther                 // a streaming record of another table
+	kindOrphan                // a plain row in a file whose rows have no table
+)
+
+// span is where the value of an output column lies in the data; s < 0 when
+// the row has none. prio tells a direct key (2) from a NAME_type one (1).
+type span struct {
+	s, e int
+	prio int8
+}
+
+// posEntry remembers the key met at one member position of the previous
+// row: rows of one file usually list their keys in the same order, so most
+// keys resolve by a byte comparison, without hashing.
+type posEntry struct {
+	key []byte
+	res keyRes
+	ok  bool
+}
+
+const maxPositions = 1024
+
+// objDecoder finds the requested columns in the members of a JSON row or
+// streaming record. It is not safe for concurrent use; a scan owns one.
+type objDecoder struct {
+	w     *rowWriter
+	exact map[string]keyRes // column names and record keys
+	fold  map[string]keyRes // lowercased column names
+	top   []posEntry        // key cache for rows and records
+	props []posEntry        // key cache for records' properties
+	spans []span            // per output column
+	alias []int             // output → the first output of the same column
+	// timeOut and tenantOut are the outputs of TimeGenerated and TenantId,
+	// filled from a record's time and tenantId when its row lacks them; -1
+	// when not requested.
+	timeOut, tenantOut int
+
+	// Per file.
+	table      string   // the scanned table
+	fileTables []string // tables Open found in the file
+	forced     bool     // --table: every record is of the table
+	rowsOK     bool     // plain rows are of the table
+	lastCat    []byte
+	lastCatRes rowKind
+
+	scratch, lower []byte
+}
+
+// newObjDecoder prepares to find the columns cols of t, written by w.
+func newObjDecoder(w *rowWriter, t *schema.Table, cols []int) *objDecoder {
+	d := &objDecoder{
+		w:         w,
+		exact:     make(map[string]keyRes, len(t.Columns)+4),
+		fold:      make(map[string]keyRes, len(t.Columns)),
+		spans:     make([]span, len(cols)),
+		alias:     make([]int, len(cols)),
+		timeOut:   -1,
+		tenantOut: -1,
+	}
+	first := make(map[int]int, len(cols))
+	for o, ci := range cols {
+		if p, ok := first[ci]; ok {
+			d.alias[o] = p
+			continue
+		}
+		first[ci] = o
+		d.alias[o] = o
+	}
+	for ci, c := range t.Columns {
+		r := keyRes{col: -1}
+		if o, ok := first[ci]; ok {
+			r.col = int32(o)
+		}
+		if _, dup := d.exact[c.Name]; !dup {
+			d.exact[c.Name] = r
+		}
+		lower := strings.ToLower(c.Name)
+		if _, dup := d.fold[lower]; !dup {
+			d.fold[lower] = r
+		}
+	}
+	for _, sp := range [...]struct {
+		key  string
+		kind uint8
+	}{{"category", keyCategory}, {"properties", keyProperties}, {"time", keyTime}, {"tenantId", keyTenant}} {
+		r, ok := d.exact[sp.key]
+		if !ok {
+			r, ok = d.fold[strings.ToLower(sp.key)]
+			if !ok {
+				r = keyRes{col: -1}
+			}
+		}
+		r.special = sp.kind
+		d.exact[sp.key] = r
+	}
+	if r, ok := d.fold["timegenerated"]; ok && r.col >= 0 {
+		d.timeOut = int(r.col)
+	}
+	if r, ok := d.fold["tenantid"]; ok && r.col >= 0 {
+		d.tenantOut = int(r.col)
+	}
+	return d
+}
+
+// typeSuffixes are the suffixes that Log Analytics adds to a column of a
+// union whose inputs disagree on its type (ReportId_long, ReportId_string).
+var typeSuffixes = map[string]bool{
+	"bool": true, "int": true, "long": true, "real": true, "double": true, "decimal": true,
+	"string": true, "datetime": true, "timespan": true, "guid": true, "dynamic": true,
+}
+
+// lookup resolves a member name: exactly, then ignoring case, then as
+// NAME_type. Keys not in the schema resolve to col -1.
+func (d *objDecoder) lookup(key []byte, escaped bool) keyRes {
+	if escaped {
+		d.scratch = jsonscan.AppendUnquoted(d.scratch[:0], key)
+		key = d.scratch
+	}
+	if r, ok := d.exact[string(key)]; ok {
+		return r
+	}
+	d.lower = d.lower[:0]
+	for _, c := range key {
+		d.lower = append(d.lower, lowerASCII(c))
+	}
+	if r, ok := d.fold[string(d.lower)]; ok {
+		return r
+	}
+	if u := bytes.LastIndexByte(d.lower, '_'); u > 0 && typeSuffixes[string(d.lower[u+1:])] {
+		if r, ok := d.fold[string(d.lower[:u])]; ok && r.col >= 0 {
+			return keyRes{col: r.col, suffix: true}
+		}
+	}
+	return keyRes{col: -1}
+}
+
+// resolve is lookup through the key cache of member position pos.
+func (d *objDecoder) resolve(cache *[]posEntry, pos int, key []byte, escaped bool) keyRes {
+	c := *cache
+	if pos < len(c) {
+		if e := &c[pos]; e.ok && bytes.Equal(e.key, key) {
+			return e.res
+		}
+	}
+	r := d.lookup(key, escaped)
+	if pos < maxPositions {
+		for len(c) <= pos {
+			c = append(c, posEntry{})
+		}
+		e := &c[pos]
+		e.key = append(e.key[:0], key...)
+		e.res, e.ok = r, true
+		*cache = c
+	}
+	return r
+}
+
+func (d *objDecoder) reset() {
+	for i := range d.spans {
+		d.spans[i] = span{s: -1, e: -1}
+	}
+}
+
+// set notes the value of a member that names a column.
+func (d *objDecoder) set(r keyRes, data []byte, s, e int) {
+	sp := &d.spans[r.col]
+	if !r.suffix {
+		*sp = span{s, e, 2}
+		return
+	}
+	if sp.prio > 0 || e-s == 4 && data[s] == 'n' || e-s == 2 && data[s] == '"' {
+		return // a direct key, or an earlier NAME_type key, wins; empty values do not count
+	}
+	*sp = span{s, e, 1}
+}
+
+// decode walks the object at data[i], a row or a streaming record, and
+// notes the spans of the requested columns. It returns the offset after
+// the object.
+func (d *objDecoder) decode(data []byte, i int) (int, rowKind, error) {
+	d.reset()
+	cat, props, tm, tenant := span{s: -1}, span{s: -1}, span{s: -1}, span{s: -1}
+	pos := 0
+	var end int
+	err := jsonscan.Members(data, i, func(key []byte, escaped bool, s, e int) bool {
+		r := d.resolve(&d.top, pos, key, escaped)
+		pos++
+		switch r.special {
+		case keyCategory:
+			cat = span{s: s, e: e}
+		case keyProperties:
+			props = span{s: s, e: e}
+		case keyTime:
+			tm = span{s: s, e: e, prio: 2}
+		case keyTenant:
+			tenant = span{s: s, e: e, prio: 2}
+		}
+		if r.col >= 0 {
+			d.set(r, data, s, e)
+		}
+		return true
+	}, &end)
+	if err != nil {
+		return end, kindRow, err
+	}
+	if cat.s < 0 || props.s < 0 || data[cat.s] != '"' || data[props.s] != '{' {
+		if !d.rowsOK {
+			return end, kindOrphan, nil
+		}
+		return end, kindRow, nil
+	}
+	if !d.forced {
+		if k := d.category(data[cat.s+1 : cat.e-1]); k != kindRecord {
+			return end, k, nil
+		}
+	}
+	d.reset()
+	pos = 0
+	var pend int
+	_ = jsonscan.Members(data, props.s, func(key []byte, escaped bool, s, e int) bool {
+		r := d.resolve(&d.props, pos, key, escaped)
+		pos++
+		if r.col >= 0 {
+			d.set(r, data, s, e)
+		}
+		return true
+	}, &pend) // validated by the walk above
+	if d.timeOut >= 0 && d.spans[d.timeOut].s < 0 {
+		d.spans[d.timeOut] = tm
+	}
+	if d.tenantOut >= 0 && d.spans[d.tenantOut].s < 0 {
+		d.spans[d.tenantOut] = tenant
+	}
+	return end, kindRecord, nil
+}
+
+// category tells whether a record with category cat (raw string body) is
+// of the scanned table.
+func (d *objDecoder) category(cat []byte) rowKind {
+	if d.lastCat != nil && bytes.Equal(cat, d.lastCat) {
+		return d.lastCatRes
+	}
+	t := string(categoryTable(cat))
+	k := kindOther
+	if strings.EqualFold(t, d.table) {
+		k = kindRecord
+	}
+	d.lastCat = append(d.lastCat[:0], cat...)
+	if d.lastCat == nil {
+		d.lastCat = []byte{}
+	}
+	d.lastCatRes = k
+	return k
+}
+
+// listed reports whether the category table of a record skipped as
+// kindOther was found by Open.
+func (d *objDecoder) listed() bool {
+	t := string(categoryTable(d.lastCat))
+	for _, ft := range d.fileTables {
+		if strings.EqualFold(ft, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// emit converts the noted values into the batch and ends the row.
+func (d *objDecoder) emit(data []byte) {
+	w := d.w
+	for o := range d.spans {
+		sp := d.spans[d.alias[o]]
+		if sp.s < 0 {
+			w.cols[o].col.AppendNull()
+			continue
+		}
+		w.putJSON(o, data, sp.s, sp.e)
+	}
+	w.endRow()
+}
