@@ -295,7 +295,7 @@ func TestScanErrors(t *testing.T) {
 // TestConcurrentScans runs scans of one dataset at once; run with -race.
 func TestConcurrentScans(t *testing.T) {
 	tab := screenmeetTable(t, nil)
-	d := open(t, []string{filepath.Join("..", "..", "examples", "telemetry")}, nil, Options{BatchSize: 2})
+	d := open(t, []string{filepath.Join("..", "..", "examples", "formats")}, nil, Options{BatchSize: 2})
 	done := make(chan int)
 	for i := 0; i < 4; i++ {
 		go func() {

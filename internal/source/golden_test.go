@@ -172,10 +172,11 @@ func TestScreenMeetDynamic(t *testing.T) {
 	}
 }
 
-// TestExamples reads the bundled example telemetry, telling formats and
-// tables from content, file and folder names alone.
+// TestExamples reads the bundled example telemetry, the same rows in each
+// export format, telling formats and tables from content, file and folder
+// names alone.
 func TestExamples(t *testing.T) {
-	root := filepath.Join("..", "..", "examples", "telemetry")
+	root := filepath.Join("..", "..", "examples", "formats")
 	tab := screenmeetTable(t, nil)
 	for _, tc := range []struct {
 		dir    string

@@ -1,0 +1,23 @@
+// Command kqlhunt runs Microsoft Sentinel and Defender XDR KQL hunting
+// queries and rules over exported telemetry.
+//
+// Exit codes:
+//
+//	0  success
+//	1  findings exist and --fail-on-findings was given
+//	2  usage, query or rule error
+//	3  data error under --strict
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

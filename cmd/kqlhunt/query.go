@@ -1,0 +1,139 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kqlhunt/kqlhunt/internal/report"
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/kql"
+)
+
+func queryCommand(e *env) *cobra.Command {
+	var df dataFlags
+	var file, format string
+	cmd := &cobra.Command{
+		Use:   "query [flags] [QUERY]",
+		Short: "Run a KQL query over telemetry",
+		Long: `Run a KQL query over telemetry. The query comes from the argument, from -f FILE,
+or from standard input.`,
+		Example: `  kqlhunt query --data examples/telemetry 'DeviceNetworkEvents | where RemoteUrl has "screenmeet.com" | take 5'
+  kqlhunt query --data export.jsonl --now 2025-03-05T00:00:00Z --format jsonl -f hunt.kql`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			text, name, err := queryText(e, file, args)
+			if err != nil {
+				return err
+			}
+			f, err := report.ParseFormat(format)
+			if err != nil {
+				return fail(exitUsage, "--format: %v", err)
+			}
+			now, err := df.nowValue()
+			if err != nil {
+				return err
+			}
+			cat := schema.Defender()
+			q, err := kql.Compile(text, cat, kql.Options{Name: name})
+			if err != nil {
+				return compileError(err)
+			}
+			printWarnings(e, q)
+			d, err := df.open(cat)
+			if err != nil {
+				return err
+			}
+			for _, t := range missingTables(d, q.Tables) {
+				fmt.Fprintf(e.stderr, "kqlhunt: warning: no data for table %s; it reads as empty\n", t)
+			}
+			cursors, err := q.Open(e.ctx, dataset{d}, now)
+			if err != nil {
+				return err
+			}
+			for i, c := range cursors {
+				if i > 0 && f == report.Table {
+					fmt.Fprintln(e.stdout)
+				}
+				if err := writeResult(c, report.NewResultWriter(e.stdout, f)); err != nil {
+					for _, rest := range cursors[i+1:] {
+						rest.Close()
+					}
+					reportData(e.stderr, d.Stats())
+					return err
+				}
+			}
+			reportData(e.stderr, d.Stats())
+			return nil
+		},
+	}
+	df.register(cmd)
+	cmd.Flags().StringVarP(&file, "file", "f", "", "read the query from `FILE`")
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv, json or jsonl")
+	return cmd
+}
+
+// writeResult streams one result to w.
+func writeResult(c *kql.Cursor, w report.ResultWriter) error {
+	defer c.Close()
+	if err := w.Begin(c.Columns); err != nil {
+		return err
+	}
+	for {
+		b, err := c.Next()
+		if err != nil {
+			return err
+		}
+		if b == nil {
+			return w.End()
+		}
+		if err := w.Write(b); err != nil {
+			return err
+		}
+	}
+}
+
+// queryText returns the query from -f FILE, the argument, or stdin, and
+// the name to show in positions.
+func queryText(e *env, file string, args []string) (string, string, error) {
+	switch {
+	case file != "" && len(args) > 0:
+		return "", "", fail(exitUsage, "give the query as an argument or with -f, not both")
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", "", fail(exitUsage, "%v", err)
+		}
+		return string(b), file, nil
+	case len(args) > 0:
+		return args[0], "", nil
+	}
+	b, err := io.ReadAll(e.stdin)
+	if err != nil {
+		return "", "", fail(exitUsage, "reading the query from standard input: %v", err)
+	}
+	if len(b) == 0 {
+		return "", "", fail(exitUsage, "no query: give it as an argument, with -f FILE, or on standard input")
+	}
+	return string(b), "<stdin>", nil
+}
+
+// compileError turns a compilation failure into exit code 2 with the
+// rendered diagnostics.
+func compileError(err error) error {
+	var ce *kql.Error
+	if errors.As(err, &ce) {
+		return fail(exitUsage, "the query has errors:\n%s", ce.Error())
+	}
+	return fail(exitUsage, "%v", err)
+}
+
+// printWarnings prints a query's non-fatal diagnostics.
+func printWarnings(e *env, q *kql.Query) {
+	if len(q.Warnings) > 0 {
+		fmt.Fprint(e.stderr, q.Warnings.Format(q.Source))
+	}
+}

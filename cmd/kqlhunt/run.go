@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kqlhunt/kqlhunt/internal/source"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitUsage    = 2
+	exitData     = 3
+)
+
+// exitError carries an exit code to run. Its message, when not empty, is
+// printed to stderr.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+// fail returns an error that makes kqlhunt exit with code, printing msg.
+func fail(code int, format string, args ...any) error {
+	return &exitError{code: code, msg: fmt.Sprintf(format, args...)}
+}
+
+// env is what every subcommand reads and writes besides its flags.
+type env struct {
+	ctx    context.Context
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// run runs kqlhunt with args (without the program name) and returns the
+// exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	root := &cobra.Command{
+		Use:   "kqlhunt",
+		Short: "Run Microsoft Sentinel and Defender XDR KQL hunting rules over exported telemetry",
+		Long: `kqlhunt runs KQL hunting queries and Sentinel rules, verbatim, over Defender XDR
+telemetry exported as JSON lines, streaming API records, Advanced Hunting API
+responses or portal CSV files.
+
+Exit codes: 0 success; 1 findings exist and --fail-on-findings was given;
+2 usage, query or rule error; 3 data error under --strict.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.AddCommand(queryCommand(e), huntCommand(e), checkCommand(e))
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var xe *exitError
+	if errors.As(err, &xe) {
+		if xe.msg != "" {
+			fmt.Fprintln(stderr, "kqlhunt: "+strings.TrimRight(xe.msg, "\n"))
+		}
+		return xe.code
+	}
+	var de *source.DataError
+	if errors.As(err, &de) {
+		fmt.Fprintf(stderr, "kqlhunt: %v\n", err)
+		return exitData
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "kqlhunt: interrupted")
+		return exitUsage
+	}
+	// Cobra's own errors: unknown commands and flags, bad flag values.
+	fmt.Fprintf(stderr, "kqlhunt: %v\nRun 'kqlhunt --help' for usage.\n", err)
+	return exitUsage
+}

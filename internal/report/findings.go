@@ -1,0 +1,183 @@
+package report
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/value"
+)
+
+// checkFinding checks that f's row fits its columns.
+func checkFinding(f *Finding) error {
+	if len(f.Row) != len(f.Columns) {
+		return fmt.Errorf("report: finding of rule %q has %d values for %d columns", f.RuleID, len(f.Row), len(f.Columns))
+	}
+	return nil
+}
+
+// jsonFindings writes findings as a JSON array (array) or as JSON lines:
+//
+//	{"rule_id":…,"rule_name":…,"severity":…,"tactics":[…],"techniques":[…],"row":{…}}
+type jsonFindings struct {
+	state
+	w     io.Writer
+	array bool
+	n     int
+	buf   []byte
+}
+
+func (j *jsonFindings) Write(f *Finding) error {
+	if err := j.write(false); err != nil {
+		return err
+	}
+	if err := checkFinding(f); err != nil {
+		return err
+	}
+	b := j.buf[:0]
+	if j.array {
+		if j.n == 0 {
+			b = append(b, "[\n"...)
+		} else {
+			b = append(b, ",\n"...)
+		}
+	}
+	b = append(b, `{"rule_id":`...)
+	b = value.AppendQuoted(b, f.RuleID)
+	b = append(b, `,"rule_name":`...)
+	b = value.AppendQuoted(b, f.RuleName)
+	b = append(b, `,"severity":`...)
+	b = value.AppendQuoted(b, f.Severity)
+	b = append(b, `,"tactics":`...)
+	b = appendStrings(b, f.Tactics)
+	b = append(b, `,"techniques":`...)
+	b = appendStrings(b, f.Techniques)
+	b = append(b, `,"row":{`...)
+	for i, c := range f.Columns {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = value.AppendQuoted(b, c.Name)
+		b = append(b, ':')
+		b = AppendJSONValue(b, c.Type, f.Row[i])
+	}
+	b = append(b, "}}"...)
+	if !j.array {
+		b = append(b, '\n')
+	}
+	j.n++
+	j.buf = b
+	return j.output(j.w, b)
+}
+
+// appendStrings appends ss as a JSON array; nil gives [].
+func appendStrings(b []byte, ss []string) []byte {
+	b = append(b, '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = value.AppendQuoted(b, s)
+	}
+	return append(b, ']')
+}
+
+func (j *jsonFindings) End() error {
+	if err := j.end(); err != nil {
+		return err
+	}
+	switch {
+	case !j.array:
+		return nil
+	case j.n == 0:
+		return j.output(j.w, []byte("[]\n"))
+	}
+	return j.output(j.w, []byte("\n]\n"))
+}
+
+// fixedColumns are the first columns of flat (CSV and table) findings.
+var fixedColumns = []string{"rule_id", "rule_name", "severity", "tactics", "techniques"}
+
+// flatFindings buffers findings as cell text and writes them at End as CSV
+// or a table whose columns are fixedColumns and then the union of the row
+// columns, in first-seen order.
+type flatFindings struct {
+	state
+	w      io.Writer
+	format Format
+	cols   []schema.Column // the union of row columns
+	index  map[string]int  // column name to position in cols
+	rows   [][]string      // fixed cells, then cells by position in cols
+	buf    []byte
+}
+
+func (f *flatFindings) Write(x *Finding) error {
+	if err := f.write(false); err != nil {
+		return err
+	}
+	if err := checkFinding(x); err != nil {
+		return err
+	}
+	row := make([]string, len(fixedColumns)+len(f.cols), len(fixedColumns)+len(f.cols)+len(x.Columns))
+	row[0], row[1], row[2] = x.RuleID, x.RuleName, x.Severity
+	row[3], row[4] = strings.Join(x.Tactics, ";"), strings.Join(x.Techniques, ";")
+	for i, c := range x.Columns {
+		k, ok := f.index[c.Name]
+		if !ok {
+			k = len(f.cols)
+			f.index[c.Name] = k
+			f.cols = append(f.cols, c)
+		}
+		k += len(fixedColumns)
+		for len(row) <= k {
+			row = append(row, "")
+		}
+		f.buf = appendText(f.buf[:0], c.Type, x.Row[i])
+		row[k] = string(f.buf)
+	}
+	f.rows = append(f.rows, row)
+	return nil
+}
+
+func (f *flatFindings) End() error {
+	if err := f.end(); err != nil {
+		return err
+	}
+	header := append([]string(nil), fixedColumns...)
+	for _, c := range f.cols {
+		header = append(header, c.Name)
+	}
+	for i, r := range f.rows { // rows written before later rules' columns appeared
+		for len(r) < len(header) {
+			r = append(r, "")
+		}
+		f.rows[i] = r
+	}
+	if f.format == CSV {
+		cw := csv.NewWriter(f.w)
+		err := cw.Write(header)
+		if err == nil {
+			err = cw.WriteAll(f.rows) // flushes
+		}
+		if err != nil {
+			f.err = err
+		}
+		return f.err
+	}
+	t := table{header: header, right: make([]bool, len(header))}
+	for i, c := range f.cols {
+		t.right[len(fixedColumns)+i] = c.Type.IsNumeric()
+	}
+	for i, h := range t.header {
+		t.header[i] = cellText(h)
+	}
+	for _, r := range f.rows {
+		for i, c := range r {
+			r[i] = cellText(c)
+		}
+	}
+	t.rows = f.rows
+	return f.output(f.w, t.render(count(len(f.rows), "finding")))
+}

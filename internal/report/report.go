@@ -1,0 +1,209 @@
+// Package report writes query results and rule findings as an aligned text
+// table, CSV, a JSON array or JSON lines.
+//
+// # Values
+//
+// A value is encoded from its static KQL type and its boxed form (see
+// package value):
+//
+//	type       JSON                                text (table and CSV cells)
+//	null       null                                empty
+//	bool       true, false                         true, false
+//	int, long  number                              decimal digits
+//	real       shortest number that round-trips;   the same; NaN, Infinity,
+//	decimal    "NaN", "Infinity", "-Infinity"      -Infinity
+//	string     string                              the text
+//	guid       string                              the text
+//	datetime   "2026-11-20T12:00:00.0000000Z"      2026-11-20T12:00:00.0000000Z
+//	           (UTC, always seven fraction digits)
+//	timespan   "[-][d.]hh:mm:ss[.fffffff]"          [-][d.]hh:mm:ss[.fffffff]
+//	dynamic    the value as JSON                   the value as compact JSON, so
+//	                                               a dynamic string keeps its quotes
+//
+// A string is never null: a nil string value is written as "". A value
+// whose Go type breaks the boxing rules is written as the JSON string, or
+// the text, of its fmt %v form rather than lost.
+//
+// # Formats
+//
+// JSON writes one array holding one object per row, keys in column order,
+// one row per line; no rows give []. JSONL writes one object per line and
+// nothing for no rows. Both stream: each batch is written when it arrives.
+//
+// CSV follows RFC 4180 as encoding/csv writes it: a header row of column
+// names, fields quoted when they hold a comma, a quote, a line break or
+// leading space, and records ending with LF rather than RFC 4180's CRLF
+// (every CSV reader we know accepts LF, and Unix tools want it). Results
+// stream, one flush per batch. CSV does not defuse cells that a spreadsheet
+// would take for a formula (=, +, -, @): telemetry is attacker-controlled,
+// so open such files in a spreadsheet with care.
+//
+// Table writes text aligned for a terminal: a header, a line of dashes,
+// one line per row and a final line "(N rows)" ("(1 row)" for one). Columns
+// are separated by two spaces and padded to their widest cell, counted in
+// runes (so East Asian wide characters, which take two terminal cells,
+// misalign); numeric columns are aligned right. Line breaks, tabs and other
+// control characters in a cell are written as \n, \r, \t and \xHH so that
+// every row stays on one line (a backslash itself is left alone, so
+// Windows paths stay readable). A cell longer than 80 runes is cut to 79
+// runes followed by "…". Table output buffers the whole result until End.
+//
+// Findings of several rules have different columns, so CSV and Table
+// buffer findings until End, then write the union of their row columns in
+// first-seen order after the fixed columns rule_id, rule_name, severity,
+// tactics and techniques (tactics and techniques joined by ";"); a finding
+// has empty cells for the columns of other rules. A row column that has
+// the name of a fixed column is still a separate column. JSON and JSONL
+// write each finding as it comes.
+//
+// Writers are not safe for concurrent use. After an error from the
+// underlying io.Writer, every later call returns that error.
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/value"
+)
+
+// Format is an output format.
+type Format int
+
+// The output formats.
+const (
+	Table Format = iota
+	CSV
+	JSON
+	JSONL
+)
+
+var formatNames = [...]string{Table: "table", CSV: "csv", JSON: "json", JSONL: "jsonl"}
+
+// String returns the name of f as ParseFormat accepts it.
+func (f Format) String() string {
+	if f >= 0 && int(f) < len(formatNames) {
+		return formatNames[f]
+	}
+	return fmt.Sprintf("Format(%d)", int(f))
+}
+
+// ParseFormat returns the format named s: table, csv, json or jsonl, in any
+// case.
+func ParseFormat(s string) (Format, error) {
+	for f, name := range formatNames {
+		if strings.EqualFold(s, name) {
+			return Format(f), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown format %q, expected table, csv, json or jsonl", s)
+}
+
+// ResultWriter writes a query result that arrives in batches: Begin once
+// with the result's columns, Write for each batch, then End, which writes
+// what the format keeps for last and reports any error. The writer does not
+// keep batches after Write returns.
+type ResultWriter interface {
+	Begin(cols []schema.Column) error
+	Write(b *value.Batch) error
+	End() error
+}
+
+// NewResultWriter returns a ResultWriter that writes to w in format f.
+func NewResultWriter(w io.Writer, f Format) ResultWriter {
+	switch f {
+	case CSV:
+		return &csvResults{w: w}
+	case JSON:
+		return &jsonResults{w: w, array: true}
+	case JSONL:
+		return &jsonResults{w: w}
+	}
+	return &tableResults{w: w}
+}
+
+// Finding is one row of a rule's output, with the rule it came from.
+// Columns and Row are parallel: Row[i] is the value of Columns[i], boxed as
+// package value describes.
+type Finding struct {
+	RuleID     string
+	RuleName   string
+	Severity   string
+	Tactics    []string
+	Techniques []string
+	Columns    []schema.Column
+	Row        []any
+}
+
+// FindingWriter writes findings: Write for each, then End. The writer does
+// not keep f or its slices after Write returns.
+type FindingWriter interface {
+	Write(f *Finding) error
+	End() error
+}
+
+// NewFindingWriter returns a FindingWriter that writes to w in format f.
+func NewFindingWriter(w io.Writer, f Format) FindingWriter {
+	switch f {
+	case CSV, Table:
+		return &flatFindings{w: w, format: f, index: map[string]int{}}
+	case JSON:
+		return &jsonFindings{w: w, array: true}
+	}
+	return &jsonFindings{w: w}
+}
+
+// state is the call-order bookkeeping that every writer shares.
+type state struct {
+	began, ended bool
+	err          error // sticky: the first error writing to w
+}
+
+func (s *state) begin() error {
+	switch {
+	case s.err != nil:
+		return s.err
+	case s.began:
+		return fmt.Errorf("report: begin called twice")
+	}
+	s.began = true
+	return nil
+}
+
+func (s *state) write(needBegin bool) error {
+	switch {
+	case s.err != nil:
+		return s.err
+	case s.ended:
+		return fmt.Errorf("report: write after end")
+	case needBegin && !s.began:
+		return fmt.Errorf("report: write before begin")
+	}
+	return nil
+}
+
+func (s *state) end() error {
+	switch {
+	case s.err != nil:
+		return s.err
+	case s.ended:
+		return fmt.Errorf("report: end called twice")
+	}
+	s.ended = true
+	return nil
+}
+
+// output writes b to w and remembers a failure.
+func (s *state) output(w io.Writer, b []byte) error {
+	if s.err != nil {
+		return s.err
+	}
+	if len(b) > 0 {
+		if _, err := w.Write(b); err != nil {
+			s.err = err
+		}
+	}
+	return s.err
+}

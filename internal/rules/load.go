@@ -1,0 +1,459 @@
+package rules
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// LoadFile reads the rule file at path and decodes it with Parse. An error
+// reading the file is returned as it is (an *fs.PathError); every other
+// error is an ErrorList.
+func LoadFile(path string) (*Rule, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, src)
+}
+
+// Parse decodes the rule in src; file names it in the rule and in messages.
+//
+// A YAML syntax error gives a nil rule and an ErrorList with one error. A
+// well-formed file whose fields are wrong (a missing query, a list where a
+// string belongs, an unknown severity) gives the rule as far as it decoded
+// and an ErrorList with one error per problem, sorted by position. Keys that
+// Rule has no field for go to Extra.
+func Parse(file string, src []byte) (r *Rule, err error) {
+	defer func() {
+		// yaml.v3 turns its own failures into errors, but a bug in it or
+		// here must not take the caller down.
+		if p := recover(); p != nil {
+			r, err = nil, ErrorList{{File: file, Msg: fmt.Sprintf("internal error decoding the rule: %v", p)}}
+		}
+	}()
+	d := &decoder{file: file, src: src, starts: lineStarts(src)}
+	docs, yerr := parseYAML(src)
+	if yerr != nil {
+		d.errs = append(d.errs, d.syntaxError(yerr))
+		return nil, d.errs
+	}
+	switch {
+	case len(docs) == 0:
+		d.errorAt(pos{}, "empty file, expected a rule mapping")
+		return nil, d.errs
+	case len(docs) > 1:
+		d.errorAt(nodePos(docs[1]), "expected one YAML document, got %d", len(docs))
+	}
+	r = d.rule(docs[0])
+	d.errs.Sort()
+	return r, d.errs.Err()
+}
+
+// parseYAML decodes every document in src.
+func parseYAML(src []byte) ([]*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var docs []*yaml.Node
+	for {
+		n := new(yaml.Node)
+		err := dec.Decode(n)
+		if err == io.EOF {
+			return docs, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, n)
+	}
+}
+
+// Load loads the rules in paths. A path may be a file, loaded whatever its
+// name, or a directory, searched recursively for files named *.yaml or
+// *.yml (in any case) below directories whose names do not start with a
+// dot. Files are loaded in the order of their sorted paths, each once.
+//
+// A file that does not load gives an error, and loading goes on with the
+// next. Only rules that loaded without error are returned. A rule whose id
+// (compared case-insensitively) was already loaded from an earlier file is
+// an error, and the later rule is left out.
+func Load(paths []string) ([]*Rule, []error) {
+	var errs []error
+	seen := map[string]bool{}
+	var files []string
+	add := func(p string) {
+		p = filepath.Clean(p)
+		if !seen[p] {
+			seen[p] = true
+			files = append(files, p)
+		}
+	}
+	for _, root := range paths {
+		info, err := os.Stat(root)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if !info.IsDir() {
+			add(root)
+			continue
+		}
+		err = filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+			if err != nil {
+				errs = append(errs, err)
+				if e != nil && e.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if e.IsDir() {
+				if p != root && strings.HasPrefix(e.Name(), ".") {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			switch strings.ToLower(filepath.Ext(p)) {
+			case ".yaml", ".yml":
+				add(p)
+			}
+			return nil
+		})
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	sort.Strings(files)
+
+	var rules []*Rule
+	byID := map[string]*Rule{}
+	for _, f := range files {
+		r, err := LoadFile(f)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		id := strings.ToLower(r.ID)
+		if first, dup := byID[id]; dup {
+			line, col, _ := r.KeyPosition("id")
+			errs = append(errs, ErrorList{{File: r.File, Line: line, Col: col, src: r.src,
+				Msg: fmt.Sprintf("duplicate rule id %q, already used by %s", r.ID, first.File)}})
+			continue
+		}
+		byID[id] = r
+		rules = append(rules, r)
+	}
+	return rules, errs
+}
+
+// decoder turns the YAML tree of one file into a Rule, collecting errors.
+type decoder struct {
+	file   string
+	src    []byte
+	starts []int
+	errs   ErrorList
+}
+
+// errorAt records an error at p. yaml.v3 places some nodes (an empty
+// document's null) at the end of the stream, past the last line; such
+// positions are moved back to the last line.
+func (d *decoder) errorAt(p pos, format string, args ...any) {
+	if p.line > len(d.starts) {
+		p = pos{len(d.starts), 1}
+	}
+	d.errs = append(d.errs, &Error{File: d.file, Line: p.line, Col: p.col, Msg: fmt.Sprintf(format, args...), src: d.src})
+}
+
+func nodePos(n *yaml.Node) pos { return pos{n.Line, n.Column} }
+
+// field decodes the value of one top-level key into r. key is the key
+// node, for messages.
+type field func(d *decoder, r *Rule, key, val *yaml.Node)
+
+// fields holds the top-level keys that Rule has a field for.
+var fields = map[string]field{
+	"id":          func(d *decoder, r *Rule, k, v *yaml.Node) { r.ID = d.nonEmpty(k, v, d.text(k, v, true)) },
+	"name":        func(d *decoder, r *Rule, k, v *yaml.Node) { r.Name = d.nonEmpty(k, v, d.str(k, v)) },
+	"description": func(d *decoder, r *Rule, k, v *yaml.Node) { r.Description = d.str(k, v) },
+	"severity": func(d *decoder, r *Rule, k, v *yaml.Node) {
+		s := d.str(k, v)
+		if s == "" {
+			return
+		}
+		if r.Severity, _ = normalize(severities, s); r.Severity == "" {
+			d.errorAt(nodePos(k), "unknown severity %q, expected Informational, Low, Medium or High", s)
+		}
+	},
+	"requiredDataConnectors": func(d *decoder, r *Rule, k, v *yaml.Node) {
+		r.RequiredDataConnectors = decodeList(d, k, v, d.dataConnector)
+	},
+	"queryFrequency": func(d *decoder, r *Rule, k, v *yaml.Node) { r.QueryFrequency = d.text(k, v, false) },
+	"queryPeriod":    func(d *decoder, r *Rule, k, v *yaml.Node) { r.QueryPeriod = d.text(k, v, false) },
+	"triggerOperator": func(d *decoder, r *Rule, k, v *yaml.Node) {
+		s := d.str(k, v)
+		if s == "" {
+			return
+		}
+		if r.TriggerOperator, _ = normalize(triggerOperators, s); r.TriggerOperator == "" {
+			d.errorAt(nodePos(k), "unknown trigger operator %q, expected gt, lt, eq or ne", s)
+		}
+	},
+	"triggerThreshold": func(d *decoder, r *Rule, k, v *yaml.Node) {
+		v = resolve(v)
+		if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+			return
+		}
+		if v.Kind != yaml.ScalarNode || v.Tag != "!!int" || v.Decode(&r.TriggerThreshold) != nil {
+			d.errorAt(nodePos(k), "%s: expected an integer, got %s", k.Value, describe(v))
+		}
+	},
+	"tactics":            func(d *decoder, r *Rule, k, v *yaml.Node) { r.Tactics = d.strList(k, v) },
+	"relevantTechniques": func(d *decoder, r *Rule, k, v *yaml.Node) { r.RelevantTechniques = d.strList(k, v) },
+	"query": func(d *decoder, r *Rule, k, v *yaml.Node) {
+		if r.Query = d.nonEmpty(k, v, d.str(k, v)); r.Query == "" {
+			return
+		}
+		r.query = mapScalar(d.src, d.starts, v, k.Column-1)
+	},
+	"entityMappings": func(d *decoder, r *Rule, k, v *yaml.Node) {
+		r.EntityMappings = decodeList(d, k, v, d.entityMapping)
+	},
+	"version": func(d *decoder, r *Rule, k, v *yaml.Node) { r.Version = d.text(k, v, true) },
+	"kind":    func(d *decoder, r *Rule, k, v *yaml.Node) { r.Kind = d.str(k, v) },
+}
+
+// required lists the keys a rule must have, in the order they are reported.
+var required = []string{"id", "name", "query"}
+
+// rule decodes a document node.
+func (d *decoder) rule(doc *yaml.Node) *Rule {
+	r := &Rule{File: d.file, src: d.src, starts: d.starts, keys: map[string]pos{}}
+	top := doc
+	if top.Kind == yaml.DocumentNode && len(top.Content) == 1 {
+		top = top.Content[0]
+	}
+	top = resolve(top)
+	if top.Kind == yaml.ScalarNode && top.Tag == "!!null" {
+		d.errorAt(pos{}, "empty document, expected a rule mapping")
+		return r
+	}
+	if top.Kind != yaml.MappingNode {
+		d.errorAt(nodePos(top), "expected a mapping of rule fields, got %s", describe(top))
+		return r
+	}
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k, v := top.Content[i], top.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.errorAt(nodePos(k), "expected a key, got %s", describe(k))
+			continue
+		}
+		if p, dup := r.keys[k.Value]; dup {
+			d.errorAt(nodePos(k), "duplicate key %q, first given at line %d", k.Value, p.line)
+			continue
+		}
+		r.keys[k.Value] = nodePos(k)
+		if f := fields[k.Value]; f != nil {
+			f(d, r, k, v)
+			continue
+		}
+		var x any
+		if err := v.Decode(&x); err != nil {
+			x = v.Value
+		}
+		if r.Extra == nil {
+			r.Extra = map[string]any{}
+		}
+		r.Extra[k.Value] = x
+	}
+	for _, name := range required {
+		if _, ok := r.keys[name]; !ok {
+			d.errorAt(nodePos(top), "missing required key %q", name)
+		}
+	}
+	return r
+}
+
+// decodeList decodes v, the value of key k, as a list of items; null is an
+// empty list. Items that item rejects are left out.
+func decodeList[T any](d *decoder, k, v *yaml.Node, item func(k, n *yaml.Node) (T, bool)) []T {
+	v = resolve(v)
+	switch {
+	case v.Kind == yaml.ScalarNode && v.Tag == "!!null":
+	case v.Kind == yaml.SequenceNode:
+		var out []T
+		for _, n := range v.Content {
+			if x, ok := item(k, n); ok {
+				out = append(out, x)
+			}
+		}
+		return out
+	default:
+		d.errorAt(nodePos(k), "%s: expected a list, got %s", k.Value, describe(v))
+	}
+	return nil
+}
+
+// mapping calls each for every key and value of n, an item of the list
+// under key k. It reports whether n is a mapping.
+func (d *decoder) mapping(k, n *yaml.Node, each func(key, val *yaml.Node)) bool {
+	n = resolve(n)
+	if n.Kind != yaml.MappingNode {
+		d.errorAt(nodePos(n), "%s: expected a mapping, got %s", k.Value, describe(n))
+		return false
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		each(n.Content[i], n.Content[i+1])
+	}
+	return true
+}
+
+// dataConnector decodes an item of requiredDataConnectors; other keys than
+// connectorId and dataTypes are ignored, here and in the entity mappings.
+func (d *decoder) dataConnector(k, n *yaml.Node) (c DataConnector, ok bool) {
+	ok = d.mapping(k, n, func(key, val *yaml.Node) {
+		switch key.Value {
+		case "connectorId":
+			c.ConnectorID = d.str(key, val)
+		case "dataTypes":
+			c.DataTypes = d.strList(key, val)
+		}
+	})
+	return c, ok
+}
+
+// entityMapping decodes an item of entityMappings.
+func (d *decoder) entityMapping(k, n *yaml.Node) (m EntityMapping, ok bool) {
+	ok = d.mapping(k, n, func(key, val *yaml.Node) {
+		switch key.Value {
+		case "entityType":
+			m.EntityType = d.str(key, val)
+		case "fieldMappings":
+			m.FieldMappings = decodeList(d, key, val, d.fieldMapping)
+		}
+	})
+	return m, ok
+}
+
+// fieldMapping decodes an item of fieldMappings.
+func (d *decoder) fieldMapping(k, n *yaml.Node) (f FieldMapping, ok bool) {
+	ok = d.mapping(k, n, func(key, val *yaml.Node) {
+		switch key.Value {
+		case "identifier":
+			f.Identifier = d.str(key, val)
+		case "columnName":
+			f.ColumnName = d.str(key, val)
+		}
+	})
+	return f, ok
+}
+
+// str returns the string value of key k; null is "". Anything but a string
+// is an error.
+func (d *decoder) str(k, v *yaml.Node) string {
+	v = resolve(v)
+	switch {
+	case v.Kind == yaml.ScalarNode && v.Tag == "!!str":
+		return v.Value
+	case v.Kind == yaml.ScalarNode && v.Tag == "!!null":
+		return ""
+	case v.Kind == yaml.ScalarNode:
+		d.errorAt(nodePos(k), "%s: expected a string, got %s (quote it to make it a string)", k.Value, describe(v))
+	default:
+		d.errorAt(nodePos(k), "%s: expected a string, got %s", k.Value, describe(v))
+	}
+	return ""
+}
+
+// nonEmpty returns s, the decoded value of key k, after reporting it when
+// it is blank. A value of the wrong type has already been reported.
+func (d *decoder) nonEmpty(k, v *yaml.Node, s string) string {
+	if strings.TrimSpace(s) == "" {
+		if v = resolve(v); v.Kind == yaml.ScalarNode && (v.Tag == "!!str" || v.Tag == "!!null") {
+			d.errorAt(nodePos(k), "%s is empty", k.Value)
+		}
+		return ""
+	}
+	return s
+}
+
+// text is str for fields where a number is plausible (id: 12345,
+// version: 1.0): with anyScalar, any scalar gives its text as written.
+func (d *decoder) text(k, v *yaml.Node, anyScalar bool) string {
+	if r := resolve(v); anyScalar && r.Kind == yaml.ScalarNode && r.Tag != "!!null" {
+		return r.Value
+	}
+	return d.str(k, v)
+}
+
+// strList decodes a list of strings or one comma-separated string. Entries
+// are trimmed; empty ones are dropped.
+func (d *decoder) strList(k, v *yaml.Node) []string {
+	v = resolve(v)
+	var out []string
+	switch {
+	case v.Kind == yaml.ScalarNode && v.Tag == "!!null":
+	case v.Kind == yaml.ScalarNode && v.Tag == "!!str":
+		for _, s := range strings.Split(v.Value, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+	case v.Kind == yaml.SequenceNode:
+		for _, item := range v.Content {
+			item = resolve(item)
+			if item.Kind != yaml.ScalarNode || item.Tag != "!!str" {
+				d.errorAt(nodePos(item), "%s: expected a string, got %s", k.Value, describe(item))
+				continue
+			}
+			if s := strings.TrimSpace(item.Value); s != "" {
+				out = append(out, s)
+			}
+		}
+	default:
+		d.errorAt(nodePos(k), "%s: expected a list of strings or a comma-separated string, got %s", k.Value, describe(v))
+	}
+	return out
+}
+
+// resolve follows an alias to the node it names.
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// describe names a node's kind and, for a scalar, its value, for messages:
+// "integer 5", "a list".
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		v := n.Value
+		if len([]rune(v)) > 40 {
+			v = string([]rune(v)[:40]) + "…"
+		}
+		switch n.Tag {
+		case "!!int":
+			return "integer " + v
+		case "!!float":
+			return "number " + v
+		case "!!bool":
+			return "boolean " + v
+		case "!!null":
+			return "null"
+		case "!!str":
+			return fmt.Sprintf("string %q", v)
+		}
+		return fmt.Sprintf("%s %q", strings.TrimPrefix(n.Tag, "!!"), v)
+	}
+	return "nothing"
+}
