@@ -1,7 +1,7 @@
 package exec
 
 import (
-	"math"
+	"cmp"
 	"sort"
 	"strings"
 
@@ -89,46 +89,16 @@ func compareRows(c *value.Column, i, j int, nullsFirst bool) int {
 	i, j = c.Row(i), c.Row(j)
 	switch value.Storage(c.Type) {
 	case value.StoreInt:
-		return cmp64(c.Ints[i], c.Ints[j])
+		return cmp.Compare(c.Ints[i], c.Ints[j])
 	case value.StoreReal:
-		a, b := c.Reals[i], c.Reals[j]
-		switch {
-		case math.IsNaN(a) && math.IsNaN(b):
-			return 0
-		case math.IsNaN(a):
-			return -1
-		case math.IsNaN(b):
-			return 1
-		case a < b:
-			return -1
-		case a > b:
-			return 1
-		}
-		return 0
+		return cmp.Compare(c.Reals[i], c.Reals[j]) // NaN sorts first
 	case value.StoreString:
 		return strings.Compare(c.Strs[i], c.Strs[j])
 	case value.StoreBool:
-		return cmp64(b2i(c.Bools[i]), b2i(c.Bools[j]))
+		return funcs.CompareBool(c.Bools[i], c.Bools[j])
 	}
 	if r, ok := funcs.CompareAny(c.Dyns[i], c.Dyns[j]); ok {
 		return r
 	}
 	return strings.Compare(value.DynamicString(c.Dyns[i]), value.DynamicString(c.Dyns[j]))
-}
-
-func cmp64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func b2i(b bool) int64 {
-	if b {
-		return 1
-	}
-	return 0
 }

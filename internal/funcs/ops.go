@@ -1,6 +1,7 @@
 package funcs
 
 import (
+	"cmp"
 	"math"
 	"strings"
 
@@ -162,27 +163,15 @@ func logical(isAnd bool) Kernel {
 	}
 }
 
-// cmp is the outcome of comparing two values: -1, 0, 1.
-type cmp = int
-
-func cmpInt(a, b int64) cmp {
+// CompareBool orders false before true.
+func CompareBool(a, b bool) int {
 	switch {
-	case a < b:
+	case a == b:
+		return 0
+	case !a:
 		return -1
-	case a > b:
-		return 1
 	}
-	return 0
-}
-
-func cmpFloat(a, b float64) cmp {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return 1
 }
 
 // CompareAny orders two boxed values of possibly different types, as
@@ -197,16 +186,16 @@ func CompareAny(a, b any) (int, bool) {
 	case int64:
 		switch y := b.(type) {
 		case int64:
-			return cmpInt(x, y), true
+			return cmp.Compare(x, y), true
 		case float64:
-			return cmpFloat(float64(x), y), true
+			return cmp.Compare(float64(x), y), true
 		}
 	case float64:
 		switch y := b.(type) {
 		case int64:
-			return cmpFloat(x, float64(y)), true
+			return cmp.Compare(x, float64(y)), true
 		case float64:
-			return cmpFloat(x, y), true
+			return cmp.Compare(x, y), true
 		}
 	case string:
 		if y, ok := b.(string); ok {
@@ -214,20 +203,20 @@ func CompareAny(a, b any) (int, bool) {
 		}
 	case bool:
 		if y, ok := b.(bool); ok {
-			return cmpInt(b2i(x), b2i(y)), true
+			return CompareBool(x, y), true
 		}
 	case value.Datetime:
 		if y, ok := b.(value.Datetime); ok {
-			return cmpInt(int64(x), int64(y)), true
+			return cmp.Compare(x, y), true
 		}
 		if y, ok := b.(string); ok {
 			if d, ok := value.ParseDatetime(y); ok {
-				return cmpInt(int64(x), int64(d)), true
+				return cmp.Compare(x, d), true
 			}
 		}
 	case value.Timespan:
 		if y, ok := b.(value.Timespan); ok {
-			return cmpInt(int64(x), int64(y)), true
+			return cmp.Compare(x, y), true
 		}
 	}
 	if _, ok := b.(value.Datetime); ok {
@@ -244,17 +233,10 @@ func CompareAny(a, b any) (int, bool) {
 	return 0, false
 }
 
-func b2i(b bool) int64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // comparison builds the kernel set of one comparison operator from a
 // test on the comparison outcome.
-func comparison(name, doc string, test func(c cmp) bool) {
-	k := func(f func(a, b any) (cmp, bool)) Kernel {
+func comparison(name, doc string, test func(c int) bool) {
+	k := func(f func(a, b any) (int, bool)) Kernel {
 		return Map2(func(a, b any) (bool, bool) {
 			c, ok := f(a, b)
 			if !ok {
@@ -268,12 +250,17 @@ func comparison(name, doc string, test func(c cmp) bool) {
 	}
 	register(&Func{Name: name, Hidden: true, Pure: true, Ref: refCompare, Doc: doc,
 		Sigs: []*Sig{
-			sig(schema.Bool, Map2(func(a, b int64) (bool, bool) { return okb(test(cmpInt(a, b))) }), p("a", Integer), p("b", Integer)),
-			sig(schema.Bool, Map2(func(a, b float64) (bool, bool) { return okb(test(cmpFloat(a, b))) }), p("a", Numeric), p("b", Numeric)),
+			sig(schema.Bool, Map2(func(a, b int64) (bool, bool) { return okb(test(cmp.Compare(a, b))) }), p("a", Integer), p("b", Integer)),
+			sig(schema.Bool, Map2(func(a, b float64) (bool, bool) {
+				if math.IsNaN(a) || math.IsNaN(b) {
+					return name == "!=", true // NaN is unequal to everything, itself included
+				}
+				return test(cmp.Compare(a, b)), true
+			}), p("a", Numeric), p("b", Numeric)),
 			sig(schema.Bool, Map2(func(a, b string) (bool, bool) { return okb(test(strings.Compare(a, b))) }), p("a", tString), p("b", tString)),
-			sig(schema.Bool, Map2(func(a, b int64) (bool, bool) { return okb(test(cmpInt(a, b))) }), p("a", tDatetime), p("b", tDatetime)),
-			sig(schema.Bool, Map2(func(a, b int64) (bool, bool) { return okb(test(cmpInt(a, b))) }), p("a", tTimespan), p("b", tTimespan)),
-			sig(schema.Bool, Map2(func(a, b bool) (bool, bool) { return okb(test(cmpInt(b2i(a), b2i(b)))) }), p("a", tBool), p("b", tBool)),
+			sig(schema.Bool, Map2(func(a, b int64) (bool, bool) { return okb(test(cmp.Compare(a, b))) }), p("a", tDatetime), p("b", tDatetime)),
+			sig(schema.Bool, Map2(func(a, b int64) (bool, bool) { return okb(test(cmp.Compare(a, b))) }), p("a", tTimespan), p("b", tTimespan)),
+			sig(schema.Bool, Map2(func(a, b bool) (bool, bool) { return okb(test(CompareBool(a, b))) }), p("a", tBool), p("b", tBool)),
 			sig(schema.Bool, Map2(func(a, b string) (bool, bool) { return okb(test(strings.Compare(a, b))) }), p("a", tGuid|tString), p("b", tGuid|tString)),
 			sig(schema.Bool, k(CompareAny), p("a", tDynamic), p("b", Any)),
 			sig(schema.Bool, k(CompareAny), p("a", Any), p("b", tDynamic)),
@@ -287,10 +274,10 @@ func comparison(name, doc string, test func(c cmp) bool) {
 }
 
 func registerComparisons() {
-	comparison("==", "Equals (case-sensitive for strings).", func(c cmp) bool { return c == 0 })
-	comparison("!=", "Not equals (case-sensitive for strings).", func(c cmp) bool { return c != 0 })
-	comparison("<", "Less.", func(c cmp) bool { return c < 0 })
-	comparison("<=", "Less or equal.", func(c cmp) bool { return c <= 0 })
-	comparison(">", "Greater.", func(c cmp) bool { return c > 0 })
-	comparison(">=", "Greater or equal.", func(c cmp) bool { return c >= 0 })
+	comparison("==", "Equals (case-sensitive for strings).", func(c int) bool { return c == 0 })
+	comparison("!=", "Not equals (case-sensitive for strings).", func(c int) bool { return c != 0 })
+	comparison("<", "Less.", func(c int) bool { return c < 0 })
+	comparison("<=", "Less or equal.", func(c int) bool { return c <= 0 })
+	comparison(">", "Greater.", func(c int) bool { return c > 0 })
+	comparison(">=", "Greater or equal.", func(c int) bool { return c >= 0 })
 }

@@ -79,7 +79,9 @@ func SkipSpace(data []byte, i int) int {
 	return i
 }
 
-func describe(data []byte, i int) string {
+// Describe names data[i] for a message: a quoted printable character, a
+// byte in hex, or "end of input".
+func Describe(data []byte, i int) string {
 	if i >= len(data) {
 		return "end of input"
 	}
@@ -133,7 +135,7 @@ func literal(data []byte, i int, word string) (int, error) {
 	if len(data)-i >= len(word) && string(data[i:i+len(word)]) == word {
 		return i + len(word), nil
 	}
-	return i, errAt(i, "expected %s, got %s", word, describe(data, i))
+	return i, errAt(i, "expected %s, got %s", word, Describe(data, i))
 }
 
 // ScanString scans the string literal that starts at data[i] == '"'. It
@@ -160,7 +162,7 @@ func ScanString(data []byte, i int) (end int, escaped bool, err error) {
 				}
 				j += 6
 			default:
-				return j, escaped, errAt(j, "invalid escape %s", describe(data, j+1))
+				return j, escaped, errAt(j, "invalid escape %s", Describe(data, j+1))
 			}
 		case c < 0x20:
 			return j, escaped, errAt(j, "control character in string")
@@ -206,7 +208,7 @@ func ScanNumber(data []byte, i int) (int, error) {
 		j++
 	}
 	if j == start {
-		return i, errAt(i, "expected a value, got %s", describe(data, i))
+		return i, errAt(i, "expected a value, got %s", Describe(data, i))
 	}
 	if data[start] == '0' && j-start > 1 {
 		return i, errAt(i, "number with a leading zero")
@@ -249,7 +251,7 @@ func Members(data []byte, i int, fn func(key []byte, escaped bool, vstart, vend 
 func members(data []byte, i, depth int, fn func(key []byte, escaped bool, vstart, vend int) bool, end *int) error {
 	if i >= len(data) || data[i] != '{' {
 		*end = i
-		return errAt(i, "expected '{', got %s", describe(data, i))
+		return errAt(i, "expected '{', got %s", Describe(data, i))
 	}
 	j := SkipSpace(data, i+1)
 	if j < len(data) && data[j] == '}' {
@@ -259,7 +261,7 @@ func members(data []byte, i, depth int, fn func(key []byte, escaped bool, vstart
 	for {
 		if j >= len(data) || data[j] != '"' {
 			*end = j
-			return errAt(j, "expected a member name, got %s", describe(data, j))
+			return errAt(j, "expected a member name, got %s", Describe(data, j))
 		}
 		kend, kesc, err := ScanString(data, j)
 		if err != nil {
@@ -270,7 +272,7 @@ func members(data []byte, i, depth int, fn func(key []byte, escaped bool, vstart
 		j = SkipSpace(data, kend)
 		if j >= len(data) || data[j] != ':' {
 			*end = j
-			return errAt(j, "expected ':' after member name, got %s", describe(data, j))
+			return errAt(j, "expected ':' after member name, got %s", Describe(data, j))
 		}
 		j = SkipSpace(data, j+1)
 		vend, err := skip(data, j, depth)
@@ -292,7 +294,7 @@ func members(data []byte, i, depth int, fn func(key []byte, escaped bool, vstart
 			return nil
 		}
 		*end = j
-		return errAt(j, "expected ',' or '}' in object, got %s", describe(data, j))
+		return errAt(j, "expected ',' or '}' in object, got %s", Describe(data, j))
 	}
 }
 
@@ -306,7 +308,7 @@ func Elements(data []byte, i int, fn func(vstart, vend int) bool, end *int) erro
 func elements(data []byte, i, depth int, fn func(vstart, vend int) bool, end *int) error {
 	if i >= len(data) || data[i] != '[' {
 		*end = i
-		return errAt(i, "expected '[', got %s", describe(data, i))
+		return errAt(i, "expected '[', got %s", Describe(data, i))
 	}
 	j := SkipSpace(data, i+1)
 	if j < len(data) && data[j] == ']' {
@@ -333,7 +335,7 @@ func elements(data []byte, i, depth int, fn func(vstart, vend int) bool, end *in
 			return nil
 		}
 		*end = j
-		return errAt(j, "expected ',' or ']' in array, got %s", describe(data, j))
+		return errAt(j, "expected ',' or ']' in array, got %s", Describe(data, j))
 	}
 }
 

@@ -203,7 +203,7 @@ func parseDefenderFile(name string, src []byte) ([]defenderTable, error) {
 				continue
 			}
 			tname, doc := cutField(rest)
-			if !isIdent(tname) {
+			if !IsIdent(tname) {
 				errorf(n, "expected a table name, got %q", tname)
 				continue
 			}
@@ -215,7 +215,7 @@ func parseDefenderFile(name string, src []byte) ([]defenderTable, error) {
 			errorf(n, "column %q outside a table", word)
 			continue
 		}
-		if !isIdent(word) {
+		if !IsIdent(word) {
 			errorf(n, "expected a column name, got %q", word)
 			continue
 		}
@@ -250,9 +250,10 @@ func cutField(s string) (field, rest string) {
 	return s[:i], strings.Trim(s[i:], " \t")
 }
 
-// isIdent reports whether s is a non-empty identifier of ASCII letters,
-// digits and underscores that does not start with a digit.
-func isIdent(s string) bool {
+// IsIdent reports whether s is a plain name: a non-empty identifier of
+// ASCII letters, digits and underscores that does not start with a digit.
+// Such names need no brackets in a query.
+func IsIdent(s string) bool {
 	if s == "" {
 		return false
 	}

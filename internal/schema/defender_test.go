@@ -161,7 +161,7 @@ func TestDefenderInvariants(t *testing.T) {
 			if col.Type == Unknown || col.Type >= numTypes {
 				t.Errorf("table %s: column %s has invalid type %v", d.name, col.Name, col.Type)
 			}
-			if !isIdent(col.Name) {
+			if !IsIdent(col.Name) {
 				t.Errorf("table %s: column name %q is not an identifier", d.name, col.Name)
 			}
 			if strings.ContainsAny(col.Doc, "\r\n") {

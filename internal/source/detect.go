@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"io"
 	"os"
 	"path/filepath"
@@ -277,29 +278,11 @@ func sniffText(head []byte) sniffed {
 		return sniffed{reason: "not JSON, and the first line is not a CSV header of column names"}
 	}
 	for _, f := range fields {
-		if !isIdent(f) {
+		if !schema.IsIdent(f) {
 			return sniffed{reason: fmt.Sprintf("not JSON, and the first line is not a CSV header of column names (%q is not a column name)", f)}
 		}
 	}
 	return sniffed{format: FormatCSV, rows: true}
-}
-
-// isIdent reports whether s is a plain column name: a letter or '_'
-// followed by letters, digits and '_'.
-func isIdent(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
-		case '0' <= c && c <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // documentTables lists the tables of the streaming records in a JSON

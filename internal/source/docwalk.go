@@ -79,7 +79,7 @@ func (w *docWalker) next() (start, end int, err error) {
 				w.i = end
 				return i, end, nil
 			}
-			return w.fail(&jsonscan.SyntaxError{Offset: i, Msg: "expected a JSON object or array, got " + describeByte(data, i)})
+			return w.fail(&jsonscan.SyntaxError{Offset: i, Msg: "expected a JSON object or array, got " + jsonscan.Describe(data, i)})
 		}
 		top := &w.stack[len(w.stack)-1]
 		if !top.array {
@@ -90,7 +90,7 @@ func (w *docWalker) next() (start, end int, err error) {
 				continue
 			}
 			if i >= len(data) || data[i] != ',' {
-				return w.fail(&jsonscan.SyntaxError{Offset: i, Msg: "expected ',' or '}' in object, got " + describeByte(data, i)})
+				return w.fail(&jsonscan.SyntaxError{Offset: i, Msg: "expected ',' or '}' in object, got " + jsonscan.Describe(data, i)})
 			}
 			arr, end, err := scanMembers(data, jsonscan.SkipSpace(data, i+1))
 			if err != nil {
@@ -112,7 +112,7 @@ func (w *docWalker) next() (start, end int, err error) {
 		}
 		if !top.first {
 			if i >= len(data) || data[i] != ',' {
-				return w.fail(&jsonscan.SyntaxError{Offset: i, Msg: "expected ',' or ']' in array, got " + describeByte(data, i)})
+				return w.fail(&jsonscan.SyntaxError{Offset: i, Msg: "expected ',' or ']' in array, got " + jsonscan.Describe(data, i)})
 			}
 			i = jsonscan.SkipSpace(data, i+1)
 		}
@@ -144,7 +144,7 @@ func scanMembers(data []byte, j int) (arr, end int, err error) {
 	}
 	for {
 		if j >= len(data) || data[j] != '"' {
-			return -1, j, &jsonscan.SyntaxError{Offset: j, Msg: "expected a member name, got " + describeByte(data, j)}
+			return -1, j, &jsonscan.SyntaxError{Offset: j, Msg: "expected a member name, got " + jsonscan.Describe(data, j)}
 		}
 		kend, _, err := jsonscan.ScanString(data, j)
 		if err != nil {
@@ -153,7 +153,7 @@ func scanMembers(data []byte, j int) (arr, end int, err error) {
 		key := data[j+1 : kend-1]
 		j = jsonscan.SkipSpace(data, kend)
 		if j >= len(data) || data[j] != ':' {
-			return -1, j, &jsonscan.SyntaxError{Offset: j, Msg: "expected ':' after member name, got " + describeByte(data, j)}
+			return -1, j, &jsonscan.SyntaxError{Offset: j, Msg: "expected ':' after member name, got " + jsonscan.Describe(data, j)}
 		}
 		j = jsonscan.SkipSpace(data, j+1)
 		if j < len(data) && data[j] == '[' && (strings.EqualFold(string(key), "records") || strings.EqualFold(string(key), "results")) {
@@ -170,22 +170,11 @@ func scanMembers(data []byte, j int) (arr, end int, err error) {
 		case j < len(data) && data[j] == '}':
 			return -1, j + 1, nil
 		default:
-			return -1, j, &jsonscan.SyntaxError{Offset: j, Msg: "expected ',' or '}' in object, got " + describeByte(data, j)}
+			return -1, j, &jsonscan.SyntaxError{Offset: j, Msg: "expected ',' or '}' in object, got " + jsonscan.Describe(data, j)}
 		}
 	}
 }
 
-// describeByte names data[i] for a message.
-func describeByte(data []byte, i int) string {
-	if i >= len(data) {
-		return "end of input"
-	}
-	c := data[i]
-	if c >= 0x20 && c < 0x7f {
-		return fmt.Sprintf("%q", string(c))
-	}
-	return fmt.Sprintf("byte 0x%02x", c)
-}
 
 // kindPhrase names a JSON value kind with its article, for messages.
 func kindPhrase(k jsonscan.Kind) string {

@@ -118,7 +118,7 @@ func (r *jsonLinesReader) read(max int) error {
 		}
 		w.line = r.lr.line
 		if line[i] != '{' {
-			w.skip(&DataError{File: w.file, Line: r.lr.line, Col: i + 1, Reason: "expected a JSON object, got " + describeByte(line, i)})
+			w.skip(&DataError{File: w.file, Line: r.lr.line, Col: i + 1, Reason: "expected a JSON object, got " + jsonscan.Describe(line, i)})
 			if w.err != nil {
 				return w.err
 			}
