@@ -381,4 +381,3 @@ func Queries(paths []string) []string {
 	}
 	return qs
 }
-

@@ -175,7 +175,6 @@ func scanMembers(data []byte, j int) (arr, end int, err error) {
 	}
 }
 
-
 // kindPhrase names a JSON value kind with its article, for messages.
 func kindPhrase(k jsonscan.Kind) string {
 	switch k {
