@@ -38,11 +38,11 @@ func (c *checker) pipe(sc *scope, x *syntax.PipeExpr) plan.Node {
 			return c.projectNames(in, r, op)
 		}
 	case *syntax.TakeOp:
-		return &plan.Limit{Input: in, N: c.count(sc, op.Count)}
+		return &plan.Limit{Input: in, N: c.count(sc, r, op.Count)}
 	case *syntax.SortOp:
 		return &plan.Sort{Input: in, Keys: c.sortKeys(sc, r, op.Keys)}
 	case *syntax.TopOp:
-		return &plan.TopN{Input: in, N: c.count(sc, op.Count), Keys: c.sortKeys(sc, r, op.Keys)}
+		return &plan.TopN{Input: in, N: c.count(sc, r, op.Count), Keys: c.sortKeys(sc, r, op.Keys)}
 	case *syntax.CountOp:
 		count := funcs.LookupAgg("count")
 		return &plan.Aggregate{Input: in,
@@ -65,8 +65,8 @@ func (c *checker) pipe(sc *scope, x *syntax.PipeExpr) plan.Node {
 }
 
 // count checks the row count of take and top: a constant integer.
-func (c *checker) count(sc *scope, x syntax.Expr) plan.Expr {
-	e := c.scalar(sc, nil, x)
+func (c *checker) count(sc *scope, r *row, x syntax.Expr) plan.Expr {
+	e := c.scalar(sc, r, x)
 	if t := e.Type(); t != schema.Unknown && !t.IsInteger() {
 		c.errorf(x.Span(), "%s", errType("the row count", "an integer", t))
 		return unknown(x)
@@ -349,6 +349,14 @@ func (c *checker) summarize(sc *scope, in plan.Node, r *row, items, by []syntax.
 		}
 		if len(names) > 1 {
 			c.errorf(item.Span(), "only one name can be assigned to this expression")
+		}
+		if id, ok := x.(*syntax.Ident); ok {
+			if _, isKey := post.index[id.Name]; !isKey {
+				if _, isInput := r.index[id.Name]; isInput {
+					c.errorf(x.Span(), "%s", errNotAggregate(id.Name))
+					continue
+				}
+			}
 		}
 		before := len(sink.aggs)
 		saved := c.sink

@@ -1,0 +1,77 @@
+package jsonscan
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestMembers(t *testing.T) {
+	data := []byte(`{"a": 1, "b\"c": [1, {"x": null}], "d": "e\u00e9", "f": {}}`)
+	var keys, vals []string
+	var escaped []bool
+	end := 0
+	err := Members(data, 0, func(k []byte, esc bool, s, e int) bool {
+		keys = append(keys, string(k))
+		escaped = append(escaped, esc)
+		vals = append(vals, string(data[s:e]))
+		return true
+	}, &end)
+	if err != nil || end != len(data) {
+		t.Fatalf("err %v, end %d of %d", err, end, len(data))
+	}
+	if strings.Join(keys, "|") != `a|b\"c|d|f` || strings.Join(vals, "|") != `1|[1, {"x": null}]|"e\u00e9"|{}` {
+		t.Errorf("keys %q vals %q", keys, vals)
+	}
+	if !escaped[1] || escaped[0] {
+		t.Errorf("escaped flags %v", escaped)
+	}
+	if got := StringValue(data, strings.Index(string(data), `"e\u`), strings.Index(string(data), `, "f"`), true); got != "eé" {
+		t.Errorf("StringValue = %q", got)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"a" 1}`:     `byte 6: expected ':' after member name, got "1"`,
+		`{"a": 1,}`:   `byte 9: expected a member name, got "}"`,
+		`{"a": [1 2]}`: `byte 10: expected ',' or ']' in array, got "2"`,
+		`{"a": "x`:    `byte 7: unterminated string`,
+		`{"a": tru}`:  `byte 7: expected true, got "t"`,
+		`{"a": "\q"}`: `byte 8: invalid escape "q"`,
+		`{"a": 01}`:   `byte 7: number with a leading zero`,
+	} {
+		end := 0
+		err := Members([]byte(in), 0, func([]byte, bool, int, int) bool { return true }, &end)
+		var se *SyntaxError
+		if !errors.As(err, &se) || !strings.HasSuffix(err.Error(), want) {
+			t.Errorf("%s: error %v, want ...%s", in, err, want)
+		}
+	}
+	deep := strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1)
+	if _, err := Skip([]byte(deep), 0); err == nil || !strings.Contains(err.Error(), "nesting deeper") {
+		t.Errorf("deep nesting: %v", err)
+	}
+}
+
+// FuzzSkip checks the scanner against encoding/json: a document is valid
+// for one exactly when it is valid for the other (within the nesting
+// limit), and skipping never panics.
+func FuzzSkip(f *testing.F) {
+	for _, s := range []string{`{"a":[1,2,{"b":null}],"c":"\u00e9"}`, `[1e5,-0.5,true,false]`, `"x\"y"`, `{"a":`, `[01]`, `{"a":1}x`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		data := []byte(s)
+		i := SkipSpace(data, 0)
+		end, err := Skip(data, i)
+		ok := err == nil && SkipSpace(data, end) == len(data)
+		if strings.Count(s, "[")+strings.Count(s, "{") >= MaxDepth {
+			return
+		}
+		if want := json.Valid(data); ok != want {
+			t.Fatalf("Skip ok=%v (err %v), json.Valid=%v for %q", ok, err, want, s)
+		}
+	})
+}

@@ -1,0 +1,124 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/value"
+)
+
+// Format renders a plan as stable, indented text, one node per line with
+// its inputs below it, for golden tests and debugging. Column references
+// print as the column's name; calls print as name(args), operators
+// included (==(a, b)); casts as type(x).
+func Format(n Node) string {
+	var b strings.Builder
+	formatNode(&b, n, 0)
+	return b.String()
+}
+
+func formatNode(b *strings.Builder, n Node, depth int) {
+	b.WriteString(strings.Repeat("  ", depth))
+	switch n := n.(type) {
+	case *Scan:
+		names := make([]string, len(n.Cols))
+		for i, c := range n.Cols {
+			names[i] = n.Table.Columns[c].Name
+		}
+		fmt.Fprintf(b, "Scan %s [%s]", n.Table.Name, strings.Join(names, ", "))
+	case *Values:
+		fmt.Fprintf(b, "Values %d rows %s", len(n.Rows), columns(n.Cols))
+	case *Filter:
+		fmt.Fprintf(b, "Filter %s", FormatExpr(n.Pred))
+	case *Project:
+		items := make([]string, len(n.Exprs))
+		for i, e := range n.Exprs {
+			items[i] = n.Cols[i].Name + "=" + FormatExpr(e)
+		}
+		fmt.Fprintf(b, "Project %s", strings.Join(items, ", "))
+	case *Aggregate:
+		keys := make([]string, len(n.Keys))
+		for i, k := range n.Keys {
+			keys[i] = FormatExpr(k)
+		}
+		aggs := make([]string, len(n.Aggs))
+		for i, a := range n.Aggs {
+			args := make([]string, len(a.Args))
+			for j, e := range a.Args {
+				args[j] = FormatExpr(e)
+			}
+			aggs[i] = a.Fn.Name + "(" + strings.Join(args, ", ") + ")"
+		}
+		fmt.Fprintf(b, "Aggregate by [%s] [%s] -> %s", strings.Join(keys, ", "), strings.Join(aggs, ", "), columns(n.Cols))
+	case *Sort:
+		fmt.Fprintf(b, "Sort %s", sortKeys(n.Keys))
+	case *TopN:
+		fmt.Fprintf(b, "TopN %s by %s", FormatExpr(n.N), sortKeys(n.Keys))
+	case *Limit:
+		fmt.Fprintf(b, "Limit %s", FormatExpr(n.N))
+	default:
+		fmt.Fprintf(b, "%T", n)
+	}
+	b.WriteByte('\n')
+	for _, in := range n.Inputs() {
+		formatNode(b, in, depth+1)
+	}
+}
+
+func columns(cols []schema.Column) string {
+	s := make([]string, len(cols))
+	for i, c := range cols {
+		s[i] = c.Name + ":" + c.Type.String()
+	}
+	return "(" + strings.Join(s, ", ") + ")"
+}
+
+func sortKeys(keys []SortKey) string {
+	s := make([]string, len(keys))
+	for i, k := range keys {
+		dir, nulls := "asc", "last"
+		if k.Desc {
+			dir = "desc"
+		}
+		if k.NullsFirst {
+			nulls = "first"
+		}
+		s[i] = FormatExpr(k.X) + " " + dir + " nulls " + nulls
+	}
+	return strings.Join(s, ", ")
+}
+
+// FormatExpr renders an expression as FormatNode does.
+func FormatExpr(e Expr) string {
+	switch e := e.(type) {
+	case *ColRef:
+		return e.Name
+	case *Const:
+		if e.Value == nil {
+			return e.T.String() + "(null)"
+		}
+		switch v := e.Value.(type) {
+		case string:
+			return fmt.Sprintf("%q", v)
+		case int64, float64, bool:
+			return fmt.Sprint(v)
+		}
+		return e.T.String() + "(" + string(value.AppendJSON(nil, e.Value)) + ")"
+	case *Call:
+		args := make([]string, len(e.Args))
+		for i, a := range e.Args {
+			args[i] = FormatExpr(a)
+		}
+		return e.Fn.Name + "(" + strings.Join(args, ", ") + ")"
+	case *Cast:
+		return e.T.String() + "(" + FormatExpr(e.X) + ")"
+	case *Subquery:
+		kind := "toscalar"
+		if e.List {
+			kind = "list"
+		}
+		return kind + "(" + strings.TrimSpace(strings.ReplaceAll(Format(e.Node), "\n", "; ")) + ")"
+	}
+	return fmt.Sprintf("%T", e)
+}
