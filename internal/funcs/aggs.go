@@ -168,6 +168,8 @@ func (s *sumState) Result(outs []*value.Column, ngroups int) {
 			out.Append((s.reals[g] + float64(s.ints[g])) / float64(s.counts[g]))
 		case value.Storage(out.Type) == value.StoreReal:
 			out.Append(s.reals[g])
+		case out.Type == schema.Timespan:
+			out.Append(value.Timespan(s.ints[g]))
 		default:
 			out.Append(s.ints[g])
 		}
@@ -321,10 +323,13 @@ func (s *argState) Update(groups []int, args []*value.Column, n int) {
 		s.keys = grow(s.keys, g, nil)
 		s.rows = grow(s.rows, g, nil)
 		v := c.Get(i)
-		if v == nil {
+		switch {
+		case v == nil && s.rows[g] != nil:
 			continue
-		}
-		if s.keys[g] != nil {
+		case v == nil:
+			// A group whose keys are all null still returns a row: the
+			// first one, with a null key.
+		case s.keys[g] != nil:
 			cmp, ok := CompareAny(v, s.keys[g])
 			if !ok || s.max && cmp <= 0 || !s.max && cmp >= 0 {
 				continue
@@ -409,13 +414,15 @@ func init() {
 		Doc: "Returns a dynamic array of the values of the group.", Sigs: collect(false),
 		Examples: []Example{{"make_list(x)", "[1,2,2]"}}})
 	arg := func(max bool) []*AggSig {
-		return []*AggSig{{Params: []Param{p("expr", Orderable), p("return", Any)}, Variadic: true, Result: SameAs(0),
+		// The returned expressions may be none: arg_max(x, *) over a table
+		// whose only column is x.
+		return []*AggSig{{Params: []Param{p("expr", Orderable), opt("return", Any)}, Variadic: true, Result: SameAs(0),
 			New: func([]schema.Type) AggState { return &argState{max: max} }}}
 	}
 	registerAgg(&Agg{Name: "arg_max", Multi: true, Ref: "https://learn.microsoft.com/kusto/query/arg-max-aggregation-function",
 		Doc: "Finds the row of the group where the expression is greatest and returns the other expressions there.", Sigs: arg(true),
-		Examples: []Example{{"arg_max(x, y)", "2 b"}}})
+		Examples: []Example{{`arg_max(y, strcat(y, "!"))`, "d d!"}, {"arg_max(x, x * 10)", "2 20"}}})
 	registerAgg(&Agg{Name: "arg_min", Multi: true, Ref: "https://learn.microsoft.com/kusto/query/arg-min-aggregation-function",
 		Doc: "Finds the row of the group where the expression is least and returns the other expressions there.", Sigs: arg(false),
-		Examples: []Example{{"arg_min(x, y)", "1 a"}}})
+		Examples: []Example{{"arg_min(x, y)", "1 a"}, {"arg_min(y, x)", "a 1"}}})
 }

@@ -51,12 +51,14 @@ func init() {
 			sig(schema.Datetime, func(ctx *Context, args []*value.Column, n int, out *value.Column) {
 				Map1(func(off int64) (int64, bool) { return int64(ctx.Now) + off, true })(ctx, args, n, out)
 			}, p("offset", tTimespan)),
-		}})
+		},
+		Examples: []Example{{`now() - now()`, "00:00:00"}, {`now(1h) - now()`, "01:00:00"}, {`now(-2d) - now()`, "-2.00:00:00"}}})
 	register(&Func{Name: "ago", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/ago-function",
 		Doc: "Returns the query's current UTC time minus a timespan.",
 		Sigs: []*Sig{sig(schema.Datetime, func(ctx *Context, args []*value.Column, n int, out *value.Column) {
 			Map1(func(off int64) (int64, bool) { return int64(ctx.Now) - off, true })(ctx, args, n, out)
-		}, p("timespan", tTimespan))}})
+		}, p("timespan", tTimespan))},
+		Examples: []Example{{`now() - ago(1h)`, "01:00:00"}, {`ago(-1d) - now()`, "1.00:00:00"}, {`ago(1d) < now()`, "true"}}})
 	register(&Func{Name: "startofday", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/startofday-function",
 		Doc: "Returns the start of the day holding a datetime, shifted by an optional number of days.",
 		Sigs: []*Sig{

@@ -147,6 +147,22 @@ func Names() []string {
 	return names
 }
 
+// All returns every scalar function and operator, hidden ones included,
+// sorted by name; a function registered under aliases appears once, under
+// its declared name.
+func All() []*Func {
+	seen := map[*Func]bool{}
+	var all []*Func
+	for _, f := range registry {
+		if !seen[f] {
+			seen[f] = true
+			all = append(all, f)
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].Name < all[j].Name })
+	return all
+}
+
 // ConvertsTo reports whether a value of type from can be passed where to
 // is expected, by KQL's implicit conversions: int widens to long, integers
 // widen to real and decimal, and dynamic converts to any scalar type.
@@ -237,11 +253,19 @@ func (f *Func) arityText(n int) string {
 	}
 	switch {
 	case hi >= 1<<20:
-		return fmt.Sprintf("expected at least %d arguments, got %d", lo, n)
+		return fmt.Sprintf("expected at least %s, got %d", arguments(lo), n)
 	case lo == hi:
-		return fmt.Sprintf("expected %d arguments, got %d", lo, n)
+		return fmt.Sprintf("expected %s, got %d", arguments(lo), n)
 	}
 	return fmt.Sprintf("expected %d to %d arguments, got %d", lo, hi, n)
+}
+
+// arguments returns "1 argument" or "N arguments".
+func arguments(n int) string {
+	if n == 1 {
+		return "1 argument"
+	}
+	return fmt.Sprintf("%d arguments", n)
 }
 
 // arity returns the least and most arguments s takes (max 1<<20 when

@@ -166,21 +166,22 @@ func init() {
 	listSig := func(k Kernel) []*Sig {
 		return []*Sig{{Params: []Param{p("value", Any), p("list", Any)}, Variadic: true, Result: Returns(schema.Bool), Eval: k}}
 	}
-	const refIn = "https://learn.microsoft.com/kusto/query/in-operator"
-	register(&Func{Name: "in", Hidden: true, Pure: true, Ref: refIn, Doc: "Equals one of the elements (case-sensitive).",
-		Sigs: listSig(inKernel(false, false)), Examples: []Example{{`"b" in ("a", "b")`, "true"}, {`"B" in ("a", "b")`, "false"}, {`2 in (dynamic([1, 2]))`, "true"}}})
-	register(&Func{Name: "!in", Hidden: true, Pure: true, Ref: refIn, Doc: "Equals none of the elements (case-sensitive).",
-		Sigs: listSig(inKernel(false, true)), Examples: []Example{{`"c" !in ("a", "b")`, "true"}}})
-	register(&Func{Name: "in~", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/in-cs-operator", Doc: "Equals one of the elements (case-insensitive).",
-		Sigs: listSig(inKernel(true, false)), Examples: []Example{{`"B" in~ ("a", "b")`, "true"}}})
-	register(&Func{Name: "!in~", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/not-in-cs-operator", Doc: "Equals none of the elements (case-insensitive).",
-		Sigs: listSig(inKernel(true, true)), Examples: []Example{{`"B" !in~ ("a", "b")`, "false"}}})
-	register(&Func{Name: "has_any", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/has-anyoperator", Doc: "Has any of the terms (case-insensitive).",
-		Sigs: listSig(hasAnyKernel(false, false)), Examples: []Example{{`"North America" has_any ("south", "north")`, "true"}}})
-	register(&Func{Name: "!has_any", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/has-anyoperator", Doc: "Has none of the terms (case-insensitive).",
-		Sigs: listSig(hasAnyKernel(false, true))})
+	// The reference names the case-sensitive in "in-cs" and the
+	// case-insensitive in~ "in".
+	register(&Func{Name: "in", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/in-cs-operator", Doc: "Equals one of the elements (case-sensitive).",
+		Sigs: listSig(inKernel(false, false)), Examples: []Example{{`"abc" in ("123", "345", "abc")`, "true"}, {`"B" in ("a", "b")`, "false"}, {`2 in (dynamic([1, 2]))`, "true"}}})
+	register(&Func{Name: "!in", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/not-in-cs-operator", Doc: "Equals none of the elements (case-sensitive).",
+		Sigs: listSig(inKernel(false, true)), Examples: []Example{{`"bca" !in ("123", "345", "abc")`, "true"}}})
+	register(&Func{Name: "in~", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/in-operator", Doc: "Equals one of the elements (case-insensitive).",
+		Sigs: listSig(inKernel(true, false)), Examples: []Example{{`"Abc" in~ ("123", "345", "abc")`, "true"}}})
+	register(&Func{Name: "!in~", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/not-in-operator", Doc: "Equals none of the elements (case-insensitive).",
+		Sigs: listSig(inKernel(true, true)), Examples: []Example{{`"bCa" !in~ ("123", "345", "ABC")`, "true"}, {`"B" !in~ ("a", "b")`, "false"}}})
+	register(&Func{Name: "has_any", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/has-any-operator", Doc: "Has any of the terms (case-insensitive).",
+		Sigs: listSig(hasAnyKernel(false, false)), Examples: []Example{{`"North America" has_any ("south", "north")`, "true"}, {`"North America" has_any (dynamic(["south", "east"]))`, "false"}}})
+	register(&Func{Name: "!has_any", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/has-any-operator", Doc: "Has none of the terms (case-insensitive).",
+		Sigs: listSig(hasAnyKernel(false, true)), Examples: []Example{{`"North America" !has_any ("south", "east")`, "true"}}})
 	register(&Func{Name: "has_all", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/has-all-operator", Doc: "Has all of the terms (case-insensitive).",
 		Sigs: listSig(hasAnyKernel(true, false)), Examples: []Example{{`"North America" has_all ("america", "north")`, "true"}, {`"North America" has_all ("america", "south")`, "false"}}})
 	register(&Func{Name: "!has_all", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/has-all-operator", Doc: "Lacks one of the terms (case-insensitive).",
-		Sigs: listSig(hasAnyKernel(true, true))})
+		Sigs: listSig(hasAnyKernel(true, true)), Examples: []Example{{`"North America" !has_all ("america", "south")`, "true"}}})
 }

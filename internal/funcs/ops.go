@@ -64,7 +64,9 @@ func init() {
 			sig(schema.Datetime, Map2(func(a, b int64) (int64, bool) { return ok64(a + b) }), p("a", tDatetime), p("b", tTimespan)),
 			sig(schema.Datetime, Map2(func(a, b int64) (int64, bool) { return ok64(a + b) }), p("a", tTimespan), p("b", tDatetime)),
 			sig(schema.Timespan, Map2(func(a, b int64) (int64, bool) { return ok64(a + b) }), p("a", tTimespan), p("b", tTimespan)),
-		}})
+		},
+		Examples: []Example{{"3.14 + 3.14", "6.28"}, {"int(1) + int(2)", "3"}, {"datetime(2024-01-31) + 1d", "2024-02-01T00:00:00.0000000Z"},
+			{"1h + 30m", "01:30:00"}, {"isnull(1 + long(null))", "true"}}})
 	register(&Func{Name: "-", Hidden: true, Pure: true, Ref: refArith,
 		Doc: "Subtracts numbers, datetimes or timespans.",
 		Sigs: []*Sig{
@@ -73,7 +75,9 @@ func init() {
 			sig(schema.Timespan, Map2(func(a, b int64) (int64, bool) { return ok64(a - b) }), p("a", tDatetime), p("b", tDatetime)),
 			sig(schema.Datetime, Map2(func(a, b int64) (int64, bool) { return ok64(a - b) }), p("a", tDatetime), p("b", tTimespan)),
 			sig(schema.Timespan, Map2(func(a, b int64) (int64, bool) { return ok64(a - b) }), p("a", tTimespan), p("b", tTimespan)),
-		}})
+		},
+		Examples: []Example{{"0.5 - 0.25", "0.25"}, {"datetime(2024-01-02) - datetime(2024-01-01 12:00)", "12:00:00"},
+			{"datetime(2024-01-01) - 1d", "2023-12-31T00:00:00.0000000Z"}, {"1d - 1s", "23:59:59"}}})
 	register(&Func{Name: "*", Hidden: true, Pure: true, Ref: refArith,
 		Doc: "Multiplies numbers, or a timespan by a number.",
 		Sigs: []*Sig{
@@ -81,7 +85,8 @@ func init() {
 				Eval: numeric(func(a, b int64) (int64, bool) { return ok64(a * b) }, func(a, b float64) (float64, bool) { return okf(a * b) })},
 			sig(schema.Timespan, Map2(func(a int64, b float64) (int64, bool) { return ok64(int64(math.Round(float64(a) * b))) }), p("a", tTimespan), p("b", Numeric)),
 			sig(schema.Timespan, Map2(func(a float64, b int64) (int64, bool) { return ok64(int64(math.Round(a * float64(b)))) }), p("a", Numeric), p("b", tTimespan)),
-		}})
+		},
+		Examples: []Example{{"2 * 2", "4"}, {"1s * 5", "00:00:05"}, {"2 * 1.5h", "03:00:00"}}})
 	register(&Func{Name: "/", Hidden: true, Pure: true, Ref: refArith,
 		Doc: "Divides numbers (integers divide to an integer), timespans.",
 		Sigs: []*Sig{
@@ -99,18 +104,31 @@ func init() {
 				}
 				return ok64(int64(math.Round(float64(a) / b)))
 			}), p("a", tTimespan), p("b", Numeric)),
-		}})
+		},
+		Examples: []Example{{"4 / 2", "2"}, {"1 / 2", "0"}, {"-7 / 2", "-3"}, {"1.0 / 2", "0.5"}, {"real(1) / 2", "0.5"},
+			{"10m / 1s", "600"}, {"1d / 4", "06:00:00"}, {"isnull(1 / 0)", "true"}}})
 	register(&Func{Name: "%", Hidden: true, Pure: true, Ref: refArith,
-		Doc: "Returns the remainder of integer division.",
+		Doc: "Returns the modulo of two numbers: a small non-negative number, 0 <= N % D < abs(D).",
 		Sigs: []*Sig{
 			{Params: []Param{p("a", Numeric), p("b", Numeric)}, Result: promote,
 				Eval: numeric(func(a, b int64) (int64, bool) {
 					if b == 0 {
 						return 0, false
 					}
-					return a % b, true
-				}, func(a, b float64) (float64, bool) { return okf(math.Mod(a, b)) })},
-		}})
+					r := a % b
+					if r < 0 {
+						r += max(b, -b)
+					}
+					return r, true
+				}, func(a, b float64) (float64, bool) {
+					r := math.Mod(a, b)
+					if r < 0 {
+						r += math.Abs(b)
+					}
+					return r, true
+				})},
+		},
+		Examples: []Example{{"14 % 12", "2"}, {"-14 % 12", "10"}, {"14 % -12", "2"}, {"-14 % -12", "10"}, {"isnull(1 % 0)", "true"}, {"7.5 % 2", "1.5"}}})
 	register(&Func{Name: "neg", Hidden: true, Pure: true, Ref: refArith,
 		Doc: "Negates a number or timespan.",
 		Sigs: []*Sig{
@@ -122,42 +140,41 @@ func init() {
 				}
 			}},
 			sig(schema.Timespan, Map1(func(a int64) (int64, bool) { return -a, true }), p("a", tTimespan)),
-		}})
+		},
+		Examples: []Example{{"-abs(-5)", "-5"}, {"-toreal(1.5)", "-1.5"}, {"-totimespan(\"01:00:00\")", "-01:00:00"}}})
 
 	registerComparisons()
 
-	// Logical operators use three-valued logic: false and null is false,
-	// true or null is true, otherwise null wins.
+	// Logical operators treat a null operand as false and never return
+	// null: bool(null) and true is false, bool(null) or true is true.
 	register(&Func{Name: "and", Hidden: true, Pure: true, Ref: refLogical,
-		Doc:  "Logical and, with null meaning unknown.",
-		Sigs: []*Sig{sig(schema.Bool, logical(true), p("a", tBool), p("b", tBool))}})
+		Doc:      "Logical and: true only when both operands are true (a null operand counts as false).",
+		Sigs:     []*Sig{sig(schema.Bool, logical(true), p("a", tBool), p("b", tBool))},
+		Examples: []Example{{"true and true", "true"}, {"true and false", "false"}, {"bool(null) and true", "false"}}})
 	register(&Func{Name: "or", Hidden: true, Pure: true, Ref: refLogical,
-		Doc:  "Logical or, with null meaning unknown.",
-		Sigs: []*Sig{sig(schema.Bool, logical(false), p("a", tBool), p("b", tBool))}})
+		Doc:      "Logical or: true when either operand is true, regardless of the other (a null operand counts as false).",
+		Sigs:     []*Sig{sig(schema.Bool, logical(false), p("a", tBool), p("b", tBool))},
+		Examples: []Example{{"false or true", "true"}, {"false or false", "false"}, {"bool(null) or true", "true"}, {"bool(null) or false", "false"}}})
 	register(&Func{Name: "not", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/not-function",
 		Doc:      "Reverses the value of its bool argument.",
 		Sigs:     []*Sig{sig(schema.Bool, Map1(func(a bool) (bool, bool) { return !a, true }), p("expr", tBool))},
 		Examples: []Example{{"not(false)", "true"}, {"not(1 > 2)", "true"}}})
 }
 
-// logical returns the kernel of and (isAnd) or or.
+// logical returns the kernel of and (isAnd) or or. A null operand counts
+// as false, so the result is never null.
+// https://learn.microsoft.com/kusto/query/logical-operators#how-logical-operators-work-with-null-values
 func logical(isAnd bool) Kernel {
 	return func(_ *Context, args []*value.Column, n int, out *value.Column) {
 		a, b := args[0], args[1]
 		n = rows(args, n, out)
 		for i := 0; i < n; i++ {
-			an, bn := a.IsNull(i), b.IsNull(i)
-			av := !an && a.Bools[a.Row(i)]
-			bv := !bn && b.Bools[b.Row(i)]
-			switch {
-			case isAnd && (!an && !av || !bn && !bv):
-				out.Append(false)
-			case !isAnd && (av || bv):
-				out.Append(true)
-			case an || bn:
-				out.AppendNull()
-			default:
-				out.Append(isAnd) // both known: and → true, or → false
+			av := !a.IsNull(i) && a.Bools[a.Row(i)]
+			bv := !b.IsNull(i) && b.Bools[b.Row(i)]
+			if isAnd {
+				out.Append(av && bv)
+			} else {
+				out.Append(av || bv)
 			}
 		}
 	}
@@ -235,7 +252,7 @@ func CompareAny(a, b any) (int, bool) {
 
 // comparison builds the kernel set of one comparison operator from a
 // test on the comparison outcome.
-func comparison(name, doc string, test func(c int) bool) {
+func comparison(name, doc string, test func(c int) bool, examples ...Example) {
 	k := func(f func(a, b any) (int, bool)) Kernel {
 		return Map2(func(a, b any) (bool, bool) {
 			c, ok := f(a, b)
@@ -248,7 +265,7 @@ func comparison(name, doc string, test func(c int) bool) {
 			return test(c), true
 		})
 	}
-	register(&Func{Name: name, Hidden: true, Pure: true, Ref: refCompare, Doc: doc,
+	register(&Func{Name: name, Hidden: true, Pure: true, Ref: refCompare, Doc: doc, Examples: examples,
 		Sigs: []*Sig{
 			sig(schema.Bool, Map2(func(a, b int64) (bool, bool) { return okb(test(cmp.Compare(a, b))) }), p("a", Integer), p("b", Integer)),
 			sig(schema.Bool, Map2(func(a, b float64) (bool, bool) {
@@ -270,14 +287,45 @@ func comparison(name, doc string, test func(c int) bool) {
 		// incomparable types are unequal.
 		f := registry[name]
 		f.Sigs = append(f.Sigs, sig(schema.Bool, k(CompareAny), p("a", Any), p("b", Any)))
+		for _, s := range f.Sigs {
+			s.Eval = nullEquality(s.Eval, name == "!=")
+		}
+	}
+}
+
+// nullEquality wraps the kernel of == (ne false) or != (ne true) so that
+// a null compared with a non-null value is unequal: == gives false and !=
+// gives true. Two nulls still give null.
+// https://learn.microsoft.com/kusto/query/scalar-data-types/null-values#equality-and-inequality-of-null-values
+func nullEquality(k Kernel, ne bool) Kernel {
+	return func(ctx *Context, args []*value.Column, n int, out *value.Column) {
+		k(ctx, args, n, out)
+		a, b := args[0], args[1]
+		if !a.HasNulls() && !b.HasNulls() {
+			return
+		}
+		for i := 0; i < out.Len(); i++ {
+			if a.IsNull(i) != b.IsNull(i) {
+				out.Bools[i] = ne
+				if out.Nulls != nil {
+					out.Nulls[i] = false
+				}
+			}
+		}
 	}
 }
 
 func registerComparisons() {
-	comparison("==", "Equals (case-sensitive for strings).", func(c int) bool { return c == 0 })
-	comparison("!=", "Not equals (case-sensitive for strings).", func(c int) bool { return c != 0 })
-	comparison("<", "Less.", func(c int) bool { return c < 0 })
-	comparison("<=", "Less or equal.", func(c int) bool { return c <= 0 })
-	comparison(">", "Greater.", func(c int) bool { return c > 0 })
-	comparison(">=", "Greater or equal.", func(c int) bool { return c >= 0 })
+	comparison("==", "Equals (case-sensitive for strings); a null equals no value.", func(c int) bool { return c == 0 },
+		Example{`1 == 1`, "true"}, Example{`"aBc" == "aBc"`, "true"}, Example{`"abc" == "ABC"`, "false"},
+		Example{`5 == long(null)`, "false"}, Example{`isnull(long(null) == long(null))`, "true"})
+	comparison("!=", "Not equals (case-sensitive for strings); a null differs from every value.", func(c int) bool { return c != 0 },
+		Example{`1 != 0`, "true"}, Example{`"abc" != "ABC"`, "true"}, Example{`5 != long(null)`, "true"},
+		Example{`isnull(long(null) != long(null))`, "true"})
+	comparison("<", "Less.", func(c int) bool { return c < 0 },
+		Example{`1 < 10`, "true"}, Example{`10s < 1h`, "true"}, Example{`now() < datetime(2100-01-01)`, "true"}, Example{`isnull(long(null) < 1)`, "true"})
+	comparison("<=", "Less or equal.", func(c int) bool { return c <= 0 }, Example{`4 <= 5`, "true"}, Example{`5 <= 5`, "true"})
+	comparison(">", "Greater.", func(c int) bool { return c > 0 },
+		Example{`0.23 > 0.22`, "true"}, Example{`10m > 1s`, "true"}, Example{`now() > ago(1d)`, "true"})
+	comparison(">=", "Greater or equal.", func(c int) bool { return c >= 0 }, Example{`5 >= 4`, "true"}, Example{`"b" >= "a"`, "true"})
 }

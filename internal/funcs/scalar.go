@@ -151,7 +151,7 @@ func init() {
 			}}},
 		Examples: []Example{{`coalesce(long(null), 5, 6)`, "5"}, {`coalesce("", "x")`, "x"}}})
 
-	register(&Func{Name: "floor", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/floor-function",
+	register(&Func{Name: "floor", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/bin-function",
 		Doc:  "Rounds values down to a multiple of the bin size; an alias of bin().",
 		Sigs: binSigs(), Examples: []Example{{`floor(4.5, 1)`, "4"}}})
 	register(&Func{Name: "bin", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/bin-function",

@@ -3,7 +3,6 @@ package funcs
 import (
 	"strings"
 	"unicode"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/kqlhunt/kqlhunt/internal/schema"
@@ -217,10 +216,10 @@ func hasSuffixFold(s, suffixLower string) bool {
 	return strings.HasSuffix(strings.ToLower(s), suffixLower)
 }
 
-// stringPredicate registers a string operator and its negation. The
-// needle is lowered once per batch when the operator is case-insensitive
-// and the needle is constant.
-func stringPredicate(name, doc string, caseSensitive bool, f func(s, needle string) bool, examples ...Example) {
+// stringPredicate registers a string operator and its negation, each with
+// its examples. The needle is lowered once per batch when the operator is
+// case-insensitive and the needle is constant.
+func stringPredicate(name, doc string, caseSensitive bool, f func(s, needle string) bool, examples, negExamples []Example) {
 	kernel := func(negate bool) Kernel {
 		return func(_ *Context, args []*value.Column, n int, out *value.Column) {
 			rs, rn := reader[string](args[0]), reader[string](args[1])
@@ -247,47 +246,64 @@ func stringPredicate(name, doc string, caseSensitive bool, f func(s, needle stri
 	}
 	register(&Func{Name: name, Hidden: true, Pure: true, Ref: refStringOps, Doc: doc, Examples: examples,
 		Sigs: []*Sig{sig(schema.Bool, kernel(false), p("s", tString|tDynamic), p("needle", tString|tDynamic))}})
-	register(&Func{Name: "!" + name, Hidden: true, Pure: true, Ref: refStringOps, Doc: "Negation of " + name + ".",
+	register(&Func{Name: "!" + name, Hidden: true, Pure: true, Ref: refStringOps, Doc: "Negation of " + name + ".", Examples: negExamples,
 		Sigs: []*Sig{sig(schema.Bool, kernel(true), p("s", tString|tDynamic), p("needle", tString|tDynamic))}})
 }
 
 func init() {
+	type ex = []Example
+	// The examples are the reference's: each yields true unless it says
+	// otherwise. A needle matches whole terms; an edge of the needle that
+	// is punctuation needs no term boundary.
 	stringPredicate("has", "Right-hand side is a whole term in left-hand side (case-insensitive).", false,
 		func(s, n string) bool { return hasTerm(s, n, true, true) },
-		Example{`"North America" has "america"`, "true"},
-		Example{`"api.screenmeet.com" has "screenmeet.com"`, "true"},
-		Example{`"notscreenmeet.com" has "screenmeet.com"`, "false"},
-		Example{`"Projector Incorporated" has "Projector Inc"`, "false"})
+		ex{{`"North America" has "america"`, "true"},
+			{`"api.screenmeet.com" has "screenmeet.com"`, "true"},
+			{`"notscreenmeet.com" has "screenmeet.com"`, "false"},
+			{`"Projector Incorporated" has "Projector Inc"`, "false"},
+			{`"powershell.exe -enc AAA" has "-enc"`, "true"}},
+		ex{{`"North America" !has "amer"`, "true"}, {`"North America" !has "america"`, "false"}})
 	stringPredicate("has_cs", "Right-hand side is a whole term in left-hand side (case-sensitive).", true,
 		func(s, n string) bool { return hasTermCS(s, n, true, true) },
-		Example{`"North America" has_cs "America"`, "true"}, Example{`"North America" has_cs "america"`, "false"})
+		ex{{`"North America" has_cs "America"`, "true"}, {`"North America" has_cs "america"`, "false"}},
+		ex{{`"North America" !has_cs "amer"`, "true"}, {`"North America" !has_cs "America"`, "false"}})
 	stringPredicate("hasprefix", "Right-hand side is a term prefix in left-hand side (case-insensitive).", false,
 		func(s, n string) bool { return hasTerm(s, n, true, false) },
-		Example{`"North America" hasprefix "ame"`, "true"}, Example{`"North America" hasprefix "merica"`, "false"})
+		ex{{`"North America" hasprefix "ame"`, "true"}, {`"North America" hasprefix "merica"`, "false"}},
+		ex{{`"North America" !hasprefix "mer"`, "true"}})
 	stringPredicate("hasprefix_cs", "Right-hand side is a term prefix in left-hand side (case-sensitive).", true,
 		func(s, n string) bool { return hasTermCS(s, n, true, false) },
-		Example{`"North America" hasprefix_cs "Ame"`, "true"})
+		ex{{`"North America" hasprefix_cs "Ame"`, "true"}, {`"North America" hasprefix_cs "ame"`, "false"}},
+		ex{{`"North America" !hasprefix_cs "CA"`, "true"}})
 	stringPredicate("hassuffix", "Right-hand side is a term suffix in left-hand side (case-insensitive).", false,
 		func(s, n string) bool { return hasTerm(s, n, false, true) },
-		Example{`"North America" hassuffix "ica"`, "true"}, Example{`"North America" hassuffix "Americ"`, "false"})
+		ex{{`"North America" hassuffix "ica"`, "true"}, {`"North America" hassuffix "Americ"`, "false"}},
+		ex{{`"North America" !hassuffix "americ"`, "true"}})
 	stringPredicate("hassuffix_cs", "Right-hand side is a term suffix in left-hand side (case-sensitive).", true,
 		func(s, n string) bool { return hasTermCS(s, n, false, true) },
-		Example{`"North America" hassuffix_cs "ica"`, "true"})
+		ex{{`"North America" hassuffix_cs "ica"`, "true"}, {`"North America" hassuffix_cs "ICA"`, "false"}},
+		ex{{`"North America" !hassuffix_cs "icA"`, "true"}})
 	stringPredicate("contains", "Right-hand side occurs as a substring of left-hand side (case-insensitive).", false,
-		containsFold, Example{`"FabriKam" contains "BRik"`, "true"}, Example{`"Fabrikam" !contains "xyz"`, "true"})
+		containsFold, ex{{`"FabriKam" contains "BRik"`, "true"}, {`"Fabrikam" contains "xyz"`, "false"}},
+		ex{{`"Fabrikam" !contains "xyz"`, "true"}, {`"Fabrikam" !contains "BRIK"`, "false"}})
 	alias("containscs", registry["contains"])
 	alias("notcontains", registry["!contains"])
 	stringPredicate("contains_cs", "Right-hand side occurs as a substring of left-hand side (case-sensitive).", true,
-		strings.Contains, Example{`"FabriKam" contains_cs "Kam"`, "true"}, Example{`"Fabrikam" !contains_cs "Kam"`, "true"})
+		strings.Contains, ex{{`"FabriKam" contains_cs "Kam"`, "true"}, {`"FabriKam" contains_cs "kam"`, "false"}},
+		ex{{`"Fabrikam" !contains_cs "Kam"`, "true"}})
 	alias("notcontainscs", registry["!contains_cs"])
 	stringPredicate("startswith", "Right-hand side is an initial substring of left-hand side (case-insensitive).", false,
-		hasPrefixFold, Example{`"Fabrikam" startswith "fab"`, "true"}, Example{`"Fabrikam" !startswith "kam"`, "true"})
+		hasPrefixFold, ex{{`"Fabrikam" startswith "fab"`, "true"}},
+		ex{{`"Fabrikam" !startswith "kam"`, "true"}})
 	stringPredicate("startswith_cs", "Right-hand side is an initial substring of left-hand side (case-sensitive).", true,
-		strings.HasPrefix, Example{`"Fabrikam" startswith_cs "Fab"`, "true"}, Example{`"Fabrikam" startswith_cs "fab"`, "false"})
+		strings.HasPrefix, ex{{`"Fabrikam" startswith_cs "Fab"`, "true"}, {`"Fabrikam" startswith_cs "fab"`, "false"}},
+		ex{{`"Fabrikam" !startswith_cs "fab"`, "true"}})
 	stringPredicate("endswith", "Right-hand side is a closing substring of left-hand side (case-insensitive).", false,
-		hasSuffixFold, Example{`"Fabrikam" endswith "Kam"`, "true"}, Example{`"Fabrikam" !endswith "brik"`, "true"})
+		hasSuffixFold, ex{{`"Fabrikam" endswith "Kam"`, "true"}},
+		ex{{`"Fabrikam" !endswith "brik"`, "true"}})
 	stringPredicate("endswith_cs", "Right-hand side is a closing substring of left-hand side (case-sensitive).", true,
-		strings.HasSuffix, Example{`"Fabrikam" endswith_cs "kam"`, "true"}, Example{`"Fabrikam" endswith_cs "Kam"`, "false"})
+		strings.HasSuffix, ex{{`"Fabrikam" endswith_cs "kam"`, "true"}, {`"Fabrikam" endswith_cs "Kam"`, "false"}},
+		ex{{`"Fabrikam" !endswith_cs "brik"`, "true"}})
 
 	eqTilde := func(negate bool) Kernel {
 		return Map2(func(a, b string) (bool, bool) {
@@ -310,14 +326,15 @@ func init() {
 		Sigs:     []*Sig{sig(schema.String, Map1(func(s string) (string, bool) { return strings.ToUpper(s), true }), p("value", tString))},
 		Examples: []Example{{`toupper("hello")`, "HELLO"}}})
 	register(&Func{Name: "strlen", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/strlen-function",
-		Doc: "Returns the length of a string in characters (UTF-16 code units, as Kusto counts them).",
+		Doc: "Returns the length of a string in Unicode code points (a grapheme of several code points counts each).",
 		Sigs: []*Sig{sig(schema.Long, Map1(func(s string) (int64, bool) {
 			if isASCII(s) {
 				return int64(len(s)), true
 			}
-			return int64(len(utf16.Encode([]rune(s)))), true
+			return int64(utf8.RuneCountInString(s)), true
 		}), p("source", tString))},
-		Examples: []Example{{`strlen("hello")`, "5"}, {`strlen("")`, "0"}, {`strlen("⒦⒰⒮⒯⒪")`, "5"}}})
+		Examples: []Example{{`strlen("hello")`, "5"}, {`strlen("")`, "0"}, {`strlen("⒦⒰⒮⒯⒪")`, "5"},
+			{"strlen('C\u0327edilla')", "8"}, {`strlen("😀")`, "1"}}})
 	register(&Func{Name: "strcat", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/strcat-function",
 		Doc: "Concatenates between 1 and 64 arguments, converted to strings.",
 		Sigs: []*Sig{{Params: []Param{p("arg", Any)}, Variadic: true, Result: Returns(schema.String),
