@@ -34,13 +34,13 @@ func TestMembers(t *testing.T) {
 
 func TestErrors(t *testing.T) {
 	for in, want := range map[string]string{
-		`{"a" 1}`:     `byte 6: expected ':' after member name, got "1"`,
-		`{"a": 1,}`:   `byte 9: expected a member name, got "}"`,
+		`{"a" 1}`:      `byte 6: expected ':' after member name, got "1"`,
+		`{"a": 1,}`:    `byte 9: expected a member name, got "}"`,
 		`{"a": [1 2]}`: `byte 10: expected ',' or ']' in array, got "2"`,
-		`{"a": "x`:    `byte 7: unterminated string`,
-		`{"a": tru}`:  `byte 7: expected true, got "t"`,
-		`{"a": "\q"}`: `byte 8: invalid escape "q"`,
-		`{"a": 01}`:   `byte 7: number with a leading zero`,
+		`{"a": "x`:     `byte 7: unterminated string`,
+		`{"a": tru}`:   `byte 7: expected true, got "t"`,
+		`{"a": "\q"}`:  `byte 8: invalid escape "q"`,
+		`{"a": 01}`:    `byte 7: number with a leading zero`,
 	} {
 		end := 0
 		err := Members([]byte(in), 0, func([]byte, bool, int, int) bool { return true }, &end)
