@@ -115,19 +115,35 @@ type Cursor struct {
 }
 
 // Next returns the next batch, or nil at the end.
-func (c *Cursor) Next() (*value.Batch, error) { return c.op.Next() }
+func (c *Cursor) Next() (b *value.Batch, err error) {
+	defer recoverInternal(&err)
+	return c.op.Next()
+}
+
+// ErrInternal is wrapped by the error of a query run that hit a bug in
+// kqlhunt (a recovered panic), as opposed to a problem with the query or
+// the data.
+var ErrInternal = errors.New("internal error")
+
+// recoverInternal turns a panic into an error wrapping ErrInternal, so
+// that no panic crosses the package boundary.
+func recoverInternal(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%w: %v", ErrInternal, r)
+	}
+}
 
 // Close releases the cursor's inputs.
 func (c *Cursor) Close() error { return c.op.Close() }
 
 // Open starts the query's statements and returns a cursor per result.
 // now is the instant now() and ago() read, the same for the whole run.
-func (q *Query) Open(ctx context.Context, tables Tables, now value.Datetime) ([]*Cursor, error) {
+func (q *Query) Open(ctx context.Context, tables Tables, now value.Datetime) (cursors []*Cursor, err error) {
+	defer recoverInternal(&err)
 	if q.plans == nil {
 		return nil, errors.New("the query did not compile")
 	}
 	env := exec.NewEnv(ctx, tables, now)
-	var cursors []*Cursor
 	for _, p := range q.plans {
 		op, err := exec.Build(env, p)
 		if err != nil {
@@ -149,7 +165,7 @@ func (q *Query) Run(ctx context.Context, tables Tables, now value.Datetime) ([]*
 	}
 	var results []*Result
 	for i, c := range cursors {
-		batches, err := exec.Drain(c.op)
+		batches, err := drain(c)
 		if err != nil {
 			for _, rest := range cursors[i+1:] {
 				rest.Close()
@@ -159,6 +175,21 @@ func (q *Query) Run(ctx context.Context, tables Tables, now value.Datetime) ([]*
 		results = append(results, &Result{Columns: c.Columns, Batches: batches})
 	}
 	return results, nil
+}
+
+// drain reads every batch of c and closes it.
+func drain(c *Cursor) ([]*value.Batch, error) {
+	defer c.Close()
+	var out []*value.Batch
+	for {
+		b, err := c.Next()
+		if b == nil || err != nil {
+			return out, err
+		}
+		if b.N > 0 {
+			out = append(out, b)
+		}
+	}
 }
 
 // Now returns the current time as a Datetime, for callers that do not

@@ -26,6 +26,19 @@ func (c *checker) call(sc *scope, r *row, x *syntax.CallExpr) (plan.Node, plan.E
 			return nil, nil
 		}
 		return nil, c.subquery(node, false, x.Span())
+	case "extract":
+		// extract(regex, group, source, typeof(T)) converts the match to T.
+		// https://learn.microsoft.com/kusto/query/extract-function
+		if len(x.Args) == 4 {
+			if t, ok := typeofArg(x.Args[3]); ok {
+				inner := &syntax.CallExpr{Fun: x.Fun, Args: x.Args[:3], End: x.End}
+				_, e := c.call(sc, r, inner)
+				if e == nil || e.Type() == schema.Unknown {
+					return nil, e
+				}
+				return nil, &plan.Cast{X: e, T: t}
+			}
+		}
 	case "materialize":
 		if len(x.Args) != 1 {
 			c.errorf(x.Span(), "%s", errArity(name, 1, len(x.Args)))
@@ -227,4 +240,17 @@ func (s *aggSink) check(c *checker, sc *scope, agg *funcs.Agg, x *syntax.CallExp
 		}
 	}
 	return &plan.AggCall{Fn: agg, Sig: sig, Args: args, T: result, Src: x.Span()}
+}
+
+// typeofArg returns the type of a typeof(T) argument.
+func typeofArg(x syntax.Expr) (schema.Type, bool) {
+	call, ok := x.(*syntax.CallExpr)
+	if !ok || call.Fun.Name != "typeof" || len(call.Args) != 1 {
+		return schema.Unknown, false
+	}
+	id, ok := call.Args[0].(*syntax.Ident)
+	if !ok {
+		return schema.Unknown, false
+	}
+	return schema.KeywordType(id.Name)
 }

@@ -163,6 +163,9 @@ func (s *scope) all() []string {
 type row struct {
 	cols  []schema.Column
 	index map[string]int
+	// aggOnly, in the expressions of summarize, holds the input columns,
+	// which may be read only inside an aggregation.
+	aggOnly *row
 }
 
 func newRow(cols []schema.Column) *row {

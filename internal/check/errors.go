@@ -26,6 +26,10 @@ func errUnknownName(name, suggestion string) string {
 	return fmt.Sprintf("unknown name '%s'%s", name, didYouMean(suggestion))
 }
 
+func errDuplicateColumn(name string) string {
+	return fmt.Sprintf("a column named '%s' is already declared", name)
+}
+
 func errUnknownTable(name, suggestion string) string {
 	return fmt.Sprintf("unknown table '%s'%s", name, didYouMean(suggestion))
 }
@@ -52,6 +56,10 @@ func errOperands(op string, a, b schema.Type) string {
 
 func errAggregateOutside(name string) string {
 	return fmt.Sprintf("aggregate function '%s' is only allowed in summarize", name)
+}
+
+func errOutsideAggregate(name string) string {
+	return fmt.Sprintf("column '%s' is not a group key here: use it inside an aggregation (such as max(%s) or make_set(%s)) or add it to 'by'", name, name, name)
 }
 
 func errNotAggregate(name string) string {
@@ -88,6 +96,10 @@ func errStar() string {
 
 func errBadLiteral(kind, text string) string {
 	return fmt.Sprintf("invalid %s literal '%s'", kind, text)
+}
+
+func errRegex(fn string, err error) string {
+	return fmt.Sprintf("%s(): invalid regular expression: %v", fn, err)
 }
 
 func errCasePredicate(i int, got schema.Type) string {

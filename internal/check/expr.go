@@ -84,6 +84,12 @@ func (c *checker) ident(sc *scope, r *row, x *syntax.Ident) (plan.Node, plan.Exp
 		return c.scan(t, x.Src), nil
 	}
 	if r != nil {
+		if r.aggOnly != nil {
+			if _, ok := r.aggOnly.index[x.Name]; ok {
+				c.errorf(x.Src, "%s", errOutsideAggregate(x.Name))
+				return nil, nil
+			}
+		}
 		c.errorf(x.Src, "%s", errUnknownColumn(x.Name, suggest(x.Name, append(r.names(), sc.all()...))))
 		return nil, nil
 	}
@@ -410,12 +416,19 @@ func (c *checker) apply(fn *funcs.Func, args []plan.Expr, sp syntax.Span, spans 
 	}
 	for i, a := range out {
 		prm := res.Sig.Params[min(i, len(res.Sig.Params)-1)]
+		at := sp
+		if i < len(spans) {
+			at = spans[i]
+		}
 		if prm.Const && !plan.IsConst(a) {
-			at := sp
-			if i < len(spans) {
-				at = spans[i]
-			}
 			c.errorf(at, "%s", errNotConstant(fn.Name+"(): argument '"+prm.Name+"'"))
+		}
+		if k, ok := a.(*plan.Const); ok && prm.Regex {
+			if pattern, ok := k.Value.(string); ok {
+				if _, err := funcs.CompileRegex(pattern); err != nil {
+					c.errorf(at, "%s", errRegex(fn.Name, err))
+				}
+			}
 		}
 	}
 	if fn.Name == "case" {

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"github.com/kqlhunt/kqlhunt/internal/funcs"
 	"strconv"
 	"strings"
 
@@ -30,7 +31,7 @@ func suggest(name string, candidates []string) string {
 			return best
 		}
 	}
-	bestDist := max(2, len(name)/3) + 1
+	bestDist := max(1, len([]rune(name))/3) + 1
 	for _, c := range candidates {
 		if d := editDistance(lower, strings.ToLower(c)); d < bestDist {
 			best, bestDist = c, d
@@ -61,52 +62,95 @@ func editDistance(a, b string) int {
 	return prev[len(rb)]
 }
 
-// passThroughNames are the functions whose result column takes the name
-// of their first argument when the query gives none: bin(Timestamp, 1h)
-// is still called Timestamp, tostring(x) is x.
-var passThroughNames = map[string]bool{
-	"bin": true, "floor": true, "tostring": true, "tolong": true, "toint": true, "toreal": true,
-	"todouble": true, "tobool": true, "todatetime": true, "totimespan": true, "toguid": true,
-	"todynamic": true, "parse_json": true, "todecimal": true, "toint64": true,
-}
+// origin tells where a column's name came from, which decides what a
+// clash with an earlier column of the same operator does: an explicit
+// name or a column's own name is an error, a name derived from a function
+// call gets a numeric suffix.
+type origin uint8
+
+const (
+	noName   origin = iota // the expression has no natural name
+	ownName                // written by the query, or the name of a column
+	funcName               // derived: a member path (x_a), a function call (strlen_y, tostring(x) → x)
+)
 
 // exprName returns the name KQL gives the column of an unnamed
-// expression: a column keeps its name, x.a.b and x['a'] become x_a_b and
-// x_a, conversions and bin() keep their argument's name; anything else has
-// no natural name ("").
-func exprName(x syntax.Expr) string {
+// expression, as Microsoft's analyzer does: a column keeps its name,
+// x.a.b and x['a'] and x[0] become x_a_b, x_a and x_0, and a function
+// names its result after its first argument as its declaration says
+// (tostring(x) is x, strlen(y) is strlen_y). Anything else has no name.
+func exprName(x syntax.Expr) (string, origin) {
 	switch x := x.(type) {
 	case *syntax.Ident:
-		return x.Name
+		return x.Name, ownName
 	case *syntax.ParenExpr:
 		return exprName(x.X)
 	case *syntax.MemberExpr:
-		if base := exprName(x.X); base != "" {
-			return base + "_" + x.Name.Name
+		if base, o := exprName(x.X); o != noName {
+			return base + "_" + x.Name.Name, funcName
 		}
 	case *syntax.IndexExpr:
-		base := exprName(x.X)
-		if lit, ok := x.Index.(*syntax.Literal); ok && base != "" && lit.Kind == syntax.LitString {
-			return base + "_" + lit.Text
+		if base, o := exprName(x.X); o != noName {
+			if lit, ok := x.Index.(*syntax.Literal); ok && (lit.Kind == syntax.LitString || lit.Kind == syntax.LitLong) {
+				return base + "_" + lit.Text, funcName
+			}
 		}
 	case *syntax.CallExpr:
-		if passThroughNames[x.Fun.Name] && len(x.Args) > 0 {
-			return exprName(x.Args[0])
+		fn := funcs.Lookup(x.Fun.Name)
+		if fn == nil || len(x.Args) == 0 {
+			break
+		}
+		arg, _ := exprName(x.Args[0])
+		switch fn.ResultName {
+		case funcs.NameFirstArg:
+			if arg != "" {
+				return arg, funcName
+			}
+		case funcs.NamePrefix:
+			return fn.Name + "_" + arg, funcName
 		}
 	}
-	return ""
+	return "", noName
 }
 
-// namer hands out unique column names for one operator's output, in the
-// way Kusto does: a taken name gets the smallest numeric suffix that makes
-// it unique (count_, count_1), and unnamed expressions are called Column1,
-// Column2, ...
+// namer hands out the column names of one operator's output, in the
+// way Kusto does: a derived name that is taken gets the smallest numeric
+// suffix that makes it unique (count_, count_1), unnamed expressions are
+// called Column1, Column2, ..., and an explicit name that is taken is an
+// error.
 type namer struct {
+	c      *checker
 	taken  map[string]bool
 	column int
 }
 
-func newNamer() *namer { return &namer{taken: map[string]bool{}} }
+func (c *checker) newNamer() *namer { return &namer{c: c, taken: map[string]bool{}} }
+
+// name returns the name of an output column: explicit (nil when none),
+// else derived from x, else the next ColumnN. sp positions a clash.
+func (n *namer) name(explicit []*syntax.Ident, x syntax.Expr) string {
+	if len(explicit) > 0 {
+		return n.own(explicit[0].Name, explicit[0].Src)
+	}
+	switch name, o := exprName(x); o {
+	case ownName:
+		return n.own(name, x.Span())
+	case funcName:
+		return n.unique(name)
+	}
+	return n.auto()
+}
+
+// own takes a name written by the query (or a column's own name); a clash
+// with an earlier column is an error.
+func (n *namer) own(name string, sp syntax.Span) string {
+	if n.taken[name] {
+		n.c.errorf(sp, "%s", errDuplicateColumn(name))
+		return name
+	}
+	n.taken[name] = true
+	return name
+}
 
 // reserve marks name as taken without renaming it.
 func (n *namer) reserve(name string) { n.taken[name] = true }

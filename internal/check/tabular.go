@@ -2,6 +2,7 @@ package check
 
 import (
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -95,22 +96,21 @@ func named(x syntax.Expr) ([]*syntax.Ident, syntax.Expr) {
 }
 
 func (c *checker) project(sc *scope, in plan.Node, r *row, op *syntax.ProjectOp) plan.Node {
-	nm := newNamer()
+	nm := c.newNamer()
 	p := &plan.Project{Input: in}
-	for _, item := range op.Cols {
+	for i, item := range op.Cols {
 		names, x := named(item)
 		e := c.scalar(sc, r, x)
 		if len(names) > 1 {
 			c.errorf(item.Span(), "only one name can be assigned to this expression")
 		}
-		name := ""
-		switch {
-		case len(names) > 0:
-			name = nm.unique(names[0].Name)
-		case exprName(x) != "":
-			name = nm.unique(exprName(x))
-		default:
-			name = nm.auto()
+		var name string
+		if op.Word == "print" && len(names) == 0 {
+			// print names unnamed columns by position: print_0, print_1, ...
+			// https://learn.microsoft.com/kusto/query/print-operator
+			name = nm.unique("print_" + strconv.Itoa(i))
+		} else {
+			name = nm.name(names, x)
 		}
 		p.Exprs = append(p.Exprs, e)
 		p.Cols = append(p.Cols, schema.Column{Name: name, Type: e.Type()})
@@ -122,7 +122,7 @@ func (c *checker) project(sc *scope, in plan.Node, r *row, op *syntax.ProjectOp)
 // exists already is replaced in place.
 func (c *checker) extend(sc *scope, in plan.Node, r *row, op *syntax.ProjectOp) plan.Node {
 	p := &plan.Project{Input: in}
-	nm := newNamer()
+	nm := c.newNamer()
 	for i, col := range r.cols {
 		p.Exprs = append(p.Exprs, &plan.ColRef{Index: i, Name: col.Name, T: col.Type})
 		p.Cols = append(p.Cols, col)
@@ -134,8 +134,13 @@ func (c *checker) extend(sc *scope, in plan.Node, r *row, op *syntax.ProjectOp) 
 		if len(names) > 1 {
 			c.errorf(item.Span(), "only one name can be assigned to this expression")
 		}
+		name, o := exprName(x)
 		if len(names) > 0 {
-			name := names[0].Name
+			name, o = names[0].Name, ownName
+		}
+		if o != noName {
+			// A named column that exists is replaced in place, whether the
+			// name is written (x = ...) or derived (tostring(x)).
 			replaced := false
 			for j, col := range p.Cols {
 				if col.Name == name {
@@ -151,12 +156,7 @@ func (c *checker) extend(sc *scope, in plan.Node, r *row, op *syntax.ProjectOp) 
 			}
 			continue
 		}
-		name := exprName(x)
-		if name == "" {
-			name = nm.auto()
-		} else {
-			name = nm.unique(name)
-		}
+		name = nm.auto()
 		p.Exprs = append(p.Exprs, e)
 		p.Cols = append(p.Cols, schema.Column{Name: name, Type: e.Type()})
 	}
@@ -234,16 +234,15 @@ func (c *checker) projectNames(in plan.Node, r *row, op *syntax.ProjectOp) plan.
 	return p
 }
 
+// sortByName orders the column indexes idx by column name, ascending or
+// descending.
 func sortByName(cols []schema.Column, idx []int, desc bool) {
-	for i := 1; i < len(idx); i++ {
-		for j := i; j > 0; j-- {
-			a, b := cols[idx[j-1]].Name, cols[idx[j]].Name
-			if (a > b) != desc || a == b {
-				break
-			}
-			idx[j-1], idx[j] = idx[j], idx[j-1]
+	sort.SliceStable(idx, func(a, b int) bool {
+		if desc {
+			return cols[idx[a]].Name > cols[idx[b]].Name
 		}
-	}
+		return cols[idx[a]].Name < cols[idx[b]].Name
+	})
 }
 
 // rename implements project-rename New = Old, ...
@@ -279,20 +278,12 @@ func (c *checker) rename(in plan.Node, r *row, op *syntax.ProjectOp) plan.Node {
 // become hidden outputs read by a Project on top.
 // https://learn.microsoft.com/kusto/query/summarize-operator
 func (c *checker) summarize(sc *scope, in plan.Node, r *row, items, by []syntax.Expr) plan.Node {
-	nm := newNamer()
+	nm := c.newNamer()
 	agg := &plan.Aggregate{Input: in}
 	for _, item := range by {
 		names, x := named(item)
 		e := c.scalar(sc, r, x)
-		name := ""
-		switch {
-		case len(names) > 0:
-			name = nm.unique(names[0].Name)
-		case exprName(x) != "":
-			name = nm.unique(exprName(x))
-		default:
-			name = nm.auto()
-		}
+		name := nm.name(names, x)
 		if e.Type() == schema.Dynamic {
 			c.errorf(x.Span(), "%s", errGroupByDynamic(name))
 		}
@@ -300,6 +291,7 @@ func (c *checker) summarize(sc *scope, in plan.Node, r *row, items, by []syntax.
 		agg.Cols = append(agg.Cols, schema.Column{Name: name, Type: e.Type()})
 	}
 	post := newRow(agg.Cols)
+	post.aggOnly = r
 	sink := &aggSink{in: r, first: len(agg.Keys)}
 	type output struct {
 		name string
@@ -316,7 +308,8 @@ func (c *checker) summarize(sc *scope, in plan.Node, r *row, items, by []syntax.
 					exclude[col.Name] = true
 				}
 				if fn.Multi && len(call.Args) > 0 {
-					exclude[exprName(call.Args[0])] = true
+					first, _ := exprName(call.Args[0])
+					exclude[first] = true
 				}
 				ac := sink.check(c, sc, fn, call, exclude)
 				if ac == nil {
@@ -324,22 +317,22 @@ func (c *checker) summarize(sc *scope, in plan.Node, r *row, items, by []syntax.
 				}
 				sink.aggs = append(sink.aggs, ac)
 				for j, t := range aggOutputTypes(ac) {
-					name := ""
+					var name string
 					switch {
 					case j < len(names):
-						name = names[j].Name
+						name = nm.own(names[j].Name, names[j].Src)
 					case fn.Multi:
-						name = exprName(argSyntax(call, ac, j))
+						if arg := argSyntax(call, ac, j); arg != nil {
+							name, _ = exprName(arg)
+						}
 						if name == "" {
-							name = aggAutoName(fn, ac, j)
+							name = nm.auto()
+						} else {
+							name = nm.unique(name)
 						}
 					default:
-						name = fn.Prefix + "_" + exprName(firstArg(call))
-					}
-					if name == "" {
-						name = nm.auto()
-					} else {
-						name = nm.unique(name)
+						arg, _ := exprName(firstArg(call))
+						name = nm.unique(fn.Prefix + "_" + arg)
 					}
 					sink.outs = append(sink.outs, schema.Column{Name: name, Type: t})
 					outs = append(outs, output{name: name})
@@ -366,9 +359,9 @@ func (c *checker) summarize(sc *scope, in plan.Node, r *row, items, by []syntax.
 		if len(sink.aggs) == before && e.Type() != schema.Unknown {
 			c.errorf(x.Span(), "%s", errNotAggregate(syntax.Print(x)))
 		}
-		name := ""
+		var name string
 		if len(names) > 0 {
-			name = nm.unique(names[0].Name)
+			name = nm.own(names[0].Name, names[0].Src)
 		} else {
 			name = nm.auto()
 		}
@@ -439,13 +432,6 @@ func argSyntax(call *syntax.CallExpr, ac *plan.AggCall, j int) syntax.Expr {
 	return nil
 }
 
-func aggAutoName(fn *funcs.Agg, ac *plan.AggCall, j int) string {
-	if j == 0 {
-		return fn.Name
-	}
-	return ""
-}
-
 func firstArg(call *syntax.CallExpr) syntax.Expr {
 	if len(call.Args) == 0 {
 		return nil
@@ -480,7 +466,8 @@ func (c *checker) datatable(sc *scope, x *syntax.DatatableExpr) plan.Node {
 				c.errorf(vx.Span(), "%s", errNotConstant("a datatable value"))
 			}
 			if e.Type() != col.Type && e.Type() != schema.Unknown && col.Type != schema.Unknown {
-				if !funcs.ConvertsTo(e.Type(), col.Type) && !isNullConst(e) && col.Type != schema.Dynamic {
+				numeric := e.Type().IsNumeric() && col.Type.IsNumeric() // datatable(v:int)[1]
+				if !numeric && !funcs.ConvertsTo(e.Type(), col.Type) && !isNullConst(e) && col.Type != schema.Dynamic {
 					c.errorf(vx.Span(), "%s", errType("the value for column '"+col.Name+"'", col.Type.String(), e.Type()))
 				}
 				e = &plan.Cast{X: e, T: col.Type}

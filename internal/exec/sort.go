@@ -2,6 +2,7 @@ package exec
 
 import (
 	"cmp"
+	"math"
 	"sort"
 	"strings"
 
@@ -47,16 +48,14 @@ func (s *sorter) Next() (*value.Batch, error) {
 	}
 	sort.SliceStable(idx, func(a, b int) bool {
 		for i, k := range s.keys {
-			if c := compareRows(keys[i], idx[a], idx[b], k.NullsFirst); c != 0 {
-				if k.Desc {
-					// Nulls keep their place: NullsFirst already decided it.
-					if keys[i].IsNull(idx[a]) || keys[i].IsNull(idx[b]) {
-						return c < 0
-					}
-					return c > 0
-				}
-				return c < 0
+			c, special := compareRows(keys[i], idx[a], idx[b], k.NullsFirst)
+			if c == 0 {
+				continue
 			}
+			if k.Desc && !special {
+				return c > 0
+			}
+			return c < 0
 		}
 		return false
 	})
@@ -68,37 +67,44 @@ func (s *sorter) Next() (*value.Batch, error) {
 
 func (s *sorter) Close() error { return s.in.Close() }
 
-// compareRows orders rows i and j of c ascending, with nulls first or
-// last as asked.
-func compareRows(c *value.Column, i, j int, nullsFirst bool) int {
-	ni, nj := c.IsNull(i), c.IsNull(j)
-	switch {
-	case ni && nj:
-		return 0
-	case ni:
-		if nullsFirst {
-			return -1
+// compareRows orders rows i and j of c ascending. Nulls, and NaN among
+// reals, sort apart from the other values: first (null, then NaN) or last
+// (NaN, then null) as asked, whatever the direction; special reports that
+// the order came from such a value, so that the caller does not reverse it
+// for a descending sort.
+// https://learn.microsoft.com/kusto/query/sort-operator#using-special-floating-point-values
+func compareRows(c *value.Column, i, j int, nullsFirst bool) (order int, special bool) {
+	ri, rj := rank(c, i), rank(c, j)
+	if ri != rj || ri != 2 {
+		if !nullsFirst {
+			ri, rj = -ri, -rj
 		}
-		return 1
-	case nj:
-		if nullsFirst {
-			return 1
-		}
-		return -1
+		return cmp.Compare(ri, rj), true
 	}
 	i, j = c.Row(i), c.Row(j)
 	switch value.Storage(c.Type) {
 	case value.StoreInt:
-		return cmp.Compare(c.Ints[i], c.Ints[j])
+		return cmp.Compare(c.Ints[i], c.Ints[j]), false
 	case value.StoreReal:
-		return cmp.Compare(c.Reals[i], c.Reals[j]) // NaN sorts first
+		return cmp.Compare(c.Reals[i], c.Reals[j]), false
 	case value.StoreString:
-		return strings.Compare(c.Strs[i], c.Strs[j])
+		return strings.Compare(c.Strs[i], c.Strs[j]), false
 	case value.StoreBool:
-		return funcs.CompareBool(c.Bools[i], c.Bools[j])
+		return funcs.CompareBool(c.Bools[i], c.Bools[j]), false
 	}
 	if r, ok := funcs.CompareAny(c.Dyns[i], c.Dyns[j]); ok {
-		return r
+		return r, false
 	}
-	return strings.Compare(value.DynamicString(c.Dyns[i]), value.DynamicString(c.Dyns[j]))
+	return strings.Compare(value.DynamicString(c.Dyns[i]), value.DynamicString(c.Dyns[j])), false
+}
+
+// rank places a value among the special ones: 0 null, 1 NaN, 2 any other.
+func rank(c *value.Column, i int) int {
+	switch {
+	case c.IsNull(i):
+		return 0
+	case value.Storage(c.Type) == value.StoreReal && math.IsNaN(c.Reals[c.Row(i)]):
+		return 1
+	}
+	return 2
 }

@@ -59,7 +59,7 @@ func init() {
 			Map1(func(off int64) (int64, bool) { return int64(ctx.Now) - off, true })(ctx, args, n, out)
 		}, p("timespan", tTimespan))},
 		Examples: []Example{{`now() - ago(1h)`, "01:00:00"}, {`ago(-1d) - now()`, "1.00:00:00"}, {`ago(1d) < now()`, "true"}}})
-	register(&Func{Name: "startofday", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/startofday-function",
+	register(&Func{Name: "startofday", Pure: true, ResultName: NameFirstArg, Ref: "https://learn.microsoft.com/kusto/query/startofday-function",
 		Doc: "Returns the start of the day holding a datetime, shifted by an optional number of days.",
 		Sigs: []*Sig{
 			sig(schema.Datetime, Map1(func(d int64) (int64, bool) {

@@ -68,7 +68,7 @@ func Index(v any, i int64) any {
 }
 
 func init() {
-	parseJSON := &Func{Name: "parse_json", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/parse-json-function",
+	parseJSON := &Func{Name: "parse_json", Pure: true, ResultName: NameFirstArg, Ref: "https://learn.microsoft.com/kusto/query/parse-json-function",
 		Doc: "Interprets a string as JSON and returns the dynamic value; a string that is not JSON is returned as a dynamic string.",
 		Sigs: []*Sig{
 			sig(schema.Dynamic, Map1(func(s string) (any, bool) { return ParseJSONValue(s), true }), p("json", tString)),
@@ -100,7 +100,7 @@ func init() {
 				}
 			}}},
 		Examples: []Example{{`pack_array(1, "a", true)`, `[1,"a",true]`}}})
-	register(&Func{Name: "split", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/split-function",
+	register(&Func{Name: "split", Pure: true, ResultName: NameFirstArg, Ref: "https://learn.microsoft.com/kusto/query/split-function",
 		Doc: "Splits a string by a delimiter into a dynamic array of strings, or returns the one element at an index.",
 		Sigs: []*Sig{
 			sig(schema.Dynamic, Map2(func(s, delim string) (any, bool) { return splitString(s, delim), true }),
@@ -126,7 +126,7 @@ func init() {
 				return "", false
 			}
 			return s[m[2*group]:m[2*group+1]], true
-		}), Param{Name: "regex", Types: tString, Const: true}, p("captureGroup", Integer), p("source", tString))},
+		}), Param{Name: "regex", Types: tString, Const: true, Regex: true}, p("captureGroup", Integer), p("source", tString))},
 		Examples: []Example{{`extract("x=([0-9.]+)", 1, "hello x=45.6|wo")`, "45.6"}, {`extract("y=([0-9]+)", 1, "x=1")`, ""}}})
 	register(&Func{Name: "matches regex", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/matches-regex-operator",
 		Doc: "Left-hand side matches the regular expression on the right.",
@@ -136,7 +136,7 @@ func init() {
 				return false, false
 			}
 			return re.MatchString(s), true
-		}), p("source", Any), Param{Name: "regex", Types: tString, Const: true})},
+		}), p("source", Any), Param{Name: "regex", Types: tString, Const: true, Regex: true})},
 		Examples: []Example{{`"Fabrikam" matches regex "b.*k"`, "true"}, {`"Fabrikam" matches regex "^k"`, "false"}}})
 
 	register(&Func{Name: "$member", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/scalar-data-types/dynamic#dynamic-object-accessors",

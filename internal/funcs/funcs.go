@@ -72,6 +72,9 @@ type Param struct {
 	// Const requires a constant argument (a literal, or an expression of
 	// literals), such as the regex of extract().
 	Const bool
+	// Regex marks a regular expression: a literal one is compiled when the
+	// query is checked, so that a bad pattern is an error at its position.
+	Regex bool
 }
 
 // Sig is one signature of a function. Variadic makes the last parameter
@@ -111,7 +114,24 @@ type Func struct {
 	// Hidden marks internal functions that queries cannot call by name,
 	// such as the ones behind operators and member access.
 	Hidden bool
+	// ResultName tells how an unnamed column computed by the function is
+	// named (as Microsoft's analyzer names it).
+	ResultName NameKind
 }
+
+// NameKind tells how KQL names the result column of an unnamed call.
+type NameKind uint8
+
+const (
+	// NameNone gives no name: the column is called Column1, print_0, ...
+	NameNone NameKind = iota
+	// NameFirstArg takes the first argument's name: tostring(x) is x,
+	// bin(Timestamp, 1h) is Timestamp.
+	NameFirstArg
+	// NamePrefix prefixes the first argument's name with the function's:
+	// strlen(y) is strlen_y.
+	NamePrefix
+)
 
 var registry = map[string]*Func{}
 

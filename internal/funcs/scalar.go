@@ -9,7 +9,7 @@ import (
 
 // conversion declares a to*() function converting any value to type t.
 func conversion(name string, t schema.Type, ref, doc string, examples ...Example) {
-	register(&Func{Name: name, Pure: true, Ref: ref, Doc: doc, Examples: examples,
+	register(&Func{Name: name, Pure: true, Ref: ref, Doc: doc, Examples: examples, ResultName: NameFirstArg,
 		Sigs: []*Sig{{Params: []Param{p("value", Any)}, Result: Returns(t),
 			Eval: func(ctx *Context, args []*value.Column, n int, out *value.Column) {
 				CastKernel(args[0].Type, t)(ctx, args, n, out)
@@ -48,7 +48,6 @@ func init() {
 	conversion("tolong", schema.Long, "https://learn.microsoft.com/kusto/query/tolong-function",
 		"Converts a value to long; null when it does not convert.",
 		Example{`tolong("123")`, "123"}, Example{`tolong(12.7)`, "12"}, Example{`isnull(tolong("abc"))`, "true"})
-	alias("toint64", registry["tolong"])
 	conversion("toint", schema.Int, "https://learn.microsoft.com/kusto/query/toint-function",
 		"Converts a value to int; null when it does not convert.",
 		Example{`toint("42")`, "42"}, Example{`toint(2.9)`, "2"})
@@ -151,15 +150,15 @@ func init() {
 			}}},
 		Examples: []Example{{`coalesce(long(null), 5, 6)`, "5"}, {`coalesce("", "x")`, "x"}}})
 
-	register(&Func{Name: "floor", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/bin-function",
+	register(&Func{Name: "floor", Pure: true, ResultName: NameFirstArg, Ref: "https://learn.microsoft.com/kusto/query/bin-function",
 		Doc:  "Rounds values down to a multiple of the bin size; an alias of bin().",
 		Sigs: binSigs(), Examples: []Example{{`floor(4.5, 1)`, "4"}}})
-	register(&Func{Name: "bin", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/bin-function",
+	register(&Func{Name: "bin", Pure: true, ResultName: NameFirstArg, Ref: "https://learn.microsoft.com/kusto/query/bin-function",
 		Doc:  "Rounds values down to a multiple of the bin size; datetimes are binned from 0001-01-01.",
 		Sigs: binSigs(),
 		Examples: []Example{{`bin(4.5, 1)`, "4"}, {`bin(-4.5, 1)`, "-5"}, {`bin(10, 3)`, "9"}, {`bin(time(16d), 7d)`, "14.00:00:00"},
 			{`bin(datetime(1970-05-11 13:45:07), 1d)`, "1970-05-11T00:00:00.0000000Z"}, {`bin(datetime(2024-01-03), 7d)`, "2024-01-01T00:00:00.0000000Z"}}})
-	register(&Func{Name: "abs", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/abs-function",
+	register(&Func{Name: "abs", Pure: true, ResultName: NameFirstArg, Ref: "https://learn.microsoft.com/kusto/query/abs-function",
 		Doc: "Returns the absolute value.",
 		Sigs: []*Sig{{Params: []Param{p("x", Numeric)}, Result: SameAs(0), Eval: numeric1(
 			func(a int64) (int64, bool) {

@@ -325,7 +325,7 @@ func init() {
 		Doc:      "Converts a string to upper case.",
 		Sigs:     []*Sig{sig(schema.String, Map1(func(s string) (string, bool) { return strings.ToUpper(s), true }), p("value", tString))},
 		Examples: []Example{{`toupper("hello")`, "HELLO"}}})
-	register(&Func{Name: "strlen", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/strlen-function",
+	register(&Func{Name: "strlen", Pure: true, ResultName: NamePrefix, Ref: "https://learn.microsoft.com/kusto/query/strlen-function",
 		Doc: "Returns the length of a string in Unicode code points (a grapheme of several code points counts each).",
 		Sigs: []*Sig{sig(schema.Long, Map1(func(s string) (int64, bool) {
 			if isASCII(s) {

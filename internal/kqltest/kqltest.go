@@ -288,8 +288,11 @@ func Cell(t schema.Type, v any) string {
 	}
 	s := funcs.ToString(t, v)
 	if t == schema.String && (s == "" || s == "null" || strings.TrimSpace(s) != s || strings.Contains(s, "  ") || strings.ContainsAny(s, "\n\t\"")) {
-		q, _ := json.Marshal(s)
-		return string(q)
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		enc.Encode(s)
+		return strings.TrimSuffix(b.String(), "\n")
 	}
 	return s
 }

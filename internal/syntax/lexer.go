@@ -40,6 +40,13 @@ func Lex(src string) ([]Token, Diagnostics) {
 	var toks []Token
 	for {
 		t := l.next()
+		if t.Kind == EOF && len(toks) > 0 {
+			// Place the end right after the last token, so that "expected
+			// X, got end of query" points at the line the query ends on,
+			// not at a trailing blank line.
+			end := toks[len(toks)-1].Span.End
+			t.Span = Span{end, end}
+		}
 		toks = append(toks, t)
 		if t.Kind == EOF {
 			return toks, l.diags

@@ -690,21 +690,21 @@ func (p *parser) typedLiteral(t Token) Expr {
 		lit.Kind = LitDatetime
 		if !lit.Null && raw != "" {
 			if _, ok := value.ParseDatetime(raw); !ok {
-				p.errorf(t.Span, "invalid datetime literal %q", raw)
+				p.errorf(t.Span, "invalid datetime literal '%s'", raw)
 			}
 		}
 	case "timespan", "time":
 		lit.Kind = LitTimespan
 		if !lit.Null {
 			if _, ok := value.ParseTimespan(raw); !ok {
-				p.errorf(t.Span, "invalid timespan literal %q", raw)
+				p.errorf(t.Span, "invalid timespan literal '%s'", raw)
 			}
 		}
 	case "guid":
 		lit.Kind = LitGuid
 		if !lit.Null {
 			if _, ok := value.ParseGUID(raw); !ok {
-				p.errorf(t.Span, "invalid guid literal %q", raw)
+				p.errorf(t.Span, "invalid guid literal '%s'", raw)
 			}
 		}
 	}
