@@ -16,16 +16,6 @@ func (c *checker) call(sc *scope, r *row, x *syntax.CallExpr) (plan.Node, plan.E
 		return c.expand(sc, r, b, x.Args, x.Span())
 	}
 	switch name {
-	case "toscalar":
-		if len(x.Args) != 1 {
-			c.errorf(x.Span(), "%s", errArity(name, 1, len(x.Args)))
-			return nil, nil
-		}
-		node := c.tabular(sc, x.Args[0])
-		if node == nil {
-			return nil, nil
-		}
-		return nil, c.subquery(node, false, x.Span())
 	case "extract":
 		// extract(regex, group, source, typeof(T)) converts the match to T.
 		// https://learn.microsoft.com/kusto/query/extract-function
@@ -39,12 +29,6 @@ func (c *checker) call(sc *scope, r *row, x *syntax.CallExpr) (plan.Node, plan.E
 				return nil, &plan.Cast{X: e, T: t}
 			}
 		}
-	case "materialize":
-		if len(x.Args) != 1 {
-			c.errorf(x.Span(), "%s", errArity(name, 1, len(x.Args)))
-			return nil, nil
-		}
-		return c.tabular(sc, x.Args[0]), nil
 	}
 	if agg := funcs.LookupAgg(name); agg != nil {
 		if c.sink == nil {
@@ -244,13 +228,9 @@ func (s *aggSink) check(c *checker, sc *scope, agg *funcs.Agg, x *syntax.CallExp
 
 // typeofArg returns the type of a typeof(T) argument.
 func typeofArg(x syntax.Expr) (schema.Type, bool) {
-	call, ok := x.(*syntax.CallExpr)
-	if !ok || call.Fun.Name != "typeof" || len(call.Args) != 1 {
+	t, ok := x.(*syntax.TypeofExpr)
+	if !ok || t.Type == nil {
 		return schema.Unknown, false
 	}
-	id, ok := call.Args[0].(*syntax.Ident)
-	if !ok {
-		return schema.Unknown, false
-	}
-	return schema.KeywordType(id.Name)
+	return schema.KeywordType(t.Type.Name)
 }

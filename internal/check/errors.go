@@ -74,6 +74,10 @@ func errUnsupportedOperator(name string) string {
 	return fmt.Sprintf("query operator '%s' is not supported yet", name)
 }
 
+func errCommand() string {
+	return "control commands are not supported: kqlhunt runs queries only"
+}
+
 func errGroupByDynamic(name string) string {
 	return fmt.Sprintf("cannot group by '%s' of type dynamic; convert it with tostring() first", name)
 }

@@ -26,8 +26,22 @@ func (c *checker) any(sc *scope, r *row, x syntax.Expr) (plan.Node, plan.Expr) {
 		return c.pipe(sc, x), nil
 	case *syntax.DatatableExpr:
 		return c.datatable(sc, x), nil
-	case *syntax.PrintExpr:
-		return c.print(sc, x), nil
+	case *syntax.OperatorExpr:
+		return c.source(sc, x), nil
+	case *syntax.CommandExpr:
+		c.errorf(x.Src, "%s", errCommand())
+		return nil, nil
+	case *syntax.MaterializeExpr:
+		return c.tabular(sc, x.X), nil
+	case *syntax.ToScalarExpr:
+		node := c.tabular(sc, x.X)
+		if node == nil {
+			return nil, nil
+		}
+		if x.Table {
+			return node, nil
+		}
+		return nil, c.subquery(node, false, x.Span())
 	case *syntax.ParenExpr:
 		return c.any(sc, r, x.X)
 	case *syntax.Ident:
@@ -184,7 +198,7 @@ func (c *checker) literal(x *syntax.Literal) plan.Expr {
 	case syntax.LitString:
 		return k(t, x.Text)
 	case syntax.LitLong, syntax.LitInt:
-		n, err := strconv.ParseInt(x.Text, 0, 64)
+		n, err := strconv.ParseInt(strings.TrimSpace(x.Text), 0, 64)
 		if err != nil {
 			if f, ferr := strconv.ParseFloat(x.Text, 64); ferr == nil && x.Kind == syntax.LitLong {
 				return k(schema.Real, f)
@@ -197,7 +211,15 @@ func (c *checker) literal(x *syntax.Literal) plan.Expr {
 		}
 		return k(t, n)
 	case syntax.LitReal, syntax.LitDecimal:
-		text := strings.TrimSuffix(x.Text, ".")
+		text := strings.TrimSuffix(strings.TrimSpace(x.Text), ".")
+		switch strings.ToLower(text) {
+		case "nan":
+			return k(t, math.NaN())
+		case "+inf", "inf":
+			return k(t, math.Inf(1))
+		case "-inf":
+			return k(t, math.Inf(-1))
+		}
 		f, err := strconv.ParseFloat(text, 64)
 		if err != nil {
 			c.errorf(x.Src, "%s", errBadLiteral(t.String(), x.Text))
@@ -205,21 +227,30 @@ func (c *checker) literal(x *syntax.Literal) plan.Expr {
 		}
 		return k(t, f)
 	case syntax.LitBool:
-		return k(t, x.Text == "true")
+		switch strings.ToLower(strings.TrimSpace(x.Text)) {
+		case "true", "1":
+			return k(t, true)
+		case "false", "0":
+			return k(t, false)
+		}
+		c.errorf(x.Src, "%s", errBadLiteral("bool", x.Text))
+		return unknown(x)
 	case syntax.LitDatetime:
-		if x.Text == "" {
+		text := strings.TrimSpace(x.Text)
+		if text == "" {
 			return c.apply(funcs.Lookup("now"), nil, x.Src, nil, "")
 		}
-		d, ok := value.ParseDatetime(x.Text)
+		d, ok := value.ParseDatetime(text)
 		if !ok {
 			c.errorf(x.Src, "%s", errBadLiteral("datetime", x.Text))
 			return unknown(x)
 		}
 		return k(t, d)
 	case syntax.LitTimespan:
-		ts, ok := value.ParseTimespanLiteral(x.Text)
+		text := strings.TrimSpace(x.Text)
+		ts, ok := value.ParseTimespanLiteral(text)
 		if !ok {
-			ts, ok = value.ParseTimespan(x.Text)
+			ts, ok = value.ParseTimespan(text)
 		}
 		if !ok {
 			c.errorf(x.Src, "%s", errBadLiteral("timespan", x.Text))
@@ -227,7 +258,7 @@ func (c *checker) literal(x *syntax.Literal) plan.Expr {
 		}
 		return k(t, ts)
 	case syntax.LitGuid:
-		g, ok := value.ParseGUID(x.Text)
+		g, ok := value.ParseGUID(strings.TrimSpace(x.Text))
 		if !ok {
 			c.errorf(x.Src, "%s", errBadLiteral("guid", x.Text))
 			return unknown(x)

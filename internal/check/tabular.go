@@ -484,10 +484,21 @@ func isNullConst(e plan.Expr) bool {
 	return ok && k.Value == nil
 }
 
+// source checks an operator that starts a query (print, union, range,
+// ...).
+func (c *checker) source(sc *scope, x *syntax.OperatorExpr) plan.Node {
+	switch op := x.Op.(type) {
+	case *syntax.PrintOp:
+		return c.print(sc, op)
+	}
+	c.errorf(x.Op.Span(), "%s", errUnsupportedOperator(x.Op.Name()))
+	return nil
+}
+
 // print builds a one-row table of its expressions: a Project over an
 // empty one-row table.
 // https://learn.microsoft.com/kusto/query/print-operator
-func (c *checker) print(sc *scope, x *syntax.PrintExpr) plan.Node {
+func (c *checker) print(sc *scope, op *syntax.PrintOp) plan.Node {
 	one := &plan.Values{Rows: [][]plan.Expr{{}}}
-	return c.project(sc, one, newRow(nil), &syntax.ProjectOp{OpBase: syntax.OpBase{Kw: x.Kw, Word: "print", End: x.End}, Cols: x.Cols})
+	return c.project(sc, one, newRow(nil), &syntax.ProjectOp{OpBase: op.OpBase, Cols: op.Cols})
 }

@@ -115,7 +115,7 @@ func inKernel(fold, negate bool) Kernel {
 }
 
 // hasAnyKernel implements has_any (all=false) and has_all (all=true).
-func hasAnyKernel(all, negate bool) Kernel {
+func hasAnyKernel(all bool) Kernel {
 	return func(_ *Context, args []*value.Column, n int, out *value.Column) {
 		rs := reader[string](args[0])
 		list := args[1:]
@@ -157,7 +157,7 @@ func hasAnyKernel(all, negate bool) Kernel {
 			if all && len(needles) == 0 {
 				hit = false
 			}
-			out.Append(hit != negate)
+			out.Append(hit)
 		}
 	}
 }
@@ -177,11 +177,7 @@ func init() {
 	register(&Func{Name: "!in~", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/not-in-operator", Doc: "Equals none of the elements (case-insensitive).",
 		Sigs: listSig(inKernel(true, true)), Examples: []Example{{`"bCa" !in~ ("123", "345", "ABC")`, "true"}, {`"B" !in~ ("a", "b")`, "false"}}})
 	register(&Func{Name: "has_any", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/has-any-operator", Doc: "Has any of the terms (case-insensitive).",
-		Sigs: listSig(hasAnyKernel(false, false)), Examples: []Example{{`"North America" has_any ("south", "north")`, "true"}, {`"North America" has_any (dynamic(["south", "east"]))`, "false"}}})
-	register(&Func{Name: "!has_any", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/has-any-operator", Doc: "Has none of the terms (case-insensitive).",
-		Sigs: listSig(hasAnyKernel(false, true)), Examples: []Example{{`"North America" !has_any ("south", "east")`, "true"}}})
+		Sigs: listSig(hasAnyKernel(false)), Examples: []Example{{`"North America" has_any ("south", "north")`, "true"}, {`"North America" has_any (dynamic(["south", "east"]))`, "false"}}})
 	register(&Func{Name: "has_all", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/has-all-operator", Doc: "Has all of the terms (case-insensitive).",
-		Sigs: listSig(hasAnyKernel(true, false)), Examples: []Example{{`"North America" has_all ("america", "north")`, "true"}, {`"North America" has_all ("america", "south")`, "false"}}})
-	register(&Func{Name: "!has_all", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/has-all-operator", Doc: "Lacks one of the terms (case-insensitive).",
-		Sigs: listSig(hasAnyKernel(true, true)), Examples: []Example{{`"North America" !has_all ("america", "south")`, "true"}}})
+		Sigs: listSig(hasAnyKernel(true)), Examples: []Example{{`"North America" has_all ("america", "north")`, "true"}, {`"North America" has_all ("america", "south")`, "false"}}})
 }

@@ -21,7 +21,8 @@ type Stmt interface {
 	stmt()
 }
 
-// Operator is a query operator that follows a '|'.
+// Operator is a query operator: it follows a '|', or, for the operators
+// that produce a table (print, union, range, search, ...), starts a query.
 type Operator interface {
 	Node
 	operator()
@@ -41,7 +42,7 @@ func (q *Query) node()      {}
 // ---- statements
 
 // LetStmt is `let Name = Value`. Value is an expression (scalar or
-// tabular) or a *FuncLit.
+// tabular), a *FuncLit, or a *MaterializeExpr.
 type LetStmt struct {
 	Let   Span // the 'let' keyword
 	Name  *Ident
@@ -49,7 +50,7 @@ type LetStmt struct {
 }
 
 // ExprStmt is a query statement: a tabular expression whose result is
-// returned, or a scalar expression in other contexts.
+// returned.
 type ExprStmt struct {
 	X Expr
 }
@@ -61,9 +62,12 @@ type SetStmt struct {
 	Value Expr // nil when absent
 }
 
-// DeclareStmt is `declare query_parameters(name:type [= default], ...)`.
+// DeclareStmt is `declare query_parameters(name:type [= default], ...)`,
+// and the other declaration statements (pattern, alias database,
+// restrict access), kept for their spans only.
 type DeclareStmt struct {
 	Declare Span
+	Kind    string // "query_parameters", "pattern", "alias", "restrict"
 	Params  []*Param
 	End     int
 }
@@ -104,11 +108,15 @@ func isNilNode(n Node) bool {
 // ---- expressions
 
 // Ident is a name: a column, table, variable, function or keyword
-// argument. Bracketed names (['a b']) have Quoted set.
+// argument. Bracketed names (['a b']) have Quoted set; braced client
+// parameters ({name}) have Braced set.
 type Ident struct {
 	Name   string
 	Src    Span
 	Quoted bool
+	Braced bool
+	// Wildcard is set for a name pattern with '*' (Device*, *Id).
+	Wildcard bool
 }
 
 // LitKind is the type of a literal.
@@ -128,14 +136,17 @@ const (
 	LitNull // the untyped null of dynamic(null) and of 'null' itself
 )
 
-// Literal is a scalar literal. Text is the decoded string for strings and
-// the source text of the value otherwise; Null is set for typed nulls such
-// as long(null) and datetime(null).
+// Literal is a scalar literal. Text is the decoded string for strings, the
+// number or timespan as written, or the raw text inside a typed literal's
+// parentheses (datetime(Text)); Null is set for typed nulls such as
+// long(null) and datetime(null).
 type Literal struct {
 	Kind LitKind
 	Text string
 	Null bool
 	Src  Span
+	// Typed is set for the type(value) form.
+	Typed bool
 	// Obfuscated marks h'...' strings, which must not be logged.
 	Obfuscated bool
 }
@@ -160,6 +171,13 @@ type DynamicBag struct {
 	Src  Span
 }
 
+// TypeofExpr is typeof(type) or typeof(name:type, ...).
+type TypeofExpr struct {
+	Type    *Ident        // the single type, or nil
+	Columns []*ColumnDecl // a schema
+	Src     Span
+}
+
 // UnaryExpr is -X or +X.
 type UnaryExpr struct {
 	Op    string
@@ -168,8 +186,8 @@ type UnaryExpr struct {
 }
 
 // BinaryExpr is X Op Y for arithmetic, comparison, logical and string
-// operators. Op is the operator as written in lower case (for words):
-// "+", "==", "and", "has", "!contains", "matches regex", ...
+// operators. Op is the operator as written: "+", "==", "and", "has",
+// "!contains", "matches regex", ... X may be a *StarExpr (* has "x").
 type BinaryExpr struct {
 	Op    string
 	OpPos Span
@@ -177,7 +195,7 @@ type BinaryExpr struct {
 }
 
 // InExpr is X in (List...), with Op one of in, !in, in~, !in~, has_any,
-// has_all, !has_any, !has_all. A list element may be a tabular expression.
+// has_all. A list element may be a tabular expression.
 type InExpr struct {
 	Op    string
 	OpPos Span
@@ -208,10 +226,17 @@ type StarExpr struct {
 	Src Span
 }
 
-// MemberExpr is X.Name (dynamic property or table.column access).
+// AtExpr is '@', which stands for the current table in a few places.
+type AtExpr struct {
+	Src Span
+}
+
+// MemberExpr is X.Name (dynamic property or table.column access), or
+// X.Call(...) (cluster("c").database("d")).
 type MemberExpr struct {
 	X    Expr
 	Name *Ident
+	Call *CallExpr // set instead of Name for X.f(...)
 }
 
 // IndexExpr is X[Index]: a dynamic array element or bag property.
@@ -234,34 +259,58 @@ type NamedExpr struct {
 	X     Expr
 }
 
-// FuncLit is a user function: (params) { body }.
+// FuncLit is a user function: [view] (params) { body }.
 type FuncLit struct {
+	View   bool
 	Params []*Param
 	Body   []Stmt // lets, then one expression statement
 	Src    Span
 }
 
 // Param is a function or query parameter: Name:Type [= Default]. For a
-// tabular parameter, Type is "(*)" or the column list and Columns is set.
+// tabular parameter, Type is nil and Columns holds the declared columns
+// (empty for (*)).
 type Param struct {
 	Name    *Ident
 	Type    *Ident // nil for tabular parameters
 	Tabular bool
-	Columns []*ColumnDecl // declared columns of a tabular parameter
+	Columns []*ColumnDecl
 	Default Expr
 }
 
-// ColumnDecl is Name:Type in a datatable or schema.
+// ColumnDecl is Name:Type in a datatable, a schema or parse's with-list.
 type ColumnDecl struct {
 	Name *Ident
 	Type *Ident
 }
+
+// ColumnDeclExpr is a name:type column declaration used where an
+// expression list holds it (parse patterns, find's project).
+type ColumnDeclExpr struct {
+	Decl *ColumnDecl
+}
+
+func (x *ColumnDeclExpr) Span() Span {
+	end := x.Decl.Name.Src.End
+	if x.Decl.Type != nil {
+		end = x.Decl.Type.Src.End
+	}
+	return Span{x.Decl.Name.Src.Start, end}
+}
+func (*ColumnDeclExpr) node() {}
+func (*ColumnDeclExpr) expr() {}
 
 // PipeExpr is Source | Op.
 type PipeExpr struct {
 	Source Expr
 	Pipe   Span
 	Op     Operator
+}
+
+// OperatorExpr is an operator that starts a query: print, union, range,
+// search, find, evaluate, and (in error) any other.
+type OperatorExpr struct {
+	Op Operator
 }
 
 // DatatableExpr is datatable(Columns)[Values].
@@ -272,11 +321,36 @@ type DatatableExpr struct {
 	End     int
 }
 
-// PrintExpr is print [Name =] X, ...: a one-row table of the values.
-type PrintExpr struct {
-	Kw   Span
-	Cols []Expr
-	End  int
+// ExternalDataExpr is externaldata(Columns)[URLs] [with (props)].
+type ExternalDataExpr struct {
+	Kw      Span
+	Options []*Option
+	Columns []*ColumnDecl
+	URLs    []Expr
+	With    []*Option
+	End     int
+}
+
+// ToScalarExpr is toscalar([kind=...] (X)); ToTableExpr likewise totable.
+type ToScalarExpr struct {
+	Kw      Span
+	Table   bool // totable
+	Options []*Option
+	X       Expr
+	End     int
+}
+
+// MaterializeExpr is materialize(X), allowed as the value of a let.
+type MaterializeExpr struct {
+	Kw  Span
+	X   Expr
+	End int
+}
+
+// CommandExpr is a control command (.show tables), kept as text: kqlhunt
+// parses it for agreement with Kusto but does not run it.
+type CommandExpr struct {
+	Src Span
 }
 
 // BadExpr stands for an expression that failed to parse.
@@ -284,85 +358,121 @@ type BadExpr struct {
 	Src Span
 }
 
-func (x *Ident) Span() Span         { return x.Src }
-func (x *Literal) Span() Span       { return x.Src }
-func (x *DynamicLit) Span() Span    { return x.Src }
-func (x *DynamicArray) Span() Span  { return x.Src }
-func (x *DynamicBag) Span() Span    { return x.Src }
-func (x *UnaryExpr) Span() Span     { return Span{x.OpPos.Start, x.X.Span().End} }
-func (x *BinaryExpr) Span() Span    { return Span{x.X.Span().Start, x.Y.Span().End} }
-func (x *InExpr) Span() Span        { return Span{x.X.Span().Start, x.End} }
-func (x *BetweenExpr) Span() Span   { return Span{x.X.Span().Start, x.End} }
-func (x *CallExpr) Span() Span      { return Span{x.Fun.Src.Start, x.End} }
-func (x *StarExpr) Span() Span      { return x.Src }
-func (x *MemberExpr) Span() Span    { return Span{x.X.Span().Start, x.Name.Src.End} }
-func (x *IndexExpr) Span() Span     { return Span{x.X.Span().Start, x.End} }
-func (x *ParenExpr) Span() Span     { return x.Src }
-func (x *NamedExpr) Span() Span     { return Span{x.Names[0].Src.Start, x.X.Span().End} }
-func (x *FuncLit) Span() Span       { return x.Src }
-func (x *PipeExpr) Span() Span      { return Span{x.Source.Span().Start, x.Op.Span().End} }
-func (x *DatatableExpr) Span() Span { return Span{x.Kw.Start, x.End} }
-func (x *PrintExpr) Span() Span     { return Span{x.Kw.Start, x.End} }
-func (x *BadExpr) Span() Span       { return x.Src }
+func (x *Ident) Span() Span            { return x.Src }
+func (x *Literal) Span() Span          { return x.Src }
+func (x *DynamicLit) Span() Span       { return x.Src }
+func (x *DynamicArray) Span() Span     { return x.Src }
+func (x *DynamicBag) Span() Span       { return x.Src }
+func (x *TypeofExpr) Span() Span       { return x.Src }
+func (x *UnaryExpr) Span() Span        { return Span{x.OpPos.Start, x.X.Span().End} }
+func (x *BinaryExpr) Span() Span       { return Span{x.X.Span().Start, x.Y.Span().End} }
+func (x *InExpr) Span() Span           { return Span{x.X.Span().Start, x.End} }
+func (x *BetweenExpr) Span() Span      { return Span{x.X.Span().Start, x.End} }
+func (x *CallExpr) Span() Span         { return Span{x.Fun.Src.Start, x.End} }
+func (x *StarExpr) Span() Span         { return x.Src }
+func (x *AtExpr) Span() Span           { return x.Src }
+func (x *IndexExpr) Span() Span        { return Span{x.X.Span().Start, x.End} }
+func (x *ParenExpr) Span() Span        { return x.Src }
+func (x *NamedExpr) Span() Span        { return Span{x.Names[0].Src.Start, x.X.Span().End} }
+func (x *FuncLit) Span() Span          { return x.Src }
+func (x *PipeExpr) Span() Span         { return Span{x.Source.Span().Start, x.Op.Span().End} }
+func (x *OperatorExpr) Span() Span     { return x.Op.Span() }
+func (x *DatatableExpr) Span() Span    { return Span{x.Kw.Start, x.End} }
+func (x *ExternalDataExpr) Span() Span { return Span{x.Kw.Start, x.End} }
+func (x *ToScalarExpr) Span() Span     { return Span{x.Kw.Start, x.End} }
+func (x *MaterializeExpr) Span() Span  { return Span{x.Kw.Start, x.End} }
+func (x *BadExpr) Span() Span          { return x.Src }
+func (x *CommandExpr) Span() Span      { return x.Src }
 
-func (*Ident) node()         {}
-func (*Literal) node()       {}
-func (*DynamicLit) node()    {}
-func (*DynamicArray) node()  {}
-func (*DynamicBag) node()    {}
-func (*UnaryExpr) node()     {}
-func (*BinaryExpr) node()    {}
-func (*InExpr) node()        {}
-func (*BetweenExpr) node()   {}
-func (*CallExpr) node()      {}
-func (*StarExpr) node()      {}
-func (*MemberExpr) node()    {}
-func (*IndexExpr) node()     {}
-func (*ParenExpr) node()     {}
-func (*NamedExpr) node()     {}
-func (*FuncLit) node()       {}
-func (*PipeExpr) node()      {}
-func (*DatatableExpr) node() {}
-func (*PrintExpr) node()     {}
-func (*BadExpr) node()       {}
+func (x *MemberExpr) Span() Span {
+	if x.Call != nil {
+		return Span{x.X.Span().Start, x.Call.End}
+	}
+	return Span{x.X.Span().Start, x.Name.Src.End}
+}
 
-func (*Ident) expr()         {}
-func (*Literal) expr()       {}
-func (*DynamicLit) expr()    {}
-func (*DynamicArray) expr()  {}
-func (*DynamicBag) expr()    {}
-func (*UnaryExpr) expr()     {}
-func (*BinaryExpr) expr()    {}
-func (*InExpr) expr()        {}
-func (*BetweenExpr) expr()   {}
-func (*CallExpr) expr()      {}
-func (*StarExpr) expr()      {}
-func (*MemberExpr) expr()    {}
-func (*IndexExpr) expr()     {}
-func (*ParenExpr) expr()     {}
-func (*NamedExpr) expr()     {}
-func (*FuncLit) expr()       {}
-func (*PipeExpr) expr()      {}
-func (*DatatableExpr) expr() {}
-func (*PrintExpr) expr()     {}
-func (*BadExpr) expr()       {}
+func (*Ident) node()            {}
+func (*Literal) node()          {}
+func (*DynamicLit) node()       {}
+func (*DynamicArray) node()     {}
+func (*DynamicBag) node()       {}
+func (*TypeofExpr) node()       {}
+func (*UnaryExpr) node()        {}
+func (*BinaryExpr) node()       {}
+func (*InExpr) node()           {}
+func (*BetweenExpr) node()      {}
+func (*CallExpr) node()         {}
+func (*StarExpr) node()         {}
+func (*AtExpr) node()           {}
+func (*MemberExpr) node()       {}
+func (*IndexExpr) node()        {}
+func (*ParenExpr) node()        {}
+func (*NamedExpr) node()        {}
+func (*FuncLit) node()          {}
+func (*PipeExpr) node()         {}
+func (*OperatorExpr) node()     {}
+func (*DatatableExpr) node()    {}
+func (*ExternalDataExpr) node() {}
+func (*ToScalarExpr) node()     {}
+func (*MaterializeExpr) node()  {}
+func (*BadExpr) node()          {}
+func (*CommandExpr) node()      {}
+
+func (*Ident) expr()            {}
+func (*Literal) expr()          {}
+func (*DynamicLit) expr()       {}
+func (*DynamicArray) expr()     {}
+func (*DynamicBag) expr()       {}
+func (*TypeofExpr) expr()       {}
+func (*UnaryExpr) expr()        {}
+func (*BinaryExpr) expr()       {}
+func (*InExpr) expr()           {}
+func (*BetweenExpr) expr()      {}
+func (*CallExpr) expr()         {}
+func (*StarExpr) expr()         {}
+func (*AtExpr) expr()           {}
+func (*MemberExpr) expr()       {}
+func (*IndexExpr) expr()        {}
+func (*ParenExpr) expr()        {}
+func (*NamedExpr) expr()        {}
+func (*FuncLit) expr()          {}
+func (*PipeExpr) expr()         {}
+func (*OperatorExpr) expr()     {}
+func (*DatatableExpr) expr()    {}
+func (*ExternalDataExpr) expr() {}
+func (*ToScalarExpr) expr()     {}
+func (*MaterializeExpr) expr()  {}
+func (*BadExpr) expr()          {}
+func (*CommandExpr) expr()      {}
 
 // ---- query operators
 
-// OpBase holds what every operator has: its keyword and span.
+// OpBase holds what every operator has: its keyword, span and name=value
+// parameters (kind=inner, hint.strategy=shuffle, withsource=T, ...).
 type OpBase struct {
-	Kw   Span   // the operator keyword(s)
-	Word string // the keyword as written, lower case: "where", "order by"
-	End  int
+	Kw      Span   // the operator keyword
+	Word    string // the keyword as written: "where", "order", "mv-expand"
+	End     int
+	Options []*Option
 }
 
-func (o *OpBase) Span() Span   { return Span{o.Kw.Start, o.End} }
+func (o *OpBase) Span() Span   { return Span{o.Kw.Start, max(o.End, o.Kw.End)} }
 func (o *OpBase) Name() string { return o.Word }
 func (*OpBase) node()          {}
 func (*OpBase) operator()      {}
 
+// Option returns the value of parameter name, or nil.
+func (o *OpBase) Option(name string) Expr {
+	for _, opt := range o.Options {
+		if opt.Name.Name == name {
+			return opt.Value
+		}
+	}
+	return nil
+}
+
 // Option is a name=value parameter of an operator, such as kind=inner or
-// hint.strategy=shuffle.
+// hint.strategy=shuffle. Value is a literal or a name.
 type Option struct {
 	Name  *Ident
 	Value Expr
@@ -377,23 +487,28 @@ type WhereOp struct {
 // SummarizeOp is `summarize [Aggs] [by Keys]`.
 type SummarizeOp struct {
 	OpBase
-	Options []*Option
-	Aggs    []Expr // each an expression or a *NamedExpr
-	By      []Expr
+	Aggs []Expr // each an expression or a *NamedExpr
+	By   []Expr
 }
 
-// ProjectOp is project, extend, project-away, project-keep,
-// project-reorder and project-rename (by Word). Cols holds expressions or
-// *NamedExpr; for project-away/keep/reorder, names with optional wildcards
-// as *Ident (Name may contain '*') followed by optional asc/desc in
-// project-reorder (recorded in Order).
+// ProjectOp is project, extend, project-rename, project-away,
+// project-keep, project-reorder, project-by-names and serialize (by Word).
+// Cols holds expressions or *NamedExpr; for project-away/keep/reorder,
+// names with optional wildcards as *Ident, and for project-reorder the
+// order asked for each (asc, desc, granny-asc, granny-desc or "") in Order.
 type ProjectOp struct {
 	OpBase
 	Cols  []Expr
 	Order []string
 }
 
-// TakeOp is take/limit N.
+// PrintOp is `print [Name =] X, ...`: a one-row table.
+type PrintOp struct {
+	OpBase
+	Cols []Expr
+}
+
+// TakeOp is take/limit N, and sample N.
 type TakeOp struct {
 	OpBase
 	Count Expr
@@ -412,8 +527,7 @@ type SortKey struct {
 // SortOp is sort by / order by.
 type SortOp struct {
 	OpBase
-	Options []*Option
-	Keys    []*SortKey
+	Keys []*SortKey
 }
 
 // TopOp is top N by Key.
@@ -426,11 +540,161 @@ type TopOp struct {
 // CountOp is count [as Name].
 type CountOp struct {
 	OpBase
+	As *Ident
 }
 
 // DistinctOp is distinct Cols, or distinct *.
 type DistinctOp struct {
 	OpBase
-	Options []*Option
-	Cols    []Expr
+	Cols []Expr
+}
+
+// JoinOp is `join [kind=...] Right on Conditions` or `... where Pred`, and
+// `lookup [kind=...] Right on Conditions`.
+type JoinOp struct {
+	OpBase
+	Right Expr
+	On    []Expr
+	Where Expr
+}
+
+// UnionOp is `union [params] Tables`.
+type UnionOp struct {
+	OpBase
+	Tables []Expr
+}
+
+// ExpandItem is one column of mv-expand or mv-apply: X [to typeof(T)].
+type ExpandItem struct {
+	X    Expr // an expression or *NamedExpr; nil for a bare `to typeof()`
+	Type *TypeofExpr
+}
+
+// MvExpandOp is mv-expand [params] Items [limit N].
+type MvExpandOp struct {
+	OpBase
+	Items []*ExpandItem
+	Limit Expr
+}
+
+// MvApplyOp is mv-apply [params] Items [limit N] [id X] on (Subquery).
+type MvApplyOp struct {
+	OpBase
+	Items    []*ExpandItem
+	Limit    Expr
+	ID       Expr
+	Subquery Expr
+}
+
+// ParseOp is parse / parse-where [params] X with Pattern. Pattern holds
+// string literals, *StarExpr, *Ident and *ColumnDecl (name:type) in order.
+type ParseOp struct {
+	OpBase
+	X       Expr
+	Pattern []Expr
+}
+
+// ParseKvOp is parse-kv X as (Keys) [with (props)].
+type ParseKvOp struct {
+	OpBase
+	X    Expr
+	Keys []*ColumnDecl
+	With []*Option
+}
+
+// EvaluateOp is evaluate [params] Plugin(args) [: (schema)].
+type EvaluateOp struct {
+	OpBase
+	Call   Expr
+	Schema []*ColumnDecl
+}
+
+// SeriesAgg is one aggregation of make-series, with its default= value.
+type SeriesAgg struct {
+	X       Expr
+	Default Expr
+}
+
+// MakeSeriesOp is make-series [params] Aggs on Axis (from A to B step S |
+// in range(A, B, S)) [by Keys].
+type MakeSeriesOp struct {
+	OpBase
+	Aggs            []*SeriesAgg
+	On              Expr
+	From, To, Step  Expr
+	InRange         []Expr
+	By              []Expr
+	HasRangeKeyword bool
+}
+
+// RenderOp is render Chart [with (props)] (accepted; the chart travels
+// with the result).
+type RenderOp struct {
+	OpBase
+	Chart string
+	Props []*Option
+}
+
+// InvokeOp is invoke Function(args).
+type InvokeOp struct {
+	OpBase
+	Call Expr
+}
+
+// AsOp is as [params] Name.
+type AsOp struct {
+	OpBase
+	As *Ident
+}
+
+// SearchOp is search [params] [in (Tables)] Predicate, and find [params]
+// [in (Tables)] where Predicate [project ...].
+type SearchOp struct {
+	OpBase
+	In          []Expr
+	Pred        Expr
+	Project     []Expr
+	ProjectAway []Expr
+}
+
+// RangeOp is range Name from A to B step S.
+type RangeOp struct {
+	OpBase
+	Col            *Ident
+	From, To, Step Expr
+}
+
+// TopNestedClause is one level of top-nested: N of X [with others = V] by Key.
+type TopNestedClause struct {
+	Count  Expr
+	Of     Expr
+	Others Expr
+	By     *SortKey
+}
+
+// TopNestedOp is top-nested clauses.
+type TopNestedOp struct {
+	OpBase
+	Clauses []*TopNestedClause
+}
+
+// GetSchemaOp is getschema.
+type GetSchemaOp struct {
+	OpBase
+}
+
+// PartitionOp is partition [params] by Col [in Scope] ({Query} | (Subquery)).
+type PartitionOp struct {
+	OpBase
+	By       Expr
+	Scope    Expr
+	Subquery Expr
+}
+
+// GenericOp is an operator kqlhunt parses but does not run (fork, facet,
+// scan, reduce, top-hitters, sample-distinct, consume, ...). Parts holds
+// what was parsed, for positions.
+type GenericOp struct {
+	OpBase
+	Parts []Node
 }

@@ -3,11 +3,14 @@ package syntax
 import (
 	"fmt"
 	"strings"
-
-	"github.com/kqlhunt/kqlhunt/internal/value"
 )
 
-var timespanUnit = value.TimespanUnit
+// The parser is handwritten recursive descent. Its grammar follows
+// Microsoft's Kusto parser (Kusto.Language), whose verdicts kqlhunt is
+// tested against on a corpus of public queries, so that the same texts are
+// accepted and rejected. Like it, the parser does not stop at an error: it
+// reports it, stands in a missing piece, and goes on, so that one query
+// yields all of its errors.
 
 // Parse parses a query. It returns the tree it could build (never nil) and
 // every error found, sorted; a panic inside the parser is recovered and
@@ -36,21 +39,14 @@ func ParseExpr(src string) (x Expr, diags Diagnostics) {
 		}
 	}()
 	p.toks, p.diags = Lex(src)
-	x = p.parseExpr()
+	x = p.parseUnnamed()
+	if x == nil {
+		x = p.missingExpr()
+	}
 	if p.tok().Kind != EOF {
-		p.errorf(p.tok().Span, "expected end of expression, got %s", p.describe(p.tok()))
+		p.errorf(p.tok().Span, "unexpected %s after the expression", p.describe(p.tok()))
 	}
 	return x, p.diags.Sort(NewSource("", src))
-}
-
-// recovered turns a panic caught at the package boundary into a
-// diagnostic: the nesting-depth bailout already reported itself, anything
-// else is a bug reported as an internal error.
-func (p *parser) recovered(r any) Diagnostics {
-	if _, ok := r.(bailout); !ok {
-		p.errorf(p.tok().Span, "internal error: parser panic: %v", r)
-	}
-	return p.diags.Sort(NewSource("", p.src))
 }
 
 type parser struct {
@@ -63,13 +59,39 @@ type parser struct {
 
 // maxDepth bounds the nesting of expressions, so that hostile input is an
 // error rather than a stack overflow.
-const maxDepth = 500
+const maxDepth = 4000
 
 // bailout unwinds the parser when nesting is too deep.
 type bailout struct{}
 
-func (p *parser) tok() Token       { return p.toks[p.i] }
-func (p *parser) peek(n int) Token { return p.toks[min(p.i+n, len(p.toks)-1)] }
+// recovered turns a panic caught at the package boundary into a
+// diagnostic: the nesting-depth bailout already reported itself, anything
+// else is a bug reported as an internal error.
+func (p *parser) recovered(r any) Diagnostics {
+	if _, ok := r.(bailout); !ok {
+		p.errorf(p.tok().Span, "internal error: parser panic: %v", r)
+	}
+	return p.diags.Sort(NewSource("", p.src))
+}
+
+func (p *parser) enter() {
+	p.depth++
+	if p.depth > maxDepth {
+		p.errorf(p.tok().Span, "expression nested too deeply")
+		panic(bailout{})
+	}
+}
+
+func (p *parser) leave() { p.depth-- }
+
+func (p *parser) tok() Token { return p.toks[p.i] }
+
+func (p *parser) peek(n int) Token {
+	if p.i+n < len(p.toks) {
+		return p.toks[p.i+n]
+	}
+	return p.toks[len(p.toks)-1]
+}
 
 func (p *parser) advance() Token {
 	t := p.toks[p.i]
@@ -83,44 +105,56 @@ func (p *parser) errorf(sp Span, format string, args ...any) {
 	p.diags = append(p.diags, Diagnostic{Span: sp, Severity: Error, Msg: fmt.Sprintf(format, args...)})
 }
 
+// here is an empty span at the current token, where a missing piece would
+// have been.
+func (p *parser) here() Span {
+	sp := p.tok().Span
+	return Span{sp.Start, sp.Start}
+}
+
 // describe names a token for "expected X, got Y" messages.
 func (p *parser) describe(t Token) string {
 	switch t.Kind {
 	case EOF:
 		return "end of query"
-	case TokIdent:
-		return fmt.Sprintf("'%s'", t.Text)
 	case TokString:
 		return "string literal"
-	case TokInt, TokReal, TokTimespan:
-		return fmt.Sprintf("'%s'", p.src[t.Span.Start:t.Span.End])
 	}
-	text := p.src[t.Span.Start:t.Span.End]
-	if len(text) > 20 {
-		text = text[:20] + "…"
+	text := t.Text
+	if len(text) > 24 {
+		text = text[:24] + "…"
 	}
 	return fmt.Sprintf("'%s'", text)
 }
 
-// isWord reports whether the current token is the identifier w.
-func (p *parser) isWord(w string) bool {
+// expected reports that the current token is not what was expected.
+func (p *parser) expected(what string) {
 	t := p.tok()
-	return t.Kind == TokIdent && !t.Bracketed && t.Text == w
+	if t.Kind == TokKeyword && fixedTokens[t.Text]&factName == 0 && strings.Contains(what, "expression") {
+		p.errorf(t.Span, "expected %s, got keyword '%s' (write ['%s'] to use it as a name)", what, t.Text, t.Text)
+		return
+	}
+	p.errorf(t.Span, "expected %s, got %s", what, p.describe(t))
 }
 
-func (p *parser) acceptWord(w string) (Span, bool) {
-	if p.isWord(w) {
+// isKw reports whether token t is keyword kw.
+func isKw(t Token, kw string) bool { return t.Kind == TokKeyword && t.Text == kw }
+
+func (p *parser) isKw(kw string) bool { return isKw(p.tok(), kw) }
+
+func (p *parser) acceptKw(kw string) (Span, bool) {
+	if p.isKw(kw) {
 		return p.advance().Span, true
 	}
 	return Span{}, false
 }
 
-func (p *parser) expectWord(w string) Span {
-	if sp, ok := p.acceptWord(w); ok {
+func (p *parser) requireKw(kw string) Span {
+	if sp, ok := p.acceptKw(kw); ok {
 		return sp
 	}
-	p.errorf(p.tok().Span, "expected '%s', got %s", w, p.describe(p.tok()))
-	return Span{p.tok().Span.Start, p.tok().Span.Start}
+	p.expected("'" + kw + "'")
+	return p.here()
 }
 
 func (p *parser) accept(k Kind) (Token, bool) {
@@ -130,17 +164,438 @@ func (p *parser) accept(k Kind) (Token, bool) {
 	return Token{}, false
 }
 
-func (p *parser) expect(k Kind) Token {
+func (p *parser) require(k Kind) Token {
 	if t, ok := p.accept(k); ok {
 		return t
 	}
-	p.errorf(p.tok().Span, "expected %s, got %s", k, p.describe(p.tok()))
-	return Token{Kind: k, Span: Span{p.tok().Span.Start, p.tok().Span.Start}}
+	p.expected(k.String())
+	return Token{Kind: k, Span: p.here()}
 }
 
-// sync skips to the next '|' or ';' at the current nesting level (or the
-// closing bracket of the enclosing one), to recover after an error.
-func (p *parser) sync() {
+// missingExpr reports a missing expression and stands in for it.
+func (p *parser) missingExpr() Expr {
+	p.expected("an expression")
+	return &BadExpr{Src: p.here()}
+}
+
+// matchText reports how many adjacent tokens, from offset off, spell text
+// exactly (without spaces between them), or 0.
+func (p *parser) matchText(off int, text string) int {
+	n := 0
+	for pos := 0; pos < len(text); n++ {
+		t := p.peek(off + n)
+		if t.Kind == EOF || n > 0 && t.SpaceBefore || !strings.HasPrefix(text[pos:], t.Text) || t.Text == "" {
+			return 0
+		}
+		pos += len(t.Text)
+	}
+	return n
+}
+
+// acceptText consumes the adjacent tokens that spell text, if they are
+// there.
+func (p *parser) acceptText(text string) bool {
+	n := p.matchText(0, text)
+	for range n {
+		p.advance()
+	}
+	return n > 0
+}
+
+// ---- list helpers
+
+// listEnd reports whether the token at off ends any list: a closing
+// bracket, '|', ';' or the end.
+func (p *parser) listEnd(off int) bool {
+	switch p.peek(off).Kind {
+	case RParen, RBrack, RBrace, Pipe, Semi, EOF:
+		return true
+	}
+	return false
+}
+
+// endOr returns a list-end test that also stops at the given keywords.
+func (p *parser) endOr(kws ...string) func() bool {
+	return func() bool {
+		for _, kw := range kws {
+			if p.isKw(kw) {
+				return true
+			}
+		}
+		return p.listEnd(0)
+	}
+}
+
+// listOpts controls commaList.
+type listOpts struct {
+	what      string      // what an element is, for "expected X" (empty: a missing element is not reported)
+	end       func() bool // where the list ends (nil: at the first element not followed by ',')
+	oneOrMore bool
+	trailing  bool // a trailing ',' is allowed
+}
+
+// commaList parses elements separated by commas, as Kusto's parser does:
+// a missing element after ',' is an error unless trailing commas are
+// allowed, and with an end test, two elements without a ',' between them
+// are an error.
+func commaList[T any](p *parser, parse func() (T, bool), o listOpts) []T {
+	var out []T
+	var elem T
+	ok := false
+	if o.end == nil || !o.end() {
+		elem, ok = parse()
+	}
+	if !ok && p.tok().Kind == Comma && o.what != "" {
+		p.expected(o.what)
+		ok = true
+	}
+	for ok {
+		out = append(out, elem)
+		switch {
+		case p.tok().Kind == EOF || o.end != nil && o.end():
+			ok = false
+		case p.tok().Kind == Comma:
+			p.advance()
+			elem, ok = zero[T](), false
+			if o.end == nil || !o.end() {
+				elem, ok = parse()
+			}
+			if !ok && !o.trailing && o.what != "" {
+				p.expected(o.what)
+			}
+		case o.end != nil:
+			start := p.tok().Span
+			elem, ok = parse()
+			if ok {
+				p.errorf(Span{start.Start, start.Start}, "expected ',' between list elements")
+			}
+		default:
+			ok = false
+		}
+	}
+	if o.oneOrMore && len(out) == 0 && o.what != "" {
+		p.expected(o.what)
+	}
+	return out
+}
+
+func zero[T any]() T {
+	var z T
+	return z
+}
+
+// exprs adapts an expression parser (nil for none) to commaList.
+func exprs(parse func() Expr) func() (Expr, bool) {
+	return func() (Expr, bool) {
+		x := parse()
+		return x, x != nil
+	}
+}
+
+// ---- names
+
+// canBeName reports whether t may be used as a name: an identifier, or a
+// keyword that may double as one.
+func canBeName(t Token) bool {
+	return t.Kind == TokIdent || t.Kind == TokKeyword && fixedTokens[t.Text]&factName != 0
+}
+
+func isExtendedName(t Token) bool {
+	return t.Kind == TokKeyword && fixedTokens[t.Text]&factExtName != 0
+}
+
+// scanStrings returns how many string literals follow from off.
+func (p *parser) scanStrings(off int) int {
+	n := 0
+	for p.peek(off+n).Kind == TokString {
+		n++
+	}
+	return n
+}
+
+// scanBracketedName returns the token length of ['name'] at off, or 0.
+func (p *parser) scanBracketedName(off int) int {
+	if p.peek(off).Kind != LBrack {
+		return 0
+	}
+	n := p.scanStrings(off + 1)
+	if n > 0 && p.peek(off+1+n).Kind == RBrack {
+		return n + 2
+	}
+	return 0
+}
+
+// scanBracedName returns the token length of a client parameter {name}
+// or {name[-1]} at off, written without spaces, or 0.
+func (p *parser) scanBracedName(off int) int {
+	if p.peek(off).Kind != LBrace {
+		return 0
+	}
+	n := off + 1
+	t := p.peek(n)
+	if (t.Kind != TokIdent && t.Kind != TokKeyword) || t.SpaceBefore {
+		return 0
+	}
+	n++
+	if t := p.peek(n); t.Kind == LBrack && !t.SpaceBefore {
+		n++
+		if t := p.peek(n); t.Kind == Minus && !t.SpaceBefore {
+			n++
+		}
+		if t := p.peek(n); t.Kind != TokLong || t.SpaceBefore {
+			return 0
+		}
+		n++
+		if t := p.peek(n); t.Kind != RBrack || t.SpaceBefore {
+			return 0
+		}
+		n++
+	}
+	if t := p.peek(n); t.Kind != RBrace || t.SpaceBefore {
+		return 0
+	}
+	return n + 1 - off
+}
+
+// scanName returns the token length of a name at off: an identifier, a
+// keyword usable as a name, ['name'] or {name}; 0 when there is none.
+func (p *parser) scanName(off int) int { return p.scanNameWith(off, canBeName) }
+
+// scanExtendedName is scanName that also takes the keywords allowed as
+// declared names.
+func (p *parser) scanExtendedName(off int) int {
+	if n := p.scanName(off); n > 0 {
+		return n
+	}
+	if isExtendedName(p.peek(off)) {
+		return 1
+	}
+	return 0
+}
+
+// scanRenameName scans the name of name = value: an identifier, a
+// bracketed or braced name, or a keyword allowed as a declared name.
+func (p *parser) scanRenameName(off int) int { return p.scanNameWith(off, isExtendedName) }
+
+// scanNameWith scans a name whose keyword form word accepts.
+func (p *parser) scanNameWith(off int, word func(Token) bool) int {
+	t := p.peek(off)
+	switch t.Kind {
+	case TokIdent:
+		return 1
+	case LBrack:
+		return p.scanBracketedName(off)
+	case LBrace:
+		if canBeName(p.peek(off+1)) && p.peek(off+2).Kind == RBrace {
+			return 3
+		}
+		return 0
+	}
+	if word(t) {
+		return 1
+	}
+	return 0
+}
+
+// parseBracketedName parses ['name'].
+func (p *parser) parseBracketedName() *Ident {
+	if p.scanBracketedName(0) == 0 {
+		return nil
+	}
+	open := p.advance()
+	var b strings.Builder
+	for p.tok().Kind == TokString {
+		b.WriteString(p.advance().Value)
+	}
+	close := p.require(RBrack)
+	return &Ident{Name: b.String(), Src: Span{open.Span.Start, close.Span.End}, Quoted: true}
+}
+
+// parseBracedName parses a client parameter {name}.
+func (p *parser) parseBracedName() *Ident {
+	n := p.scanBracedName(0)
+	if n == 0 {
+		return nil
+	}
+	id := p.joinTokens(n)
+	id.Braced = true
+	return id
+}
+
+// joinTokens consumes n tokens and returns them as one name.
+func (p *parser) joinTokens(n int) *Ident {
+	start := p.tok().Span.Start
+	var b strings.Builder
+	for range n {
+		b.WriteString(p.advance().Text)
+	}
+	return &Ident{Name: b.String(), Src: Span{start, p.toks[p.i-1].Span.End}}
+}
+
+func (p *parser) tokenName() *Ident {
+	t := p.advance()
+	return &Ident{Name: t.Text, Src: t.Span}
+}
+
+// parseName parses a name, or returns nil.
+func (p *parser) parseName() *Ident {
+	switch p.tok().Kind {
+	case LBrack:
+		return p.parseBracketedName()
+	case LBrace:
+		return p.parseBracedName()
+	}
+	if canBeName(p.tok()) {
+		return p.tokenName()
+	}
+	return nil
+}
+
+// parseExtendedName is parseName that also takes the keywords allowed as
+// declared names.
+func (p *parser) parseExtendedName() *Ident {
+	if id := p.parseName(); id != nil {
+		return id
+	}
+	if isExtendedName(p.tok()) {
+		return p.tokenName()
+	}
+	return nil
+}
+
+// requireName parses a name or reports it missing.
+func (p *parser) requireName(extended bool) *Ident {
+	var id *Ident
+	if extended {
+		id = p.parseExtendedName()
+	} else {
+		id = p.parseName()
+	}
+	if id == nil {
+		p.expected("a name")
+		return &Ident{Src: p.here()}
+	}
+	return id
+}
+
+// scanWildcardedName returns the token length of a name pattern with '*'
+// (Init*, *Id, *, a*b) at off, or 0.
+func (p *parser) scanWildcardedName(off int) int {
+	start := off
+	t := p.peek(off)
+	switch {
+	case t.Kind == Star:
+		off++
+	case (t.Kind == TokIdent || isExtendedName(t)) && p.peek(off+1).Kind == Star && !p.peek(off+1).SpaceBefore:
+		off += 2
+	default:
+		return 0
+	}
+	for {
+		t := p.peek(off)
+		if (t.Kind == TokIdent || t.Kind == TokLong || t.Kind == Star || isExtendedName(t)) && !t.SpaceBefore {
+			off++
+			continue
+		}
+		break
+	}
+	return off - start
+}
+
+// parseWildcardedName parses a name pattern with '*'.
+func (p *parser) parseWildcardedName() *Ident {
+	n := p.scanWildcardedName(0)
+	if n == 0 {
+		return nil
+	}
+	id := p.joinTokens(n)
+	id.Wildcard = true
+	return id
+}
+
+// parseBracketedWildcardedName parses ['pattern*'] written as [name*].
+func (p *parser) parseBracketedWildcardedName() *Ident {
+	if p.tok().Kind != LBrack || p.scanWildcardedName(1) == 0 {
+		return nil
+	}
+	open := p.advance()
+	id := p.parseWildcardedName()
+	close := p.require(RBrack)
+	id.Src = Span{open.Span.Start, close.Span.End}
+	return id
+}
+
+// ---- statements
+
+func (p *parser) parseQuery() *Query {
+	q := &Query{Src: Span{0, len(p.src)}}
+	for p.tok().Kind == TokDirective {
+		p.advance()
+	}
+	for first := true; ; first = false {
+		var st Stmt
+		if first && p.tok().Kind == Dot {
+			st = p.parseCommand()
+		} else {
+			st = p.parseStatement()
+		}
+		if st == nil {
+			// An empty query, or a ';' after the last statement, is fine;
+			// an empty statement between two ';' is not.
+			if p.tok().Kind == EOF {
+				return q
+			}
+			p.errorf(p.tok().Span, "expected a statement, got %s", p.describe(p.tok()))
+		} else {
+			q.Stmts = append(q.Stmts, st)
+			switch t := p.tok(); {
+			case t.Kind == EOF:
+				return q
+			case t.Kind == Semi:
+				p.advance()
+				continue
+			case p.startsStatement():
+				p.errorf(p.here(), "expected ';' between statements")
+				continue
+			default:
+				p.errorf(t.Span, "expected ';' or '|', got %s", p.describe(t))
+			}
+		}
+		// Nothing here continues the statement: skip to the next ';' and
+		// go on with the statements after it, so that one run shows every
+		// broken statement.
+		p.skipStatement()
+		p.accept(Semi)
+	}
+}
+
+// parseCommand parses a control command (.show tables), which Kusto
+// recognizes only as the first statement, optionally followed by query
+// operators. kqlhunt does not run commands and does not check their
+// arguments: the command is the text up to the first '|' or ';', as
+// Microsoft's parser takes an unknown command.
+func (p *parser) parseCommand() Stmt {
+	dot := p.advance()
+	end := dot.Span.End
+	if k := p.tok().Kind; k == EOF || k == Semi {
+		p.errorf(dot.Span, "expected a control command after '.'")
+	}
+	for k := p.tok().Kind; k != EOF && k != Semi && k != Pipe; k = p.tok().Kind {
+		end = p.advance().Span.End
+	}
+	return &ExprStmt{X: p.parsePipes(&CommandExpr{Src: Span{dot.Span.Start, end}})}
+}
+
+// startsStatement reports whether a statement can start at the current
+// token.
+func (p *parser) startsStatement() bool {
+	save, n := p.i, len(p.diags)
+	defer func() { p.i, p.diags = save, p.diags[:n] }()
+	return p.parseStatement() != nil
+}
+
+// skipStatement skips tokens up to the next ';' outside brackets.
+func (p *parser) skipStatement() {
 	depth := 0
 	for {
 		switch p.tok().Kind {
@@ -149,11 +604,8 @@ func (p *parser) sync() {
 		case LParen, LBrack, LBrace:
 			depth++
 		case RParen, RBrack, RBrace:
-			if depth == 0 {
-				return
-			}
-			depth--
-		case Pipe, Semi:
+			depth = max(depth-1, 0)
+		case Semi:
 			if depth == 0 {
 				return
 			}
@@ -162,745 +614,364 @@ func (p *parser) sync() {
 	}
 }
 
-// ---- statements
-
-func (p *parser) parseQuery() *Query {
-	q := &Query{Src: Span{0, len(p.src)}}
-	for {
-		for p.tok().Kind == Semi {
-			p.advance()
-		}
-		if p.tok().Kind == EOF {
-			return q
-		}
-		start := p.i
-		s := p.parseStmt()
-		if s != nil {
-			q.Stmts = append(q.Stmts, s)
-		}
-		switch p.tok().Kind {
-		case Semi, EOF:
-		default:
-			p.errorf(p.tok().Span, "expected ';' or '|', got %s", p.describe(p.tok()))
-			p.sync()
-			if p.tok().Kind == Pipe || p.tok().Kind == RParen || p.tok().Kind == RBrack || p.tok().Kind == RBrace {
-				p.advance()
-				p.sync()
-			}
-			if p.i == start {
-				p.advance()
-			}
-		}
-	}
-}
-
-func (p *parser) parseStmt() Stmt {
+// parseStatement parses one statement, or returns nil when none starts
+// here.
+func (p *parser) parseStatement() Stmt {
+	t := p.tok()
 	switch {
-	case p.isWord("let"):
+	case isKw(t, "alias") && isKw(p.peek(1), "database"):
+		kw := p.advance().Span
+		p.advance()
+		p.requireName(false)
+		p.require(Assign)
+		x := p.parseUnnamed()
+		if x == nil {
+			x = p.missingExpr()
+		}
+		return &DeclareStmt{Declare: kw, Kind: "alias", End: x.Span().End}
+	case isKw(t, "let") && p.scanName(1) > 0:
 		return p.parseLet()
-	case p.isWord("set") && p.peek(1).Kind == TokIdent:
-		sp := p.advance().Span
-		s := &SetStmt{Set: sp, Name: p.parseDottedName()}
+	case isKw(t, "declare") && isKw(p.peek(1), "query_parameters"):
+		return p.parseQueryParameters()
+	case isKw(t, "declare") && isKw(p.peek(1), "pattern"):
+		return p.parsePatternStatement()
+	case isKw(t, "restrict") && isKw(p.peek(1), "access"):
+		return p.parseRestrict()
+	case isKw(t, "set"):
+		kw := p.advance().Span
+		s := &SetStmt{Set: kw, Name: p.requireName(false)}
 		if _, ok := p.accept(Assign); ok {
-			s.Value = p.parseExpr()
+			s.Value = p.parseUnnamed()
+			if s.Value == nil {
+				s.Value = p.missingExpr()
+			}
 		}
 		return s
-	case p.isWord("declare") && p.peek(1).Kind == TokIdent && p.peek(1).Text == "query_parameters":
-		sp := p.advance().Span
-		p.advance()
-		s := &DeclareStmt{Declare: sp}
-		p.expect(LParen)
-		s.Params = p.parseParams()
-		s.End = p.expect(RParen).Span.End
-		return s
 	}
-	return &ExprStmt{X: p.parsePipeExpr()}
-}
-
-// parseDottedName parses a name such as querytrace or a.b.c as one Ident.
-func (p *parser) parseDottedName() *Ident {
-	id := p.parseIdent()
-	for p.tok().Kind == Dot && p.peek(1).Kind == TokIdent {
-		p.advance()
-		next := p.advance()
-		id = &Ident{Name: id.Name + "." + next.Text, Src: Span{id.Src.Start, next.Span.End}}
+	if x := p.parseExpression(); x != nil {
+		return &ExprStmt{X: x}
 	}
-	return id
+	return nil
 }
 
 func (p *parser) parseLet() Stmt {
 	let := p.advance().Span
-	s := &LetStmt{Let: let, Name: p.parseIdent()}
-	p.expect(Assign)
-	if p.isFuncLit() {
+	s := &LetStmt{Let: let, Name: p.requireName(false)}
+	p.require(Assign)
+	switch {
+	case p.isKw("materialize"):
+		s.Value = p.parseMaterialize()
+	case p.isKw("entity_group"):
+		s.Value = p.parseEntityGroup()
+	case p.scanFuncLit():
 		s.Value = p.parseFuncLit()
-		return s
+	default:
+		s.Value = p.parseExpression()
+		if s.Value == nil {
+			s.Value = p.missingExpr()
+		}
 	}
-	if p.isWord("view") && p.peek(1).Kind == LParen {
-		p.advance()
-		s.Value = p.parseFuncLit()
-		return s
-	}
-	s.Value = p.parsePipeExpr()
 	return s
 }
 
-// isFuncLit reports whether a function literal starts here: '(' then ')'
-// '{', or '(' name ':'.
-func (p *parser) isFuncLit() bool {
-	if p.tok().Kind != LParen {
+func (p *parser) parseMaterialize() Expr {
+	kw := p.advance().Span
+	p.require(LParen)
+	x := p.parseExpression()
+	if x == nil {
+		x = p.missingExpr()
+	}
+	end := p.require(RParen)
+	return &MaterializeExpr{Kw: kw, X: x, End: end.Span.End}
+}
+
+// parseEntityGroup parses entity_group("name") or entity_group[refs].
+func (p *parser) parseEntityGroup() Expr {
+	if x := p.parseCall(); x != nil {
+		return x
+	}
+	kw := p.advance()
+	p.require(LBrack)
+	commaList(p, exprs(p.parseUnnamed), listOpts{what: "an expression", end: func() bool { return p.listEnd(0) }, oneOrMore: true})
+	end := p.require(RBrack)
+	return &BadExpr{Src: Span{kw.Span.Start, end.Span.End}}
+}
+
+// scanFuncLit reports whether a function declaration starts here:
+// [view] ( ) or ( * or ( name :
+func (p *parser) scanFuncLit() bool {
+	off := 0
+	if p.isKw("view") {
+		off = 1
+	}
+	if p.peek(off).Kind != LParen {
 		return false
 	}
-	if p.peek(1).Kind == RParen && p.peek(2).Kind == LBrace {
+	switch p.peek(off + 1).Kind {
+	case RParen, Star:
 		return true
 	}
-	return p.peek(1).Kind == TokIdent && p.peek(2).Kind == Colon
+	n := p.scanExtendedName(off + 1)
+	return n > 0 && p.peek(off+1+n).Kind == Colon
 }
 
 func (p *parser) parseFuncLit() Expr {
-	open := p.expect(LParen)
-	f := &FuncLit{Params: p.parseParams()}
-	p.expect(RParen)
-	p.expect(LBrace)
-	for {
-		for p.tok().Kind == Semi {
-			p.advance()
-		}
-		if p.tok().Kind == RBrace || p.tok().Kind == EOF {
-			break
-		}
-		start := p.i
-		f.Body = append(f.Body, p.parseStmt())
-		if p.tok().Kind != Semi && p.tok().Kind != RBrace {
-			p.errorf(p.tok().Span, "expected ';' or '}', got %s", p.describe(p.tok()))
-			p.sync()
-			if p.i == start {
-				p.advance()
-			}
-		}
+	f := &FuncLit{Src: p.tok().Span}
+	if _, ok := p.acceptKw("view"); ok {
+		f.View = true
 	}
-	end := p.expect(RBrace)
-	f.Src = Span{open.Span.Start, end.Span.End}
+	if _, ok := p.accept(LParen); ok {
+		f.Params = p.parseParamList()
+		p.require(RParen)
+	} else {
+		p.expected("'('")
+	}
+	if _, ok := p.accept(LBrace); ok {
+		for !p.listEnd(0) {
+			var st Stmt
+			switch {
+			case p.isKw("let"):
+				st = p.parseLet()
+			case p.isKw("declare") && isKw(p.peek(1), "query_parameters"):
+				st = p.parseQueryParameters()
+			}
+			if st == nil {
+				break
+			}
+			p.require(Semi)
+			f.Body = append(f.Body, st)
+		}
+		if x := p.parseExpression(); x != nil {
+			f.Body = append(f.Body, &ExprStmt{X: x})
+		}
+		p.accept(Semi)
+		end := p.require(RBrace)
+		f.Src.End = end.Span.End
+	} else {
+		p.expected("'{'")
+	}
+	f.Src.End = max(f.Src.End, p.toks[max(p.i-1, 0)].Span.End)
 	return f
 }
 
-// parseParams parses name:type[=default] or name:(*) or name:(c:t, ...)
-// separated by commas, up to (not including) ')'.
-func (p *parser) parseParams() []*Param {
-	var params []*Param
-	for p.tok().Kind != RParen && p.tok().Kind != EOF {
-		prm := &Param{Name: p.parseIdent()}
-		p.expect(Colon)
-		if p.tok().Kind == LParen {
-			p.advance()
-			prm.Tabular = true
-			if _, ok := p.accept(Star); !ok {
-				prm.Columns = p.parseColumnDecls()
-			}
-			p.expect(RParen)
-		} else {
-			prm.Type = p.parseIdent()
-		}
-		if _, ok := p.accept(Assign); ok {
-			prm.Default = p.parseExpr()
-		}
-		params = append(params, prm)
-		if _, ok := p.accept(Comma); !ok {
-			break
-		}
-	}
-	return params
+// parseParamList parses function parameters up to ')'.
+func (p *parser) parseParamList() []*Param {
+	return commaList(p, func() (*Param, bool) {
+		prm := p.parseParam()
+		return prm, prm != nil
+	}, listOpts{what: "a parameter", end: func() bool { return p.listEnd(0) }})
 }
 
-// parseColumnDecls parses name:type, ... up to ')'.
-func (p *parser) parseColumnDecls() []*ColumnDecl {
-	var cols []*ColumnDecl
-	for p.tok().Kind != RParen && p.tok().Kind != EOF {
-		c := &ColumnDecl{Name: p.parseIdent()}
-		p.expect(Colon)
-		c.Type = p.parseTypeName()
-		cols = append(cols, c)
-		if _, ok := p.accept(Comma); !ok {
-			break
+// parseParam parses Name:Type [= default] or Name:(schema).
+func (p *parser) parseParam() *Param {
+	decl, tabular, cols := p.parseNameAndType()
+	if decl == nil {
+		return nil
+	}
+	prm := &Param{Name: decl.Name, Type: decl.Type, Tabular: tabular, Columns: cols}
+	if _, ok := p.accept(Assign); ok {
+		prm.Default = p.parseLiteral()
+		if prm.Default == nil && canBeName(p.tok()) {
+			prm.Default = p.tokenName()
+		}
+		if prm.Default == nil {
+			prm.Default = p.missingExpr()
 		}
 	}
+	return prm
+}
+
+// scalarTypes are the type words allowed in declarations; the others that
+// Kusto knows (float, int16, ...) are rejected with a message.
+var scalarTypes = map[string]bool{
+	"bool": true, "boolean": true, "date": true, "datetime": true, "decimal": true, "double": true,
+	"dynamic": true, "guid": true, "int": true, "int64": true, "int8": true, "long": true,
+	"real": true, "string": true, "time": true, "timespan": true, "uniqueid": true,
+}
+
+var extendedTypes = map[string]bool{
+	"float": true, "int16": true, "int32": true, "single": true, "uint": true, "uint16": true,
+	"uint32": true, "uint64": true, "uint8": true, "ulong": true,
+}
+
+// parseNameAndType parses name:type or name:(schema). It returns nil when
+// no declaration starts here.
+func (p *parser) parseNameAndType() (decl *ColumnDecl, tabular bool, cols []*ColumnDecl) {
+	name := p.parseExtendedName()
+	if name == nil {
+		if p.tok().Kind != Colon {
+			return nil, false, nil
+		}
+		p.expected("a name")
+		name = &Ident{Src: p.here()}
+	}
+	p.require(Colon)
+	decl = &ColumnDecl{Name: name}
+	if p.tok().Kind == LParen {
+		cols = p.parseSchemaType()
+		return decl, true, cols
+	}
+	decl.Type = p.parseTypeName()
+	return decl, false, nil
+}
+
+// parseTypeName parses a scalar type word, reporting other words.
+func (p *parser) parseTypeName() *Ident {
+	t := p.tok()
+	if t.Kind == TokKeyword && scalarTypes[t.Text] {
+		return p.tokenName()
+	}
+	if t.Kind == TokKeyword && extendedTypes[t.Text] || canBeName(t) {
+		p.errorf(t.Span, "invalid type name '%s'", t.Text)
+		return p.tokenName()
+	}
+	p.expected("a type name")
+	return &Ident{Src: p.here()}
+}
+
+// parseSchemaType parses (*) or (name:type, ...).
+func (p *parser) parseSchemaType() []*ColumnDecl {
+	p.advance() // (
+	if _, ok := p.accept(Star); ok {
+		p.require(RParen)
+		return nil
+	}
+	cols := p.parseColumnDecls()
+	p.require(RParen)
 	return cols
 }
 
-// parseTypeName parses a type keyword. Some type names lex as typed
-// literals' heads (datetime, timespan, guid, ...), so accept them from the
-// identifier token only.
-func (p *parser) parseTypeName() *Ident {
-	t := p.tok()
-	if t.Kind == TokIdent {
-		p.advance()
-		return &Ident{Name: t.Text, Src: t.Span}
-	}
-	p.errorf(t.Span, "expected a type name, got %s", p.describe(t))
-	return &Ident{Src: Span{t.Span.Start, t.Span.Start}}
+// parseColumnDecls parses name:type, ... up to a closing bracket,
+// allowing a trailing comma.
+func (p *parser) parseColumnDecls() []*ColumnDecl {
+	return commaList(p, func() (*ColumnDecl, bool) {
+		d, _, _ := p.parseNameAndType()
+		return d, d != nil
+	}, listOpts{what: "a column declaration", end: func() bool { return p.listEnd(0) }, trailing: true})
 }
 
-func (p *parser) parseIdent() *Ident {
-	t := p.tok()
-	switch t.Kind {
-	case TokIdent:
-		p.advance()
-		return &Ident{Name: t.Text, Src: t.Span, Quoted: t.Bracketed}
-	case LBrack:
-		if p.peek(1).Kind == TokString && p.peek(2).Kind == RBrack {
-			p.advance()
-			name := p.advance()
-			end := p.advance()
-			return &Ident{Name: name.Text, Src: Span{t.Span.Start, end.Span.End}, Quoted: true}
-		}
-	case TokTyped:
-		// A name that the lexer took for the head of a typed literal,
-		// such as a column called "time" followed by a parenthesis, is
-		// still a name in a name position.
+// parseRowSchema parses ( [,] name:type, ... ) as datatable and
+// parse-kv write it.
+func (p *parser) parseRowSchema() ([]*ColumnDecl, bool) {
+	if _, ok := p.accept(LParen); !ok {
+		return nil, false
 	}
-	p.errorf(t.Span, "expected a name, got %s", p.describe(t))
-	return &Ident{Src: Span{t.Span.Start, t.Span.Start}}
+	p.accept(Comma)
+	cols := p.parseColumnDecls()
+	p.require(RParen)
+	return cols, true
 }
 
-// ---- expressions
-
-// parsePipeExpr parses an expression followed by any number of
-// '| operator' stages.
-func (p *parser) parsePipeExpr() Expr {
-	var x Expr
-	if p.tok().Kind == Pipe {
-		// A query cannot start with '|'; report and parse the rest.
-		p.errorf(p.tok().Span, "expected a table or expression before '|'")
-		x = &BadExpr{Src: Span{p.tok().Span.Start, p.tok().Span.Start}}
-	} else if p.isWord("print") && p.peek(1).Kind != LParen && p.peek(1).Kind != Assign {
-		kw := p.advance().Span
-		pr := &PrintExpr{Kw: kw, Cols: p.parseNamedList()}
-		pr.End = kw.End
-		if n := len(pr.Cols); n > 0 {
-			pr.End = pr.Cols[n-1].Span().End
-		}
-		x = pr
-	} else {
-		x = p.parseExpr()
-	}
-	for p.tok().Kind == Pipe {
-		pipe := p.advance().Span
-		op := p.parseOperator()
-		if op == nil {
-			p.sync()
-			continue
-		}
-		x = &PipeExpr{Source: x, Pipe: pipe, Op: op}
-	}
-	return x
-}
-
-// parseExpr parses a scalar-level expression (no pipes).
-func (p *parser) parseExpr() Expr {
-	p.depth++
-	defer func() { p.depth-- }()
-	if p.depth > maxDepth {
-		p.errorf(p.tok().Span, "expression nested too deeply")
-		panic(bailout{})
-	}
-	return p.parseOr()
-}
-
-func (p *parser) parseOr() Expr {
-	x := p.parseAnd()
-	for p.isWord("or") {
-		op := p.advance().Span
-		x = &BinaryExpr{Op: "or", OpPos: op, X: x, Y: p.parseAnd()}
-	}
-	return x
-}
-
-func (p *parser) parseAnd() Expr {
-	x := p.parseRel()
-	for p.isWord("and") {
-		op := p.advance().Span
-		x = &BinaryExpr{Op: "and", OpPos: op, X: x, Y: p.parseRel()}
-	}
-	return x
-}
-
-// stringOps are the word operators at the relational level.
-var stringOps = map[string]bool{
-	"has": true, "has_cs": true, "hasprefix": true, "hasprefix_cs": true,
-	"hassuffix": true, "hassuffix_cs": true, "contains": true, "contains_cs": true,
-	"containscs": true, "notcontains": true, "notcontainscs": true,
-	"startswith": true, "startswith_cs": true, "endswith": true, "endswith_cs": true,
-	"like": true, "notlike": true, "likecs": true, "notlikecs": true,
-}
-
-var listOps = map[string]bool{
-	"in": true, "!in": true, "in~": true, "!in~": true,
-	"has_any": true, "has_all": true, "!has_any": true, "!has_all": true,
-}
-
-var symbolOps = map[Kind]string{
-	Eq: "==", Neq: "!=", Lt: "<", Gt: ">", Le: "<=", Ge: ">=", EqTilde: "=~", NeqTilde: "!~",
-}
-
-// relOp returns the relational operator at the current token, if any.
-func (p *parser) relOp() (string, bool) {
-	t := p.tok()
-	switch t.Kind {
-	case TokIdent:
-		if t.Bracketed {
-			return "", false
-		}
-		if stringOps[t.Text] || listOps[t.Text] || t.Text == "between" {
-			return t.Text, true
-		}
-		if t.Text == "matches" && p.peek(1).Kind == TokIdent && p.peek(1).Text == "regex" {
-			return "matches regex", true
-		}
-	case NegWord:
-		return t.Text, true
-	case InTilde:
-		return "in~", true
-	case NegInTilde:
-		return "!in~", true
-	default:
-		if op, ok := symbolOps[t.Kind]; ok {
-			return op, true
-		}
-	}
-	return "", false
-}
-
-// parseRel parses one relational comparison. KQL's relational operators
-// do not chain: a == b == c is an error.
-func (p *parser) parseRel() Expr {
-	x := p.parseAdd()
-	op, ok := p.relOp()
-	if !ok {
-		return x
-	}
-	opTok := p.advance()
-	opSpan := opTok.Span
-	if op == "matches regex" {
-		opSpan.End = p.advance().Span.End
-	}
-	var out Expr
-	switch {
-	case op == "between" || op == "!between":
-		out = p.parseBetween(x, op, opSpan)
-	case listOps[op]:
-		out = p.parseIn(x, op, opSpan)
-	default:
-		out = &BinaryExpr{Op: op, OpPos: opSpan, X: x, Y: p.parseAdd()}
-	}
-	if op2, ok := p.relOp(); ok {
-		p.errorf(p.tok().Span, "unexpected '%s' after a comparison; add parentheses", op2)
-		p.advance()
-		p.parseAdd()
-	}
-	return out
-}
-
-func (p *parser) parseBetween(x Expr, op string, opSpan Span) Expr {
-	b := &BetweenExpr{Not: op == "!between", OpPos: opSpan, X: x}
-	p.expect(LParen)
-	b.Lo = p.parseExpr()
-	p.expect(DotDot)
-	b.Hi = p.parseExpr()
-	b.End = p.expect(RParen).Span.End
-	return b
-}
-
-func (p *parser) parseIn(x Expr, op string, opSpan Span) Expr {
-	in := &InExpr{Op: op, OpPos: opSpan, X: x}
-	if p.tok().Kind != LParen {
-		// x has_any list_variable, x in dynamic([...]): one operand.
-		y := p.parseAdd()
-		in.List = []Expr{y}
-		in.End = y.Span().End
-		return in
-	}
-	p.advance()
-	if p.tok().Kind == RParen {
-		p.errorf(p.tok().Span, "expected an expression, got ')'")
-	}
-	for p.tok().Kind != RParen && p.tok().Kind != EOF {
-		in.List = append(in.List, p.parsePipeExpr())
-		if _, ok := p.accept(Comma); !ok {
-			break
-		}
-		if p.tok().Kind == RParen {
-			p.errorf(p.tok().Span, "expected an expression after ',', got ')'")
-		}
-	}
-	in.End = p.expect(RParen).Span.End
-	return in
-}
-
-func (p *parser) parseAdd() Expr {
-	x := p.parseMul()
-	for {
-		var op string
-		switch p.tok().Kind {
-		case Plus:
-			op = "+"
-		case Minus:
-			op = "-"
-		default:
-			return x
-		}
-		sp := p.advance().Span
-		x = &BinaryExpr{Op: op, OpPos: sp, X: x, Y: p.parseMul()}
-	}
-}
-
-func (p *parser) parseMul() Expr {
-	x := p.parseUnary()
-	for {
-		var op string
-		switch p.tok().Kind {
-		case Star:
-			op = "*"
-		case Slash:
-			op = "/"
-		case Percent:
-			op = "%"
-		default:
-			return x
-		}
-		sp := p.advance().Span
-		x = &BinaryExpr{Op: op, OpPos: sp, X: x, Y: p.parseUnary()}
-	}
-}
-
-func (p *parser) parseUnary() Expr {
-	switch p.tok().Kind {
-	case Minus, Plus:
-		t := p.advance()
-		if p.tok().Kind == Minus || p.tok().Kind == Plus {
-			p.errorf(p.tok().Span, "expected an expression, got %s", p.describe(p.tok()))
-		}
-		return &UnaryExpr{Op: t.Text, OpPos: t.Span, X: p.parsePostfix()}
-	}
-	return p.parsePostfix()
-}
-
-func (p *parser) parsePostfix() Expr {
-	x := p.parsePrimary()
-	for {
-		switch p.tok().Kind {
-		case Dot:
-			p.advance()
-			t := p.tok()
-			switch {
-			case t.Kind == TokIdent:
-				p.advance()
-				x = &MemberExpr{X: x, Name: &Ident{Name: t.Text, Src: t.Span}}
-			case t.Kind == LBrack:
-				name := p.parseIdent()
-				x = &MemberExpr{X: x, Name: name}
-			case t.Kind == TokTyped:
-				// x.time(...) cannot happen; x.datetime is a name.
-				name := strings.SplitN(t.Text, "(", 2)[0]
-				p.errorf(t.Span, "expected a name after '.', got %s", p.describe(t))
-				p.advance()
-				x = &MemberExpr{X: x, Name: &Ident{Name: name, Src: t.Span}}
-			default:
-				p.errorf(t.Span, "expected a name after '.', got %s", p.describe(t))
-				return x
-			}
-		case LBrack:
-			p.advance()
-			idx := p.parseExpr()
-			end := p.expect(RBrack)
-			x = &IndexExpr{X: x, Index: idx, End: end.Span.End}
-		default:
-			return x
-		}
-	}
-}
-
-// typedLiteralKinds maps the type names that take a value in parentheses,
-// such as long(5) or bool(null), to their literal kind.
-var typedLiteralKinds = map[string]LitKind{
-	"long": LitLong, "int": LitInt, "real": LitReal, "double": LitReal,
-	"decimal": LitDecimal, "bool": LitBool, "boolean": LitBool,
-}
-
-func (p *parser) parsePrimary() Expr {
-	t := p.tok()
-	switch t.Kind {
-	case TokInt:
-		p.advance()
-		return &Literal{Kind: LitLong, Text: t.Text, Src: t.Span}
-	case TokReal:
-		p.advance()
-		return &Literal{Kind: LitReal, Text: t.Text, Src: t.Span}
-	case TokTimespan:
-		p.advance()
-		return &Literal{Kind: LitTimespan, Text: t.Text, Src: t.Span}
-	case TokString:
-		return p.parseStrings()
-	case TokTyped:
-		p.advance()
-		return p.typedLiteral(t)
-	case LParen:
-		p.advance()
-		x := p.parsePipeExpr()
-		end := p.expect(RParen)
-		return &ParenExpr{X: x, Src: Span{t.Span.Start, end.Span.End}}
-	case LBrack:
-		if p.peek(1).Kind == TokString && p.peek(2).Kind == RBrack {
-			return p.parseIdent()
-		}
-	case Star:
-		p.advance()
-		return &StarExpr{Src: t.Span}
-	case TokIdent:
-		return p.parseIdentExpr()
-	}
-	p.errorf(t.Span, "expected an expression, got %s", p.describe(t))
-	if t.Kind != EOF && t.Kind != Pipe && t.Kind != Semi && t.Kind != RParen && t.Kind != Comma && t.Kind != RBrack && t.Kind != RBrace {
-		p.advance()
-	}
-	return &BadExpr{Src: Span{t.Span.Start, t.Span.Start}}
-}
-
-// parseStrings parses one string literal or several adjacent ones, which
-// KQL joins into one.
-func (p *parser) parseStrings() Expr {
-	first := p.advance()
-	lit := &Literal{Kind: LitString, Text: first.Text, Src: first.Span, Obfuscated: first.Obfuscated}
-	for p.tok().Kind == TokString {
-		t := p.advance()
-		lit.Text += t.Text
-		lit.Src.End = t.Span.End
-		lit.Obfuscated = lit.Obfuscated || t.Obfuscated
-	}
-	return lit
-}
-
-// typedLiteral turns a datetime(...), timespan(...) or guid(...) token into
-// a literal, checking its text.
-func (p *parser) typedLiteral(t Token) Expr {
-	open := strings.IndexByte(t.Text, '(')
-	head, raw := t.Text[:open], strings.TrimSpace(t.Text[open+1:len(t.Text)-1])
-	lit := &Literal{Text: raw, Src: t.Span, Null: raw == "null"}
-	switch head {
-	case "datetime", "date":
-		lit.Kind = LitDatetime
-		if !lit.Null && raw != "" {
-			if _, ok := value.ParseDatetime(raw); !ok {
-				p.errorf(t.Span, "invalid datetime literal '%s'", raw)
-			}
-		}
-	case "timespan", "time":
-		lit.Kind = LitTimespan
-		if !lit.Null {
-			if _, ok := value.ParseTimespan(raw); !ok {
-				p.errorf(t.Span, "invalid timespan literal '%s'", raw)
-			}
-		}
-	case "guid":
-		lit.Kind = LitGuid
-		if !lit.Null {
-			if _, ok := value.ParseGUID(raw); !ok {
-				p.errorf(t.Span, "invalid guid literal '%s'", raw)
-			}
-		}
-	}
-	return lit
-}
-
-func (p *parser) parseIdentExpr() Expr {
-	t := p.tok()
-	next := p.peek(1)
-	if !t.Bracketed {
-		switch t.Text {
-		case "true", "false", "True", "False", "TRUE", "FALSE":
-			p.advance()
-			return &Literal{Kind: LitBool, Text: strings.ToLower(t.Text), Src: t.Span}
-		case "dynamic":
-			if next.Kind == LParen {
-				return p.parseDynamic()
-			}
-		case "datatable":
-			if next.Kind == LParen {
-				return p.parseDatatable()
-			}
-		}
-		if kind, ok := typedLiteralKinds[t.Text]; ok && next.Kind == LParen {
-			return p.parseTypedValue(kind)
-		}
-	}
-	id := &Ident{Name: t.Text, Src: t.Span, Quoted: t.Bracketed}
-	p.advance()
-	if p.tok().Kind == LParen && !t.Bracketed {
-		return p.parseCall(id)
-	}
-	return id
-}
-
-// parseTypedValue parses long(5), real(-1.5), bool(true), int(null), ...
-func (p *parser) parseTypedValue(kind LitKind) Expr {
-	head := p.advance()
-	p.advance() // (
-	lit := &Literal{Kind: kind}
-	t := p.tok()
-	sign := ""
-	if t.Kind == Minus || t.Kind == Plus {
-		sign = t.Text
-		p.advance()
-		t = p.tok()
-	}
-	switch {
-	case t.Kind == TokIdent && t.Text == "null" && sign == "":
-		lit.Null = true
-		p.advance()
-	case kind == LitBool && t.Kind == TokIdent && (strings.EqualFold(t.Text, "true") || strings.EqualFold(t.Text, "false")) && sign == "":
-		lit.Text = strings.ToLower(t.Text)
-		p.advance()
-	case kind == LitBool && t.Kind == TokInt:
-		lit.Text = map[bool]string{true: "true", false: "false"}[t.Text != "0"]
-		p.advance()
-	case kind != LitBool && (t.Kind == TokInt || t.Kind == TokReal):
-		lit.Text = sign + t.Text
-		p.advance()
-	case kind == LitReal && t.Kind == TokIdent && (strings.EqualFold(t.Text, "nan") || strings.EqualFold(t.Text, "inf")):
-		lit.Text = sign + strings.ToLower(t.Text)
-		p.advance()
-	default:
-		p.errorf(t.Span, "expected a %s value, got %s", head.Text, p.describe(t))
-	}
-	end := p.expect(RParen)
-	lit.Src = Span{head.Span.Start, end.Span.End}
-	return lit
-}
-
-// parseDynamic parses dynamic(value), where value is JSON-like: arrays,
-// property bags, scalar literals and null.
-func (p *parser) parseDynamic() Expr {
-	head := p.advance()
-	p.advance() // (
-	d := &DynamicLit{}
-	if p.isWord("null") {
-		p.advance()
-	} else if p.tok().Kind != RParen {
-		d.Value = p.parseDynamicValue()
-	}
-	end := p.expect(RParen)
-	d.Src = Span{head.Span.Start, end.Span.End}
-	return d
-}
-
-func (p *parser) parseDynamicValue() Expr {
-	p.depth++
-	defer func() { p.depth-- }()
-	if p.depth > maxDepth {
-		p.errorf(p.tok().Span, "dynamic literal nested too deeply")
-		panic(bailout{})
-	}
-	t := p.tok()
-	switch t.Kind {
-	case LBrack:
-		p.advance()
-		arr := &DynamicArray{}
-		for p.tok().Kind != RBrack && p.tok().Kind != EOF {
-			arr.Elems = append(arr.Elems, p.parseDynamicValue())
-			if _, ok := p.accept(Comma); !ok {
-				break
-			}
-		}
-		end := p.expect(RBrack)
-		arr.Src = Span{t.Span.Start, end.Span.End}
-		return arr
-	case LBrace:
-		p.advance()
-		bag := &DynamicBag{}
-		for p.tok().Kind != RBrace && p.tok().Kind != EOF {
-			k := p.tok()
-			if k.Kind != TokString {
-				p.errorf(k.Span, "expected a property name string, got %s", p.describe(k))
-				p.sync()
-				break
-			}
-			p.advance()
-			p.expect(Colon)
-			bag.Keys = append(bag.Keys, &Literal{Kind: LitString, Text: k.Text, Src: k.Span})
-			bag.Vals = append(bag.Vals, p.parseDynamicValue())
-			if _, ok := p.accept(Comma); !ok {
-				break
-			}
-		}
-		end := p.expect(RBrace)
-		bag.Src = Span{t.Span.Start, end.Span.End}
-		return bag
-	case TokIdent:
-		if t.Text == "null" {
-			p.advance()
-			return &Literal{Kind: LitNull, Src: t.Span}
-		}
-	}
-	x := p.parseUnary()
-	if !isConstant(x) {
-		p.errorf(x.Span(), "expected a constant in a dynamic literal")
-	}
-	return x
-}
-
-// isConstant reports whether x is a literal, optionally negated.
-func isConstant(x Expr) bool {
-	switch x := x.(type) {
-	case *Literal, *DynamicLit:
-		return true
-	case *UnaryExpr:
-		return isConstant(x.X)
-	}
-	return false
-}
-
-func (p *parser) parseDatatable() Expr {
+func (p *parser) parseQueryParameters() Stmt {
 	kw := p.advance().Span
-	d := &DatatableExpr{Kw: kw}
-	p.expect(LParen)
-	d.Columns = p.parseColumnDecls()
-	p.expect(RParen)
-	p.expect(LBrack)
-	for p.tok().Kind != RBrack && p.tok().Kind != EOF {
-		d.Values = append(d.Values, p.parseExpr())
-		if _, ok := p.accept(Comma); !ok {
-			break
-		}
-	}
-	d.End = p.expect(RBrack).Span.End
-	return d
+	p.advance() // query_parameters
+	s := &DeclareStmt{Declare: kw, Kind: "query_parameters"}
+	p.require(LParen)
+	s.Params = commaList(p, func() (*Param, bool) {
+		prm := p.parseParam()
+		return prm, prm != nil
+	}, listOpts{what: "a parameter", end: func() bool { return p.listEnd(0) }, oneOrMore: true})
+	s.End = p.require(RParen).Span.End
+	return s
 }
 
-func (p *parser) parseCall(fun *Ident) Expr {
-	p.advance() // (
-	call := &CallExpr{Fun: fun}
-	for p.tok().Kind != RParen && p.tok().Kind != EOF {
-		call.Args = append(call.Args, p.parseArg())
-		if _, ok := p.accept(Comma); !ok {
-			break
+// parseRestrict parses restrict access to (names) [with (props)].
+func (p *parser) parseRestrict() Stmt {
+	kw := p.advance().Span
+	p.advance() // access
+	p.requireKw("to")
+	p.require(LParen)
+	commaList(p, func() (Expr, bool) {
+		if n := p.parseWildcardedName(); n != nil {
+			return n, true
 		}
-		if p.tok().Kind == RParen {
-			p.errorf(p.tok().Span, "expected an argument after ',', got ')'")
-		}
+		x := p.parseEntityPath()
+		return x, x != nil
+	}, listOpts{what: "a name", end: func() bool { return p.listEnd(0) }, oneOrMore: true})
+	end := p.require(RParen).Span.End
+	if _, ok := p.acceptKw("with"); ok {
+		p.require(LParen)
+		p.parsePropertyList()
+		end = p.require(RParen).Span.End
 	}
-	call.End = p.expect(RParen).Span.End
-	return call
+	return &DeclareStmt{Declare: kw, Kind: "restrict", End: end}
 }
 
-// parseArg parses a function argument: '*', name = value, or any
-// expression including a tabular one.
-func (p *parser) parseArg() Expr {
-	if p.tok().Kind == Star && (p.peek(1).Kind == RParen || p.peek(1).Kind == Comma) {
-		return &StarExpr{Src: p.advance().Span}
+// parsePatternStatement parses declare pattern Name [= (params) [path] { matches }].
+func (p *parser) parsePatternStatement() Stmt {
+	kw := p.advance().Span
+	p.advance() // pattern
+	p.requireName(false)
+	s := &DeclareStmt{Declare: kw, Kind: "pattern"}
+	if _, ok := p.accept(Assign); ok {
+		p.require(LParen)
+		commaList(p, func() (*ColumnDecl, bool) {
+			d, _, _ := p.parseNameAndType()
+			return d, d != nil
+		}, listOpts{what: "a parameter", end: func() bool { return p.listEnd(0) }})
+		p.require(RParen)
+		if _, ok := p.accept(LBrack); ok {
+			if d, _, _ := p.parseNameAndType(); d == nil {
+				p.expected("a parameter")
+			}
+			p.require(RBrack)
+		}
+		p.require(LBrace)
+		n := 0
+		for p.tok().Kind == LParen {
+			p.advance()
+			commaList(p, exprs(p.parseUnnamed), listOpts{what: "a string", end: func() bool { return p.listEnd(0) }, oneOrMore: true})
+			p.require(RParen)
+			if _, ok := p.accept(Dot); ok {
+				p.require(LBrack)
+				if p.parseLiteral() == nil {
+					p.expected("a string")
+				}
+				p.require(RBrack)
+			}
+			p.require(Assign)
+			p.require(LBrace)
+			for p.isKw("let") {
+				p.parseLet()
+				p.require(Semi)
+			}
+			p.parseExpression()
+			p.accept(Semi)
+			p.require(RBrace)
+			p.require(Semi)
+			n++
+		}
+		if n == 0 {
+			p.expected("a pattern match")
+		}
+		s.End = p.require(RBrace).Span.End
 	}
-	if p.tok().Kind == TokIdent && p.peek(1).Kind == Assign {
-		name := p.parseIdent()
-		p.advance()
-		return &NamedExpr{Names: []*Ident{name}, X: p.parsePipeExpr()}
-	}
-	return p.parsePipeExpr()
+	s.End = max(s.End, p.toks[max(p.i-1, 0)].Span.End)
+	return s
+}
+
+// parsePropertyList parses name = value, ... (externaldata's with, and
+// restrict's).
+func (p *parser) parsePropertyList() []*Option {
+	return commaList(p, func() (*Option, bool) {
+		if p.scanRenameName(0) == 0 {
+			return nil, false
+		}
+		o := &Option{Name: p.requireName(true)}
+		p.require(Assign)
+		switch p.tok().Kind {
+		case TokString, TokLong, TokReal, TokBool, TokGoo:
+			o.Value = p.parseLiteral()
+		case TokRawGuid:
+			t := p.advance()
+			o.Value = &Literal{Kind: LitGuid, Text: t.Text, Src: t.Span}
+		default:
+			if n := p.parseExtendedName(); n != nil {
+				o.Value = n
+			} else {
+				o.Value = p.missingExpr()
+			}
+		}
+		return o, true
+	}, listOpts{what: "a property", end: func() bool { return p.listEnd(0) }})
 }

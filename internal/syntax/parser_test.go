@@ -32,7 +32,7 @@ func TestPrint(t *testing.T) {
 		{`print datetime(2015-12-31 23:59:59.9), time(0.12:34:56.7), guid(74be27de-1e4e-49d9-b579-fe0b331d3642)`,
 			"print datetime(2015-12-31 23:59:59.9), timespan(0.12:34:56.7), guid(74be27de-1e4e-49d9-b579-fe0b331d3642)"},
 		{`print long(null), int(5), real(-1.5), bool(true), decimal(1.5), datetime(null), dynamic(null)`,
-			"print long(null), int(5), -1.5, true, decimal(1.5), datetime(null), dynamic(null)"},
+			"print long(null), int(5), real(-1.5), bool(true), decimal(1.5), datetime(null), dynamic(null)"},
 		{`print dynamic([1, -2, "s", {"a": [true, null]}])`, "print dynamic([1, (-2), \"s\", {\"a\": [true, null]}])"},
 		{`print @'c:\dir', h'secret', "a\tb" 'c', ` + "```multi\nline```", "print \"c:\\\\dir\", \"secret\", \"a\\tbc\", \"multi\\nline\""},
 		{`print ['a b'] = 1`, "print ['a b'] = 1"},

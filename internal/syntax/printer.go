@@ -3,8 +3,6 @@ package syntax
 import (
 	"strconv"
 	"strings"
-
-	"github.com/kqlhunt/kqlhunt/internal/value"
 )
 
 // Print renders a node as normalized KQL with every binary expression in
@@ -50,15 +48,18 @@ func printNode(b *strings.Builder, n Node) {
 			printNode(b, n.Value)
 		}
 	case *DeclareStmt:
-		b.WriteString("declare query_parameters(")
+		b.WriteString("declare " + n.Kind + "(")
 		printParams(b, n.Params)
 		b.WriteString(")")
 	case *Ident:
-		if n.Quoted {
+		switch {
+		case n.Quoted:
 			b.WriteString("['")
 			b.WriteString(n.Name)
 			b.WriteString("']")
-		} else {
+		case n.Braced:
+			b.WriteString("{" + n.Name + "}")
+		default:
 			b.WriteString(n.Name)
 		}
 	case *Literal:
@@ -125,7 +126,11 @@ func printNode(b *strings.Builder, n Node) {
 	case *MemberExpr:
 		printNode(b, n.X)
 		b.WriteString(".")
-		printNode(b, n.Name)
+		if n.Call != nil {
+			printNode(b, n.Call)
+		} else {
+			printNode(b, n.Name)
+		}
 	case *IndexExpr:
 		printNode(b, n.X)
 		b.WriteString("[")
@@ -171,11 +176,45 @@ func printNode(b *strings.Builder, n Node) {
 		b.WriteString(") [")
 		printList(b, n.Values)
 		b.WriteString("]")
-	case *PrintExpr:
-		b.WriteString("print ")
-		printList(b, n.Cols)
+	case *OperatorExpr:
+		printOperator(b, n.Op)
+	case *TypeofExpr:
+		b.WriteString("typeof(")
+		if n.Type != nil {
+			b.WriteString(n.Type.Name)
+		} else {
+			printColumns(b, n.Columns)
+		}
+		b.WriteString(")")
+	case *AtExpr:
+		b.WriteString("@")
+	case *ExternalDataExpr:
+		b.WriteString("externaldata(")
+		printColumns(b, n.Columns)
+		b.WriteString(") [")
+		printList(b, n.URLs)
+		b.WriteString("]")
+		if len(n.With) > 0 {
+			b.WriteString(" with (")
+			printOptionList(b, n.With)
+			b.WriteString(")")
+		}
+	case *ToScalarExpr:
+		if n.Table {
+			b.WriteString("totable(")
+		} else {
+			b.WriteString("toscalar(")
+		}
+		printNode(b, n.X)
+		b.WriteString(")")
+	case *MaterializeExpr:
+		b.WriteString("materialize(")
+		printNode(b, n.X)
+		b.WriteString(")")
 	case *BadExpr:
 		b.WriteString("<bad>")
+	case *CommandExpr:
+		b.WriteString("<command>")
 	case Operator:
 		printOperator(b, n)
 	default:
@@ -219,42 +258,24 @@ func printColumns(b *strings.Builder, cols []*ColumnDecl) {
 }
 
 func printLiteral(b *strings.Builder, n *Literal) {
-	typed := func(name string) {
-		b.WriteString(name)
-		b.WriteString("(")
-		if n.Null {
-			b.WriteString("null")
-		} else {
-			b.WriteString(n.Text)
-		}
-		b.WriteString(")")
-	}
-	switch n.Kind {
-	case LitString:
+	switch {
+	case n.Kind == LitString:
 		b.WriteString(strconv.Quote(n.Text))
-	case LitTimespan:
-		if _, ok := value.ParseTimespanLiteral(n.Text); ok && !n.Null {
-			b.WriteString(n.Text)
-		} else {
-			typed("timespan")
-		}
-	case LitLong, LitReal, LitBool:
-		if n.Null {
-			typed(map[LitKind]string{LitLong: "long", LitReal: "real", LitBool: "bool"}[n.Kind])
-		} else {
-			b.WriteString(n.Text)
-		}
-	case LitInt:
-		typed("int")
-	case LitDecimal:
-		typed("decimal")
-	case LitDatetime:
-		typed("datetime")
-	case LitGuid:
-		typed("guid")
-	case LitNull:
+	case n.Kind == LitNull:
 		b.WriteString("null")
+	case n.Typed:
+		b.WriteString(litTypeNames[n.Kind])
+		b.WriteString("(")
+		b.WriteString(n.Text)
+		b.WriteString(")")
+	default:
+		b.WriteString(n.Text)
 	}
+}
+
+var litTypeNames = map[LitKind]string{
+	LitLong: "long", LitInt: "int", LitReal: "real", LitDecimal: "decimal", LitBool: "bool",
+	LitDatetime: "datetime", LitTimespan: "timespan", LitGuid: "guid",
 }
 
 func printOperator(b *strings.Builder, op Operator) {
@@ -289,7 +310,7 @@ func printOperator(b *strings.Builder, op Operator) {
 		printNode(b, op.Count)
 	case *SortOp:
 		printOptions(b, op.Options)
-		b.WriteString(" ")
+		b.WriteString(" by ")
 		printKeys(b, op.Keys)
 	case *TopOp:
 		b.WriteString(" ")
@@ -300,13 +321,99 @@ func printOperator(b *strings.Builder, op Operator) {
 		printOptions(b, op.Options)
 		b.WriteString(" ")
 		printList(b, op.Cols)
+	case *PrintOp:
+		b.WriteString(" ")
+		printList(b, op.Cols)
+	case *CountOp:
+		if op.As != nil {
+			b.WriteString(" as " + op.As.Name)
+		}
+	case *JoinOp:
+		printOptions(b, op.Options)
+		b.WriteString(" (")
+		printNode(b, op.Right)
+		b.WriteString(")")
+		if op.On != nil {
+			b.WriteString(" on ")
+			printList(b, op.On)
+		}
+		if op.Where != nil {
+			b.WriteString(" where ")
+			printNode(b, op.Where)
+		}
+	case *UnionOp:
+		printOptions(b, op.Options)
+		b.WriteString(" ")
+		printList(b, op.Tables)
+	case *MvExpandOp:
+		printOptions(b, op.Options)
+		for i, it := range op.Items {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(" ")
+			printNode(b, it.X)
+			if it.Type != nil {
+				b.WriteString(" to ")
+				printNode(b, it.Type)
+			}
+		}
+		if op.Limit != nil {
+			b.WriteString(" limit ")
+			printNode(b, op.Limit)
+		}
+	case *ParseOp:
+		printOptions(b, op.Options)
+		b.WriteString(" ")
+		printNode(b, op.X)
+		b.WriteString(" with")
+		for _, x := range op.Pattern {
+			b.WriteString(" ")
+			if c, ok := x.(*ColumnDeclExpr); ok {
+				printColumns(b, []*ColumnDecl{c.Decl})
+			} else {
+				printNode(b, x)
+			}
+		}
+	case *AsOp:
+		printOptions(b, op.Options)
+		b.WriteString(" " + op.As.Name)
+	case *InvokeOp:
+		b.WriteString(" ")
+		printNode(b, op.Call)
+	case *EvaluateOp:
+		printOptions(b, op.Options)
+		b.WriteString(" ")
+		printNode(b, op.Call)
+	case *RangeOp:
+		b.WriteString(" " + op.Col.Name + " from ")
+		printNode(b, op.From)
+		b.WriteString(" to ")
+		printNode(b, op.To)
+		b.WriteString(" step ")
+		printNode(b, op.Step)
 	}
 }
 
 func printOptions(b *strings.Builder, opts []*Option) {
 	for _, o := range opts {
 		b.WriteString(" ")
-		b.WriteString(o.Name.Name)
+		printOption(b, o)
+	}
+}
+
+func printOptionList(b *strings.Builder, opts []*Option) {
+	for i, o := range opts {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		printOption(b, o)
+	}
+}
+
+func printOption(b *strings.Builder, o *Option) {
+	b.WriteString(o.Name.Name)
+	if o.Value != nil {
 		b.WriteString("=")
 		printNode(b, o.Value)
 	}

@@ -3,64 +3,66 @@ package syntax
 // Kind is the kind of a token.
 type Kind uint8
 
-// Token kinds. Keywords are not distinguished from identifiers by the
-// lexer: KQL keywords are contextual, and the parser tells them apart.
+// Token kinds. Keywords are one kind: the parser tells them apart by their
+// text, and the fixedTokens table says which keywords may serve as names.
 const (
-	EOF Kind = iota
-	Illegal
-	TokIdent    // name, keyword, $left, or a bracketed ['name'] (Text holds the name)
-	TokInt      // 123, 0x1f
-	TokReal     // 1.5, 1e3
-	TokString   // 'x', "x", @'x', h'x', ```x``` (Text holds the decoded value)
-	TokTimespan // 5d, 1.5h, 100ms
-	TokTyped    // datetime(...), timespan(...), guid(...) with their raw text in Text
-	Pipe        // |
-	LParen      // (
-	RParen      // )
-	LBrack      // [
-	RBrack      // ]
-	LBrace      // {
-	RBrace      // }
-	Comma       // ,
-	Semi        // ;
-	Dot         // .
-	DotDot      // ..
-	Colon       // :
-	Assign      // =
-	Eq          // ==
-	Neq         // != or <>
-	Lt          // <
-	Gt          // >
-	Le          // <=
-	Ge          // >=
-	EqTilde     // =~
-	NeqTilde    // !~
-	Plus        // +
-	Minus       // -
-	Star        // *
-	Slash       // /
-	Percent     // %
-	Arrow       // =>
-	Bang        // !
-	Tilde       // ~
-	At          // @
-	Question    // ?
-	Hash        // #
-	NegWord     // !has, !contains, !in, !between, ... (Text holds the operator)
-	InTilde     // in~
-	NegInTilde  // !in~
+	EOF         Kind = iota
+	Bad              // a character that is not part of the language
+	TokIdent         // a name: letters, digits, '_', may start with '$' ($left)
+	TokKeyword       // a keyword, including multi-part ones (mv-expand, !contains, matches regex)
+	TokString        // a string literal; Value holds the decoded text
+	TokLong          // 123, 0x1f
+	TokReal          // 1.5, 1., 1e3
+	TokTimespan      // 5d, 1.5h, 100ms
+	TokBool          // true, false (any of three spellings)
+	TokGoo           // a typed literal with raw text: datetime(...), long(...), guid(...); GooType names the type
+	TokRawGuid       // an unquoted GUID, which is only allowed in a few places
+	TokDirective
+	Pipe     // |
+	LParen   // (
+	RParen   // )
+	LBrack   // [
+	RBrack   // ]
+	LBrace   // {
+	RBrace   // }
+	Comma    // ,
+	Semi     // ;
+	Dot      // .
+	DotDot   // ..
+	Colon    // :
+	Assign   // =
+	Eq       // ==
+	Neq      // !=
+	LtGt     // <>
+	Lt       // <
+	Gt       // >
+	Le       // <=
+	Ge       // >=
+	LtBar    // <|
+	EqTilde  // =~
+	NeqTilde // !~
+	Plus     // +
+	Minus    // -
+	Star     // *
+	Slash    // /
+	Percent  // %
+	Arrow    // =>
+	Bang     // !
+	At       // @
+	Question // ?
 	numKinds
 )
 
 var kindNames = [numKinds]string{
-	EOF: "end of query", Illegal: "illegal character", TokIdent: "identifier", TokInt: "number",
-	TokReal: "number", TokString: "string literal", TokTimespan: "timespan literal", TokTyped: "literal",
+	EOF: "end of query", Bad: "illegal character", TokIdent: "identifier", TokKeyword: "keyword",
+	TokString: "string literal", TokLong: "number", TokReal: "number", TokTimespan: "timespan literal",
+	TokBool: "bool literal", TokGoo: "literal", TokRawGuid: "guid", TokDirective: "directive",
 	Pipe: "'|'", LParen: "'('", RParen: "')'", LBrack: "'['", RBrack: "']'",
 	LBrace: "'{'", RBrace: "'}'", Comma: "','", Semi: "';'", Dot: "'.'", DotDot: "'..'",
-	Colon: "':'", Assign: "'='", Eq: "'=='", Neq: "'!='", Lt: "'<'", Gt: "'>'", Le: "'<='",
-	Ge: "'>='", EqTilde: "'=~'", NeqTilde: "'!~'", Plus: "'+'", Minus: "'-'", Star: "'*'",
-	Slash: "'/'", Percent: "'%'", Arrow: "'=>'", Bang: "'!'", Tilde: "'~'", At: "'@'",
-	Question: "'?'", Hash: "'#'", NegWord: "operator", InTilde: "'in~'", NegInTilde: "'!in~'",
+	Colon: "':'", Assign: "'='", Eq: "'=='", Neq: "'!='", LtGt: "'<>'", Lt: "'<'", Gt: "'>'",
+	Le: "'<='", Ge: "'>='", LtBar: "'<|'", EqTilde: "'=~'", NeqTilde: "'!~'", Plus: "'+'",
+	Minus: "'-'", Star: "'*'", Slash: "'/'", Percent: "'%'", Arrow: "'=>'", Bang: "'!'",
+	At: "'@'", Question: "'?'",
 }
 
 func (k Kind) String() string {
@@ -70,19 +72,32 @@ func (k Kind) String() string {
 	return "token"
 }
 
-// Token is one lexical token. Span covers its source text; Text holds the
-// identifier name, the decoded string value, or the raw literal text.
+// Token is one lexical token.
 type Token struct {
 	Kind Kind
 	Span Span
+	// Text is the token's source text (for a keyword, the keyword).
 	Text string
-	// Verbatim is set for a string literal written with @ (no escapes).
+	// Value is the decoded text of a string literal.
+	Value string
+	// GooType is the type word of a TokGoo literal: datetime, date, time,
+	// timespan, guid, long, int64, int, int32, real, double, decimal, bool.
+	GooType string
+	// Verbatim is set for a string literal written with @ or as a
+	// multi-line literal (no escapes).
 	Verbatim bool
 	// Obfuscated is set for a string literal written with h or H.
 	Obfuscated bool
-	// Bracketed is set for an identifier written as ['name'] or ["name"].
-	Bracketed bool
-	// SpaceBefore tells whether whitespace or a comment precedes the token;
-	// the parser uses it to join names like project-away and Device*.
+	// SpaceBefore tells whether whitespace or a comment precedes the token.
 	SpaceBefore bool
 }
+
+// tokenFacts describes a fixed-text token of the language.
+type tokenFacts uint8
+
+const (
+	factKeyword tokenFacts = 1 << iota // a keyword rather than punctuation
+	factName                           // a keyword that may also be used as a name
+	factExtName                        // a keyword accepted as a name where names are declared
+	factSpecial                        // a keyword accepted as a name in path selectors (kind, withsource)
+)
