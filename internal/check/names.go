@@ -101,7 +101,16 @@ func exprName(x syntax.Expr) (string, origin) {
 			break
 		}
 		arg, _ := exprName(x.Args[0])
-		switch fn.ResultName {
+		kind := fn.ResultName
+		if len(x.Args) == 1 {
+			switch kind {
+			case funcs.NameOnlyArg:
+				kind = funcs.NameFirstArg
+			case funcs.NamePrefixOnlyArg:
+				kind = funcs.NamePrefix
+			}
+		}
+		switch kind {
 		case funcs.NameFirstArg:
 			if arg != "" {
 				return arg, funcName

@@ -6,8 +6,10 @@ package corpus
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"io"
 	"os"
 	"path/filepath"
@@ -102,4 +104,38 @@ func Load(dir string) (*Corpus, error) {
 func (c *Corpus) Read(e Entry) (string, error) {
 	b, err := os.ReadFile(filepath.Join(c.Dir, filepath.FromSlash(e.File)))
 	return string(b), err
+}
+
+// Schemas reads the table schemas of dir/schemas/*.json, each
+// {"Name": table, "Properties": [{"Name": column, "Type": type}, ...]},
+// into a catalog. A corpus without a schemas folder gets an empty one.
+func (c *Corpus) Schemas() (*schema.Catalog, error) {
+	files, err := filepath.Glob(filepath.Join(c.Dir, "schemas", "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	var tables []*schema.Table
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		var doc struct {
+			Name       string
+			Properties []struct{ Name, Type string }
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		cols := make([]schema.Column, len(doc.Properties))
+		for i, p := range doc.Properties {
+			t, ok := schema.ParseType(strings.ToLower(p.Type))
+			if !ok {
+				return nil, fmt.Errorf("%s: column %s has unknown type %q", f, p.Name, p.Type)
+			}
+			cols[i] = schema.Column{Name: p.Name, Type: t}
+		}
+		tables = append(tables, schema.NewTable(doc.Name, cols))
+	}
+	return schema.NewCatalog(tables...), nil
 }

@@ -131,6 +131,12 @@ const (
 	// NamePrefix prefixes the first argument's name with the function's:
 	// strlen(y) is strlen_y.
 	NamePrefix
+	// NameOnlyArg is NameFirstArg for a call with exactly one argument;
+	// other calls get no name.
+	NameOnlyArg
+	// NamePrefixOnlyArg is NamePrefix for a call with exactly one
+	// argument.
+	NamePrefixOnlyArg
 )
 
 var registry = map[string]*Func{}
