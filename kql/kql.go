@@ -94,6 +94,25 @@ func Compile(text string, cat *schema.Catalog, opts Options) (*Query, error) {
 type Result struct {
 	Columns []schema.Column
 	Batches []*value.Batch
+	// Chart is the chart the statement asked for with render, or nil.
+	Chart *Chart
+}
+
+// Chart is a render request: the chart kind (timechart, barchart, ...)
+// and its with(...) properties by lower-case name. kqlhunt does not draw
+// charts; it passes the request on with the rows.
+// https://learn.microsoft.com/kusto/query/render-operator
+type Chart struct {
+	Kind  string
+	Props map[string]string
+}
+
+// chartOf returns the chart that a plan's last operator asks for.
+func chartOf(p plan.Node) *Chart {
+	if r, ok := p.(*plan.Render); ok {
+		return &Chart{Kind: r.Chart, Props: r.Props}
+	}
+	return nil
 }
 
 // Rows returns the number of rows.
@@ -111,7 +130,9 @@ type Tables = exec.Source
 // Cursor streams the rows of one result.
 type Cursor struct {
 	Columns []schema.Column
-	op      exec.Operator
+	// Chart is the chart the statement asked for with render, or nil.
+	Chart *Chart
+	op    exec.Operator
 }
 
 // Next returns the next batch, or nil at the end.
@@ -152,7 +173,7 @@ func (q *Query) Open(ctx context.Context, tables Tables, now value.Datetime) (cu
 			}
 			return nil, err
 		}
-		cursors = append(cursors, &Cursor{Columns: p.Schema(), op: op})
+		cursors = append(cursors, &Cursor{Columns: p.Schema(), Chart: chartOf(p), op: op})
 	}
 	return cursors, nil
 }
@@ -172,7 +193,7 @@ func (q *Query) Run(ctx context.Context, tables Tables, now value.Datetime) ([]*
 			}
 			return nil, err
 		}
-		results = append(results, &Result{Columns: c.Columns, Batches: batches})
+		results = append(results, &Result{Columns: c.Columns, Batches: batches, Chart: c.Chart})
 	}
 	return results, nil
 }

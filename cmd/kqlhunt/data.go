@@ -22,6 +22,7 @@ type dataFlags struct {
 	strict     bool
 	timeFormat string
 	now        string
+	external   string
 }
 
 func (f *dataFlags) register(cmd *cobra.Command) {
@@ -31,6 +32,7 @@ func (f *dataFlags) register(cmd *cobra.Command) {
 	fl.BoolVar(&f.strict, "strict", false, "stop at the first malformed line or unconvertible value (exit 3)")
 	fl.StringVar(&f.timeFormat, "time-format", "", "`FORMAT` of locale timestamps in CSV exports, .NET style, e.g. 'dd/MM/yyyy, h:mm:ss.fff tt'")
 	fl.StringVar(&f.now, "now", "", "the `TIME` that now() and ago() read (RFC 3339); default: the current time")
+	fl.StringVar(&f.external, "externaldata", "", "`DIR` of local copies of the files that externaldata() downloads: each URL reads the file of DIR with the URL's file name")
 }
 
 // nowValue returns the pinned or current time.
@@ -65,11 +67,19 @@ func (f *dataFlags) open(cat *schema.Catalog) (*source.Dataset, error) {
 	return d, nil
 }
 
-// dataset adapts a source.Dataset to the executor's Source.
-type dataset struct{ d *source.Dataset }
+// dataset adapts a source.Dataset to the executor's Source, and serves
+// externaldata from local copies.
+type dataset struct {
+	d        *source.Dataset
+	external source.ExternalDir
+}
 
 func (s dataset) Scan(t *schema.Table, cols []int) (exec.Operator, error) {
 	return s.d.Scan(t, cols)
+}
+
+func (s dataset) External(url string, cols []schema.Column, props map[string]string) ([]*value.Batch, error) {
+	return s.external.Read(url, cols, props)
 }
 
 // missingTables returns the tables of names that d has no data for.

@@ -96,7 +96,7 @@ func hunt(e *env, df *dataFlags, rulePaths []string, format report.Format, now v
 			sum.notEvaluated = append(sum.notEvaluated, fmt.Sprintf("%s (%s): no %s data", cr.rule.Name, cr.rule.ID, strings.Join(missing, ", ")))
 			continue
 		}
-		n, err := runRule(e, d, cr, now, w)
+		n, err := runRule(e, dataset{d: d, external: source.ExternalDir{Dir: df.external}}, cr, now, w)
 		if err != nil {
 			var de *source.DataError
 			if errors.As(err, &de) {
@@ -134,8 +134,8 @@ func hunt(e *env, df *dataFlags, rulePaths []string, format report.Format, now v
 }
 
 // runRule runs one rule and writes a finding per output row.
-func runRule(e *env, d *source.Dataset, cr compiledRule, now value.Datetime, w report.FindingWriter) (int, error) {
-	results, err := cr.query.Run(e.ctx, dataset{d}, now)
+func runRule(e *env, src dataset, cr compiledRule, now value.Datetime, w report.FindingWriter) (int, error) {
+	results, err := cr.query.Run(e.ctx, src, now)
 	if err != nil {
 		return 0, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kqlhunt/kqlhunt/internal/report"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/source"
 	"github.com/kqlhunt/kqlhunt/kql"
 )
 
@@ -50,7 +51,7 @@ or from standard input.`,
 			for _, t := range missingTables(d, q.Tables) {
 				fmt.Fprintf(e.stderr, "kqlhunt: warning: no data for table %s; it reads as empty\n", t)
 			}
-			cursors, err := q.Open(e.ctx, dataset{d}, now)
+			cursors, err := q.Open(e.ctx, dataset{d: d, external: source.ExternalDir{Dir: df.external}}, now)
 			if err != nil {
 				return err
 			}

@@ -117,3 +117,58 @@ func quoteList(names []string) string {
 	}
 	return strings.Join(q, ", ")
 }
+
+func errJoinKind(op, kind string) string {
+	if op == "lookup" {
+		return fmt.Sprintf("lookup kind must be leftouter or inner, got '%s'", kind)
+	}
+	return fmt.Sprintf("unknown join kind '%s'; expected innerunique, inner, leftouter, rightouter, fullouter, leftanti, rightanti, leftsemi or rightsemi", kind)
+}
+
+func errJoinNoKeys(op string) string {
+	return fmt.Sprintf("%s needs 'on' conditions", op)
+}
+
+func errJoinKeyTypes(name string, a, b schema.Type) string {
+	return fmt.Sprintf("the join column '%s' must have the same type on both sides, got %s and %s", name, a, b)
+}
+
+func errJoinColumn(side, name, suggestion string) string {
+	return fmt.Sprintf("unknown column '%s' on the %s side of the join%s", name, side, didYouMean(suggestion))
+}
+
+func errJoinSides() string {
+	return "a join condition must compare a $left column with a $right column"
+}
+
+func errJoinCondition() string {
+	return "expected a join condition: a column name, or $left.Column == $right.Column"
+}
+
+func errUnionKind(kind string) string {
+	return fmt.Sprintf("union kind must be inner or outer, got '%s'", kind)
+}
+
+func errUnionEmpty() string {
+	return "union has no tables"
+}
+
+func errNoTableMatches(pattern string) string {
+	return fmt.Sprintf("no table matches '%s'", pattern)
+}
+
+func errFuzzyMissing(name string) string {
+	return fmt.Sprintf("'%s' matches no table; isfuzzy=true skips it", name)
+}
+
+func errExternalURL() string {
+	return "an externaldata URL must be a string literal"
+}
+
+func errUnknownType(name string) string {
+	return fmt.Sprintf("unknown type '%s'", name)
+}
+
+func errRangeTypes(from, to, step schema.Type) string {
+	return fmt.Sprintf("range bounds must be numbers, datetimes with a timespan step, or timespans, got from %s to %s step %s", from, to, step)
+}

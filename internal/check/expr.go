@@ -28,6 +28,8 @@ func (c *checker) any(sc *scope, r *row, x syntax.Expr) (plan.Node, plan.Expr) {
 		return c.datatable(sc, x), nil
 	case *syntax.OperatorExpr:
 		return c.source(sc, x), nil
+	case *syntax.ExternalDataExpr:
+		return c.externalData(x), nil
 	case *syntax.CommandExpr:
 		c.errorf(x.Src, "%s", errCommand())
 		return nil, nil

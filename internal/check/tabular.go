@@ -60,6 +60,14 @@ func (c *checker) pipe(sc *scope, x *syntax.PipeExpr) plan.Node {
 			}
 		}
 		return c.summarize(sc, in, r, nil, op.Cols)
+	case *syntax.MakeSeriesOp:
+		return c.makeSeries(sc, in, r, op)
+	case *syntax.JoinOp:
+		return c.join(sc, in, r, op)
+	case *syntax.UnionOp:
+		return c.union(sc, in, op)
+	case *syntax.RenderOp:
+		return c.render(in, op)
 	}
 	c.errorf(x.Op.Span(), "%s", errUnsupportedOperator(x.Op.Name()))
 	return nil
@@ -443,14 +451,7 @@ func firstArg(call *syntax.CallExpr) syntax.Expr {
 // type.
 func (c *checker) datatable(sc *scope, x *syntax.DatatableExpr) plan.Node {
 	v := &plan.Values{}
-	for _, col := range x.Columns {
-		t, ok := schema.KeywordType(col.Type.Name)
-		if !ok {
-			c.errorf(col.Type.Src, "unknown type '%s'", col.Type.Name)
-			t = schema.Unknown
-		}
-		v.Cols = append(v.Cols, schema.Column{Name: col.Name.Name, Type: t})
-	}
+	v.Cols = c.columnDecls(x.Columns)
 	if len(v.Cols) == 0 {
 		return v
 	}
@@ -490,6 +491,10 @@ func (c *checker) source(sc *scope, x *syntax.OperatorExpr) plan.Node {
 	switch op := x.Op.(type) {
 	case *syntax.PrintOp:
 		return c.print(sc, op)
+	case *syntax.UnionOp:
+		return c.union(sc, nil, op)
+	case *syntax.RangeOp:
+		return c.rangeOp(sc, op)
 	}
 	c.errorf(x.Op.Span(), "%s", errUnsupportedOperator(x.Op.Name()))
 	return nil

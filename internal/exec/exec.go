@@ -110,8 +110,44 @@ func Build(env *Env, node plan.Node) (Operator, error) {
 			return nil, err
 		}
 		return &limiter{in: in, left: limit}, nil
+	case *plan.MakeSeries:
+		return buildMakeSeries(env, n)
+	case *plan.Join:
+		ins, err := buildAll(env, n.Left, n.Right)
+		if err != nil {
+			return nil, err
+		}
+		return newJoiner(env, n, ins[0], ins[1]), nil
+	case *plan.External:
+		return buildExternal(env, n)
+	case *plan.Render:
+		return Build(env, n.Input)
+	case *plan.Range:
+		return newRanger(env, n)
+	case *plan.Union:
+		parts, err := buildAll(env, n.Parts...)
+		if err != nil {
+			return nil, err
+		}
+		return &unioner{env: env, n: n, parts: parts}, nil
 	}
 	return nil, fmt.Errorf("internal error: no operator for %T", node)
+}
+
+// buildAll builds the operators of nodes, closing them all if one fails.
+func buildAll(env *Env, nodes ...plan.Node) ([]Operator, error) {
+	ops := make([]Operator, 0, len(nodes))
+	for _, n := range nodes {
+		op, err := Build(env, n)
+		if err != nil {
+			for _, o := range ops {
+				o.Close()
+			}
+			return nil, err
+		}
+		ops = append(ops, op)
+	}
+	return ops, nil
 }
 
 func types(cols []schema.Column) []schema.Type {

@@ -94,6 +94,9 @@ func prune(n Node, need []bool) (Node, []int) {
 		in, m := prune(n.Input, need)
 		return &Limit{Input: in, N: n.N}, m
 	}
+	if out, m, ok := pruneOps(n, need); ok {
+		return out, m
+	}
 	return n, identity(len(n.Schema()))
 }
 

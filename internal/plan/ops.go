@@ -1,0 +1,278 @@
+package plan
+
+import (
+	"regexp"
+
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/syntax"
+	"github.com/kqlhunt/kqlhunt/internal/value"
+)
+
+// External reads the files of an externaldata expression. The executor
+// asks its source for each URL; offline, a URL maps to a local file.
+// https://learn.microsoft.com/kusto/query/externaldata-operator
+type External struct {
+	URLs []string
+	Cols []schema.Column
+	// Props holds the with(...) properties by lower-case name (format,
+	// ignorefirstrecord, ...).
+	Props map[string]string
+	Src   syntax.Span
+}
+
+// JoinKind is the flavor of a join.
+type JoinKind uint8
+
+// Join kinds.
+// https://learn.microsoft.com/kusto/query/join-operator
+const (
+	JoinInnerUnique JoinKind = iota
+	JoinInner
+	JoinLeftOuter
+	JoinRightOuter
+	JoinFullOuter
+	JoinLeftAnti
+	JoinRightAnti
+	JoinLeftSemi
+	JoinRightSemi
+)
+
+var joinKindNames = [...]string{"innerunique", "inner", "leftouter", "rightouter", "fullouter", "leftanti", "rightanti", "leftsemi", "rightsemi"}
+
+func (k JoinKind) String() string { return joinKindNames[k] }
+
+// JoinCol is one output column of a join: column Index of the left or
+// the right input.
+type JoinCol struct {
+	Right bool
+	Index int
+}
+
+// Join matches the rows of Left and Right whose keys are equal (LeftKeys
+// are evaluated on left rows, RightKeys on right rows; a null key matches
+// nothing). Out says where each output column comes from; an unmatched
+// side of an outer join reads as nulls. lookup is a Join too.
+type Join struct {
+	Left, Right         Node
+	Kind                JoinKind
+	LeftKeys, RightKeys []Expr
+	Out                 []JoinCol
+	Cols                []schema.Column
+}
+
+// Union concatenates its Parts. Maps[i][j] is the column of part i that
+// output column j reads, or -1 for nulls; SourceCol, when not -1, is the
+// output column that holds Names[i] for the rows of part i (withsource).
+// https://learn.microsoft.com/kusto/query/union-operator
+type Union struct {
+	Parts     []Node
+	Maps      [][]int
+	Cols      []schema.Column
+	SourceCol int
+	Names     []string
+}
+
+// MvExpand turns each row into one row per element of its arrays (or per
+// property of its bags); several arrays expand in parallel, the shorter
+// padded with nulls.
+// https://learn.microsoft.com/kusto/query/mv-expand-operator
+type MvExpand struct {
+	Input Node
+	// Exprs are the arrays, evaluated on input rows; element i goes to
+	// output column Targets[i], converted to Cols[Targets[i]].Type.
+	Exprs   []Expr
+	Targets []int
+	// Keep[j] is the input column that output column j copies, or -1.
+	Keep []int
+	// BagArray expands a bag's properties as [key, value] arrays rather
+	// than {key: value} bags (bagexpansion=array).
+	BagArray bool
+	// IndexCol is the output column of with_itemindex, or -1.
+	IndexCol int
+	// Limit caps the rows made from one input row; nil for no limit.
+	Limit Expr
+	Cols  []schema.Column
+}
+
+// Parse adds the captures of a regular expression over X as new columns
+// (after the input's), converted to their types; parse-where (Where)
+// drops the rows that do not match.
+// https://learn.microsoft.com/kusto/query/parse-operator
+type Parse struct {
+	Input Node
+	X     Expr
+	Re    *regexp.Regexp
+	// Groups[k] is the capture group of new column k.
+	Groups []int
+	Where  bool
+	Cols   []schema.Column
+}
+
+// Range yields one column of values From, From+Step, ... up to To.
+// https://learn.microsoft.com/kusto/query/range-operator
+type Range struct {
+	From, To, Step Expr
+	Cols           []schema.Column
+}
+
+// Render passes its input through and carries the chart that the query
+// asked for, so that a caller can draw it.
+// https://learn.microsoft.com/kusto/query/render-operator
+type Render struct {
+	Input Node
+	Chart string
+	Props map[string]string
+}
+
+// Sample passes up to N rows chosen at random from its input (or, with
+// Distinct, up to N distinct values of the column Distinct).
+type Sample struct {
+	Input    Node
+	N        Expr
+	Distinct Expr
+	Cols     []schema.Column
+}
+
+// WindowCall is a function of the serialized row order, such as
+// row_number() or prev(x).
+type WindowCall struct {
+	Name string
+	Args []Expr
+	T    schema.Type
+}
+
+// Window appends one column per call, computed over the rows in order.
+// https://learn.microsoft.com/kusto/query/window-functions
+type Window struct {
+	Input Node
+	Calls []WindowCall
+	Cols  []schema.Column
+}
+
+// TopNestedLevel is one clause of top-nested: the top N values of Of by
+// Agg, with an optional others row.
+type TopNestedLevel struct {
+	N      Expr // nil for all
+	Of     Expr
+	Agg    *AggCall
+	Desc   bool
+	Others Expr // nil for none
+}
+
+// TopNested is a hierarchical top: each level is grouped within the rows
+// of the level above it. The output holds, per level, the Of value and
+// the aggregate.
+// https://learn.microsoft.com/kusto/query/top-nested-operator
+type TopNested struct {
+	Input  Node
+	Levels []TopNestedLevel
+	Cols   []schema.Column
+}
+
+// Cache runs its input once per query run and replays the rows to every
+// reader (materialize()).
+type Cache struct {
+	Input Node
+}
+
+// Param stands, inside the subplan of an Apply, for the table that the
+// Apply supplies for each run of the subplan.
+type Param struct {
+	Cols []schema.Column
+}
+
+// ApplyKind tells what an Apply runs its subplan on.
+type ApplyKind uint8
+
+const (
+	// ApplyRows runs the subplan once per input row, on the expansion of
+	// the row's arrays (mv-apply); each output row is the input row's
+	// kept columns followed by the subplan's.
+	ApplyRows ApplyKind = iota
+	// ApplyPartitions runs it once per distinct value of Key, on the rows
+	// with that value (partition); the outputs are concatenated.
+	ApplyPartitions
+)
+
+// Apply runs Sub, whose leaf Param reads a table made from the input.
+type Apply struct {
+	Input Node
+	Kind  ApplyKind
+	Param *Param
+	Sub   Node
+	// Expand builds, for ApplyRows, the Param table of one row.
+	Expand *MvExpand
+	// Keep are the input columns copied in front of the subplan's output
+	// (ApplyRows).
+	Keep []int
+	// Key is the partition key (ApplyPartitions).
+	Key  Expr
+	Cols []schema.Column
+}
+
+// Deferred is a plan whose shape depends on the data: the columns that
+// bag_unpack or pivot make are known only once the rows are seen. The
+// executor runs Input, then Resolve builds the rest of the plan over a
+// Values-like node of those rows.
+type Deferred struct {
+	Input Node
+	// Resolve builds the plan over in, which yields Input's rows. Its
+	// error carries positions in the query.
+	Resolve func(in Node) (Node, error)
+}
+
+// Rows is a node over rows already computed, as Deferred hands them to
+// Resolve.
+type Rows struct {
+	Cols []schema.Column
+	// Batches are read-only.
+	Batches []*value.Batch
+}
+
+func (n *External) Schema() []schema.Column  { return n.Cols }
+func (n *Join) Schema() []schema.Column      { return n.Cols }
+func (n *Union) Schema() []schema.Column     { return n.Cols }
+func (n *MvExpand) Schema() []schema.Column  { return n.Cols }
+func (n *Parse) Schema() []schema.Column     { return n.Cols }
+func (n *Range) Schema() []schema.Column     { return n.Cols }
+func (n *Render) Schema() []schema.Column    { return n.Input.Schema() }
+func (n *Sample) Schema() []schema.Column    { return n.Cols }
+func (n *Window) Schema() []schema.Column    { return n.Cols }
+func (n *TopNested) Schema() []schema.Column { return n.Cols }
+func (n *Cache) Schema() []schema.Column     { return n.Input.Schema() }
+func (n *Param) Schema() []schema.Column     { return n.Cols }
+func (n *Apply) Schema() []schema.Column     { return n.Cols }
+func (n *Deferred) Schema() []schema.Column  { return nil }
+func (n *Rows) Schema() []schema.Column      { return n.Cols }
+
+func (n *External) Inputs() []Node  { return nil }
+func (n *Join) Inputs() []Node      { return []Node{n.Left, n.Right} }
+func (n *Union) Inputs() []Node     { return n.Parts }
+func (n *MvExpand) Inputs() []Node  { return []Node{n.Input} }
+func (n *Parse) Inputs() []Node     { return []Node{n.Input} }
+func (n *Range) Inputs() []Node     { return nil }
+func (n *Render) Inputs() []Node    { return []Node{n.Input} }
+func (n *Sample) Inputs() []Node    { return []Node{n.Input} }
+func (n *Window) Inputs() []Node    { return []Node{n.Input} }
+func (n *TopNested) Inputs() []Node { return []Node{n.Input} }
+func (n *Cache) Inputs() []Node     { return []Node{n.Input} }
+func (n *Param) Inputs() []Node     { return nil }
+func (n *Apply) Inputs() []Node     { return []Node{n.Input, n.Sub} }
+func (n *Deferred) Inputs() []Node  { return []Node{n.Input} }
+func (n *Rows) Inputs() []Node      { return nil }
+
+func (*External) node()  {}
+func (*Join) node()      {}
+func (*Union) node()     {}
+func (*MvExpand) node()  {}
+func (*Parse) node()     {}
+func (*Range) node()     {}
+func (*Render) node()    {}
+func (*Sample) node()    {}
+func (*Window) node()    {}
+func (*TopNested) node() {}
+func (*Cache) node()     {}
+func (*Param) node()     {}
+func (*Apply) node()     {}
+func (*Deferred) node()  {}
+func (*Rows) node()      {}

@@ -1,0 +1,90 @@
+package plan
+
+// pruneOps prunes the inputs of the nodes declared in ops.go. ok is false
+// for a node it does not know, which keeps its inputs whole.
+func pruneOps(n Node, need []bool) (Node, []int, bool) {
+	switch n := n.(type) {
+	case *Join:
+		needL := make([]bool, len(n.Left.Schema()))
+		needR := make([]bool, len(n.Right.Schema()))
+		for _, k := range n.LeftKeys {
+			markRefs(needL, k)
+		}
+		for _, k := range n.RightKeys {
+			markRefs(needR, k)
+		}
+		for j, src := range n.Out {
+			if !need[j] {
+				continue
+			}
+			if src.Right {
+				needR[src.Index] = true
+			} else {
+				needL[src.Index] = true
+			}
+		}
+		left, mL := prune(n.Left, needL)
+		right, mR := prune(n.Right, needR)
+		out := &Join{Left: left, Right: right, Kind: n.Kind}
+		for _, k := range n.LeftKeys {
+			out.LeftKeys = append(out.LeftKeys, remap(k, mL))
+		}
+		for _, k := range n.RightKeys {
+			out.RightKeys = append(out.RightKeys, remap(k, mR))
+		}
+		mapping := make([]int, len(n.Out))
+		for j, src := range n.Out {
+			mapping[j] = -1
+			if !need[j] {
+				continue
+			}
+			m := mL
+			if src.Right {
+				m = mR
+			}
+			mapping[j] = len(out.Out)
+			out.Out = append(out.Out, JoinCol{Right: src.Right, Index: m[src.Index]})
+			out.Cols = append(out.Cols, n.Cols[j])
+		}
+		return out, mapping, true
+	case *Render:
+		in, m := prune(n.Input, need)
+		return &Render{Input: in, Chart: n.Chart, Props: n.Props}, m, true
+	case *Union:
+		out := &Union{SourceCol: -1, Names: n.Names}
+		mapping := make([]int, len(n.Cols))
+		for j := range n.Cols {
+			mapping[j] = -1
+			if need[j] {
+				mapping[j] = len(out.Cols)
+				if j == n.SourceCol {
+					out.SourceCol = len(out.Cols)
+				}
+				out.Cols = append(out.Cols, n.Cols[j])
+			}
+		}
+		for i, part := range n.Parts {
+			needP := make([]bool, len(part.Schema()))
+			for j, src := range n.Maps[i] {
+				if need[j] && src >= 0 {
+					needP[src] = true
+				}
+			}
+			p, mP := prune(part, needP)
+			m := make([]int, 0, len(out.Cols))
+			for j, src := range n.Maps[i] {
+				if !need[j] {
+					continue
+				}
+				if src >= 0 {
+					src = mP[src]
+				}
+				m = append(m, src)
+			}
+			out.Parts = append(out.Parts, p)
+			out.Maps = append(out.Maps, m)
+		}
+		return out, mapping, true
+	}
+	return nil, nil, false
+}
