@@ -157,7 +157,10 @@ func (s *aggSink) add(c *checker, sc *scope, agg *funcs.Agg, x *syntax.CallExpr)
 		c.errorf(x.Fun.Src, "aggregate '%s' cannot be nested inside another aggregate", agg.Name)
 		return unknown(x)
 	}
-	if agg.Multi {
+	if parts := splitAgg(agg, x); len(parts) == 1 {
+		agg, x = funcs.LookupAgg(agg.Split), parts[0] // percentiles(x, 50) is percentile(x, 50)
+	}
+	if agg.Multi && !singleOutput(x) || len(splitAgg(agg, x)) > 1 {
 		c.errorf(x.Fun.Src, "%s() returns several columns and must stand alone in summarize", agg.Name)
 		return unknown(x)
 	}
@@ -171,9 +174,44 @@ func (s *aggSink) add(c *checker, sc *scope, agg *funcs.Agg, x *syntax.CallExpr)
 	return &plan.ColRef{Index: idx, Name: agg.Name, T: call.T, Src: x.Span()}
 }
 
+// singleOutput reports whether a call of a one-output-per-argument
+// aggregate (take_any, arg_max) has a single output: one argument, not
+// '*'.
+func singleOutput(x *syntax.CallExpr) bool {
+	if len(x.Args) != 1 {
+		return false
+	}
+	_, star := x.Args[0].(*syntax.StarExpr)
+	return !star
+}
+
+// splitAgg returns the calls of agg.Split that compute the outputs of a
+// call of an aggregate with one output per trailing argument, one call
+// per trailing argument: percentiles(x, 5, 95) is percentile(x, 5) and
+// percentile(x, 95). It returns nil for other aggregates, and for calls
+// without trailing arguments (an arity error for the aggregate itself).
+func splitAgg(agg *funcs.Agg, x *syntax.CallExpr) []*syntax.CallExpr {
+	if agg.Split == "" {
+		return nil
+	}
+	part := funcs.LookupAgg(agg.Split)
+	lead := len(part.Sigs[0].Params) - 1
+	if len(x.Args) <= lead {
+		return nil
+	}
+	var calls []*syntax.CallExpr
+	for _, a := range x.Args[lead:] {
+		args := append(append([]syntax.Expr(nil), x.Args[:lead]...), a)
+		fun := &syntax.Ident{Name: part.Name, Src: x.Fun.Src}
+		calls = append(calls, &syntax.CallExpr{Fun: fun, Args: args, End: x.End})
+	}
+	return calls
+}
+
 // check checks the arguments of an aggregate call in the input row. A '*'
-// argument of arg_max/arg_min expands to the input columns not named in
-// exclude.
+// argument, where the aggregate takes one (count(*), arg_max(x, *),
+// take_any(*)), expands to the input columns not named in exclude.
+// Arguments declared constant (a percentile, a maximum size) must be.
 func (s *aggSink) check(c *checker, sc *scope, agg *funcs.Agg, x *syntax.CallExpr, exclude map[string]bool) *plan.AggCall {
 	s.inAgg = true
 	saved := c.sink
@@ -186,7 +224,7 @@ func (s *aggSink) check(c *checker, sc *scope, agg *funcs.Agg, x *syntax.CallExp
 			switch {
 			case agg.Name == "count" && len(x.Args) == 1:
 				continue
-			case agg.Multi && i > 0:
+			case agg.Star == funcs.StarAfterFirst && i > 0, agg.Star == funcs.StarAlone && len(x.Args) == 1:
 				for j, col := range s.in.cols {
 					if exclude[col.Name] {
 						continue
@@ -221,6 +259,12 @@ func (s *aggSink) check(c *checker, sc *scope, agg *funcs.Agg, x *syntax.CallExp
 	for i, t := range casts {
 		if t != schema.Unknown {
 			args[i] = &plan.Cast{X: args[i], T: t}
+		}
+	}
+	for i, a := range args {
+		if prm := sig.Param(i); prm.Const && !plan.IsConst(a) {
+			c.errorf(spans[i], "%s", errNotConstant(agg.Name+"(): argument '"+prm.Name+"'"))
+			return nil
 		}
 	}
 	return &plan.AggCall{Fn: agg, Sig: sig, Args: args, T: result, Src: x.Span()}

@@ -172,3 +172,27 @@ func errUnknownType(name string) string {
 func errRangeTypes(from, to, step schema.Type) string {
 	return fmt.Sprintf("range bounds must be numbers, datetimes with a timespan step, or timespans, got from %s to %s step %s", from, to, step)
 }
+
+func errExpandItem() string {
+	return "expected a column or an expression to expand"
+}
+
+func errExpandType() string {
+	return "expected typeof() of a scalar type"
+}
+
+func errBagExpansion(word string) string {
+	return fmt.Sprintf("bagexpansion must be bag or array, got '%s'", word)
+}
+
+func errParseKind(kind string) string {
+	return fmt.Sprintf("parse kind must be simple, regex or relaxed, got '%s'", kind)
+}
+
+func errParseStar() string {
+	return "a string constant must follow '*' in a parse pattern"
+}
+
+func errParseColumn() string {
+	return "a column in a parse pattern must follow a string constant"
+}

@@ -68,6 +68,10 @@ func (c *checker) pipe(sc *scope, x *syntax.PipeExpr) plan.Node {
 		return c.union(sc, in, op)
 	case *syntax.RenderOp:
 		return c.render(in, op)
+	case *syntax.MvExpandOp:
+		return c.mvExpand(sc, in, r, op)
+	case *syntax.ParseOp:
+		return c.parse(sc, in, r, op)
 	}
 	c.errorf(x.Op.Span(), "%s", errUnsupportedOperator(x.Op.Name()))
 	return nil
@@ -288,12 +292,19 @@ func (c *checker) rename(in plan.Node, r *row, op *syntax.ProjectOp) plan.Node {
 func (c *checker) summarize(sc *scope, in plan.Node, r *row, items, by []syntax.Expr) plan.Node {
 	nm := c.newNamer()
 	agg := &plan.Aggregate{Input: in}
+	// byCols are the input columns grouped by as they are (by x, by k = x),
+	// which '*' in arg_max(x, *) and take_any(*) leaves out, as Kusto's
+	// analyzer does.
+	byCols := map[string]bool{}
 	for _, item := range by {
 		names, x := named(item)
 		e := c.scalar(sc, r, x)
 		name := nm.name(names, x)
 		if e.Type() == schema.Dynamic {
 			c.errorf(x.Span(), "%s", errGroupByDynamic(name))
+		}
+		if ref, ok := e.(*plan.ColRef); ok {
+			byCols[ref.Name] = true
 		}
 		agg.Keys = append(agg.Keys, e)
 		agg.Cols = append(agg.Cols, schema.Column{Name: name, Type: e.Type()})
@@ -311,39 +322,51 @@ func (c *checker) summarize(sc *scope, in plan.Node, r *row, items, by []syntax.
 		names, x := named(item)
 		if call, ok := x.(*syntax.CallExpr); ok && sc.lookup(call.Fun.Name) == nil {
 			if fn := funcs.LookupAgg(call.Fun.Name); fn != nil {
-				exclude := map[string]bool{}
-				for _, col := range agg.Cols {
-					exclude[col.Name] = true
-				}
-				if fn.Multi && len(call.Args) > 0 {
-					first, _ := exprName(call.Args[0])
-					exclude[first] = true
-				}
-				ac := sink.check(c, sc, fn, call, exclude)
-				if ac == nil {
-					continue
-				}
-				sink.aggs = append(sink.aggs, ac)
-				for j, t := range aggOutputTypes(ac) {
-					var name string
-					switch {
-					case j < len(names):
-						name = nm.own(names[j].Name, names[j].Src)
-					case fn.Multi:
-						if arg := argSyntax(call, ac, j); arg != nil {
-							name, _ = exprName(arg)
-						}
-						if name == "" {
-							name = nm.auto()
-						} else {
-							name = nm.unique(name)
-						}
-					default:
-						arg, _ := exprName(firstArg(call))
-						name = nm.unique(fn.Prefix + "_" + arg)
+				// An aggregate with one output per trailing argument
+				// (percentiles) runs as one call per output, once the whole
+				// call checks.
+				calls := []*syntax.CallExpr{call}
+				if parts := splitAgg(fn, call); parts != nil {
+					if sink.check(c, sc, fn, call, nil) == nil {
+						continue
 					}
-					sink.outs = append(sink.outs, schema.Column{Name: name, Type: t})
-					outs = append(outs, output{name: name})
+					fn, calls = funcs.LookupAgg(fn.Split), parts
+				}
+				k := 0 // outputs so far, for the names written (a, b) = ...
+				for _, call := range calls {
+					exclude := map[string]bool{}
+					for col := range byCols {
+						exclude[col] = true
+					}
+					if fn.Star == funcs.StarAfterFirst {
+						// '*' leaves out the columns named by the other
+						// arguments too.
+						for _, a := range call.Args {
+							if id, ok := a.(*syntax.Ident); ok {
+								exclude[id.Name] = true
+							}
+						}
+					}
+					ac := sink.check(c, sc, fn, call, exclude)
+					if ac == nil {
+						break
+					}
+					sink.aggs = append(sink.aggs, ac)
+					auto := fn.OutputNames(aggArgs(call, ac))
+					for j, t := range aggOutputTypes(ac) {
+						var name string
+						switch {
+						case k < len(names):
+							name = nm.own(names[k].Name, names[k].Src)
+						case j < len(auto) && auto[j] != "":
+							name = nm.unique(auto[j])
+						default:
+							name = nm.auto()
+						}
+						k++
+						sink.outs = append(sink.outs, schema.Column{Name: name, Type: t})
+						outs = append(outs, output{name: name})
+					}
 				}
 				continue
 			}
@@ -413,8 +436,8 @@ func (c *checker) summarize(sc *scope, in plan.Node, r *row, items, by []syntax.
 }
 
 // aggOutputTypes returns the types of an aggregate call's outputs: its
-// result type, then, for arg_max/arg_min, the types of the other
-// arguments.
+// result type, then, for aggregates with one output per argument
+// (arg_max, take_any), the types of the other arguments.
 func aggOutputTypes(ac *plan.AggCall) []schema.Type {
 	out := []schema.Type{ac.T}
 	if ac.Fn.Multi {
@@ -425,26 +448,52 @@ func aggOutputTypes(ac *plan.AggCall) []schema.Type {
 	return out
 }
 
-// argSyntax returns the syntax of the j-th output's argument of a
-// multi-output aggregate, or nil for '*' expansions.
-func argSyntax(call *syntax.CallExpr, ac *plan.AggCall, j int) syntax.Expr {
-	if j == 0 {
-		return firstArg(call)
+// aggArgs describes the arguments of a checked aggregate call for naming
+// its outputs, with '*' expanded into the columns it stands for.
+func aggArgs(call *syntax.CallExpr, ac *plan.AggCall) []funcs.AggArg {
+	stars := 0
+	for _, a := range call.Args {
+		if _, ok := a.(*syntax.StarExpr); ok {
+			stars++
+		}
 	}
-	if ref, ok := ac.Args[j].(*plan.ColRef); ok {
-		return &syntax.Ident{Name: ref.Name}
+	perStar := 0
+	if stars > 0 {
+		perStar = (len(ac.Args) - (len(call.Args) - stars)) / stars
 	}
-	if j < len(call.Args) {
-		return call.Args[j]
+	var out []funcs.AggArg
+	j := 0 // index in ac.Args
+	for i, a := range call.Args {
+		if _, ok := a.(*syntax.StarExpr); ok {
+			for n := 0; n < perStar && j < len(ac.Args); n++ {
+				arg := funcs.AggArg{Column: true, Star: true, Index: i}
+				if ref, ok := ac.Args[j].(*plan.ColRef); ok {
+					arg.Name = ref.Name
+				}
+				out = append(out, arg)
+				j++
+			}
+			continue
+		}
+		if j >= len(ac.Args) {
+			break
+		}
+		arg := funcs.AggArg{Index: i}
+		arg.Name, _ = exprName(a)
+		_, arg.Column = a.(*syntax.Ident)
+		if _, lit := a.(*syntax.Literal); lit {
+			e := ac.Args[j]
+			if cast, ok := e.(*plan.Cast); ok {
+				e = cast.X
+			}
+			if k, ok := e.(*plan.Const); ok {
+				arg.Literal = funcs.LiteralName(k.Value)
+			}
+		}
+		out = append(out, arg)
+		j++
 	}
-	return nil
-}
-
-func firstArg(call *syntax.CallExpr) syntax.Expr {
-	if len(call.Args) == 0 {
-		return nil
-	}
-	return call.Args[0]
+	return out
 }
 
 // datatable builds a literal table, converting each value to its column

@@ -124,6 +124,23 @@ func Build(env *Env, node plan.Node) (Operator, error) {
 		return Build(env, n.Input)
 	case *plan.Range:
 		return newRanger(env, n)
+	case *plan.Parse:
+		in, err := Build(env, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &parser{env: env, in: in, n: n}, nil
+	case *plan.MvExpand:
+		in, err := Build(env, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		m, err := newMvExpander(env, in, n)
+		if err != nil {
+			in.Close()
+			return nil, err
+		}
+		return m, nil
 	case *plan.Union:
 		parts, err := buildAll(env, n.Parts...)
 		if err != nil {

@@ -94,18 +94,24 @@ type MvExpand struct {
 	Cols  []schema.Column
 }
 
-// Parse adds the captures of a regular expression over X as new columns
-// (after the input's), converted to their types; parse-where (Where)
-// drops the rows that do not match.
+// Parse adds the captures of a regular expression over X as columns,
+// converted to their types; parse-where (Where) drops the rows that do
+// not match. A row that does not match, or (unless Relaxed) has a
+// capture that does not convert, gets nulls.
 // https://learn.microsoft.com/kusto/query/parse-operator
 type Parse struct {
 	Input Node
 	X     Expr
 	Re    *regexp.Regexp
-	// Groups[k] is the capture group of new column k.
-	Groups []int
-	Where  bool
-	Cols   []schema.Column
+	// Groups[k] is the capture group of parsed column k, which goes to
+	// output column Targets[k].
+	Groups  []int
+	Targets []int
+	// Keep[j] is the input column that output column j copies, or -1.
+	Keep    []int
+	Where   bool
+	Relaxed bool
+	Cols    []schema.Column
 }
 
 // Range yields one column of values From, From+Step, ... up to To.

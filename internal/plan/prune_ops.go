@@ -47,6 +47,31 @@ func pruneOps(n Node, need []bool) (Node, []int, bool) {
 			out.Cols = append(out.Cols, n.Cols[j])
 		}
 		return out, mapping, true
+	case *MvExpand:
+		needIn := make([]bool, len(n.Input.Schema()))
+		for j, src := range n.Keep {
+			if src >= 0 && need[j] {
+				needIn[src] = true
+			}
+		}
+		for _, e := range n.Exprs {
+			markRefs(needIn, e)
+		}
+		in, m := prune(n.Input, needIn)
+		out := *n
+		out.Input = in
+		out.Keep = make([]int, len(n.Keep))
+		for j, src := range n.Keep {
+			out.Keep[j] = -1
+			if src >= 0 && need[j] {
+				out.Keep[j] = m[src]
+			}
+		}
+		out.Exprs = make([]Expr, len(n.Exprs))
+		for i, e := range n.Exprs {
+			out.Exprs[i] = remap(e, m)
+		}
+		return &out, identity(len(n.Cols)), true
 	case *Render:
 		in, m := prune(n.Input, need)
 		return &Render{Input: in, Chart: n.Chart, Props: n.Props}, m, true

@@ -1,17 +1,18 @@
 package syntax
 
 import (
+	"go/format"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 )
 
-// TestKeywordsFresh checks that keywords_gen.go is what
-// tools/kqlfacts/keywords.js makes of the installed Kusto package. It
-// needs Node and the package (see refcheck's README), so it is skipped,
-// saying why, where they are missing.
-func TestKeywordsFresh(t *testing.T) {
+// TestGeneratedFresh checks that keywords_gen.go and params_gen.go are
+// what tools/kqlfacts makes of the installed Kusto package. It needs Node
+// and the package (see refcheck's README), so it is skipped, saying why,
+// where they are missing.
+func TestGeneratedFresh(t *testing.T) {
 	modules := os.Getenv("REFCHECK_MODULES")
 	if modules == "" {
 		home, _ := os.UserHomeDir()
@@ -23,15 +24,21 @@ func TestKeywordsFresh(t *testing.T) {
 	if _, err := exec.LookPath("node"); err != nil {
 		t.Skip("node not found; skipping")
 	}
-	want, err := exec.Command("node", "../../tools/kqlfacts/keywords.js", "--modules", modules).Output()
-	if err != nil {
-		t.Fatalf("keywords.js: %v", err)
-	}
-	got, err := os.ReadFile("keywords_gen.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != string(want) {
-		t.Error("keywords_gen.go is stale: regenerate it with node tools/kqlfacts/keywords.js > internal/syntax/keywords_gen.go")
+	for file, script := range map[string]string{"keywords_gen.go": "keywords.js", "params_gen.go": "params.js"} {
+		out, err := exec.Command("node", "../../tools/kqlfacts/"+script, "--modules", modules).Output()
+		if err != nil {
+			t.Fatalf("%s: %v", script, err)
+		}
+		want, err := format.Source(out)
+		if err != nil {
+			t.Fatalf("%s: %v", script, err)
+		}
+		got, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("%s is stale: regenerate it with node tools/kqlfacts/%s > internal/syntax/%s (then gofmt)", file, script, file)
+		}
 	}
 }

@@ -773,7 +773,7 @@ func (p *parser) parseRender() Operator {
 	for {
 		var o *Option
 		for _, prm := range renderParamsByName {
-			if prm == prmRenderWith && p.peek(1).Kind == LParen {
+			if prm.name == "with" && p.peek(1).Kind == LParen {
 				continue
 			}
 			if o = p.parseParamByName(prm); o != nil {
@@ -1021,7 +1021,7 @@ func (p *parser) parseSimplePath() Expr {
 func (p *parser) parsePartitionBy() Operator {
 	kw := p.advance()
 	base := p.base(kw)
-	base.Options = p.parseParams(partitionParams, false)
+	base.Options = p.parseParams(partitionByParams, false)
 	x := p.parseSimplePath()
 	if x == nil {
 		p.expected("a column")
@@ -1617,7 +1617,7 @@ func (p *parser) parseParamValue(prm *param) Expr {
 		return or(nil)
 	case vColumnList:
 		names := commaList(p, func() (Expr, bool) {
-			if p.scanSpecificParam(map[string]*param{"kind": prmRenderKind, "title": prmRenderTitle, "accumulate": prmRenderAccum, "with": prmRenderWith, "by": prmRenderBy}, true, 0) {
+			if p.scanSpecificParam(renderParams, true, 0) {
 				return nil, false
 			}
 			id := p.parseExtendedName()

@@ -26,121 +26,70 @@ type param struct {
 	name     string
 	kind     valueKind
 	values   []string
+	aliases  []string
 	noEquals bool // written without '=': render ... with "x", by X
 }
 
-func p(name string, kind valueKind, values ...string) *param {
-	return &param{name: name, kind: kind, values: values}
-}
-
-// allParams are the parameters known to every operator.
-var allParams = map[string]*param{}
-
-var (
-	prmBagExpansion    = p("bagexpansion", vWord, "bag", "array")
-	prmKind            = p("kind", vWord)
-	prmFlags           = p("flags", vWord)
-	prmConcurrency     = p("hint.concurrency", vWord, "auto", "left", "local", "right", "unresolved")
-	prmDistribution    = p("hint.distribution", vWord, "single", "per_node", "per_shard", "default")
-	prmMaterialized    = p("hint.materialized", vBoolLiteral)
-	prmNumPartitions   = p("hint.num_partitions", vNumberLiteral)
-	prmProgressiveTop  = p("hint.progressive_top", vBoolLiteral)
-	prmRemote          = p("hint.remote", vWord, "auto", "local")
-	prmShuffleKey      = p("hint.shufflekey", vColumn)
-	prmSpread          = p("hint.spread", vWord, "auto", "local")
-	prmStrategy        = p("hint.strategy", vWord, "auto", "broadcast", "centralized", "shuffle")
-	prmIsFuzzy         = p("isfuzzy", vBoolLiteral)
-	prmBestEffort      = p("best_effort", vBoolLiteral)
-	prmWithMatchID     = p("with_match_id", vNameDeclaration)
-	prmWithItemIndex   = p("with_itemindex", vNameDeclaration)
-	prmWithSource      = p("withsource", vNameDeclaration)
-	prmForceRemote     = p("force_remote", vBoolLiteral)
-	prmDecodeBlocks    = p("decodeblocks", vBoolLiteral)
-	prmNoOptimization  = p("kind", vWord, "nooptimization")
-	prmGetSchemaKind   = p("kind", vWord, "csl")
-	prmRenderKind      = p("kind", vWord, "default", "unstacked", "stacked", "stacked100", "map")
-	prmRenderTitle     = p("title", vString)
-	prmRenderAccum     = p("accumulate", vBoolLiteral)
-	prmRenderWith      = &param{name: "with", kind: vStringLiteral, noEquals: true}
-	prmRenderBy        = &param{name: "by", kind: vColumnList, noEquals: true}
-	prmPassFilters     = p("hint.pass_filters", vAny)
-	prmPassFiltersCol  = p("hint.pass_filters_column", vColumn)
-	prmWithStepName    = p("with_step_name", vNameDeclaration)
-	prmCycles          = p("cycles", vWord, "none", "all", "unique_edges")
-	prmReduceThreshold = p("threshold", vNumberLiteral)
-	prmReduceChars     = p("characters", vStringLiteral)
-)
-
-func init() {
-	for _, prm := range []*param{
-		prmBagExpansion, p("bin_legacy", vAny), p("__crossCluster", vAny), p("__crossDB", vAny),
-		prmDecodeBlocks, p("expandoutput", vAny), prmConcurrency, prmDistribution, prmMaterialized,
-		prmNumPartitions, prmPassFilters, prmPassFiltersCol, prmProgressiveTop, prmRemote,
-		prmShuffleKey, prmSpread, prmStrategy, p("__id", vAny), prmIsFuzzy, prmKind,
-		p("__noWithSource", vAny), p("__packedColumn", vColumn), p("__sourceColumnIndex", vAny),
-		prmCycles, prmWithMatchID, prmWithItemIndex, prmWithSource, prmWithStepName, prmForceRemote,
-	} {
-		allParams[prm.name] = prm
+// paramSet builds the parameter map of one of Kusto's parameter lists
+// (see params_gen.go), aliases included.
+func paramSet(list string) map[string]*param {
+	ps, ok := kustoParams[list]
+	if !ok && list != "" {
+		panic("syntax: no parameter list " + list)
 	}
-	allParams["__isFuzzy"] = prmIsFuzzy
-	allParams["with_source"] = prmWithSource
-}
-
-// paramSet builds the parameter map of one operator, with aliases.
-func paramSet(ps ...*param) map[string]*param {
 	m := map[string]*param{}
 	for _, prm := range ps {
 		m[prm.name] = prm
-		switch prm {
-		case prmIsFuzzy:
-			m["__isFuzzy"] = prm
-		case prmWithSource:
-			m["with_source"] = prm
+		for _, a := range prm.aliases {
+			m[a] = prm
 		}
 	}
 	return m
 }
 
-// Parameters per operator.
-var (
-	joinParams        = paramSet(prmKind, prmRemote, prmShuffleKey, prmStrategy, prmNumPartitions)
-	lookupParams      = paramSet(prmKind)
-	unionParams       = paramSet(prmKind, prmWithSource, prmIsFuzzy, prmBestEffort, prmConcurrency, prmSpread)
-	mvExpandParams    = paramSet(prmKind, prmBagExpansion, prmWithItemIndex)
-	mvApplyParams     = paramSet(prmWithItemIndex)
-	parseParams       = paramSet(prmKind, prmFlags)
-	summarizeParams   = paramSet(prmShuffleKey, prmStrategy, prmNumPartitions)
-	distinctParams    = paramSet(prmShuffleKey, prmStrategy, prmNumPartitions)
-	sortParams        = paramSet(prmStrategy)
-	topParams         = paramSet(prmProgressiveTop)
-	asParams          = paramSet(prmMaterialized)
-	evaluateParams    = paramSet(prmDistribution, prmRemote)
-	findParams        = paramSet(prmWithSource)
-	searchParams      = paramSet(prmKind)
-	makeSeriesParams  = paramSet(prmShuffleKey, prmKind)
-	partitionParams   = paramSet(prmConcurrency, prmSpread, prmMaterialized, prmShuffleKey, prmStrategy)
-	consumeParams     = paramSet(prmDecodeBlocks)
-	scanParams        = paramSet(prmKind, prmWithMatchID)
-	reduceParams      = paramSet(prmReduceThreshold, prmReduceChars) // as Kusto.Language declares them
-	reduceWithParams  = paramSet(prmReduceThreshold, prmReduceChars)
-	macroExpandParams = paramSet(prmForceRemote, prmIsFuzzy, prmBestEffort)
-	emptyParams       = paramSet()
+// single returns the one parameter of a list that holds one.
+func single(list string) *param { return kustoParams[list][0] }
 
-	graphMakeParams           = paramSet(p("hint.strategy", vWord, "shuffle", "native"))
-	graphMatchParams          = paramSet(prmCycles)
-	graphShortestPathsParams  = paramSet(p("output", vWord, "any", "all"))
-	graphToTableEdgesParams   = paramSet(p("with_source_id", vNameDeclaration), p("with_target_id", vNameDeclaration))
-	graphToTableNodesParams   = paramSet(p("with_node_id", vNameDeclaration))
-	graphMarkComponentsParams = paramSet(p("kind", vWord, "weak", "strong"), p("with_component_id", vNameDeclaration))
-	renderParamsByName        = []*param{prmRenderKind, prmRenderTitle, prmRenderAccum, prmRenderWith, prmRenderBy}
-	renderWithParams          = paramSet(prmRenderKind, prmRenderTitle, prmRenderAccum,
-		p("xcolumn", vColumn), p("ycolumns", vColumnList), p("anomalycolumns", vColumnList),
-		p("series", vColumnList), p("xtitle", vString), p("ytitle", vString),
-		p("xaxis", vWord, "linear", "log"), p("yaxis", vWord, "linear", "log"),
-		p("legend", vWord, "visible", "hidden"), p("ysplit", vWord, "none", "axes", "panels"),
-		p("ymin", vForcedReal), p("ymax", vForcedReal), p("xmin", vScalarLiteral), p("xmax", vScalarLiteral))
-	parseKvWithParams = paramSet(p("pair_delimiter", vStringLiteral), p("kv_delimiter", vStringLiteral),
-		p("regex", vStringLiteral), p("quote", vStringLiteral), p("escape", vStringLiteral), p("greedy", vBoolLiteral))
+// Parameters: the ones every operator knows, then each operator's own.
+var (
+	allParams                 = paramSet("AllParameters")
+	joinParams                = paramSet("JoinParameters")
+	lookupParams              = paramSet("LookupParameters")
+	unionParams               = paramSet("UnionParameters")
+	mvExpandParams            = paramSet("MvExpandParameters")
+	mvApplyParams             = paramSet("MvApplyParameters")
+	parseParams               = paramSet("ParseParameters")
+	summarizeParams           = paramSet("SummarizeParameters")
+	distinctParams            = paramSet("DistinctParameters")
+	sortParams                = paramSet("SortParameters")
+	topParams                 = paramSet("TopParameters")
+	asParams                  = paramSet("AsParameters")
+	evaluateParams            = paramSet("EvaluateParameters")
+	findParams                = paramSet("FindParameters")
+	searchParams              = paramSet("SearchParameters")
+	makeSeriesParams          = paramSet("MakeSeriesParameters")
+	partitionParams           = paramSet("PartitionParameters")
+	partitionByParams         = paramSet("PartitionByParameters")
+	consumeParams             = paramSet("ConsumeParameters")
+	scanParams                = paramSet("ScanParameters")
+	reduceParams              = paramSet("ReduceWithParameters") // as Kusto.Language's parser uses it
+	reduceWithParams          = paramSet("ReduceWithParameters")
+	macroExpandParams         = paramSet("MacroExpandParameters")
+	parseKvWithParams         = paramSet("ParseKvWithProperties")
+	renderWithParams          = paramSet("RenderWithProperties")
+	graphMakeParams           = paramSet("GraphMakeParameters")
+	graphMatchParams          = paramSet("GraphMatchParameters")
+	emptyParams               = paramSet("")
+	graphShortestPathsParams  = paramSet("GraphShortestPathsParameters")
+	graphToTableEdgesParams   = paramSet("GraphToTableEdgesParameters")
+	graphToTableNodesParams   = paramSet("GraphToTableNodesParameters")
+	graphMarkComponentsParams = paramSet("GraphMarkComponentsParameters")
+
+	prmNoOptimization = single("ToScalarKindParameter")
+	prmGetSchemaKind  = single("GetSchemaKind")
+	// renderParamsByName are render's parameters written before with().
+	renderParamsByName = kustoParams["RenderParameters"]
+	renderParams       = paramSet("RenderParameters")
 )
 
 // chartTypes are the chart kinds render takes.

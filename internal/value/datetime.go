@@ -131,7 +131,84 @@ func ParseDatetime(s string) (Datetime, bool) {
 	if s[0] >= '0' && s[0] <= '9' && len(s) >= 10 && s[4] == '-' {
 		return parseISO(s)
 	}
+	if s[0] >= '0' && s[0] <= '9' && strings.IndexByte(s, '/') > 0 {
+		return parseSlashed(s)
+	}
 	return parseRFC(s)
+}
+
+// parseSlashed parses the invariant-culture forms with slashes that
+// Kusto's conversions accept besides the documented ones, as in the
+// parse operator's reference example (02/17/2016 08:40:01):
+// MM/dd/yyyy or yyyy/MM/dd, then an optional H:mm[:ss[.fffffff]] and
+// AM or PM. Times are UTC.
+func parseSlashed(s string) (Datetime, bool) {
+	date, clock, _ := strings.Cut(s, " ")
+	parts := strings.Split(date, "/")
+	if len(parts) != 3 {
+		return 0, false
+	}
+	nums := make([]int, 3)
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || p == "" || len(p) > 4 {
+			return 0, false
+		}
+		nums[i] = n
+	}
+	year, month, day := nums[2], nums[0], nums[1]
+	if len(parts[0]) == 4 {
+		year, month, day = nums[0], nums[1], nums[2]
+	} else if len(parts[2]) != 4 {
+		return 0, false
+	}
+	var hour, min, sec, frac int
+	clock = strings.TrimSpace(clock)
+	if clock != "" {
+		ampm := ""
+		if i := strings.LastIndexByte(clock, ' '); i > 0 {
+			ampm = strings.ToUpper(strings.TrimSpace(clock[i+1:]))
+			clock = clock[:i]
+		}
+		hms := strings.Split(clock, ":")
+		if len(hms) < 2 || len(hms) > 3 {
+			return 0, false
+		}
+		var err error
+		if hour, err = strconv.Atoi(hms[0]); err != nil {
+			return 0, false
+		}
+		if min, err = strconv.Atoi(hms[1]); err != nil {
+			return 0, false
+		}
+		if len(hms) == 3 {
+			secText, fracText, hasFrac := strings.Cut(hms[2], ".")
+			if sec, err = strconv.Atoi(secText); err != nil {
+				return 0, false
+			}
+			if hasFrac {
+				p := isoParser{s: fracText}
+				frac = p.fraction()
+				if p.bad || p.i != len(fracText) {
+					return 0, false
+				}
+			}
+		}
+		switch ampm {
+		case "":
+		case "AM", "PM":
+			if hour < 1 || hour > 12 {
+				return 0, false
+			}
+			hour %= 12
+			if ampm == "PM" {
+				hour += 12
+			}
+		default:
+			return 0, false
+		}
+	}
+	return fromParts(year, month, day, hour, min, sec, frac, 0)
 }
 
 // parseISO parses YYYY-MM-DD[(T| )HH:MM[:SS[.fffffff]]][Z|(+|-)HH[:MM]| GMT| UTC].
