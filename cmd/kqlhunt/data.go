@@ -82,15 +82,31 @@ func (s dataset) External(url string, cols []schema.Column, props map[string]str
 	return s.external.Read(url, cols, props)
 }
 
-// missingTables returns the tables of names that d has no data for.
+// enrichmentTables are the tables behind enrichment functions, which a
+// query may use without their data: their columns then read as null.
+var enrichmentTables = map[string]string{"FileProfile": "invoke FileProfile()"}
+
+// missingTables returns the tables of names that d has no data for,
+// enrichment tables aside.
 func missingTables(d *source.Dataset, names []string) []string {
 	var out []string
 	for _, n := range names {
-		if !d.HasTable(n) {
+		if _, enrich := enrichmentTables[n]; !enrich && !d.HasTable(n) {
 			out = append(out, n)
 		}
 	}
 	return out
+}
+
+// warnEnrichment warns, once per table, that an enrichment function has
+// no data to add.
+func warnEnrichment(w io.Writer, d *source.Dataset, names []string, warned map[string]bool) {
+	for _, n := range names {
+		if use, enrich := enrichmentTables[n]; enrich && !d.HasTable(n) && !warned[n] {
+			warned[n] = true
+			fmt.Fprintf(w, "kqlhunt: warning: %s has no %s data (give it with --table %s=PATH); its columns read as null\n", use, n, n)
+		}
+	}
 }
 
 // reportData prints what the readers skipped or could not convert, per

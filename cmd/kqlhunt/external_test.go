@@ -33,3 +33,20 @@ func TestExternalData(t *testing.T) {
 		t.Errorf("with a folder lacking the file: exit %d, stderr %q", code, errs)
 	}
 }
+
+// TestFileProfileWithoutData checks that invoke FileProfile() runs without
+// FileProfile data, with null columns and a warning that says so.
+// https://learn.microsoft.com/defender-xdr/advanced-hunting-fileprofile-function
+func TestFileProfileWithoutData(t *testing.T) {
+	code, out, errs := kqlhunt(t, "", "query", "--format", "csv", "--data", "../../examples/telemetry",
+		`DeviceNetworkEvents | take 1 | project SHA1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709" | invoke FileProfile() | project SHA1, GlobalPrevalence`)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if want := "SHA1,GlobalPrevalence\nda39a3ee5e6b4b0d3255bfef95601890afd80709,\n"; out != want {
+		t.Errorf("got %q, want %q", out, want)
+	}
+	if !strings.Contains(errs, "FileProfile") || !strings.Contains(errs, "null") || !strings.Contains(errs, "--table FileProfile=PATH") {
+		t.Errorf("stderr %q lacks the warning", errs)
+	}
+}

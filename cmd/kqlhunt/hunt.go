@@ -91,7 +91,9 @@ func hunt(e *env, df *dataFlags, rulePaths []string, format report.Format, now v
 	}
 	w := report.NewFindingWriter(e.stdout, format)
 	sum := huntSummary{}
+	warned := map[string]bool{}
 	for _, cr := range runnable {
+		warnEnrichment(e.stderr, d, cr.query.Tables, warned)
 		if missing := missingTables(d, cr.query.Tables); len(missing) > 0 {
 			sum.notEvaluated = append(sum.notEvaluated, fmt.Sprintf("%s (%s): no %s data", cr.rule.Name, cr.rule.ID, strings.Join(missing, ", ")))
 			continue

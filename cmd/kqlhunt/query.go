@@ -48,6 +48,7 @@ or from standard input.`,
 			if err != nil {
 				return err
 			}
+			warnEnrichment(e.stderr, d, q.Tables, map[string]bool{})
 			for _, t := range missingTables(d, q.Tables) {
 				fmt.Fprintf(e.stderr, "kqlhunt: warning: no data for table %s; it reads as empty\n", t)
 			}

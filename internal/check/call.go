@@ -10,24 +10,27 @@ import (
 // maxCallDepth bounds nested user-function expansion.
 const maxCallDepth = 64
 
+// typedArgs are the functions whose last argument may be typeof(T), by
+// their number of arguments with it.
+var typedArgs = map[string]int{"extract": 4, "extract_json": 3, "extractjson": 3}
+
 func (c *checker) call(sc *scope, r *row, x *syntax.CallExpr) (plan.Node, plan.Expr) {
 	name := x.Fun.Name
 	if b := sc.lookup(name); b != nil && b.kind == bindFunc {
 		return c.expand(sc, r, b, x.Args, x.Span())
 	}
-	switch name {
-	case "extract":
-		// extract(regex, group, source, typeof(T)) converts the match to T.
-		// https://learn.microsoft.com/kusto/query/extract-function
-		if len(x.Args) == 4 {
-			if t, ok := typeofArg(x.Args[3]); ok {
-				inner := &syntax.CallExpr{Fun: x.Fun, Args: x.Args[:3], End: x.End}
-				_, e := c.call(sc, r, inner)
-				if e == nil || e.Type() == schema.Unknown {
-					return nil, e
-				}
-				return nil, &plan.Cast{X: e, T: t}
+	// extract(regex, group, source, typeof(T)) and extract_json(path,
+	// json, typeof(T)) convert their result to T.
+	// https://learn.microsoft.com/kusto/query/extract-function
+	// https://learn.microsoft.com/kusto/query/extract-json-function
+	if n, ok := typedArgs[name]; ok && len(x.Args) == n {
+		if t, ok := typeofArg(x.Args[n-1]); ok {
+			inner := &syntax.CallExpr{Fun: x.Fun, Args: x.Args[:n-1], End: x.End}
+			_, e := c.call(sc, r, inner)
+			if e == nil || e.Type() == schema.Unknown {
+				return nil, e
 			}
+			return nil, &plan.Cast{X: e, T: t}
 		}
 	}
 	if agg := funcs.LookupAgg(name); agg != nil {
@@ -64,6 +67,13 @@ func (c *checker) call(sc *scope, r *row, x *syntax.CallExpr) (plan.Node, plan.E
 // parameters are bound to the arguments in a scope inside the function's
 // declaring scope, then the body is checked there.
 func (c *checker) expand(sc *scope, r *row, b *binding, args []syntax.Expr, sp syntax.Span) (plan.Node, plan.Expr) {
+	return c.expandWith(sc, r, b, nil, args, sp)
+}
+
+// expandWith expands a call of a user function; when first is not nil, it
+// is the first (tabular) argument, as invoke passes its input, and args
+// are the others.
+func (c *checker) expandWith(sc *scope, r *row, b *binding, first plan.Node, args []syntax.Expr, sp syntax.Span) (plan.Node, plan.Expr) {
 	for _, n := range c.calls {
 		if n == b.name {
 			c.errorf(sp, "%s", errRecursion(b.name))
@@ -78,6 +88,15 @@ func (c *checker) expand(sc *scope, r *row, b *binding, args []syntax.Expr, sp s
 	defer func() { c.calls = c.calls[:len(c.calls)-1] }()
 
 	params := b.fn.Params
+	inner := &scope{parent: b.env, names: map[string]*binding{}}
+	if first != nil {
+		if len(params) == 0 || !params[0].Tabular {
+			c.errorf(sp, "%s", errInvokeFirst(b.name))
+			return nil, nil
+		}
+		inner.names[params[0].Name.Name] = &binding{kind: bindTable, node: first, name: params[0].Name.Name}
+		params = params[1:]
+	}
 	required := 0
 	for _, p := range params {
 		if p.Default == nil {
@@ -92,7 +111,6 @@ func (c *checker) expand(sc *scope, r *row, b *binding, args []syntax.Expr, sp s
 		}
 		return nil, nil
 	}
-	inner := &scope{parent: b.env, names: map[string]*binding{}}
 	for i, p := range params {
 		argScope, arg := sc, syntax.Expr(nil)
 		if i < len(args) {
@@ -110,7 +128,9 @@ func (c *checker) expand(sc *scope, r *row, b *binding, args []syntax.Expr, sp s
 		}
 		e := c.scalar(argScope, r, arg)
 		if want, ok := schema.KeywordType(p.Type.Name); ok && e.Type() != schema.Unknown && e.Type() != want {
-			if !funcs.ConvertsTo(e.Type(), want) {
+			// Numbers convert to a parameter's numeric type either way, as
+			// Kusto's analyzer accepts a long for an int parameter.
+			if !funcs.ConvertsTo(e.Type(), want) && !(e.Type().IsNumeric() && want.IsNumeric()) {
 				c.errorf(arg.Span(), "%s", errType("argument '"+p.Name.Name+"' of "+b.name+"()", want.String(), e.Type()))
 			} else {
 				e = &plan.Cast{X: e, T: want}

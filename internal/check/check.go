@@ -191,6 +191,9 @@ func (r *row) names() []string {
 
 func (c *checker) let(sc *scope, st *syntax.LetStmt) {
 	name := st.Name.Name
+	if _, dup := sc.names[name]; dup {
+		c.errorf(st.Name.Src, "%s", errRedeclared(name))
+	}
 	switch v := st.Value.(type) {
 	case *syntax.FuncLit:
 		sc.names[name] = &binding{kind: bindFunc, fn: v, env: sc, name: name, view: len(v.Params) == 0}

@@ -86,7 +86,7 @@ func TestErrors(t *testing.T) {
 		{"DeviceNetworkEvent | take 1", "1:1: unknown table 'DeviceNetworkEvent'; did you mean 'DeviceNetworkEvents'?"},
 		{"T | where x", "1:11: the predicate of 'where' must be bool, got long"},
 		{"T | where d", "1:11: the predicate of 'where' must be bool, got dynamic"},
-		{"T | extend z = tolower(x)", "1:24: tolower(): argument 1 (value) must be string, got long"},
+		{"T | extend z = parse_url(x)", "1:26: parse_url(): argument 1 (url) must be string, got long"},
 		{"T | extend z = count()", "1:16: aggregate function 'count' is only allowed in summarize"},
 		{"T | summarize count() by d.a", "1:26: cannot group by 'd_a' of type dynamic; convert it with tostring() first"},
 		{"T | summarize x by y", "1:15: 'x' is not an aggregate function; summarize expects aggregations such as count(), sum(x), make_set(x)"},

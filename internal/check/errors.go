@@ -78,6 +78,22 @@ func errCommand() string {
 	return "control commands are not supported: kqlhunt runs queries only"
 }
 
+func errRedeclared(name string) string {
+	return fmt.Sprintf("'%s' is already declared by an earlier let", name)
+}
+
+func errInvokeFirst(name string) string {
+	return fmt.Sprintf("invoke needs a function whose first parameter is a table; %s() has none", name)
+}
+
+func errInvokeCall() string {
+	return "invoke expects a function call"
+}
+
+func errFileProfileKey() string {
+	return "FileProfile() expects the name of a column holding SHA1 or SHA256 hashes"
+}
+
 func errGroupByDynamic(name string) string {
 	return fmt.Sprintf("cannot group by '%s' of type dynamic; convert it with tostring() first", name)
 }
@@ -195,4 +211,21 @@ func errParseStar() string {
 
 func errParseColumn() string {
 	return "a column in a parse pattern must follow a string constant"
+}
+
+func errSeriesKind(kind string) string {
+	return fmt.Sprintf("make-series kind must be nonempty, got '%s'", kind)
+}
+
+func errSeriesAggregate(name string) string {
+	return fmt.Sprintf("aggregate '%s' cannot make a series; make-series supports %s", name,
+		"avg(), avgif(), count(), countif(), dcount(), dcountif(), max(), maxif(), min(), minif(), percentile(), stdev(), sum(), sumif(), take_any() and variance()")
+}
+
+func errSeriesNotAggregate(text string) string {
+	return fmt.Sprintf("'%s' is not an aggregation; make-series expects aggregations such as count(), sum(x), avg(x)", text)
+}
+
+func errSeriesInRange(n int) string {
+	return fmt.Sprintf("in range() of make-series expects 3 arguments (start, stop, step), got %d", n)
 }

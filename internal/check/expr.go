@@ -238,18 +238,23 @@ func (c *checker) literal(x *syntax.Literal) plan.Expr {
 		c.errorf(x.Src, "%s", errBadLiteral("bool", x.Text))
 		return unknown(x)
 	case syntax.LitDatetime:
-		text := strings.TrimSpace(x.Text)
+		text := unquote(strings.TrimSpace(x.Text))
 		if text == "" {
 			return c.apply(funcs.Lookup("now"), nil, x.Src, nil, "")
 		}
 		d, ok := value.ParseDatetime(text)
+		if tod, isTime := value.ParseTimeOfDay(text); !ok && isTime {
+			// A time alone is that time today, as .NET reads it.
+			today := c.apply(funcs.Lookup("startofday"), []plan.Expr{c.apply(funcs.Lookup("now"), nil, x.Src, nil, "")}, x.Src, nil, "")
+			return c.apply(funcs.Lookup("+"), []plan.Expr{today, &plan.Const{Value: tod, T: schema.Timespan, Src: x.Src}}, x.Src, nil, "+")
+		}
 		if !ok {
 			c.errorf(x.Src, "%s", errBadLiteral("datetime", x.Text))
 			return unknown(x)
 		}
 		return k(t, d)
 	case syntax.LitTimespan:
-		text := strings.TrimSpace(x.Text)
+		text := unquote(strings.TrimSpace(x.Text))
 		ts, ok := value.ParseTimespanLiteral(text)
 		if !ok {
 			ts, ok = value.ParseTimespan(text)
@@ -268,6 +273,15 @@ func (c *checker) literal(x *syntax.Literal) plan.Expr {
 		return k(t, g)
 	}
 	return unknown(x)
+}
+
+// unquote removes the quotes around a typed literal's text written as a
+// string, as in datetime("2015-12-14").
+func unquote(s string) string {
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
+		return s[1 : len(s)-1]
+	}
+	return s
 }
 
 // dynamicValue builds the value of a dynamic literal's content.

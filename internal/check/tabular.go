@@ -72,6 +72,8 @@ func (c *checker) pipe(sc *scope, x *syntax.PipeExpr) plan.Node {
 		return c.mvExpand(sc, in, r, op)
 	case *syntax.ParseOp:
 		return c.parse(sc, in, r, op)
+	case *syntax.InvokeOp:
+		return c.invoke(sc, in, r, op)
 	}
 	c.errorf(x.Op.Span(), "%s", errUnsupportedOperator(x.Op.Name()))
 	return nil
@@ -391,10 +393,14 @@ func (c *checker) summarize(sc *scope, in plan.Node, r *row, items, by []syntax.
 			c.errorf(x.Span(), "%s", errNotAggregate(syntax.Print(x)))
 		}
 		var name string
-		if len(names) > 0 {
+		if _, id := x.(*syntax.Ident); len(names) > 0 {
 			name = nm.own(names[0].Name, names[0].Src)
-		} else {
+		} else if id {
 			name = nm.auto()
+		} else {
+			// Derived as for other columns: tostring(count()) would be
+			// count_, once exprName names aggregate calls.
+			name = nm.name(nil, x)
 		}
 		outs = append(outs, output{name: name, expr: e})
 		complex = true

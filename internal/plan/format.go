@@ -57,6 +57,39 @@ func formatNode(b *strings.Builder, n Node, depth int) {
 		fmt.Fprintf(b, "TopN %s by %s", FormatExpr(n.N), sortKeys(n.Keys))
 	case *Limit:
 		fmt.Fprintf(b, "Limit %s", FormatExpr(n.N))
+	case *MakeSeries:
+		keys := make([]string, len(n.Keys))
+		for i, k := range n.Keys {
+			keys[i] = FormatExpr(k)
+		}
+		aggs := make([]string, len(n.Aggs))
+		for i, a := range n.Aggs {
+			args := make([]string, len(a.Args))
+			for j, e := range a.Args {
+				args[j] = FormatExpr(e)
+			}
+			aggs[i] = a.Fn.Name + "(" + strings.Join(args, ", ") + ")"
+		}
+		vals := make([]string, len(n.Values))
+		for i, e := range n.Values {
+			vals[i] = FormatExpr(e) + " default " + string(value.AppendJSON(nil, n.Defaults[i]))
+		}
+		rng := ""
+		if n.From != nil {
+			rng += " from " + FormatExpr(n.From)
+		}
+		if n.To != nil {
+			rng += " to " + FormatExpr(n.To)
+		}
+		rng += " step " + FormatExpr(n.Step)
+		if n.InRange {
+			rng += " inclusive"
+		}
+		if n.NonEmpty {
+			rng += " nonempty"
+		}
+		fmt.Fprintf(b, "MakeSeries by [%s] [%s] values [%s] on %s%s -> %s", strings.Join(keys, ", "), strings.Join(aggs, ", "),
+			strings.Join(vals, ", "), FormatExpr(n.Axis), rng, columns(n.Cols))
 	default:
 		fmt.Fprintf(b, "%T", n)
 	}

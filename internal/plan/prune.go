@@ -93,6 +93,33 @@ func prune(n Node, need []bool) (Node, []int) {
 	case *Limit:
 		in, m := prune(n.Input, need)
 		return &Limit{Input: in, N: n.N}, m
+	case *MakeSeries:
+		// Values read the cells, not the input; From, To and Step are
+		// constants.
+		needIn := make([]bool, len(n.Input.Schema()))
+		markRefs(needIn, n.Axis)
+		for _, k := range n.Keys {
+			markRefs(needIn, k)
+		}
+		for _, a := range n.Aggs {
+			for _, e := range a.Args {
+				markRefs(needIn, e)
+			}
+		}
+		in, m := prune(n.Input, needIn)
+		out := *n
+		out.Input, out.Axis, out.Keys, out.Aggs = in, remap(n.Axis, m), nil, nil
+		for _, k := range n.Keys {
+			out.Keys = append(out.Keys, remap(k, m))
+		}
+		for _, a := range n.Aggs {
+			args := make([]Expr, len(a.Args))
+			for i, e := range a.Args {
+				args[i] = remap(e, m)
+			}
+			out.Aggs = append(out.Aggs, &AggCall{Fn: a.Fn, Sig: a.Sig, Args: args, T: a.T, Src: a.Src})
+		}
+		return &out, identity(len(n.Cols))
 	}
 	if out, m, ok := pruneOps(n, need); ok {
 		return out, m

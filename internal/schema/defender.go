@@ -25,6 +25,8 @@ import (
 //	# comment                       (blank lines are ignored too)
 //	table  Name  one-line doc       a current advanced hunting table
 //	legacy Name  one-line doc       a renamed or retired table
+//	enrichment Name  one-line doc   the data of an enrichment function
+//	                                (FileProfile), supplied by the user
 //	  Column  type  one-line doc    a column, indented, in documented order
 //
 // Names are identifiers ([A-Za-z_][A-Za-z0-9_]*). A type is one of the KQL
@@ -32,7 +34,7 @@ import (
 // guid or dynamic, spelled exactly so. Docs are optional free text.
 //
 // Current tables that lack any of the Sentinel common columns get them
-// appended (see sentinelColumns); legacy tables do not.
+// appended (see sentinelColumns); legacy and enrichment tables do not.
 
 //go:embed defender/*.txt
 var defenderFS embed.FS
@@ -53,6 +55,8 @@ type defenderTable struct {
 	name   string
 	doc    string
 	legacy bool
+	// enrichment marks the data of an enrichment function (FileProfile).
+	enrichment bool
 	cols   []Column
 	pos    string // "file:line" of the table line
 }
@@ -93,7 +97,7 @@ func buildDefender(decls []defenderTable) *Catalog {
 	tables := make([]*Table, 0, len(decls))
 	for _, d := range decls {
 		cols := d.cols
-		if !d.legacy {
+		if !d.legacy && !d.enrichment {
 			cols = withSentinelColumns(cols)
 		}
 		t := NewTable(d.name, cols)
@@ -193,13 +197,15 @@ func parseDefenderFile(name string, src []byte) ([]defenderTable, error) {
 		word, rest := cutField(trimmed)
 		if !indented {
 			finish()
-			var legacy bool
+			var legacy, enrichment bool
 			switch word {
 			case "table":
 			case "legacy":
 				legacy = true
+			case "enrichment":
+				enrichment = true
 			default:
-				errorf(n, `expected "table" or "legacy" at the start of an unindented line, got %q`, word)
+				errorf(n, `expected "table", "legacy" or "enrichment" at the start of an unindented line, got %q`, word)
 				continue
 			}
 			tname, doc := cutField(rest)
@@ -207,7 +213,7 @@ func parseDefenderFile(name string, src []byte) ([]defenderTable, error) {
 				errorf(n, "expected a table name, got %q", tname)
 				continue
 			}
-			cur = &defenderTable{name: tname, doc: doc, legacy: legacy, pos: fmt.Sprintf("%s:%d", name, n)}
+			cur = &defenderTable{name: tname, doc: doc, legacy: legacy, enrichment: enrichment, pos: fmt.Sprintf("%s:%d", name, n)}
 			seen = map[string]bool{}
 			continue
 		}

@@ -66,7 +66,7 @@ func TestParseDefenderFileErrors(t *testing.T) {
 		name, src, want string
 	}{
 		{"column before table", "  A string\n", `x.txt:1: column "A" outside a table`},
-		{"unknown keyword", "tabel T\n  A string\n", `x.txt:1: expected "table" or "legacy" at the start of an unindented line, got "tabel"`},
+		{"unknown keyword", "tabel T\n  A string\n", `x.txt:1: expected "table", "legacy" or "enrichment" at the start of an unindented line, got "tabel"`},
 		{"missing table name", "table\n", `x.txt:1: expected a table name, got ""`},
 		{"bad table name", "table 9T doc\n  A string\n", `x.txt:1: expected a table name, got "9T"`},
 		{"bad column name", "table T\n  A-B string\n", `x.txt:2: expected a column name, got "A-B"`},
@@ -177,11 +177,12 @@ func TestDefenderInvariants(t *testing.T) {
 		for name, typ := range sentinel {
 			i := tb.Lookup(name)
 			switch {
-			case d.legacy && i >= 0 && !declares(d, name):
-				t.Errorf("legacy table %s got Sentinel column %s", d.name, name)
-			case !d.legacy && i < 0:
+			case (d.legacy || d.enrichment) && i >= 0 && !declares(d, name):
+				t.Errorf("legacy or enrichment table %s got Sentinel column %s", d.name, name)
+			case d.legacy || d.enrichment:
+			case i < 0:
 				t.Errorf("current table %s lacks Sentinel column %s", d.name, name)
-			case !d.legacy && !declares(d, name) && tb.Columns[i].Type != typ:
+			case !declares(d, name) && tb.Columns[i].Type != typ:
 				t.Errorf("table %s: added column %s has type %v, want %v", d.name, name, tb.Columns[i].Type, typ)
 			}
 		}

@@ -128,7 +128,7 @@ func ParseDatetime(s string) (Datetime, bool) {
 	if s == "" {
 		return 0, false
 	}
-	if s[0] >= '0' && s[0] <= '9' && len(s) >= 10 && s[4] == '-' {
+	if len(s) >= 8 && isDigits(s[:4]) && s[4] == '-' {
 		return parseISO(s)
 	}
 	if s[0] >= '0' && s[0] <= '9' && strings.IndexByte(s, '/') > 0 {
@@ -218,11 +218,11 @@ func parseISO(s string) (Datetime, bool) {
 	if !p.lit('-') {
 		return 0, false
 	}
-	month := p.digits(2)
+	month := p.upTo(2)
 	if !p.lit('-') {
 		return 0, false
 	}
-	day := p.digits(2)
+	day := p.upTo(2)
 	var hour, min, sec, frac int
 	if p.i < len(s) && (s[p.i] == 'T' || s[p.i] == ' ') && p.i+1 < len(s) && s[p.i+1] >= '0' && s[p.i+1] <= '9' {
 		p.i++
@@ -284,6 +284,39 @@ func (p *isoParser) digits(n int) int {
 		p.i++
 	}
 	return v
+}
+
+// upTo reads one to n digits.
+func (p *isoParser) upTo(n int) int {
+	v, k := 0, 0
+	for ; k < n && p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '9'; k++ {
+		v = v*10 + int(p.s[p.i]-'0')
+		p.i++
+	}
+	if k == 0 {
+		p.bad = true
+	}
+	return v
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// ParseTimeOfDay parses a time of day without a date, H:mm[:ss[.f]]
+// with an optional AM or PM, as the time since midnight.
+func ParseTimeOfDay(s string) (Timespan, bool) {
+	d, ok := parseSlashed("1/1/2000 " + strings.TrimSpace(s))
+	if !ok || strings.TrimSpace(s) == "" {
+		return 0, false
+	}
+	base, _ := parseSlashed("1/1/2000")
+	return Timespan(d - base), true
 }
 
 func (p *isoParser) lit(c byte) bool {
