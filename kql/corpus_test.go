@@ -1,20 +1,75 @@
-package kql
+package kql_test
 
 import (
-	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/kqlhunt/kqlhunt/internal/conformance"
 	"github.com/kqlhunt/kqlhunt/internal/corpus"
 )
 
-// semanticExceptions lists the corpus queries whose checker verdict
-// differs from Microsoft's analyzer, each with the reason.
-const semanticExceptions = "testdata/semantic-exceptions.txt"
+// The tests below measure kqlhunt on the shared corpus (../shared/corpus)
+// with package conformance, as `kqlhunt conformance` does, and print each
+// figure. Outside CI they skip when the corpus is missing; under CI=true
+// they fail.
+
+const (
+	// semanticExceptions lists the corpus queries whose checker verdict
+	// differs from Microsoft's analyzer, each with the reason.
+	semanticExceptions = "testdata/semantic-exceptions.txt"
+	// executionExceptions lists the reference_semantic=ok queries that do
+	// not run to completion on generated rows, each with the reason.
+	executionExceptions = "testdata/execution-exceptions.txt"
+)
+
+// sharedResults caches the measures of the shared corpus per mode, so that
+// each mode runs once however many tests read it.
+var sharedResults struct {
+	sync.Mutex
+	m map[conformance.Mode]*conformance.Result
+}
+
+// measure returns the result of mode m on the shared corpus.
+func measure(t *testing.T, m conformance.Mode) *conformance.Result {
+	t.Helper()
+	dir := corpus.Shared(t, "")
+	sharedResults.Lock()
+	defer sharedResults.Unlock()
+	if r := sharedResults.m[m]; r != nil {
+		return r
+	}
+	c, err := corpus.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := conformance.Run(context.Background(), c, conformance.Options{Modes: []conformance.Mode{m}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sharedResults.m == nil {
+		sharedResults.m = map[conformance.Mode]*conformance.Result{}
+	}
+	r := rep.Result(m)
+	sharedResults.m[m] = r
+	fmt.Println(r.Figure())
+	t.Log(r.Figure())
+	return r
+}
+
+// TestCorpusParser prints the parser's agreement with Microsoft's parser,
+// and fails on any disagreement (as internal/syntax's TestCorpusAgreement
+// does, which has the details).
+func TestCorpusParser(t *testing.T) {
+	r := measure(t, conformance.Parser)
+	for _, d := range r.Disagreements {
+		t.Error(d.String())
+	}
+}
 
 // TestCorpusSemantic checks every corpus query that Microsoft's analyzer
 // judged (reference_semantic ok or fail) against the corpus schemas, as
@@ -23,89 +78,50 @@ const semanticExceptions = "testdata/semantic-exceptions.txt"
 // listed in semanticExceptions with its reason, or when a listed query
 // now agrees.
 func TestCorpusSemantic(t *testing.T) {
-	c, err := corpus.Load(corpus.Shared(t, ""))
-	if err != nil {
+	r := measure(t, conformance.Checker)
+	checkExceptions(t, r, semanticExceptions, 99)
+}
+
+// TestCorpusExecution runs every reference_semantic=ok query of the
+// corpus over generated rows of the tables it reads, with now pinned. It
+// prints how many run to completion; it fails when fewer than 98% do,
+// when a failure is not listed in executionExceptions with its reason, or
+// when a listed query now runs.
+func TestCorpusExecution(t *testing.T) {
+	r := measure(t, conformance.Execution)
+	checkExceptions(t, r, executionExceptions, 98)
+}
+
+// checkExceptions fails t when r's agreement is below minPct, when a
+// disagreement is not listed in the exceptions file at path, or when a
+// listed file does not disagree. A missing file lists nothing.
+func checkExceptions(t *testing.T, r *conformance.Result, path string, minPct float64) {
+	t.Helper()
+	ex, err := conformance.ReadExceptions(path)
+	if errors.Is(err, os.ErrNotExist) {
+		ex = &conformance.Exceptions{Path: path}
+	} else if err != nil {
 		t.Fatal(err)
 	}
-	cat, err := c.Schemas()
-	if err != nil {
-		t.Fatal(err)
+	unlisted := r.Apply(ex)
+	for _, f := range r.Stale {
+		t.Errorf("%s: %s; remove it from %s", f, r.StaleReason(f), path)
 	}
-	listed := readExceptions(t, semanticExceptions)
-	total, agreed := 0, 0
-	var unlisted []string
-	for _, e := range c.Entries {
-		if e.Semantic != "ok" && e.Semantic != "fail" {
-			continue
-		}
-		src, err := c.Read(e)
-		if err != nil {
-			t.Fatal(err)
-		}
-		total++
-		_, cerr := Compile(src, cat, Options{})
-		got := "ok"
-		msg := ""
-		if cerr != nil {
-			got = "fail"
-			var ce *Error
-			if errors.As(cerr, &ce) {
-				d := ce.Diags.Errors()[0]
-				line, col := ce.Source.LineCol(d.Span.Start)
-				msg = fmt.Sprintf("%d:%d: %s", line, col, d.Msg)
-			} else {
-				msg = cerr.Error()
-			}
-		}
-		if got == e.Semantic {
-			agreed++
-			if _, ok := listed[e.File]; ok {
-				t.Errorf("%s: agrees with the reference now; remove it from %s", e.File, semanticExceptions)
-			}
-			continue
-		}
-		if _, ok := listed[e.File]; !ok {
-			ref := e.SemanticErr
-			unlisted = append(unlisted, fmt.Sprintf("%s: reference %s (%s), kqlhunt %s %s", e.File, e.Semantic, ref, got, msg))
-		}
-	}
-	pct := 100 * float64(agreed) / float64(total)
-	t.Logf("checker agreement with Microsoft's analyzer: %d/%d (%.2f%%)", agreed, total, pct)
-	fmt.Printf("checker agreement with Microsoft's analyzer: %d/%d (%.2f%%)\n", agreed, total, pct)
-	sort.Strings(unlisted)
 	if len(unlisted) > 0 {
-		t.Errorf("%d disagreements not listed in %s:\n%s", len(unlisted), semanticExceptions, strings.Join(unlisted, "\n"))
+		lines := make([]string, len(unlisted))
+		for i := range unlisted {
+			lines[i] = unlisted[i].String()
+		}
+		t.Errorf("%d %s not listed in %s:\n%s", len(unlisted), noun(r), path, strings.Join(lines, "\n"))
 	}
-	if pct < 99 {
-		t.Errorf("agreement %.2f%% is below 99%%", pct)
+	if pct := r.Percent(); pct < minPct {
+		t.Errorf("%s agreement %.2f%% is below %g%%", r.Mode, pct, minPct)
 	}
 }
 
-// readExceptions reads a file of "corpus-file<TAB>reason" lines; blank
-// lines and lines starting with # are comments. Every entry needs a
-// reason.
-func readExceptions(t *testing.T, path string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return out
+func noun(r *conformance.Result) string {
+	if r.Mode == conformance.Execution {
+		return "failures"
 	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		file, reason, ok := strings.Cut(line, "\t")
-		if !ok || strings.TrimSpace(reason) == "" {
-			t.Fatalf("%s:%d: want FILE<TAB>REASON", path, n)
-		}
-		out[file] = reason
-	}
-	return out
+	return "disagreements"
 }

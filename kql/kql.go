@@ -44,6 +44,11 @@ type Query struct {
 	Tables []string
 	// Warnings are diagnostics that did not stop compilation.
 	Warnings syntax.Diagnostics
+	// deferred is set when some columns depend on the data, so that the
+	// plans are made at run time against cat.
+	deferred bool
+	cat      *schema.Catalog
+	optimize bool
 }
 
 // Error is a compilation failure: the diagnostics and the source they
@@ -77,17 +82,69 @@ func Compile(text string, cat *schema.Catalog, opts Options) (*Query, error) {
 		return q, &Error{Source: src, Diags: diags}
 	}
 	q.Warnings = diags
-	for _, p := range res.Plans {
-		if !opts.NoOptimize {
-			p = plan.Prune(p)
-		}
-		q.plans = append(q.plans, p)
+	q.optimize = !opts.NoOptimize
+	if len(res.Deferred) > 0 {
+		// Some columns depend on the data (bag_unpack, pivot): the plans
+		// are made when the query runs.
+		q.cat = cat
+		q.plans = res.Plans
+		q.deferred = true
+		return q, nil
 	}
+	q.plans = q.finish(res.Plans)
 	if len(q.plans) == 0 {
 		return q, &Error{Source: src, Diags: syntax.Diagnostics{{Span: syntax.Span{Start: len(text), End: len(text)},
 			Severity: syntax.Error, Msg: "the query has no tabular statement to run"}}}
 	}
 	return q, nil
+}
+
+// finish applies the plan rewrites.
+func (q *Query) finish(plans []plan.Node) []plan.Node {
+	out := make([]plan.Node, len(plans))
+	for i, p := range plans {
+		if q.optimize {
+			p = plan.Prune(p)
+		}
+		out[i] = p
+	}
+	return out
+}
+
+// maxDeferred bounds the operators whose columns a run learns from the
+// data.
+const maxDeferred = 64
+
+// resolve makes the plans of a query whose columns depend on the data:
+// it runs the input of each such operator, innermost first, learns the
+// columns from its rows, and checks the query again with what it learned.
+// The rows are kept, so each input runs once.
+func (q *Query) resolve(env *exec.Env) ([]plan.Node, error) {
+	hints := check.Hints{}
+	for range maxDeferred {
+		res, diags := check.CheckWith(q.AST, q.Source.Text, q.cat, hints)
+		if diags.HasErrors() {
+			return nil, &Error{Source: q.Source, Diags: diags.Sort(q.Source)}
+		}
+		if len(res.Deferred) == 0 {
+			return q.finish(res.Plans), nil
+		}
+		d := res.Deferred[0]
+		op, err := exec.Build(env, plan.Prune(d.Input))
+		if err != nil {
+			return nil, err
+		}
+		batches, err := exec.Drain(op)
+		if err != nil {
+			return nil, err
+		}
+		hint, err := d.Learn(batches, env.Eval)
+		if err != nil {
+			return nil, err
+		}
+		hints[d.Key] = hint
+	}
+	return nil, fmt.Errorf("the query has more than %d operators whose columns depend on the data", maxDeferred)
 }
 
 // Result is the output of one tabular statement: its columns and rows.
@@ -165,7 +222,13 @@ func (q *Query) Open(ctx context.Context, tables Tables, now value.Datetime) (cu
 		return nil, errors.New("the query did not compile")
 	}
 	env := exec.NewEnv(ctx, tables, now)
-	for _, p := range q.plans {
+	plans := q.plans
+	if q.deferred {
+		if plans, err = q.resolve(env); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range plans {
 		op, err := exec.Build(env, p)
 		if err != nil {
 			for _, c := range cursors {

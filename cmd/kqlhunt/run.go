@@ -63,6 +63,8 @@ Exit codes: 0 success; 1 findings exist and --fail-on-findings was given;
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(queryCommand(e), huntCommand(e), checkCommand(e))
+	root.AddCommand(genCommand(e))
+	root.AddCommand(conformanceCommand(e))
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK

@@ -18,19 +18,31 @@ type Result struct {
 	Plans []plan.Node
 	// Tables lists the catalog tables the query reads, sorted.
 	Tables []string
+	// Deferred lists, innermost first, the operators whose columns depend
+	// on the data. While it is not empty the plans cannot run: run the
+	// first one's Input, give its rows to Learn, and check again with the
+	// hint under its Key.
+	Deferred []*plan.Deferred
 }
 
 // Check checks q against cat. It returns what it could build and every
 // diagnostic, sorted; the result is only usable when no diagnostic is an
 // error. A panic inside the checker is reported as an internal error.
 func Check(q *syntax.Query, src string, cat *schema.Catalog) (res *Result, diags syntax.Diagnostics) {
-	c := &checker{cat: cat, tables: map[string]bool{}}
+	return CheckWith(q, src, cat, nil)
+}
+
+// CheckWith is Check with hints learned from the data (see
+// Result.Deferred).
+func CheckWith(q *syntax.Query, src string, cat *schema.Catalog, hints Hints) (res *Result, diags syntax.Diagnostics) {
+	c := &checker{cat: cat, tables: map[string]bool{}, hints: hints, open: map[plan.Node]bool{}, visits: map[syntax.Node]int{}}
 	res = &Result{}
 	defer func() {
 		if r := recover(); r != nil {
 			c.errorf(q.Src, "internal error: checker panic: %v", r)
 		}
 		res.Tables = c.tableNames()
+		res.Deferred = c.deferred
 		diags = c.diags.Sort(syntax.NewSource("", src))
 	}()
 	sc := &scope{names: map[string]*binding{}}
@@ -58,7 +70,7 @@ func Check(q *syntax.Query, src string, cat *schema.Catalog) (res *Result, diags
 // CheckExpr checks a scalar expression against the columns of one row,
 // as used for filters that sit outside a query (rule exclusions).
 func CheckExpr(x syntax.Expr, src string, cols []schema.Column) (e plan.Expr, diags syntax.Diagnostics) {
-	c := &checker{tables: map[string]bool{}}
+	c := &checker{tables: map[string]bool{}, open: map[plan.Node]bool{}, visits: map[syntax.Node]int{}}
 	defer func() {
 		if r := recover(); r != nil {
 			c.errorf(x.Span(), "internal error: checker panic: %v", r)
@@ -80,6 +92,32 @@ type checker struct {
 	// bad records expressions already reported, so that an error does
 	// not cascade into "expected X" errors about the same text.
 	bad map[syntax.Span]bool
+	// hints are what the data told of operators whose columns depend on
+	// it; deferred collects the operators still waiting for it; open
+	// marks the nodes whose columns are not all known yet; visits counts
+	// the checks of each such operator, for their keys.
+	hints    Hints
+	deferred []*plan.Deferred
+	open     map[plan.Node]bool
+	visits   map[syntax.Node]int
+}
+
+// Hints hold, by plan.Deferred key, what the data told of the operators
+// whose columns depend on it (bag_unpack and pivot without an output
+// schema).
+type Hints map[any]any
+
+// deferKey identifies one check of an operator.
+type deferKey struct {
+	op syntax.Node
+	n  int
+}
+
+// nextKey returns the key of this check of op.
+func (c *checker) nextKey(op syntax.Node) deferKey {
+	k := deferKey{op, c.visits[op]}
+	c.visits[op]++
+	return k
 }
 
 func (c *checker) errorf(sp syntax.Span, format string, args ...any) {
@@ -163,6 +201,10 @@ func (s *scope) all() []string {
 type row struct {
 	cols  []schema.Column
 	index map[string]int
+	// open is set when the row's columns depend on the data (after
+	// bag_unpack or pivot): a name it lacks is taken for a column of
+	// unknown type, as Kusto's analyzer does, until the data is seen.
+	open bool
 	// aggOnly, in the expressions of summarize, holds the input columns,
 	// which may be read only inside an aggregation.
 	aggOnly *row

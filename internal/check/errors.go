@@ -229,3 +229,23 @@ func errSeriesNotAggregate(text string) string {
 func errSeriesInRange(n int) string {
 	return fmt.Sprintf("in range() of make-series expects 3 arguments (start, stop, step), got %d", n)
 }
+
+func errUnsupportedPlugin(name string) string {
+	return fmt.Sprintf("plugin '%s' is not supported: kqlhunt runs bag_unpack and pivot", name)
+}
+
+func errColumnsConflict(v string) string {
+	return fmt.Sprintf("columnsConflict must be error, replace_source or keep_source, got '%s'", v)
+}
+
+func errUnpackConflict(name string) string {
+	return fmt.Sprintf("bag_unpack: a column named '%s' exists already; pass columnsConflict 'replace_source' or 'keep_source'", name)
+}
+
+func errPivotColumn() string {
+	return "the pivot column must be a column of the input"
+}
+
+func errUnknownArgument(fn, name string) string {
+	return fmt.Sprintf("%s() has no argument named '%s'", fn, name)
+}

@@ -99,6 +99,13 @@ func (c *checker) ident(sc *scope, r *row, x *syntax.Ident) (plan.Node, plan.Exp
 	if t := c.cat.Table(x.Name); t != nil {
 		return c.scan(t, x.Src), nil
 	}
+	if r != nil && r.open {
+		// A column the data may bring; its type is known once it is seen.
+		i := len(r.cols)
+		r.cols = append(r.cols, schema.Column{Name: x.Name, Type: schema.Unknown})
+		r.index[x.Name] = i
+		return nil, &plan.ColRef{Index: i, Name: x.Name, T: schema.Unknown, Src: x.Src}
+	}
 	if r != nil {
 		if r.aggOnly != nil {
 			if _, ok := r.aggOnly.index[x.Name]; ok {

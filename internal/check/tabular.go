@@ -18,6 +18,29 @@ func (c *checker) pipe(sc *scope, x *syntax.PipeExpr) plan.Node {
 		return nil
 	}
 	r := newRow(in.Schema())
+	r.open = c.open[in]
+	n := c.pipeOp(sc, in, r, x)
+	if n != nil && r.open && keepsColumns(x.Op) {
+		c.open[n] = true
+	}
+	return n
+}
+
+// keepsColumns reports whether op passes on its input's columns (so that
+// an input whose columns depend on the data makes an output that does
+// too), as opposed to naming every output column (project, summarize).
+func keepsColumns(op syntax.Operator) bool {
+	switch op := op.(type) {
+	case *syntax.ProjectOp:
+		return op.Word != "project"
+	case *syntax.SummarizeOp, *syntax.CountOp, *syntax.DistinctOp, *syntax.MakeSeriesOp, *syntax.TopNestedOp, *syntax.GetSchemaOp:
+		return false
+	}
+	return true
+}
+
+// pipeOp checks the operator of a pipe over its checked input.
+func (c *checker) pipeOp(sc *scope, in plan.Node, r *row, x *syntax.PipeExpr) plan.Node {
 	switch op := x.Op.(type) {
 	case *syntax.WhereOp:
 		pred := c.scalar(sc, r, op.Pred)
@@ -74,6 +97,8 @@ func (c *checker) pipe(sc *scope, x *syntax.PipeExpr) plan.Node {
 		return c.parse(sc, in, r, op)
 	case *syntax.InvokeOp:
 		return c.invoke(sc, in, r, op)
+	case *syntax.EvaluateOp:
+		return c.evaluate(sc, in, r, op)
 	}
 	c.errorf(x.Op.Span(), "%s", errUnsupportedOperator(x.Op.Name()))
 	return nil

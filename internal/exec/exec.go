@@ -120,6 +120,22 @@ func Build(env *Env, node plan.Node) (Operator, error) {
 		return newJoiner(env, n, ins[0], ins[1]), nil
 	case *plan.External:
 		return buildExternal(env, n)
+	case *plan.Rows:
+		return &batchList{batches: append([]*value.Batch(nil), n.Batches...)}, nil
+	case *plan.BagUnpack:
+		in, err := Build(env, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &bagUnpacker{env: env, in: in, n: n}, nil
+	case *plan.Pivot:
+		in, err := Build(env, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &pivoter{env: env, in: in, n: n}, nil
+	case *plan.Deferred:
+		return nil, fmt.Errorf("internal error: a plan whose columns depend on the data was run before they were learned")
 	case *plan.Render:
 		return Build(env, n.Input)
 	case *plan.Range:

@@ -2,7 +2,6 @@ package funcs
 
 import (
 	"strings"
-	"time"
 
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/value"
@@ -77,7 +76,7 @@ func init() {
 			ia, ok1 := calendarIndex(period, value.Datetime(a))
 			ib, ok2 := calendarIndex(period, value.Datetime(b))
 			return ia - ib, ok1 && ok2
-		}), p("period", tString), p("datetime1", tDatetime), p("datetime2", tDatetime))},
+		}), Param{Name: "period", Types: tString, Const: true}, p("datetime1", tDatetime), p("datetime2", tDatetime))},
 		Examples: []Example{
 			{`datetime_diff('year', datetime(2017-01-01), datetime(2000-12-31))`, "17"},
 			{`datetime_diff('quarter', datetime(2017-07-01), datetime(2017-03-30))`, "2"},
@@ -93,13 +92,8 @@ func init() {
 		}})
 }
 
+// startOfDay returns the start of the day holding datetime d, shifted by
+// offsetDays; null when the result leaves the datetime range.
 func startOfDay(d, offsetDays int64) (int64, bool) {
-	t := value.Datetime(d).Time()
-	y, m, day := t.Date()
-	start := time.Date(y, m, day+int(offsetDays), 0, 0, 0, 0, time.UTC)
-	out := value.DatetimeOf(start)
-	if out < value.MinDatetime || out > value.MaxDatetime {
-		return 0, false
-	}
-	return int64(out), true
+	return dtStartOf('d', d, offsetDays)
 }

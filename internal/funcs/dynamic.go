@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/value"
@@ -14,6 +15,12 @@ import (
 // https://learn.microsoft.com/kusto/query/re2
 var regexCache sync.Map // string → *regexp.Regexp or error
 
+// regexCount counts the patterns cached; past maxCachedRegexes, new
+// patterns are compiled each time.
+var regexCount atomic.Int64
+
+const maxCachedRegexes = 10000
+
 // CompileRegex compiles pattern (cached) or returns its syntax error.
 func CompileRegex(pattern string) (*regexp.Regexp, error) {
 	if v, ok := regexCache.Load(pattern); ok {
@@ -23,6 +30,10 @@ func CompileRegex(pattern string) (*regexp.Regexp, error) {
 		return nil, v.(error)
 	}
 	re, err := regexp.Compile(pattern)
+	// Patterns computed per row could fill the cache without bound.
+	if regexCount.Add(1) > maxCachedRegexes {
+		return re, err
+	}
 	if err != nil {
 		regexCache.Store(pattern, err)
 		return nil, err
@@ -32,9 +43,13 @@ func CompileRegex(pattern string) (*regexp.Regexp, error) {
 }
 
 // ParseJSONValue returns the dynamic value of JSON text s, or s itself as
-// a dynamic string when it is not valid JSON, as parse_json() does.
+// a dynamic string when it is not valid JSON, or null when s is empty or
+// white space, as parse_json() does.
 // https://learn.microsoft.com/kusto/query/parse-json-function
 func ParseJSONValue(s string) any {
+	if strings.TrimSpace(s) == "" {
+		return nil // gettype(parse_json('')) is "null"
+	}
 	v, err := value.ParseJSON([]byte(s))
 	if err != nil {
 		return s
@@ -78,6 +93,7 @@ func init() {
 	register(parseJSON)
 	alias("todynamic", parseJSON)
 	alias("toobject", parseJSON)
+	alias("parsejson", parseJSON)
 
 	register(&Func{Name: "array_length", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/array-length-function",
 		Doc: "Returns the number of elements of a dynamic array, or null when the value is not an array.",
@@ -104,7 +120,7 @@ func init() {
 		Doc: "Splits a string by a delimiter into a dynamic array of strings, or returns the one element at an index.",
 		Sigs: []*Sig{
 			sig(schema.Dynamic, Map2(func(s, delim string) (any, bool) { return splitString(s, delim), true }),
-				p("source", tString), p("delimiter", tString)),
+				p("source", Any), p("delimiter", tString)),
 			sig(schema.Dynamic, Map3(func(s, delim string, idx int64) (any, bool) {
 				parts := splitString(s, delim)
 				if idx < 0 || idx >= int64(len(parts)) {
@@ -136,7 +152,7 @@ func init() {
 				return false, false
 			}
 			return re.MatchString(s), true
-		}), p("source", Any), Param{Name: "regex", Types: tString, Const: true, Regex: true})},
+		}), p("source", Any), Param{Name: "regex", Types: tString, Regex: true})},
 		Examples: []Example{{`"Fabrikam" matches regex "b.*k"`, "true"}, {`"Fabrikam" matches regex "^k"`, "false"}}})
 
 	register(&Func{Name: "$member", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/scalar-data-types/dynamic#dynamic-object-accessors",

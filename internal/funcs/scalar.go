@@ -65,6 +65,7 @@ func init() {
 	conversion("totimespan", schema.Timespan, "https://learn.microsoft.com/kusto/query/totimespan-function",
 		"Converts a string to a timespan; null when it does not parse.",
 		Example{`totimespan("0.00:01:00")`, "00:01:00"})
+	alias("totime", registry["totimespan"])
 	conversion("toguid", schema.Guid, "https://learn.microsoft.com/kusto/query/toguid-function",
 		"Converts a string to a guid; null when it does not parse.",
 		Example{`toguid("74BE27DE-1E4E-49D9-B579-FE0B331D3642")`, "74be27de-1e4e-49d9-b579-fe0b331d3642"})
@@ -154,13 +155,19 @@ func init() {
 		Doc:  "Rounds values down to a multiple of the bin size; an alias of bin().",
 		Sigs: binSigs(), Examples: []Example{{`floor(4.5, 1)`, "4"}}})
 	register(&Func{Name: "bin", Pure: true, ResultName: NameFirstArg, Ref: "https://learn.microsoft.com/kusto/query/bin-function",
-		Doc:  "Rounds values down to a multiple of the bin size; datetimes are binned from 0001-01-01.",
+		Doc:  "Rounds values down to a multiple of the bin size (null when it is not positive); datetimes are binned from 0001-01-01, and a datetime bin size counts its ticks since 0001-01-01.",
 		Sigs: binSigs(),
 		Examples: []Example{{`bin(4.5, 1)`, "4"}, {`bin(-4.5, 1)`, "-5"}, {`bin(10, 3)`, "9"}, {`bin(time(16d), 7d)`, "14.00:00:00"},
-			{`bin(datetime(1970-05-11 13:45:07), 1d)`, "1970-05-11T00:00:00.0000000Z"}, {`bin(datetime(2024-01-03), 7d)`, "2024-01-01T00:00:00.0000000Z"}}})
+			{`bin(datetime(1970-05-11 13:45:07), 1d)`, "1970-05-11T00:00:00.0000000Z"}, {`bin(datetime(2024-01-03), 7d)`, "2024-01-01T00:00:00.0000000Z"},
+			{`bin(datetime(1970-05-11 13:45:07), datetime(0001-01-02))`, "1970-05-11T00:00:00.0000000Z"}, {`isnull(bin(4.5, -1))`, "true"}}})
 	register(&Func{Name: "abs", Pure: true, ResultName: NameFirstArg, Ref: "https://learn.microsoft.com/kusto/query/abs-function",
 		Doc: "Returns the absolute value.",
-		Sigs: []*Sig{{Params: []Param{p("x", Numeric)}, Result: SameAs(0), Eval: numeric1(
+		Sigs: []*Sig{{Params: []Param{p("x", Numeric)}, Result: func(ts []schema.Type) schema.Type {
+			if ts[0] == schema.Int {
+				return schema.Long // Kusto declares abs(integer) -> long
+			}
+			return ts[0]
+		}, Eval: numeric1(
 			func(a int64) (int64, bool) {
 				if a < 0 {
 					return -a, true
@@ -173,7 +180,7 @@ func init() {
 				}
 				return a, true
 			}), p("x", tTimespan))},
-		Examples: []Example{{`abs(-5)`, "5"}}})
+		Examples: []Example{{`abs(-5)`, "5"}, {`abs(int(-5))`, "5"}, {`abs(-1.5)`, "1.5"}, {`abs(-1h)`, "01:00:00"}}})
 }
 
 // numeric1 picks an integer or a real kernel by the result type.
@@ -246,6 +253,16 @@ func binSigs() []*Sig {
 			}
 			return floorDiv(v, size) * size, true
 		}), p("value", tTimespan), p("roundTo", tTimespan)),
+		// Kusto also declares a datetime bin size: its ticks since
+		// 0001-01-01 are the size (datetime(0001-01-02) is one day).
+		sig(schema.Datetime, Map2(func(v, size int64) (int64, bool) {
+			size = value.Datetime(size).Ticks()
+			if size <= 0 {
+				return 0, false
+			}
+			t := v + value.EpochTicks
+			return floorDiv(t, size)*size - value.EpochTicks, true
+		}), p("value", tDatetime), p("roundTo", tDatetime)),
 	}
 }
 

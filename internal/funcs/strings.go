@@ -319,11 +319,11 @@ func init() {
 
 	register(&Func{Name: "tolower", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/tolower-function",
 		Doc:      "Converts a string to lower case.",
-		Sigs:     []*Sig{sig(schema.String, Map1(func(s string) (string, bool) { return strings.ToLower(s), true }), p("value", tString))},
+		Sigs:     []*Sig{sig(schema.String, Map1(func(s string) (string, bool) { return strings.ToLower(s), true }), p("value", Any))},
 		Examples: []Example{{`tolower("Hello")`, "hello"}}})
 	register(&Func{Name: "toupper", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/toupper-function",
 		Doc:      "Converts a string to upper case.",
-		Sigs:     []*Sig{sig(schema.String, Map1(func(s string) (string, bool) { return strings.ToUpper(s), true }), p("value", tString))},
+		Sigs:     []*Sig{sig(schema.String, Map1(func(s string) (string, bool) { return strings.ToUpper(s), true }), p("value", Any))},
 		Examples: []Example{{`toupper("hello")`, "HELLO"}}})
 	register(&Func{Name: "strlen", Pure: true, ResultName: NamePrefix, Ref: "https://learn.microsoft.com/kusto/query/strlen-function",
 		Doc: "Returns the length of a string in Unicode code points (a grapheme of several code points counts each).",

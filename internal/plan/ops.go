@@ -216,23 +216,56 @@ type Apply struct {
 	Cols []schema.Column
 }
 
-// Deferred is a plan whose shape depends on the data: the columns that
-// bag_unpack or pivot make are known only once the rows are seen. The
-// executor runs Input, then Resolve builds the rest of the plan over a
-// Values-like node of those rows.
+// Deferred stands for a part of the plan whose columns depend on the
+// data: bag_unpack and pivot make one column per distinct key or value.
+// Such a plan cannot run; the caller runs Input, gives the rows to Learn,
+// and checks the query again with what Learn found (see check.Hints).
 type Deferred struct {
 	Input Node
-	// Resolve builds the plan over in, which yields Input's rows. Its
-	// error carries positions in the query.
-	Resolve func(in Node) (Node, error)
+	// Key identifies the operator (its syntax node and the occurrence,
+	// for a function expanded several times) in the hints.
+	Key any
+	// Cols are the columns known before the data is seen.
+	Cols []schema.Column
+	// Learn computes the hint from Input's rows; eval evaluates an
+	// expression over a batch of them.
+	Learn func(batches []*value.Batch, eval Evaluator) (any, error)
 }
 
-// Rows is a node over rows already computed, as Deferred hands them to
-// Resolve.
+// Evaluator evaluates an expression over the rows of a batch.
+type Evaluator func(e Expr, b *value.Batch) (*value.Column, error)
+
+// Rows is a node over rows already computed, such as the rows a Deferred
+// ran to learn its columns, so that they are not computed twice.
 type Rows struct {
 	Cols []schema.Column
 	// Batches are read-only.
 	Batches []*value.Batch
+}
+
+// BagUnpack turns the properties of a dynamic column's bags into columns:
+// output column j copies input column Keep[j] when it is not -1, else
+// reads property Slots[j] of X, converted to the column's type.
+// https://learn.microsoft.com/kusto/query/bag-unpack-plugin
+type BagUnpack struct {
+	Input Node
+	X     Expr
+	Keep  []int
+	Slots []string
+	Cols  []schema.Column
+}
+
+// Pivot groups the input by Keys and makes one column per value of Of in
+// Values, holding Agg over the rows of the group with that value (count
+// when Agg is nil).
+// https://learn.microsoft.com/kusto/query/pivot-plugin
+type Pivot struct {
+	Input  Node
+	Of     Expr
+	Keys   []Expr
+	Agg    *AggCall
+	Values []string
+	Cols   []schema.Column
 }
 
 func (n *External) Schema() []schema.Column  { return n.Cols }
@@ -248,7 +281,9 @@ func (n *TopNested) Schema() []schema.Column { return n.Cols }
 func (n *Cache) Schema() []schema.Column     { return n.Input.Schema() }
 func (n *Param) Schema() []schema.Column     { return n.Cols }
 func (n *Apply) Schema() []schema.Column     { return n.Cols }
-func (n *Deferred) Schema() []schema.Column  { return nil }
+func (n *Deferred) Schema() []schema.Column  { return n.Cols }
+func (n *BagUnpack) Schema() []schema.Column { return n.Cols }
+func (n *Pivot) Schema() []schema.Column     { return n.Cols }
 func (n *Rows) Schema() []schema.Column      { return n.Cols }
 
 func (n *External) Inputs() []Node  { return nil }
@@ -266,6 +301,8 @@ func (n *Param) Inputs() []Node     { return nil }
 func (n *Apply) Inputs() []Node     { return []Node{n.Input, n.Sub} }
 func (n *Deferred) Inputs() []Node  { return []Node{n.Input} }
 func (n *Rows) Inputs() []Node      { return nil }
+func (n *BagUnpack) Inputs() []Node { return []Node{n.Input} }
+func (n *Pivot) Inputs() []Node     { return []Node{n.Input} }
 
 func (*External) node()  {}
 func (*Join) node()      {}
@@ -282,3 +319,5 @@ func (*Param) node()     {}
 func (*Apply) node()     {}
 func (*Deferred) node()  {}
 func (*Rows) node()      {}
+func (*BagUnpack) node() {}
+func (*Pivot) node()     {}

@@ -607,6 +607,9 @@ type EvaluateOp struct {
 	OpBase
 	Call   Expr
 	Schema []*ColumnDecl
+	// SchemaStar is set when the schema starts with '*' (all the input's
+	// columns, then the declared ones).
+	SchemaStar bool
 }
 
 // SeriesAgg is one aggregation of make-series, with its default= value.

@@ -646,7 +646,9 @@ func (p *parser) parseEvaluate() Operator {
 	if _, ok := p.accept(Colon); ok {
 		if _, ok := p.accept(LParen); ok {
 			p.accept(Comma)
-			p.accept(Star)
+			if _, ok := p.accept(Star); ok {
+				op.SchemaStar = true
+			}
 			p.accept(Comma)
 			op.Schema = p.parseColumnDecls()
 			p.require(RParen)
