@@ -33,6 +33,9 @@ func (c *checker) call(sc *scope, r *row, x *syntax.CallExpr) (plan.Node, plan.E
 			return nil, &plan.Cast{X: e, T: t}
 		}
 	}
+	if e, ok := c.special(sc, r, x); ok {
+		return nil, e
+	}
 	if agg := funcs.LookupAgg(name); agg != nil {
 		if c.sink == nil {
 			c.errorf(x.Fun.Src, "%s", errAggregateOutside(name))
@@ -57,6 +60,11 @@ func (c *checker) call(sc *scope, r *row, x *syntax.CallExpr) (plan.Node, plan.E
 	args := make([]plan.Expr, len(x.Args))
 	spans := make([]syntax.Span, len(x.Args))
 	for i, a := range x.Args {
+		if named, ok := a.(*syntax.NamedExpr); ok && len(named.Names) == 1 {
+			// name = value passes the value; Kusto's analyzer accepts
+			// any name there (iif(c, account = x, y)).
+			a = named.X
+		}
 		args[i] = c.scalar(sc, r, a)
 		spans[i] = a.Span()
 	}
@@ -263,7 +271,9 @@ func (s *aggSink) check(c *checker, sc *scope, agg *funcs.Agg, x *syntax.CallExp
 	types := make([]schema.Type, len(args))
 	for i, a := range args {
 		if a.Type() == schema.Unknown {
-			return nil
+			// An argument that failed (reported already) or a column the
+			// data will bring: the output is kept, of unknown type.
+			return &plan.AggCall{Fn: agg, Args: args, T: schema.Unknown, Src: x.Span()}
 		}
 		types[i] = a.Type()
 	}

@@ -96,6 +96,9 @@ type checker struct {
 	// it; deferred collects the operators still waiting for it; open
 	// marks the nodes whose columns are not all known yet; visits counts
 	// the checks of each such operator, for their keys.
+	// win collects the window function calls of the operator being
+	// checked (nil where they are not allowed).
+	win      *windowSink
 	hints    Hints
 	deferred []*plan.Deferred
 	open     map[plan.Node]bool

@@ -249,3 +249,26 @@ func errPivotColumn() string {
 func errUnknownArgument(fn, name string) string {
 	return fmt.Sprintf("%s() has no argument named '%s'", fn, name)
 }
+
+func errArityRange(name string, lo, hi, got int) string {
+	if hi >= 1<<20 {
+		return fmt.Sprintf("%s() expects at least %d arguments, got %d", name, lo, got)
+	}
+	return fmt.Sprintf("%s() expects %d to %d arguments, got %d", name, lo, hi, got)
+}
+
+func errWindowContext(name string) string {
+	return fmt.Sprintf("%s() reads the order of rows and is only allowed in extend, project and where", name)
+}
+
+func errNoRow(name string) string {
+	return fmt.Sprintf("%s() needs the columns of a row", name)
+}
+
+func errExpectedColumn(name string) string {
+	return fmt.Sprintf("%s() expects column names", name)
+}
+
+func errTupleNames(fn string, n int) string {
+	return fmt.Sprintf("%s() has %d outputs; more names are given", fn, n)
+}

@@ -118,7 +118,7 @@ func (c *checker) makeSeries(sc *scope, in plan.Node, r *row, op *syntax.MakeSer
 			c.errorf(x.Span(), "%s", errType("a make-series aggregation", "a number, a timespan or a datetime", t))
 		}
 		ms.Values = append(ms.Values, e)
-		ms.Defaults = append(ms.Defaults, c.seriesDefault(sc, a.Default, e.Type()))
+		ms.Defaults = append(ms.Defaults, c.seriesDefault(sc, r, a.Default, e.Type()))
 		ms.Cols = append(ms.Cols, schema.Column{Name: name, Type: schema.Dynamic})
 	}
 	ms.Aggs = sink.aggs
@@ -127,14 +127,14 @@ func (c *checker) makeSeries(sc *scope, in plan.Node, r *row, op *syntax.MakeSer
 	ms.Axis = c.scalar(sc, r, x)
 	axisName := nm.name(names, x)
 	ms.Cols = append(ms.Cols, schema.Column{Name: axisName, Type: schema.Dynamic})
-	c.seriesRange(sc, op, ms)
+	c.seriesRange(sc, r, op, ms)
 	return ms
 }
 
 // seriesDefault checks the default= of an aggregation: a constant,
 // converted to the aggregation's type where that widens it (0 for avg is
 // 0.0), boxed as a dynamic value. It is 0 when not given.
-func (c *checker) seriesDefault(sc *scope, x syntax.Expr, t schema.Type) any {
+func (c *checker) seriesDefault(sc *scope, r *row, x syntax.Expr, t schema.Type) any {
 	if x == nil {
 		if t == schema.Timespan {
 			return funcs.ToDynamic(t, int64(0))
@@ -144,7 +144,7 @@ func (c *checker) seriesDefault(sc *scope, x syntax.Expr, t schema.Type) any {
 		}
 		return int64(0)
 	}
-	e := c.scalar(sc, nil, x)
+	e := c.scalar(sc, r, x)
 	k, ok := e.(*plan.Const)
 	if !ok {
 		if e.Type() != schema.Unknown {
@@ -165,7 +165,7 @@ func (c *checker) seriesDefault(sc *scope, x syntax.Expr, t schema.Type) any {
 // have the axis type, the step must be a timespan for a datetime or
 // timespan axis and a number for a numeric one, and all must be
 // constants. A numeric range with a real anywhere is computed in reals.
-func (c *checker) seriesRange(sc *scope, op *syntax.MakeSeriesOp, ms *plan.MakeSeries) {
+func (c *checker) seriesRange(sc *scope, r *row, op *syntax.MakeSeriesOp, ms *plan.MakeSeries) {
 	from, to, step := op.From, op.To, op.Step
 	if op.HasRangeKeyword {
 		ms.InRange = true
@@ -191,7 +191,7 @@ func (c *checker) seriesRange(sc *scope, op *syntax.MakeSeriesOp, ms *plan.MakeS
 		if x == nil {
 			return nil
 		}
-		e := c.scalar(sc, nil, x)
+		e := c.scalar(sc, r, x)
 		t := e.Type()
 		if t == schema.Unknown || axisT == schema.Unknown {
 			return e
@@ -213,7 +213,7 @@ func (c *checker) seriesRange(sc *scope, op *syntax.MakeSeriesOp, ms *plan.MakeS
 	if step == nil {
 		return // the parser reported it
 	}
-	ms.Step = c.scalar(sc, nil, step)
+	ms.Step = c.scalar(sc, r, step)
 	st := ms.Step.Type()
 	switch {
 	case st == schema.Unknown || axisT == schema.Unknown:

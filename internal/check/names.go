@@ -96,6 +96,23 @@ func exprName(x syntax.Expr) (string, origin) {
 			}
 		}
 	case *syntax.CallExpr:
+		if agg := funcs.LookupAgg(x.Fun.Name); agg != nil && funcs.Lookup(x.Fun.Name) == nil {
+			// An aggregate inside an expression names it as it names its
+			// own column: tostring(make_set(x)) is set_x.
+			args := make([]funcs.AggArg, len(x.Args))
+			for i, a := range x.Args {
+				args[i].Index = i
+				args[i].Name, _ = exprName(a)
+				_, args[i].Column = a.(*syntax.Ident)
+				if lit, ok := a.(*syntax.Literal); ok && (lit.Kind == syntax.LitLong || lit.Kind == syntax.LitReal) {
+					args[i].Literal = lit.Text
+				}
+			}
+			if names := agg.OutputNames(args); len(names) > 0 && names[0] != "" {
+				return names[0], funcName
+			}
+			break
+		}
 		fn := funcs.Lookup(x.Fun.Name)
 		if fn == nil || len(x.Args) == 0 {
 			break

@@ -26,6 +26,31 @@ func (c *checker) pipe(sc *scope, x *syntax.PipeExpr) plan.Node {
 	return n
 }
 
+// windowed checks an operator with window functions allowed in its
+// expressions; when it uses some, a Window node computes them below it.
+func (c *checker) windowed(in plan.Node, r *row, check func() plan.Node) plan.Node {
+	saved := c.win
+	base := len(r.cols)
+	c.win = &windowSink{base: base}
+	n := check()
+	calls := c.win.calls
+	c.win = saved
+	if len(calls) == 0 || n == nil {
+		return n
+	}
+	w := &plan.Window{Input: in, Calls: calls, Cols: append([]schema.Column(nil), r.cols[:base]...)}
+	for _, call := range calls {
+		w.Cols = append(w.Cols, schema.Column{Name: call.Name, Type: call.T})
+	}
+	switch n := n.(type) {
+	case *plan.Filter:
+		n.Input = w
+	case *plan.Project:
+		n.Input = w
+	}
+	return n
+}
+
 // keepsColumns reports whether op passes on its input's columns (so that
 // an input whose columns depend on the data makes an output that does
 // too), as opposed to naming every output column (project, summarize).
@@ -43,19 +68,21 @@ func keepsColumns(op syntax.Operator) bool {
 func (c *checker) pipeOp(sc *scope, in plan.Node, r *row, x *syntax.PipeExpr) plan.Node {
 	switch op := x.Op.(type) {
 	case *syntax.WhereOp:
-		pred := c.scalar(sc, r, op.Pred)
-		if t := pred.Type(); t != schema.Bool && t != schema.Unknown {
-			c.errorf(op.Pred.Span(), "%s", errType("the predicate of 'where'", "bool", t))
-		}
-		return &plan.Filter{Input: in, Pred: pred}
+		return c.windowed(in, r, func() plan.Node {
+			pred := c.scalar(sc, r, op.Pred)
+			if t := pred.Type(); t != schema.Bool && t != schema.Unknown {
+				c.errorf(op.Pred.Span(), "%s", errType("the predicate of 'where'", "bool", t))
+			}
+			return &plan.Filter{Input: in, Pred: pred}
+		})
 	case *syntax.SummarizeOp:
 		return c.summarize(sc, in, r, op.Aggs, op.By)
 	case *syntax.ProjectOp:
 		switch op.Word {
 		case "project":
-			return c.project(sc, in, r, op)
-		case "extend":
-			return c.extend(sc, in, r, op)
+			return c.windowed(in, r, func() plan.Node { return c.project(sc, in, r, op) })
+		case "extend", "serialize":
+			return c.windowed(in, r, func() plan.Node { return c.extend(sc, in, r, op) })
 		case "project-rename":
 			return c.rename(in, r, op)
 		default:
@@ -139,6 +166,19 @@ func (c *checker) project(sc *scope, in plan.Node, r *row, op *syntax.ProjectOp)
 	p := &plan.Project{Input: in}
 	for i, item := range op.Cols {
 		names, x := named(item)
+		if exprs, tnames, ok := c.tuple(sc, r, names, x); ok {
+			for k, e := range exprs {
+				name := tnames[k]
+				if k < len(names) {
+					name = nm.own(name, names[k].Src)
+				} else {
+					name = nm.unique(name)
+				}
+				p.Exprs = append(p.Exprs, e)
+				p.Cols = append(p.Cols, schema.Column{Name: name, Type: e.Type()})
+			}
+			continue
+		}
 		e := c.scalar(sc, r, x)
 		if len(names) > 1 {
 			c.errorf(item.Span(), "only one name can be assigned to this expression")
@@ -167,8 +207,26 @@ func (c *checker) extend(sc *scope, in plan.Node, r *row, op *syntax.ProjectOp) 
 		p.Cols = append(p.Cols, col)
 		nm.reserve(col.Name)
 	}
+	// put replaces the column called name in place, or adds it.
+	put := func(name string, e plan.Expr) {
+		for j, col := range p.Cols {
+			if col.Name == name {
+				p.Exprs[j], p.Cols[j] = e, schema.Column{Name: name, Type: e.Type()}
+				return
+			}
+		}
+		nm.reserve(name)
+		p.Exprs = append(p.Exprs, e)
+		p.Cols = append(p.Cols, schema.Column{Name: name, Type: e.Type()})
+	}
 	for _, item := range op.Cols {
 		names, x := named(item)
+		if exprs, tnames, ok := c.tuple(sc, r, names, x); ok {
+			for k, e := range exprs {
+				put(tnames[k], e)
+			}
+			continue
+		}
 		e := c.scalar(sc, r, x)
 		if len(names) > 1 {
 			c.errorf(item.Span(), "only one name can be assigned to this expression")
@@ -180,19 +238,7 @@ func (c *checker) extend(sc *scope, in plan.Node, r *row, op *syntax.ProjectOp) 
 		if o != noName {
 			// A named column that exists is replaced in place, whether the
 			// name is written (x = ...) or derived (tostring(x)).
-			replaced := false
-			for j, col := range p.Cols {
-				if col.Name == name {
-					p.Exprs[j], p.Cols[j] = e, schema.Column{Name: name, Type: e.Type()}
-					replaced = true
-					break
-				}
-			}
-			if !replaced {
-				nm.reserve(name)
-				p.Exprs = append(p.Exprs, e)
-				p.Cols = append(p.Cols, schema.Column{Name: name, Type: e.Type()})
-			}
+			put(name, e)
 			continue
 		}
 		name = nm.auto()
@@ -200,6 +246,56 @@ func (c *checker) extend(sc *scope, in plan.Node, r *row, op *syntax.ProjectOp) 
 		p.Cols = append(p.Cols, schema.Column{Name: name, Type: e.Type()})
 	}
 	return p
+}
+
+// tuple checks a call of a function with several outputs (series_stats,
+// series_decompose_anomalies, ...) written as (a, b, ...) = f(x) or
+// unnamed: one column per output, named by the names given, in order,
+// else as Kusto names them (series_stats_x_min). ok is false for other
+// expressions, and for such a call with one name, which takes the first
+// output as the function alone does.
+// https://learn.microsoft.com/kusto/query/series-decompose-anomalies-function
+func (c *checker) tuple(sc *scope, r *row, names []*syntax.Ident, x syntax.Expr) ([]plan.Expr, []string, bool) {
+	call, ok := x.(*syntax.CallExpr)
+	if !ok || len(names) == 1 || sc.lookup(call.Fun.Name) != nil {
+		return nil, nil, false
+	}
+	t := funcs.LookupTuple(call.Fun.Name)
+	if t == nil {
+		return nil, nil, false
+	}
+	args := make([]plan.Expr, len(call.Args))
+	spans := make([]syntax.Span, len(call.Args))
+	for i, a := range call.Args {
+		args[i] = c.scalar(sc, r, a)
+		spans[i] = a.Span()
+	}
+	all := c.apply(t.Func, args, call.Span(), spans, "")
+	if len(names) > len(t.Outputs) {
+		c.errorf(names[len(t.Outputs)].Src, "%s", errTupleNames(call.Fun.Name, len(t.Outputs)))
+	}
+	arg := ""
+	if len(call.Args) > 0 {
+		arg, _ = exprName(call.Args[0])
+	}
+	var exprs []plan.Expr
+	var out []string
+	for i, o := range t.Outputs {
+		var e plan.Expr = unknown(call)
+		if all.Type() != schema.Unknown {
+			e = c.apply(funcs.Lookup("$index"), []plan.Expr{all, &plan.Const{Value: int64(i), T: schema.Long, Src: call.Span()}}, call.Span(), nil, "")
+			if o.Type != schema.Dynamic {
+				e = &plan.Cast{X: e, T: o.Type}
+			}
+		}
+		name := funcs.TupleColumnName(call.Fun.Name, arg, o.Suffix)
+		if i < len(names) {
+			name = names[i].Name
+		}
+		exprs = append(exprs, e)
+		out = append(out, name)
+	}
+	return exprs, out, true
 }
 
 // matchNames returns the indexes of the columns that pattern names, in
@@ -225,7 +321,7 @@ func (c *checker) projectNames(in plan.Node, r *row, op *syntax.ProjectOp) plan.
 			continue
 		}
 		idx := matchNames(r.cols, id.Name)
-		if len(idx) == 0 && !strings.Contains(id.Name, "*") {
+		if len(idx) == 0 && !strings.Contains(id.Name, "*") && !r.open {
 			c.errorf(id.Src, "%s", errUnknownColumn(id.Name, suggest(id.Name, r.names())))
 			continue
 		}

@@ -120,6 +120,12 @@ func Build(env *Env, node plan.Node) (Operator, error) {
 		return newJoiner(env, n, ins[0], ins[1]), nil
 	case *plan.External:
 		return buildExternal(env, n)
+	case *plan.Window:
+		in, err := Build(env, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &windower{env: env, in: in, n: n}, nil
 	case *plan.Rows:
 		return &batchList{batches: append([]*value.Batch(nil), n.Batches...)}, nil
 	case *plan.BagUnpack:

@@ -24,29 +24,22 @@ import (
 const refSeries = "https://learn.microsoft.com/kusto/query/"
 
 // seriesOf returns the elements of dynamic array v as float64s, NaN
-// standing for a missing element (null, not a number, or NaN). ints
-// reports whether every present element is an integer, so that functions
-// that preserve the element type (series_fill_*) can give integers back.
-// ok is false when v is not an array.
-func seriesOf(v any) (xs []float64, ints bool, ok bool) {
+// standing for a missing element (null, not a number, or NaN); ok is
+// false when v is not an array.
+func seriesOf(v any) (xs []float64, ok bool) {
 	arr, ok := v.([]any)
 	if !ok {
-		return nil, false, false
+		return nil, false
 	}
 	xs = make([]float64, len(arr))
-	ints = true
 	for i, e := range arr {
-		switch x := e.(type) {
-		case int64:
-			xs[i] = float64(x)
-		case float64:
+		if x, isNum := seriesNumber(e); isNum {
 			xs[i] = x
-			ints = false
-		default:
+		} else {
 			xs[i] = math.NaN()
 		}
 	}
-	return xs, ints, true
+	return xs, true
 }
 
 // seriesNumber returns element e of a series as a float64, and whether it
@@ -301,19 +294,14 @@ func seriesArith(ii func(a, b int64) (int64, bool), ff func(a, b float64) float6
 	}
 }
 
-// seriesCompare returns an element comparison.
-func seriesCompare(f func(a, b float64) bool) func(a, b any) any {
+// seriesCompare returns an element comparison: exact for two integers,
+// else in reals (where NaN compares false, and unequal).
+func seriesCompare(f func(a, b float64) bool, fi func(a, b int64) bool) func(a, b any) any {
 	return func(a, b any) any {
 		x, xi := a.(int64)
 		y, yi := b.(int64)
 		if xi && yi {
-			switch {
-			case x < y:
-				return f(0, 1)
-			case x > y:
-				return f(1, 0)
-			}
-			return f(0, 0)
+			return fi(x, y)
 		}
 		fa, _ := seriesNumber(a)
 		fb, _ := seriesNumber(b)
@@ -347,7 +335,7 @@ func seriesUnary(name, doc string, fi func(int64) any, ff func(float64) any, exa
 func seriesReduce(name, doc string, f func(xs []float64) (float64, bool), examples ...Example) {
 	register(&Func{Name: name, Pure: true, Ref: refSeries + strings.ReplaceAll(name, "_", "-") + "-function", Doc: doc, Examples: examples,
 		Sigs: []*Sig{sig(schema.Real, Map1(func(v any) (float64, bool) {
-			xs, _, ok := seriesOf(v)
+			xs, ok := seriesOf(v)
 			if !ok {
 				return 0, false
 			}
@@ -358,8 +346,8 @@ func seriesReduce(name, doc string, f func(xs []float64) (float64, bool), exampl
 // seriesPair returns the elements of two series (or a series and a
 // number) as float64s of the longer length, NaN where either is missing.
 func seriesPair(a, b any) ([]float64, []float64, bool) {
-	xa, _, aArr := seriesOf(a)
-	xb, _, bArr := seriesOf(b)
+	xa, aArr := seriesOf(a)
+	xb, bArr := seriesOf(b)
 	if !aArr && !bArr {
 		return nil, nil, false
 	}
@@ -405,19 +393,25 @@ func init() {
 	cmp := []struct {
 		name, op string
 		f        func(a, b float64) bool
+		fi       func(a, b int64) bool
 		ex       Example
 	}{
-		{"series_greater", ">", func(a, b float64) bool { return a > b }, Example{`series_greater(dynamic([1, 2, 4]), dynamic([4, 2, 1]))`, "[false,false,true]"}},
-		{"series_greater_equals", ">=", func(a, b float64) bool { return a >= b }, Example{`series_greater_equals(dynamic([1, 2, 4]), dynamic([4, 2, 1]))`, "[false,true,true]"}},
-		{"series_less", "<", func(a, b float64) bool { return a < b }, Example{`series_less(dynamic([1, 2, 4]), dynamic([4, 2, 1]))`, "[true,false,false]"}},
-		{"series_less_equals", "<=", func(a, b float64) bool { return a <= b }, Example{`series_less_equals(dynamic([1, 2, 4]), dynamic([4, 2, 1]))`, "[true,true,false]"}},
-		{"series_equals", "==", func(a, b float64) bool { return a == b }, Example{`series_equals(dynamic([1, 2, 4]), dynamic([4, 2, 1]))`, "[false,true,false]"}},
-		{"series_not_equals", "!=", func(a, b float64) bool { return a != b }, Example{`series_not_equals(dynamic([1, 2, 4]), dynamic([4, 2, 1]))`, "[true,false,true]"}},
+		{"series_greater", ">", func(a, b float64) bool { return a > b }, func(a, b int64) bool { return a > b },
+			Example{`series_greater(dynamic([1, 2, 4]), dynamic([4, 2, 1]))`, "[false,false,true]"}},
+		{"series_greater_equals", ">=", func(a, b float64) bool { return a >= b }, func(a, b int64) bool { return a >= b },
+			Example{`series_greater_equals(dynamic([1, 2, 4]), dynamic([4, 2, 1]))`, "[false,true,true]"}},
+		{"series_less", "<", func(a, b float64) bool { return a < b }, func(a, b int64) bool { return a < b },
+			Example{`series_less(dynamic([1, 2, 4]), dynamic([4, 2, 1]))`, "[true,false,false]"}},
+		{"series_less_equals", "<=", func(a, b float64) bool { return a <= b }, func(a, b int64) bool { return a <= b },
+			Example{`series_less_equals(dynamic([1, 2, 4]), dynamic([4, 2, 1]))`, "[true,true,false]"}},
+		{"series_equals", "==", func(a, b float64) bool { return a == b }, func(a, b int64) bool { return a == b },
+			Example{`series_equals(dynamic([1, 2, 4]), dynamic([4, 2, 1]))`, "[false,true,false]"}},
+		{"series_not_equals", "!=", func(a, b float64) bool { return a != b }, func(a, b int64) bool { return a != b },
+			Example{`series_not_equals(dynamic([1, 2, 4.5]), dynamic([4, 2, 1]))`, "[true,false,true]"}},
 	}
 	for _, c := range cmp {
-		f := c.f
 		seriesBinary(c.name, "Compares two series element by element with '"+c.op+"', giving a series of bools; a missing element gives null.",
-			seriesCompare(func(a, b float64) bool { return f(a, b) }), c.ex)
+			seriesCompare(c.f, c.fi), c.ex)
 	}
 
 	seriesUnary("series_abs", "Returns the absolute value of each element.",
@@ -535,8 +529,8 @@ func init() {
 		Doc: "Returns the cosine similarity of two series of equal length: their dot product divided by the product of their magnitudes (which may be given).",
 		Sigs: []*Sig{{Params: []Param{p("series1", tDynamic), p("series2", tDynamic), opt("series1_magnitude", Numeric), opt("series2_magnitude", Numeric)},
 			Result: Returns(schema.Real), Eval: MapBoxed(func(args []any) (float64, bool) {
-				a, _, okA := seriesOf(args[0])
-				b, _, okB := seriesOf(args[1])
+				a, okA := seriesOf(args[0])
+				b, okB := seriesOf(args[1])
 				if !okA || !okB || len(a) != len(b) {
 					return 0, false
 				}
@@ -558,8 +552,8 @@ func init() {
 	register(&Func{Name: "series_pearson_correlation", Pure: true, Ref: refSeries + "series-pearson-correlation-function",
 		Doc: "Returns the Pearson correlation coefficient of two series of equal length; null when their lengths differ or an element is missing.",
 		Sigs: []*Sig{sig(schema.Real, Map2(func(x, y any) (float64, bool) {
-			a, _, okA := seriesOf(x)
-			b, _, okB := seriesOf(y)
+			a, okA := seriesOf(x)
+			b, okB := seriesOf(y)
 			if !okA || !okB || len(a) != len(b) || len(a) == 0 {
 				return 0, false
 			}
@@ -590,14 +584,6 @@ func seriesBox(x float64) any {
 		return nil
 	}
 	return x
-}
-
-// seriesIndex boxes an index output, or null when negative.
-func seriesIndex(i int) any {
-	if i < 0 {
-		return nil
-	}
-	return int64(i)
 }
 
 // seriesBag builds a property bag from alternating keys and values.

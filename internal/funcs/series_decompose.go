@@ -432,7 +432,7 @@ func init() {
 		"When that range is 0 the rescaled mean absolute deviation from the median is used. Nulls and ignore_val elements score 0; " +
 		"the last test_points elements are scored but not learnt from. An unknown kind, or percentiles outside [2, 98], give null."
 	outliers := MapBoxed(func(args []any) (any, bool) {
-		xs, _, ok := seriesOf(args[0])
+		xs, ok := seriesOf(args[0])
 		if !ok {
 			return nil, false
 		}
@@ -463,7 +463,7 @@ func init() {
 		sigs:    [][]Param{{p("series", tDynamic), p("min_period", Numeric), p("max_period", Numeric), p("num_periods", Integer)}},
 		doc:     periodsDoc,
 		compute: func(args []any) []any {
-			xs, _, ok := seriesOf(args[0])
+			xs, ok := seriesOf(args[0])
 			minP, ok1 := seriesNumber(args[1])
 			maxP, ok2 := seriesNumber(args[2])
 			num, ok3 := args[3].(int64)
@@ -485,7 +485,7 @@ func init() {
 			`65, 165, 109, 181, 115, 182, 121, 178, 114, 170]), 0.0, 50.0, 2)`, "[14,0]"}}})
 
 	seasonal := MapBoxed(func(args []any) (any, bool) {
-		xs, _, ok := seriesOf(args[0])
+		xs, ok := seriesOf(args[0])
 		if !ok {
 			return nil, false
 		}
@@ -516,7 +516,7 @@ func init() {
 		"its least-squares line (\"linefit\") or zero (\"none\"); baseline = seasonal + trend; residual = series - baseline. " +
 		"The last test_points elements are not learnt from. Missing elements are interpolated linearly first."
 	decomp := func(xsArg any, period int64, trend string, testPoints int, threshold float64) (decomposition, bool) {
-		xs, _, ok := seriesOf(xsArg)
+		xs, ok := seriesOf(xsArg)
 		if !ok {
 			return decomposition{}, false
 		}
@@ -538,19 +538,20 @@ func init() {
 	registerTuple(tupleDecl{name: "series_decompose_forecast", ref: "series-decompose-forecast-function", outputs: components,
 		sigs: [][]Param{{p("series", tDynamic), p("test_points", Integer), opt("period", Integer), opt("trend", tString), opt("seasonality_threshold", Numeric)}},
 		doc: "Forecasts a series by decomposition: series_decompose learns from all but the last test_points elements, and the baseline " +
-			"extends the seasonal and trend components over them. The trend is \"linefit\" by default. " + decomposeDoc,
+			"extends the seasonal and trend components over them. " + decomposeDoc,
 		compute: func(args []any) []any {
 			tp, ok := args[1].(int64)
 			if !ok {
 				return nil
 			}
-			d, ok := decomp(args[0], seriesInt(args, 2, -1), seriesString(args, 3, "linefit"), int(tp), seriesReal(args, 4, 0.6))
+			d, ok := decomp(args[0], seriesInt(args, 2, -1), seriesString(args, 3, "avg"), int(tp), seriesReal(args, 4, 0.6))
 			if !ok {
 				return nil
 			}
 			return d.outputs()
 		},
-		examples: []Example{{`series_decompose_forecast(dynamic([1, 2, 3, 4, 0, 0]), 2, 0)`, "[1,2,3,4,5,6]"}}})
+		examples: []Example{{`series_decompose_forecast(dynamic([1, 2, 3, 4, 0, 0]), 2, 0, "linefit")`, "[1,2,3,4,5,6]"},
+			{`series_decompose_forecast(dynamic([1, 2, 3, 4, 0, 0]), 2, 0)`, "[2.5,2.5,2.5,2.5,2.5,2.5]"}}})
 
 	registerTuple(tupleDecl{name: "series_decompose_anomalies", ref: "series-decompose-anomalies-function",
 		outputs: []Output{{"ad_flag", schema.Dynamic}, {"ad_score", schema.Dynamic}, {"baseline", schema.Dynamic}},

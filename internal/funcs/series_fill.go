@@ -153,7 +153,7 @@ func seriesIIR(xs, b, a []float64) []float64 {
 // seriesCoefficients returns a filter's coefficients, ok false when an
 // element is not a number.
 func seriesCoefficients(v any) ([]float64, bool) {
-	xs, _, ok := seriesOf(v)
+	xs, ok := seriesOf(v)
 	if !ok {
 		return nil, false
 	}
@@ -241,7 +241,7 @@ func init() {
 			"symmetric around each element. A missing element makes the outputs that use it null.",
 		Sigs: []*Sig{{Params: []Param{p("series", tDynamic), p("filter", tDynamic), opt("normalize", tBool), opt("center", tBool)},
 			Result: Returns(schema.Dynamic), Eval: MapBoxed(func(args []any) (any, bool) {
-				xs, _, ok := seriesOf(args[0])
+				xs, ok := seriesOf(args[0])
 				f, okF := seriesCoefficients(args[1])
 				if !ok || !okF || len(f) == 0 {
 					return nil, false
@@ -274,7 +274,7 @@ func init() {
 			"a[0] must not be 0 (the result is null). A missing element makes the outputs from it on null.",
 		Sigs: []*Sig{{Params: []Param{p("series", tDynamic), p("numerators", tDynamic), p("denominators", tDynamic)},
 			Result: Returns(schema.Dynamic), Eval: MapBoxed(func(args []any) (any, bool) {
-				xs, _, ok := seriesOf(args[0])
+				xs, ok := seriesOf(args[0])
 				b, okB := seriesCoefficients(args[1])
 				a, okA := seriesCoefficients(args[2])
 				if !ok || !okB || !okA || len(a) == 0 || a[0] == 0 {

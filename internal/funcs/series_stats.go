@@ -66,7 +66,7 @@ type lineFit struct {
 }
 
 // lineSums accumulates what a least-squares line needs over points (x, y).
-// y is centered on a constant by the caller to keep the sums small.
+// The caller centers x and y on constants to keep the sums small.
 type lineSums struct {
 	n                     float64
 	sx, sy, sxx, sxy, syy float64
@@ -85,31 +85,19 @@ func (s lineSums) minus(o lineSums) lineSums {
 	return lineSums{s.n - o.n, s.sx - o.sx, s.sy - o.sy, s.sxx - o.sxx, s.sxy - o.sxy, s.syy - o.syy}
 }
 
-// fit returns the line through the points of s. yShift is the constant
-// the caller subtracted from y, added back to the interception. A flat
-// series fits perfectly: its r-square is 1.
-func (s lineSums) fit(yShift float64) lineFit {
-	if s.n == 0 {
-		return lineFit{}
+// residual returns the residual sum of squares of the least-squares
+// line through the points of s (0 for fewer than three points).
+func (s lineSums) residual() float64 {
+	if s.n < 3 {
+		return 0
 	}
 	sxx := s.sxx - s.sx*s.sx/s.n
 	sxy := s.sxy - s.sx*s.sy/s.n
-	syy := max(s.syy-s.sy*s.sy/s.n, 0)
-	f := lineFit{n: int(s.n), ssTot: syy}
-	if sxx > 0 {
-		f.slope = sxy / sxx
+	syy := s.syy - s.sy*s.sy/s.n
+	if sxx <= 0 {
+		return max(syy, 0)
 	}
-	f.interception = s.sy/s.n - f.slope*s.sx/s.n + yShift
-	f.ssRes = max(syy-f.slope*sxy, 0)
-	f.rsquare = 1
-	if syy > 0 {
-		f.rsquare = 1 - f.ssRes/syy
-	}
-	if s.n > 1 {
-		f.variance = syy / (s.n - 1)
-		f.rvariance = f.ssRes / (s.n - 1)
-	}
-	return f
+	return max(syy-sxy*sxy/sxx, 0)
 }
 
 // fitSeriesLine fits a line to the present elements of ys over x = 1..n,
@@ -204,22 +192,21 @@ func fitTwoLines(ys []float64) (twoLines, bool) {
 	if n < 4 {
 		return twoLines{}, false
 	}
-	shift := seriesMean(ys)
-	// prefix[i] holds the sums of the points before i, with global x.
+	shift, mid := seriesMean(ys), float64(n+1)/2
+	// prefix[i] holds the sums of the points before i.
 	prefix := make([]lineSums, n+1)
 	for i, y := range ys {
 		prefix[i+1] = prefix[i]
 		if !math.IsNaN(y) {
-			prefix[i+1].add(float64(i+1), y-shift)
+			prefix[i+1].add(float64(i+1)-mid, y-shift)
 		}
 	}
 	whole := fitSeriesLine(ys)
 	best, bestRes := -1, 0.0
 	for s := 2; s <= n-2; s++ {
-		l := prefix[s].fit(shift)
-		r := prefix[n].minus(prefix[s]).fit(shift)
-		if best < 0 || l.ssRes+r.ssRes < bestRes {
-			best, bestRes = s, l.ssRes+r.ssRes
+		res := prefix[s].residual() + prefix[n].minus(prefix[s]).residual()
+		if best < 0 || res < bestRes {
+			best, bestRes = s, res
 		}
 	}
 	// The sums choose the split; the lines are fitted again in two
@@ -230,7 +217,7 @@ func fitTwoLines(ys []float64) (twoLines, bool) {
 	if whole.ssTot > 0 {
 		t.rsquare = 1 - ssRes/whole.ssTot
 	}
-	if n > 1 {
+	if whole.n > 1 {
 		t.rvariance = ssRes / float64(whole.n-1)
 	}
 	t.lineFit = make([]any, n)
@@ -249,7 +236,7 @@ func init() {
 		{"avg", schema.Real}, {"stdev", schema.Real}, {"variance", schema.Real}}
 	statsParams := []Param{p("series", tDynamic), {Name: "ignore_nonfinite", Types: tBool, Optional: true, Const: true}}
 	stats := func(args []any) (seriesSummary, bool) {
-		xs, _, ok := seriesOf(args[0])
+		xs, ok := seriesOf(args[0])
 		if !ok {
 			return seriesSummary{}, false
 		}
@@ -301,7 +288,7 @@ func init() {
 		"rsquare (1 for a perfect fit, and for a flat series), slope, variance (the sample variance of the series), " +
 		"rvariance (the residual sum of squares over n-1), interception and line_fit (the line's values). Missing elements are left out of the fit."
 	fit := func(v any) (lineFit, int, bool) {
-		ys, _, ok := seriesOf(v)
+		ys, ok := seriesOf(v)
 		if !ok {
 			return lineFit{}, 0, false
 		}
@@ -340,7 +327,7 @@ func init() {
 		"and keeps the split with the greatest total r-square. It returns rsquare, split_idx, variance, rvariance, line_fit and " +
 		"the rsquare, slope, interception, variance and rvariance of the right and left lines; null for fewer than four elements."
 	two := func(v any) (twoLines, bool) {
-		ys, _, ok := seriesOf(v)
+		ys, ok := seriesOf(v)
 		if !ok {
 			return twoLines{}, false
 		}

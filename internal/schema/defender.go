@@ -57,8 +57,8 @@ type defenderTable struct {
 	legacy bool
 	// enrichment marks the data of an enrichment function (FileProfile).
 	enrichment bool
-	cols   []Column
-	pos    string // "file:line" of the table line
+	cols       []Column
+	pos        string // "file:line" of the table line
 }
 
 var defenderOnce = sync.OnceValues(func() (*Catalog, []defenderTable) {

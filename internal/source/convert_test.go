@@ -244,7 +244,7 @@ func TestLocaleTimestamps(t *testing.T) {
 		}
 	}
 
-	bad := writeFile(t, t.TempDir(), "T.csv", []byte("Timestamp,N\n\"2024/03/13 15:40\",1\n"))
+	bad := writeFile(t, t.TempDir(), "T.csv", []byte("Timestamp,N\n\"13.03.2024 15:40\",1\n"))
 	d = open(t, nil, map[string][]string{"T": {bad}}, Options{TimeFormat: "dd/MM/yyyy, h:mm:ss.fff tt", Strict: true})
 	_, err := tryRows(d, tab, allCols(tab))
 	if err == nil || !strings.Contains(err.Error(), `does not match --time-format "dd/MM/yyyy, h:mm:ss.fff tt"`) {
