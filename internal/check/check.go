@@ -96,6 +96,9 @@ type checker struct {
 	// it; deferred collects the operators still waiting for it; open
 	// marks the nodes whose columns are not all known yet; visits counts
 	// the checks of each such operator, for their keys.
+	// implicit is the table that the first operator of a contextual
+	// subquery reads (mv-apply, partition).
+	implicit plan.Node
 	// win collects the window function calls of the operator being
 	// checked (nil where they are not allowed).
 	win      *windowSink

@@ -272,3 +272,7 @@ func errExpectedColumn(name string) string {
 func errTupleNames(fn string, n int) string {
 	return fmt.Sprintf("%s() has %d outputs; more names are given", fn, n)
 }
+
+func errPartitionKey() string {
+	return "partition by expects a column of the input"
+}

@@ -34,7 +34,14 @@ func (c *checker) any(sc *scope, r *row, x syntax.Expr) (plan.Node, plan.Expr) {
 		c.errorf(x.Src, "%s", errCommand())
 		return nil, nil
 	case *syntax.MaterializeExpr:
-		return c.tabular(sc, x.X), nil
+		node := c.tabular(sc, x.X)
+		if node == nil {
+			return nil, nil
+		}
+		if c.open[node] {
+			return node, nil
+		}
+		return &plan.Cache{Input: node}, nil
 	case *syntax.ToScalarExpr:
 		node := c.tabular(sc, x.X)
 		if node == nil {
@@ -363,6 +370,13 @@ func (c *checker) unary(sc *scope, r *row, x *syntax.UnaryExpr) plan.Expr {
 }
 
 func (c *checker) binary(sc *scope, r *row, x *syntax.BinaryExpr) plan.Expr {
+	if _, star := x.X.(*syntax.StarExpr); star {
+		return c.anyColumn(sc, r, x)
+	}
+	if x.Op == ":" {
+		// Column:"term" in search is Column has "term".
+		x = &syntax.BinaryExpr{Op: "has", OpPos: x.OpPos, X: x.X, Y: x.Y}
+	}
 	a := c.scalar(sc, r, x.X)
 	b := c.scalar(sc, r, x.Y)
 	fn := funcs.Lookup(x.Op)
@@ -371,6 +385,43 @@ func (c *checker) binary(sc *scope, r *row, x *syntax.BinaryExpr) plan.Expr {
 		return unknown(x)
 	}
 	return c.apply(fn, []plan.Expr{a, b}, x.Span(), []syntax.Span{x.X.Span(), x.Y.Span()}, x.Op)
+}
+
+// anyColumn checks * op "term": whether any column of the row, as text,
+// satisfies the string operator (where * has "x", and search's terms).
+// https://learn.microsoft.com/kusto/query/search-operator
+func (c *checker) anyColumn(sc *scope, r *row, x *syntax.BinaryExpr) plan.Expr {
+	fn := funcs.Lookup(x.Op)
+	if fn == nil || x.Op == ":" {
+		fn = funcs.Lookup("has")
+	}
+	term := c.scalar(sc, r, x.Y)
+	if r == nil || term.Type() == schema.Unknown {
+		return unknown(x)
+	}
+	var any plan.Expr
+	for i, col := range r.cols {
+		if col.Type == schema.Unknown {
+			continue
+		}
+		var e plan.Expr = &plan.ColRef{Index: i, Name: col.Name, T: col.Type, Src: x.X.Span()}
+		if col.Type != schema.String {
+			e = c.apply(funcs.Lookup("tostring"), []plan.Expr{e}, x.X.Span(), nil, "")
+		}
+		test := c.apply(fn, []plan.Expr{e, term}, x.Span(), []syntax.Span{x.X.Span(), x.Y.Span()}, x.Op)
+		if test.Type() == schema.Unknown {
+			return test
+		}
+		if any == nil {
+			any = test
+		} else {
+			any = c.apply(funcs.Lookup("or"), []plan.Expr{any, test}, x.Span(), nil, "or")
+		}
+	}
+	if any == nil {
+		return &plan.Const{Value: false, T: schema.Bool, Src: x.Span()}
+	}
+	return any
 }
 
 func (c *checker) in(sc *scope, r *row, x *syntax.InExpr) plan.Expr {

@@ -89,6 +89,9 @@ func (c *checker) pipeOp(sc *scope, in plan.Node, r *row, x *syntax.PipeExpr) pl
 			return c.projectNames(in, r, op)
 		}
 	case *syntax.TakeOp:
+		if op.Word == "sample" {
+			return &plan.Sample{Input: in, N: c.count(sc, r, op.Count), Cols: r.cols}
+		}
 		return &plan.Limit{Input: in, N: c.count(sc, r, op.Count)}
 	case *syntax.SortOp:
 		return &plan.Sort{Input: in, Keys: c.sortKeys(sc, r, op.Keys)}
@@ -126,6 +129,18 @@ func (c *checker) pipeOp(sc *scope, in plan.Node, r *row, x *syntax.PipeExpr) pl
 		return c.invoke(sc, in, r, op)
 	case *syntax.EvaluateOp:
 		return c.evaluate(sc, in, r, op)
+	case *syntax.MvApplyOp:
+		return c.mvApply(sc, in, r, op)
+	case *syntax.PartitionOp:
+		return c.partition(sc, in, r, op)
+	case *syntax.AsOp:
+		return c.as(sc, in, op)
+	case *syntax.GetSchemaOp:
+		return getSchema(r)
+	case *syntax.SearchOp:
+		return c.search(sc, in, op)
+	case *syntax.TopNestedOp:
+		return c.topNested(sc, in, r, op)
 	}
 	c.errorf(x.Op.Span(), "%s", errUnsupportedOperator(x.Op.Name()))
 	return nil
@@ -671,6 +686,15 @@ func (c *checker) source(sc *scope, x *syntax.OperatorExpr) plan.Node {
 		return c.union(sc, nil, op)
 	case *syntax.RangeOp:
 		return c.rangeOp(sc, op)
+	case *syntax.SearchOp:
+		return c.search(sc, nil, op)
+	}
+	if c.implicit != nil {
+		// The first operator of a contextual subquery (mv-apply,
+		// partition) reads the table the enclosing operator supplies.
+		in := c.implicit
+		r := newRow(in.Schema())
+		return c.pipeOp(sc, in, r, &syntax.PipeExpr{Op: x.Op})
 	}
 	c.errorf(x.Op.Span(), "%s", errUnsupportedOperator(x.Op.Name()))
 	return nil

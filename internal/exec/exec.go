@@ -39,6 +39,10 @@ type Env struct {
 	Funcs  *funcs.Context
 	// subqueries caches the value of each Subquery expression.
 	subqueries map[*plan.Subquery]*value.Column
+	// params holds the rows each Param reads while an Apply runs its
+	// subplan; caches the rows of each Cache.
+	params map[*plan.Param][]*value.Batch
+	caches map[*plan.Cache][]*value.Batch
 }
 
 // NewEnv returns an Env reading tables from src, with now as the query's
@@ -120,6 +124,52 @@ func Build(env *Env, node plan.Node) (Operator, error) {
 		return newJoiner(env, n, ins[0], ins[1]), nil
 	case *plan.External:
 		return buildExternal(env, n)
+	case *plan.Param:
+		rows, ok := env.params[n]
+		if !ok {
+			return nil, fmt.Errorf("internal error: a subquery's table read outside its operator")
+		}
+		return &batchList{batches: append([]*value.Batch(nil), rows...)}, nil
+	case *plan.Apply:
+		in, err := Build(env, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		a, err := newApplier(env, in, n)
+		if err != nil {
+			in.Close()
+			return nil, err
+		}
+		return a, nil
+	case *plan.Sample:
+		in, err := Build(env, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &sampler{env: env, in: in, n: n}, nil
+	case *plan.Cache:
+		if rows, ok := env.caches[n]; ok {
+			return &cache{batches: append([]*value.Batch(nil), rows...)}, nil
+		}
+		in, err := Build(env, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := Drain(in)
+		if err != nil {
+			return nil, err
+		}
+		if env.caches == nil {
+			env.caches = map[*plan.Cache][]*value.Batch{}
+		}
+		env.caches[n] = rows
+		return &cache{batches: append([]*value.Batch(nil), rows...)}, nil
+	case *plan.TopNested:
+		in, err := Build(env, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &topNester{env: env, in: in, n: n}, nil
 	case *plan.Window:
 		in, err := Build(env, n.Input)
 		if err != nil {

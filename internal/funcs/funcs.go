@@ -93,7 +93,9 @@ type Sig struct {
 }
 
 // Example is a documented use of a function: Expr evaluates to Want, as
-// printed by kqlhunt's text output. Tests run every example.
+// printed by kqlhunt's text output. Tests run every example as print x =
+// Expr, or, when Expr starts with datatable(, as a query whose one row
+// and column is compared.
 type Example struct {
 	Expr string
 	Want string

@@ -6,8 +6,7 @@ import (
 )
 
 // The function behind pack_all(true), which the checker turns into a
-// call with the row's columns as alternating names and values (tested
-// through pack_all in kql/testdata/window.test).
+// call with the row's columns as alternating names and values.
 func init() {
 	register(&Func{Name: "$pack_nonempty", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/pack-all-function",
 		Doc: "Packs name, value pairs into a property bag, leaving out null and empty values (pack_all(true)).",
@@ -24,5 +23,6 @@ func init() {
 					}
 					return b, true
 				}
-			})}}})
+			})}},
+		Examples: []Example{{`datatable(a:long, b:string, c:long)[1, "", long(null)] | project x = pack_all(true)`, `{"a":1}`}}})
 }

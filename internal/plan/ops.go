@@ -206,8 +206,10 @@ type Apply struct {
 	Kind  ApplyKind
 	Param *Param
 	Sub   Node
-	// Expand builds, for ApplyRows, the Param table of one row.
-	Expand *MvExpand
+	// Expand expands one row, for ApplyRows; the Param table is its output
+	// columns ParamCols.
+	Expand    *MvExpand
+	ParamCols []int
 	// Keep are the input columns copied in front of the subplan's output
 	// (ApplyRows).
 	Keep []int

@@ -1,0 +1,137 @@
+package check
+
+import (
+	"github.com/kqlhunt/kqlhunt/internal/plan"
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/syntax"
+)
+
+// subquery checks a contextual subquery over the table param supplies.
+func (c *checker) contextual(sc *scope, param plan.Node, x syntax.Expr) plan.Node {
+	saved := c.implicit
+	c.implicit = param
+	defer func() { c.implicit = saved }()
+	if p, ok := x.(*syntax.ParenExpr); ok {
+		x = p.X
+	}
+	return c.tabular(sc, x)
+}
+
+// mvApply checks mv-apply Items [limit N] on (Subquery): each row's
+// arrays expand to a table (as mv-expand expands them) that the subquery
+// runs on; the output rows are the input row's other columns followed by
+// the subquery's.
+// https://learn.microsoft.com/kusto/query/mv-apply-operator
+func (c *checker) mvApply(sc *scope, in plan.Node, r *row, op *syntax.MvApplyOp) plan.Node {
+	if op.ID != nil {
+		c.errorf(op.ID.Span(), "%s", errUnsupportedOperator("mv-apply ... id"))
+		return nil
+	}
+	exp := c.expansion(sc, r, op.Items, &op.OpBase)
+	if exp == nil {
+		return nil
+	}
+	if op.Limit != nil {
+		exp.Limit = c.count(sc, r, op.Limit)
+	}
+	// The subquery's table: the expanded columns (and the item index).
+	param := &plan.Param{}
+	var sub []int // output columns of exp that make the param's
+	expanded := map[int]bool{}
+	for _, t := range exp.Targets {
+		expanded[t] = true
+	}
+	for j, col := range exp.Cols {
+		if expanded[j] || j == exp.IndexCol {
+			sub = append(sub, j)
+			param.Cols = append(param.Cols, col)
+		}
+	}
+	body := c.contextual(sc, param, op.Subquery)
+	if body == nil {
+		return nil
+	}
+	a := &plan.Apply{Input: in, Kind: plan.ApplyRows, Param: param, Sub: body, Expand: exp, ParamCols: sub}
+	nm := c.newNamer()
+	for i, col := range r.cols {
+		replaced := false
+		for j, src := range exp.Keep {
+			if src < 0 && expanded[j] && exp.Cols[j].Name == col.Name {
+				replaced = true
+			}
+		}
+		if replaced {
+			continue
+		}
+		a.Keep = append(a.Keep, i)
+		a.Cols = append(a.Cols, col)
+		nm.reserve(col.Name)
+	}
+	for _, col := range body.Schema() {
+		a.Cols = append(a.Cols, schema.Column{Name: nm.unique(col.Name), Type: col.Type})
+	}
+	return a
+}
+
+// partition checks partition by Column (Subquery): the subquery runs on
+// the rows of each value of the column, and their outputs are
+// concatenated.
+// https://learn.microsoft.com/kusto/query/partition-operator
+func (c *checker) partition(sc *scope, in plan.Node, r *row, op *syntax.PartitionOp) plan.Node {
+	if op.Scope != nil {
+		c.errorf(op.Scope.Span(), "%s", errUnsupportedOperator("partition ... in"))
+		return nil
+	}
+	key := c.scalar(sc, r, op.By)
+	if _, ok := key.(*plan.ColRef); !ok && key.Type() != schema.Unknown {
+		c.errorf(op.By.Span(), "%s", errPartitionKey())
+		return nil
+	}
+	param := &plan.Param{Cols: r.cols}
+	body := c.contextual(sc, param, op.Subquery)
+	if body == nil {
+		return nil
+	}
+	return &plan.Apply{Input: in, Kind: plan.ApplyPartitions, Param: param, Sub: body, Key: key, Cols: body.Schema()}
+}
+
+// as binds a name to its input for the rest of the query; with
+// hint.materialized=true the input is computed once.
+// https://learn.microsoft.com/kusto/query/as-operator
+func (c *checker) as(sc *scope, in plan.Node, op *syntax.AsOp) plan.Node {
+	if lit, ok := op.Option("hint.materialized").(*syntax.Literal); ok && lit.Kind == syntax.LitBool && lit.Text == "true" {
+		in = &plan.Cache{Input: in}
+	}
+	sc.names[op.As.Name] = &binding{kind: bindTable, node: in, name: op.As.Name}
+	return in
+}
+
+// dataTypes are the .NET names getschema reports for each type.
+var dataTypes = map[schema.Type]string{
+	schema.Bool: "System.SByte", schema.Int: "System.Int32", schema.Long: "System.Int64",
+	schema.Real: "System.Double", schema.Decimal: "System.Data.SqlTypes.SqlDecimal",
+	schema.String: "System.String", schema.Datetime: "System.DateTime",
+	schema.Timespan: "System.TimeSpan", schema.Guid: "System.Guid", schema.Dynamic: "System.Object",
+}
+
+// getSchema is a table of the input's columns: name, position, .NET type
+// and KQL type.
+// https://learn.microsoft.com/kusto/query/getschema-operator
+func getSchema(r *row) plan.Node {
+	v := &plan.Values{Cols: []schema.Column{
+		{Name: "ColumnName", Type: schema.String}, {Name: "ColumnOrdinal", Type: schema.Int},
+		{Name: "DataType", Type: schema.String}, {Name: "ColumnType", Type: schema.String},
+	}}
+	for i, col := range r.cols {
+		if col.Type == schema.Unknown {
+			continue
+		}
+		v.Rows = append(v.Rows, []plan.Expr{
+			&plan.Const{Value: col.Name, T: schema.String},
+			&plan.Const{Value: int64(i), T: schema.Int},
+			&plan.Const{Value: dataTypes[col.Type], T: schema.String},
+			&plan.Const{Value: col.Type.String(), T: schema.String},
+		})
+	}
+	return v
+}

@@ -1,0 +1,248 @@
+package exec
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/kqlhunt/kqlhunt/internal/plan"
+	"github.com/kqlhunt/kqlhunt/internal/value"
+)
+
+// applier runs a subplan per input row (mv-apply) or per partition
+// (partition), on a table made from the input, and concatenates the
+// outputs.
+// https://learn.microsoft.com/kusto/query/mv-apply-operator
+// https://learn.microsoft.com/kusto/query/partition-operator
+type applier struct {
+	env   *Env
+	in    Operator
+	n     *plan.Apply
+	limit int64
+	out   []*value.Batch
+	done  bool
+}
+
+func newApplier(env *Env, in Operator, n *plan.Apply) (*applier, error) {
+	a := &applier{env: env, in: in, n: n, limit: -1}
+	if n.Expand != nil && n.Expand.Limit != nil {
+		l, err := constInt(env, n.Expand.Limit)
+		if err != nil {
+			return nil, err
+		}
+		a.limit = l
+	}
+	return a, nil
+}
+
+func (a *applier) Close() error {
+	if !a.done {
+		return a.in.Close()
+	}
+	return nil
+}
+
+// runSub runs the subplan with its Param reading rows.
+func (a *applier) runSub(rows []*value.Batch) ([]*value.Batch, error) {
+	if a.env.params == nil {
+		a.env.params = map[*plan.Param][]*value.Batch{}
+	}
+	saved, had := a.env.params[a.n.Param]
+	a.env.params[a.n.Param] = rows
+	defer func() {
+		if had {
+			a.env.params[a.n.Param] = saved
+		} else {
+			delete(a.env.params, a.n.Param)
+		}
+	}()
+	op, err := Build(a.env, a.n.Sub)
+	if err != nil {
+		return nil, err
+	}
+	return Drain(op)
+}
+
+func (a *applier) Next() (*value.Batch, error) {
+	for {
+		if len(a.out) > 0 {
+			b := a.out[0]
+			a.out = a.out[1:]
+			return b, nil
+		}
+		if a.done {
+			return nil, nil
+		}
+		if err := a.env.checkCtx(); err != nil {
+			return nil, err
+		}
+		var err error
+		if a.n.Kind == plan.ApplyPartitions {
+			err = a.partitions()
+		} else {
+			err = a.rows()
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// rows applies the subplan to the next input batch, row by row.
+func (a *applier) rows() error {
+	b, err := a.in.Next()
+	if err != nil {
+		return err
+	}
+	if b == nil {
+		a.done = true
+		return nil
+	}
+	for r := 0; r < b.N; r++ {
+		one := b.Take([]int{r})
+		exp, err := expandBatch(a.env, a.n.Expand, one, a.limit)
+		if err != nil {
+			return err
+		}
+		param := &value.Batch{N: exp.N}
+		for _, j := range a.n.ParamCols {
+			param.Cols = append(param.Cols, exp.Cols[j])
+		}
+		subs, err := a.runSub([]*value.Batch{param})
+		if err != nil {
+			return err
+		}
+		for _, s := range subs {
+			out := &value.Batch{N: s.N}
+			for _, k := range a.n.Keep {
+				out.Cols = append(out.Cols, one.Cols[k].Take(make([]int, s.N)))
+			}
+			out.Cols = append(out.Cols, s.Cols...)
+			a.out = append(a.out, out)
+		}
+	}
+	return nil
+}
+
+// partitions reads the whole input, splits it by key and applies the
+// subplan to each part.
+func (a *applier) partitions() error {
+	a.done = true
+	batches, err := Drain(a.in)
+	if err != nil {
+		return err
+	}
+	type part struct {
+		rows [][2]int // batch, row
+	}
+	index := map[string]int{}
+	var parts []*part
+	var key []byte
+	for bi, b := range batches {
+		k, err := a.env.Eval(a.n.Key, b)
+		if err != nil {
+			return err
+		}
+		for r := 0; r < b.N; r++ {
+			key = appendKey(key[:0], k, r)
+			p, ok := index[string(key)]
+			if !ok {
+				p = len(parts)
+				index[string(key)] = p
+				parts = append(parts, &part{})
+			}
+			parts[p].rows = append(parts[p].rows, [2]int{bi, r})
+		}
+	}
+	if len(parts) > maxPartitions {
+		return fmt.Errorf("partition: %d partitions, more than the %d allowed", len(parts), maxPartitions)
+	}
+	for _, p := range parts {
+		rows := value.NewBatch(types(a.n.Param.Cols), len(p.rows))
+		for _, br := range p.rows {
+			for j, c := range batches[br[0]].Cols {
+				rows.Cols[j].AppendFrom(c, br[1])
+			}
+		}
+		rows.N = len(p.rows)
+		subs, err := a.runSub([]*value.Batch{rows})
+		if err != nil {
+			return err
+		}
+		a.out = append(a.out, subs...)
+	}
+	return nil
+}
+
+// maxPartitions bounds the partitions of partition, as Kusto does.
+// https://learn.microsoft.com/kusto/query/partition-operator
+const maxPartitions = 64
+
+// sampler passes up to N rows chosen at random (reservoir sampling).
+// https://learn.microsoft.com/kusto/query/sample-operator
+type sampler struct {
+	env  *Env
+	in   Operator
+	n    *plan.Sample
+	done bool
+}
+
+func (s *sampler) Close() error {
+	if !s.done {
+		return s.in.Close()
+	}
+	return nil
+}
+
+func (s *sampler) Next() (*value.Batch, error) {
+	if s.done {
+		return nil, nil
+	}
+	s.done = true
+	k, err := constInt(s.env, s.n.N)
+	if err != nil {
+		s.in.Close()
+		return nil, err
+	}
+	batches, err := Drain(s.in)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(uint64(s.env.Funcs.Now), 1))
+	var pick [][2]int
+	seen := 0
+	for bi, b := range batches {
+		for r := 0; r < b.N; r++ {
+			seen++
+			if int64(len(pick)) < k {
+				pick = append(pick, [2]int{bi, r})
+			} else if j := rng.IntN(seen); int64(j) < k {
+				pick[j] = [2]int{bi, r}
+			}
+		}
+	}
+	out := value.NewBatch(types(s.n.Cols), len(pick))
+	for _, br := range pick {
+		for j, c := range batches[br[0]].Cols {
+			out.Cols[j].AppendFrom(c, br[1])
+		}
+	}
+	out.N = len(pick)
+	return out, nil
+}
+
+// cache runs its input once per query run and replays the rows to every
+// reader.
+type cache struct {
+	batches []*value.Batch
+}
+
+func (c *cache) Next() (*value.Batch, error) {
+	if len(c.batches) == 0 {
+		return nil, nil
+	}
+	b := c.batches[0]
+	c.batches = c.batches[1:]
+	return b, nil
+}
+
+func (c *cache) Close() error { return nil }
