@@ -231,7 +231,7 @@ func errSeriesInRange(n int) string {
 }
 
 func errUnsupportedPlugin(name string) string {
-	return fmt.Sprintf("plugin '%s' is not supported: kqlhunt runs bag_unpack and pivot", name)
+	return fmt.Sprintf("plugin '%s' is not supported: kqlhunt runs bag_unpack, pivot and ipv4_lookup", name)
 }
 
 func errColumnsConflict(v string) string {

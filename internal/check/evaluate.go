@@ -23,6 +23,8 @@ func (c *checker) evaluate(sc *scope, in plan.Node, r *row, op *syntax.EvaluateO
 		return c.bagUnpack(sc, in, r, op, call)
 	case "pivot":
 		return c.pivot(sc, in, r, op, call)
+	case "ipv4_lookup":
+		return c.ipv4Lookup(sc, in, r, call)
 	}
 	c.errorf(call.Fun.Src, "%s", errUnsupportedPlugin(call.Fun.Name))
 	return nil
@@ -345,4 +347,81 @@ func learnPivotValues(batches []*value.Batch, of int, t schema.Type) *pivotHint 
 		}
 	}
 	return h
+}
+
+// ipv4Lookup checks evaluate ipv4_lookup(LookupTable, SourceIPv4Key,
+// IPv4LookupKey [, ExtraKey, ...] [, return_unmatched]): the input's rows
+// joined with the lookup rows whose IPv4 range holds the source address
+// (and whose extra key columns are equal), the lookup table's columns
+// after the input's.
+// https://learn.microsoft.com/kusto/query/ipv4-lookup-plugin
+func (c *checker) ipv4Lookup(sc *scope, in plan.Node, r *row, call *syntax.CallExpr) plan.Node {
+	if len(call.Args) < 3 {
+		c.errorf(call.Span(), "%s", errArityRange("ipv4_lookup", 3, 1<<20, len(call.Args)))
+		return nil
+	}
+	right := c.tabular(sc, call.Args[0])
+	if right == nil {
+		return nil
+	}
+	rr := newRow(right.Schema())
+	n := &plan.IPLookup{Left: in, Right: right}
+	column := func(x syntax.Expr, row *row, side string) (plan.Expr, bool) {
+		id, ok := x.(*syntax.Ident)
+		if !ok {
+			c.errorf(x.Span(), "%s", errExpectedColumn("ipv4_lookup"))
+			return nil, false
+		}
+		i, ok := row.index[id.Name]
+		if !ok {
+			c.errorf(id.Src, "%s", errJoinColumn(side, id.Name, suggest(id.Name, row.names())))
+			return nil, false
+		}
+		return &plan.ColRef{Index: i, Name: id.Name, T: row.cols[i].Type, Src: id.Src}, true
+	}
+	var ok bool
+	if n.LeftKey, ok = column(call.Args[1], r, "left"); !ok {
+		return nil
+	}
+	if n.RightKey, ok = column(call.Args[2], rr, "right"); !ok {
+		return nil
+	}
+	extra := call.Args[3:]
+	if len(extra) > 0 {
+		last := extra[len(extra)-1]
+		if named, ok := last.(*syntax.NamedExpr); ok && len(named.Names) == 1 && named.Names[0].Name == "return_unmatched" {
+			last = named.X
+		}
+		if _, isName := last.(*syntax.Ident); isName {
+			// An extra key column, not the flag.
+		} else if e := c.scalar(sc, nil, last); e.Type() == schema.Bool {
+			k, isConst := e.(*plan.Const)
+			if !isConst {
+				c.errorf(extra[len(extra)-1].Span(), "%s", errNotConstant("return_unmatched"))
+				return nil
+			}
+			n.Unmatched, _ = k.Value.(bool)
+			extra = extra[:len(extra)-1]
+		}
+	}
+	for _, x := range extra {
+		l, ok1 := column(x, r, "left")
+		rk, ok2 := column(x, rr, "right")
+		if !ok1 || !ok2 {
+			return nil
+		}
+		n.ExtraLeft = append(n.ExtraLeft, l)
+		n.ExtraRight = append(n.ExtraRight, rk)
+	}
+	nm := c.newNamer()
+	for i, col := range r.cols {
+		nm.reserve(col.Name)
+		n.Out = append(n.Out, plan.JoinCol{Index: i})
+		n.Cols = append(n.Cols, col)
+	}
+	for i, col := range rr.cols {
+		n.Out = append(n.Out, plan.JoinCol{Right: true, Index: i})
+		n.Cols = append(n.Cols, schema.Column{Name: nm.unique(col.Name), Type: col.Type})
+	}
+	return n
 }

@@ -85,6 +85,12 @@ func exprName(x syntax.Expr) (string, origin) {
 		return x.Name, ownName
 	case *syntax.ParenExpr:
 		return exprName(x.X)
+	case *syntax.NamedExpr:
+		// A named argument names what it passes: bin(5Minutebin =
+		// Timestamp, 5m) is 5Minutebin.
+		if len(x.Names) == 1 {
+			return x.Names[0].Name, funcName
+		}
 	case *syntax.MemberExpr:
 		if base, o := exprName(x.X); o != noName {
 			return base + "_" + x.Name.Name, funcName

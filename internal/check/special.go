@@ -87,10 +87,8 @@ func (c *checker) special(sc *scope, r *row, x *syntax.CallExpr) (e plan.Expr, o
 		}
 	}
 	if (name == "prev" || name == "next") && len(call.Args) == 3 && call.Args[2].Type() != call.T {
-		if !funcs.ConvertsTo(call.Args[2].Type(), call.T) {
-			c.errorf(x.Args[2].Span(), "%s", errType(name+"(): the default", call.T.String(), call.Args[2].Type()))
-			return unknown(x), true
-		}
+		// The default converts to the column's type as to*() would
+		// (Kusto's analyzer accepts any scalar there).
 		call.Args[2] = &plan.Cast{X: call.Args[2], T: call.T}
 	}
 	i := c.win.base + len(c.win.calls)
@@ -106,15 +104,22 @@ func (c *checker) columnIfExists(sc *scope, r *row, x *syntax.CallExpr) plan.Exp
 		c.errorf(x.Span(), "%s", errArity(x.Fun.Name, 2, len(x.Args)))
 		return unknown(x)
 	}
-	lit, ok := x.Args[0].(*syntax.Literal)
-	if !ok || lit.Kind != syntax.LitString {
-		c.errorf(x.Args[0].Span(), "%s", errNotConstant(x.Fun.Name+"(): the column name"))
+	nameExpr := c.scalar(sc, nil, x.Args[0])
+	k, ok := nameExpr.(*plan.Const)
+	name, isString := "", false
+	if ok {
+		name, isString = k.Value.(string)
+	}
+	if !isString {
+		if nameExpr.Type() != schema.Unknown {
+			c.errorf(x.Args[0].Span(), "%s", errNotConstant(x.Fun.Name+"(): the column name"))
+		}
 		return unknown(x)
 	}
 	def := c.scalar(sc, r, x.Args[1])
 	if r != nil {
-		if i, ok := r.index[lit.Text]; ok {
-			var col plan.Expr = &plan.ColRef{Index: i, Name: lit.Text, T: r.cols[i].Type, Src: x.Args[0].Span()}
+		if i, ok := r.index[name]; ok {
+			var col plan.Expr = &plan.ColRef{Index: i, Name: name, T: r.cols[i].Type, Src: x.Args[0].Span()}
 			if t := def.Type(); t != r.cols[i].Type && t != schema.Unknown && funcs.ConvertsTo(r.cols[i].Type, t) {
 				col = &plan.Cast{X: col, T: t}
 			}

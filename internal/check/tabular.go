@@ -340,6 +340,10 @@ func (c *checker) projectNames(in plan.Node, r *row, op *syntax.ProjectOp) plan.
 			c.errorf(id.Src, "%s", errUnknownColumn(id.Name, suggest(id.Name, r.names())))
 			continue
 		}
+		if op.Word == "project-reorder" && !strings.Contains(id.Name, "*") && len(idx) == 1 && selected[idx[0]] {
+			c.errorf(id.Src, "%s", errDuplicateColumn(id.Name))
+			continue
+		}
 		if op.Word == "project-reorder" && i < len(op.Order) && op.Order[i] != "" {
 			sortByName(r.cols, idx, strings.HasSuffix(op.Order[i], "desc"))
 		}

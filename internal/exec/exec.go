@@ -213,6 +213,12 @@ func Build(env *Env, node plan.Node) (Operator, error) {
 			return nil, err
 		}
 		return m, nil
+	case *plan.IPLookup:
+		ins, err := buildAll(env, n.Left, n.Right)
+		if err != nil {
+			return nil, err
+		}
+		return &ipLookuper{env: env, n: n, left: ins[0], right: ins[1]}, nil
 	case *plan.Union:
 		parts, err := buildAll(env, n.Parts...)
 		if err != nil {

@@ -143,7 +143,7 @@ func (p *pivoter) Next() (*value.Batch, error) {
 	out := &value.Batch{N: ngroups, Cols: append([]*value.Column(nil), keys...)}
 	ncells := ngroups * len(p.n.Values)
 	var cellCol *value.Column
-	if state != nil {
+	if state != nil && len(p.n.Values) > 0 {
 		cellCol = value.NewColumn(p.n.Cols[len(p.n.Keys)].Type, ncells)
 		if ncells > 0 {
 			state.Result([]*value.Column{cellCol}, ncells)

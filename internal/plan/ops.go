@@ -234,6 +234,25 @@ type Deferred struct {
 	Learn func(batches []*value.Batch, eval Evaluator) (any, error)
 }
 
+// IPLookup matches each left row's IPv4 address (LeftKey) against the
+// IPv4 ranges of the right rows (RightKey, CIDR or single addresses),
+// with the Extra column pairs equal too. Every match makes a row; with
+// Unmatched, a left row without one is kept with nulls.
+// https://learn.microsoft.com/kusto/query/ipv4-lookup-plugin
+type IPLookup struct {
+	Left, Right       Node
+	LeftKey, RightKey Expr
+	ExtraLeft         []Expr
+	ExtraRight        []Expr
+	Unmatched         bool
+	Out               []JoinCol
+	Cols              []schema.Column
+}
+
+func (n *IPLookup) Schema() []schema.Column { return n.Cols }
+func (n *IPLookup) Inputs() []Node          { return []Node{n.Left, n.Right} }
+func (*IPLookup) node()                     {}
+
 // Evaluator evaluates an expression over the rows of a batch.
 type Evaluator func(e Expr, b *value.Batch) (*value.Column, error)
 

@@ -1,0 +1,167 @@
+package exec
+
+import (
+	"net/netip"
+	"strings"
+
+	"github.com/kqlhunt/kqlhunt/internal/funcs"
+	"github.com/kqlhunt/kqlhunt/internal/plan"
+	"github.com/kqlhunt/kqlhunt/internal/value"
+)
+
+// ipLookuper joins rows by IPv4 ranges: the right side is indexed by
+// prefix length and masked address, so a left address is looked up once
+// per distinct prefix length.
+// https://learn.microsoft.com/kusto/query/ipv4-lookup-plugin
+type ipLookuper struct {
+	env   *Env
+	n     *plan.IPLookup
+	left  Operator
+	right Operator
+
+	built  bool
+	rights []*value.Batch
+	// ranges[bits][masked address] lists the right rows of that range.
+	ranges  map[int]map[netip.Addr][]rowRef
+	lengths []int
+	extras  [][]*value.Column // per right batch, the extra key columns
+}
+
+func (l *ipLookuper) Close() error {
+	var err error
+	if l.right != nil {
+		err = l.right.Close()
+	}
+	if e := l.left.Close(); err == nil {
+		err = e
+	}
+	return err
+}
+
+// parseRange reads an IPv4 address or CIDR range.
+func parseRange(s string) (netip.Prefix, bool) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		if err != nil || !p.Addr().Is4() {
+			return netip.Prefix{}, false
+		}
+		return p.Masked(), true
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil || !a.Is4() {
+		return netip.Prefix{}, false
+	}
+	return netip.PrefixFrom(a, 32), true
+}
+
+func (l *ipLookuper) build() error {
+	l.built = true
+	batches, err := Drain(l.right)
+	l.right = nil
+	if err != nil {
+		return err
+	}
+	l.rights = batches
+	l.ranges = map[int]map[netip.Addr][]rowRef{}
+	for bi, b := range batches {
+		keys, err := l.env.Eval(l.n.RightKey, b)
+		if err != nil {
+			return err
+		}
+		var extra []*value.Column
+		for _, e := range l.n.ExtraRight {
+			c, err := l.env.Eval(e, b)
+			if err != nil {
+				return err
+			}
+			extra = append(extra, c)
+		}
+		l.extras = append(l.extras, extra)
+		for r := 0; r < b.N; r++ {
+			p, ok := parseRange(funcs.ToString(l.n.RightKey.Type(), keys.Get(r)))
+			if !ok {
+				continue
+			}
+			m := l.ranges[p.Bits()]
+			if m == nil {
+				m = map[netip.Addr][]rowRef{}
+				l.ranges[p.Bits()] = m
+				l.lengths = append(l.lengths, p.Bits())
+			}
+			m[p.Addr()] = append(m[p.Addr()], rowRef{bi, r})
+		}
+	}
+	return nil
+}
+
+func (l *ipLookuper) Next() (*value.Batch, error) {
+	if !l.built {
+		if err := l.build(); err != nil {
+			return nil, err
+		}
+	}
+	for {
+		if err := l.env.checkCtx(); err != nil {
+			return nil, err
+		}
+		b, err := l.left.Next()
+		if b == nil || err != nil {
+			return nil, err
+		}
+		keys, err := l.env.Eval(l.n.LeftKey, b)
+		if err != nil {
+			return nil, err
+		}
+		var extra []*value.Column
+		for _, e := range l.n.ExtraLeft {
+			c, err := l.env.Eval(e, b)
+			if err != nil {
+				return nil, err
+			}
+			extra = append(extra, c)
+		}
+		out := &value.Batch{Cols: make([]*value.Column, len(l.n.Cols))}
+		for i, col := range l.n.Cols {
+			out.Cols[i] = value.NewColumn(col.Type, 0)
+		}
+		var lk, rk []byte
+		for r := 0; r < b.N; r++ {
+			matched := false
+			if a, err := netip.ParseAddr(strings.TrimSpace(funcs.ToString(l.n.LeftKey.Type(), keys.Get(r)))); err == nil && a.Is4() {
+				lk = joinKey(lk[:0], extra, r)
+				for _, bits := range l.lengths {
+					p, _ := a.Prefix(bits)
+					for _, m := range l.ranges[bits][p.Addr()] {
+						rk = joinKey(rk[:0], l.extras[m.Batch], m.Row)
+						if string(lk) != string(rk) {
+							continue
+						}
+						matched = true
+						l.emit(out, b, r, l.rights[m.Batch], m.Row)
+					}
+				}
+			}
+			if !matched && l.n.Unmatched {
+				l.emit(out, b, r, nil, 0)
+			}
+		}
+		if out.N > 0 {
+			return out, nil
+		}
+	}
+}
+
+func (l *ipLookuper) emit(out, left *value.Batch, lr int, right *value.Batch, rr int) {
+	for i, src := range l.n.Out {
+		switch {
+		case !src.Right:
+			out.Cols[i].AppendFrom(left.Cols[src.Index], lr)
+		case right == nil:
+			out.Cols[i].AppendNull()
+		default:
+			out.Cols[i].AppendFrom(right.Cols[src.Index], rr)
+		}
+	}
+	out.N++
+}
