@@ -30,6 +30,10 @@
 // first compile error as LINE:COL: message; "expect run error:" matches a
 // substring of the run-time error.
 //
+// "external FILE" loads the rows that externaldata() reads for a URL whose
+// file name is FILE. A result that asks for a chart (render) shows a
+// first line "render KIND" with its properties as name=value.
+//
 // A load of a Defender XDR table keeps the catalog's schema for queries;
 // columns the datatable lacks read as null. Any other name becomes a new
 // table with the datatable's columns.
@@ -48,6 +52,7 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/exec"
 	"github.com/kqlhunt/kqlhunt/internal/funcs"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
+	ksource "github.com/kqlhunt/kqlhunt/internal/source"
 	"github.com/kqlhunt/kqlhunt/internal/value"
 	"github.com/kqlhunt/kqlhunt/kql"
 )
@@ -103,7 +108,7 @@ func Parse(path string) ([]*Command, error) {
 		case text == "":
 			if cur != nil && inWant {
 				cur, inWant = nil, false
-			} else if cur != nil && cur.Kind == "load" && cur.Query != "" {
+			} else if cur != nil && (cur.Kind == "load" || cur.Kind == "external") && cur.Query != "" {
 				cur = nil
 			}
 		case strings.HasPrefix(text, "#") && cur == nil:
@@ -125,9 +130,9 @@ func Parse(path string) ([]*Command, error) {
 			words := strings.Fields(text)
 			cur = &Command{Line: line, Kind: words[0], Now: DefaultNow}
 			switch words[0] {
-			case "load":
+			case "load", "external":
 				if len(words) != 2 {
-					return nil, fmt.Errorf("%s:%d: expected 'load TABLE'", path, line)
+					return nil, fmt.Errorf("%s:%d: expected '%s NAME'", path, line, words[0])
 				}
 				cur.Table = words[1]
 			case "eval":
@@ -142,7 +147,7 @@ func Parse(path string) ([]*Command, error) {
 					}
 				}
 			default:
-				return nil, fmt.Errorf("%s:%d: expected 'load' or 'eval', got %q", path, line, words[0])
+				return nil, fmt.Errorf("%s:%d: expected 'load', 'external' or 'eval', got %q", path, line, words[0])
 			}
 			cmds = append(cmds, cur)
 			inWant = false
@@ -169,10 +174,17 @@ func Run(t *testing.T, path string, e Engine, rewrite bool) string {
 		t.Fatal(err)
 	}
 	cat := schema.Defender()
-	mem := exec.NewMemSource()
+	mem := &source{MemSource: exec.NewMemSource(), files: map[string]*kql.Result{}}
 	got := map[*Command][]string{}
 	for _, c := range cmds {
 		switch c.Kind {
+		case "external":
+			tbl, batches, err := load(cat, c)
+			if err != nil {
+				t.Errorf("%s:%d: external %s: %v", path, c.Line, c.Table, err)
+				continue
+			}
+			mem.files[c.Table] = &kql.Result{Columns: tbl.Columns, Batches: batches}
 		case "load":
 			tbl, batches, err := load(cat, c)
 			if err != nil {
@@ -215,8 +227,33 @@ func load(cat *schema.Catalog, c *Command) (*schema.Table, []*value.Batch, error
 	return schema.NewTable(c.Table, res[0].Columns), res[0].Batches, nil
 }
 
+// source is the tables of a script and the files its externaldata reads.
+type source struct {
+	*exec.MemSource
+	files map[string]*kql.Result
+}
+
+// External serves the rows loaded by "external FILE" for the URLs whose
+// file name is FILE; the declared columns must match the loaded ones.
+func (s *source) External(url string, cols []schema.Column, _ map[string]string) ([]*value.Batch, error) {
+	name := ksource.FileName(url)
+	r, ok := s.files[name]
+	if !ok {
+		return nil, fmt.Errorf("no external %s for %s", name, url)
+	}
+	if len(r.Columns) != len(cols) {
+		return nil, fmt.Errorf("external %s has %d columns, externaldata declares %d", name, len(r.Columns), len(cols))
+	}
+	for i, col := range cols {
+		if r.Columns[i].Type != col.Type {
+			return nil, fmt.Errorf("external %s: column %d is %s, externaldata declares %s", name, i+1, r.Columns[i].Type, col.Type)
+		}
+	}
+	return r.Batches, nil
+}
+
 // eval runs c and renders its outcome as expectation lines.
-func eval(cat *schema.Catalog, mem *exec.MemSource, c *Command, e Engine) []string {
+func eval(cat *schema.Catalog, mem exec.Source, c *Command, e Engine) []string {
 	now, err := kql.ParseNow(c.Now)
 	if err != nil {
 		return []string{"expect run error: " + err.Error()}
@@ -234,7 +271,20 @@ func eval(cat *schema.Catalog, mem *exec.MemSource, c *Command, e Engine) []stri
 	if err != nil {
 		return []string{"expect run error: " + err.Error()}
 	}
-	return Render(res[0], c.Ordered)
+	out := Render(res[0], c.Ordered)
+	if ch := res[0].Chart; ch != nil {
+		line := "render " + ch.Kind
+		names := make([]string, 0, len(ch.Props))
+		for k := range ch.Props {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			line += " " + k + "=" + ch.Props[k]
+		}
+		out = append([]string{line}, out...)
+	}
+	return out
 }
 
 // Render formats a result as an aligned header and rows, sorted unless
