@@ -15,6 +15,7 @@ const maxRangeRows = 100_000_000
 // ranger yields the values of a range operator in batches.
 // https://learn.microsoft.com/kusto/query/range-operator
 type ranger struct {
+	env              *Env
 	t                schema.Type
 	real             bool
 	cur, to, step    int64
@@ -36,7 +37,7 @@ func newRanger(env *Env, n *plan.Range) (*ranger, error) {
 			return &ranger{done: true}, nil
 		}
 	}
-	r := &ranger{t: n.Cols[0].Type}
+	r := &ranger{env: env, t: n.Cols[0].Type}
 	if r.t == schema.Real {
 		r.real = true
 		r.fcur, r.fto, r.fstep = toFloat(vals[0]), toFloat(vals[1]), toFloat(vals[2])
@@ -79,6 +80,9 @@ func toFloat(v any) float64 {
 func (r *ranger) Next() (*value.Batch, error) {
 	if r.done {
 		return nil, nil
+	}
+	if err := r.env.checkCtx(); err != nil {
+		return nil, err
 	}
 	col := value.NewColumn(r.t, BatchSize)
 	n := 0

@@ -88,6 +88,9 @@ func (w *windower) compute(batches []*value.Batch) error {
 // windowColumn computes one call over n rows of its argument columns.
 func windowColumn(call plan.WindowCall, args []*value.Column, n int) *value.Column {
 	out := value.NewColumn(call.T, n)
+	if n == 0 {
+		return out
+	}
 	restart := func(i int) bool {
 		last := len(args) - 1
 		if last < 1 && call.Name != "row_number" || len(args) == 0 {

@@ -609,7 +609,10 @@ func (p *parser) parseLiteral() Expr {
 			return &Literal{Kind: kind, Text: t.Text + n.Text, Src: Span{t.Span.Start, n.Span.End}}
 		}
 	case LBrace:
-		return p.parseBracedName()
+		if id := p.parseBracedName(); id != nil {
+			return id
+		}
+		return nil
 	case TokKeyword:
 		switch {
 		case t.Text == "dynamic" && p.peek(1).Kind == LParen:
