@@ -198,6 +198,9 @@ func (c *Cursor) Next() (b *value.Batch, err error) {
 	return c.op.Next()
 }
 
+// errNotCompiled is the error of running a query that failed to compile.
+var errNotCompiled = errors.New("the query did not compile")
+
 // ErrInternal is wrapped by the error of a query run that hit a bug in
 // kqlhunt (a recovered panic), as opposed to a problem with the query or
 // the data.
@@ -219,7 +222,7 @@ func (c *Cursor) Close() error { return c.op.Close() }
 func (q *Query) Open(ctx context.Context, tables Tables, now value.Datetime) (cursors []*Cursor, err error) {
 	defer recoverInternal(&err)
 	if q.plans == nil {
-		return nil, errors.New("the query did not compile")
+		return nil, errNotCompiled
 	}
 	env := exec.NewEnv(ctx, tables, now)
 	plans := q.plans

@@ -92,13 +92,32 @@ func hunt(e *env, df *dataFlags, rulePaths []string, format report.Format, now v
 	w := report.NewFindingWriter(e.stdout, format)
 	sum := huntSummary{}
 	warned := map[string]bool{}
+	var evaluated []compiledRule
 	for _, cr := range runnable {
 		warnEnrichment(e.stderr, d, cr.query.Tables, warned)
-		if missing := missingTables(d, cr.query.Tables); len(missing) > 0 {
+		if missing := missingData(d, cr); len(missing) > 0 {
 			sum.notEvaluated = append(sum.notEvaluated, fmt.Sprintf("%s (%s): no %s data", cr.rule.Name, cr.rule.ID, strings.Join(missing, ", ")))
 			continue
 		}
-		n, err := runRule(e, dataset{d: d, external: source.ExternalDir{Dir: df.external}}, cr, now, w)
+		evaluated = append(evaluated, cr)
+	}
+	// One pass: every table is read once for all the rules.
+	queries := make([]*kql.Query, len(evaluated))
+	for i, cr := range evaluated {
+		queries[i] = cr.query
+	}
+	src := dataset{d: d, external: source.ExternalDir{Dir: df.external}}
+	outcomes := kql.RunMany(e.ctx, queries, src, now)
+	for i, cr := range evaluated {
+		err := outcomes[i].Err
+		if err == nil {
+			var n int
+			n, err = writeFindings(cr, outcomes[i].Results, w)
+			sum.findings += n
+			if n > 0 {
+				sum.withFindings++
+			}
+		}
 		if err != nil {
 			var de *source.DataError
 			if errors.As(err, &de) {
@@ -110,10 +129,6 @@ func hunt(e *env, df *dataFlags, rulePaths []string, format report.Format, now v
 			continue
 		}
 		sum.run++
-		sum.findings += n
-		if n > 0 {
-			sum.withFindings++
-		}
 	}
 	if err := w.End(); err != nil {
 		return err
@@ -135,12 +150,26 @@ func hunt(e *env, df *dataFlags, rulePaths []string, format report.Format, now v
 	return nil
 }
 
-// runRule runs one rule and writes a finding per output row.
-func runRule(e *env, src dataset, cr compiledRule, now value.Datetime, w report.FindingWriter) (int, error) {
-	results, err := cr.query.Run(e.ctx, src, now)
-	if err != nil {
-		return 0, err
+// missingData returns the tables a rule needs that the data lacks: the
+// tables its query reads and those its requiredDataConnectors name.
+func missingData(d *source.Dataset, cr compiledRule) []string {
+	need := append([]string(nil), cr.query.Tables...)
+	for _, dc := range cr.rule.RequiredDataConnectors {
+		need = append(need, dc.DataTypes...)
 	}
+	seen := map[string]bool{}
+	var uniq []string
+	for _, t := range need {
+		if !seen[t] {
+			seen[t] = true
+			uniq = append(uniq, t)
+		}
+	}
+	return missingTables(d, uniq)
+}
+
+// writeFindings writes a finding per output row of a rule.
+func writeFindings(cr compiledRule, results []*kql.Result, w report.FindingWriter) (int, error) {
 	n := 0
 	for _, res := range results {
 		for _, b := range res.Batches {

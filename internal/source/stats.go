@@ -30,8 +30,10 @@ type FileStats struct {
 	Size       int64 // bytes on disk
 
 	// Scanned is true once a scan has read from the file for Table, and
-	// Complete once one has read it to the end.
+	// Complete once one has read it to the end. Passes counts the scans
+	// that opened it (one per hunt when rules share their scans).
 	Scanned, Complete bool
+	Passes            int64
 	// Bytes counts the bytes read, after decompression.
 	Bytes int64
 	// Rows counts the rows delivered.
@@ -74,6 +76,7 @@ func (p *passStats) addUnconverted(e *DataError) {
 
 // merge records p into f unless f already holds a complete pass.
 func (f *FileStats) merge(p *passStats) {
+	f.Passes++
 	if f.Complete {
 		return
 	}

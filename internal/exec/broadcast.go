@@ -1,0 +1,304 @@
+package exec
+
+import (
+	"context"
+	"sort"
+	"sync"
+
+	"github.com/kqlhunt/kqlhunt/internal/plan"
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/value"
+)
+
+// Broadcast reads each table once for many queries: every query registers
+// the scans its plans will make, Start opens one scan per table with the
+// columns any of them needs, and each batch goes to every subscriber,
+// which keeps the columns its own scan asked for.
+//
+// A query whose plans scan once gets a bounded queue, so that the reader
+// waits for it and memory stays bounded; a query that scans several times
+// (a join, a union, a subquery) may read its scans in any order, so its
+// queues grow as needed rather than stall the reader. Scans a query makes
+// beyond those its plans showed when registered (the subquery of mv-apply
+// or partition, run per row) read the source directly.
+//
+// A Broadcast is used for one run of the queries: Register them all, then
+// Start, then run each with Source(id).
+type Broadcast struct {
+	src    Source
+	tables map[string]*broadcastTable
+	byID   map[int]*querySource
+}
+
+// broadcastTable is one table's reader and subscribers.
+type broadcastTable struct {
+	table *schema.Table
+	cols  []int // union of the columns the subscribers ask for, sorted
+	subs  []*subscriber
+}
+
+// queueBound is how many batches a bounded subscriber may hold.
+const queueBound = 4
+
+// NewBroadcast returns a Broadcast reading from src.
+func NewBroadcast(src Source) *Broadcast {
+	return &Broadcast{src: src, tables: map[string]*broadcastTable{}, byID: map[int]*querySource{}}
+}
+
+// Register records the scans of one query's plans under id.
+func (b *Broadcast) Register(id int, plans []plan.Node) {
+	var scans []*plan.Scan
+	for _, p := range plans {
+		scans = append(scans, scansOf(p)...)
+	}
+	qs := &querySource{src: b.src, pending: map[string][]*subscriber{}}
+	b.byID[id] = qs
+	for _, s := range scans {
+		t := b.tables[s.Table.Name]
+		if t == nil {
+			t = &broadcastTable{table: s.Table}
+			b.tables[s.Table.Name] = t
+		}
+		sub := &subscriber{cols: s.Cols, bound: 0}
+		if len(scans) == 1 {
+			sub.bound = queueBound
+		}
+		sub.cond = sync.NewCond(&sub.mu)
+		t.subs = append(t.subs, sub)
+		qs.pending[s.Table.Name] = append(qs.pending[s.Table.Name], sub)
+	}
+}
+
+// scansOf lists the scans a plan's Build makes: one per path to a Scan
+// node, including the plans of subqueries in expressions, but not the
+// subplans that Apply builds per row or partition.
+func scansOf(n plan.Node) []*plan.Scan {
+	var out []*plan.Scan
+	var visit func(n plan.Node)
+	visit = func(n plan.Node) {
+		switch n := n.(type) {
+		case *plan.Scan:
+			out = append(out, n)
+			return
+		case *plan.Apply:
+			visit(n.Input)
+			return
+		}
+		for _, e := range plan.NodeExprs(n) {
+			plan.Walk(e, func(x plan.Expr) bool {
+				if sq, ok := x.(*plan.Subquery); ok {
+					visit(sq.Node)
+				}
+				return true
+			})
+		}
+		for _, in := range n.Inputs() {
+			visit(in)
+		}
+	}
+	visit(n)
+	return out
+}
+
+// Source returns the Source that query id must run with: its scans read
+// the broadcast.
+func (b *Broadcast) Source(id int) Source { return b.byID[id] }
+
+// Start starts one reader per registered table. Each reader stops at the
+// end of its table, at its first error (which every subscriber then
+// returns), or when ctx is done.
+func (b *Broadcast) Start(ctx context.Context) {
+	names := make([]string, 0, len(b.tables))
+	for n := range b.tables {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		t := b.tables[n]
+		seen := map[int]bool{}
+		for _, s := range t.subs {
+			for _, c := range s.cols {
+				seen[c] = true
+			}
+		}
+		for c := range seen {
+			t.cols = append(t.cols, c)
+		}
+		sort.Ints(t.cols)
+		index := make(map[int]int, len(t.cols))
+		for i, c := range t.cols {
+			index[c] = i
+		}
+		for _, s := range t.subs {
+			s.pick = make([]int, len(s.cols))
+			for i, c := range s.cols {
+				s.pick[i] = index[c]
+			}
+		}
+		go b.read(ctx, t)
+	}
+}
+
+func (b *Broadcast) read(ctx context.Context, t *broadcastTable) {
+	finish := func(err error) {
+		for _, s := range t.subs {
+			s.finish(err)
+		}
+	}
+	op, err := b.src.Scan(t.table, t.cols)
+	if err != nil {
+		finish(err)
+		return
+	}
+	defer op.Close()
+	for {
+		if err := ctx.Err(); err != nil {
+			finish(err)
+			return
+		}
+		batch, err := op.Next()
+		if err != nil || batch == nil {
+			finish(err)
+			return
+		}
+		live := false
+		for _, s := range t.subs {
+			if s.push(batch) {
+				live = true
+			}
+		}
+		if !live {
+			finish(nil)
+			return
+		}
+	}
+}
+
+// subscriber is one scan's queue of batches.
+type subscriber struct {
+	cols  []int // the table columns the scan asked for
+	pick  []int // their positions in the broadcast batches
+	bound int   // 0: unbounded
+
+	mu      sync.Mutex
+	cond    *sync.Cond
+	queue   []*value.Batch
+	done    bool  // the reader finished
+	err     error // the reader's error
+	closed  bool  // the consumer stopped reading
+	claimed bool
+}
+
+// push queues a batch, waiting while a bounded queue is full. It reports
+// whether the subscriber still reads.
+func (s *subscriber) push(b *value.Batch) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.bound > 0 && len(s.queue) >= s.bound && !s.closed {
+		s.cond.Wait()
+	}
+	if s.closed {
+		return false
+	}
+	s.queue = append(s.queue, b)
+	s.cond.Broadcast()
+	return true
+}
+
+func (s *subscriber) finish(err error) {
+	s.mu.Lock()
+	s.done, s.err = true, err
+	s.cond.Broadcast()
+	s.mu.Unlock()
+}
+
+// Next implements Operator.
+func (s *subscriber) Next() (*value.Batch, error) {
+	s.mu.Lock()
+	for len(s.queue) == 0 && !s.done && !s.closed {
+		s.cond.Wait()
+	}
+	if len(s.queue) == 0 {
+		err := s.err
+		s.mu.Unlock()
+		return nil, err
+	}
+	b := s.queue[0]
+	s.queue[0] = nil
+	s.queue = s.queue[1:]
+	s.cond.Broadcast()
+	s.mu.Unlock()
+	out := &value.Batch{N: b.N, Cols: make([]*value.Column, len(s.pick))}
+	for i, j := range s.pick {
+		out.Cols[i] = b.Cols[j]
+	}
+	return out, nil
+}
+
+// Close implements Operator: the reader stops sending to it.
+func (s *subscriber) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	s.queue = nil
+	s.cond.Broadcast()
+	s.mu.Unlock()
+	return nil
+}
+
+// querySource is one query's Source: its scans take the subscriptions
+// registered for it, table by table; any further scan reads the source.
+type querySource struct {
+	src     Source
+	mu      sync.Mutex
+	pending map[string][]*subscriber
+}
+
+// Scan implements Source.
+func (q *querySource) Scan(t *schema.Table, cols []int) (Operator, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	subs := q.pending[t.Name]
+	for i, s := range subs {
+		if !s.claimed && sameInts(s.cols, cols) {
+			s.claimed = true
+			q.pending[t.Name] = append(subs[:i:i], subs[i+1:]...)
+			return s, nil
+		}
+	}
+	return q.src.Scan(t, cols)
+}
+
+// External passes externaldata through to the source, when it reads it.
+func (q *querySource) External(url string, cols []schema.Column, props map[string]string) ([]*value.Batch, error) {
+	if ext, ok := q.src.(ExternalSource); ok {
+		return ext.External(url, cols, props)
+	}
+	return nil, ErrExternal
+}
+
+// Release closes the subscriptions the query did not use (a materialized
+// plan shared by several paths is built once), so that the readers do not
+// keep them.
+func (b *Broadcast) Release(id int) {
+	q := b.byID[id]
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for name, subs := range q.pending {
+		for _, s := range subs {
+			s.Close()
+		}
+		delete(q.pending, name)
+	}
+}
+
+func sameInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
