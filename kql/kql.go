@@ -32,6 +32,10 @@ type Options struct {
 	// NoOptimize skips plan rewrites (column pruning), for tests that
 	// compare optimized and unoptimized runs.
 	NoOptimize bool
+	// Exclusions drop rows of the tables the query reads before any of
+	// its operators sees them (see Exclusion); Result.Suppressed counts
+	// them.
+	Exclusions []Exclusion
 }
 
 // Query is a compiled query. It is immutable and safe for concurrent
@@ -49,6 +53,8 @@ type Query struct {
 	deferred bool
 	cat      *schema.Catalog
 	optimize bool
+	// excl holds the checked predicates of Options.Exclusions by table.
+	excl map[string][]check.Exclusion
 }
 
 // Error is a compilation failure: the diagnostics and the source they
@@ -75,7 +81,12 @@ func Compile(text string, cat *schema.Catalog, opts Options) (*Query, error) {
 		q.Warnings = diags
 		return q, nil
 	}
-	res, cdiags := check.Check(ast, text, cat)
+	excl, err := exclusions(opts.Exclusions, cat)
+	if err != nil {
+		return q, err
+	}
+	q.excl = excl
+	res, cdiags := check.CheckOptions(ast, text, cat, check.Options{Exclusions: excl})
 	diags = append(diags, cdiags...).Sort(src)
 	q.Tables = res.Tables
 	if diags.HasErrors() {
@@ -122,7 +133,7 @@ const maxDeferred = 64
 func (q *Query) resolve(env *exec.Env) ([]plan.Node, error) {
 	hints := check.Hints{}
 	for range maxDeferred {
-		res, diags := check.CheckWith(q.AST, q.Source.Text, q.cat, hints)
+		res, diags := check.CheckOptions(q.AST, q.Source.Text, q.cat, check.Options{Hints: hints, Exclusions: q.excl})
 		if diags.HasErrors() {
 			return nil, &Error{Source: q.Source, Diags: diags.Sort(q.Source)}
 		}
@@ -153,6 +164,17 @@ type Result struct {
 	Batches []*value.Batch
 	// Chart is the chart the statement asked for with render, or nil.
 	Chart *Chart
+	// Suppressed counts, by exclusion name, the rows of the query's
+	// tables that Options.Exclusions dropped during the run: every
+	// exclusion that applies to a table the query read is present, with 0
+	// when it matched nothing, and a row that several exclusions match
+	// counts for each. The counts are those of the whole run, so every
+	// Result of one Run holds the same map. Nil without exclusions.
+	Suppressed map[string]int64
+	// SuppressedRows is the number of rows that Options.Exclusions
+	// dropped during the run, each counted once however many exclusions
+	// matched it.
+	SuppressedRows int64
 }
 
 // Chart is a render request: the chart kind (timechart, barchart, ...)
@@ -190,7 +212,17 @@ type Cursor struct {
 	// Chart is the chart the statement asked for with render, or nil.
 	Chart *Chart
 	op    exec.Operator
+	env   *exec.Env
 }
+
+// Suppressed returns the rows that Options.Exclusions dropped so far in
+// the run that c belongs to, as Result.Suppressed counts them; the counts
+// are final once every cursor of the run is drained.
+func (c *Cursor) Suppressed() map[string]int64 { return c.env.Suppressed.Counts() }
+
+// SuppressedRows returns the rows that Options.Exclusions dropped so far
+// in the run that c belongs to, each counted once (Result.SuppressedRows).
+func (c *Cursor) SuppressedRows() int64 { return c.env.Suppressed.Dropped() }
 
 // Next returns the next batch, or nil at the end.
 func (c *Cursor) Next() (b *value.Batch, err error) {
@@ -239,7 +271,7 @@ func (q *Query) Open(ctx context.Context, tables Tables, now value.Datetime) (cu
 			}
 			return nil, err
 		}
-		cursors = append(cursors, &Cursor{Columns: p.Schema(), Chart: chartOf(p), op: op})
+		cursors = append(cursors, &Cursor{Columns: p.Schema(), Chart: chartOf(p), op: op, env: env})
 	}
 	return cursors, nil
 }
@@ -260,6 +292,12 @@ func (q *Query) Run(ctx context.Context, tables Tables, now value.Datetime) ([]*
 			return nil, err
 		}
 		results = append(results, &Result{Columns: c.Columns, Batches: batches, Chart: c.Chart})
+	}
+	if len(cursors) > 0 {
+		counts, dropped := cursors[0].Suppressed(), cursors[0].SuppressedRows()
+		for _, r := range results {
+			r.Suppressed, r.SuppressedRows = counts, dropped
+		}
 	}
 	return results, nil
 }

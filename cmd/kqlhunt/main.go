@@ -4,8 +4,9 @@
 // Exit codes:
 //
 //	0  success
-//	1  findings exist and --fail-on-findings was given
-//	2  usage, query or rule error
+//	1  findings exist and --fail-on-findings was given, a detection test
+//	   failed, or a conformance mode scored below --min
+//	2  usage, query, rule or exclusion error
 //	3  data error under --strict
 package main
 

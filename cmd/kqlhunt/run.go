@@ -53,8 +53,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 telemetry exported as JSON lines, streaming API records, Advanced Hunting API
 responses or portal CSV files.
 
-Exit codes: 0 success; 1 findings exist and --fail-on-findings was given;
-2 usage, query or rule error; 3 data error under --strict.`,
+Exit codes: 0 success; 1 findings exist and --fail-on-findings was given, a
+detection test failed, or a conformance mode scored below --min; 2 usage, query,
+rule or exclusion error; 3 data error under --strict.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -65,6 +66,8 @@ Exit codes: 0 success; 1 findings exist and --fail-on-findings was given;
 	root.AddCommand(queryCommand(e), huntCommand(e), checkCommand(e))
 	root.AddCommand(genCommand(e))
 	root.AddCommand(conformanceCommand(e))
+	root.AddCommand(rulesCommand(e))
+	root.AddCommand(testCommand(e))
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK

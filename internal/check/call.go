@@ -4,6 +4,7 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/funcs"
 	"github.com/kqlhunt/kqlhunt/internal/plan"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/suggest"
 	"github.com/kqlhunt/kqlhunt/internal/syntax"
 )
 
@@ -51,7 +52,7 @@ func (c *checker) call(sc *scope, r *row, x *syntax.CallExpr) (plan.Node, plan.E
 				candidates = append(candidates, n)
 			}
 		}
-		c.errorf(x.Fun.Src, "%s", errUnknownFunction(name, suggest(name, candidates)))
+		c.errorf(x.Fun.Src, "%s", errUnknownFunction(name, suggest.Name(name, candidates)))
 		for _, a := range x.Args {
 			c.any(sc, r, a) // report errors inside the arguments too
 		}

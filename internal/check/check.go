@@ -35,7 +35,14 @@ func Check(q *syntax.Query, src string, cat *schema.Catalog) (res *Result, diags
 // CheckWith is Check with hints learned from the data (see
 // Result.Deferred).
 func CheckWith(q *syntax.Query, src string, cat *schema.Catalog, hints Hints) (res *Result, diags syntax.Diagnostics) {
-	c := &checker{cat: cat, tables: map[string]bool{}, hints: hints, open: map[plan.Node]bool{}, visits: map[syntax.Node]int{}}
+	return CheckOptions(q, src, cat, Options{Hints: hints})
+}
+
+// CheckOptions is Check with options: hints learned from the data and
+// exclusions (see Options).
+func CheckOptions(q *syntax.Query, src string, cat *schema.Catalog, opts Options) (res *Result, diags syntax.Diagnostics) {
+	c := &checker{cat: cat, tables: map[string]bool{}, hints: opts.Hints, open: map[plan.Node]bool{}, visits: map[syntax.Node]int{},
+		exclusions: opts.Exclusions}
 	res = &Result{}
 	defer func() {
 		if r := recover(); r != nil {
@@ -106,6 +113,8 @@ type checker struct {
 	deferred []*plan.Deferred
 	open     map[plan.Node]bool
 	visits   map[syntax.Node]int
+	// exclusions are applied where their table is read (see scan).
+	exclusions map[string][]Exclusion
 }
 
 // Hints hold, by plan.Deferred key, what the data told of the operators

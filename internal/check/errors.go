@@ -5,25 +5,19 @@ import (
 	"strings"
 
 	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/suggest"
 )
 
 // Every message the checker emits is built here, so that their wording
 // stays consistent: lower case, no final period, the offending text
 // quoted, "expected X, got Y".
 
-func didYouMean(s string) string {
-	if s == "" {
-		return ""
-	}
-	return fmt.Sprintf("; did you mean '%s'?", s)
-}
-
 func errUnknownColumn(name, suggestion string) string {
-	return fmt.Sprintf("unknown column '%s'%s", name, didYouMean(suggestion))
+	return fmt.Sprintf("unknown column '%s'%s", name, suggest.DidYouMean(suggestion))
 }
 
 func errUnknownName(name, suggestion string) string {
-	return fmt.Sprintf("unknown name '%s'%s", name, didYouMean(suggestion))
+	return fmt.Sprintf("unknown name '%s'%s", name, suggest.DidYouMean(suggestion))
 }
 
 func errDuplicateColumn(name string) string {
@@ -31,11 +25,11 @@ func errDuplicateColumn(name string) string {
 }
 
 func errUnknownTable(name, suggestion string) string {
-	return fmt.Sprintf("unknown table '%s'%s", name, didYouMean(suggestion))
+	return fmt.Sprintf("unknown table '%s'%s", name, suggest.DidYouMean(suggestion))
 }
 
 func errUnknownFunction(name, suggestion string) string {
-	return fmt.Sprintf("unknown function '%s'%s", name, didYouMean(suggestion))
+	return fmt.Sprintf("unknown function '%s'%s", name, suggest.DidYouMean(suggestion))
 }
 
 func errNotScalar(what string) string {
@@ -150,7 +144,7 @@ func errJoinKeyTypes(name string, a, b schema.Type) string {
 }
 
 func errJoinColumn(side, name, suggestion string) string {
-	return fmt.Sprintf("unknown column '%s' on the %s side of the join%s", name, side, didYouMean(suggestion))
+	return fmt.Sprintf("unknown column '%s' on the %s side of the join%s", name, side, suggest.DidYouMean(suggestion))
 }
 
 func errJoinSides() string {

@@ -7,6 +7,7 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/funcs"
 	"github.com/kqlhunt/kqlhunt/internal/plan"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/suggest"
 	"github.com/kqlhunt/kqlhunt/internal/syntax"
 	"github.com/kqlhunt/kqlhunt/internal/value"
 )
@@ -374,7 +375,7 @@ func (c *checker) ipv4Lookup(sc *scope, in plan.Node, r *row, call *syntax.CallE
 		}
 		i, ok := row.index[id.Name]
 		if !ok {
-			c.errorf(id.Src, "%s", errJoinColumn(side, id.Name, suggest(id.Name, row.names())))
+			c.errorf(id.Src, "%s", errJoinColumn(side, id.Name, suggest.Name(id.Name, row.names())))
 			return nil, false
 		}
 		return &plan.ColRef{Index: i, Name: id.Name, T: row.cols[i].Type, Src: id.Src}, true

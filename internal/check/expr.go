@@ -8,6 +8,7 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/funcs"
 	"github.com/kqlhunt/kqlhunt/internal/plan"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/suggest"
 	"github.com/kqlhunt/kqlhunt/internal/syntax"
 	"github.com/kqlhunt/kqlhunt/internal/value"
 )
@@ -120,25 +121,26 @@ func (c *checker) ident(sc *scope, r *row, x *syntax.Ident) (plan.Node, plan.Exp
 				return nil, nil
 			}
 		}
-		c.errorf(x.Src, "%s", errUnknownColumn(x.Name, suggest(x.Name, append(r.names(), sc.all()...))))
+		c.errorf(x.Src, "%s", errUnknownColumn(x.Name, suggest.Name(x.Name, append(r.names(), sc.all()...))))
 		return nil, nil
 	}
 	candidates := sc.all()
 	if c.cat != nil {
 		candidates = append(candidates, c.cat.Names()...)
 	}
-	c.errorf(x.Src, "%s", errUnknownTable(x.Name, suggest(x.Name, candidates)))
+	c.errorf(x.Src, "%s", errUnknownTable(x.Name, suggest.Name(x.Name, candidates)))
 	return nil, nil
 }
 
-// scan reads all columns of t; the column-pruning rewrite narrows it.
-func (c *checker) scan(t *schema.Table, sp syntax.Span) *plan.Scan {
+// scan reads all columns of t, without the rows its exclusions drop; the
+// column-pruning rewrite narrows it.
+func (c *checker) scan(t *schema.Table, sp syntax.Span) plan.Node {
 	c.tables[t.Name] = true
 	cols := make([]int, len(t.Columns))
 	for i := range cols {
 		cols[i] = i
 	}
-	return &plan.Scan{Table: t, Cols: cols, Src: sp}
+	return c.exclude(&plan.Scan{Table: t, Cols: cols, Src: sp})
 }
 
 func (c *checker) expr(sc *scope, r *row, x syntax.Expr) plan.Expr {

@@ -3,6 +3,7 @@ package check
 import (
 	"github.com/kqlhunt/kqlhunt/internal/plan"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/suggest"
 	"github.com/kqlhunt/kqlhunt/internal/syntax"
 )
 
@@ -27,7 +28,7 @@ func (c *checker) invoke(sc *scope, in plan.Node, r *row, op *syntax.InvokeOp) p
 	if name == "FileProfile" && c.cat != nil && c.cat.Table("FileProfile") != nil {
 		return c.fileProfile(sc, in, r, call)
 	}
-	c.errorf(call.Fun.Src, "%s", errUnknownFunction(name, suggest(name, sc.all())))
+	c.errorf(call.Fun.Src, "%s", errUnknownFunction(name, suggest.Name(name, sc.all())))
 	return nil
 }
 
@@ -58,7 +59,7 @@ func (c *checker) fileProfile(sc *scope, in plan.Node, r *row, call *syntax.Call
 	}
 	li, ok := r.index[key]
 	if !ok {
-		c.errorf(keySpan, "%s", errUnknownColumn(key, suggest(key, r.names())))
+		c.errorf(keySpan, "%s", errUnknownColumn(key, suggest.Name(key, r.names())))
 		return nil
 	}
 	if r.cols[li].Type != schema.String {

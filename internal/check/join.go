@@ -6,6 +6,7 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/funcs"
 	"github.com/kqlhunt/kqlhunt/internal/plan"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/suggest"
 	"github.com/kqlhunt/kqlhunt/internal/syntax"
 )
 
@@ -148,9 +149,9 @@ func (c *checker) joinCondition(lr, rr *row, x syntax.Expr) (li, ri int, ok bool
 		ri, rok := rr.index[x.Name]
 		switch {
 		case !lok:
-			c.errorf(x.Src, "%s", errJoinColumn("left", x.Name, suggest(x.Name, lr.names())))
+			c.errorf(x.Src, "%s", errJoinColumn("left", x.Name, suggest.Name(x.Name, lr.names())))
 		case !rok:
-			c.errorf(x.Src, "%s", errJoinColumn("right", x.Name, suggest(x.Name, rr.names())))
+			c.errorf(x.Src, "%s", errJoinColumn("right", x.Name, suggest.Name(x.Name, rr.names())))
 		default:
 			return li, ri, true
 		}
@@ -198,7 +199,7 @@ func (c *checker) sideColumn(lr, rr *row, x syntax.Expr) (int, string, bool) {
 	}
 	i, found := r.index[m.Name.Name]
 	if !found {
-		c.errorf(m.Name.Src, "%s", errJoinColumn(side, m.Name.Name, suggest(m.Name.Name, r.names())))
+		c.errorf(m.Name.Src, "%s", errJoinColumn(side, m.Name.Name, suggest.Name(m.Name.Name, r.names())))
 		return 0, "", false
 	}
 	return i, side, true

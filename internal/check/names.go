@@ -1,66 +1,11 @@
 package check
 
 import (
-	"github.com/kqlhunt/kqlhunt/internal/funcs"
 	"strconv"
-	"strings"
 
+	"github.com/kqlhunt/kqlhunt/internal/funcs"
 	"github.com/kqlhunt/kqlhunt/internal/syntax"
 )
-
-// suggest returns the candidate that an unknown name most likely meant,
-// or "". It prefers, in order: the same name in another case; a candidate
-// that ends or starts with the name (AccountUpn → InitiatingProcessAccountUpn);
-// the closest candidate within a small edit distance.
-func suggest(name string, candidates []string) string {
-	lower := strings.ToLower(name)
-	for _, c := range candidates {
-		if strings.ToLower(c) == lower {
-			return c
-		}
-	}
-	best, bestLen := "", 0
-	if len(name) >= 3 {
-		for _, c := range candidates {
-			lc := strings.ToLower(c)
-			if (strings.HasSuffix(lc, lower) || strings.HasPrefix(lc, lower)) && (best == "" || len(c) < bestLen) {
-				best, bestLen = c, len(c)
-			}
-		}
-		if best != "" {
-			return best
-		}
-	}
-	bestDist := max(1, len([]rune(name))/3) + 1
-	for _, c := range candidates {
-		if d := editDistance(lower, strings.ToLower(c)); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
 
 // origin tells where a column's name came from, which decides what a
 // clash with an earlier column of the same operator does: an explicit

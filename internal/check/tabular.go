@@ -9,6 +9,7 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/funcs"
 	"github.com/kqlhunt/kqlhunt/internal/plan"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/suggest"
 	"github.com/kqlhunt/kqlhunt/internal/syntax"
 )
 
@@ -337,7 +338,7 @@ func (c *checker) projectNames(in plan.Node, r *row, op *syntax.ProjectOp) plan.
 		}
 		idx := matchNames(r.cols, id.Name)
 		if len(idx) == 0 && !strings.Contains(id.Name, "*") && !r.open {
-			c.errorf(id.Src, "%s", errUnknownColumn(id.Name, suggest(id.Name, r.names())))
+			c.errorf(id.Src, "%s", errUnknownColumn(id.Name, suggest.Name(id.Name, r.names())))
 			continue
 		}
 		if op.Word == "project-reorder" && !strings.Contains(id.Name, "*") && len(idx) == 1 && selected[idx[0]] {
@@ -414,7 +415,7 @@ func (c *checker) rename(in plan.Node, r *row, op *syntax.ProjectOp) plan.Node {
 		}
 		i, found := r.index[old.Name]
 		if !found {
-			c.errorf(old.Src, "%s", errUnknownColumn(old.Name, suggest(old.Name, r.names())))
+			c.errorf(old.Src, "%s", errUnknownColumn(old.Name, suggest.Name(old.Name, r.names())))
 			continue
 		}
 		names[i] = n.Names[0].Name

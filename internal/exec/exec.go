@@ -43,6 +43,9 @@ type Env struct {
 	// subplan; caches the rows of each Cache.
 	params map[*plan.Param][]*value.Batch
 	caches map[*plan.Cache][]*value.Batch
+	// Suppressed counts the rows that exclusions dropped (plan.Exclude);
+	// nil until a plan with exclusions is built.
+	Suppressed *Suppressed
 }
 
 // NewEnv returns an Env reading tables from src, with now as the query's
@@ -68,6 +71,8 @@ func Build(env *Env, node plan.Node) (Operator, error) {
 		return env.Source.Scan(n.Table, n.Cols)
 	case *plan.Values:
 		return newValues(env, n)
+	case *plan.Exclude:
+		return buildExclude(env, n)
 	case *plan.Filter:
 		in, err := Build(env, n.Input)
 		if err != nil {

@@ -81,6 +81,8 @@ func NodeExprs(n Node) []Expr {
 		add(n.LeftKey, n.RightKey)
 		add(n.ExtraLeft...)
 		add(n.ExtraRight...)
+	case *Exclude:
+		add(n.Preds...)
 	case *MakeSeries:
 		add(n.Keys...)
 		aggs(n.Aggs)

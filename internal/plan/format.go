@@ -57,6 +57,12 @@ func formatNode(b *strings.Builder, n Node, depth int) {
 		fmt.Fprintf(b, "TopN %s by %s", FormatExpr(n.N), sortKeys(n.Keys))
 	case *Limit:
 		fmt.Fprintf(b, "Limit %s", FormatExpr(n.N))
+	case *Exclude:
+		items := make([]string, len(n.Preds))
+		for i, e := range n.Preds {
+			items[i] = n.Names[i] + "=" + FormatExpr(e)
+		}
+		fmt.Fprintf(b, "Exclude %s", strings.Join(items, ", "))
 	case *MakeSeries:
 		keys := make([]string, len(n.Keys))
 		for i, k := range n.Keys {

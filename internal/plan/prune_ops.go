@@ -4,6 +4,18 @@ package plan
 // for a node it does not know, which keeps its inputs whole.
 func pruneOps(n Node, need []bool) (Node, []int, bool) {
 	switch n := n.(type) {
+	case *Exclude:
+		// The predicates read their columns below the rest of the plan.
+		needIn := append([]bool(nil), need...)
+		for _, p := range n.Preds {
+			markRefs(needIn, p)
+		}
+		in, m := prune(n.Input, needIn)
+		out := &Exclude{Input: in, Names: n.Names}
+		for _, p := range n.Preds {
+			out.Preds = append(out.Preds, remap(p, m))
+		}
+		return out, m, true
 	case *Join:
 		needL := make([]bool, len(n.Left.Schema()))
 		needR := make([]bool, len(n.Right.Schema()))

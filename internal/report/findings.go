@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strings"
@@ -20,7 +19,8 @@ func checkFinding(f *Finding) error {
 
 // jsonFindings writes findings as a JSON array (array) or as JSON lines:
 //
-//	{"rule_id":…,"rule_name":…,"severity":…,"tactics":[…],"techniques":[…],"row":{…}}
+//	{"rule_id":…,"rule_name":…,"severity":…,"tactics":[…],"techniques":[…],"row":{…},
+//	 "entities":[{"type":…,"identifier":…,"value":…,"column":…},…]}
 type jsonFindings struct {
 	state
 	w     io.Writer
@@ -63,7 +63,9 @@ func (j *jsonFindings) Write(f *Finding) error {
 		b = append(b, ':')
 		b = AppendJSONValue(b, c.Type, f.Row[i])
 	}
-	b = append(b, "}}"...)
+	b = append(b, `},"entities":`...)
+	b = appendEntities(b, f.Entities)
+	b = append(b, '}')
 	if !j.array {
 		b = append(b, '\n')
 	}
@@ -84,6 +86,26 @@ func appendStrings(b []byte, ss []string) []byte {
 	return append(b, ']')
 }
 
+// appendEntities appends es as a JSON array; nil gives [].
+func appendEntities(b []byte, es []Entity) []byte {
+	b = append(b, '[')
+	for i, e := range es {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"type":`...)
+		b = value.AppendQuoted(b, e.Type)
+		b = append(b, `,"identifier":`...)
+		b = value.AppendQuoted(b, e.Identifier)
+		b = append(b, `,"value":`...)
+		b = value.AppendQuoted(b, e.Value)
+		b = append(b, `,"column":`...)
+		b = value.AppendQuoted(b, e.Column)
+		b = append(b, '}')
+	}
+	return append(b, ']')
+}
+
 func (j *jsonFindings) End() error {
 	if err := j.end(); err != nil {
 		return err
@@ -97,20 +119,19 @@ func (j *jsonFindings) End() error {
 	return j.output(j.w, []byte("\n]\n"))
 }
 
-// fixedColumns are the first columns of flat (CSV and table) findings.
+// fixedColumns are the first columns of table findings.
 var fixedColumns = []string{"rule_id", "rule_name", "severity", "tactics", "techniques"}
 
-// flatFindings buffers findings as cell text and writes them at End as CSV
-// or a table whose columns are fixedColumns and then the union of the row
+// flatFindings buffers findings as cell text and writes them at End as a
+// table whose columns are fixedColumns and then the union of the row
 // columns, in first-seen order.
 type flatFindings struct {
 	state
-	w      io.Writer
-	format Format
-	cols   []schema.Column // the union of row columns
-	index  map[string]int  // column name to position in cols
-	rows   [][]string      // fixed cells, then cells by position in cols
-	buf    []byte
+	w     io.Writer
+	cols  []schema.Column // the union of row columns
+	index map[string]int  // column name to position in cols
+	rows  [][]string      // fixed cells, then cells by position in cols
+	buf   []byte
 }
 
 func (f *flatFindings) Write(x *Finding) error {
@@ -154,17 +175,6 @@ func (f *flatFindings) End() error {
 			r = append(r, "")
 		}
 		f.rows[i] = r
-	}
-	if f.format == CSV {
-		cw := csv.NewWriter(f.w)
-		err := cw.Write(header)
-		if err == nil {
-			err = cw.WriteAll(f.rows) // flushes
-		}
-		if err != nil {
-			f.err = err
-		}
-		return f.err
 	}
 	t := table{header: header, right: make([]bool, len(header))}
 	for i, c := range f.cols {

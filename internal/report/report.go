@@ -1,5 +1,7 @@
 // Package report writes query results and rule findings as an aligned text
-// table, CSV, a JSON array or JSON lines.
+// table, CSV, a JSON array or JSON lines, and a whole hunt as one HTML
+// page and a summary for standard error. docs/report.md describes the
+// formats for users.
 //
 // # Values
 //
@@ -34,27 +36,61 @@
 // names, fields quoted when they hold a comma, a quote, a line break or
 // leading space, and records ending with LF rather than RFC 4180's CRLF
 // (every CSV reader we know accepts LF, and Unix tools want it). Results
-// stream, one flush per batch. CSV does not defuse cells that a spreadsheet
-// would take for a formula (=, +, -, @): telemetry is attacker-controlled,
-// so open such files in a spreadsheet with care.
+// stream, one flush per batch. Result CSV does not defuse cells that a
+// spreadsheet would take for a formula (=, +, -, @), so that it keeps the
+// data exactly: telemetry is attacker-controlled, so open such files in a
+// spreadsheet with care. The findings timeline does defuse them (below).
 //
 // Table writes text aligned for a terminal: a header, a line of dashes,
 // one line per row and a final line "(N rows)" ("(1 row)" for one). Columns
 // are separated by two spaces and padded to their widest cell, counted in
 // runes (so East Asian wide characters, which take two terminal cells,
 // misalign); numeric columns are aligned right. Line breaks, tabs and other
-// control characters in a cell are written as \n, \r, \t and \xHH so that
-// every row stays on one line (a backslash itself is left alone, so
+// control characters in a cell are written as \n, \r, \t, \xHH and (C1
+// controls, U+2028, U+2029) \uHHHH so that every row stays on one line and
+// no cell moves the terminal's cursor (a backslash itself is left alone, so
 // Windows paths stay readable). A cell longer than 80 runes is cut to 79
 // runes followed by "…". Table output buffers the whole result until End.
 //
-// Findings of several rules have different columns, so CSV and Table
-// buffer findings until End, then write the union of their row columns in
-// first-seen order after the fixed columns rule_id, rule_name, severity,
-// tactics and techniques (tactics and techniques joined by ";"); a finding
-// has empty cells for the columns of other rules. A row column that has
-// the name of a fixed column is still a separate column. JSON and JSONL
-// write each finding as it comes.
+// # Findings
+//
+// A Finding is a rule's output row with the rule's id, name, severity,
+// tactics and techniques, and the entities the row names (Entities
+// computes them from the rule's entity mappings, or from well-known
+// Defender XDR columns).
+//
+// JSON and JSONL write each finding as it comes, as
+//
+//	{"rule_id":…,"rule_name":…,"severity":…,"tactics":[…],"techniques":[…],"row":{…},
+//	 "entities":[{"type":"Host","identifier":"HostName","value":"wks-1","column":"DeviceName"},…]}
+//
+// (one object per line, or an array of them); "entities" is [] when the
+// row names none.
+//
+// CSV writes a timeline that Timeline Explorer and spreadsheets open: the
+// columns of TimelineColumns (Timestamp, RuleId, RuleName, Severity,
+// Tactics, Techniques, Host, Account, Entities, Details), one record per
+// finding, sorted by Timestamp (findings without one last, ties in the
+// order written), so findings buffer until End. Timestamp is the
+// finding's Time in ISO 8601 UTC; Tactics and Techniques are joined by
+// ";"; Host and Account are the finding's Host and Account; Entities are
+// "Type.Identifier=value" and Details the row's own columns as
+// "name=value", each joined by " | ", so every rule's findings have the
+// same columns. Control characters are escaped as in Table, so each
+// record is one line. Cells that a spreadsheet would take for a formula
+// (starting with =, +, -, @, a tab or a carriage return, and not a plain
+// number) get a leading apostrophe, as OWASP recommends against CSV
+// injection. Result CSV (NewResultWriter) is left as the data says.
+//
+// Table buffers findings until End, then writes the union of their row
+// columns in first-seen order after the fixed columns rule_id, rule_name,
+// severity, tactics and techniques (tactics and techniques joined by
+// ";"); a finding has empty cells for the columns of other rules. A row
+// column that has the name of a fixed column is still a separate column.
+//
+// HTML writes one self-contained page (see WriteHTML) about a whole hunt:
+// its findings writer keeps the findings and writes the page when Finish
+// gives it the Hunt. WriteSummary writes the few lines for standard error.
 //
 // Writers are not safe for concurrent use. After an error from the
 // underlying io.Writer, every later call returns that error.
@@ -78,9 +114,12 @@ const (
 	CSV
 	JSON
 	JSONL
+	// HTML is a findings format only: one self-contained page reporting a
+	// whole hunt (see WriteHTML). NewResultWriter writes it as Table.
+	HTML
 )
 
-var formatNames = [...]string{Table: "table", CSV: "csv", JSON: "json", JSONL: "jsonl"}
+var formatNames = [...]string{Table: "table", CSV: "csv", JSON: "json", JSONL: "jsonl", HTML: "html"}
 
 // String returns the name of f as ParseFormat accepts it.
 func (f Format) String() string {
@@ -90,15 +129,31 @@ func (f Format) String() string {
 	return fmt.Sprintf("Format(%d)", int(f))
 }
 
-// ParseFormat returns the format named s: table, csv, json or jsonl, in any
-// case.
+// ParseFormat returns the result format named s: table, csv, json or
+// jsonl, in any case.
 func ParseFormat(s string) (Format, error) {
-	for f, name := range formatNames {
-		if strings.EqualFold(s, name) {
-			return Format(f), nil
-		}
+	if f, ok := lookupFormat(s); ok && f != HTML {
+		return f, nil
 	}
 	return 0, fmt.Errorf("unknown format %q, expected table, csv, json or jsonl", s)
+}
+
+// ParseFindingFormat returns the findings format named s: table, csv,
+// json, jsonl or html, in any case.
+func ParseFindingFormat(s string) (Format, error) {
+	if f, ok := lookupFormat(s); ok {
+		return f, nil
+	}
+	return 0, fmt.Errorf("unknown format %q, expected table, csv, json, jsonl or html", s)
+}
+
+func lookupFormat(s string) (Format, bool) {
+	for f, name := range formatNames {
+		if strings.EqualFold(s, name) {
+			return Format(f), true
+		}
+	}
+	return 0, false
 }
 
 // ResultWriter writes a query result that arrives in batches: Begin once
@@ -126,7 +181,8 @@ func NewResultWriter(w io.Writer, f Format) ResultWriter {
 
 // Finding is one row of a rule's output, with the rule it came from.
 // Columns and Row are parallel: Row[i] is the value of Columns[i], boxed as
-// package value describes.
+// package value describes. Entities are the entities the row names, as
+// Entities computes them; nil when it names none (or nobody computed them).
 type Finding struct {
 	RuleID     string
 	RuleName   string
@@ -135,22 +191,34 @@ type Finding struct {
 	Techniques []string
 	Columns    []schema.Column
 	Row        []any
+	Entities   []Entity
 }
 
 // FindingWriter writes findings: Write for each, then End. The writer does
-// not keep f or its slices after Write returns.
+// not keep f or its slices after Write returns (values inside Row are
+// immutable, as batches are, and may be kept).
+//
+// A writer that reports a whole hunt (HTML) also implements HuntWriter;
+// Finish ends any FindingWriter with the hunt's model, so callers need not
+// know which.
 type FindingWriter interface {
 	Write(f *Finding) error
 	End() error
 }
 
 // NewFindingWriter returns a FindingWriter that writes to w in format f.
+// Table buffers every finding until End; CSV and HTML buffer them too (CSV
+// to sort the timeline, HTML to group them); JSON and JSONL stream.
 func NewFindingWriter(w io.Writer, f Format) FindingWriter {
 	switch f {
-	case CSV, Table:
-		return &flatFindings{w: w, format: f, index: map[string]int{}}
+	case Table:
+		return &flatFindings{w: w, index: map[string]int{}}
+	case CSV:
+		return &timelineFindings{w: w}
 	case JSON:
 		return &jsonFindings{w: w, array: true}
+	case HTML:
+		return &htmlFindings{w: w}
 	}
 	return &jsonFindings{w: w}
 }

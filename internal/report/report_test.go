@@ -315,12 +315,26 @@ func testFindings() []*Finding {
 			Tactics: []string{"CommandAndControl"}, Techniques: []string{"T1219"},
 			Columns: netCols, Row: []any{dev, n, date("2026-11-19T10:00:00Z"), reports}}
 	}
-	return []*Finding{
+	fs := []*Finding{
 		net("wks-1", 2, []any{int64(7), int64(8)}),
 		{RuleID: "r2", RuleName: "Encoded PowerShell", Severity: "High",
 			Columns: procCols, Row: []any{date("2026-11-19T10:05:00.5Z"), "wks-2", `powershell -enc "SQBFAFgA", then exit`}},
 		net("wks-3", 10, nil),
 	}
+	// The first rule maps its host (and a URL its output lacks); the
+	// second has no mappings, so its well-known columns give entities.
+	netMappings := []EntityMapping{
+		{Type: "Host", Fields: []EntityField{{Identifier: "HostName", Column: "DeviceName"}}},
+		{Type: "URL", Fields: []EntityField{{Identifier: "Url", Column: "RemoteUrl"}}},
+	}
+	for _, f := range fs {
+		if f.RuleID == "f413b02c" {
+			f.Entities = Entities(netMappings, f.Columns, f.Row)
+		} else {
+			f.Entities = Entities(nil, f.Columns, f.Row)
+		}
+	}
+	return fs
 }
 
 func writeFindings(t *testing.T, f Format, fs []*Finding) string {
@@ -339,20 +353,21 @@ func writeFindings(t *testing.T, f Format, fs []*Finding) string {
 }
 
 func TestFindings(t *testing.T) {
-	jsonl := `{"rule_id":"f413b02c","rule_name":"ScreenMeet, network","severity":"Medium","tactics":["CommandAndControl"],"techniques":["T1219"],"row":{"DeviceName":"wks-1","Count":2,"FirstSeen":"2026-11-19T10:00:00.0000000Z","Report":[7,8]}}
-{"rule_id":"r2","rule_name":"Encoded PowerShell","severity":"High","tactics":[],"techniques":[],"row":{"Timestamp":"2026-11-19T10:05:00.5000000Z","DeviceName":"wks-2","ProcessCommandLine":"powershell -enc \"SQBFAFgA\", then exit"}}
-{"rule_id":"f413b02c","rule_name":"ScreenMeet, network","severity":"Medium","tactics":["CommandAndControl"],"techniques":["T1219"],"row":{"DeviceName":"wks-3","Count":10,"FirstSeen":"2026-11-19T10:00:00.0000000Z","Report":null}}
+	jsonl := `{"rule_id":"f413b02c","rule_name":"ScreenMeet, network","severity":"Medium","tactics":["CommandAndControl"],"techniques":["T1219"],"row":{"DeviceName":"wks-1","Count":2,"FirstSeen":"2026-11-19T10:00:00.0000000Z","Report":[7,8]},"entities":[{"type":"Host","identifier":"HostName","value":"wks-1","column":"DeviceName"}]}
+{"rule_id":"r2","rule_name":"Encoded PowerShell","severity":"High","tactics":[],"techniques":[],"row":{"Timestamp":"2026-11-19T10:05:00.5000000Z","DeviceName":"wks-2","ProcessCommandLine":"powershell -enc \"SQBFAFgA\", then exit"},"entities":[{"type":"Host","identifier":"HostName","value":"wks-2","column":"DeviceName"},{"type":"Process","identifier":"CommandLine","value":"powershell -enc \"SQBFAFgA\", then exit","column":"ProcessCommandLine"}]}
+{"rule_id":"f413b02c","rule_name":"ScreenMeet, network","severity":"Medium","tactics":["CommandAndControl"],"techniques":["T1219"],"row":{"DeviceName":"wks-3","Count":10,"FirstSeen":"2026-11-19T10:00:00.0000000Z","Report":null},"entities":[{"type":"Host","identifier":"HostName","value":"wks-3","column":"DeviceName"}]}
 `
 	tests := []struct {
 		f    Format
 		want string
 	}{
 		{JSONL, jsonl},
-		{JSON, "[\n" + strings.ReplaceAll(strings.TrimSuffix(jsonl, "\n"), "}}\n", "}},\n") + "\n]\n"},
-		{CSV, "rule_id,rule_name,severity,tactics,techniques,DeviceName,Count,FirstSeen,Report,Timestamp,ProcessCommandLine\n" +
-			`f413b02c,"ScreenMeet, network",Medium,CommandAndControl,T1219,wks-1,2,2026-11-19T10:00:00.0000000Z,"[7,8]",,` + "\n" +
-			`r2,Encoded PowerShell,High,,,wks-2,,,,2026-11-19T10:05:00.5000000Z,"powershell -enc ""SQBFAFgA"", then exit"` + "\n" +
-			`f413b02c,"ScreenMeet, network",Medium,CommandAndControl,T1219,wks-3,10,2026-11-19T10:00:00.0000000Z,,,` + "\n"},
+		{JSON, "[\n" + strings.ReplaceAll(strings.TrimSuffix(jsonl, "\n"), "}]}\n", "}]},\n") + "\n]\n"},
+		// The timeline is sorted by time; wks-3 comes before wks-2.
+		{CSV, "Timestamp,RuleId,RuleName,Severity,Tactics,Techniques,Host,Account,Entities,Details\n" +
+			`2026-11-19T10:00:00.0000000Z,f413b02c,"ScreenMeet, network",Medium,CommandAndControl,T1219,wks-1,,Host.HostName=wks-1,"DeviceName=wks-1 | Count=2 | FirstSeen=2026-11-19T10:00:00.0000000Z | Report=[7,8]"` + "\n" +
+			`2026-11-19T10:00:00.0000000Z,f413b02c,"ScreenMeet, network",Medium,CommandAndControl,T1219,wks-3,,Host.HostName=wks-3,DeviceName=wks-3 | Count=10 | FirstSeen=2026-11-19T10:00:00.0000000Z | Report=` + "\n" +
+			`2026-11-19T10:05:00.5000000Z,r2,Encoded PowerShell,High,,,wks-2,,"Host.HostName=wks-2 | Process.CommandLine=powershell -enc ""SQBFAFgA"", then exit","Timestamp=2026-11-19T10:05:00.5000000Z | DeviceName=wks-2 | ProcessCommandLine=powershell -enc ""SQBFAFgA"", then exit"` + "\n"},
 		{Table, `rule_id   rule_name            severity  tactics            techniques  DeviceName  Count  FirstSeen                     Report  Timestamp                     ProcessCommandLine
 --------  -------------------  --------  -----------------  ----------  ----------  -----  ----------------------------  ------  ----------------------------  -------------------------------------
 f413b02c  ScreenMeet, network  Medium    CommandAndControl  T1219       wks-1           2  2026-11-19T10:00:00.0000000Z  [7,8]
@@ -369,6 +384,13 @@ f413b02c  ScreenMeet, network  Medium    CommandAndControl  T1219       wks-3   
 		if tt.f == JSON && !json.Valid([]byte(got)) {
 			t.Errorf("json findings are not valid JSON")
 		}
+		if tt.f == JSONL {
+			for _, line := range strings.Split(strings.TrimSuffix(got, "\n"), "\n") {
+				if !json.Valid([]byte(line)) {
+					t.Errorf("invalid JSON line %s", line)
+				}
+			}
+		}
 	}
 }
 
@@ -379,7 +401,7 @@ func TestFindingsEmpty(t *testing.T) {
 	}{
 		{JSON, "[]\n"},
 		{JSONL, ""},
-		{CSV, "rule_id,rule_name,severity,tactics,techniques\n"},
+		{CSV, "Timestamp,RuleId,RuleName,Severity,Tactics,Techniques,Host,Account,Entities,Details\n"},
 		{Table, "rule_id  rule_name  severity  tactics  techniques\n-------  ---------  --------  -------  ----------\n(0 findings)\n"},
 	}
 	for _, tt := range tests {
@@ -390,16 +412,27 @@ func TestFindingsEmpty(t *testing.T) {
 }
 
 func TestParseFormat(t *testing.T) {
-	for _, f := range []Format{Table, CSV, JSON, JSONL} {
+	for _, f := range []Format{Table, CSV, JSON, JSONL, HTML} {
 		for _, s := range []string{f.String(), strings.ToUpper(f.String())} {
-			if got, err := ParseFormat(s); err != nil || got != f {
-				t.Errorf("ParseFormat(%q) = %v, %v", s, got, err)
+			if f != HTML {
+				if got, err := ParseFormat(s); err != nil || got != f {
+					t.Errorf("ParseFormat(%q) = %v, %v", s, got, err)
+				}
+			}
+			if got, err := ParseFindingFormat(s); err != nil || got != f {
+				t.Errorf("ParseFindingFormat(%q) = %v, %v", s, got, err)
 			}
 		}
 	}
-	_, err := ParseFormat("xml")
-	if err == nil || err.Error() != `unknown format "xml", expected table, csv, json or jsonl` {
-		t.Errorf("ParseFormat(xml) error = %v", err)
+	for _, s := range []string{"xml", "html"} { // html reports findings, not results
+		_, err := ParseFormat(s)
+		if want := `unknown format "` + s + `", expected table, csv, json or jsonl`; err == nil || err.Error() != want {
+			t.Errorf("ParseFormat(%s) error = %v", s, err)
+		}
+	}
+	_, err := ParseFindingFormat("xml")
+	if err == nil || err.Error() != `unknown format "xml", expected table, csv, json, jsonl or html` {
+		t.Errorf("ParseFindingFormat(xml) error = %v", err)
 	}
 }
 
@@ -411,7 +444,7 @@ var errDisk = errors.New("disk full")
 func (w *failWriter) Write(p []byte) (int, error) { w.n++; return 0, errDisk }
 
 func TestErrors(t *testing.T) {
-	for _, f := range []Format{Table, CSV, JSON, JSONL} {
+	for _, f := range []Format{Table, CSV, JSON, JSONL, HTML} {
 		w := NewResultWriter(&bytes.Buffer{}, f)
 		if err := w.Write(testBatches()[0]); err == nil || err.Error() != "report: write before begin" {
 			t.Errorf("%s: write before begin: %v", f, err)

@@ -10,10 +10,30 @@ import (
 const maxCell = 80
 
 // cellText makes s fit on one table line: control characters escaped,
-// invalid UTF-8 replaced with U+FFFD, and cut to maxCell runes, the last
-// of them "…", when longer.
+// invalid UTF-8 replaced with U+FFFD (see visible), and cut to maxCell
+// runes, the last of them "…", when longer.
 func cellText(s string) string {
-	clean := len(s) <= maxCell
+	out := visible(s)
+	if len(out) <= maxCell || utf8.RuneCountInString(out) <= maxCell {
+		return out
+	}
+	n := 0
+	for i := range out {
+		if n == maxCell-1 {
+			return out[:i] + "…"
+		}
+		n++
+	}
+	return out
+}
+
+// visible returns s with line breaks, tabs and other control characters
+// written as \n, \r, \t and \xHH (C1 controls and the Unicode line and
+// paragraph separators as \uHHHH), and invalid UTF-8 replaced with U+FFFD,
+// so that s shows on one line and cannot move a terminal's cursor. A
+// backslash itself is left alone, so Windows paths stay readable.
+func visible(s string) string {
+	clean := true
 	for i := 0; clean && i < len(s); i++ {
 		c := s[i]
 		clean = c >= 0x20 && c != 0x7f && c < utf8.RuneSelf
@@ -32,22 +52,13 @@ func cellText(s string) string {
 			b.WriteString(`\t`)
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&b, `\x%02x`, r)
+		case r >= 0x80 && r < 0xa0, r == '\u2028', r == '\u2029':
+			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
 			b.WriteRune(r)
 		}
 	}
-	out := b.String()
-	if utf8.RuneCountInString(out) <= maxCell {
-		return out
-	}
-	n := 0
-	for i := range out {
-		if n == maxCell-1 {
-			return out[:i] + "…"
-		}
-		n++
-	}
-	return out
+	return b.String()
 }
 
 // table is a text table to be aligned: a header and rows of cell text,

@@ -12,18 +12,45 @@ import (
 // 1-based; Col counts Unicode characters, as go.yaml.in/yaml/v3 does for
 // yaml.Node.Column. Col is 0 when only the line is known, and Line is 0 when
 // the message is about the whole file.
+//
+// An Error with Warning set reports something that did not stop the rule
+// from loading, such as a repair of the file or a skipped Markdown block.
 type Error struct {
-	File string
-	Line int
-	Col  int
-	Msg  string
+	File    string
+	Line    int
+	Col     int
+	Msg     string
+	Warning bool
 
 	src []byte // the file's text, for Excerpt; nil when unknown
 }
 
 // Error returns the message as FILE:LINE:COL: message, leaving out the
-// parts that are unknown.
+// parts that are unknown; a warning reads FILE:LINE:COL: warning: message.
 func (e *Error) Error() string {
+	if e.Warning {
+		return e.Diagnostic()
+	}
+	return e.prefix() + e.Msg
+}
+
+// Diagnostic returns the message with its severity always spelled out, as
+// FILE:LINE:COL: error: message or FILE:LINE:COL: warning: message.
+func (e *Error) Diagnostic() string {
+	return e.prefix() + e.Severity() + ": " + e.Msg
+}
+
+// Severity returns "error" or "warning".
+func (e *Error) Severity() string {
+	if e.Warning {
+		return "warning"
+	}
+	return "error"
+}
+
+// prefix returns "FILE:LINE:COL: ", leaving out the parts that are
+// unknown.
+func (e *Error) prefix() string {
 	var b strings.Builder
 	b.WriteString(e.File)
 	if e.Line > 0 {
@@ -39,7 +66,6 @@ func (e *Error) Error() string {
 	if b.Len() > 0 {
 		b.WriteString(": ")
 	}
-	b.WriteString(e.Msg)
 	return b.String()
 }
 
@@ -92,12 +118,49 @@ func (l ErrorList) Sort() {
 	})
 }
 
+// RemoveMultiples sorts l as Sort does and then removes each error that
+// repeats the one before it, position and message alike, as one problem
+// reached through two YAML aliases does.
+func (l *ErrorList) RemoveMultiples() {
+	l.Sort()
+	out := (*l)[:0]
+	for _, e := range *l {
+		if len(out) > 0 && e.Error() == out[len(out)-1].Error() {
+			continue
+		}
+		out = append(out, e)
+	}
+	*l = out
+}
+
 // Err returns l as an error, or nil when l is empty.
 func (l ErrorList) Err() error {
 	if len(l) == 0 {
 		return nil
 	}
 	return l
+}
+
+// Errors returns the entries of l that are errors, not warnings.
+func (l ErrorList) Errors() ErrorList {
+	var out ErrorList
+	for _, e := range l {
+		if !e.Warning {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Warnings returns the entries of l that are warnings.
+func (l ErrorList) Warnings() ErrorList {
+	var out ErrorList
+	for _, e := range l {
+		if e.Warning {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // maxShown is how many errors FormatError prints before summing up the rest.

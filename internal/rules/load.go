@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -31,7 +29,22 @@ func LoadFile(path string) (*Rule, error) {
 // string belongs, an unknown severity) gives the rule as far as it decoded
 // and an ErrorList with one error per problem, sorted by position. Keys that
 // Rule has no field for go to Extra.
+//
+// Parse is strict: it repairs nothing. ParseBytes and LoadAll repair the
+// indentation defect of some catalogs, with a warning.
 func Parse(file string, src []byte) (r *Rule, err error) {
+	r, _, err = parseYAMLRule(file, src, false)
+	return r, err
+}
+
+// maxRepairs bounds the repairs made to one file.
+const maxRepairs = 20
+
+// parseYAMLRule is Parse, and with repair set it mends the indentation
+// defect that repairIndent describes, as often as the file has it,
+// returning a warning for each repair. Positions in the rule and in every
+// message are those of src as given.
+func parseYAMLRule(file string, src []byte, repair bool) (r *Rule, warns ErrorList, err error) {
 	defer func() {
 		// yaml.v3 turns its own failures into errors, but a bug in it or
 		// here must not take the caller down.
@@ -39,22 +52,37 @@ func Parse(file string, src []byte) (r *Rule, err error) {
 			r, err = nil, ErrorList{{File: file, Msg: fmt.Sprintf("internal error decoding the rule: %v", p)}}
 		}
 	}()
-	d := &decoder{file: file, src: src, starts: lineStarts(src)}
-	docs, yerr := parseYAML(src)
-	if yerr != nil {
-		d.errs = append(d.errs, d.syntaxError(yerr))
-		return nil, d.errs
+	raw := src
+	shift := map[int]int{}
+	for {
+		d := &decoder{file: file, src: src, starts: lineStarts(src), raw: raw, shift: shift}
+		docs, yerr := parseYAML(src)
+		if yerr != nil {
+			e := d.syntaxError(yerr)
+			if repair && len(warns) < maxRepairs {
+				if fixed, w := d.repairIndent(e); fixed != nil {
+					src = fixed
+					warns = append(warns, w)
+					continue
+				}
+			}
+			d.place(e)
+			return nil, warns, ErrorList{e}
+		}
+		switch {
+		case len(docs) == 0:
+			d.errorAt(pos{}, "empty file, expected a rule mapping")
+			return nil, warns, d.errs
+		case len(docs) > 1:
+			d.errorAt(nodePos(docs[1]), "expected one YAML document, got %d", len(docs))
+		}
+		r = d.rule(docs[0])
+		if len(warns) > 0 {
+			r.raw, r.shift = raw, shift
+		}
+		d.errs.Sort()
+		return r, warns, d.errs.Err()
 	}
-	switch {
-	case len(docs) == 0:
-		d.errorAt(pos{}, "empty file, expected a rule mapping")
-		return nil, d.errs
-	case len(docs) > 1:
-		d.errorAt(nodePos(docs[1]), "expected one YAML document, got %d", len(docs))
-	}
-	r = d.rule(docs[0])
-	d.errs.Sort()
-	return r, d.errs.Err()
 }
 
 // parseYAML decodes every document in src.
@@ -74,62 +102,25 @@ func parseYAML(src []byte) ([]*yaml.Node, error) {
 	}
 }
 
-// Load loads the rules in paths. A path may be a file, loaded whatever its
-// name, or a directory, searched recursively for files named *.yaml or
-// *.yml (in any case) below directories whose names do not start with a
-// dot. Files are loaded in the order of their sorted paths, each once.
+// Load loads the YAML rules in paths, strictly (see Parse). A path may be a
+// file, loaded whatever its name, or a directory, searched recursively for
+// files named *.yaml or *.yml (in any case), but not the rule tests named
+// *.test.yaml or *.test.yml, below directories whose names do not start
+// with a dot. Files are loaded in the order of their sorted paths, each
+// once. LoadAll loads Markdown and .kql files too, and repairs what it can.
 //
 // A file that does not load gives an error, and loading goes on with the
 // next. Only rules that loaded without error are returned. A rule whose id
 // (compared case-insensitively) was already loaded from an earlier file is
 // an error, and the later rule is left out.
 func Load(paths []string) ([]*Rule, []error) {
-	var errs []error
-	seen := map[string]bool{}
-	var files []string
-	add := func(p string) {
-		p = filepath.Clean(p)
-		if !seen[p] {
-			seen[p] = true
-			files = append(files, p)
+	files, _, errs := findFiles(paths, func(p string) bool {
+		switch strings.ToLower(filepath.Ext(p)) {
+		case ".yaml", ".yml":
+			return !isTestFile(p)
 		}
-	}
-	for _, root := range paths {
-		info, err := os.Stat(root)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if !info.IsDir() {
-			add(root)
-			continue
-		}
-		err = filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
-			if err != nil {
-				errs = append(errs, err)
-				if e != nil && e.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if e.IsDir() {
-				if p != root && strings.HasPrefix(e.Name(), ".") {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			switch strings.ToLower(filepath.Ext(p)) {
-			case ".yaml", ".yml":
-				add(p)
-			}
-			return nil
-		})
-		if err != nil {
-			errs = append(errs, err)
-		}
-	}
-	sort.Strings(files)
-
+		return false
+	})
 	var rules []*Rule
 	byID := map[string]*Rule{}
 	for _, f := range files {
@@ -141,7 +132,7 @@ func Load(paths []string) ([]*Rule, []error) {
 		id := strings.ToLower(r.ID)
 		if first, dup := byID[id]; dup {
 			line, col, _ := r.KeyPosition("id")
-			errs = append(errs, ErrorList{{File: r.File, Line: line, Col: col, src: r.src,
+			errs = append(errs, ErrorList{{File: r.File, Line: line, Col: col, src: r.Source(),
 				Msg: fmt.Sprintf("duplicate rule id %q, already used by %s", r.ID, first.File)}})
 			continue
 		}
@@ -154,20 +145,42 @@ func Load(paths []string) ([]*Rule, []error) {
 // decoder turns the YAML tree of one file into a Rule, collecting errors.
 type decoder struct {
 	file   string
-	src    []byte
+	src    []byte // the text decoded: raw, or raw as repaired
 	starts []int
 	errs   ErrorList
+	// raw is the file as read, and shift the spaces that repairs put at
+	// the start of lines of src (see repairIndent).
+	raw   []byte
+	shift map[int]int
+	// dataTypes collects the tables of requiredDataConnectors.
+	dataTypes []namedPos
 }
 
-// errorAt records an error at p. yaml.v3 places some nodes (an empty
-// document's null) at the end of the stream, past the last line; such
-// positions are moved back to the last line.
+// errorAt records an error at p, a position in d.src. yaml.v3 places some
+// nodes (an empty document's null) at the end of the stream, past the last
+// line; such positions are moved back to the last line.
 func (d *decoder) errorAt(p pos, format string, args ...any) {
 	if p.line > len(d.starts) {
 		p = pos{len(d.starts), 1}
 	}
-	d.errs = append(d.errs, &Error{File: d.file, Line: p.line, Col: p.col, Msg: fmt.Sprintf(format, args...), src: d.src})
+	e := &Error{File: d.file, Line: p.line, Col: p.col, Msg: fmt.Sprintf(format, args...)}
+	d.place(e)
+	d.errs = append(d.errs, e)
 }
+
+// place turns e's position in d.src into one in the file as read, and
+// points its excerpt at the file.
+func (d *decoder) place(e *Error) {
+	p := unshift(d.shift, pos{e.Line, e.Col})
+	e.Line, e.Col = p.line, p.col
+	e.src = d.raw
+	if e.src == nil {
+		e.src = d.src
+	}
+}
+
+// filePos turns a position in d.src into one in the file as read.
+func (d *decoder) filePos(p pos) pos { return unshift(d.shift, p) }
 
 func nodePos(n *yaml.Node) pos { return pos{n.Line, n.Column} }
 
@@ -232,7 +245,8 @@ var required = []string{"id", "name", "query"}
 
 // rule decodes a document node.
 func (d *decoder) rule(doc *yaml.Node) *Rule {
-	r := &Rule{File: d.file, src: d.src, starts: d.starts, keys: map[string]pos{}}
+	r := &Rule{File: d.file, Format: YAML, src: d.src, starts: d.starts, keys: map[string]pos{}}
+	defer func() { r.dataTypes = d.dataTypes }()
 	top := doc
 	if top.Kind == yaml.DocumentNode && len(top.Content) == 1 {
 		top = top.Content[0]
@@ -256,7 +270,7 @@ func (d *decoder) rule(doc *yaml.Node) *Rule {
 			d.errorAt(nodePos(k), "duplicate key %q, first given at line %d", k.Value, p.line)
 			continue
 		}
-		r.keys[k.Value] = nodePos(k)
+		r.keys[k.Value] = d.filePos(nodePos(k))
 		if f := fields[k.Value]; f != nil {
 			f(d, r, k, v)
 			continue
@@ -321,6 +335,7 @@ func (d *decoder) dataConnector(k, n *yaml.Node) (c DataConnector, ok bool) {
 			c.ConnectorID = d.str(key, val)
 		case "dataTypes":
 			c.DataTypes = d.strList(key, val)
+			d.dataTypes = append(d.dataTypes, d.names(val)...)
 		}
 	})
 	return c, ok
@@ -355,15 +370,12 @@ func (d *decoder) fieldMapping(k, n *yaml.Node) (f FieldMapping, ok bool) {
 // str returns the string value of key k; null is "". Anything but a string
 // is an error.
 func (d *decoder) str(k, v *yaml.Node) string {
-	v = resolve(v)
-	switch {
-	case v.Kind == yaml.ScalarNode && v.Tag == "!!str":
-		return v.Value
-	case v.Kind == yaml.ScalarNode && v.Tag == "!!null":
-		return ""
-	case v.Kind == yaml.ScalarNode:
+	if s, ok := StringValue(v); ok {
+		return s
+	}
+	if v = resolve(v); v.Kind == yaml.ScalarNode {
 		d.errorAt(nodePos(k), "%s: expected a string, got %s (quote it to make it a string)", k.Value, describe(v))
-	default:
+	} else {
 		d.errorAt(nodePos(k), "%s: expected a string, got %s", k.Value, describe(v))
 	}
 	return ""
@@ -373,7 +385,7 @@ func (d *decoder) str(k, v *yaml.Node) string {
 // it is blank. A value of the wrong type has already been reported.
 func (d *decoder) nonEmpty(k, v *yaml.Node, s string) string {
 	if strings.TrimSpace(s) == "" {
-		if v = resolve(v); v.Kind == yaml.ScalarNode && (v.Tag == "!!str" || v.Tag == "!!null") {
+		if _, ok := StringValue(v); ok {
 			d.errorAt(nodePos(k), "%s is empty", k.Value)
 		}
 		return ""
@@ -416,6 +428,32 @@ func (d *decoder) strList(k, v *yaml.Node) []string {
 		}
 	default:
 		d.errorAt(nodePos(k), "%s: expected a list of strings or a comma-separated string, got %s", k.Value, describe(v))
+	}
+	return out
+}
+
+// names returns the strings of a list of strings or of one comma-separated
+// string, as strList decodes them, each with its position in the file (the
+// string's own, or the comma-separated string's).
+func (d *decoder) names(v *yaml.Node) []namedPos {
+	v = resolve(v)
+	var out []namedPos
+	add := func(n *yaml.Node, s string) {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, namedPos{s, d.filePos(nodePos(n))})
+		}
+	}
+	switch {
+	case v.Kind == yaml.ScalarNode && v.Tag == "!!str":
+		for _, s := range strings.Split(v.Value, ",") {
+			add(v, s)
+		}
+	case v.Kind == yaml.SequenceNode:
+		for _, item := range v.Content {
+			if item = resolve(item); item.Kind == yaml.ScalarNode && item.Tag == "!!str" {
+				add(item, item.Value)
+			}
+		}
 	}
 	return out
 }

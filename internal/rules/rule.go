@@ -1,7 +1,10 @@
 // Package rules loads Microsoft Sentinel hunting and analytics rule files:
 // the YAML format of the Azure-Sentinel repository's Hunting Queries and
 // Detections folders, which community catalogs such as jischell-msft's
-// RemoteManagementMonitoringTools also use.
+// RemoteManagementMonitoringTools also use; Markdown files whose fenced
+// code blocks hold KQL queries; and plain .kql files. LoadAll loads files
+// and folders of all three; ParseBytes parses one file held in memory;
+// Check compiles a rule's query and places its diagnostics in the file.
 //
 // A rule is read with go.yaml.in/yaml/v3 into a yaml.Node tree, so that
 // every message about the file can point at a line and column: YAML syntax
@@ -11,6 +14,7 @@
 package rules
 
 import (
+	"path/filepath"
 	"strings"
 )
 
@@ -46,11 +50,53 @@ type Rule struct {
 	Extra map[string]any
 	// File is the path the rule was loaded from.
 	File string
+	// Format is the kind of file the rule came from.
+	Format Format
 
-	src    []byte         // the file's text
+	src    []byte         // the text that was decoded: the file, or the file as repaired
 	starts []int          // byte offset of each line of src
 	query  posMap         // Query's bytes to offsets in src
-	keys   map[string]pos // position of each top-level key
+	keys   map[string]pos // position of each top-level key, in the file
+	// raw is the file as read, when a repair made src differ from it.
+	raw []byte
+	// shift maps the lines of src that a repair indented to the number of
+	// spaces it put at their start.
+	shift map[int]int
+	// dataTypes are the tables named by requiredDataConnectors, with their
+	// positions in the file.
+	dataTypes []namedPos
+}
+
+// Format is the kind of file a rule is read from.
+type Format string
+
+// The formats of rule files.
+const (
+	// YAML is a Sentinel hunting query or analytics rule, one per file.
+	YAML Format = "yaml"
+	// Markdown is a Markdown file, one rule per fenced KQL block.
+	Markdown Format = "markdown"
+	// KQL is a file holding one query and nothing else.
+	KQL Format = "kql"
+)
+
+// FormatOf returns the format of a file by its name: Markdown for .md and
+// .markdown, KQL for .kql, .kusto and .csl, YAML for anything else. Case
+// does not matter.
+func FormatOf(name string) Format {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".md", ".markdown":
+		return Markdown
+	case ".kql", ".kusto", ".csl":
+		return KQL
+	}
+	return YAML
+}
+
+// namedPos is a name and where the file gives it.
+type namedPos struct {
+	name string
+	pos  pos
 }
 
 // DataConnector is an entry of requiredDataConnectors: a connector and the
@@ -91,29 +137,61 @@ type pos struct{ line, col int }
 // first character. For a query that the mapper cannot follow (such as one
 // inside a flow mapping), every offset maps to the start of the query's
 // value.
+//
+// For a Markdown block or a .kql file, Query is the text with each line
+// break made a "\n", and the mapping is exact too. When the file was
+// repaired on loading (see LoadAll), positions are those of the file as
+// read.
 func (r *Rule) QueryPosition(off int) (line, col int) {
 	if r.src == nil {
 		return 0, 0
 	}
-	return position(r.src, r.starts, r.query.fileOffset(r.src, r.Query, off))
+	line, col = position(r.src, r.starts, r.query.fileOffset(r.src, r.Query, off))
+	p := r.unshift(pos{line, col})
+	return p.line, p.col
+}
+
+// QueryStart returns the line and column in r.File where the query text
+// starts.
+func (r *Rule) QueryStart() (line, col int) { return r.QueryPosition(0) }
+
+// unshift turns a position in r.src into one in the file as read.
+func (r *Rule) unshift(p pos) pos { return unshift(r.shift, p) }
+
+// unshift turns a position in a repaired text into one in the text as
+// read, given the spaces that the repair put at the start of lines.
+func unshift(shift map[int]int, p pos) pos {
+	if n := shift[p.line]; n > 0 {
+		p.col = max(p.col-n, 1)
+	}
+	return p
 }
 
 // QueryError returns an error about the byte at offset off of r.Query,
 // positioned in r.File, whose Excerpt shows the file's line.
 func (r *Rule) QueryError(off int, msg string) *Error {
 	line, col := r.QueryPosition(off)
-	return &Error{File: r.File, Line: line, Col: col, Msg: msg, src: r.src}
+	return &Error{File: r.File, Line: line, Col: col, Msg: msg, src: r.Source()}
 }
 
 // KeyPosition returns the line and column of top-level key name in r.File,
-// for messages about a field, and whether the file has that key.
+// for messages about a field, and whether the file has that key. A rule
+// from a Markdown block has the keys id and query at the block's opening
+// fence and name at its heading; a rule from a .kql file has id, name and
+// query at the file's start.
 func (r *Rule) KeyPosition(name string) (line, col int, ok bool) {
 	p, ok := r.keys[name]
 	return p.line, p.col, ok
 }
 
-// Source returns the text r was loaded from. The caller must not modify it.
-func (r *Rule) Source() []byte { return r.src }
+// Source returns the text r was loaded from, as read (before any repair).
+// The caller must not modify it.
+func (r *Rule) Source() []byte {
+	if r.raw != nil {
+		return r.raw
+	}
+	return r.src
+}
 
 // severities maps the lowercase spelling of each severity to its form in a
 // Rule.

@@ -52,6 +52,7 @@ func TestLoadExample(t *testing.T) {
 		Version: "1.0.0",
 		Kind:    "Scheduled",
 		File:    path,
+		Format:  YAML,
 	}
 	if diff := cmp.Diff(want, r, cmpopts.IgnoreUnexported(Rule{})); diff != "" {
 		t.Errorf("rule (-want +got):\n%s", diff)
@@ -155,6 +156,7 @@ query: T | take 1
 		Query:              "T | take 1",
 		Extra:              map[string]any{"custom": map[string]any{"a": []any{1, "two"}}},
 		File:               "r.yaml",
+		Format:             YAML,
 	}
 	if diff := cmp.Diff(want, r, cmpopts.IgnoreUnexported(Rule{})); diff != "" {
 		t.Errorf("rule (-want +got):\n%s", diff)

@@ -152,7 +152,7 @@ func (w *rowWriter) putJSON(o int, data []byte, s, e int) {
 			return
 		}
 		if str, ok := v.(string); ok {
-			v = parseEmbedded(str)
+			v = ParseEmbedded(str)
 		}
 		c.pushDyn(v)
 		return
@@ -177,9 +177,10 @@ func (w *rowWriter) putJSON(o int, data []byte, s, e int) {
 	}
 }
 
-// parseEmbedded returns the dynamic value of a string that holds a JSON
+// ParseEmbedded returns the dynamic value of a string that holds a JSON
 // object or array, as AdditionalFields often does, else the string itself.
-func parseEmbedded(s string) any {
+// The readers give a dynamic column that holds a JSON string this value.
+func ParseEmbedded(s string) any {
 	t := strings.TrimLeft(s, " \t\r\n")
 	if t == "" || t[0] != '{' && t[0] != '[' {
 		return s
@@ -197,7 +198,7 @@ func (w *rowWriter) putNumber(o int, num []byte) {
 	c := &w.cols[o]
 	switch c.typ {
 	case schema.Int, schema.Long:
-		v, why := parseInteger(num, c.typ)
+		v, why := ParseInteger(num, c.typ)
 		if why != "" {
 			w.fail(o, fmt.Sprintf("cannot convert %s to %s: %s", num, c.typ, why))
 			return
@@ -249,7 +250,7 @@ func (w *rowWriter) putText(o int, text []byte, fromCSV bool) {
 			w.fail(o, fmt.Sprintf("cannot convert %s to bool", quote(t)))
 		}
 	case schema.Int, schema.Long:
-		v, why := parseInteger(t, c.typ)
+		v, why := ParseInteger(t, c.typ)
 		if why != "" {
 			w.fail(o, fmt.Sprintf("cannot convert %s to %s: %s", quote(t), c.typ, why))
 			return
@@ -318,9 +319,10 @@ func unsafeString(b []byte) string {
 	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
-// parseInteger parses b as an integer of type t (int or long). A real with
-// no fraction is accepted. why tells what is wrong, or is empty.
-func parseInteger(b []byte, t schema.Type) (v int64, why string) {
+// ParseInteger parses b as an integer of type t (int or long), as the
+// readers do: a decimal integer, or a real with no fraction. why tells what
+// is wrong, or is empty. ParseInteger does not keep b.
+func ParseInteger(b []byte, t schema.Type) (v int64, why string) {
 	if n, ok := parseDigits(b); ok {
 		v = n
 	} else if n, err := strconv.ParseInt(unsafeString(b), 10, 64); err == nil {

@@ -1,0 +1,349 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kqlhunt/kqlhunt/internal/packs"
+	"github.com/kqlhunt/kqlhunt/internal/report"
+	"github.com/kqlhunt/kqlhunt/internal/rules"
+	"github.com/kqlhunt/kqlhunt/internal/ruletest"
+	"github.com/kqlhunt/kqlhunt/internal/value"
+)
+
+// exitTestsFailed is the exit code of `kqlhunt test` when a test failed
+// (the code hunt uses for --fail-on-findings).
+const exitTestsFailed = exitFindings
+
+// rulePacks is what `kqlhunt test --pack` needs of the built-in rule packs:
+// their names, their rules and their test files.
+type rulePacks interface {
+	// Names returns the pack names, sorted.
+	Names() []string
+	// Load returns the rules of pack name.
+	Load(name string) ([]*rules.Rule, error)
+	// Tests returns a file system holding the pack's test files
+	// (*.test.yaml, anywhere in it) and the data files they name.
+	Tests(name string) (fs.FS, error)
+}
+
+// builtinPacks adapts internal/packs to rulePacks.
+type builtinPacks struct{}
+
+func (builtinPacks) Names() []string                         { return packs.Names() }
+func (builtinPacks) Load(name string) ([]*rules.Rule, error) { return packs.Load(name) }
+
+func (builtinPacks) Tests(name string) (fs.FS, error) { return packs.Tests(name) }
+
+func testCommand(e *env) *cobra.Command { return newTestCommand(e, builtinPacks{}) }
+
+// testFlags are the options of `kqlhunt test`.
+type testFlags struct {
+	pack    string
+	run     string
+	format  string
+	verbose bool
+}
+
+func newTestCommand(e *env, pks rulePacks) *cobra.Command {
+	var tf testFlags
+	cmd := &cobra.Command{
+		Use:   "test PATH... [--pack NAME] [--run REGEX] [--format text|jsonl] [-v]",
+		Short: "Run detection tests: rules over given rows, compared with the expected findings",
+		Long: `Run the detection tests of rules: YAML files named like the rule with .test.yaml,
+which give the rule input rows, table by table, and list the findings it must
+return (or expect: none). A PATH may be a test file, a rule (whose X.test.yaml
+is run) or a folder, searched recursively for *.test.yaml files; --pack runs
+the tests of a built-in rule pack.
+
+Each test prints PASS or FAIL with its name and position; a failure shows what
+differed: expected findings that are missing, findings that were not expected,
+and, for a near miss, the columns that differ. A summary follows.
+
+Input values convert to the columns' types in the Defender XDR catalog
+(datetimes in ISO 8601, dynamic values as YAML mappings and lists or JSON
+text); columns a row does not give are null. now() reads the file's now:,
+else 2025-01-01T00:00:00Z, never the clock.
+
+Exit codes: 0 every test passed; 1 a test failed; 2 usage error, or a test
+file or rule file that does not load.`,
+		Example: `  kqlhunt test examples/rules
+  kqlhunt test examples/rules/screenmeet_netconn.yaml --run 'notscreenmeet' -v
+  kqlhunt test --pack rmm --format jsonl`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runTests(e, pks, args, tf)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&tf.pack, "pack", "", "run the tests of the built-in rule pack `NAME`")
+	fl.StringVar(&tf.run, "run", "", "run only the tests whose names match `REGEX`")
+	fl.StringVar(&tf.format, "format", "text", "output format: text or jsonl")
+	fl.BoolVarP(&tf.verbose, "verbose", "v", false, "print every test's findings, passing or not")
+	return cmd
+}
+
+// testRun accumulates the outcome of `kqlhunt test`.
+type testRun struct {
+	e       *env
+	jsonl   bool
+	verbose bool
+	opts    ruletest.Options
+	passed  int
+	failed  int
+	broken  int // test files and rules that did not load
+}
+
+func runTests(e *env, pks rulePacks, paths []string, tf testFlags) error {
+	if len(paths) == 0 && tf.pack == "" {
+		return fail(exitUsage, "no tests: give a test file, rule or folder, or --pack NAME")
+	}
+	tr := &testRun{e: e, verbose: tf.verbose}
+	switch tf.format {
+	case "text":
+	case "jsonl":
+		tr.jsonl = true
+	default:
+		return fail(exitUsage, "--format: unknown format %q, expected text or jsonl", tf.format)
+	}
+	if tf.run != "" {
+		re, err := regexp.Compile(tf.run)
+		if err != nil {
+			return fail(exitUsage, "--run: %v", err)
+		}
+		tr.opts.Match = re.MatchString
+	}
+	if tf.pack != "" {
+		if err := tr.pack(pks, tf.pack); err != nil {
+			return err
+		}
+	}
+	if len(paths) > 0 {
+		files, errs := ruletest.Find(paths)
+		for _, err := range errs {
+			tr.broken++
+			fmt.Fprintf(e.stderr, "kqlhunt: %v\n", err)
+		}
+		for _, p := range files {
+			if err := e.ctx.Err(); err != nil {
+				return err
+			}
+			tr.file(p)
+		}
+	}
+	return tr.finish(tf.run)
+}
+
+// file runs the tests of the test file at p.
+func (tr *testRun) file(p string) {
+	f, err := ruletest.LoadFile(p)
+	if err != nil {
+		tr.loadError(err)
+		return
+	}
+	r, err := f.LoadRule()
+	var ne *ruletest.NoRuleError
+	switch {
+	case errors.As(err, &ne):
+		tr.loadError(err)
+	case err != nil:
+		tr.print(ruletest.Failed(f, f.RulePath(), err, tr.opts))
+	default:
+		tr.print(ruletest.Run(tr.e.ctx, f, r, tr.opts))
+	}
+}
+
+// pack runs the tests of the built-in pack name.
+func (tr *testRun) pack(pks rulePacks, name string) error {
+	known := pks.Names()
+	found := false
+	for _, n := range known {
+		found = found || n == name
+	}
+	if !found {
+		if len(known) == 0 {
+			return fail(exitUsage, "--pack: unknown pack %q: this build has no rule packs", name)
+		}
+		known = append([]string(nil), known...)
+		sort.Strings(known)
+		return fail(exitUsage, "--pack: unknown pack %q, expected one of %s", name, strings.Join(known, ", "))
+	}
+	rs, err := pks.Load(name)
+	if err != nil {
+		return fail(exitUsage, "--pack %s: %s", name, strings.TrimRight(rules.FormatError(err), "\n"))
+	}
+	fsys, err := pks.Tests(name)
+	if err != nil {
+		return fail(exitUsage, "--pack %s: %v", name, err)
+	}
+	files, err := ruletest.FindFS(fsys)
+	if err != nil {
+		return fail(exitUsage, "--pack %s: %v", name, err)
+	}
+	if len(files) == 0 {
+		return fail(exitUsage, "--pack %s: the pack has no tests", name)
+	}
+	for _, p := range files {
+		if err := tr.e.ctx.Err(); err != nil {
+			return err
+		}
+		f, err := ruletest.LoadFS(fsys, p)
+		if err != nil {
+			tr.loadError(packError(name, err))
+			continue
+		}
+		r, err := f.FindRule(rs)
+		if err != nil {
+			tr.loadError(packError(name, err))
+			continue
+		}
+		res := ruletest.Run(tr.e.ctx, f, r, tr.opts)
+		for i := range res {
+			res[i].File = packPath(name, res[i].File)
+		}
+		tr.print(res)
+	}
+	return nil
+}
+
+// packPath names file p of pack name in messages: pack:NAME/p.
+func packPath(name, p string) string { return "pack:" + path.Join(name, p) }
+
+// packError names the files of err after the pack they are in.
+func packError(name string, err error) error {
+	var list rules.ErrorList
+	var one *rules.Error
+	switch {
+	case errors.As(err, &list):
+		for _, e := range list {
+			e.File = packPath(name, e.File)
+		}
+	case errors.As(err, &one):
+		one.File = packPath(name, one.File)
+	}
+	return err
+}
+
+// loadError reports a test file or rule that did not load.
+func (tr *testRun) loadError(err error) {
+	tr.broken++
+	fmt.Fprint(tr.e.stderr, withNewline(ruletest.FormatError(err)))
+}
+
+// print writes results and counts them.
+func (tr *testRun) print(results []ruletest.Result) {
+	for _, r := range results {
+		if r.Pass {
+			tr.passed++
+		} else {
+			tr.failed++
+		}
+		if tr.jsonl {
+			tr.e.stdout.Write(resultJSON(r, tr.verbose))
+			continue
+		}
+		status := "PASS"
+		if !r.Pass {
+			status = "FAIL"
+		}
+		fmt.Fprintf(tr.e.stdout, "%s %s (%s:%d)\n", status, r.Name, r.File, r.Line)
+		if r.Diff != "" {
+			io.WriteString(tr.e.stdout, indentLines(r.Diff, "    "))
+		}
+		if tr.verbose && r.Err == nil {
+			if len(r.Findings) == 0 {
+				io.WriteString(tr.e.stdout, "    findings: none\n")
+			} else {
+				io.WriteString(tr.e.stdout, "    findings:\n")
+				for _, fd := range r.Findings {
+					fmt.Fprintf(tr.e.stdout, "      - %s\n", fd)
+				}
+			}
+		}
+	}
+}
+
+// finish prints the summary and returns the exit status.
+func (tr *testRun) finish(run string) error {
+	total := tr.passed + tr.failed
+	w := tr.e.stdout
+	if tr.jsonl {
+		w = tr.e.stderr
+	}
+	summary := fmt.Sprintf("%d passed, %d failed", tr.passed, tr.failed)
+	if tr.broken > 0 {
+		summary += fmt.Sprintf(", %d %s did not load", tr.broken, pluralInt(tr.broken, "file", "files"))
+	}
+	fmt.Fprintln(w, summary)
+	switch {
+	case tr.broken > 0:
+		return fail(exitUsage, "")
+	case total == 0 && run != "":
+		return fail(exitUsage, "no test matches --run %q", run)
+	case total == 0:
+		return fail(exitUsage, "no tests found")
+	case tr.failed > 0:
+		return fail(exitTestsFailed, "")
+	}
+	return nil
+}
+
+// resultJSON renders a result as one JSON line: file, line, name, rule,
+// pass, expected, got, and when set diff, error and (verbose) findings.
+func resultJSON(r ruletest.Result, verbose bool) []byte {
+	b := []byte(`{"file":`)
+	b = value.AppendQuoted(b, r.File)
+	b = fmt.Appendf(b, `,"line":%d,"name":`, r.Line)
+	b = value.AppendQuoted(b, r.Name)
+	b = append(b, `,"rule":`...)
+	b = value.AppendQuoted(b, r.Rule)
+	b = fmt.Appendf(b, `,"pass":%t,"expected":%d,"got":%d`, r.Pass, r.Expected, len(r.Findings))
+	if r.Diff != "" {
+		b = append(b, `,"diff":`...)
+		b = value.AppendQuoted(b, r.Diff)
+	}
+	if r.Err != nil {
+		b = append(b, `,"error":`...)
+		b = value.AppendQuoted(b, r.Err.Error())
+	}
+	if verbose {
+		b = append(b, `,"findings":[`...)
+		for i, fd := range r.Findings {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '{')
+			for j, c := range fd.Columns {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = value.AppendQuoted(b, c.Name)
+				b = append(b, ':')
+				b = report.AppendJSONValue(b, c.Type, fd.Row[j])
+			}
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	return append(b, "}\n"...)
+}
+
+// indentLines prefixes every line of s with prefix and ends it with a
+// newline.
+func indentLines(s, prefix string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(prefix)
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}

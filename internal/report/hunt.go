@@ -1,0 +1,236 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Hunt is what a hunt did, for the run summary (WriteSummary) and the HTML
+// report (WriteHTML): when it ran, what each rule did, and how much data
+// it read. The caller fills it; package report only reads it.
+type Hunt struct {
+	// Started is the wall-clock time the hunt began; Now is the instant
+	// the queries ran at (now(), which --now pins). Both are shown in UTC.
+	Started time.Time
+	Now     time.Time
+	// Elapsed is how long the hunt took.
+	Elapsed time.Duration
+	// RowsScanned and BytesRead count the telemetry read.
+	RowsScanned int64
+	BytesRead   int64
+	// Rules holds one entry per rule file found, in the order the rules
+	// were loaded, including those that failed or were not evaluated.
+	Rules []RuleReport
+	// Warnings are the hunt's warnings that belong to no one rule, such as
+	// skipped lines of data, each as printed (without "kqlhunt: ").
+	Warnings []string
+	// Findings are findings to report in addition to those written to the
+	// HTML FindingWriter; WriteHTML reports them. Usually empty.
+	Findings []Finding
+}
+
+// RuleReport is what one rule did in a hunt.
+type RuleReport struct {
+	ID, Name, Severity  string
+	Tactics, Techniques []string
+	// File is the rule file's path.
+	File string
+	// Findings is the number of findings the rule produced.
+	Findings int
+	// NotEvaluated says why the rule did not run (such as "no
+	// DeviceNetworkEvents data"); "" when it ran or failed.
+	NotEvaluated string
+	// Errors are the messages of a rule that failed to load, compile or
+	// run, as printed. A rule with errors counts as failed.
+	Errors []string
+	// Suppressed counts the rows that each exclusion applied to the rule
+	// removed (kql.Result.Suppressed; see Suppressions).
+	Suppressed []Suppression
+	// SuppressedRows is the number of rows the exclusions removed, each
+	// counted once (kql.Result.SuppressedRows), where the counts of
+	// Suppressed count a row that several exclusions match for each.
+	SuppressedRows int64
+	// Warnings are messages about the rule that did not stop it.
+	Warnings []string
+}
+
+// Suppression is the number of rows that one exclusion removed from what
+// a rule saw.
+type Suppression struct {
+	// Exclusion names the exclusion, such as its name in the exclusions
+	// file or "exclusions.yaml:12 (ScreenMeet on the IT jump hosts)".
+	Exclusion string
+	Rows      int64
+}
+
+// Suppressions returns counts, rows by exclusion name as
+// kql.Result.Suppressed holds them, as Suppressions sorted by name. Counts
+// of zero are kept: an exclusion that removed nothing is worth seeing.
+func Suppressions(counts map[string]int64) []Suppression {
+	out := make([]Suppression, 0, len(counts))
+	for name, n := range counts {
+		out = append(out, Suppression{Exclusion: name, Rows: n})
+	}
+	slices.SortFunc(out, func(a, b Suppression) int { return strings.Compare(a.Exclusion, b.Exclusion) })
+	return out
+}
+
+// Stats are the totals of a hunt.
+type Stats struct {
+	Rules        int // rule files, including failed ones
+	RulesRun     int // rules that ran to completion
+	NotEvaluated int // rules not evaluated (see RuleReport.NotEvaluated)
+	Failed       int // rules with errors
+	WithFindings int // rules that ran and found something
+	Findings     int
+	Suppressed   int64 // rows removed by exclusions, each once (RuleReport.SuppressedRows)
+	Exclusions   int   // distinct exclusions that removed rows
+	RowsScanned  int64
+	BytesRead    int64
+	Elapsed      time.Duration
+}
+
+// Stats returns the totals of h, computed from h.Rules, so that they
+// always agree with them: a rule with Errors is failed, else one with
+// NotEvaluated is not evaluated, else it ran.
+func (h *Hunt) Stats() Stats {
+	s := Stats{Rules: len(h.Rules), RowsScanned: h.RowsScanned, BytesRead: h.BytesRead, Elapsed: h.Elapsed}
+	exclusions := map[string]bool{}
+	for i := range h.Rules {
+		r := &h.Rules[i]
+		switch {
+		case len(r.Errors) > 0:
+			s.Failed++
+		case r.NotEvaluated != "":
+			s.NotEvaluated++
+		default:
+			s.RulesRun++
+			if r.Findings > 0 {
+				s.WithFindings++
+			}
+		}
+		s.Findings += r.Findings
+		s.Suppressed += r.SuppressedRows
+		for _, sup := range r.Suppressed {
+			if sup.Rows > 0 {
+				exclusions[sup.Exclusion] = true
+			}
+		}
+	}
+	s.Exclusions = len(exclusions)
+	return s
+}
+
+// WriteSummary writes the run summary of h to w, for standard error:
+//
+//	kqlhunt: 3 rules run, 1 with findings (4 findings), 1 not evaluated, 0 failed; 1200 rows (2.1 KiB) scanned in 12ms
+//	kqlhunt: 7 rows suppressed by 2 exclusions
+//	kqlhunt: suppressed for NAME (ID): 5 rows by "EXCLUSION", 2 rows by "EXCLUSION"
+//	kqlhunt: not evaluated: NAME (ID): REASON
+//	kqlhunt: not evaluated: 40 rules: REASON (NAME, NAME, NAME and 37 more)
+//
+// The first line always; the second when exclusions apply to some rule,
+// then a line per rule with exclusions, giving what each removed (zero
+// included); then the rules not evaluated, a line per rule or, when more
+// than maxListed rules share a reason, a line per reason. Errors and
+// warnings are not repeated: they are printed when they happen. Rule
+// names and reasons have control characters escaped, so a rule file
+// cannot forge lines.
+func WriteSummary(w io.Writer, h *Hunt) error {
+	s := h.Stats()
+	var b strings.Builder
+	fmt.Fprintf(&b, "kqlhunt: %d %s run, %d with findings (%d %s), %d not evaluated, %d failed; %d %s (%s) scanned in %s\n",
+		s.RulesRun, plural(s.RulesRun, "rule", "rules"), s.WithFindings, s.Findings, plural(s.Findings, "finding", "findings"),
+		s.NotEvaluated, s.Failed, s.RowsScanned, plural(s.RowsScanned, "row", "rows"), HumanBytes(s.BytesRead),
+		s.Elapsed.Round(time.Millisecond))
+	excluded := false
+	for i := range h.Rules {
+		excluded = excluded || len(h.Rules[i].Suppressed) > 0
+	}
+	if excluded {
+		fmt.Fprintf(&b, "kqlhunt: %d %s suppressed by %d %s\n", s.Suppressed, plural(s.Suppressed, "row", "rows"),
+			s.Exclusions, plural(s.Exclusions, "exclusion", "exclusions"))
+	}
+	var reasons []string
+	notEvaluated := map[string][]*RuleReport{}
+	for i := range h.Rules {
+		r := &h.Rules[i]
+		if len(r.Suppressed) > 0 {
+			parts := make([]string, len(r.Suppressed))
+			for j, sup := range r.Suppressed {
+				parts[j] = fmt.Sprintf("%d %s by %q", sup.Rows, plural(sup.Rows, "row", "rows"), sup.Exclusion)
+			}
+			fmt.Fprintf(&b, "kqlhunt: suppressed for %s (%s): %s\n", visible(r.Name), visible(r.ID), visible(strings.Join(parts, ", ")))
+		}
+		if len(r.Errors) == 0 && r.NotEvaluated != "" {
+			if _, ok := notEvaluated[r.NotEvaluated]; !ok {
+				reasons = append(reasons, r.NotEvaluated)
+			}
+			notEvaluated[r.NotEvaluated] = append(notEvaluated[r.NotEvaluated], r)
+		}
+	}
+	for _, reason := range reasons {
+		rs := notEvaluated[reason]
+		if len(rs) <= maxListed {
+			for _, r := range rs {
+				fmt.Fprintf(&b, "kqlhunt: not evaluated: %s (%s): %s\n", visible(r.Name), visible(r.ID), visible(reason))
+			}
+			continue
+		}
+		names := make([]string, 3)
+		for i := range names {
+			names[i] = visible(rs[i].Name)
+		}
+		fmt.Fprintf(&b, "kqlhunt: not evaluated: %d rules: %s (%s and %d more)\n", len(rs), visible(reason),
+			strings.Join(names, ", "), len(rs)-len(names))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// maxListed is the number of rules not evaluated for one reason that
+// WriteSummary lists one by one; above it, it sums them up.
+const maxListed = 5
+
+// plural returns one when n is 1, else many.
+func plural[N int | int64](n N, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// HumanBytes returns n as "512 B", "2.1 KiB", "3.0 MiB" or "1.2 GiB".
+func HumanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// HuntWriter is a FindingWriter that reports a whole hunt: it keeps the
+// findings written to it and writes its output at EndHunt, which takes the
+// place of End. The HTML writer is one.
+type HuntWriter interface {
+	FindingWriter
+	EndHunt(h *Hunt) error
+}
+
+// Finish ends w: with EndHunt(h) if w is a HuntWriter, else with End. A
+// caller that has a hunt's model calls Finish rather than End, whatever
+// the format. h may be nil, which gives an HTML report of the findings
+// alone.
+func Finish(w FindingWriter, h *Hunt) error {
+	if hw, ok := w.(HuntWriter); ok && h != nil {
+		return hw.EndHunt(h)
+	}
+	return w.End()
+}
