@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,6 +28,7 @@ type huntOptions struct {
 	format         report.Format
 	now            value.Datetime
 	failOnFindings bool
+	progress       string
 }
 
 func huntCommand(e *env) *cobra.Command {
@@ -60,6 +62,9 @@ A summary goes to stderr. Exit codes: 0 done; 1 findings with
 			if len(o.rulePaths) == 0 && len(o.packs) == 0 {
 				return fail(exitUsage, "no rules: give --rules PATH or --pack NAME")
 			}
+			if !slices.Contains(progressModes, o.progress) {
+				return fail(exitUsage, "--progress: unknown mode %q, expected %s", o.progress, strings.Join(progressModes, ", "))
+			}
 			var err error
 			if o.format, err = report.ParseFindingFormat(format); err != nil {
 				return fail(exitUsage, "--format: %v", err)
@@ -76,6 +81,7 @@ A summary goes to stderr. Exit codes: 0 done; 1 findings with
 	cmd.Flags().StringVar(&o.exclusions, "exclusions", "", "apply the exclusions of the YAML `FILE` (see docs/exclusions.md)")
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv (a timeline), json, jsonl or html (a report)")
 	cmd.Flags().BoolVar(&o.failOnFindings, "fail-on-findings", false, "exit 1 when any rule finds something")
+	cmd.Flags().StringVar(&o.progress, "progress", "auto", "show a progress bar of the data read on stderr: auto (when stderr is a terminal), always or never")
 	return cmd
 }
 
@@ -149,11 +155,15 @@ func hunt(e *env, o *huntOptions) error {
 	}
 	// One pass: every table is read once for all the rules.
 	queries := make([]*kql.Query, len(evaluated))
+	var tables []string
 	for i, hr := range evaluated {
 		queries[i] = hr.query
+		tables = append(tables, hr.query.Tables...)
 	}
 	src := dataset{d: d, external: source.ExternalDir{Dir: o.data.external}}
+	stop := startProgress(e.stderr, o.progress, d, tables, fmt.Sprintf("%d %s", len(queries), pluralInt(len(queries), "rule", "rules")))
 	outcomes := kql.RunMany(e.ctx, queries, src, o.now)
+	stop()
 	if err := e.ctx.Err(); err != nil { // interrupted: every rule failed with it
 		return err
 	}

@@ -37,3 +37,25 @@ func TestHuntHTML(t *testing.T) {
 		t.Errorf("not an HTML page: %.80q", out)
 	}
 }
+
+// TestHuntProgress: --progress always draws a bar of the data read on
+// stderr, up to 100%, and erases it before the summary; never draws none;
+// an unknown mode is a usage error.
+func TestHuntProgress(t *testing.T) {
+	args := []string{"hunt", "--rules", "../../examples/rules", "--data", "../../examples/telemetry", "--now", "2025-03-05T00:00:00Z", "--format", "jsonl"}
+	code, _, errs := kqlhunt(t, "", append(args, "--progress", "always")...)
+	if code != 0 || !strings.Contains(errs, "1 rule 100% |") {
+		t.Errorf("always: exit %d, stderr %q", code, errs)
+	}
+	if i := strings.LastIndex(errs, "\r"); i < 0 || !strings.HasPrefix(errs[i+1:], "kqlhunt: 1 rule run") {
+		t.Errorf("the summary does not start after the erased bar: %q", errs)
+	}
+	code, _, errs = kqlhunt(t, "", append(args, "--progress", "never")...)
+	if code != 0 || strings.Contains(errs, "%") {
+		t.Errorf("never: exit %d, stderr %q", code, errs)
+	}
+	code, _, errs = kqlhunt(t, "", append(args, "--progress", "sometimes")...)
+	if code != 2 || !strings.Contains(errs, `--progress: unknown mode "sometimes", expected auto, always, never`) {
+		t.Errorf("unknown mode: exit %d, stderr %q", code, errs)
+	}
+}

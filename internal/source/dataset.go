@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 )
@@ -41,6 +42,33 @@ type Dataset struct {
 
 	mu    sync.Mutex
 	stats map[statKey]*FileStats
+	// read counts the bytes that scans have read from disk, for Progress.
+	read atomic.Int64
+}
+
+// Progress returns the bytes that scans have read from disk so far
+// (compressed bytes for gzip files; a file read twice counts twice) and
+// the size on disk of the files that hold rows of tables, the tables a
+// run will scan. It is safe to call while scans run, to show progress.
+func (d *Dataset) Progress(tables []string) (read, total int64) {
+	for _, f := range d.files {
+		for _, t := range f.tables {
+			if containsFold(tables, t) {
+				total += f.size
+				break
+			}
+		}
+	}
+	return d.read.Load(), total
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // fileEntry is one telemetry file.

@@ -7,11 +7,13 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
+
+	"github.com/kqlhunt/kqlhunt/internal/schema"
 
 	"github.com/kqlhunt/kqlhunt/internal/jsonscan"
 )
@@ -68,8 +70,9 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 // openData opens path and returns a reader of its content, decompressed
 // when the file is gzip, whether it is, and a good buffer size for reading
 // it: the file's size, within limits. Reads are counted into *n when n is
-// not nil.
-func openData(path string, n *int64) (*dataReader, bool, error) {
+// not nil, and the bytes read from disk (compressed or not) into disk when
+// it is not nil.
+func openData(path string, n *int64, disk *atomic.Int64) (*dataReader, bool, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, false, err
@@ -79,10 +82,14 @@ func openData(path string, n *int64) (*dataReader, bool, error) {
 		f.Close()
 		return nil, false, err
 	}
-	rc := &dataReader{f: f, r: f, n: n, bufSize: int(min(max(info.Size()+1, 4<<10), bufferSize))}
+	var raw io.Reader = f
+	if disk != nil {
+		raw = &diskReader{f: f, n: disk}
+	}
+	rc := &dataReader{f: f, r: raw, n: n, bufSize: int(min(max(info.Size()+1, 4<<10), bufferSize))}
 	var magic [2]byte
 	if k, _ := f.ReadAt(magic[:], 0); k == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(bufio.NewReaderSize(f, 64<<10))
+		zr, err := gzip.NewReader(bufio.NewReaderSize(raw, 64<<10))
 		if err != nil {
 			f.Close()
 			return nil, true, fmt.Errorf("%s: reading gzip data: %w", path, err)
@@ -111,6 +118,19 @@ func (d *dataReader) Read(p []byte) (int, error) {
 
 func (d *dataReader) Close() error { return d.f.Close() }
 
+// diskReader counts the bytes read from a file into a counter that other
+// goroutines read (Dataset.Progress).
+type diskReader struct {
+	f *os.File
+	n *atomic.Int64
+}
+
+func (d *diskReader) Read(p []byte) (int, error) {
+	k, err := d.f.Read(p)
+	d.n.Add(int64(k))
+	return k, err
+}
+
 // sniffed is what Open learns from the start of a file.
 type sniffed struct {
 	format Format
@@ -127,7 +147,7 @@ type sniffed struct {
 
 // sniff tells the format of the file at path from its content.
 func sniff(path string) (sniffed, bool, error) {
-	rc, gz, err := openData(path, nil)
+	rc, gz, err := openData(path, nil, nil)
 	if err != nil {
 		return sniffed{}, gz, err
 	}

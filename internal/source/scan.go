@@ -119,7 +119,7 @@ func (s *tableScan) Next() (b *value.Batch, err error) {
 func (s *tableScan) open(i int) error {
 	f := s.files[i]
 	s.pass = &passStats{}
-	rc, _, err := openData(f.path, &s.pass.bytes)
+	rc, _, err := openData(f.path, &s.pass.bytes, &s.d.read)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/kqlhunt/kqlhunt/internal/source"
+)
+
+// progressModes are the values of --progress.
+var progressModes = []string{"auto", "always", "never"}
+
+// progressInterval is how often the bar is redrawn.
+const progressInterval = 150 * time.Millisecond
+
+// startProgress shows on w a bar of the telemetry read so far: the bytes
+// that d's scans have read of the files of tables, with the rate and the
+// time left. mode auto shows it only when w is a terminal. The returned
+// function stops the bar and erases it, so that the lines written after
+// it start clean; it must be called before anything else is written to w.
+func startProgress(w io.Writer, mode string, d *source.Dataset, tables []string, what string) (stop func()) {
+	if !showProgress(w, mode) {
+		return func() {}
+	}
+	_, total := d.Progress(tables)
+	if total == 0 {
+		return func() {}
+	}
+	bar := progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(what),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionUseIECUnits(true),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(progressInterval),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetElapsedTime(true),
+	)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(progressInterval)
+		defer tick.Stop()
+		for {
+			read, _ := d.Progress(tables)
+			bar.Set64(min(read, total)) // a file read twice counts twice
+			select {
+			case <-done:
+				if read < total { // the last reads since the tick
+					read, _ = d.Progress(tables)
+					bar.Set64(min(read, total))
+				}
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+		bar.Clear()
+		fmt.Fprint(w, "\r")
+	}
+}
+
+// showProgress reports whether mode asks for a bar on w.
+func showProgress(w io.Writer, mode string) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
