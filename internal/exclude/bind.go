@@ -2,6 +2,7 @@ package exclude
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -46,7 +47,7 @@ func (s *Set) bind(e *Entry, cat *schema.Catalog, ruleID string, tables []string
 		errs = append(errs, s.f.Errorf(line, col, "%s", msg))
 	}
 	for _, name := range tables {
-		if len(e.Tables) > 0 && !containsFold(e.Tables, name) {
+		if len(e.Tables) > 0 && !slices.ContainsFunc(e.Tables, func(x string) bool { return strings.EqualFold(x, name) }) {
 			continue
 		}
 		t := cat.Table(name)
@@ -75,15 +76,6 @@ func (s *Set) bind(e *Entry, cat *schema.Catalog, ruleID string, tables []string
 		}
 	}
 	return x, errs
-}
-
-func containsFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // binder writes a filter as a KQL predicate over one table's columns.

@@ -28,6 +28,7 @@ package exclude
 import (
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -190,21 +191,12 @@ func (d *decoder) keys(n *yaml.Node, where string, known []string, each func(k, 
 			continue
 		}
 		seen[k.Value] = k.Line
-		if !contains(known, k.Value) {
+		if !slices.Contains(known, k.Value) {
 			d.errorNode(k, errUnknownKey(k.Value, where, known))
 			continue
 		}
 		each(k, v)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // entryKeys are the keys of an exclusion.

@@ -74,51 +74,37 @@ func Build(env *Env, node plan.Node) (Operator, error) {
 	case *plan.Exclude:
 		return buildExclude(env, n)
 	case *plan.Filter:
-		in, err := Build(env, n.Input)
-		if err != nil {
-			return nil, err
-		}
-		return &filter{env: env, in: in, pred: n.Pred}, nil
+		return withInput(env, n.Input, func(in Operator) (Operator, error) {
+			return &filter{env: env, in: in, pred: n.Pred}, nil
+		})
 	case *plan.Project:
-		in, err := Build(env, n.Input)
-		if err != nil {
-			return nil, err
-		}
-		return &project{env: env, in: in, exprs: n.Exprs}, nil
+		return withInput(env, n.Input, func(in Operator) (Operator, error) {
+			return &project{env: env, in: in, exprs: n.Exprs}, nil
+		})
 	case *plan.Aggregate:
-		in, err := Build(env, n.Input)
-		if err != nil {
-			return nil, err
-		}
-		return newAggregate(env, in, n), nil
+		return withInput(env, n.Input, func(in Operator) (Operator, error) {
+			return newAggregate(env, in, n), nil
+		})
 	case *plan.Sort:
-		in, err := Build(env, n.Input)
-		if err != nil {
-			return nil, err
-		}
-		return &sorter{env: env, in: in, keys: n.Keys, types: types(n.Input.Schema()), limit: -1}, nil
+		return withInput(env, n.Input, func(in Operator) (Operator, error) {
+			return &sorter{env: env, in: in, keys: n.Keys, types: types(n.Input.Schema()), limit: -1}, nil
+		})
 	case *plan.TopN:
-		in, err := Build(env, n.Input)
-		if err != nil {
-			return nil, err
-		}
-		limit, err := constInt(env, n.N)
-		if err != nil {
-			in.Close()
-			return nil, err
-		}
-		return &sorter{env: env, in: in, keys: n.Keys, types: types(n.Input.Schema()), limit: limit}, nil
+		return withInput(env, n.Input, func(in Operator) (Operator, error) {
+			limit, err := constInt(env, n.N)
+			if err != nil {
+				return nil, err
+			}
+			return &sorter{env: env, in: in, keys: n.Keys, types: types(n.Input.Schema()), limit: limit}, nil
+		})
 	case *plan.Limit:
-		in, err := Build(env, n.Input)
-		if err != nil {
-			return nil, err
-		}
-		limit, err := constInt(env, n.N)
-		if err != nil {
-			in.Close()
-			return nil, err
-		}
-		return &limiter{in: in, left: limit}, nil
+		return withInput(env, n.Input, func(in Operator) (Operator, error) {
+			limit, err := constInt(env, n.N)
+			if err != nil {
+				return nil, err
+			}
+			return &limiter{in: in, left: limit}, nil
+		})
 	case *plan.MakeSeries:
 		return buildMakeSeries(env, n)
 	case *plan.Join:
@@ -136,22 +122,17 @@ func Build(env *Env, node plan.Node) (Operator, error) {
 		}
 		return &batchList{batches: append([]*value.Batch(nil), rows...)}, nil
 	case *plan.Apply:
-		in, err := Build(env, n.Input)
-		if err != nil {
-			return nil, err
-		}
-		a, err := newApplier(env, in, n)
-		if err != nil {
-			in.Close()
-			return nil, err
-		}
-		return a, nil
+		return withInput(env, n.Input, func(in Operator) (Operator, error) {
+			a, err := newApplier(env, in, n)
+			if err != nil {
+				return nil, err
+			}
+			return a, nil
+		})
 	case *plan.Sample:
-		in, err := Build(env, n.Input)
-		if err != nil {
-			return nil, err
-		}
-		return &sampler{env: env, in: in, n: n}, nil
+		return withInput(env, n.Input, func(in Operator) (Operator, error) {
+			return &sampler{env: env, in: in, n: n}, nil
+		})
 	case *plan.Cache:
 		if rows, ok := env.caches[n]; ok {
 			return &cache{batches: append([]*value.Batch(nil), rows...)}, nil
@@ -170,31 +151,23 @@ func Build(env *Env, node plan.Node) (Operator, error) {
 		env.caches[n] = rows
 		return &cache{batches: append([]*value.Batch(nil), rows...)}, nil
 	case *plan.TopNested:
-		in, err := Build(env, n.Input)
-		if err != nil {
-			return nil, err
-		}
-		return &topNester{env: env, in: in, n: n}, nil
+		return withInput(env, n.Input, func(in Operator) (Operator, error) {
+			return &topNester{env: env, in: in, n: n}, nil
+		})
 	case *plan.Window:
-		in, err := Build(env, n.Input)
-		if err != nil {
-			return nil, err
-		}
-		return &windower{env: env, in: in, n: n}, nil
+		return withInput(env, n.Input, func(in Operator) (Operator, error) {
+			return &windower{env: env, in: in, n: n}, nil
+		})
 	case *plan.Rows:
 		return &batchList{batches: append([]*value.Batch(nil), n.Batches...)}, nil
 	case *plan.BagUnpack:
-		in, err := Build(env, n.Input)
-		if err != nil {
-			return nil, err
-		}
-		return &bagUnpacker{env: env, in: in, n: n}, nil
+		return withInput(env, n.Input, func(in Operator) (Operator, error) {
+			return &bagUnpacker{env: env, in: in, n: n}, nil
+		})
 	case *plan.Pivot:
-		in, err := Build(env, n.Input)
-		if err != nil {
-			return nil, err
-		}
-		return &pivoter{env: env, in: in, n: n}, nil
+		return withInput(env, n.Input, func(in Operator) (Operator, error) {
+			return &pivoter{env: env, in: in, n: n}, nil
+		})
 	case *plan.Deferred:
 		return nil, fmt.Errorf("internal error: a plan whose columns depend on the data was run before they were learned")
 	case *plan.Render:
@@ -202,22 +175,17 @@ func Build(env *Env, node plan.Node) (Operator, error) {
 	case *plan.Range:
 		return newRanger(env, n)
 	case *plan.Parse:
-		in, err := Build(env, n.Input)
-		if err != nil {
-			return nil, err
-		}
-		return &parser{env: env, in: in, n: n}, nil
+		return withInput(env, n.Input, func(in Operator) (Operator, error) {
+			return &parser{env: env, in: in, n: n}, nil
+		})
 	case *plan.MvExpand:
-		in, err := Build(env, n.Input)
-		if err != nil {
-			return nil, err
-		}
-		m, err := newMvExpander(env, in, n)
-		if err != nil {
-			in.Close()
-			return nil, err
-		}
-		return m, nil
+		return withInput(env, n.Input, func(in Operator) (Operator, error) {
+			m, err := newMvExpander(env, in, n)
+			if err != nil {
+				return nil, err
+			}
+			return m, nil
+		})
 	case *plan.IPLookup:
 		ins, err := buildAll(env, n.Left, n.Right)
 		if err != nil {
@@ -232,6 +200,21 @@ func Build(env *Env, node plan.Node) (Operator, error) {
 		return &unioner{env: env, n: n, parts: parts}, nil
 	}
 	return nil, fmt.Errorf("internal error: no operator for %T", node)
+}
+
+// withInput builds input, then the operator that newOp makes over it,
+// closing the input when newOp fails.
+func withInput(env *Env, input plan.Node, newOp func(in Operator) (Operator, error)) (Operator, error) {
+	in, err := Build(env, input)
+	if err != nil {
+		return nil, err
+	}
+	op, err := newOp(in)
+	if err != nil {
+		in.Close()
+		return nil, err
+	}
+	return op, nil
 }
 
 // buildAll builds the operators of nodes, closing them all if one fails.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -53,22 +54,13 @@ type Dataset struct {
 func (d *Dataset) Progress(tables []string) (read, total int64) {
 	for _, f := range d.files {
 		for _, t := range f.tables {
-			if containsFold(tables, t) {
+			if slices.ContainsFunc(tables, func(x string) bool { return strings.EqualFold(x, t) }) {
 				total += f.size
 				break
 			}
 		}
 	}
 	return d.read.Load(), total
-}
-
-func containsFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // fileEntry is one telemetry file.
