@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kqlhunt/kqlhunt/internal/exec"
 	"github.com/kqlhunt/kqlhunt/internal/funcs"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/kql"
@@ -32,7 +31,7 @@ func runOne(t *testing.T, query string) (*kql.Result, bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := q.Run(context.Background(), exec.NewMemSource(), now)
+	res, err := q.Run(context.Background(), kql.NewMemTables(), now)
 	if err != nil {
 		t.Errorf("%s\nrun: %v", query, err)
 		return nil, false

@@ -10,10 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/kqlhunt/kqlhunt/internal/exec"
 	"github.com/kqlhunt/kqlhunt/internal/funcs"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
-	"github.com/kqlhunt/kqlhunt/internal/source"
 	"github.com/kqlhunt/kqlhunt/kql"
 )
 
@@ -32,17 +30,11 @@ func exclusionData(t *testing.T) kql.Tables {
 	if err := os.WriteFile(filepath.Join(dir, "DeviceNetworkEvents.jsonl"), []byte(exclusionRows), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	d, err := source.Open([]string{dir}, nil, source.Options{Known: schema.Defender().Names(), Strict: true})
+	d, err := kql.OpenData(kql.DataOptions{Paths: []string{dir}, Strict: true}, kql.Defender())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return datasetTables{d}
-}
-
-type datasetTables struct{ d *source.Dataset }
-
-func (s datasetTables) Scan(t *schema.Table, cols []int) (exec.Operator, error) {
-	return s.d.Scan(t, cols)
+	return d
 }
 
 // runExcluded compiles query with ex, optimized or not, runs it over the
@@ -75,12 +67,12 @@ func runExcluded(t *testing.T, query string, ex []kql.Exclusion, noOptimize bool
 // are the rows it dropped, each exclusion counting every row it matched.
 func TestExclusionsBeforeAggregation(t *testing.T) {
 	ex := []kql.Exclusion{
-		{Name: "patch jobs", Where: map[string]string{"DeviceNetworkEvents": `InitiatingProcessParentFileName =~ "schtasks.exe"`}},
+		{Name: "patch jobs", Where: preds(t, "DeviceNetworkEvents", `InitiatingProcessParentFileName =~ "schtasks.exe"`)},
 		// Rows without a port: null < 100 and not(null >= 100) are null,
 		// not true, so they stay.
-		{Name: "low port", Where: map[string]string{"DeviceNetworkEvents": `RemotePort < 100`}},
-		{Name: "not high port", Where: map[string]string{"DeviceNetworkEvents": `not(RemotePort >= 100)`}},
-		{Name: "other table", Where: map[string]string{"DeviceProcessEvents": `true`}},
+		{Name: "low port", Where: preds(t, "DeviceNetworkEvents", `RemotePort < 100`)},
+		{Name: "not high port", Where: preds(t, "DeviceNetworkEvents", `not(RemotePort >= 100)`)},
+		{Name: "other table", Where: preds(t, "DeviceProcessEvents", `true`)},
 	}
 	query := `DeviceNetworkEvents | summarize n = count(), devices = make_set(DeviceName) by RemoteUrl | order by RemoteUrl asc`
 	for _, noOpt := range []bool{false, true} {
@@ -96,7 +88,7 @@ func TestExclusionsBeforeAggregation(t *testing.T) {
 		}
 	}
 	// KQL's null != 443 is true: the rows without a port go.
-	rows, counts := runExcluded(t, query, []kql.Exclusion{{Name: "not 443", Where: map[string]string{"DeviceNetworkEvents": `RemotePort != 443`}}}, false)
+	rows, counts := runExcluded(t, query, []kql.Exclusion{{Name: "not 443", Where: preds(t, "DeviceNetworkEvents", `RemotePort != 443`)}}, false)
 	if want := []string{`x.com 2 ["a"]`}; !cmp.Equal(rows, want) || counts["not 443"] != 3 {
 		t.Errorf("!= 443: rows %q counts %v; want %q and 3", rows, counts, want)
 	}
@@ -110,7 +102,7 @@ func TestExclusionsBeforeAggregation(t *testing.T) {
 // counted, at both reads, and that a read of a table that projects away
 // the predicate's columns still applies it.
 func TestExclusionsEveryRead(t *testing.T) {
-	ex := []kql.Exclusion{{Name: "b", Where: map[string]string{"DeviceNetworkEvents": `DeviceName == "b"`}}}
+	ex := []kql.Exclusion{{Name: "b", Where: preds(t, "DeviceNetworkEvents", `DeviceName == "b"`)}}
 	query := `DeviceNetworkEvents | summarize n = count() by DeviceName | join kind=inner (DeviceNetworkEvents | project DeviceName, RemoteUrl) on DeviceName | project DeviceName, n, RemoteUrl | order by DeviceName asc, RemoteUrl asc`
 	rows, counts := runExcluded(t, query, ex, false)
 	want := []string{"a 2 x.com", "a 2 x.com", "c 1 y.com"}
@@ -126,40 +118,46 @@ func TestExclusionsEveryRead(t *testing.T) {
 	}
 }
 
-// TestExclusionErrors checks the errors of exclusions that do not check.
+// TestExclusionErrors checks the errors of predicates that do not check
+// and of exclusions that cannot go together.
 func TestExclusionErrors(t *testing.T) {
-	cat := schema.Defender()
-	tests := []struct {
-		ex   []kql.Exclusion
-		want string
-	}{
-		{[]kql.Exclusion{{Name: "x", Where: map[string]string{"DeviceNetworkEvents": `Nope == 1`}}},
-			"exclusion \"x\" on DeviceNetworkEvents:1:1: unknown column 'Nope'"},
-		{[]kql.Exclusion{{Name: "x", Where: map[string]string{"DeviceNetworkEvents": `RemotePort`}}},
-			"exclusion \"x\" on DeviceNetworkEvents:1:1: the predicate of an exclusion must be bool, got int"},
-		{[]kql.Exclusion{{Name: "x", Where: map[string]string{"DeviceNetworkEvents": `RemotePort ==`}}},
-			"exclusion \"x\" on DeviceNetworkEvents:1:"},
-		{[]kql.Exclusion{{Name: "x", Where: map[string]string{"NoTable": `true`}}},
-			"exclusion \"x\": unknown table 'NoTable'"},
-		{[]kql.Exclusion{{Name: "x", Where: map[string]string{}}, {Name: "x"}},
-			"two exclusions are named \"x\""},
+	cat := kql.Defender()
+	dne := cat.Table("DeviceNetworkEvents")
+	tests := []struct{ pred, want string }{
+		{`Nope == 1`, "1:1: unknown column 'Nope'"},
+		{`RemotePort`, "1:1: the predicate of an exclusion must be bool, got int"},
+		{`RemotePort ==`, "1:"},
 	}
 	for _, tt := range tests {
-		_, err := kql.Compile(`DeviceNetworkEvents | count`, cat, kql.Options{Exclusions: tt.ex})
+		_, err := kql.CompilePredicate(tt.pred, dne)
+		var ke *kql.Error
+		if !errors.As(err, &ke) {
+			t.Errorf("%s: error %T is not a *kql.Error", tt.pred, err)
+		}
 		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
-			t.Errorf("got %v, want %q", err, tt.want)
+			t.Errorf("%s: got %v, want %q", tt.pred, err, tt.want)
 		}
 	}
-	var ke *kql.Error
-	_, err := kql.Compile(`DeviceNetworkEvents | count`, cat, kql.Options{Exclusions: tests[0].ex})
-	if !errors.As(err, &ke) {
-		t.Errorf("error %T is not a *kql.Error", err)
+	ex := []kql.Exclusion{{Name: "x", Where: preds(t, "DeviceNetworkEvents", "true")}, {Name: "x"}}
+	_, err := kql.Compile(`DeviceNetworkEvents | count`, cat, kql.Options{Exclusions: ex})
+	if err == nil || err.Error() != `two exclusions are named "x"` {
+		t.Errorf("got %v, want two exclusions are named \"x\"", err)
 	}
+}
+
+// preds compiles a predicate over table.
+func preds(t *testing.T, table, text string) []*kql.Expr {
+	t.Helper()
+	p, err := kql.CompilePredicate(text, kql.Defender().Table(table))
+	if err != nil {
+		t.Fatalf("%s on %s: %v", text, table, err)
+	}
+	return []*kql.Expr{p}
 }
 
 // TestExclusionCursor checks the counts of a streamed run.
 func TestExclusionCursor(t *testing.T) {
-	ex := []kql.Exclusion{{Name: "b", Where: map[string]string{"DeviceNetworkEvents": `DeviceName == "b"`}}}
+	ex := []kql.Exclusion{{Name: "b", Where: preds(t, "DeviceNetworkEvents", `DeviceName == "b"`)}}
 	q, err := kql.Compile(`DeviceNetworkEvents`, schema.Defender(), kql.Options{Exclusions: ex})
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kqlhunt/kqlhunt/internal/exec"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/kql"
 )
@@ -48,7 +47,7 @@ func FuzzCompileRun(f *testing.F) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		if _, err := q.Run(ctx, exec.NewMemSource(), 0); errors.Is(err, kql.ErrInternal) {
+		if _, err := q.Run(ctx, kql.NewMemTables(), 0); errors.Is(err, kql.ErrInternal) {
 			t.Fatalf("run: %v", err)
 		}
 	})

@@ -1,14 +1,20 @@
-// Package kql is kqlhunt's entry point for running KQL: compile a query
-// against a schema catalog, then run it over table data.
+// Package kql is the one door into kqlhunt's KQL engine: compile a query
+// against a catalog of table schemas, then run it over table data, alone
+// or together with other queries in one pass over the data.
 //
-//	q, err := kql.Compile(text, schema.Defender(), kql.Options{})
+//	q, err := kql.Compile(text, kql.Defender(), kql.Options{})
 //	results, err := q.Run(ctx, tables, now)
+//
+// Tables come from telemetry files (OpenData) or from memory
+// (NewMemTables). Every type of the API is exported from this package, so
+// that programs outside kqlhunt can use it; see the package example.
 package kql
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"time"
 
 	"github.com/kqlhunt/kqlhunt/internal/check"
@@ -38,16 +44,28 @@ type Options struct {
 	Exclusions []Exclusion
 }
 
+// Source is the text of a query with its name, and the mapping of its
+// offsets to the lines and columns shown in messages.
+type Source = syntax.Source
+
+// Diagnostic is an error or a warning about a span of a query's text.
+type Diagnostic = syntax.Diagnostic
+
+// Diagnostics is a list of diagnostics; Format renders them with
+// positions, source lines and carets.
+type Diagnostics = syntax.Diagnostics
+
 // Query is a compiled query. It is immutable and safe for concurrent
 // runs.
 type Query struct {
-	Source *syntax.Source
-	AST    *syntax.Query
+	// Source is the query's text.
+	Source *Source
+	ast    *syntax.Query
 	plans  []plan.Node
 	// Tables lists the catalog tables the query reads.
 	Tables []string
 	// Warnings are diagnostics that did not stop compilation.
-	Warnings syntax.Diagnostics
+	Warnings Diagnostics
 	// deferred is set when some columns depend on the data, so that the
 	// plans are made at run time against cat.
 	deferred bool
@@ -61,8 +79,8 @@ type Query struct {
 // point into. Error() renders them with positions, source lines and
 // carets.
 type Error struct {
-	Source *syntax.Source
-	Diags  syntax.Diagnostics
+	Source *Source
+	Diags  Diagnostics
 }
 
 func (e *Error) Error() string { return e.Diags.Format(e.Source) }
@@ -73,7 +91,7 @@ func Compile(text string, cat *schema.Catalog, opts Options) (*Query, error) {
 	src := syntax.NewSource(opts.Name, text)
 	src.Pos = opts.Pos
 	ast, diags := syntax.Parse(text)
-	q := &Query{Source: src, AST: ast}
+	q := &Query{Source: src, ast: ast, cat: cat, optimize: !opts.NoOptimize}
 	if diags.HasErrors() {
 		return q, &Error{Source: src, Diags: diags}
 	}
@@ -81,33 +99,53 @@ func Compile(text string, cat *schema.Catalog, opts Options) (*Query, error) {
 		q.Warnings = diags
 		return q, nil
 	}
-	excl, err := exclusions(opts.Exclusions, cat)
+	q.Warnings = diags
+	err := q.plan(opts.Exclusions)
+	return q, err
+}
+
+// WithExclusions returns q with the exclusions ex in place of its own: the
+// rows they match are dropped wherever q reads their tables. The query is
+// not parsed again; q is unchanged.
+func (q *Query) WithExclusions(ex []Exclusion) (*Query, error) {
+	if q.plans == nil {
+		return nil, errNotCompiled
+	}
+	c := &Query{Source: q.Source, ast: q.ast, cat: q.cat, optimize: q.optimize, Warnings: q.Warnings}
+	if err := c.plan(ex); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// plan checks the parsed query with the exclusions ex and makes its plans.
+func (q *Query) plan(ex []Exclusion) error {
+	excl, err := exclusions(ex)
 	if err != nil {
-		return q, err
+		return err
 	}
 	q.excl = excl
-	res, cdiags := check.CheckOptions(ast, text, cat, check.Options{Exclusions: excl})
-	diags = append(diags, cdiags...).Sort(src)
+	src := q.Source
+	res, cdiags := check.CheckOptions(q.ast, src.Text, q.cat, check.Options{Exclusions: excl})
+	diags := append(append(syntax.Diagnostics(nil), q.Warnings...), cdiags...).Sort(src)
 	q.Tables = res.Tables
 	if diags.HasErrors() {
-		return q, &Error{Source: src, Diags: diags}
+		return &Error{Source: src, Diags: diags}
 	}
 	q.Warnings = diags
-	q.optimize = !opts.NoOptimize
 	if len(res.Deferred) > 0 {
 		// Some columns depend on the data (bag_unpack, pivot): the plans
 		// are made when the query runs.
-		q.cat = cat
 		q.plans = res.Plans
 		q.deferred = true
-		return q, nil
+		return nil
 	}
 	q.plans = q.finish(res.Plans)
 	if len(q.plans) == 0 {
-		return q, &Error{Source: src, Diags: syntax.Diagnostics{{Span: syntax.Span{Start: len(text), End: len(text)},
+		return &Error{Source: src, Diags: syntax.Diagnostics{{Span: syntax.Span{Start: len(src.Text), End: len(src.Text)},
 			Severity: syntax.Error, Msg: "the query has no tabular statement to run"}}}
 	}
-	return q, nil
+	return nil
 }
 
 // finish applies the plan rewrites.
@@ -133,7 +171,7 @@ const maxDeferred = 64
 func (q *Query) resolve(env *exec.Env) ([]plan.Node, error) {
 	hints := check.Hints{}
 	for range maxDeferred {
-		res, diags := check.CheckOptions(q.AST, q.Source.Text, q.cat, check.Options{Hints: hints, Exclusions: q.excl})
+		res, diags := check.CheckOptions(q.ast, q.Source.Text, q.cat, check.Options{Hints: hints, Exclusions: q.excl})
 		if diags.HasErrors() {
 			return nil, &Error{Source: q.Source, Diags: diags.Sort(q.Source)}
 		}
@@ -203,9 +241,6 @@ func (r *Result) Rows() int {
 	return n
 }
 
-// Tables provides table data to a query run.
-type Tables = exec.Source
-
 // Cursor streams the rows of one result.
 type Cursor struct {
 	Columns []schema.Column
@@ -251,7 +286,12 @@ func (c *Cursor) Close() error { return c.op.Close() }
 
 // Open starts the query's statements and returns a cursor per result.
 // now is the instant now() and ago() read, the same for the whole run.
-func (q *Query) Open(ctx context.Context, tables Tables, now value.Datetime) (cursors []*Cursor, err error) {
+func (q *Query) Open(ctx context.Context, tables Tables, now Datetime) (cursors []*Cursor, err error) {
+	return q.open(ctx, tables.engine(), now)
+}
+
+// open is Open over the executor's view of the tables.
+func (q *Query) open(ctx context.Context, tables exec.Source, now value.Datetime) (cursors []*Cursor, err error) {
 	defer recoverInternal(&err)
 	if q.plans == nil {
 		return nil, errNotCompiled
@@ -277,8 +317,13 @@ func (q *Query) Open(ctx context.Context, tables Tables, now value.Datetime) (cu
 }
 
 // Run runs the query to completion and returns its results.
-func (q *Query) Run(ctx context.Context, tables Tables, now value.Datetime) ([]*Result, error) {
-	cursors, err := q.Open(ctx, tables, now)
+func (q *Query) Run(ctx context.Context, tables Tables, now Datetime) ([]*Result, error) {
+	return q.run(ctx, tables.engine(), now)
+}
+
+// run is Run over the executor's view of the tables.
+func (q *Query) run(ctx context.Context, tables exec.Source, now value.Datetime) ([]*Result, error) {
+	cursors, err := q.open(ctx, tables, now)
 	if err != nil {
 		return nil, err
 	}
@@ -313,6 +358,20 @@ func drain(c *Cursor) ([]*value.Batch, error) {
 		}
 		if b.N > 0 {
 			out = append(out, b)
+		}
+	}
+}
+
+// All returns the result's rows in order, each as a slice of values in
+// column order: see Row for their Go types.
+func (r *Result) All() iter.Seq[[]any] {
+	return func(yield func([]any) bool) {
+		for _, b := range r.Batches {
+			for i := 0; i < b.N; i++ {
+				if !yield(b.Row(i)) {
+					return
+				}
+			}
 		}
 	}
 }

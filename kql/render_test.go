@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/kqlhunt/kqlhunt/internal/exec"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/kql"
 )
@@ -17,7 +16,7 @@ func TestRenderChart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := q.Run(context.Background(), exec.NewMemSource(), 0)
+	res, err := q.Run(context.Background(), kql.NewMemTables(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +31,7 @@ func TestRenderChart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, _ = q.Run(context.Background(), exec.NewMemSource(), 0)
+	res, _ = q.Run(context.Background(), kql.NewMemTables(), 0)
 	if res[0].Chart != nil {
 		t.Errorf("no render: chart = %+v", res[0].Chart)
 	}

@@ -1,17 +1,11 @@
 package main
 
 import (
-	"fmt"
-	"io"
 	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/kqlhunt/kqlhunt/internal/exec"
-	"github.com/kqlhunt/kqlhunt/internal/schema"
-	"github.com/kqlhunt/kqlhunt/internal/source"
-	"github.com/kqlhunt/kqlhunt/internal/value"
 	"github.com/kqlhunt/kqlhunt/kql"
 )
 
@@ -36,7 +30,7 @@ func (f *dataFlags) register(cmd *cobra.Command) {
 }
 
 // nowValue returns the pinned or current time.
-func (f *dataFlags) nowValue() (value.Datetime, error) {
+func (f *dataFlags) nowValue() (kql.Datetime, error) {
 	if f.now == "" {
 		return kql.Now(), nil
 	}
@@ -47,92 +41,44 @@ func (f *dataFlags) nowValue() (value.Datetime, error) {
 	return d, nil
 }
 
-// open opens the telemetry named by the flags.
-func (f *dataFlags) open(cat *schema.Catalog) (*source.Dataset, error) {
-	tables := map[string][]string{}
+// options returns the telemetry named by the flags. --table values are
+// checked: a usage error names the bad one.
+func (f *dataFlags) options() kql.DataOptions {
+	opts := kql.DataOptions{Paths: f.data, Strict: f.strict, TimeFormat: f.timeFormat, External: f.external}
+	for _, t := range f.tables {
+		name, path, _ := strings.Cut(t, "=")
+		if opts.Tables == nil {
+			opts.Tables = map[string][]string{}
+		}
+		opts.Tables[name] = append(opts.Tables[name], path)
+	}
+	return opts
+}
+
+// checkTables checks the --table values against cat.
+func (f *dataFlags) checkTables(cat *kql.Catalog) error {
 	for _, t := range f.tables {
 		name, path, ok := strings.Cut(t, "=")
 		if !ok || name == "" || path == "" {
-			return nil, fail(exitUsage, "--table %q: expected NAME=PATH", t)
+			return fail(exitUsage, "--table %q: expected NAME=PATH", t)
 		}
 		if cat.Table(name) == nil {
-			return nil, fail(exitUsage, "--table %q: unknown table '%s'", t, name)
+			return fail(exitUsage, "--table %q: unknown table '%s'", t, name)
 		}
-		tables[name] = append(tables[name], path)
 	}
-	d, err := source.Open(f.data, tables, source.Options{Strict: f.strict, TimeFormat: f.timeFormat, Known: cat.Names()})
+	return nil
+}
+
+// open opens the telemetry named by the flags.
+func (f *dataFlags) open(cat *kql.Catalog) (*kql.Data, error) {
+	if err := f.checkTables(cat); err != nil {
+		return nil, err
+	}
+	d, err := kql.OpenData(f.options(), cat)
 	if err != nil {
 		return nil, fail(exitUsage, "%v", err)
 	}
 	return d, nil
-}
-
-// dataset adapts a source.Dataset to the executor's Source, and serves
-// externaldata from local copies.
-type dataset struct {
-	d        *source.Dataset
-	external source.ExternalDir
-}
-
-func (s dataset) Scan(t *schema.Table, cols []int) (exec.Operator, error) {
-	return s.d.Scan(t, cols)
-}
-
-func (s dataset) External(url string, cols []schema.Column, props map[string]string) ([]*value.Batch, error) {
-	return s.external.Read(url, cols, props)
-}
-
-// enrichmentTables are the tables behind enrichment functions, which a
-// query may use without their data: their columns then read as null.
-var enrichmentTables = map[string]string{"FileProfile": "invoke FileProfile()"}
-
-// missingTables returns the tables of names that d has no data for,
-// enrichment tables aside.
-func missingTables(d *source.Dataset, names []string) []string {
-	var out []string
-	for _, n := range names {
-		if _, enrich := enrichmentTables[n]; !enrich && !d.HasTable(n) {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-// warnEnrichment warns, once per table, that an enrichment function has
-// no data to add.
-func warnEnrichment(w io.Writer, d *source.Dataset, names []string, warned map[string]bool) {
-	for _, n := range names {
-		if use, enrich := enrichmentTables[n]; enrich && !d.HasTable(n) && !warned[n] {
-			warned[n] = true
-			fmt.Fprintf(w, "kqlhunt: warning: %s has no %s data (give it with --table %s=PATH); its columns read as null\n", use, n, n)
-		}
-	}
-}
-
-// reportData prints what the readers skipped or could not convert, per
-// file, the first few with their positions, then totals: nothing is
-// dropped silently.
-func reportData(w io.Writer, st source.Stats) {
-	for _, ig := range st.Ignored {
-		fmt.Fprintf(w, "kqlhunt: warning: ignored %v\n", ig)
-	}
-	for _, f := range st.Files {
-		if f.Skipped > 0 {
-			for _, e := range f.SkippedErrors {
-				fmt.Fprintf(w, "kqlhunt: warning: skipped %v\n", e)
-			}
-			fmt.Fprintf(w, "kqlhunt: warning: %s: skipped %d malformed %s\n", f.Path, f.Skipped, plural(f.Skipped, "line", "lines"))
-		}
-		if f.Unconverted > 0 {
-			for _, e := range f.UnconvertedErrors {
-				fmt.Fprintf(w, "kqlhunt: warning: read as null: %v\n", e)
-			}
-			fmt.Fprintf(w, "kqlhunt: warning: %s: %d %s did not convert to the column type and read as null\n", f.Path, f.Unconverted, plural(f.Unconverted, "value", "values"))
-		}
-		if f.OtherTables > 0 {
-			fmt.Fprintf(w, "kqlhunt: warning: %s: %d records of tables other than %s were not read\n", f.Path, f.OtherTables, f.Table)
-		}
-	}
 }
 
 func plural(n int64, one, many string) string {
@@ -150,4 +96,13 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+func pluralInt(n int, one, many string) string { return plural(int64(n), one, many) }
+
+func withNewline(s string) string {
+	if s == "" || strings.HasSuffix(s, "\n") {
+		return s
+	}
+	return s + "\n"
 }

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kqlhunt/kqlhunt/internal/schema"
-	"github.com/kqlhunt/kqlhunt/internal/source"
 	"github.com/kqlhunt/kqlhunt/kql"
 )
 
@@ -17,8 +15,8 @@ import (
 // one pass and checks that every file was opened once, however many rules
 // read its table.
 func TestHuntReadsEachFileOnce(t *testing.T) {
-	cat := schema.Defender()
-	d, err := source.Open([]string{"../../examples/telemetry"}, nil, source.Options{Known: cat.Names()})
+	cat := kql.Defender()
+	d, err := kql.OpenData(kql.DataOptions{Paths: []string{"../../examples/telemetry"}}, cat)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,12 +32,12 @@ func TestHuntReadsEachFileOnce(t *testing.T) {
 		}
 		queries = append(queries, q)
 	}
-	outcomes := kql.RunMany(context.Background(), queries, dataset{d: d}, 0)
+	outcomes := kql.RunMany(context.Background(), queries, d, 0, func(int, int, []kql.Column, *kql.Batch) error { return nil })
 	for i, o := range outcomes {
 		if o.Err != nil {
 			t.Fatalf("query %d: %v", i, o.Err)
 		}
-		if o.Results[0].Rows() == 0 {
+		if o.Rows == 0 {
 			t.Errorf("query %d found nothing", i)
 		}
 	}

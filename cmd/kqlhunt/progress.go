@@ -9,8 +9,6 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
-
-	"github.com/kqlhunt/kqlhunt/internal/source"
 )
 
 // progressModes are the values of --progress.
@@ -20,15 +18,15 @@ var progressModes = []string{"auto", "always", "never"}
 const progressInterval = 150 * time.Millisecond
 
 // startProgress shows on w a bar of the telemetry read so far: the bytes
-// that d's scans have read of the files of tables, with the rate and the
-// time left. mode auto shows it only when w is a terminal. The returned
+// that read says the scans have read of the total it gives, with the rate
+// and the time left. mode auto shows it only when w is a terminal. The returned
 // function stops the bar and erases it, so that the lines written after
 // it start clean; it must be called before anything else is written to w.
-func startProgress(w io.Writer, mode string, d *source.Dataset, tables []string, what string) (stop func()) {
+func startProgress(w io.Writer, mode string, read func() (done, total int64), what string) (stop func()) {
 	if !showProgress(w, mode) {
 		return func() {}
 	}
-	_, total := d.Progress(tables)
+	_, total := read()
 	if total == 0 {
 		return func() {}
 	}
@@ -50,13 +48,13 @@ func startProgress(w io.Writer, mode string, d *source.Dataset, tables []string,
 		tick := time.NewTicker(progressInterval)
 		defer tick.Stop()
 		for {
-			read, _ := d.Progress(tables)
-			bar.Set64(min(read, total)) // a file read twice counts twice
+			n, _ := read()
+			bar.Set64(min(n, total)) // a file read twice counts twice
 			select {
 			case <-done:
-				if read < total { // the last reads since the tick
-					read, _ = d.Progress(tables)
-					bar.Set64(min(read, total))
+				if n < total { // the last reads since the tick
+					n, _ = read()
+					bar.Set64(min(n, total))
 				}
 				return
 			case <-tick.C:

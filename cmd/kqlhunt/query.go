@@ -8,9 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kqlhunt/kqlhunt/internal/hunt"
 	"github.com/kqlhunt/kqlhunt/internal/report"
-	"github.com/kqlhunt/kqlhunt/internal/schema"
-	"github.com/kqlhunt/kqlhunt/internal/source"
 	"github.com/kqlhunt/kqlhunt/kql"
 )
 
@@ -38,7 +37,7 @@ or from standard input.`,
 			if err != nil {
 				return err
 			}
-			cat := schema.Defender()
+			cat := kql.Defender()
 			q, err := kql.Compile(text, cat, kql.Options{Name: name})
 			if err != nil {
 				return compileError(err)
@@ -48,11 +47,11 @@ or from standard input.`,
 			if err != nil {
 				return err
 			}
-			warnEnrichment(e.stderr, d, q.Tables, map[string]bool{})
-			for _, t := range missingTables(d, q.Tables) {
+			hunt.WarnEnrichment(e.stderr, d, q.Tables, map[string]bool{})
+			for _, t := range hunt.MissingTables(d, q.Tables) {
 				fmt.Fprintf(e.stderr, "kqlhunt: warning: no data for table %s; it reads as empty\n", t)
 			}
-			cursors, err := q.Open(e.ctx, dataset{d: d, external: source.ExternalDir{Dir: df.external}}, now)
+			cursors, err := q.Open(e.ctx, d, now)
 			if err != nil {
 				return err
 			}
@@ -64,11 +63,11 @@ or from standard input.`,
 					for _, rest := range cursors[i+1:] {
 						rest.Close()
 					}
-					reportData(e.stderr, d.Stats())
+					hunt.ReportData(e.stderr, d.Stats())
 					return err
 				}
 			}
-			reportData(e.stderr, d.Stats())
+			hunt.ReportData(e.stderr, d.Stats())
 			return nil
 		},
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kqlhunt/kqlhunt/internal/hunt"
 	"github.com/kqlhunt/kqlhunt/internal/packs"
 	"github.com/kqlhunt/kqlhunt/internal/rules"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
@@ -40,49 +41,15 @@ func packFlag(cmd *cobra.Command, names *[]string) {
 	cmd.Flags().StringArrayVar(names, "pack", nil, help)
 }
 
-// ruleSet is the rules that rules validate and rules list work on.
-type ruleSet struct {
-	res    *rules.LoadResult
-	packs  []*rules.Rule   // the rules of the packs
-	npacks int             // how many packs were asked for
-	diags  rules.ErrorList // res.Diags and the errors of the packs
-}
-
-// loaded returns the rules that loaded, files first, then packs.
-func (s *ruleSet) loaded() []*rules.Rule {
-	return append(append([]*rules.Rule{}, s.res.Rules...), s.packs...)
-}
-
-// loadRuleSet loads the rules under paths and in the named packs. It
-// fails only on usage: nothing to load, or an unknown pack.
-func loadRuleSet(paths, packNames []string) (*ruleSet, error) {
-	if len(paths) == 0 && len(packNames) == 0 {
-		return nil, fail(exitUsage, "no rules: give a PATH or --pack NAME")
+// loadRuleSet loads the rules under paths and in the named packs, with a
+// usage error (exit 2) when there is nothing to load or a pack is unknown.
+func loadRuleSet(paths, packNames []string) (*hunt.RuleSet, error) {
+	s, err := hunt.LoadRules(paths, packNames)
+	var ue *hunt.UsageError
+	if errors.As(err, &ue) {
+		return nil, fail(exitUsage, "%s", ue.Msg)
 	}
-	s := &ruleSet{res: &rules.LoadResult{}, npacks: len(packNames)}
-	if len(paths) > 0 {
-		s.res, _ = rules.LoadAll(paths) // the errors are in s.res.Diags
-		if len(s.res.Files) == 0 && len(s.res.Diags) == 0 {
-			return nil, fail(exitUsage, "no rule files (*.yaml, *.yml, *.md, *.kql) under %s", strings.Join(paths, ", "))
-		}
-	}
-	s.diags = append(s.diags, s.res.Diags...)
-	for _, name := range packNames {
-		rs, err := packs.Load(name)
-		var list rules.ErrorList
-		switch {
-		case errors.As(err, &list):
-			s.diags = append(s.diags, list...)
-		case err != nil:
-			known := "kqlhunt has no built-in packs"
-			if all := packs.Names(); len(all) > 0 {
-				known = "packs: " + strings.Join(all, ", ")
-			}
-			return nil, fail(exitUsage, "--pack %s: %v (%s)", name, err, known)
-		}
-		s.packs = append(s.packs, rs...)
-	}
-	return s, nil
+	return s, err
 }
 
 func rulesValidateCommand(e *env) *cobra.Command {
@@ -122,12 +89,12 @@ or a usage problem.`,
 }
 
 // validate checks every rule of s and prints the diagnostics.
-func validate(e *env, s *ruleSet, brief bool) error {
+func validate(e *env, s *hunt.RuleSet, brief bool) error {
 	cat := schema.Defender()
-	diags := append(rules.ErrorList{}, s.diags...)
-	loaded := s.loaded()
-	bad := len(s.res.Rejected) // rules with errors
-	for i, r := range append(loaded, s.res.Rejected...) {
+	diags := append(rules.ErrorList{}, s.Diags...)
+	loaded := s.Loaded()
+	bad := len(s.Files.Rejected) // rules with errors
+	for i, r := range append(loaded, s.Files.Rejected...) {
 		_, d := rules.Check(r, cat)
 		diags = append(diags, d...)
 		if i < len(loaded) && len(d.Errors()) > 0 {
@@ -143,8 +110,8 @@ func validate(e *env, s *ruleSet, brief bool) error {
 	}
 	nerr := len(diags.Errors())
 	fmt.Fprintf(e.stderr, "kqlhunt: %s, %d with errors; %s, %s%s\n",
-		ruleCount(len(loaded)+len(s.res.Rejected), s), bad,
-		countOf(nerr, "error", "errors"), countOf(len(diags)-nerr, "warning", "warnings"), loadAccount(s.res))
+		ruleCount(len(loaded)+len(s.Files.Rejected), s), bad,
+		countOf(nerr, "error", "errors"), countOf(len(diags)-nerr, "warning", "warnings"), loadAccount(s.Files))
 	if nerr > 0 {
 		return fail(exitUsage, "")
 	}
@@ -156,13 +123,13 @@ func countOf(n int, one, many string) string { return fmt.Sprintf("%d %s", n, pl
 
 // ruleCount says how many rules came from where: "365 rules from 322
 // files", "12 rules from 2 files and 1 pack".
-func ruleCount(n int, s *ruleSet) string {
+func ruleCount(n int, s *hunt.RuleSet) string {
 	var from []string
-	if len(s.res.Files) > 0 || s.npacks == 0 {
-		from = append(from, countOf(len(s.res.Files), "file", "files"))
+	if len(s.Files.Files) > 0 || s.NPacks == 0 {
+		from = append(from, countOf(len(s.Files.Files), "file", "files"))
 	}
-	if s.npacks > 0 {
-		from = append(from, countOf(s.npacks, "pack", "packs"))
+	if s.NPacks > 0 {
+		from = append(from, countOf(s.NPacks, "pack", "packs"))
 	}
 	return fmt.Sprintf("%s from %s", countOf(n, "rule", "rules"), strings.Join(from, " and "))
 }
@@ -248,17 +215,17 @@ type listEntry struct {
 	Format     string   `json:"format"`
 }
 
-func list(e *env, s *ruleSet, format string) error {
-	errs := s.diags.Errors()
+func list(e *env, s *hunt.RuleSet, format string) error {
+	errs := s.Diags.Errors()
 	for _, d := range errs {
 		fmt.Fprintln(e.stderr, d.Diagnostic())
 	}
-	if n := len(s.diags) - len(errs); n > 0 {
+	if n := len(s.Diags) - len(errs); n > 0 {
 		fmt.Fprintf(e.stderr, "kqlhunt: %s; 'kqlhunt rules validate' shows them\n", countOf(n, "warning", "warnings"))
 	}
 	cat := schema.Defender()
 	var entries []listEntry
-	for _, r := range s.loaded() {
+	for _, r := range s.Loaded() {
 		line, _ := r.QueryStart()
 		entries = append(entries, listEntry{
 			ID: r.ID, Name: r.Name, Severity: r.Severity,

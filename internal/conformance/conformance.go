@@ -34,7 +34,6 @@ import (
 	"time"
 
 	"github.com/kqlhunt/kqlhunt/internal/corpus"
-	"github.com/kqlhunt/kqlhunt/internal/exec"
 	"github.com/kqlhunt/kqlhunt/internal/gen"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/value"
@@ -419,13 +418,20 @@ func (r *runner) execute(ctx context.Context, e *entryText) outcome {
 		return outcome{got: "compile error", msg: firstMessage(err)}
 	}
 	g := gen.Options{Seed: r.opts.Seed, Rows: r.opts.Rows, Now: r.opts.Now}
-	src := &genSource{MemSource: exec.NewMemSource(), opts: g}
+	src := kql.NewMemTables()
+	src.External = func(url string, cols []schema.Column, _ map[string]string) ([]*value.Batch, error) {
+		// Rows of cols, generated as for a table named after url, so that
+		// each URL has its own rows: the corpus runs offline, and the
+		// columns an externaldata expression declares are a schema like
+		// any other.
+		return gen.Table(schema.NewTable(url, cols), g), nil
+	}
 	for _, name := range q.Tables {
 		t := r.cat.Table(name)
 		if t == nil {
 			return outcome{got: "run error", msg: fmt.Sprintf("the query reads table '%s', which the corpus has no schema for", name)}
 		}
-		src.Add(t, gen.Table(t, g))
+		src.Add(t, gen.Table(t, g)...)
 	}
 	qctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
 	defer cancel()
@@ -459,20 +465,6 @@ func (r *runner) execute(ctx context.Context, e *entryText) outcome {
 		// The query ignores its context; leave it behind.
 		return outcome{got: "timeout", msg: fmt.Sprintf("did not finish within %v, nor stop when told to", r.opts.Timeout)}
 	}
-}
-
-// genSource holds the generated rows of a query's tables, and generates
-// rows for its externaldata URLs too: the corpus runs offline, and the
-// columns an externaldata expression declares are a schema like any other.
-type genSource struct {
-	*exec.MemSource
-	opts gen.Options
-}
-
-// External implements exec.ExternalSource: rows of cols, generated as for a
-// table named after url, so that each URL has its own rows.
-func (s *genSource) External(url string, cols []schema.Column, _ map[string]string) ([]*value.Batch, error) {
-	return gen.Table(schema.NewTable(url, cols), s.opts), nil
 }
 
 // firstMessage returns the first error of a compilation failure as

@@ -6,17 +6,14 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/kqlhunt/kqlhunt/internal/check"
-	"github.com/kqlhunt/kqlhunt/internal/plan"
 	"github.com/kqlhunt/kqlhunt/internal/rules"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
-	"github.com/kqlhunt/kqlhunt/internal/syntax"
 	"github.com/kqlhunt/kqlhunt/kql"
 )
 
 // Bind returns the exclusions that apply to the rule with id ruleID (see
-// For) as kql.Exclusion values, one per entry in file order, with a KQL
-// predicate for each of tables, the tables the rule reads
+// For) as kql.Exclusion values, one per entry in file order, with a
+// checked KQL predicate (kql.CompilePredicate) for each of tables, the tables the rule reads
 // (kql.Query.Tables), that the entry's tables: key lets it apply to. A
 // filter field that has no column in one of those tables, an operator or
 // value that does not fit the column's type, and a kql predicate that
@@ -40,7 +37,7 @@ func (s *Set) Bind(cat *schema.Catalog, ruleID string, tables []string) ([]kql.E
 
 // bind binds one entry to the tables of a rule.
 func (s *Set) bind(e *Entry, cat *schema.Catalog, ruleID string, tables []string) (kql.Exclusion, rules.ErrorList) {
-	x := kql.Exclusion{Name: e.Name, Where: map[string]string{}}
+	x := kql.Exclusion{Name: e.Name}
 	var errs rules.ErrorList
 	errorIn := func(off int, msg string) {
 		line, col := e.pos(off)
@@ -59,19 +56,25 @@ func (s *Set) bind(e *Entry, cat *schema.Catalog, ruleID string, tables []string
 		case e.filter != nil:
 			b := &binder{table: t, rule: ruleID, errorIn: errorIn}
 			text := b.expr(e.filter)
-			if !b.failed {
-				x.Where[name] = text
-			}
-		case e.kqlExpr != nil:
-			_, diags := check.ExclusionPred(e.KQL, t)
-			if !diags.HasErrors() {
-				x.Where[name] = e.KQL
+			if b.failed {
 				continue
 			}
-			for _, d := range diags {
-				if d.Severity == syntax.Error {
-					errorIn(d.Span.Start, errKQLTable(name, ruleID, d.Msg))
-				}
+			// The fields' expressions are checked against the catalog
+			// (TestFieldsCheck), so an error here is a bug of the binder.
+			pred, err := kql.CompilePredicate(text, t)
+			if err != nil {
+				errorIn(0, fmt.Sprintf("internal error: the filter reads as %s on %s: %v", text, name, err))
+				continue
+			}
+			x.Where = append(x.Where, pred)
+		case e.kqlOK:
+			pred, err := kql.CompilePredicate(e.KQL, t)
+			if err == nil {
+				x.Where = append(x.Where, pred)
+				continue
+			}
+			for _, d := range compileErrors(err) {
+				errorIn(d.Span.Start, errKQLTable(name, ruleID, d.Msg))
 			}
 		}
 	}
@@ -184,21 +187,27 @@ func (b *binder) compare(c *compare) string {
 // (TestFieldsCheck), so an error here means that another catalog lacks a
 // column.
 func (b *binder) typeOf(col string) (schema.Type, error) {
-	x, diags := syntax.ParseExpr(col)
-	if !diags.HasErrors() {
-		var e plan.Expr
-		if e, diags = check.CheckExpr(x, col, b.table.Columns); !diags.HasErrors() {
-			return e.Type(), nil
-		}
+	e, err := kql.CompileExpr(col, b.table)
+	if err == nil {
+		return e.Type(), nil
 	}
 	msg := "invalid"
-	for _, d := range diags {
-		if d.Severity == syntax.Error {
-			msg = d.Msg
-			break
-		}
+	if ds := compileErrors(err); len(ds) > 0 {
+		msg = ds[0].Msg
 	}
 	return schema.Unknown, fmt.Errorf("%s", errFieldExpr(col, b.table.Name, msg))
+}
+
+// compileErrors returns the error diagnostics of a kql compilation error,
+// whose spans are offsets of the compiled text, or one diagnostic at
+// offset 0 holding err's text.
+func compileErrors(err error) []kql.Diagnostic {
+	if ce, ok := err.(*kql.Error); ok {
+		if ds := ce.Diags.Errors(); len(ds) > 0 {
+			return ds
+		}
+	}
+	return []kql.Diagnostic{{Msg: err.Error()}}
 }
 
 // literalName names a filter value for messages.

@@ -13,7 +13,8 @@ import (
 type Outcome struct {
 	// Rule is the rule's id.
 	Rule string
-	// Results are the rule's output with the exclusions applied.
+	// Results are the rule's output with the exclusions applied (set by
+	// Evaluate only).
 	Results []*kql.Result
 	// Findings is the number of rows of Results.
 	Findings int
@@ -59,9 +60,75 @@ func (w *Warning) Error() string {
 	return fmt.Sprintf("%s:%d:%d: warning: %s", w.File, w.Line, w.Col, w.Msg)
 }
 
+// Applied is a rule's query with the exclusions that apply to it.
+type Applied struct {
+	set  *Set
+	rule string
+	base *kql.Query
+	ex   []kql.Exclusion
+	// Query is the query to run: the rule's query with its exclusions,
+	// or the rule's query itself when none applies.
+	Query *kql.Query
+}
+
+// Apply binds the exclusions that apply to the rule with id ruleID (Bind)
+// to its compiled query base, which is not parsed again. The error is a
+// rules.ErrorList from Bind, or an error checking the query with them. A
+// nil Set applies nothing.
+func (s *Set) Apply(cat *schema.Catalog, ruleID string, base *kql.Query) (*Applied, error) {
+	ex, err := s.Bind(cat, ruleID, base.Tables)
+	if err != nil {
+		return nil, err
+	}
+	a := &Applied{set: s, rule: ruleID, base: base, ex: ex, Query: base}
+	if len(ex) > 0 {
+		if a.Query, err = base.WithExclusions(ex); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// Excluded reports whether some exclusion applies to the rule.
+func (a *Applied) Excluded() bool { return len(a.ex) > 0 }
+
 // Evaluate runs the rule with id ruleID, whose query base was compiled
-// against cat without exclusions, over tables with its exclusions (Bind)
-// and returns its findings, what each exclusion removed and these
+// against cat without exclusions, over tables with its exclusions (Apply)
+// and returns its findings, what each exclusion removed and the warnings
+// of Applied.Assess. A nil Set runs the rule as it is.
+func (s *Set) Evaluate(ctx context.Context, cat *schema.Catalog, ruleID string, base *kql.Query, tables kql.Tables, now value.Datetime) (*Outcome, error) {
+	a, err := s.Apply(cat, ruleID, base)
+	if err != nil {
+		return nil, err
+	}
+	results, err := a.Query.Run(ctx, tables, now)
+	if err != nil {
+		return nil, err
+	}
+	var found int64
+	var counts map[string]int64
+	for _, r := range results {
+		found += int64(r.Rows())
+		counts = r.Suppressed
+	}
+	count := func(ctx context.Context, q *kql.Query) (int, error) {
+		res, err := q.Run(ctx, tables, now)
+		return rows(res), err
+	}
+	out, err := a.Assess(ctx, count, found, counts)
+	if out != nil {
+		out.Results = results
+	}
+	return out, err
+}
+
+// Counter runs a query over the data and returns the number of rows it
+// returns.
+type Counter func(ctx context.Context, q *kql.Query) (int, error)
+
+// Assess says what the exclusions did in a run of a.Query that returned
+// found rows, with suppressed the counts of that run
+// (kql.Result.Suppressed): the rows each exclusion removed and these
 // warnings:
 //
 //   - when the rule has no findings with its exclusions but has findings
@@ -78,60 +145,25 @@ func (w *Warning) Error() string {
 // as process.name != "X" OR ...), since the rule can no longer find
 // anything. The run with one entry left out would not find such an entry
 // when several entries each suppress everything, which is why each entry
-// is run alone.
-//
-// The error is a rules.ErrorList from Bind, or an error compiling or
-// running the query. A nil Set runs the rule as it is.
-func (s *Set) Evaluate(ctx context.Context, cat *schema.Catalog, ruleID string, base *kql.Query, tables kql.Tables, now value.Datetime) (*Outcome, error) {
-	ex, err := s.Bind(cat, ruleID, base.Tables)
-	if err != nil {
-		return nil, err
-	}
-	q := base
-	if len(ex) > 0 {
-		if q, err = withExclusions(base, cat, ex); err != nil {
-			return nil, err
-		}
-	}
-	results, err := q.Run(ctx, tables, now)
-	if err != nil {
-		return nil, err
-	}
-	return s.assess(ctx, cat, ruleID, base, ex, results, tables, now)
-}
-
-// Assess is Evaluate for a caller that ran the rule with the exclusions
-// of Bind itself (with kql.RunMany, say): results are that run's output.
-// It makes the extra runs the warnings need.
-func (s *Set) Assess(ctx context.Context, cat *schema.Catalog, ruleID string, base *kql.Query, results []*kql.Result, tables kql.Tables, now value.Datetime) (*Outcome, error) {
-	ex, err := s.Bind(cat, ruleID, base.Tables)
-	if err != nil {
-		return nil, err
-	}
-	return s.assess(ctx, cat, ruleID, base, ex, results, tables, now)
-}
-
-func (s *Set) assess(ctx context.Context, cat *schema.Catalog, ruleID string, base *kql.Query, ex []kql.Exclusion, results []*kql.Result, tables kql.Tables, now value.Datetime) (*Outcome, error) {
-	out := &Outcome{Rule: ruleID, Results: results, Findings: rows(results), Unexcluded: -1}
+// is run alone. Those runs are made with count, over the same data.
+func (a *Applied) Assess(ctx context.Context, count Counter, found int64, suppressed map[string]int64) (*Outcome, error) {
+	s, ruleID := a.set, a.rule
+	out := &Outcome{Rule: ruleID, Findings: int(found), Unexcluded: -1}
 	entries := s.For(ruleID)
-	var counts map[string]int64
-	if len(results) > 0 {
-		counts = results[0].Suppressed
-	}
 	var total int64
 	for _, e := range entries {
-		n := counts[e.Name]
+		n := suppressed[e.Name]
 		total += n
 		out.Suppressed = append(out.Suppressed, Suppression{Entry: e, Rows: n})
 	}
 	if out.Findings > 0 || total == 0 {
 		return out, nil
 	}
-	unexcluded, err := base.Run(ctx, tables, now)
+	unexcluded, err := count(ctx, a.base)
 	if err != nil {
 		return nil, err
 	}
-	out.Unexcluded = rows(unexcluded)
+	out.Unexcluded = unexcluded
 	if out.Unexcluded == 0 {
 		return out, nil
 	}
@@ -147,15 +179,15 @@ func (s *Set) assess(ctx context.Context, cat *schema.Catalog, ruleID string, ba
 		if sup.Rows == 0 {
 			continue
 		}
-		alone, err := withExclusions(base, cat, ex[i:i+1])
+		alone, err := a.base.WithExclusions(a.ex[i : i+1])
 		if err != nil {
 			return nil, err
 		}
-		res, err := alone.Run(ctx, tables, now)
+		left, err := count(ctx, alone)
 		if err != nil {
 			return nil, err
 		}
-		if rows(res) == 0 {
+		if left == 0 {
 			out.Warnings = append(out.Warnings, s.warnEntry(sup.Entry, n,
 				fmt.Sprintf("exclusion %q on its own suppresses all %d %s of rule %s", sup.Entry.Name, n, matches(n), ruleID)))
 		}
@@ -172,11 +204,6 @@ func matches(n int) string {
 		return "match"
 	}
 	return "matches"
-}
-
-// withExclusions compiles base's text again with exclusions ex.
-func withExclusions(base *kql.Query, cat *schema.Catalog, ex []kql.Exclusion) (*kql.Query, error) {
-	return kql.Compile(base.Source.Text, cat, kql.Options{Name: base.Source.Name, Pos: base.Source.Pos, Exclusions: ex})
 }
 
 // rows counts the rows of results.

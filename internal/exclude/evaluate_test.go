@@ -14,10 +14,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/kqlhunt/kqlhunt/internal/exec"
 	"github.com/kqlhunt/kqlhunt/internal/rules"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
-	"github.com/kqlhunt/kqlhunt/internal/source"
 	"github.com/kqlhunt/kqlhunt/kql"
 )
 
@@ -48,24 +46,17 @@ var seedData = []telemetry{
 
 var variantData = telemetry{name: "variants", paths: []string{"testdata/screenmeet_variants"}}
 
-// dataset adapts a source.Dataset to kql.Tables.
-type dataset struct{ d *source.Dataset }
-
-func (s dataset) Scan(t *schema.Table, cols []int) (exec.Operator, error) { return s.d.Scan(t, cols) }
-
 func (tm telemetry) open(t *testing.T, cat *schema.Catalog) kql.Tables {
 	t.Helper()
-	var d *source.Dataset
-	var err error
+	opts := kql.DataOptions{Paths: tm.paths, Strict: true}
 	if tm.table {
-		d, err = source.Open(nil, map[string][]string{"DeviceNetworkEvents": tm.paths}, source.Options{Known: cat.Names(), Strict: true})
-	} else {
-		d, err = source.Open(tm.paths, nil, source.Options{Known: cat.Names(), Strict: true})
+		opts = kql.DataOptions{Tables: map[string][]string{"DeviceNetworkEvents": tm.paths}, Strict: true}
 	}
+	d, err := kql.OpenData(opts, cat)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return dataset{d}
+	return d
 }
 
 // row is a DeviceNetworkEvents row as the test reads it: strings that are

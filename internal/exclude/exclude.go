@@ -36,7 +36,7 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/rules"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/suggest"
-	"github.com/kqlhunt/kqlhunt/internal/syntax"
+	"github.com/kqlhunt/kqlhunt/kql"
 )
 
 // Set is a loaded exclusions file. It is only read after loading, and is
@@ -68,7 +68,7 @@ type Entry struct {
 	Line, Col int
 
 	filter   expr
-	kqlExpr  syntax.Expr
+	kqlOK    bool                          // KQL parses
 	pos      func(off int) (line, col int) // offsets of Filter or KQL to file positions
 	nameLine int
 	nameCol  int
@@ -301,15 +301,13 @@ func (d *decoder) parseFilter(e *Entry) {
 // parseKQL parses e.KQL; its names and types are checked when bound to a
 // rule's tables.
 func (d *decoder) parseKQL(e *Entry) {
-	x, diags := syntax.ParseExpr(e.KQL)
-	if !diags.HasErrors() {
-		e.kqlExpr = x
+	err := kql.ParseExpr(e.KQL)
+	if err == nil {
+		e.kqlOK = true
 		return
 	}
-	for _, dg := range diags {
-		if dg.Severity == syntax.Error {
-			d.errorIn(e, dg.Span.Start, dg.Msg)
-		}
+	for _, dg := range compileErrors(err) {
+		d.errorIn(e, dg.Span.Start, dg.Msg)
 	}
 }
 

@@ -49,7 +49,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kqlhunt/kqlhunt/internal/exec"
 	"github.com/kqlhunt/kqlhunt/internal/funcs"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	ksource "github.com/kqlhunt/kqlhunt/internal/source"
@@ -174,7 +173,9 @@ func Run(t *testing.T, path string, e Engine, rewrite bool) string {
 		t.Fatal(err)
 	}
 	cat := schema.Defender()
-	mem := &source{MemSource: exec.NewMemSource(), files: map[string]*kql.Result{}}
+	ext := &externals{files: map[string]*kql.Result{}}
+	mem := kql.NewMemTables()
+	mem.External = ext.read
 	got := map[*Command][]string{}
 	for _, c := range cmds {
 		switch c.Kind {
@@ -184,7 +185,7 @@ func Run(t *testing.T, path string, e Engine, rewrite bool) string {
 				t.Errorf("%s:%d: external %s: %v", path, c.Line, c.Table, err)
 				continue
 			}
-			mem.files[c.Table] = &kql.Result{Columns: tbl.Columns, Batches: batches}
+			ext.files[c.Table] = &kql.Result{Columns: tbl.Columns, Batches: batches}
 		case "load":
 			tbl, batches, err := load(cat, c)
 			if err != nil {
@@ -200,7 +201,7 @@ func Run(t *testing.T, path string, e Engine, rewrite bool) string {
 			} else {
 				cat = cat.With(tbl)
 			}
-			mem.Add(tbl, batches)
+			mem.Add(tbl, batches...)
 		case "eval":
 			out := eval(cat, mem, c, e)
 			got[c] = out
@@ -220,22 +221,21 @@ func load(cat *schema.Catalog, c *Command) (*schema.Table, []*value.Batch, error
 	if err != nil {
 		return nil, nil, err
 	}
-	res, err := q.Run(context.Background(), exec.NewMemSource(), 0)
+	res, err := q.Run(context.Background(), kql.NewMemTables(), 0)
 	if err != nil {
 		return nil, nil, err
 	}
 	return schema.NewTable(c.Table, res[0].Columns), res[0].Batches, nil
 }
 
-// source is the tables of a script and the files its externaldata reads.
-type source struct {
-	*exec.MemSource
+// externals are the files a script's externaldata reads.
+type externals struct {
 	files map[string]*kql.Result
 }
 
-// External serves the rows loaded by "external FILE" for the URLs whose
-// file name is FILE; the declared columns must match the loaded ones.
-func (s *source) External(url string, cols []schema.Column, _ map[string]string) ([]*value.Batch, error) {
+// read serves the rows loaded by "external FILE" for the URLs whose file
+// name is FILE; the declared columns must match the loaded ones.
+func (s *externals) read(url string, cols []schema.Column, _ map[string]string) ([]*value.Batch, error) {
 	name := ksource.FileName(url)
 	r, ok := s.files[name]
 	if !ok {
@@ -253,7 +253,7 @@ func (s *source) External(url string, cols []schema.Column, _ map[string]string)
 }
 
 // eval runs c and renders its outcome as expectation lines.
-func eval(cat *schema.Catalog, mem exec.Source, c *Command, e Engine) []string {
+func eval(cat *schema.Catalog, mem kql.Tables, c *Command, e Engine) []string {
 	now, err := kql.ParseNow(c.Now)
 	if err != nil {
 		return []string{"expect run error: " + err.Error()}

@@ -7,11 +7,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/kqlhunt/kqlhunt/internal/exec"
 	"github.com/kqlhunt/kqlhunt/internal/report"
 	"github.com/kqlhunt/kqlhunt/internal/rules"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
-	"github.com/kqlhunt/kqlhunt/internal/source"
 	"github.com/kqlhunt/kqlhunt/internal/value"
 	"github.com/kqlhunt/kqlhunt/kql"
 )
@@ -155,11 +153,12 @@ func runTest(ctx context.Context, f *File, t *Test, q *kql.Query, res *Result) {
 		res.Err, res.Diff = err, "not run: "+err.Error()
 		return
 	}
-	mem := exec.NewMemSource()
+	mem := kql.NewMemTables()
 	for _, in := range t.Inputs {
-		mem.Add(in.Table, []*value.Batch{in.Rows})
+		mem.Add(in.Table, in.Rows)
 	}
-	results, err := q.Run(ctx, &tables{MemSource: mem, data: f.data()}, t.Now)
+	mem.External = externalFiles{f.data()}.read
+	results, err := q.Run(ctx, mem, t.Now)
 	if err != nil {
 		res.Err, res.Diff = err, "rule failed: "+err.Error()
 		return
@@ -201,29 +200,26 @@ func (s byText) Swap(i, j int) {
 	s.t[i], s.t[j] = s.t[j], s.t[i]
 }
 
-// tables is the data of one test: its input rows in memory, and
-// externaldata URLs served from files next to the test file.
-type tables struct {
-	*exec.MemSource
-	data dataFiles
-}
+// externalFiles serves the externaldata URLs of a test from files next to
+// the test file.
+type externalFiles struct{ data dataFiles }
 
-// External reads the rows of an externaldata URL from the file named like
-// the URL's last path segment, next to the test file.
-func (s *tables) External(url string, cols []schema.Column, props map[string]string) ([]*value.Batch, error) {
-	name := source.FileName(url)
+// read reads the rows of an externaldata URL from the file named like the
+// URL's last path segment, next to the test file.
+func (s externalFiles) read(url string, cols []kql.Column, props map[string]string) ([]*kql.Batch, error) {
+	name := kql.ExternalFileName(url)
 	if s.data == nil || name == "" || name == "." || name == "/" {
-		return nil, fmt.Errorf("%w %s", source.ErrNoExternalFile, url)
+		return nil, fmt.Errorf("%w %s", kql.ErrNoExternalFile, url)
 	}
 	p, release, err := s.data.open(name)
 	if err != nil {
 		if errors.Is(err, errNoData) {
-			return nil, fmt.Errorf("%w %s", source.ErrNoExternalFile, url)
+			return nil, fmt.Errorf("%w %s", kql.ErrNoExternalFile, url)
 		}
-		return nil, fmt.Errorf("%w %s: expected a copy of it next to the test file, named %s", source.ErrNoExternalFile, url, name)
+		return nil, fmt.Errorf("%w %s: expected a copy of it next to the test file, named %s", kql.ErrNoExternalFile, url, name)
 	}
 	defer release()
-	return source.ReadExternalFile(p, cols, props)
+	return kql.ReadExternalFile(p, cols, props)
 }
 
 // errNoData is the error of a File that cannot open data files.

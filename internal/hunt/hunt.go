@@ -1,0 +1,359 @@
+// Package hunt is kqlhunt's product layer: it runs hunting rules over
+// telemetry and reports their findings. Run loads rules and packs,
+// compiles them, applies exclusions, checks that each rule has its data,
+// runs every rule in one pass on an Engine, streams the findings to a
+// writer and sums up the hunt. The CLI maps its flags to a Config and the
+// Result to an exit code; a second engine plugs in as Config.Engine
+// without touching the workflow.
+package hunt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/kqlhunt/kqlhunt/internal/exclude"
+	"github.com/kqlhunt/kqlhunt/internal/report"
+	"github.com/kqlhunt/kqlhunt/internal/rules"
+	"github.com/kqlhunt/kqlhunt/kql"
+)
+
+// Config is what a hunt runs, over what, and where its output goes.
+type Config struct {
+	// RulePaths are rule files and folders; Packs names built-in packs.
+	RulePaths []string
+	Packs     []string
+	// Exclusions is the path of an exclusions file, or "".
+	Exclusions string
+	// Catalog is the tables the rules are checked against; the Defender
+	// XDR catalog when nil.
+	Catalog *kql.Catalog
+	// Engine runs the queries where the data is.
+	Engine Engine
+	// Now is the instant now() and ago() read.
+	Now kql.Datetime
+	// Findings receives every finding as rules produce them; Run ends it
+	// (report.Finish).
+	Findings report.FindingWriter
+	// Log receives the hunt's messages: rule diagnostics, warnings, and
+	// the summary at the end.
+	Log io.Writer
+	// Progress, when set, is called when the rules start to run, with a
+	// function that tells how much of the data is read (when the engine
+	// can tell) and a description of the run; the function it returns is
+	// called when the run ends, before anything else is written to Log.
+	Progress func(what string, read func() (done, total int64)) (stop func())
+}
+
+// Result is what a hunt did.
+type Result struct {
+	// Hunt is the hunt's model for reports: each rule's outcome, the data
+	// read, the warnings.
+	Hunt *report.Hunt
+	// Stats are its totals.
+	Stats report.Stats
+}
+
+// rule is a rule of a hunt that compiled, with its exclusions bound.
+type rule struct {
+	rule    *rules.Rule
+	applied *exclude.Applied
+	report  *report.RuleReport
+	// mappings are the rule's entity mappings, for its findings.
+	mappings []report.EntityMapping
+}
+
+// Run runs the hunt cfg describes. Rules that fail to load, compile or
+// run are reported in the Result and the log, and the others still run.
+// The error is a *UsageError when there is nothing to run or the
+// exclusions do not load, a *kql.DataError for bad data under
+// DataOptions.Strict, or the context's error when it is cancelled.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	start := time.Now()
+	cat := cfg.Catalog
+	if cat == nil {
+		cat = kql.Defender()
+	}
+	h := &report.Hunt{Started: start, Now: cfg.Now.Time()}
+	s, err := LoadRules(cfg.RulePaths, cfg.Packs)
+	if err != nil {
+		return nil, err
+	}
+	warnings := recorder{w: cfg.Log, lines: &h.Warnings} // for the HTML report
+	for _, d := range s.Diags {
+		if d.Warning {
+			fmt.Fprintln(warnings, d.Diagnostic())
+			continue
+		}
+		fmt.Fprintln(cfg.Log, d.Diagnostic())
+		fmt.Fprint(cfg.Log, withNewline(d.Excerpt()))
+	}
+	var set *exclude.Set
+	if cfg.Exclusions != "" {
+		if set, err = exclude.Load(cfg.Exclusions, cat); err != nil {
+			fmt.Fprint(cfg.Log, withNewline(rules.FormatError(err)))
+			return nil, usagef("--exclusions %s: not applied, so no rule was run", cfg.Exclusions)
+		}
+	}
+	h.Rules = loadFailures(s.Diags)
+	loaded := s.Loaded()
+	// h.Rules does not grow after this, so pointers into it stay valid.
+	h.Rules = append(h.Rules, make([]report.RuleReport, len(loaded))...)
+	reports := h.Rules[len(h.Rules)-len(loaded):]
+	var runnable []*rule
+	for i, r := range loaded {
+		rr := &reports[i]
+		*rr = report.RuleReport{ID: r.ID, Name: r.Name, Severity: r.Severity, Tactics: r.Tactics,
+			Techniques: r.RelevantTechniques, File: r.File}
+		hr, err := compileRule(r, cat, set)
+		if err != nil {
+			msg := rules.FormatError(err)
+			fmt.Fprintf(cfg.Log, "kqlhunt: rule %q (%s) not run:\n%s", r.Name, r.ID, withNewline(msg))
+			rr.Errors = append(rr.Errors, msg)
+			continue
+		}
+		hr.report = rr
+		runnable = append(runnable, hr)
+	}
+	if err := cfg.Engine.Open(cat); err != nil {
+		return nil, err
+	}
+	warned := map[string]bool{}
+	var evaluated []*rule
+	for _, hr := range runnable {
+		WarnEnrichment(warnings, cfg.Engine, hr.applied.Query.Tables, warned)
+		if missing := missingData(cfg.Engine, hr); len(missing) > 0 {
+			hr.report.NotEvaluated = fmt.Sprintf("no %s data", strings.Join(missing, ", "))
+			continue
+		}
+		evaluated = append(evaluated, hr)
+	}
+	outcomes, err := runRules(ctx, cfg, evaluated)
+	if err != nil {
+		return nil, err
+	}
+	for i, hr := range evaluated {
+		err := outcomes[i].Err
+		if err == nil && hr.applied.Excluded() {
+			err = assessExclusions(ctx, cfg, hr, outcomes[i])
+		}
+		if err != nil {
+			var de *kql.DataError
+			if errors.As(err, &de) {
+				reportEngineData(cfg.Log, cfg.Engine)
+				return nil, err
+			}
+			fmt.Fprintf(cfg.Log, "kqlhunt: rule %q (%s) failed: %v\n", hr.rule.Name, hr.rule.ID, err)
+			hr.report.Errors = append(hr.report.Errors, err.Error())
+		}
+	}
+	if st, ok := cfg.Engine.(interface{ Stats() kql.DataStats }); ok {
+		data := st.Stats()
+		ReportData(warnings, data)
+		h.RowsScanned = data.Rows
+		for _, f := range data.Files {
+			h.BytesRead += f.Bytes
+		}
+	}
+	h.Elapsed = time.Since(start)
+	if err := report.Finish(cfg.Findings, h); err != nil { // html writes its page here
+		return nil, err
+	}
+	report.WriteSummary(cfg.Log, h)
+	return &Result{Hunt: h, Stats: h.Stats()}, nil
+}
+
+// runRules runs the rules in one pass, every table read once for all of
+// them, and writes their findings as they come.
+func runRules(ctx context.Context, cfg Config, evaluated []*rule) ([]kql.Outcome, error) {
+	queries := make([]*kql.Query, len(evaluated))
+	var tables []string
+	for i, hr := range evaluated {
+		queries[i] = hr.applied.Query
+		tables = append(tables, hr.applied.Query.Tables...)
+	}
+	stop := func() {}
+	if cfg.Progress != nil {
+		read := func() (int64, int64) { return 0, 0 }
+		if p, ok := cfg.Engine.(interface{ Progress([]string) (int64, int64) }); ok {
+			read = func() (int64, int64) { return p.Progress(tables) }
+		}
+		stop = cfg.Progress(fmt.Sprintf("%d %s", len(queries), plural(len(queries), "rule", "rules")), read)
+	}
+	outcomes := cfg.Engine.RunMany(ctx, queries, cfg.Now, func(q, _ int, cols []kql.Column, b *kql.Batch) error {
+		return writeFindings(evaluated[q], cols, b, cfg.Findings)
+	})
+	stop()
+	if err := ctx.Err(); err != nil { // interrupted: every rule failed with it
+		return nil, err
+	}
+	return outcomes, nil
+}
+
+// reportEngineData prints what the engine's readers skipped, when it can
+// tell.
+func reportEngineData(w io.Writer, eng Engine) {
+	if st, ok := eng.(interface{ Stats() kql.DataStats }); ok {
+		ReportData(w, st.Stats())
+	}
+}
+
+// recorder writes to w and keeps each line written in *lines, without
+// its "kqlhunt: " and "warning: " prefixes: the warnings of a hunt, for
+// its HTML report.
+type recorder struct {
+	w     io.Writer
+	lines *[]string
+}
+
+func (r recorder) Write(p []byte) (int, error) {
+	for _, l := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
+		l = strings.TrimPrefix(strings.TrimPrefix(l, "kqlhunt: "), "warning: ")
+		*r.lines = append(*r.lines, l)
+	}
+	return r.w.Write(p)
+}
+
+// loadFailures returns a failed RuleReport for each file that diags has
+// errors about, holding those errors, in file order.
+func loadFailures(diags rules.ErrorList) []report.RuleReport {
+	var out []report.RuleReport
+	index := map[string]int{}
+	for _, d := range diags.Errors() {
+		i, ok := index[d.File]
+		if !ok {
+			i = len(out)
+			index[d.File] = i
+			out = append(out, report.RuleReport{File: d.File, Name: d.File})
+		}
+		out[i].Errors = append(out[i].Errors, d.Diagnostic())
+	}
+	return out
+}
+
+// compileRule compiles r's query and applies the exclusions of set that
+// apply to it.
+func compileRule(r *rules.Rule, cat *kql.Catalog, set *exclude.Set) (*rule, error) {
+	base, err := kql.Compile(r.Query, cat, kql.Options{Name: r.File, Pos: r.QueryPosition})
+	if err != nil {
+		return nil, err
+	}
+	a, err := set.Apply(cat, r.ID, base)
+	if err != nil {
+		return nil, err
+	}
+	return &rule{rule: r, applied: a, mappings: entityMappings(r)}, nil
+}
+
+// assessExclusions records what the exclusions of hr removed and prints
+// the warnings about them: above all, that they suppress every match of
+// the rule.
+func assessExclusions(ctx context.Context, cfg Config, hr *rule, o kql.Outcome) error {
+	count := func(ctx context.Context, q *kql.Query) (int, error) { return cfg.Engine.Count(ctx, q, cfg.Now) }
+	out, err := hr.applied.Assess(ctx, count, o.Rows, o.Suppressed)
+	if err != nil {
+		return err
+	}
+	for _, sup := range out.Suppressed {
+		hr.report.Suppressed = append(hr.report.Suppressed, report.Suppression{Exclusion: sup.Entry.Name, Rows: sup.Rows})
+	}
+	hr.report.SuppressedRows = o.SuppressedRows
+	for _, w := range out.Warnings {
+		msg := w.Error()
+		fmt.Fprintln(cfg.Log, msg)
+		hr.report.Warnings = append(hr.report.Warnings, msg)
+	}
+	if len(out.Warnings) > 0 {
+		fmt.Fprintf(cfg.Log, "kqlhunt: rule %q (%s) finds nothing with its exclusions, but %d %s without them: check that the exclusions do not remove what the rule looks for\n",
+			hr.rule.Name, hr.rule.ID, out.Unexcluded, plural(out.Unexcluded, "finding", "findings"))
+	}
+	return nil
+}
+
+// entityMappings converts a rule's entity mappings for package report.
+func entityMappings(r *rules.Rule) []report.EntityMapping {
+	var ms []report.EntityMapping
+	for _, m := range r.EntityMappings {
+		em := report.EntityMapping{Type: m.EntityType}
+		for _, f := range m.FieldMappings {
+			em.Fields = append(em.Fields, report.EntityField{Identifier: f.Identifier, Column: f.ColumnName})
+		}
+		ms = append(ms, em)
+	}
+	return ms
+}
+
+// enrichmentTables are the tables behind enrichment functions, which a
+// query may use without their data: their columns then read as null.
+var enrichmentTables = map[string]string{"FileProfile": "invoke FileProfile()"}
+
+// missingData returns the tables a rule needs that the data lacks: the
+// tables its query reads and those its requiredDataConnectors name.
+func missingData(eng Engine, hr *rule) []string {
+	need := append([]string(nil), hr.applied.Query.Tables...)
+	for _, dc := range hr.rule.RequiredDataConnectors {
+		need = append(need, dc.DataTypes...)
+	}
+	return MissingTables(eng, need)
+}
+
+// TableSet tells which tables have data.
+type TableSet interface{ HasTable(name string) bool }
+
+// MissingTables returns the tables of names (each once) that data has no
+// rows of, enrichment tables aside.
+func MissingTables(data TableSet, names []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range names {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		if _, enrich := enrichmentTables[t]; !enrich && !data.HasTable(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// WarnEnrichment warns, once per table, that an enrichment function has
+// no data to add.
+func WarnEnrichment(w io.Writer, data TableSet, names []string, warned map[string]bool) {
+	for _, n := range names {
+		if use, enrich := enrichmentTables[n]; enrich && !data.HasTable(n) && !warned[n] {
+			warned[n] = true
+			fmt.Fprintf(w, "kqlhunt: warning: %s has no %s data (give it with --table %s=PATH); its columns read as null\n", use, n, n)
+		}
+	}
+}
+
+// writeFindings writes a finding per row of b, a batch of a rule's output
+// with columns cols, and counts them in the rule's report.
+func writeFindings(hr *rule, cols []kql.Column, b *kql.Batch, w report.FindingWriter) error {
+	r := hr.rule
+	for i := 0; i < b.N; i++ {
+		row := b.Row(i)
+		f := &report.Finding{
+			RuleID: r.ID, RuleName: r.Name, Severity: r.Severity,
+			Tactics: r.Tactics, Techniques: r.RelevantTechniques,
+			Columns: cols, Row: row,
+			Entities: report.Entities(hr.mappings, cols, row),
+		}
+		if err := w.Write(f); err != nil {
+			return err
+		}
+		hr.report.Findings++
+	}
+	return nil
+}
+
+func withNewline(s string) string {
+	if s == "" || strings.HasSuffix(s, "\n") {
+		return s
+	}
+	return s + "\n"
+}

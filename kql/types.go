@@ -1,0 +1,49 @@
+package kql
+
+import (
+	"time"
+
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/value"
+)
+
+// The types of kql's API. They are the engine's own types, named here so
+// that code outside this module can use them: a Catalog of Tables whose
+// Columns have a Type, and the values that results hold.
+type (
+	// Catalog is a set of table schemas that queries are checked against.
+	Catalog = schema.Catalog
+	// Table is a table's name and columns.
+	Table = schema.Table
+	// Column is a column's name and KQL type.
+	Column = schema.Column
+	// Type is a KQL scalar type (string, long, datetime, dynamic, ...);
+	// its String method gives the KQL name.
+	Type = schema.Type
+	// Datetime is a KQL datetime: 100 ns ticks since the Unix epoch, UTC.
+	// Its Time method gives a time.Time.
+	Datetime = value.Datetime
+	// Timespan is a KQL timespan in 100 ns ticks.
+	Timespan = value.Timespan
+	// Batch holds rows of a result column by column. Batches are
+	// read-only for whoever receives them: they may be shared.
+	Batch = value.Batch
+)
+
+// Defender returns the catalog of Microsoft Defender XDR advanced-hunting
+// tables, with the columns Sentinel adds to its copies of them. It is
+// shared and must not be modified; Catalog.With returns an extended copy.
+func Defender() *Catalog { return schema.Defender() }
+
+// NewTable returns a table schema, for catalogs of custom tables.
+func NewTable(name string, cols []Column) *Table { return schema.NewTable(name, cols) }
+
+// NewCatalog returns a catalog of tables.
+func NewCatalog(tables ...*Table) *Catalog { return schema.NewCatalog(tables...) }
+
+// ParseType returns the type a KQL type name (string, long, datetime, ...)
+// names.
+func ParseType(name string) (Type, bool) { return schema.ParseType(name) }
+
+// DatetimeOf returns t as a Datetime, truncated to 100 ns.
+func DatetimeOf(t time.Time) Datetime { return value.DatetimeOf(t) }
