@@ -104,3 +104,7 @@ func exclusions(ex []Exclusion) (map[string][]check.Exclusion, error) {
 	}
 	return out, nil
 }
+
+// QuoteString returns s as a KQL string literal, for writing queries:
+// verbatim (@"...") when s holds backslashes, else double-quoted.
+func QuoteString(s string) string { return syntax.QuoteString(s) }

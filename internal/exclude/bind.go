@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/kqlhunt/kqlhunt/internal/rules"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
@@ -169,9 +168,9 @@ func (b *binder) compare(c *compare) string {
 		}
 		switch {
 		case v.kind == litString && c.op == "matches":
-			vals[i] = quote("(?i)" + v.text)
+			vals[i] = kql.QuoteString("(?i)" + v.text)
 		case v.kind == litString:
-			vals[i] = quote(v.text)
+			vals[i] = kql.QuoteString(v.text)
 		default:
 			vals[i] = v.text
 		}
@@ -219,31 +218,4 @@ func literalName(v literal) string {
 		return v.text
 	}
 	return "number " + v.text
-}
-
-// quote writes s as a KQL string literal.
-func quote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteString(s[i : i+n])
-		}
-		i += n
-	}
-	b.WriteByte('"')
-	return b.String()
 }

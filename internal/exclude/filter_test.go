@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kqlhunt/kqlhunt/internal/syntax"
 )
 
 // show renders a parsed filter with every group in parentheses.
@@ -130,18 +129,3 @@ func FuzzParseFilter(f *testing.F) {
 	})
 }
 
-// TestQuote checks that quote writes KQL literals that read back as the
-// string.
-func TestQuote(t *testing.T) {
-	for _, s := range []string{``, `plain`, `C:\Windows\System32\`, `say "hi"`, "tab\there\nnewline\r", "ctl\x01\x7f", `'single'`, "ünïcödé ✓", `\u0041`} {
-		q := quote(s)
-		toks, diags := syntax.Lex(q)
-		if diags.HasErrors() || len(toks) < 1 || toks[0].Kind != syntax.TokString {
-			t.Errorf("quote(%q) = %s: does not lex as a string: %v", s, q, diags)
-			continue
-		}
-		if toks[0].Value != s {
-			t.Errorf("quote(%q) = %s reads back as %q", s, q, toks[0].Value)
-		}
-	}
-}

@@ -10,12 +10,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kqlhunt/kqlhunt/internal/exec"
 	"github.com/kqlhunt/kqlhunt/internal/kqltest"
 	"github.com/kqlhunt/kqlhunt/internal/rules"
 	"github.com/kqlhunt/kqlhunt/internal/ruletest"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
-	"github.com/kqlhunt/kqlhunt/internal/source"
 	"github.com/kqlhunt/kqlhunt/kql"
 )
 
@@ -201,20 +199,13 @@ func TestRMMRuleTests(t *testing.T) {
 	}
 }
 
-// datasetSource reads a source.Dataset for a query run.
-type datasetSource struct{ d *source.Dataset }
-
-func (s datasetSource) Scan(t *schema.Table, cols []int) (exec.Operator, error) {
-	return s.d.Scan(t, cols)
-}
-
 // TestRMMBenign runs every rule of the pack over testdata/benign, a
 // day's worth of ordinary traffic, processes and signed files on Windows,
 // Linux and macOS hosts (Microsoft, Google, CDN, cloud, SaaS and vendor
 // sites of the tools' makers that are not the tools), and expects no
 // finding at all.
 func TestRMMBenign(t *testing.T) {
-	d, err := source.Open([]string{"testdata/benign"}, nil, source.Options{Strict: true})
+	d, err := kql.OpenData(kql.DataOptions{Paths: []string{"testdata/benign"}, Strict: true}, kql.Defender())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,9 +221,9 @@ func TestRMMBenign(t *testing.T) {
 			t.Errorf("%s: %v", r.File, err)
 			continue
 		}
-		results, err := q.Run(context.Background(), datasetSource{d}, 0)
+		results, err := q.Run(context.Background(), d, 0)
 		if err != nil {
-			var de *source.DataError
+			var de *kql.DataError
 			if errors.As(err, &de) {
 				t.Fatal(err)
 			}

@@ -34,7 +34,7 @@ func TestPrint(t *testing.T) {
 		{`print long(null), int(5), real(-1.5), bool(true), decimal(1.5), datetime(null), dynamic(null)`,
 			"print long(null), int(5), real(-1.5), bool(true), decimal(1.5), datetime(null), dynamic(null)"},
 		{`print dynamic([1, -2, "s", {"a": [true, null]}])`, "print dynamic([1, (-2), \"s\", {\"a\": [true, null]}])"},
-		{`print @'c:\dir', h'secret', "a\tb" 'c', ` + "```multi\nline```", "print \"c:\\\\dir\", \"secret\", \"a\\tbc\", \"multi\\nline\""},
+		{`print @'c:\dir', h'secret', "a\tb" 'c', ` + "```multi\nline```", "print @\"c:\\dir\", \"secret\", \"a\\tbc\", \"multi\\nline\""},
 		{`print ['a b'] = 1`, "print ['a b'] = 1"},
 		// Statements.
 		{"let x = 5;\nlet T2 = T | take x;\nT2", "let x = 5;\nlet T2 = T\n| take x;\nT2"},

@@ -1,7 +1,6 @@
 package syntax
 
 import (
-	"strconv"
 	"strings"
 )
 
@@ -82,7 +81,7 @@ func printNode(b *strings.Builder, n Node) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(strconv.Quote(k.Text))
+			b.WriteString(QuoteString(k.Text))
 			b.WriteString(": ")
 			printNode(b, n.Vals[i])
 		}
@@ -260,7 +259,7 @@ func printColumns(b *strings.Builder, cols []*ColumnDecl) {
 func printLiteral(b *strings.Builder, n *Literal) {
 	switch {
 	case n.Kind == LitString:
-		b.WriteString(strconv.Quote(n.Text))
+		b.WriteString(QuoteString(n.Text))
 	case n.Kind == LitNull:
 		b.WriteString("null")
 	case n.Typed:

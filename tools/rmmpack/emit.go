@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/kqlhunt/kqlhunt/kql"
 )
 
 // regenerate is the command that remakes the pack, from the repository root.
@@ -105,7 +107,7 @@ func kqlList(vals []string, indent string) string {
 	b.WriteString("(")
 	line := 1
 	for i, v := range vals {
-		q := kqlString(v)
+		q := kql.QuoteString(v)
 		if i > 0 {
 			if line+2+len(q) > 90 {
 				b.WriteString(",\n" + indent)
@@ -278,10 +280,10 @@ func queryText(r *ruleSpec) string {
 			conds = append(conds, "RemoteHost in "+kqlList(in, "        "))
 		}
 		for _, s := range suffix {
-			conds = append(conds, "RemoteHost endswith "+kqlString("."+s))
+			conds = append(conds, "RemoteHost endswith "+kql.QuoteString("."+s))
 		}
 		for _, p := range pattern {
-			conds = append(conds, "RemoteHost matches regex "+kqlString(p))
+			conds = append(conds, "RemoteHost matches regex "+kql.QuoteString(p))
 		}
 		b.WriteString("| where " + strings.Join(conds, "\n    or ") + "\n")
 		b.WriteString(summarizeHead + ",\n    Processes=make_set(InitiatingProcessFileName) by DeviceId, DeviceName, RemoteUrl\n")
@@ -309,7 +311,7 @@ func altText(a procAlt) string {
 	if a.Op == "in~" {
 		return a.Col + " in~ " + kqlList(a.Vals, "        ")
 	}
-	return a.Col + " " + a.Op + " " + kqlString(a.Vals[0])
+	return a.Col + " " + a.Op + " " + kql.QuoteString(a.Vals[0])
 }
 
 // row is one input row of a rule test, as ordered column-value pairs.

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/kqlhunt/kqlhunt/internal/syntax"
+	"github.com/kqlhunt/kqlhunt/kql"
 )
 
 // cond is a condition of a jischell query, reduced to what this pack can
@@ -225,11 +225,11 @@ func formatCond(c cond) string {
 		case listOps[c.Op]:
 			q := make([]string, len(c.Vals))
 			for i, v := range c.Vals {
-				q[i] = kqlString(v)
+				q[i] = kql.QuoteString(v)
 			}
 			return c.Col + " " + c.Op + " (" + strings.Join(q, ", ") + ")"
 		}
-		return c.Col + " " + c.Op + " " + kqlString(c.Vals[0])
+		return c.Col + " " + c.Op + " " + kql.QuoteString(c.Vals[0])
 	case andCond:
 		parts := make([]string, len(c))
 		for i, x := range c {
@@ -277,18 +277,6 @@ func satisfy(c cond) (map[string]string, error) {
 		return nil
 	}
 	return row, walk(c)
-}
-
-// kqlString quotes s as a KQL string literal: a verbatim @"..." string
-// when s holds a backslash, else a double-quoted one.
-func kqlString(s string) string {
-	if strings.Contains(s, `\`) {
-		return `@"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-	}
-	q := strconv.Quote(s)
-	// strconv.Quote escapes non-ASCII only when not printable; KQL reads
-	// the same escapes (\t, \n, \", \\, \uXXXX) as Go.
-	return q
 }
 
 // sortedKeys returns the keys of m in order.

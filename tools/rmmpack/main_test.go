@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/kqlhunt/kqlhunt/kql"
 )
 
 // moduleRoot finds the folder holding go.mod, from the working directory up.
@@ -389,8 +391,8 @@ func TestKQLString(t *testing.T) {
 		`a "quoted" \ x`: `@"a ""quoted"" \ x"`,
 		`Krämer`:         `"Krämer"`,
 	} {
-		if got := kqlString(in); got != want {
-			t.Errorf("kqlString(%q) = %s, want %s", in, got, want)
+		if got := kql.QuoteString(in); got != want {
+			t.Errorf("kql.QuoteString(%q) = %s, want %s", in, got, want)
 		}
 	}
 }
