@@ -3,10 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -81,8 +78,8 @@ unreadable corpus.`,
 			if err != nil {
 				return fail(exitUsage, "%v", err)
 			}
-			if isTerminal(e.stderr) {
-				p := &progress{w: e.stderr}
+			if showProgress(e.stderr, "auto") {
+				p := &countProgress{w: e.stderr}
 				opts.Progress = p.update
 				defer p.clear()
 			}
@@ -163,43 +160,4 @@ func readExceptionFlags(flags []string, modes []conformance.Mode) (map[conforman
 		out[m] = ex
 	}
 	return out, nil
-}
-
-// isTerminal reports whether w is a terminal, where a progress line is
-// welcome.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// progress draws "MODE done/total" on one terminal line, at most ten times
-// a second.
-type progress struct {
-	w     io.Writer
-	mu    sync.Mutex
-	last  time.Time
-	shown bool
-}
-
-func (p *progress) update(m conformance.Mode, done, total int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if done < total && time.Since(p.last) < 100*time.Millisecond {
-		return
-	}
-	p.last = time.Now()
-	fmt.Fprintf(p.w, "\r\033[Kkqlhunt: %s %d/%d", m, done, total)
-	p.shown = true
-}
-
-func (p *progress) clear() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.shown {
-		fmt.Fprint(p.w, "\r\033[K")
-	}
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
+
+	"github.com/kqlhunt/kqlhunt/internal/conformance"
 )
 
 // progressModes are the values of --progress.
@@ -79,4 +81,43 @@ func showProgress(w io.Writer, mode string) bool {
 	}
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// countProgress shows a bar of the queries done per conformance mode, a
+// new bar for each mode, on the same library as the hunt's bar.
+type countProgress struct {
+	w    io.Writer
+	mu   sync.Mutex
+	mode conformance.Mode
+	bar  *progressbar.ProgressBar
+}
+
+func (p *countProgress) update(m conformance.Mode, done, total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.bar == nil || m != p.mode {
+		if p.bar != nil {
+			p.bar.Clear()
+		}
+		p.mode = m
+		p.bar = progressbar.NewOptions(total,
+			progressbar.OptionSetWriter(p.w),
+			progressbar.OptionSetDescription(string(m)),
+			progressbar.OptionSetWidth(30),
+			progressbar.OptionThrottle(progressInterval),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetElapsedTime(true),
+		)
+	}
+	p.bar.Set(done)
+}
+
+// clear erases the bar, so that the report starts on a clean line.
+func (p *countProgress) clear() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.bar != nil {
+		p.bar.Clear()
+		fmt.Fprint(p.w, "\r")
+	}
 }
