@@ -17,6 +17,7 @@ type dataFlags struct {
 	timeFormat string
 	now        string
 	external   string
+	limits     limitFlags
 }
 
 func (f *dataFlags) register(cmd *cobra.Command) {
@@ -26,6 +27,7 @@ func (f *dataFlags) register(cmd *cobra.Command) {
 	fl.BoolVar(&f.strict, "strict", false, "stop at the first malformed line or unconvertible value (exit 3)")
 	fl.StringVar(&f.timeFormat, "time-format", "", "`FORMAT` of locale timestamps in CSV exports, .NET style, e.g. 'dd/MM/yyyy, h:mm:ss.fff tt'")
 	fl.StringVar(&f.now, "now", "", "the `TIME` that now() and ago() read (RFC 3339); default: the current time")
+	f.limits.register(cmd)
 	fl.StringVar(&f.external, "externaldata", "", "`DIR` of local copies of the files that externaldata() downloads: each URL reads the file of DIR with the URL's file name")
 }
 

@@ -95,7 +95,13 @@ func runHunt(e *env, o *huntOptions) error {
 			return startProgress(e.stderr, o.progress, read, what)
 		},
 	}
-	res, err := hunt.Run(e.ctx, cfg)
+	ctx, cancel, err := o.data.limits.context(e.ctx)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	res, err := hunt.Run(ctx, cfg)
+	err = o.data.limits.outcome(ctx, err)
 	var ue *hunt.UsageError
 	if errors.As(err, &ue) {
 		return fail(exitUsage, "%s", ue.Msg)

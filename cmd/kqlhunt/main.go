@@ -8,6 +8,8 @@
 //	   failed, or a conformance mode scored below --min
 //	2  usage, query, rule or exclusion error
 //	3  data error under --strict
+//	4  a limit was reached: --timeout or --max-memory
+//	130 interrupted (Ctrl-C)
 package main
 
 import (
@@ -18,6 +20,12 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	go func() {
+		// After the first Ctrl-C, which stops the run cleanly, a second
+		// one ends the process at once.
+		<-ctx.Done()
+		stop()
+	}()
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

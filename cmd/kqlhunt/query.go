@@ -51,7 +51,12 @@ or from standard input.`,
 			for _, t := range hunt.MissingTables(d, q.Tables) {
 				fmt.Fprintf(e.stderr, "kqlhunt: warning: no data for table %s; it reads as empty\n", t)
 			}
-			cursors, err := q.Open(e.ctx, d, now)
+			ctx, cancel, err := df.limits.context(e.ctx)
+			if err != nil {
+				return err
+			}
+			defer cancel()
+			cursors, err := q.Open(ctx, d, now)
 			if err != nil {
 				return err
 			}
@@ -64,7 +69,7 @@ or from standard input.`,
 						rest.Close()
 					}
 					hunt.ReportData(e.stderr, d.Stats())
-					return err
+					return df.limits.outcome(ctx, err)
 				}
 			}
 			hunt.ReportData(e.stderr, d.Stats())

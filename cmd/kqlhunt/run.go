@@ -18,6 +18,10 @@ const (
 	exitFindings = 1
 	exitUsage    = 2
 	exitData     = 3
+	exitLimit    = 4
+	// exitInterrupted is the code of a run stopped by Ctrl-C (SIGINT), as
+	// shells give a process that a signal ended: 128 + 2.
+	exitInterrupted = 130
 )
 
 // exitError carries an exit code to run. Its message, when not empty, is
@@ -55,7 +59,8 @@ responses or portal CSV files.
 
 Exit codes: 0 success; 1 findings exist and --fail-on-findings was given, a
 detection test failed, or a conformance mode scored below --min; 2 usage, query,
-rule or exclusion error; 3 data error under --strict.`,
+rule or exclusion error; 3 data error under --strict; 4 a limit was reached
+(--timeout, --max-memory); 130 interrupted (Ctrl-C).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -86,7 +91,7 @@ rule or exclusion error; 3 data error under --strict.`,
 	}
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintln(stderr, "kqlhunt: interrupted")
-		return exitUsage
+		return exitInterrupted
 	}
 	// Cobra's own errors: unknown commands and flags, bad flag values.
 	fmt.Fprintf(stderr, "kqlhunt: %v\nRun 'kqlhunt --help' for usage.\n", err)
