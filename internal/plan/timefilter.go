@@ -1,0 +1,166 @@
+package plan
+
+import "github.com/kqlhunt/kqlhunt/internal/syntax"
+
+// TimeFilter is a bound that a query puts on a table's time column right
+// where it reads the table: `Timestamp > ago(1d)` or `TimeGenerated
+// between (start .. end)` in a where directly above the scan. Lo and Hi
+// are row-independent expressions (now(), ago(), literals, lets), nil
+// when that side is open. A hunt compares them with the time range of the
+// data to tell why a rule found nothing.
+type TimeFilter struct {
+	Table, Column string
+	Lo, Hi        Expr
+	Src           syntax.Span
+}
+
+// timeColumns are the columns that filters bound a table's time by.
+var timeColumns = map[string]bool{"Timestamp": true, "TimeGenerated": true}
+
+// TimeFilters returns the time bounds that the filters directly above
+// each table scan of roots put on the table's time columns, a bound per
+// comparison, in plan order.
+func TimeFilters(roots []Node) []TimeFilter {
+	var out []TimeFilter
+	seen := map[Node]bool{}
+	var visit func(n Node)
+	visit = func(n Node) {
+		if n == nil || seen[n] {
+			return
+		}
+		seen[n] = true
+		if f, ok := n.(*Filter); ok {
+			if scan := scanBelow(f.Input); scan != nil {
+				for _, c := range conjuncts(f.Pred, nil) {
+					if tf, ok := timeBound(c); ok {
+						tf.Table = scan.Table.Name
+						out = append(out, tf)
+					}
+				}
+			}
+		}
+		for _, in := range n.Inputs() {
+			visit(in)
+		}
+	}
+	for _, r := range roots {
+		visit(r)
+	}
+	return out
+}
+
+// FilterColumns returns, by table, the columns that the filters directly
+// above the table's scans in roots read, each once, in plan order.
+func FilterColumns(roots []Node) map[string][]string {
+	out := map[string][]string{}
+	seen := map[Node]bool{}
+	var visit func(n Node)
+	visit = func(n Node) {
+		if n == nil || seen[n] {
+			return
+		}
+		seen[n] = true
+		if f, ok := n.(*Filter); ok {
+			if scan := scanBelow(f.Input); scan != nil {
+				name := scan.Table.Name
+				Walk(f.Pred, func(x Expr) bool {
+					if c, ok := x.(*ColRef); ok && !contains(out[name], c.Name) {
+						out[name] = append(out[name], c.Name)
+					}
+					return true
+				})
+			}
+		}
+		for _, in := range n.Inputs() {
+			visit(in)
+		}
+	}
+	for _, r := range roots {
+		visit(r)
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// scanBelow returns the scan that n reads through filters and exclusions
+// only, or nil.
+func scanBelow(n Node) *Scan {
+	for {
+		switch x := n.(type) {
+		case *Scan:
+			return x
+		case *Filter:
+			n = x.Input
+		case *Exclude:
+			n = x.Input
+		default:
+			return nil
+		}
+	}
+}
+
+// conjuncts appends the operands of e's and-chain to out.
+func conjuncts(e Expr, out []Expr) []Expr {
+	if c, ok := e.(*Call); ok && c.Fn.Name == "and" && len(c.Args) == 2 {
+		return conjuncts(c.Args[1], conjuncts(c.Args[0], out))
+	}
+	return append(out, e)
+}
+
+// timeBound reads a comparison of a time column with a row-independent
+// expression.
+func timeBound(e Expr) (TimeFilter, bool) {
+	c, ok := e.(*Call)
+	if !ok || len(c.Args) != 2 {
+		return TimeFilter{}, false
+	}
+	lower := map[string]bool{">": true, ">=": true}
+	upper := map[string]bool{"<": true, "<=": true}
+	if !lower[c.Fn.Name] && !upper[c.Fn.Name] {
+		return TimeFilter{}, false
+	}
+	col, other, colLeft := timeColumn(c.Args[0]), c.Args[1], true
+	if col == nil {
+		col, other, colLeft = timeColumn(c.Args[1]), c.Args[0], false
+	}
+	if col == nil || !rowIndependent(other) {
+		return TimeFilter{}, false
+	}
+	tf := TimeFilter{Column: col.Name, Src: c.Src}
+	if lower[c.Fn.Name] == colLeft {
+		tf.Lo = other
+	} else {
+		tf.Hi = other
+	}
+	return tf, true
+}
+
+// timeColumn returns e when it reads a time column.
+func timeColumn(e Expr) *ColRef {
+	if c, ok := e.(*ColRef); ok && timeColumns[c.Name] {
+		return c
+	}
+	return nil
+}
+
+// rowIndependent reports whether e reads no column and no subquery: one
+// value for every row of a run.
+func rowIndependent(e Expr) bool {
+	ok := true
+	Walk(e, func(x Expr) bool {
+		switch x.(type) {
+		case *ColRef, *Subquery:
+			ok = false
+		}
+		return ok
+	})
+	return ok
+}
