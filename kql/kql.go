@@ -71,8 +71,13 @@ type Query struct {
 	deferred bool
 	cat      *schema.Catalog
 	optimize bool
-	// excl holds the checked predicates of Options.Exclusions by table.
-	excl map[string][]check.Exclusion
+	// exclusions are the query's exclusions, and excl their checked
+	// predicates by table.
+	exclusions []Exclusion
+	excl       map[string][]check.Exclusion
+	// reads are the predicates a row of a table must satisfy to be read
+	// (WithLookback).
+	reads map[string][]plan.Expr
 }
 
 // Error is a compilation failure: the diagnostics and the source they
@@ -100,33 +105,72 @@ func Compile(text string, cat *schema.Catalog, opts Options) (*Query, error) {
 		return q, nil
 	}
 	q.Warnings = diags
-	err := q.plan(opts.Exclusions)
+	q.exclusions = opts.Exclusions
+	err := q.plan()
 	return q, err
 }
 
-// WithExclusions returns q with the exclusions ex in place of its own: the
+// WithExclusions returns q with the exclusions ex added to its own: the
 // rows they match are dropped wherever q reads their tables. The query is
 // not parsed again; q is unchanged.
 func (q *Query) WithExclusions(ex []Exclusion) (*Query, error) {
 	if q.plans == nil {
 		return nil, errNotCompiled
 	}
-	c := &Query{Source: q.Source, ast: q.ast, cat: q.cat, optimize: q.optimize, Warnings: q.Warnings}
-	if err := c.plan(ex); err != nil {
+	c := q.clone()
+	c.exclusions = append(append([]Exclusion(nil), q.exclusions...), ex...)
+	if err := c.plan(); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// plan checks the parsed query with the exclusions ex and makes its plans.
-func (q *Query) plan(ex []Exclusion) error {
-	excl, err := exclusions(ex)
+// WithLookback returns q reading only the rows whose TimeGenerated lies
+// between from and to (inclusive), wherever it reads a table that has the
+// column, as a Sentinel scheduled rule reads only the last queryPeriod of
+// data. Rows outside are not read, and not counted as excluded. The query
+// is not parsed again; q is unchanged.
+// https://learn.microsoft.com/azure/sentinel/scheduled-rules-overview
+func (q *Query) WithLookback(from, to Datetime) (*Query, error) {
+	if q.plans == nil {
+		return nil, errNotCompiled
+	}
+	c := q.clone()
+	c.reads = map[string][]plan.Expr{}
+	text := fmt.Sprintf("TimeGenerated between (datetime(%s) .. datetime(%s))", from, to)
+	for _, name := range q.Tables {
+		t := q.cat.Table(name)
+		if t == nil || t.Lookup("TimeGenerated") < 0 {
+			continue
+		}
+		pred, err := CompilePredicate(text, t)
+		if err != nil {
+			return nil, err
+		}
+		c.reads[name] = append(append([]plan.Expr(nil), q.reads[name]...), pred.expr)
+	}
+	if err := c.plan(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// clone returns a copy of q's compilation inputs, to plan again.
+func (q *Query) clone() *Query {
+	return &Query{Source: q.Source, ast: q.ast, cat: q.cat, optimize: q.optimize, Warnings: q.Warnings,
+		exclusions: q.exclusions, reads: q.reads}
+}
+
+// plan checks the parsed query with its exclusions and read filters and
+// makes its plans.
+func (q *Query) plan() error {
+	excl, err := exclusions(q.exclusions)
 	if err != nil {
 		return err
 	}
 	q.excl = excl
 	src := q.Source
-	res, cdiags := check.CheckOptions(q.ast, src.Text, q.cat, check.Options{Exclusions: excl})
+	res, cdiags := check.CheckOptions(q.ast, src.Text, q.cat, check.Options{Exclusions: excl, Reads: q.reads})
 	diags := append(append(syntax.Diagnostics(nil), q.Warnings...), cdiags...).Sort(src)
 	q.Tables = res.Tables
 	if diags.HasErrors() {
@@ -171,7 +215,7 @@ const maxDeferred = 64
 func (q *Query) resolve(env *exec.Env) ([]plan.Node, error) {
 	hints := check.Hints{}
 	for range maxDeferred {
-		res, diags := check.CheckOptions(q.ast, q.Source.Text, q.cat, check.Options{Hints: hints, Exclusions: q.excl})
+		res, diags := check.CheckOptions(q.ast, q.Source.Text, q.cat, check.Options{Hints: hints, Exclusions: q.excl, Reads: q.reads})
 		if diags.HasErrors() {
 			return nil, &Error{Source: q.Source, Diags: diags.Sort(q.Source)}
 		}

@@ -42,7 +42,7 @@ func CheckWith(q *syntax.Query, src string, cat *schema.Catalog, hints Hints) (r
 // exclusions (see Options).
 func CheckOptions(q *syntax.Query, src string, cat *schema.Catalog, opts Options) (res *Result, diags syntax.Diagnostics) {
 	c := &checker{cat: cat, tables: map[string]bool{}, hints: opts.Hints, open: map[plan.Node]bool{}, visits: map[syntax.Node]int{},
-		exclusions: opts.Exclusions}
+		exclusions: opts.Exclusions, reads: opts.Reads}
 	res = &Result{}
 	defer func() {
 		if r := recover(); r != nil {
@@ -115,6 +115,7 @@ type checker struct {
 	visits   map[syntax.Node]int
 	// exclusions are applied where their table is read (see scan).
 	exclusions map[string][]Exclusion
+	reads      map[string][]plan.Expr
 }
 
 // Hints hold, by plan.Deferred key, what the data told of the operators

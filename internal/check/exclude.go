@@ -15,6 +15,11 @@ type Options struct {
 	// the table wherever the query reads it, before any operator sees
 	// them (see plan.Exclude). Their predicates come from ExclusionPred.
 	Exclusions map[string][]Exclusion
+	// Reads holds, by table name, predicates over the table's columns
+	// that a row must satisfy to be read at all, wherever the query reads
+	// the table: a scheduled rule's lookback. They come from
+	// ExclusionPred and go below the exclusions.
+	Reads map[string][]plan.Expr
 }
 
 // Exclusion is a named predicate over the columns of one table, in the
@@ -44,14 +49,18 @@ func ExclusionPred(text string, t *schema.Table) (plan.Expr, syntax.Diagnostics)
 	return pred, diags.Sort(syntax.NewSource("", text))
 }
 
-// exclude puts the exclusions of s's table above s. Their predicates read
+// exclude puts the read filters and exclusions of s's table above s. Their predicates read
 // the table's columns in order, which are s's columns before pruning.
 func (c *checker) exclude(s *plan.Scan) plan.Node {
+	var in plan.Node = s
+	for _, pred := range c.reads[s.Table.Name] {
+		in = &plan.Filter{Input: in, Pred: pred}
+	}
 	ex := c.exclusions[s.Table.Name]
 	if len(ex) == 0 {
-		return s
+		return in
 	}
-	n := &plan.Exclude{Input: s}
+	n := &plan.Exclude{Input: in}
 	for _, e := range ex {
 		n.Preds = append(n.Preds, e.Pred)
 		n.Names = append(n.Names, e.Name)
