@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/kqlhunt/kqlhunt/internal/diag"
+
 	"errors"
 	"fmt"
 	"io"
@@ -105,12 +107,12 @@ func hunt(e *env, o *huntOptions) error {
 	}
 	warnings := recorder{w: e.stderr, lines: &h.Warnings} // for the HTML report
 	for _, d := range s.diags {
-		if d.Warning {
-			fmt.Fprintln(warnings, d.Diagnostic())
+		if d.Severity == diag.Warning {
+			fmt.Fprintln(warnings, d.Labeled(nil))
 			continue
 		}
-		fmt.Fprintln(e.stderr, d.Diagnostic())
-		fmt.Fprint(e.stderr, withNewline(d.Excerpt()))
+		fmt.Fprintln(e.stderr, d.Labeled(nil))
+		fmt.Fprint(e.stderr, withNewline(d.Excerpt(nil)))
 	}
 	var set *exclude.Set
 	if o.exclusions != "" {
@@ -229,13 +231,13 @@ func loadFailures(diags rules.ErrorList) []report.RuleReport {
 	var out []report.RuleReport
 	index := map[string]int{}
 	for _, d := range diags.Errors() {
-		i, ok := index[d.File]
+		i, ok := index[d.FileName()]
 		if !ok {
 			i = len(out)
-			index[d.File] = i
-			out = append(out, report.RuleReport{File: d.File, Name: d.File})
+			index[d.FileName()] = i
+			out = append(out, report.RuleReport{File: d.FileName(), Name: d.FileName()})
 		}
-		out[i].Errors = append(out[i].Errors, d.Diagnostic())
+		out[i].Errors = append(out[i].Errors, d.Labeled(nil))
 	}
 	return out
 }

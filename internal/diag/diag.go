@@ -125,6 +125,14 @@ func (d Diagnostic) Where(src *Source) string {
 	return b.String()
 }
 
+// FileName returns the name of d's File, or "" when d has none.
+func (d Diagnostic) FileName() string {
+	if d.File == nil {
+		return ""
+	}
+	return d.File.Name
+}
+
 // position returns the file name, line and column shown for d, 0 when
 // unknown.
 func (d Diagnostic) position(src *Source) (name string, line, col int) {

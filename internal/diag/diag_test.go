@@ -108,6 +108,7 @@ func TestSort(t *testing.T) {
 		{File: a, Line: 2, Col: 1, Msg: "a2"},
 		{File: a, Line: 1, Col: 2, Msg: "a1"},
 		{File: a, Line: 1, Col: 2, Msg: "a1"},
+		{File: a, Line: 1, Col: 2, Msg: "a1 too"},
 		{File: a, Line: 2, Col: 1, Severity: Warning, Msg: "a2w"},
 		{File: a, Line: 2, Col: 1, Severity: Warning, Msg: "a2w"},
 	}
@@ -115,7 +116,7 @@ func TestSort(t *testing.T) {
 	for _, d := range l.Sort(src) {
 		got = append(got, d.Msg)
 	}
-	want := "a1 a2 a2w b error on line 1 warning on line 1 first on line 2"
+	want := "a1 a1 too a2 a2w b error on line 1 warning on line 1 first on line 2"
 	if strings.Join(got, " ") != want {
 		t.Errorf("Sort = %q, want %q", strings.Join(got, " "), want)
 	}

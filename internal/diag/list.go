@@ -41,8 +41,11 @@ func (l List) filter(sev Severity) List {
 // Sort orders l by file name, then position, then severity, keeping the
 // order of diagnostics that tie, and drops repeats: a diagnostic equal to
 // the one before it (one problem reached twice, through two YAML aliases
-// say), and an error on the same line of the same file as an earlier
-// error, which is most often a consequence of the first. src is the query
+// say), and an error in query text on the same line as an earlier error,
+// which is most often a consequence of the first (as go/parser drops them).
+// Errors about a file are kept however many share a line: each is a field
+// of its own, such as two required keys missing from one mapping. src is
+// the query
 // text that diagnostics without a File point into, or nil. Sort works in
 // place and returns the shortened list.
 func (l List) Sort(src *Source) List {
@@ -85,12 +88,12 @@ func (l List) Sort(src *Source) List {
 		sorted[i], sortedKeys[i] = l[j], keys[j]
 	}
 	out := l[:0]
-	lastErr := -1 // index in sorted of the last error kept
+	lastErr := -1 // index in sorted of the last query error kept
 	for i, d := range sorted {
 		if i > 0 && d == sorted[i-1] {
 			continue
 		}
-		if d.Severity == Error {
+		if d.Severity == Error && d.File == nil {
 			k := sortedKeys[i]
 			if lastErr >= 0 && k.line > 0 && k.name == sortedKeys[lastErr].name && k.line == sortedKeys[lastErr].line {
 				continue

@@ -99,8 +99,7 @@ func Parse(file string, src []byte, cat *schema.Catalog) (*Set, error) {
 	s.Entries = d.file(f.Root)
 	d.duplicates(s.Entries)
 	if len(d.errs) > 0 {
-		d.errs.Sort()
-		return nil, d.errs
+		return nil, d.errs.Sort(nil)
 	}
 	return s, nil
 }

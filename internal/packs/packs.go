@@ -135,16 +135,14 @@ func load(name string) ([]*rules.Rule, error) {
 		id := strings.ToLower(r.ID)
 		if first, dup := byID[id]; dup {
 			line, col, _ := r.KeyPosition("id")
-			errs = append(errs, &rules.Error{File: file, Line: line, Col: col,
-				Msg: fmt.Sprintf("duplicate rule id %q, already used by %s", r.ID, first.File)})
+			errs = append(errs, r.Errorf(line, col, "duplicate rule id %q, already used by %s", r.ID, first.File))
 			continue
 		}
 		byID[id] = r
 		out = append(out, r)
 	}
 	if len(errs) > 0 {
-		errs.Sort()
-		return nil, errs
+		return nil, errs.Sort(nil)
 	}
 	return out, nil
 }

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"github.com/kqlhunt/kqlhunt/internal/diag"
+
 	"bytes"
 	"fmt"
 	"io"
@@ -49,13 +51,14 @@ func parseYAMLRule(file string, src []byte, repair bool) (r *Rule, warns ErrorLi
 		// yaml.v3 turns its own failures into errors, but a bug in it or
 		// here must not take the caller down.
 		if p := recover(); p != nil {
-			r, err = nil, ErrorList{{File: file, Msg: fmt.Sprintf("internal error decoding the rule: %v", p)}}
+			r, err = nil, ErrorList{diag.NewFile(file, nil).Errorf(0, 0, "internal error decoding the rule: %v", p)}
 		}
 	}()
 	raw := src
 	shift := map[int]int{}
+	df := diag.NewFile(file, raw)
 	for {
-		d := &decoder{file: file, src: src, starts: lineStarts(src), raw: raw, shift: shift}
+		d := &decoder{file: file, src: src, starts: lineStarts(src), raw: raw, shift: shift, df: df}
 		docs, yerr := parseYAML(src)
 		if yerr != nil {
 			e := d.syntaxError(yerr)
@@ -66,7 +69,7 @@ func parseYAMLRule(file string, src []byte, repair bool) (r *Rule, warns ErrorLi
 					continue
 				}
 			}
-			d.place(e)
+			d.place(&e)
 			return nil, warns, ErrorList{e}
 		}
 		switch {
@@ -80,7 +83,7 @@ func parseYAMLRule(file string, src []byte, repair bool) (r *Rule, warns ErrorLi
 		if len(warns) > 0 {
 			r.raw, r.shift = raw, shift
 		}
-		d.errs.Sort()
+		d.errs = d.errs.Sort(nil)
 		return r, warns, d.errs.Err()
 	}
 }
@@ -132,8 +135,7 @@ func Load(paths []string) ([]*Rule, []error) {
 		id := strings.ToLower(r.ID)
 		if first, dup := byID[id]; dup {
 			line, col, _ := r.KeyPosition("id")
-			errs = append(errs, ErrorList{{File: r.File, Line: line, Col: col, src: r.Source(),
-				Msg: fmt.Sprintf("duplicate rule id %q, already used by %s", r.ID, first.File)}})
+			errs = append(errs, ErrorList{r.diagFile().Errorf(line, col, "duplicate rule id %q, already used by %s", r.ID, first.File)})
 			continue
 		}
 		byID[id] = r
@@ -152,6 +154,8 @@ type decoder struct {
 	// the start of lines of src (see repairIndent).
 	raw   []byte
 	shift map[int]int
+	// df is the file as read, which diagnostics point into.
+	df *diag.File
 	// dataTypes collects the tables of requiredDataConnectors.
 	dataTypes []namedPos
 }
@@ -163,8 +167,8 @@ func (d *decoder) errorAt(p pos, format string, args ...any) {
 	if p.line > len(d.starts) {
 		p = pos{len(d.starts), 1}
 	}
-	e := &Error{File: d.file, Line: p.line, Col: p.col, Msg: fmt.Sprintf(format, args...)}
-	d.place(e)
+	e := Error{Line: p.line, Col: p.col, Msg: fmt.Sprintf(format, args...)}
+	d.place(&e)
 	d.errs = append(d.errs, e)
 }
 
@@ -173,10 +177,7 @@ func (d *decoder) errorAt(p pos, format string, args ...any) {
 func (d *decoder) place(e *Error) {
 	p := unshift(d.shift, pos{e.Line, e.Col})
 	e.Line, e.Col = p.line, p.col
-	e.src = d.raw
-	if e.src == nil {
-		e.src = d.src
-	}
+	e.File = d.df
 }
 
 // filePos turns a position in d.src into one in the file as read.

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"github.com/kqlhunt/kqlhunt/internal/diag"
+
 	"crypto/sha1"
 	"fmt"
 	"path"
@@ -77,6 +79,7 @@ type parsed struct {
 // parseMarkdown returns a rule for each KQL block of the Markdown file src.
 func parseMarkdown(file string, src []byte) *parsed {
 	p := &parsed{}
+	df := diag.NewFile(file, src)
 	starts := lineStarts(src)
 	line := func(n int) string {
 		return string(src[starts[n-1]:lineEnd(src, starts[n-1])])
@@ -139,8 +142,7 @@ func parseMarkdown(file string, src []byte) *parsed {
 			}
 		}
 		if !closed {
-			p.diags = append(p.diags, &Error{File: file, Line: open.line, Col: open.col, Warning: true, src: src,
-				Msg: "code block is not closed; read to the end of the file"})
+			p.diags = append(p.diags, df.Warnf(open.line, open.col, "code block is not closed; read to the end of the file"))
 		}
 		n = last + 1 // the closing fence, skipped by the loop's n++
 		if lang != "" && !kqlLanguages[lang] {
@@ -150,14 +152,12 @@ func parseMarkdown(file string, src []byte) *parsed {
 		q, pm := textQuery(src, starts, first, last, indent)
 		if strings.TrimSpace(q) == "" {
 			p.skipped++
-			p.diags = append(p.diags, &Error{File: file, Line: open.line, Col: open.col, Warning: true, src: src,
-				Msg: "skipped empty code block"})
+			p.diags = append(p.diags, df.Warnf(open.line, open.col, "skipped empty code block"))
 			continue
 		}
 		if lang == "" && !looksLikeKQL(q) {
 			p.skipped++
-			p.diags = append(p.diags, &Error{File: file, Line: open.line, Col: open.col, Warning: true, src: src,
-				Msg: fmt.Sprintf("skipped code block: expected a KQL query, got %q", excerptText(q))})
+			p.diags = append(p.diags, df.Warnf(open.line, open.col, "skipped code block: expected a KQL query, got %q", excerptText(q)))
 			continue
 		}
 		name, nameAt := headingName(headings[:], headingAt[:])
@@ -235,7 +235,7 @@ func parseKQL(file string, src []byte) *parsed {
 	q, pm := textQuery(src, starts, 1, len(starts), 0)
 	if strings.TrimSpace(q) == "" {
 		p.skipped++
-		p.diags = append(p.diags, &Error{File: file, Warning: true, src: src, Msg: "skipped empty file: no query"})
+		p.diags = append(p.diags, diag.NewFile(file, src).Warnf(0, 0, "skipped empty file: no query"))
 		return p
 	}
 	start := pos{1, 1}

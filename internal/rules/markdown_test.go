@@ -92,7 +92,7 @@ func TestParseMarkdown(t *testing.T) {
 				t.Errorf("Check (-want +got):\n%s", diff)
 			}
 			if len(diags) == 1 {
-				if got, want := diags[0].Excerpt(), "      | where Nope == 1\n              ^"; got != want {
+				if got, want := diags[0].Excerpt(nil), "      | where Nope == 1\n              ^"; got != want {
 					t.Errorf("excerpt:\n%s\nwant:\n%s", got, want)
 				}
 			}

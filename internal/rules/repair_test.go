@@ -78,7 +78,7 @@ func TestRepairIndent(t *testing.T) {
 				t.Errorf("Check (-want +got):\n%s", diff)
 			}
 			if len(diags) == 2 {
-				if got, want := diags[0].Excerpt(), "            - NoSuchTable\n              ^"; got != want {
+				if got, want := diags[0].Excerpt(nil), "            - NoSuchTable\n              ^"; got != want {
 					t.Errorf("excerpt:\n%s\nwant:\n%s", got, want)
 				}
 			}

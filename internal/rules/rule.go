@@ -14,6 +14,8 @@
 package rules
 
 import (
+	"github.com/kqlhunt/kqlhunt/internal/diag"
+
 	"path/filepath"
 	"strings"
 )
@@ -169,10 +171,25 @@ func unshift(shift map[int]int, p pos) pos {
 
 // QueryError returns an error about the byte at offset off of r.Query,
 // positioned in r.File, whose Excerpt shows the file's line.
-func (r *Rule) QueryError(off int, msg string) *Error {
-	line, col := r.QueryPosition(off)
-	return &Error{File: r.File, Line: line, Col: col, Msg: msg, src: r.Source()}
+func (r *Rule) QueryError(off int, msg string) Error {
+	return r.queryError(r.diagFile(), off, diag.Error, msg)
 }
+
+// queryError is QueryError with a severity, in file, which is
+// r.diagFile(): diagnostics about one rule share it.
+func (r *Rule) queryError(file *diag.File, off int, sev diag.Severity, msg string) Error {
+	line, col := r.QueryPosition(off)
+	return file.At(sev, line, col, msg)
+}
+
+// Errorf returns an error at line and col of r.File, whose Excerpt shows
+// that line of the file as read.
+func (r *Rule) Errorf(line, col int, format string, args ...any) Error {
+	return r.diagFile().Errorf(line, col, format, args...)
+}
+
+// diagFile returns r's file as read, for positioning diagnostics.
+func (r *Rule) diagFile() *diag.File { return diag.NewFile(r.File, r.Source()) }
 
 // KeyPosition returns the line and column of top-level key name in r.File,
 // for messages about a field, and whether the file has that key. A rule

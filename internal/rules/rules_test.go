@@ -71,7 +71,7 @@ func TestLoadExample(t *testing.T) {
 	if got := e.Error(); got != path+":43:26: "+wantMsg {
 		t.Errorf("QueryError = %q", got)
 	}
-	if got, want := e.Excerpt(), "      | where RemoteUrl has 'screenmeet.com'\n                             ^"; got != want {
+	if got, want := e.Excerpt(nil), "      | where RemoteUrl has 'screenmeet.com'\n                             ^"; got != want {
 		t.Errorf("Excerpt:\n%s\nwant:\n%s", got, want)
 	}
 	if l, c, ok := r.KeyPosition("query"); !ok || l != 37 || c != 1 {
@@ -96,7 +96,7 @@ func TestLoadCatalogDefect(t *testing.T) {
 	if got := FormatError(err); got != want {
 		t.Errorf("FormatError:\n%s\nwant:\n%s", got, want)
 	}
-	var e *Error
+	var e Error
 	if !errors.As(err, &e) || e.Line != 8 || e.Col != 5 {
 		t.Errorf("errors.As: %#v", e)
 	}

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"github.com/kqlhunt/kqlhunt/internal/diag"
+
 	"fmt"
 	"regexp"
 	"strconv"
@@ -34,7 +36,7 @@ const linearBudget = 2 << 20
 func linear(n, size int) bool { return int64(n)*int64(size) <= linearBudget }
 
 // syntaxError turns a yaml.v3 syntax error into a positioned Error.
-func (d *decoder) syntaxError(err error) *Error {
+func (d *decoder) syntaxError(err error) Error {
 	msg := err.Error()
 	reported := 0
 	if m := yamlPrefix.FindStringSubmatch(msg); m != nil {
@@ -49,7 +51,7 @@ func (d *decoder) syntaxError(err error) *Error {
 		m := yamlPrefix.ReplaceAllString(err.Error(), "")
 		return m == msg
 	}
-	e := &Error{File: d.file, Line: max(reported, 1), Msg: msg, src: d.src}
+	e := Error{File: diag.NewFile(d.file, d.src), Line: max(reported, 1), Msg: msg}
 	starts := d.starts
 	lo := min(max(reported, 1), len(starts))
 	// line k (1-based) fails when the prefix through its line break does.
@@ -126,7 +128,7 @@ func (d *decoder) keyStart(at, lineStart int) int {
 
 // rephrase adds a hint to the messages that say little on their own. at is
 // the problem's offset, or -1.
-func (d *decoder) rephrase(e *Error, at int) *Error {
+func (d *decoder) rephrase(e Error, at int) Error {
 	switch msg := e.Msg; msg {
 	case "did not find expected '-' indicator", "did not find expected key", "mapping values are not allowed in this context":
 		if at >= 0 && d.indentation(at) {

@@ -1,7 +1,7 @@
 package rules
 
 import (
-	"fmt"
+	"github.com/kqlhunt/kqlhunt/internal/diag"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -21,6 +21,7 @@ type YAMLFile struct {
 	// aliases resolved; nil for a file without a document.
 	Root   *yaml.Node
 	starts []int
+	df     *diag.File
 }
 
 // ParseYAMLFile parses src, the text of the file name, which must hold at
@@ -29,7 +30,7 @@ type YAMLFile struct {
 func ParseYAMLFile(name string, src []byte) (f *YAMLFile, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			f, err = nil, ErrorList{{File: name, Msg: fmt.Sprintf("internal error decoding the file: %v", p)}}
+			f, err = nil, ErrorList{diag.NewFile(name, nil).Errorf(0, 0, "internal error decoding the file: %v", p)}
 		}
 	}()
 	d := &decoder{file: name, src: src, starts: lineStarts(src)}
@@ -37,7 +38,7 @@ func ParseYAMLFile(name string, src []byte) (f *YAMLFile, err error) {
 	if yerr != nil {
 		return nil, ErrorList{d.syntaxError(yerr)}
 	}
-	f = &YAMLFile{Name: name, Src: src, starts: d.starts}
+	f = &YAMLFile{Name: name, Src: src, starts: d.starts, df: diag.NewFile(name, src)}
 	if len(docs) > 1 {
 		return nil, ErrorList{f.Errorf(docs[1].Line, docs[1].Column, "expected one YAML document, got %d", len(docs))}
 	}
@@ -54,11 +55,8 @@ func ParseYAMLFile(name string, src []byte) (f *YAMLFile, err error) {
 // Errorf returns an error at the 1-based line and column of the file (as
 // yaml.Node.Line and Column give them), whose Excerpt shows that line.
 // yaml.v3 places some nodes past the last line; they are moved back to it.
-func (f *YAMLFile) Errorf(line, col int, format string, args ...any) *Error {
-	if line > len(f.starts) {
-		line, col = len(f.starts), 1
-	}
-	return &Error{File: f.Name, Line: line, Col: col, Msg: fmt.Sprintf(format, args...), src: f.Src}
+func (f *YAMLFile) Errorf(line, col int, format string, args ...any) Error {
+	return f.df.Errorf(line, col, format, args...)
 }
 
 // ScalarPosition returns a function that maps a byte offset of the decoded

@@ -1,6 +1,8 @@
 package ruletest
 
 import (
+	"github.com/kqlhunt/kqlhunt/internal/diag"
+
 	"errors"
 	"fmt"
 	"io/fs"
@@ -38,7 +40,7 @@ func (d *decoder) errorAt(n *yaml.Node, format string, args ...any) {
 func parse(name string, src []byte, dir string, cat *schema.Catalog, data dataFiles) (f *File, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			f, err = nil, rules.ErrorList{{File: name, Msg: fmt.Sprintf("internal error decoding the test file: %v", p)}}
+			f, err = nil, diag.List{diag.NewFile(name, nil).Errorf(0, 0, "internal error decoding the test file: %v", p)}
 		}
 	}()
 	// rules.ParseYAMLFile finds where a YAML syntax error is and says it
@@ -58,7 +60,7 @@ func parse(name string, src []byte, dir string, cat *schema.Catalog, data dataFi
 		return nil, d.errs
 	}
 	d.file(top)
-	d.errs.RemoveMultiples()
+	d.errs = d.errs.Sort(nil)
 	if len(d.errs) > 0 {
 		return nil, d.errs
 	}

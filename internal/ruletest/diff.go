@@ -193,8 +193,7 @@ func convertExpectations(f *File, t *Test, cols []schema.Column) ([]*expected, r
 		}
 		out = append(out, x)
 	}
-	errs.RemoveMultiples()
-	return out, errs
+	return out, errs.Sort(nil)
 }
 
 // matches reports whether finding fd has every value x expects.

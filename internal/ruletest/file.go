@@ -135,8 +135,8 @@ func (f *File) RulePath() string {
 }
 
 // Excerpt returns line line of the test file with a caret under column
-// col, as rules.Error.Excerpt does.
-func (f *File) Excerpt(line, col int) string { return rules.Excerpt(f.yf.Src, line, col) }
+// col, as diag.Diagnostic.Excerpt does.
+func (f *File) Excerpt(line, col int) string { return f.yf.Errorf(line, col, "").Excerpt(nil) }
 
 // IsTestFile reports whether name is a test file's name: it ends with
 // .test.yaml or .test.yml, in any case.
