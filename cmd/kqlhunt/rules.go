@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/kqlhunt/kqlhunt/internal/diag"
 	"io"
 	"strings"
 	"text/tabwriter"
@@ -43,9 +44,9 @@ func packFlag(cmd *cobra.Command, names *[]string) {
 // ruleSet is the rules that rules validate and rules list work on.
 type ruleSet struct {
 	res    *rules.LoadResult
-	packs  []*rules.Rule   // the rules of the packs
-	npacks int             // how many packs were asked for
-	diags  rules.ErrorList // res.Diags and the errors of the packs
+	packs  []*rules.Rule // the rules of the packs
+	npacks int           // how many packs were asked for
+	diags  diag.List     // res.Diags and the errors of the packs
 }
 
 // loaded returns the rules that loaded, files first, then packs.
@@ -69,7 +70,7 @@ func loadRuleSet(paths, packNames []string) (*ruleSet, error) {
 	s.diags = append(s.diags, s.res.Diags...)
 	for _, name := range packNames {
 		rs, err := packs.Load(name)
-		var list rules.ErrorList
+		var list diag.List
 		switch {
 		case errors.As(err, &list):
 			s.diags = append(s.diags, list...)
@@ -124,7 +125,7 @@ or a usage problem.`,
 // validate checks every rule of s and prints the diagnostics.
 func validate(e *env, s *ruleSet, brief bool) error {
 	cat := schema.Defender()
-	diags := append(rules.ErrorList{}, s.diags...)
+	diags := append(diag.List{}, s.diags...)
 	loaded := s.loaded()
 	bad := len(s.res.Rejected) // rules with errors
 	for i, r := range append(loaded, s.res.Rejected...) {

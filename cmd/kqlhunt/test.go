@@ -179,7 +179,7 @@ func (tr *testRun) pack(pks rulePacks, name string) error {
 	}
 	rs, err := pks.Load(name)
 	if err != nil {
-		return fail(exitUsage, "--pack %s: %s", name, strings.TrimRight(rules.FormatError(err), "\n"))
+		return fail(exitUsage, "--pack %s: %s", name, strings.TrimRight(diag.FormatError(err), "\n"))
 	}
 	fsys, err := pks.Tests(name)
 	if err != nil {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"errors"
+	"github.com/kqlhunt/kqlhunt/internal/diag"
 	"strings"
 	"testing"
 
@@ -233,7 +234,7 @@ func FuzzParseBytes(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string, format uint8) {
 		name := names[int(format)%len(names)]
 		rs, warns, err := ParseBytes(name, []byte(text))
-		lines := len(lineStarts([]byte(text)))
+		lines := len(diag.LineStarts([]byte(text)))
 		var errs ErrorList
 		errors.As(err, &errs)
 		for _, e := range append(errs, warns...) {

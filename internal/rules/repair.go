@@ -2,6 +2,7 @@ package rules
 
 import (
 	"bytes"
+	"github.com/kqlhunt/kqlhunt/internal/diag"
 	"regexp"
 	"slices"
 	"strings"
@@ -117,7 +118,7 @@ func (d *decoder) repairIndent(e Error) ([]byte, Error) {
 // line returns the text of line n (1-based) of d.src, without its break.
 func (d *decoder) line(n int) string {
 	start := d.starts[n-1]
-	return string(d.src[start:lineEnd(d.src, start)])
+	return string(d.src[start:diag.LineEnd(d.src, start)])
 }
 
 // lineEndWithBreak returns the offset just past line n's break: the start

@@ -35,7 +35,7 @@ func messages(l ErrorList) []string {
 func TestRepairIndent(t *testing.T) {
 	for _, variant := range []struct{ name, src string }{
 		{"LF", misindented},
-		{"CRLF with BOM", bom + strings.ReplaceAll(misindented, "\n", "\r\n")},
+		{"CRLF with BOM", "\xef\xbb\xbf" + strings.ReplaceAll(misindented, "\n", "\r\n")},
 	} {
 		t.Run(variant.name, func(t *testing.T) {
 			src := []byte(variant.src)

@@ -15,6 +15,7 @@ package rules
 
 import (
 	"github.com/kqlhunt/kqlhunt/internal/diag"
+	"github.com/kqlhunt/kqlhunt/internal/diag/yamlpos"
 
 	"path/filepath"
 	"strings"
@@ -57,7 +58,7 @@ type Rule struct {
 
 	src    []byte         // the text that was decoded: the file, or the file as repaired
 	starts []int          // byte offset of each line of src
-	query  posMap         // Query's bytes to offsets in src
+	query  yamlpos.Map    // Query's bytes to offsets in src
 	keys   map[string]pos // position of each top-level key, in the file
 	// raw is the file as read, when a repair made src differ from it.
 	raw []byte
@@ -148,7 +149,7 @@ func (r *Rule) QueryPosition(off int) (line, col int) {
 	if r.src == nil {
 		return 0, 0
 	}
-	line, col = position(r.src, r.starts, r.query.fileOffset(r.src, r.Query, off))
+	line, col = diag.Position(r.src, r.starts, r.query.FileOffset(r.src, r.Query, off))
 	p := r.unshift(pos{line, col})
 	return p.line, p.col
 }

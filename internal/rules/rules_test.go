@@ -2,6 +2,7 @@ package rules
 
 import (
 	"errors"
+	"github.com/kqlhunt/kqlhunt/internal/diag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -244,7 +245,7 @@ func FuzzParse(f *testing.F) {
 		var list ErrorList
 		if errors.As(err, &list) {
 			for _, e := range list {
-				if e.Line > len(lineStarts([]byte(text))) {
+				if e.Line > len(diag.LineStarts([]byte(text))) {
 					t.Fatalf("error past the end: %v", e)
 				}
 			}
