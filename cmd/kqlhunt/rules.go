@@ -101,10 +101,10 @@ func validate(e *env, s *hunt.RuleSet, brief bool) error {
 			bad++
 		}
 	}
-	diags.Sort()
+	diags = diags.Sort(nil)
 	for _, d := range diags {
-		fmt.Fprintln(e.stdout, d.Diagnostic())
-		if x := d.Excerpt(); x != "" && !brief {
+		fmt.Fprintln(e.stdout, d.Labeled(nil))
+		if x := d.Excerpt(nil); x != "" && !brief {
 			fmt.Fprintln(e.stdout, x)
 		}
 	}
@@ -218,7 +218,7 @@ type listEntry struct {
 func list(e *env, s *hunt.RuleSet, format string) error {
 	errs := s.Diags.Errors()
 	for _, d := range errs {
-		fmt.Fprintln(e.stderr, d.Diagnostic())
+		fmt.Fprintln(e.stderr, d.Labeled(nil))
 	}
 	if n := len(s.Diags) - len(errs); n > 0 {
 		fmt.Fprintf(e.stderr, "kqlhunt: %s; 'kqlhunt rules validate' shows them\n", countOf(n, "warning", "warnings"))

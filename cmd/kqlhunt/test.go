@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/kqlhunt/kqlhunt/internal/diag"
+
 	"errors"
 	"fmt"
 	"io"
@@ -177,7 +179,7 @@ func (tr *testRun) pack(pks rulePacks, name string) error {
 	}
 	rs, err := pks.Load(name)
 	if err != nil {
-		return fail(exitUsage, "--pack %s: %s", name, strings.TrimRight(rules.FormatError(err), "\n"))
+		return fail(exitUsage, "--pack %s: %s", name, strings.TrimRight(diag.FormatError(err), "\n"))
 	}
 	fsys, err := pks.Tests(name)
 	if err != nil {
@@ -218,15 +220,31 @@ func packPath(name, p string) string { return "pack:" + path.Join(name, p) }
 
 // packError names the files of err after the pack they are in.
 func packError(name string, err error) error {
-	var list rules.ErrorList
-	var one *rules.Error
+	renamed := map[*diag.File]*diag.File{}
+	rename := func(d *diag.Diagnostic) {
+		if d.File == nil {
+			return
+		}
+		f, ok := renamed[d.File]
+		if !ok {
+			f = diag.NewFile(packPath(name, d.File.Name), d.File.Text)
+			renamed[d.File] = f
+		}
+		d.File = f
+	}
+	var list diag.List
+	var nr *ruletest.NoRuleError
+	var one diag.Diagnostic
 	switch {
 	case errors.As(err, &list):
-		for _, e := range list {
-			e.File = packPath(name, e.File)
+		for i := range list { // list shares its elements with err's
+			rename(&list[i])
 		}
+	case errors.As(err, &nr):
+		rename(&nr.Err)
 	case errors.As(err, &one):
-		one.File = packPath(name, one.File)
+		rename(&one)
+		return one
 	}
 	return err
 }

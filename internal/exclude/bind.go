@@ -28,8 +28,7 @@ func (s *Set) Bind(cat *schema.Catalog, ruleID string, tables []string) ([]kql.E
 		out = append(out, x)
 	}
 	if len(errs) > 0 {
-		errs.Sort()
-		return nil, errs
+		return nil, errs.Sort(nil)
 	}
 	return out, nil
 }

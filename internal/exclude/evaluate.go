@@ -3,6 +3,7 @@ package exclude
 import (
 	"context"
 	"fmt"
+	"github.com/kqlhunt/kqlhunt/internal/diag"
 
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/value"
@@ -52,12 +53,14 @@ type Warning struct {
 	Msg       string
 }
 
-// Error returns the warning as FILE:LINE:COL: warning: message.
-func (w *Warning) Error() string {
-	if w.Line == 0 {
-		return fmt.Sprintf("%s: warning: %s", w.File, w.Msg)
-	}
-	return fmt.Sprintf("%s:%d:%d: warning: %s", w.File, w.Line, w.Col, w.Msg)
+// Error returns the warning as FILE:LINE:COL: warning: message, as
+// diag prints every diagnostic.
+func (w *Warning) Error() string { return w.Diagnostic().Error() }
+
+// Diagnostic returns w as a diag warning in the exclusions file, without
+// its text (so without an excerpt).
+func (w *Warning) Diagnostic() diag.Diagnostic {
+	return diag.NewFile(w.File, nil).Warnf(w.Line, w.Col, "%s", w.Msg)
 }
 
 // Applied is a rule's query with the exclusions that apply to it.

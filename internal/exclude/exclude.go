@@ -21,11 +21,14 @@
 // kql.Exclusion values for the tables the rule reads, which is when a
 // field the table lacks is found; Set.Evaluate runs a rule with its
 // exclusions and warns when they suppress every match the rule has.
-// Messages are rules.Error values, at the file's line and column, inside
-// the filter or KQL text included; rules.FormatError prints them.
+// Messages are diag.Diagnostic values, at the file's line and column, inside
+// the filter or KQL text included; diag.FormatError prints them.
 package exclude
 
 import (
+	"github.com/kqlhunt/kqlhunt/internal/diag"
+	"github.com/kqlhunt/kqlhunt/internal/diag/yamlpos"
+
 	"os"
 	"regexp"
 	"slices"
@@ -33,7 +36,6 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/kqlhunt/kqlhunt/internal/rules"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/suggest"
 	"github.com/kqlhunt/kqlhunt/kql"
@@ -46,7 +48,7 @@ type Set struct {
 	File string
 	// Entries are the file's exclusions, in file order.
 	Entries []*Entry
-	f       *rules.YAMLFile
+	f       *yamlpos.File
 }
 
 // Entry is one exclusion of a file.
@@ -87,10 +89,10 @@ func Load(path string, cat *schema.Catalog) (*Set, error) {
 // tables: keys name tables of cat. It checks what does not depend on the
 // rules: the file's structure, the filter syntax and field names, regular
 // expressions, and the syntax of kql predicates. The error, when not nil,
-// is a rules.ErrorList with every problem, sorted by position, and the
+// is a diag.List with every problem, sorted by position, and the
 // Set is nil.
 func Parse(file string, src []byte, cat *schema.Catalog) (*Set, error) {
-	f, err := rules.ParseYAMLFile(file, src)
+	f, err := yamlpos.Parse(file, src)
 	if err != nil {
 		return nil, err
 	}
@@ -99,8 +101,7 @@ func Parse(file string, src []byte, cat *schema.Catalog) (*Set, error) {
 	s.Entries = d.file(f.Root)
 	d.duplicates(s.Entries)
 	if len(d.errs) > 0 {
-		d.errs.Sort()
-		return nil, d.errs
+		return nil, d.errs.Sort(nil)
 	}
 	return s, nil
 }
@@ -132,9 +133,9 @@ func (e *Entry) appliesTo(ruleID string) bool {
 // decoder turns the YAML tree of an exclusions file into entries,
 // collecting errors.
 type decoder struct {
-	f    *rules.YAMLFile
+	f    *yamlpos.File
 	cat  *schema.Catalog
-	errs rules.ErrorList
+	errs diag.List
 }
 
 func (d *decoder) errorAt(line, col int, msg string) {
@@ -150,7 +151,7 @@ func (d *decoder) file(root *yaml.Node) []*Entry {
 		return nil
 	}
 	if root.Kind != yaml.MappingNode {
-		d.errorNode(root, errTopLevel(rules.Describe(root)))
+		d.errorNode(root, errTopLevel(yamlpos.Describe(root)))
 		return nil
 	}
 	var entries []*Entry
@@ -167,7 +168,7 @@ func (d *decoder) file(root *yaml.Node) []*Entry {
 				}
 			}
 		default:
-			d.errorNode(k, "exclusions: expected a list, got "+rules.Describe(v))
+			d.errorNode(k, "exclusions: expected a list, got "+yamlpos.Describe(v))
 		}
 	})
 	if !found {
@@ -183,7 +184,7 @@ func (d *decoder) keys(n *yaml.Node, where string, known []string, each func(k, 
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			d.errorNode(k, errExpected("a key", rules.Describe(k)))
+			d.errorNode(k, errExpected("a key", yamlpos.Describe(k)))
 			continue
 		}
 		if line, dup := seen[k.Value]; dup {
@@ -206,7 +207,7 @@ var entryKeys = []string{"rule", "name", "filter", "kql", "tables", "description
 // mapping.
 func (d *decoder) entry(n *yaml.Node) *Entry {
 	if n.Kind != yaml.MappingNode {
-		d.errorNode(n, "exclusions: expected a mapping, got "+rules.Describe(n))
+		d.errorNode(n, "exclusions: expected a mapping, got "+yamlpos.Describe(n))
 		return nil
 	}
 	e := &Entry{Line: n.Line, Col: n.Column}
@@ -338,9 +339,9 @@ func overlap(a, b []string) bool {
 
 // str returns the string value of key k; null is "".
 func (d *decoder) str(k, v *yaml.Node) string {
-	s, ok := rules.StringValue(v)
+	s, ok := yamlpos.StringValue(v)
 	if !ok {
-		d.errorNode(k, errExpectedString(k.Value, rules.Describe(v)))
+		d.errorNode(k, errExpectedString(k.Value, yamlpos.Describe(v)))
 	}
 	return s
 }
@@ -349,7 +350,7 @@ func (d *decoder) str(k, v *yaml.Node) string {
 func (d *decoder) nonEmpty(k, v *yaml.Node) string {
 	s := d.str(k, v)
 	if strings.TrimSpace(s) == "" {
-		if _, ok := rules.StringValue(v); ok {
+		if _, ok := yamlpos.StringValue(v); ok {
 			d.errorNode(k, errEmptyValue(k.Value))
 		}
 		return ""
@@ -369,7 +370,7 @@ func (d *decoder) strings(k, v *yaml.Node, anyScalar bool) ([]string, []*yaml.No
 	case yaml.SequenceNode:
 		items = v.Content
 	default:
-		d.errorNode(k, errExpectedList(k.Value, rules.Describe(v)))
+		d.errorNode(k, errExpectedList(k.Value, yamlpos.Describe(v)))
 		return nil, nil
 	}
 	var out []string
@@ -377,7 +378,7 @@ func (d *decoder) strings(k, v *yaml.Node, anyScalar bool) ([]string, []*yaml.No
 	for _, it := range items {
 		it = resolve(it)
 		if it.Kind != yaml.ScalarNode || it.Tag == "!!null" || (!anyScalar && it.Tag != "!!str") {
-			d.errorNode(it, errExpectedList(k.Value, rules.Describe(it)))
+			d.errorNode(it, errExpectedList(k.Value, yamlpos.Describe(it)))
 			continue
 		}
 		s := strings.TrimSpace(it.Value)

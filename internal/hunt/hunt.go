@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kqlhunt/kqlhunt/internal/diag"
 	"github.com/kqlhunt/kqlhunt/internal/exclude"
 	"github.com/kqlhunt/kqlhunt/internal/report"
 	"github.com/kqlhunt/kqlhunt/internal/rules"
@@ -84,12 +85,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	warnings := recorder{w: cfg.Log, lines: &h.Warnings} // for the HTML report
 	for _, d := range s.Diags {
-		if d.Warning {
-			fmt.Fprintln(warnings, d.Diagnostic())
+		if d.Severity == diag.Warning {
+			fmt.Fprintln(warnings, d.Labeled(nil))
 			continue
 		}
-		fmt.Fprintln(cfg.Log, d.Diagnostic())
-		fmt.Fprint(cfg.Log, withNewline(d.Excerpt()))
+		fmt.Fprintln(cfg.Log, d.Labeled(nil))
+		fmt.Fprint(cfg.Log, withNewline(d.Excerpt(nil)))
 	}
 	var set *exclude.Set
 	if cfg.Exclusions != "" {
@@ -223,13 +224,13 @@ func loadFailures(diags rules.ErrorList) []report.RuleReport {
 	var out []report.RuleReport
 	index := map[string]int{}
 	for _, d := range diags.Errors() {
-		i, ok := index[d.File]
+		i, ok := index[d.FileName()]
 		if !ok {
 			i = len(out)
-			index[d.File] = i
-			out = append(out, report.RuleReport{File: d.File, Name: d.File})
+			index[d.FileName()] = i
+			out = append(out, report.RuleReport{File: d.FileName(), Name: d.FileName()})
 		}
-		out[i].Errors = append(out[i].Errors, d.Diagnostic())
+		out[i].Errors = append(out[i].Errors, d.Labeled(nil))
 	}
 	return out
 }

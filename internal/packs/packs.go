@@ -15,6 +15,7 @@ package packs
 import (
 	"embed"
 	"fmt"
+	"github.com/kqlhunt/kqlhunt/internal/diag"
 	"io/fs"
 	"path"
 	"sort"
@@ -58,7 +59,7 @@ func Names() []string {
 // Load returns the rules of the built-in pack called name, sorted by file
 // name. The rules are shared between calls and must not be modified. An
 // unknown name is an error that lists the packs; a rule that does not load
-// gives an error too (a rules.ErrorList of every problem), though the
+// gives an error too (a diag.List of every problem), though the
 // pack's tests keep that from happening.
 func Load(name string) ([]*rules.Rule, error) {
 	if !known(name) {
@@ -113,7 +114,7 @@ func load(name string) ([]*rules.Rule, error) {
 		return nil, err
 	}
 	var out []*rules.Rule
-	var errs rules.ErrorList
+	var errs diag.List
 	byID := map[string]*rules.Rule{}
 	for _, e := range entries {
 		if e.IsDir() || !IsRuleFile(e.Name()) {
@@ -126,7 +127,7 @@ func load(name string) ([]*rules.Rule, error) {
 		file := "pack:" + name + "/" + e.Name()
 		r, err := rules.Parse(file, src)
 		if err != nil {
-			if list, ok := err.(rules.ErrorList); ok {
+			if list, ok := err.(diag.List); ok {
 				errs = append(errs, list...)
 				continue
 			}
@@ -135,16 +136,14 @@ func load(name string) ([]*rules.Rule, error) {
 		id := strings.ToLower(r.ID)
 		if first, dup := byID[id]; dup {
 			line, col, _ := r.KeyPosition("id")
-			errs = append(errs, &rules.Error{File: file, Line: line, Col: col,
-				Msg: fmt.Sprintf("duplicate rule id %q, already used by %s", r.ID, first.File)})
+			errs = append(errs, r.Errorf(line, col, "duplicate rule id %q, already used by %s", r.ID, first.File))
 			continue
 		}
 		byID[id] = r
 		out = append(out, r)
 	}
 	if len(errs) > 0 {
-		errs.Sort()
-		return nil, errs
+		return nil, errs.Sort(nil)
 	}
 	return out, nil
 }

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"github.com/kqlhunt/kqlhunt/internal/diag"
+
 	"errors"
 	"fmt"
 	"strings"
@@ -23,6 +25,7 @@ import (
 // Check is safe for concurrent use.
 func Check(r *Rule, cat *schema.Catalog) (*kql.Query, ErrorList) {
 	var out ErrorList
+	file := r.diagFile()
 	for _, dt := range r.dataTypes {
 		if cat.Table(dt.name) != nil {
 			continue
@@ -34,30 +37,25 @@ func Check(r *Rule, cat *schema.Catalog) (*kql.Query, ErrorList) {
 				break
 			}
 		}
-		out = append(out, &Error{File: r.File, Line: dt.pos.line, Col: dt.pos.col, Msg: msg, Warning: true, src: r.Source()})
+		out = append(out, file.Warnf(dt.pos.line, dt.pos.col, "%s", msg))
 	}
 	if strings.TrimSpace(r.Query) == "" {
-		out.Sort()
-		return nil, out
+		return nil, out.Sort(nil)
 	}
 	q, err := kql.Compile(r.Query, cat, kql.Options{Name: r.File, Pos: r.QueryPosition})
 	var diags syntax.Diagnostics
 	if err != nil {
 		var ce *kql.Error
 		if !errors.As(err, &ce) {
-			out = append(out, r.QueryError(0, err.Error()))
-			out.Sort()
-			return nil, out
+			out = append(out, r.queryError(file, 0, diag.Error, err.Error()))
+			return nil, out.Sort(nil)
 		}
 		q, diags = nil, ce.Diags
 	} else {
 		diags = q.Warnings
 	}
 	for _, d := range diags {
-		e := r.QueryError(d.Span.Start, d.Msg)
-		e.Warning = d.Severity != syntax.Error
-		out = append(out, e)
+		out = append(out, r.queryError(file, d.Span.Start, d.Severity, d.Msg))
 	}
-	out.Sort()
-	return q, out
+	return q, out.Sort(nil)
 }

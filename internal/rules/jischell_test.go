@@ -46,11 +46,11 @@ func TestJischellCatalog(t *testing.T) {
 		all = append(all, d...)
 	}
 	for _, e := range all {
-		rel, err := filepath.Rel(root, e.File)
+		rel, err := filepath.Rel(root, e.File.Name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got[fmt.Sprintf("%s\t%s:%d:%d\t%s", e.Severity(), filepath.ToSlash(rel), e.Line, e.Col, e.Msg)] = true
+		got[fmt.Sprintf("%s\t%s:%d:%d\t%s", e.Severity, filepath.ToSlash(rel), e.Line, e.Col, e.Msg)] = true
 	}
 
 	f, err := os.Open(filepath.Join("testdata", "jischell-diagnostics.txt"))

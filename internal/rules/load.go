@@ -1,9 +1,10 @@
 package rules
 
 import (
-	"bytes"
+	"github.com/kqlhunt/kqlhunt/internal/diag"
+	"github.com/kqlhunt/kqlhunt/internal/diag/yamlpos"
+
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,16 +50,17 @@ func parseYAMLRule(file string, src []byte, repair bool) (r *Rule, warns ErrorLi
 		// yaml.v3 turns its own failures into errors, but a bug in it or
 		// here must not take the caller down.
 		if p := recover(); p != nil {
-			r, err = nil, ErrorList{{File: file, Msg: fmt.Sprintf("internal error decoding the rule: %v", p)}}
+			r, err = nil, ErrorList{diag.NewFile(file, nil).Errorf(0, 0, "internal error decoding the rule: %v", p)}
 		}
 	}()
 	raw := src
 	shift := map[int]int{}
+	df := diag.NewFile(file, raw)
 	for {
-		d := &decoder{file: file, src: src, starts: lineStarts(src), raw: raw, shift: shift}
-		docs, yerr := parseYAML(src)
+		d := &decoder{file: file, src: src, starts: diag.LineStarts(src), raw: raw, shift: shift, df: df}
+		docs, yerr := yamlpos.Decode(src)
 		if yerr != nil {
-			e := d.syntaxError(yerr)
+			e := yamlpos.SyntaxError(diag.NewFile(d.file, d.src), yerr)
 			if repair && len(warns) < maxRepairs {
 				if fixed, w := d.repairIndent(e); fixed != nil {
 					src = fixed
@@ -66,7 +68,7 @@ func parseYAMLRule(file string, src []byte, repair bool) (r *Rule, warns ErrorLi
 					continue
 				}
 			}
-			d.place(e)
+			d.place(&e)
 			return nil, warns, ErrorList{e}
 		}
 		switch {
@@ -80,25 +82,8 @@ func parseYAMLRule(file string, src []byte, repair bool) (r *Rule, warns ErrorLi
 		if len(warns) > 0 {
 			r.raw, r.shift = raw, shift
 		}
-		d.errs.Sort()
+		d.errs = d.errs.Sort(nil)
 		return r, warns, d.errs.Err()
-	}
-}
-
-// parseYAML decodes every document in src.
-func parseYAML(src []byte) ([]*yaml.Node, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	var docs []*yaml.Node
-	for {
-		n := new(yaml.Node)
-		err := dec.Decode(n)
-		if err == io.EOF {
-			return docs, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		docs = append(docs, n)
 	}
 }
 
@@ -132,8 +117,7 @@ func Load(paths []string) ([]*Rule, []error) {
 		id := strings.ToLower(r.ID)
 		if first, dup := byID[id]; dup {
 			line, col, _ := r.KeyPosition("id")
-			errs = append(errs, ErrorList{{File: r.File, Line: line, Col: col, src: r.Source(),
-				Msg: fmt.Sprintf("duplicate rule id %q, already used by %s", r.ID, first.File)}})
+			errs = append(errs, ErrorList{r.diagFile().Errorf(line, col, "duplicate rule id %q, already used by %s", r.ID, first.File)})
 			continue
 		}
 		byID[id] = r
@@ -152,6 +136,8 @@ type decoder struct {
 	// the start of lines of src (see repairIndent).
 	raw   []byte
 	shift map[int]int
+	// df is the file as read, which diagnostics point into.
+	df *diag.File
 	// dataTypes collects the tables of requiredDataConnectors.
 	dataTypes []namedPos
 }
@@ -163,8 +149,8 @@ func (d *decoder) errorAt(p pos, format string, args ...any) {
 	if p.line > len(d.starts) {
 		p = pos{len(d.starts), 1}
 	}
-	e := &Error{File: d.file, Line: p.line, Col: p.col, Msg: fmt.Sprintf(format, args...)}
-	d.place(e)
+	e := Error{Line: p.line, Col: p.col, Msg: fmt.Sprintf(format, args...)}
+	d.place(&e)
 	d.errs = append(d.errs, e)
 }
 
@@ -173,10 +159,7 @@ func (d *decoder) errorAt(p pos, format string, args ...any) {
 func (d *decoder) place(e *Error) {
 	p := unshift(d.shift, pos{e.Line, e.Col})
 	e.Line, e.Col = p.line, p.col
-	e.src = d.raw
-	if e.src == nil {
-		e.src = d.src
-	}
+	e.File = d.df
 }
 
 // filePos turns a position in d.src into one in the file as read.
@@ -217,12 +200,12 @@ var fields = map[string]field{
 		}
 	},
 	"triggerThreshold": func(d *decoder, r *Rule, k, v *yaml.Node) {
-		v = resolve(v)
+		v = yamlpos.Resolve(v)
 		if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
 			return
 		}
 		if v.Kind != yaml.ScalarNode || v.Tag != "!!int" || v.Decode(&r.TriggerThreshold) != nil {
-			d.errorAt(nodePos(k), "%s: expected an integer, got %s", k.Value, describe(v))
+			d.errorAt(nodePos(k), "%s: expected an integer, got %s", k.Value, yamlpos.Describe(v))
 		}
 	},
 	"tactics":            func(d *decoder, r *Rule, k, v *yaml.Node) { r.Tactics = d.strList(k, v) },
@@ -231,7 +214,7 @@ var fields = map[string]field{
 		if r.Query = d.nonEmpty(k, v, d.str(k, v)); r.Query == "" {
 			return
 		}
-		r.query = mapScalar(d.src, d.starts, v, k.Column-1)
+		r.query = yamlpos.Scalar(d.src, d.starts, v, k.Column-1)
 	},
 	"entityMappings": func(d *decoder, r *Rule, k, v *yaml.Node) {
 		r.EntityMappings = decodeList(d, k, v, d.entityMapping)
@@ -251,19 +234,19 @@ func (d *decoder) rule(doc *yaml.Node) *Rule {
 	if top.Kind == yaml.DocumentNode && len(top.Content) == 1 {
 		top = top.Content[0]
 	}
-	top = resolve(top)
+	top = yamlpos.Resolve(top)
 	if top.Kind == yaml.ScalarNode && top.Tag == "!!null" {
 		d.errorAt(pos{}, "empty document, expected a rule mapping")
 		return r
 	}
 	if top.Kind != yaml.MappingNode {
-		d.errorAt(nodePos(top), "expected a mapping of rule fields, got %s", describe(top))
+		d.errorAt(nodePos(top), "expected a mapping of rule fields, got %s", yamlpos.Describe(top))
 		return r
 	}
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			d.errorAt(nodePos(k), "expected a key, got %s", describe(k))
+			d.errorAt(nodePos(k), "expected a key, got %s", yamlpos.Describe(k))
 			continue
 		}
 		if p, dup := r.keys[k.Value]; dup {
@@ -295,7 +278,7 @@ func (d *decoder) rule(doc *yaml.Node) *Rule {
 // decodeList decodes v, the value of key k, as a list of items; null is an
 // empty list. Items that item rejects are left out.
 func decodeList[T any](d *decoder, k, v *yaml.Node, item func(k, n *yaml.Node) (T, bool)) []T {
-	v = resolve(v)
+	v = yamlpos.Resolve(v)
 	switch {
 	case v.Kind == yaml.ScalarNode && v.Tag == "!!null":
 	case v.Kind == yaml.SequenceNode:
@@ -307,7 +290,7 @@ func decodeList[T any](d *decoder, k, v *yaml.Node, item func(k, n *yaml.Node) (
 		}
 		return out
 	default:
-		d.errorAt(nodePos(k), "%s: expected a list, got %s", k.Value, describe(v))
+		d.errorAt(nodePos(k), "%s: expected a list, got %s", k.Value, yamlpos.Describe(v))
 	}
 	return nil
 }
@@ -315,9 +298,9 @@ func decodeList[T any](d *decoder, k, v *yaml.Node, item func(k, n *yaml.Node) (
 // mapping calls each for every key and value of n, an item of the list
 // under key k. It reports whether n is a mapping.
 func (d *decoder) mapping(k, n *yaml.Node, each func(key, val *yaml.Node)) bool {
-	n = resolve(n)
+	n = yamlpos.Resolve(n)
 	if n.Kind != yaml.MappingNode {
-		d.errorAt(nodePos(n), "%s: expected a mapping, got %s", k.Value, describe(n))
+		d.errorAt(nodePos(n), "%s: expected a mapping, got %s", k.Value, yamlpos.Describe(n))
 		return false
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -370,13 +353,13 @@ func (d *decoder) fieldMapping(k, n *yaml.Node) (f FieldMapping, ok bool) {
 // str returns the string value of key k; null is "". Anything but a string
 // is an error.
 func (d *decoder) str(k, v *yaml.Node) string {
-	if s, ok := StringValue(v); ok {
+	if s, ok := yamlpos.StringValue(v); ok {
 		return s
 	}
-	if v = resolve(v); v.Kind == yaml.ScalarNode {
-		d.errorAt(nodePos(k), "%s: expected a string, got %s (quote it to make it a string)", k.Value, describe(v))
+	if v = yamlpos.Resolve(v); v.Kind == yaml.ScalarNode {
+		d.errorAt(nodePos(k), "%s: expected a string, got %s (quote it to make it a string)", k.Value, yamlpos.Describe(v))
 	} else {
-		d.errorAt(nodePos(k), "%s: expected a string, got %s", k.Value, describe(v))
+		d.errorAt(nodePos(k), "%s: expected a string, got %s", k.Value, yamlpos.Describe(v))
 	}
 	return ""
 }
@@ -385,7 +368,7 @@ func (d *decoder) str(k, v *yaml.Node) string {
 // it is blank. A value of the wrong type has already been reported.
 func (d *decoder) nonEmpty(k, v *yaml.Node, s string) string {
 	if strings.TrimSpace(s) == "" {
-		if _, ok := StringValue(v); ok {
+		if _, ok := yamlpos.StringValue(v); ok {
 			d.errorAt(nodePos(k), "%s is empty", k.Value)
 		}
 		return ""
@@ -396,7 +379,7 @@ func (d *decoder) nonEmpty(k, v *yaml.Node, s string) string {
 // text is str for fields where a number is plausible (id: 12345,
 // version: 1.0): with anyScalar, any scalar gives its text as written.
 func (d *decoder) text(k, v *yaml.Node, anyScalar bool) string {
-	if r := resolve(v); anyScalar && r.Kind == yaml.ScalarNode && r.Tag != "!!null" {
+	if r := yamlpos.Resolve(v); anyScalar && r.Kind == yaml.ScalarNode && r.Tag != "!!null" {
 		return r.Value
 	}
 	return d.str(k, v)
@@ -405,7 +388,7 @@ func (d *decoder) text(k, v *yaml.Node, anyScalar bool) string {
 // strList decodes a list of strings or one comma-separated string. Entries
 // are trimmed; empty ones are dropped.
 func (d *decoder) strList(k, v *yaml.Node) []string {
-	v = resolve(v)
+	v = yamlpos.Resolve(v)
 	var out []string
 	switch {
 	case v.Kind == yaml.ScalarNode && v.Tag == "!!null":
@@ -417,9 +400,9 @@ func (d *decoder) strList(k, v *yaml.Node) []string {
 		}
 	case v.Kind == yaml.SequenceNode:
 		for _, item := range v.Content {
-			item = resolve(item)
+			item = yamlpos.Resolve(item)
 			if item.Kind != yaml.ScalarNode || item.Tag != "!!str" {
-				d.errorAt(nodePos(item), "%s: expected a string, got %s", k.Value, describe(item))
+				d.errorAt(nodePos(item), "%s: expected a string, got %s", k.Value, yamlpos.Describe(item))
 				continue
 			}
 			if s := strings.TrimSpace(item.Value); s != "" {
@@ -427,7 +410,7 @@ func (d *decoder) strList(k, v *yaml.Node) []string {
 			}
 		}
 	default:
-		d.errorAt(nodePos(k), "%s: expected a list of strings or a comma-separated string, got %s", k.Value, describe(v))
+		d.errorAt(nodePos(k), "%s: expected a list of strings or a comma-separated string, got %s", k.Value, yamlpos.Describe(v))
 	}
 	return out
 }
@@ -436,7 +419,7 @@ func (d *decoder) strList(k, v *yaml.Node) []string {
 // string, as strList decodes them, each with its position in the file (the
 // string's own, or the comma-separated string's).
 func (d *decoder) names(v *yaml.Node) []namedPos {
-	v = resolve(v)
+	v = yamlpos.Resolve(v)
 	var out []namedPos
 	add := func(n *yaml.Node, s string) {
 		if s = strings.TrimSpace(s); s != "" {
@@ -450,48 +433,10 @@ func (d *decoder) names(v *yaml.Node) []namedPos {
 		}
 	case v.Kind == yaml.SequenceNode:
 		for _, item := range v.Content {
-			if item = resolve(item); item.Kind == yaml.ScalarNode && item.Tag == "!!str" {
+			if item = yamlpos.Resolve(item); item.Kind == yaml.ScalarNode && item.Tag == "!!str" {
 				add(item, item.Value)
 			}
 		}
 	}
 	return out
-}
-
-// resolve follows an alias to the node it names.
-func resolve(n *yaml.Node) *yaml.Node {
-	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
-		n = n.Alias
-	}
-	return n
-}
-
-// describe names a node's kind and, for a scalar, its value, for messages:
-// "integer 5", "a list".
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		v := n.Value
-		if len([]rune(v)) > 40 {
-			v = string([]rune(v)[:40]) + "…"
-		}
-		switch n.Tag {
-		case "!!int":
-			return "integer " + v
-		case "!!float":
-			return "number " + v
-		case "!!bool":
-			return "boolean " + v
-		case "!!null":
-			return "null"
-		case "!!str":
-			return fmt.Sprintf("string %q", v)
-		}
-		return fmt.Sprintf("%s %q", strings.TrimPrefix(n.Tag, "!!"), v)
-	}
-	return "nothing"
 }

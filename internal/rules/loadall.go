@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"github.com/kqlhunt/kqlhunt/internal/diag"
+
 	"errors"
 	"fmt"
 	"io/fs"
@@ -124,19 +126,19 @@ func LoadAll(paths []string) (res *LoadResult, err error) {
 		}
 		res.Files = append(res.Files, fr)
 	}
-	res.Diags.Sort()
+	res.Diags = res.Diags.Sort(nil)
 	return res, res.Diags.Errors().Err()
 }
 
 // duplicate returns the error about r, whose id first already has.
-func duplicate(r, first *Rule) *Error {
+func duplicate(r, first *Rule) Error {
 	line, col, _ := r.KeyPosition("id")
 	fline, _, _ := first.KeyPosition("id")
 	msg := fmt.Sprintf("duplicate rule id %q, already used by %s:%d", r.ID, first.File, fline)
 	if r.Format != YAML {
 		msg += " (the id derives from the file name; rename one of the files)"
 	}
-	return &Error{File: r.File, Line: line, Col: col, Msg: msg, src: r.Source()}
+	return r.diagFile().Errorf(line, col, "%s", msg)
 }
 
 // ParseBytes parses the rule file src, held in memory (an embedded file,
@@ -153,7 +155,7 @@ func duplicate(r, first *Rule) *Error {
 // gives no rule; one whose fields are wrong gives the rule as far as it
 // decoded, which must not be run. A Markdown file gives a rule per KQL
 // block, a .kql file one rule.
-func ParseBytes(name string, src []byte) ([]*Rule, []*Error, error) {
+func ParseBytes(name string, src []byte) ([]*Rule, ErrorList, error) {
 	p := parseFile(name, src)
 	return p.rules, p.diags.Warnings(), p.diags.Errors().Err()
 }
@@ -162,7 +164,7 @@ func ParseBytes(name string, src []byte) ([]*Rule, []*Error, error) {
 func parseFile(name string, src []byte) (p *parsed) {
 	defer func() {
 		if x := recover(); x != nil {
-			p = &parsed{diags: ErrorList{{File: name, Msg: fmt.Sprintf("internal error loading the file: %v", x)}}}
+			p = &parsed{diags: ErrorList{diag.NewFile(name, nil).Errorf(0, 0, "internal error loading the file: %v", x)}}
 		}
 	}()
 	switch FormatOf(name) {
@@ -181,7 +183,7 @@ func parseFile(name string, src []byte) (p *parsed) {
 			p.diags = append(p.diags, l...)
 		}
 	}
-	p.diags.Sort()
+	p.diags = p.diags.Sort(nil)
 	return p
 }
 
@@ -193,13 +195,13 @@ func isTestFile(name string) bool {
 	return strings.HasSuffix(l, ".test.yaml") || strings.HasSuffix(l, ".test.yml")
 }
 
-// ioError turns an error reading a path into an *Error about the path.
-func ioError(err error) *Error {
+// ioError turns an error reading a path into an Error about the path.
+func ioError(err error) Error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
-		return &Error{File: pe.Path, Msg: pe.Err.Error()}
+		return diag.NewFile(pe.Path, nil).Errorf(0, 0, "%s", pe.Err.Error())
 	}
-	return &Error{Msg: err.Error()}
+	return Error{Msg: err.Error()}
 }
 
 // findFiles returns the files that paths name: each path that is a file,

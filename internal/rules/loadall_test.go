@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"github.com/kqlhunt/kqlhunt/internal/diag"
+
 	"errors"
 	"os"
 	"path/filepath"
@@ -52,8 +54,9 @@ func TestLoadAll(t *testing.T) {
 	}
 	var diags []string
 	for _, e := range res.Diags {
-		e := *e
-		e.File = rel(e.File)
+		if e.File != nil {
+			e.File = diag.NewFile(rel(e.File.Name), nil)
+		}
 		diags = append(diags, e.Error())
 	}
 	want := []string{

@@ -1,6 +1,9 @@
 package rules
 
 import (
+	"github.com/kqlhunt/kqlhunt/internal/diag"
+	"github.com/kqlhunt/kqlhunt/internal/diag/yamlpos"
+
 	"crypto/sha1"
 	"fmt"
 	"path"
@@ -77,9 +80,10 @@ type parsed struct {
 // parseMarkdown returns a rule for each KQL block of the Markdown file src.
 func parseMarkdown(file string, src []byte) *parsed {
 	p := &parsed{}
-	starts := lineStarts(src)
+	df := diag.NewFile(file, src)
+	starts := diag.LineStarts(src)
 	line := func(n int) string {
-		return string(src[starts[n-1]:lineEnd(src, starts[n-1])])
+		return string(src[starts[n-1]:diag.LineEnd(src, starts[n-1])])
 	}
 	var headings [7]string // by level; "" when none is open
 	var headingAt [7]pos
@@ -139,8 +143,7 @@ func parseMarkdown(file string, src []byte) *parsed {
 			}
 		}
 		if !closed {
-			p.diags = append(p.diags, &Error{File: file, Line: open.line, Col: open.col, Warning: true, src: src,
-				Msg: "code block is not closed; read to the end of the file"})
+			p.diags = append(p.diags, df.Warnf(open.line, open.col, "code block is not closed; read to the end of the file"))
 		}
 		n = last + 1 // the closing fence, skipped by the loop's n++
 		if lang != "" && !kqlLanguages[lang] {
@@ -150,14 +153,12 @@ func parseMarkdown(file string, src []byte) *parsed {
 		q, pm := textQuery(src, starts, first, last, indent)
 		if strings.TrimSpace(q) == "" {
 			p.skipped++
-			p.diags = append(p.diags, &Error{File: file, Line: open.line, Col: open.col, Warning: true, src: src,
-				Msg: "skipped empty code block"})
+			p.diags = append(p.diags, df.Warnf(open.line, open.col, "skipped empty code block"))
 			continue
 		}
 		if lang == "" && !looksLikeKQL(q) {
 			p.skipped++
-			p.diags = append(p.diags, &Error{File: file, Line: open.line, Col: open.col, Warning: true, src: src,
-				Msg: fmt.Sprintf("skipped code block: expected a KQL query, got %q", excerptText(q))})
+			p.diags = append(p.diags, df.Warnf(open.line, open.col, "skipped code block: expected a KQL query, got %q", excerptText(q)))
 			continue
 		}
 		name, nameAt := headingName(headings[:], headingAt[:])
@@ -231,11 +232,11 @@ func excerptText(q string) string {
 // from the file's base name (see derivedID).
 func parseKQL(file string, src []byte) *parsed {
 	p := &parsed{}
-	starts := lineStarts(src)
+	starts := diag.LineStarts(src)
 	q, pm := textQuery(src, starts, 1, len(starts), 0)
 	if strings.TrimSpace(q) == "" {
 		p.skipped++
-		p.diags = append(p.diags, &Error{File: file, Warning: true, src: src, Msg: "skipped empty file: no query"})
+		p.diags = append(p.diags, diag.NewFile(file, src).Warnf(0, 0, "skipped empty file: no query"))
 		return p
 	}
 	start := pos{1, 1}
@@ -256,24 +257,24 @@ func parseKQL(file string, src []byte) *parsed {
 // textQuery returns lines first to last of src as a query, each without
 // up to strip leading spaces and ending with "\n" when the file has a line
 // break after it, and the map of the query's bytes to src.
-func textQuery(src []byte, starts []int, first, last, strip int) (string, posMap) {
+func textQuery(src []byte, starts []int, first, last, strip int) (string, yamlpos.Map) {
 	var b strings.Builder
-	pm := posMap{exact: true}
+	pm := yamlpos.Map{Exact: true}
 	if first <= len(starts) {
-		pm.start = starts[first-1]
+		pm.Start = starts[first-1]
 	} else {
-		pm.start = len(src)
+		pm.Start = len(src)
 	}
 	for n := first; n <= last; n++ {
 		start := starts[n-1]
-		end := lineEnd(src, start)
+		end := diag.LineEnd(src, start)
 		k := start
 		for k < end && k-start < strip && src[k] == ' ' {
 			k++
 		}
-		pm.segs = append(pm.segs, seg{val: b.Len(), src: k})
+		pm.Segs = append(pm.Segs, yamlpos.Seg{Val: b.Len(), Src: k})
 		b.Write(src[k:end])
-		if breakLen(src, end) > 0 {
+		if diag.LineBreak(src, end) > 0 {
 			b.WriteByte('\n') // stands for the break at end, one for one
 		}
 	}

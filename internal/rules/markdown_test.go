@@ -2,6 +2,7 @@ package rules
 
 import (
 	"errors"
+	"github.com/kqlhunt/kqlhunt/internal/diag"
 	"strings"
 	"testing"
 
@@ -92,7 +93,7 @@ func TestParseMarkdown(t *testing.T) {
 				t.Errorf("Check (-want +got):\n%s", diff)
 			}
 			if len(diags) == 1 {
-				if got, want := diags[0].Excerpt(), "      | where Nope == 1\n              ^"; got != want {
+				if got, want := diags[0].Excerpt(nil), "      | where Nope == 1\n              ^"; got != want {
 					t.Errorf("excerpt:\n%s\nwant:\n%s", got, want)
 				}
 			}
@@ -233,7 +234,7 @@ func FuzzParseBytes(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string, format uint8) {
 		name := names[int(format)%len(names)]
 		rs, warns, err := ParseBytes(name, []byte(text))
-		lines := len(lineStarts([]byte(text)))
+		lines := len(diag.LineStarts([]byte(text)))
 		var errs ErrorList
 		errors.As(err, &errs)
 		for _, e := range append(errs, warns...) {

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"github.com/kqlhunt/kqlhunt/internal/diag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -199,7 +200,7 @@ func TestQueryPositionFallback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.query.exact {
+	if r.query.Exact {
 		t.Fatal("flow mapping: want the fallback map")
 	}
 	if l, c := r.QueryPosition(strings.Index(r.Query, "BAD")); l != 2 || c != 9 {
@@ -211,12 +212,12 @@ func TestQueryPositionFallback(t *testing.T) {
 // either copied from the file or standing for a break, a fold or an escape.
 func checkMap(t *testing.T, r *Rule) {
 	t.Helper()
-	if !r.query.exact {
+	if !r.query.Exact {
 		t.Fatalf("query map fell back for %q", r.Query)
 	}
 	prev := -1
 	for off := 0; off < len(r.Query); off++ {
-		p := r.query.fileOffset(r.src, r.Query, off)
+		p := r.query.FileOffset(r.src, r.Query, off)
 		if p < prev || p >= len(r.src) {
 			t.Fatalf("offset %d maps to %d after %d (file length %d)", off, p, prev, len(r.src))
 		}
@@ -224,7 +225,7 @@ func checkMap(t *testing.T, r *Rule) {
 		q, s := r.Query[off], r.src[p]
 		switch {
 		case q == s:
-		case breakLen(r.src, p) > 0: // a break, a fold, or LS or PS kept as they are
+		case diag.LineBreak(r.src, p) > 0: // a break, a fold, or LS or PS kept as they are
 		case s == '\\':
 		default:
 			t.Fatalf("offset %d (%q) maps to file offset %d (%q)", off, q, p, s)

@@ -2,7 +2,7 @@ package rules
 
 import (
 	"bytes"
-	"fmt"
+	"github.com/kqlhunt/kqlhunt/internal/diag"
 	"regexp"
 	"slices"
 	"strings"
@@ -52,18 +52,18 @@ var (
 // a warning saying so at the key's position in the file as read, when e
 // (the syntax error d.src gave, positioned in d.src) is that defect.
 // Otherwise it returns nil. It records the spaces it adds in d.shift.
-func (d *decoder) repairIndent(e *Error) ([]byte, *Error) {
+func (d *decoder) repairIndent(e Error) ([]byte, Error) {
 	if !strings.HasPrefix(e.Msg, "did not find expected '-' indicator") || e.Line < 1 || e.Line > len(d.starts) || e.Col < 2 {
-		return nil, nil
+		return nil, Error{}
 	}
 	indent := e.Col - 1
 	text := d.line(e.Line)
 	if spaces(text) != indent {
-		return nil, nil
+		return nil, Error{}
 	}
 	m := keyLine.FindStringSubmatch(text[indent:])
 	if m == nil {
-		return nil, nil
+		return nil, Error{}
 	}
 	key := m[1]
 
@@ -71,26 +71,25 @@ func (d *decoder) repairIndent(e *Error) ([]byte, *Error) {
 	// indentation, past the lines of the item's content.
 	item := d.above(e.Line, func(s string) bool { return spaces(s) <= indent })
 	if item == 0 || spaces(d.line(item)) != indent {
-		return nil, nil
+		return nil, Error{}
 	}
 	im := itemLine.FindStringSubmatch(d.line(item)[indent:])
 	if im == nil {
-		return nil, nil
+		return nil, Error{}
 	}
 	width := 1 + len(im[1]) // "- ": how far the item's keys stand right of its dash
 	// The list: the nearest line above the item that is less indented.
 	list := d.above(item, func(s string) bool { return spaces(s) < indent })
 	if list == 0 {
-		return nil, nil
+		return nil, Error{}
 	}
 	lm := listKeyLine.FindStringSubmatch(strings.TrimLeft(d.line(list), " "))
 	if lm == nil || !slices.Contains(itemKeys[lm[1]], key) {
-		return nil, nil
+		return nil, Error{}
 	}
 
 	at := d.filePos(pos{e.Line, e.Col})
-	warn := &Error{File: d.file, Line: at.line, Col: at.col, Warning: true, src: d.raw,
-		Msg: fmt.Sprintf("%s is indented like the list item it belongs to; read it as part of that item", key)}
+	warn := d.df.Warnf(at.line, at.col, "%s is indented like the list item it belongs to; read it as part of that item", key)
 	// Move the key's line and the lines of its value, which are more
 	// indented than the key; blank lines stay as they are.
 	var b bytes.Buffer
@@ -119,7 +118,7 @@ func (d *decoder) repairIndent(e *Error) ([]byte, *Error) {
 // line returns the text of line n (1-based) of d.src, without its break.
 func (d *decoder) line(n int) string {
 	start := d.starts[n-1]
-	return string(d.src[start:lineEnd(d.src, start)])
+	return string(d.src[start:diag.LineEnd(d.src, start)])
 }
 
 // lineEndWithBreak returns the offset just past line n's break: the start

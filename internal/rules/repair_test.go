@@ -35,7 +35,7 @@ func messages(l ErrorList) []string {
 func TestRepairIndent(t *testing.T) {
 	for _, variant := range []struct{ name, src string }{
 		{"LF", misindented},
-		{"CRLF with BOM", bom + strings.ReplaceAll(misindented, "\n", "\r\n")},
+		{"CRLF with BOM", "\xef\xbb\xbf" + strings.ReplaceAll(misindented, "\n", "\r\n")},
 	} {
 		t.Run(variant.name, func(t *testing.T) {
 			src := []byte(variant.src)
@@ -78,7 +78,7 @@ func TestRepairIndent(t *testing.T) {
 				t.Errorf("Check (-want +got):\n%s", diff)
 			}
 			if len(diags) == 2 {
-				if got, want := diags[0].Excerpt(), "            - NoSuchTable\n              ^"; got != want {
+				if got, want := diags[0].Excerpt(nil), "            - NoSuchTable\n              ^"; got != want {
 					t.Errorf("excerpt:\n%s\nwant:\n%s", got, want)
 				}
 			}

@@ -14,6 +14,9 @@
 package rules
 
 import (
+	"github.com/kqlhunt/kqlhunt/internal/diag"
+	"github.com/kqlhunt/kqlhunt/internal/diag/yamlpos"
+
 	"path/filepath"
 	"strings"
 )
@@ -55,7 +58,7 @@ type Rule struct {
 
 	src    []byte         // the text that was decoded: the file, or the file as repaired
 	starts []int          // byte offset of each line of src
-	query  posMap         // Query's bytes to offsets in src
+	query  yamlpos.Map    // Query's bytes to offsets in src
 	keys   map[string]pos // position of each top-level key, in the file
 	// raw is the file as read, when a repair made src differ from it.
 	raw []byte
@@ -146,7 +149,7 @@ func (r *Rule) QueryPosition(off int) (line, col int) {
 	if r.src == nil {
 		return 0, 0
 	}
-	line, col = position(r.src, r.starts, r.query.fileOffset(r.src, r.Query, off))
+	line, col = diag.Position(r.src, r.starts, r.query.FileOffset(r.src, r.Query, off))
 	p := r.unshift(pos{line, col})
 	return p.line, p.col
 }
@@ -169,10 +172,25 @@ func unshift(shift map[int]int, p pos) pos {
 
 // QueryError returns an error about the byte at offset off of r.Query,
 // positioned in r.File, whose Excerpt shows the file's line.
-func (r *Rule) QueryError(off int, msg string) *Error {
-	line, col := r.QueryPosition(off)
-	return &Error{File: r.File, Line: line, Col: col, Msg: msg, src: r.Source()}
+func (r *Rule) QueryError(off int, msg string) Error {
+	return r.queryError(r.diagFile(), off, diag.Error, msg)
 }
+
+// queryError is QueryError with a severity, in file, which is
+// r.diagFile(): diagnostics about one rule share it.
+func (r *Rule) queryError(file *diag.File, off int, sev diag.Severity, msg string) Error {
+	line, col := r.QueryPosition(off)
+	return file.At(sev, line, col, msg)
+}
+
+// Errorf returns an error at line and col of r.File, whose Excerpt shows
+// that line of the file as read.
+func (r *Rule) Errorf(line, col int, format string, args ...any) Error {
+	return r.diagFile().Errorf(line, col, format, args...)
+}
+
+// diagFile returns r's file as read, for positioning diagnostics.
+func (r *Rule) diagFile() *diag.File { return diag.NewFile(r.File, r.Source()) }
 
 // KeyPosition returns the line and column of top-level key name in r.File,
 // for messages about a field, and whether the file has that key. A rule

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"errors"
+	"github.com/kqlhunt/kqlhunt/internal/diag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,7 +72,7 @@ func TestLoadExample(t *testing.T) {
 	if got := e.Error(); got != path+":43:26: "+wantMsg {
 		t.Errorf("QueryError = %q", got)
 	}
-	if got, want := e.Excerpt(), "      | where RemoteUrl has 'screenmeet.com'\n                             ^"; got != want {
+	if got, want := e.Excerpt(nil), "      | where RemoteUrl has 'screenmeet.com'\n                             ^"; got != want {
 		t.Errorf("Excerpt:\n%s\nwant:\n%s", got, want)
 	}
 	if l, c, ok := r.KeyPosition("query"); !ok || l != 37 || c != 1 {
@@ -96,7 +97,7 @@ func TestLoadCatalogDefect(t *testing.T) {
 	if got := FormatError(err); got != want {
 		t.Errorf("FormatError:\n%s\nwant:\n%s", got, want)
 	}
-	var e *Error
+	var e Error
 	if !errors.As(err, &e) || e.Line != 8 || e.Col != 5 {
 		t.Errorf("errors.As: %#v", e)
 	}
@@ -244,7 +245,7 @@ func FuzzParse(f *testing.F) {
 		var list ErrorList
 		if errors.As(err, &list) {
 			for _, e := range list {
-				if e.Line > len(lineStarts([]byte(text))) {
+				if e.Line > len(diag.LineStarts([]byte(text))) {
 					t.Fatalf("error past the end: %v", e)
 				}
 			}

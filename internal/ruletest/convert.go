@@ -1,6 +1,8 @@
 package ruletest
 
 import (
+	"github.com/kqlhunt/kqlhunt/internal/diag/yamlpos"
+
 	"fmt"
 	"strconv"
 	"strings"
@@ -8,7 +10,6 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/kqlhunt/kqlhunt/internal/rules"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/source"
 	"github.com/kqlhunt/kqlhunt/internal/value"
@@ -36,7 +37,7 @@ import (
 // budget bounds the YAML nodes that mappings and lists may expand to,
 // aliases followed, across the calls that share it; each node spends one.
 func convert(n *yaml.Node, t schema.Type, budget *int) (any, string) {
-	n = rules.Resolve(n)
+	n = yamlpos.Resolve(n)
 	if isNull(n) {
 		if t == schema.String {
 			return "", ""
@@ -156,7 +157,7 @@ var errTooLarge = fmt.Sprintf("the value is too large: with its aliases it has m
 // value itself, where a string holding a JSON object or array is parsed;
 // strings inside mappings and lists stay strings, as in JSON telemetry.
 func dynamic(n *yaml.Node, top bool, budget *int) (any, string) {
-	n = rules.Resolve(n)
+	n = yamlpos.Resolve(n)
 	if *budget--; *budget < 0 {
 		return nil, errTooLarge
 	}
@@ -165,7 +166,7 @@ func dynamic(n *yaml.Node, top bool, budget *int) (any, string) {
 		b := &value.Bag{Keys: make([]string, 0, len(n.Content)/2), Vals: make([]any, 0, len(n.Content)/2)}
 		seen := make(map[string]bool, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := rules.Resolve(n.Content[i])
+			k := yamlpos.Resolve(n.Content[i])
 			if k.Kind != yaml.ScalarNode {
 				return nil, fmt.Sprintf("expected a key, got %s", describe(k))
 			}
@@ -233,8 +234,8 @@ func isNull(n *yaml.Node) bool {
 // describe names a node for messages as rules.Describe does, but a string
 // only quoted: "a mapping", "integer 5", "\"x\"".
 func describe(n *yaml.Node) string {
-	d := rules.Describe(n)
-	if n = rules.Resolve(n); n.Kind == yaml.ScalarNode && n.Tag == "!!str" {
+	d := yamlpos.Describe(n)
+	if n = yamlpos.Resolve(n); n.Kind == yaml.ScalarNode && n.Tag == "!!str" {
 		return strings.TrimPrefix(d, "string ")
 	}
 	return d

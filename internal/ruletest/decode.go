@@ -1,6 +1,10 @@
 package ruletest
 
 import (
+	"github.com/kqlhunt/kqlhunt/internal/diag/yamlpos"
+
+	"github.com/kqlhunt/kqlhunt/internal/diag"
+
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,7 +13,6 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/kqlhunt/kqlhunt/internal/rules"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/source"
 	"github.com/kqlhunt/kqlhunt/internal/suggest"
@@ -22,7 +25,7 @@ type decoder struct {
 	f      *File
 	cat    *schema.Catalog
 	data   dataFiles
-	errs   rules.ErrorList
+	errs   diag.List
 	budget int // of YAML nodes for values, see convert
 }
 
@@ -38,18 +41,18 @@ func (d *decoder) errorAt(n *yaml.Node, format string, args ...any) {
 func parse(name string, src []byte, dir string, cat *schema.Catalog, data dataFiles) (f *File, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			f, err = nil, rules.ErrorList{{File: name, Msg: fmt.Sprintf("internal error decoding the test file: %v", p)}}
+			f, err = nil, diag.List{diag.NewFile(name, nil).Errorf(0, 0, "internal error decoding the test file: %v", p)}
 		}
 	}()
-	// rules.ParseYAMLFile finds where a YAML syntax error is and says it
+	// yamlpos.Parse finds where a YAML syntax error is and says it
 	// plainly, as for rule files.
-	yf, err := rules.ParseYAMLFile(name, src)
+	yf, err := yamlpos.Parse(name, src)
 	if err != nil {
 		return nil, err
 	}
 	top := yf.Root
 	if top == nil || top.Kind == 0 || isNull(top) {
-		return nil, rules.ErrorList{yf.Errorf(1, 0, "empty test file, expected rule: and tests:")}
+		return nil, diag.List{yf.Errorf(1, 0, "empty test file, expected rule: and tests:")}
 	}
 	f = &File{Path: name, Now: DefaultNow, yf: yf, dir: dir, files: data}
 	d := &decoder{f: f, cat: cat, data: data, budget: maxNodes}
@@ -58,7 +61,7 @@ func parse(name string, src []byte, dir string, cat *schema.Catalog, data dataFi
 		return nil, d.errs
 	}
 	d.file(top)
-	d.errs.RemoveMultiples()
+	d.errs = d.errs.Sort(nil)
 	if len(d.errs) > 0 {
 		return nil, d.errs
 	}
@@ -70,7 +73,7 @@ func parse(name string, src []byte, dir string, cat *schema.Catalog, data dataFi
 func (d *decoder) each(n *yaml.Node, fn func(k, v *yaml.Node)) {
 	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := rules.Resolve(n.Content[i]), n.Content[i+1]
+		k, v := yamlpos.Resolve(n.Content[i]), n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
 			d.errorAt(k, "expected a key, got %s", describe(k))
 			continue
@@ -93,7 +96,7 @@ func (d *decoder) file(top *yaml.Node) {
 		switch k.Value {
 		case "rule":
 			hasRule = true
-			v = rules.Resolve(v)
+			v = yamlpos.Resolve(v)
 			if v.Kind != yaml.ScalarNode || v.Tag != "!!str" || strings.TrimSpace(v.Value) == "" {
 				d.errorAt(v, "rule: expected the rule's file name, got %s", describe(v))
 				return
@@ -104,7 +107,7 @@ func (d *decoder) file(top *yaml.Node) {
 				d.f.Now = now
 			}
 		case "tests":
-			tests, testsKey = rules.Resolve(v), k
+			tests, testsKey = yamlpos.Resolve(v), k
 		default:
 			d.errorAt(k, "unknown key %q, expected rule, now or tests", k.Value)
 		}
@@ -125,7 +128,7 @@ func (d *decoder) file(top *yaml.Node) {
 	}
 	names := map[string]int{}
 	for _, n := range tests.Content {
-		t := d.test(rules.Resolve(n))
+		t := d.test(yamlpos.Resolve(n))
 		if t == nil {
 			continue
 		}
@@ -147,7 +150,7 @@ func (d *decoder) file(top *yaml.Node) {
 
 // now decodes a now: value.
 func (d *decoder) now(k, v *yaml.Node) (value.Datetime, bool) {
-	v = rules.Resolve(v)
+	v = yamlpos.Resolve(v)
 	if v.Kind == yaml.ScalarNode && (v.Tag == "!!timestamp" || v.Tag == "!!str") {
 		if t, ok := parseDatetime(v.Value); ok {
 			return t, true
@@ -168,7 +171,7 @@ func (d *decoder) test(n *yaml.Node) *Test {
 	d.each(n, func(k, v *yaml.Node) {
 		switch k.Value {
 		case "name":
-			v = rules.Resolve(v)
+			v = yamlpos.Resolve(v)
 			if v.Kind != yaml.ScalarNode || isNull(v) || strings.TrimSpace(v.Value) == "" {
 				d.errorAt(v, "name: expected the test's name, got %s", describe(v))
 				return
@@ -180,10 +183,10 @@ func (d *decoder) test(n *yaml.Node) *Test {
 				t.Now, t.OwnNow = now, true
 			}
 		case "input":
-			t.Inputs = d.inputs(k, rules.Resolve(v))
+			t.Inputs = d.inputs(k, yamlpos.Resolve(v))
 		case "expect":
 			hasExpect = true
-			t.Expect = d.expect(rules.Resolve(v))
+			t.Expect = d.expect(yamlpos.Resolve(v))
 		default:
 			d.errorAt(k, "unknown key %q, expected name, now, input or expect", k.Value)
 		}
@@ -214,7 +217,7 @@ func (d *decoder) inputs(k, n *yaml.Node) []*Input {
 			d.errorAt(k, "unknown table '%s'%s", k.Value, suggest.DidYouMean(suggest.Name(k.Value, d.cat.Names())))
 			return
 		}
-		if in := d.input(t, k, rules.Resolve(v)); in != nil {
+		if in := d.input(t, k, yamlpos.Resolve(v)); in != nil {
 			out = append(out, in)
 		}
 	})
@@ -236,7 +239,7 @@ func (d *decoder) input(t *schema.Table, k, v *yaml.Node) *Input {
 	case v.Kind == yaml.SequenceNode:
 		in.Rows = value.NewBatch(types, len(v.Content))
 		for _, row := range v.Content {
-			d.row(t, in.Rows, rules.Resolve(row))
+			d.row(t, in.Rows, yamlpos.Resolve(row))
 		}
 		return in
 	case v.Kind == yaml.MappingNode:
@@ -246,7 +249,7 @@ func (d *decoder) input(t *schema.Table, k, v *yaml.Node) *Input {
 				d.errorAt(fk, "%s: unknown key %q: expected a list of rows, or file: PATH", t.Name, fk.Value)
 				return
 			}
-			file = rules.Resolve(fv)
+			file = yamlpos.Resolve(fv)
 		})
 		if file == nil {
 			if len(v.Content) == 0 {
@@ -288,7 +291,7 @@ func (d *decoder) row(t *schema.Table, b *value.Batch, n *yaml.Node) {
 		}
 		x, why := convert(v, t.Columns[i].Type, &d.budget)
 		if why != "" {
-			d.errorAt(rules.Resolve(v), "%s: %s", k.Value, why)
+			d.errorAt(yamlpos.Resolve(v), "%s: %s", k.Value, why)
 			ok = false
 			return
 		}
@@ -369,7 +372,7 @@ func (d *decoder) expect(n *yaml.Node) []*Expectation {
 	}
 	out := make([]*Expectation, 0, len(n.Content))
 	for _, item := range n.Content {
-		item = rules.Resolve(item)
+		item = yamlpos.Resolve(item)
 		if item.Kind != yaml.MappingNode {
 			d.errorAt(item, "expect: expected a finding (a mapping from output columns to values), got %s", describe(item))
 			continue

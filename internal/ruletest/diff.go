@@ -1,12 +1,14 @@
 package ruletest
 
 import (
+	"github.com/kqlhunt/kqlhunt/internal/diag"
+	"github.com/kqlhunt/kqlhunt/internal/diag/yamlpos"
+
 	"fmt"
 	"math"
 	"strings"
 
 	"github.com/kqlhunt/kqlhunt/internal/report"
-	"github.com/kqlhunt/kqlhunt/internal/rules"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/suggest"
 	"github.com/kqlhunt/kqlhunt/internal/value"
@@ -42,7 +44,7 @@ func (x *expected) text() string {
 type comparison struct {
 	pass bool
 	diff string
-	errs rules.ErrorList
+	errs diag.List
 }
 
 // compare pairs the expectations of t with found (sorted, texts their
@@ -162,7 +164,7 @@ func compare(f *File, t *Test, cols []schema.Column, found []Finding, texts []st
 
 // convertExpectations converts the values of t's expectations to the
 // types of the output columns cols they name.
-func convertExpectations(f *File, t *Test, cols []schema.Column) ([]*expected, rules.ErrorList) {
+func convertExpectations(f *File, t *Test, cols []schema.Column) ([]*expected, diag.List) {
 	types := map[string]schema.Type{}
 	var names []string
 	for _, c := range cols {
@@ -171,7 +173,7 @@ func convertExpectations(f *File, t *Test, cols []schema.Column) ([]*expected, r
 			names = append(names, c.Name)
 		}
 	}
-	var errs rules.ErrorList
+	var errs diag.List
 	budget := maxNodes
 	out := make([]*expected, 0, len(t.Expect))
 	for _, e := range t.Expect {
@@ -185,7 +187,7 @@ func convertExpectations(f *File, t *Test, cols []schema.Column) ([]*expected, r
 			}
 			v, why := convert(c.node, typ, &budget)
 			if why != "" {
-				n := rules.Resolve(c.node)
+				n := yamlpos.Resolve(c.node)
 				errs = append(errs, f.yf.Errorf(n.Line, n.Column, "%s: %s", c.Name, why))
 				continue
 			}
@@ -193,8 +195,7 @@ func convertExpectations(f *File, t *Test, cols []schema.Column) ([]*expected, r
 		}
 		out = append(out, x)
 	}
-	errs.RemoveMultiples()
-	return out, errs
+	return out, errs.Sort(nil)
 }
 
 // matches reports whether finding fd has every value x expects.

@@ -26,12 +26,14 @@
 // expectations and the findings pair off one to one, in any order.
 //
 // LoadFile and LoadFS decode a test file, reading the data files it names;
-// every problem is a *rules.Error at the file's line and column, in a
-// rules.ErrorList. Run runs the tests of a file against its rule and
+// every problem is a diag.Diagnostic at the file's line and column, in a
+// diag.List. Run runs the tests of a file against its rule and
 // returns a Result per test, with a readable diff for each failure.
 package ruletest
 
 import (
+	"github.com/kqlhunt/kqlhunt/internal/diag/yamlpos"
+
 	"errors"
 	"fmt"
 	"io/fs"
@@ -71,9 +73,9 @@ type File struct {
 	Now   value.Datetime
 	Tests []*Test
 
-	yf    *rules.YAMLFile // the file's text and YAML tree, for messages
-	dir   string          // the OS folder of the file, for LoadFile; "" for LoadFS
-	files dataFiles       // opens the data files the tests name
+	yf    *yamlpos.File // the file's text and YAML tree, for messages
+	dir   string        // the OS folder of the file, for LoadFile; "" for LoadFS
+	files dataFiles     // opens the data files the tests name
 }
 
 // Test is one test of a file.
@@ -135,8 +137,8 @@ func (f *File) RulePath() string {
 }
 
 // Excerpt returns line line of the test file with a caret under column
-// col, as rules.Error.Excerpt does.
-func (f *File) Excerpt(line, col int) string { return rules.Excerpt(f.yf.Src, line, col) }
+// col, as diag.Diagnostic.Excerpt does.
+func (f *File) Excerpt(line, col int) string { return f.yf.Errorf(line, col, "").Excerpt(nil) }
 
 // IsTestFile reports whether name is a test file's name: it ends with
 // .test.yaml or .test.yml, in any case.
@@ -302,7 +304,7 @@ func (d fsData) open(rel string) (string, func(), error) {
 // LoadRule loads the rule f names from disk (see RulePath). A rule file
 // that cannot be read gives a *NoRuleError at f's rule: value; the test
 // file is wrong. A rule file that reads but does not decode gives the
-// rules.ErrorList of rules.LoadFile; the rule is wrong, and Failed makes
+// diag.List of rules.LoadFile; the rule is wrong, and Failed makes
 // the failed results.
 func (f *File) LoadRule() (*rules.Rule, error) {
 	if f.dir == "" {

@@ -1,6 +1,8 @@
 package ruletest
 
 import (
+	"github.com/kqlhunt/kqlhunt/internal/diag"
+
 	"context"
 	"errors"
 	"fmt"
@@ -559,7 +561,7 @@ func TestLoadRuleMissing(t *testing.T) {
 	}
 	_, err = f.LoadRule()
 	var ne *NoRuleError
-	var e *rules.Error
+	var e diag.Diagnostic
 	if !errors.As(err, &ne) || !errors.As(err, &e) || e.Line != 1 || e.Col != 7 || !strings.HasSuffix(e.Msg, "gone.yaml: no such file") {
 		t.Errorf("got %v, want a *NoRuleError at 1:7 about gone.yaml", err)
 	}

@@ -148,7 +148,7 @@ func TestFormat(t *testing.T) {
 	for i := 0; i < MaxShown+3; i++ {
 		many = append(many, Diagnostic{Span: Span{0, 1}, Msg: "x"})
 	}
-	if out := many.Format(NewSource("", "T")); !strings.HasSuffix(out, "(and 3 more)\n") {
+	if out := many.Format(NewSource("", "T")); !strings.HasSuffix(out, "(and 3 more errors)\n") {
 		t.Errorf("capped list ends with %q", out[len(out)-20:])
 	}
 }

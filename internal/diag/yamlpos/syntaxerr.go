@@ -1,4 +1,4 @@
-package rules
+package yamlpos
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/kqlhunt/kqlhunt/internal/diag"
 )
 
 // yaml.v3 reports a syntax error as "yaml: line N: message", where N is the
@@ -15,7 +17,7 @@ import (
 // is one level too far left, fail with "yaml: line 6: did not find expected
 // '-' indicator" for a problem on line 8, column 5.
 //
-// syntaxError finds the problem itself: since the parser reads the file as
+// SyntaxError finds the problem itself: since the parser reads the file as
 // a stream, the problem is where the shortest prefix of the file that fails
 // with the same message ends. It searches the lines from the reported one on
 // (the context is never after the problem), then the characters of the
@@ -33,8 +35,13 @@ const linearBudget = 2 << 20
 // in linearBudget.
 func linear(n, size int) bool { return int64(n)*int64(size) <= linearBudget }
 
-// syntaxError turns a yaml.v3 syntax error into a positioned Error.
-func (d *decoder) syntaxError(err error) *Error {
+// SyntaxError turns err, the syntax error yaml.v3 gave for f's text, into
+// an error at f's line and column where the problem is, its message
+// without the "yaml: line N: " prefix and with a hint where yaml.v3 says
+// little ("check the indentation"). It re-parses prefixes of the text, a
+// bounded number of bytes in all (see linearBudget).
+func SyntaxError(f *diag.File, err error) diag.Diagnostic {
+	d := &locator{src: f.Text, starts: f.LineStarts()}
 	msg := err.Error()
 	reported := 0
 	if m := yamlPrefix.FindStringSubmatch(msg); m != nil {
@@ -42,14 +49,14 @@ func (d *decoder) syntaxError(err error) *Error {
 		reported, _ = strconv.Atoi(m[1])
 	}
 	fails := func(end int) bool {
-		_, err := parseYAML(d.src[:end])
+		_, err := Decode(d.src[:end])
 		if err == nil {
 			return false
 		}
 		m := yamlPrefix.ReplaceAllString(err.Error(), "")
 		return m == msg
 	}
-	e := &Error{File: d.file, Line: max(reported, 1), Msg: msg, src: d.src}
+	e := diag.Diagnostic{File: f, Line: max(reported, 1), Msg: msg}
 	starts := d.starts
 	lo := min(max(reported, 1), len(starts))
 	// line k (1-based) fails when the prefix through its line break does.
@@ -68,7 +75,7 @@ func (d *decoder) syntaxError(err error) *Error {
 	start, end := starts[line-1], lineEndAt(line)
 	var ends []int
 	for i := start; i < end; {
-		i = min(i+runeWidth(d.src[i]), end)
+		i = min(i+diag.RuneWidth(d.src[i]), end)
 		ends = append(ends, i)
 	}
 	if len(ends) == 0 {
@@ -81,8 +88,14 @@ func (d *decoder) syntaxError(err error) *Error {
 		at = ends[j-1]
 	}
 	at = d.keyStart(at, start)
-	e.Line, e.Col = position(d.src, starts, at)
+	e.Line, e.Col = diag.Position(d.src, starts, at)
 	return d.rephrase(e, at)
+}
+
+// locator is the text that SyntaxError searches.
+type locator struct {
+	src    []byte
+	starts []int
 }
 
 // first returns the smallest i in [lo, hi] for which f is true, given that
@@ -110,7 +123,7 @@ func first(lo, hi int, linear bool, f func(int) bool) int {
 // keyStart moves a position found on the ':' of a key back to the key's
 // first character: the parser learns that "key:" is a key only at the colon,
 // but the misplaced thing is the key.
-func (d *decoder) keyStart(at, lineStart int) int {
+func (d *locator) keyStart(at, lineStart int) int {
 	if at >= len(d.src) || d.src[at] != ':' {
 		return at
 	}
@@ -126,7 +139,7 @@ func (d *decoder) keyStart(at, lineStart int) int {
 
 // rephrase adds a hint to the messages that say little on their own. at is
 // the problem's offset, or -1.
-func (d *decoder) rephrase(e *Error, at int) *Error {
+func (d *locator) rephrase(e diag.Diagnostic, at int) diag.Diagnostic {
 	switch msg := e.Msg; msg {
 	case "did not find expected '-' indicator", "did not find expected key", "mapping values are not allowed in this context":
 		if at >= 0 && d.indentation(at) {
@@ -149,8 +162,8 @@ func (d *decoder) rephrase(e *Error, at int) *Error {
 }
 
 // indentation reports whether only spaces precede offset at on its line.
-func (d *decoder) indentation(at int) bool {
-	line, _ := position(d.src, d.starts, at)
+func (d *locator) indentation(at int) bool {
+	line, _ := diag.Position(d.src, d.starts, at)
 	for i := d.starts[line-1]; i < at; i++ {
 		if d.src[i] != ' ' {
 			return false

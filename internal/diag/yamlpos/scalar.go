@@ -1,6 +1,7 @@
-package rules
+package yamlpos
 
 import (
+	"github.com/kqlhunt/kqlhunt/internal/diag"
 	"sort"
 	"unicode/utf8"
 
@@ -8,8 +9,8 @@ import (
 )
 
 // This file maps each byte of a decoded YAML scalar back to the byte of the
-// file it came from, so that an error at an offset in a rule's query can be
-// shown at the rule file's own line and column.
+// file it came from, so that an error at an offset in a rule's query (or an
+// exclusion's predicate) can be shown at the file's own line and column.
 //
 // yaml.v3 gives only where a scalar starts. The scalar's text is rebuilt
 // here by a copy of the library's scanner functions
@@ -18,7 +19,7 @@ import (
 // byte it emits, the file offset it was read from. The rebuilt text is
 // compared with yaml.Node.Value; when they differ (an input those functions
 // were not meant for, such as a scalar inside a flow mapping), the map falls
-// back to pointing every offset at the scalar's start, and posMap.exact is
+// back to pointing every offset at the scalar's start, and Map.Exact is
 // false.
 //
 // Bytes that the scanner inserts rather than copies map to the source text
@@ -26,52 +27,64 @@ import (
 // puts between two lines to the first line's break, an escape sequence's
 // result to its backslash.
 
-// posMap maps byte offsets in a decoded scalar to byte offsets in the file.
-type posMap struct {
-	segs  []seg
-	start int  // the scalar's start in the file: the fallback position
-	exact bool // whether segs were verified against the decoded value
+// Map maps byte offsets in a decoded text (a YAML scalar's value, a
+// Markdown code block's query) to byte offsets in the file it was read
+// from. Its zero value maps every offset to the file's start.
+type Map struct {
+	// Segs are the pieces of the mapping, in order of Val.
+	Segs []Seg
+	// Start is the text's start in the file: the fallback position.
+	Start int
+	// Exact tells whether Segs were verified against the decoded text;
+	// when false, FileOffset returns Start.
+	Exact bool
 }
 
-// seg says that decoded bytes from val on come from file bytes from src on,
-// one for one, or, when fixed, all from the single position src.
-type seg struct {
-	val, src int
-	fixed    bool
+// Seg says that decoded bytes from Val on come from file bytes from Src
+// on, one for one, or, when Fixed, all from the single position Src.
+type Seg struct {
+	Val, Src int
+	Fixed    bool
 }
 
-// fileOffset returns the file offset of decoded byte off. Offsets at or past
-// the end of the value map just after its last byte.
-func (m *posMap) fileOffset(src []byte, value string, off int) int {
-	if !m.exact || len(m.segs) == 0 {
-		return m.start
+// FileOffset returns the file offset of decoded byte off of value, the
+// decoded text, in src, the file's text. Offsets at or past the end of the
+// value map just after its last byte.
+func (m *Map) FileOffset(src []byte, value string, off int) int {
+	if !m.Exact || len(m.Segs) == 0 {
+		return m.Start
 	}
 	off = max(off, 0)
 	if off >= len(value) {
 		last := len(value) - 1
-		p := m.fileOffset(src, value, last)
-		if value[last] == '\n' || p >= len(src) || breakLen(src, p) > 0 {
+		p := m.FileOffset(src, value, last)
+		if value[last] == '\n' || p >= len(src) || diag.LineBreak(src, p) > 0 {
 			return p
 		}
-		return min(p+runeWidth(src[p]), len(src))
+		return min(p+diag.RuneWidth(src[p]), len(src))
 	}
-	i := sort.Search(len(m.segs), func(i int) bool { return m.segs[i].val > off }) - 1
-	s := m.segs[max(i, 0)]
-	if s.fixed {
-		return s.src
+	i := sort.Search(len(m.Segs), func(i int) bool { return m.Segs[i].Val > off }) - 1
+	s := m.Segs[max(i, 0)]
+	if s.Fixed {
+		return s.Src
 	}
-	return s.src + off - s.val
+	return s.Src + off - s.Val
 }
 
-// mapScalar returns the position map of scalar node n, whose enclosing block
-// mapping is indented by indent columns (yaml.v3's parser.indent when it
-// scans the scalar: the column of n's key, 0-based).
-func mapScalar(src []byte, starts []int, n *yaml.Node, indent int) posMap {
+// Scalar returns the position map of scalar node n of src, whose line
+// starts (diag.LineStarts) are starts and whose enclosing block mapping is
+// indented by indent columns (yaml.v3's parser.indent when it scans the
+// scalar: the column of n's key, 0-based). The map is exact for block
+// scalars (literal and folded, with any chomping and indentation
+// indicator), plain scalars and single- and double-quoted scalars, over
+// one or more lines; for a scalar it cannot follow (inside a flow
+// mapping, say) every offset maps to the scalar's start.
+func Scalar(src []byte, starts []int, n *yaml.Node, indent int) Map {
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
 	}
-	start := offset(src, starts, n.Line, n.Column)
-	m := posMap{start: max(start, 0)}
+	start := diag.Offset(src, starts, n.Line, n.Column)
+	m := Map{Start: max(start, 0)}
 	if start < 0 || n.Kind != yaml.ScalarNode {
 		return m
 	}
@@ -92,7 +105,7 @@ func mapScalar(src []byte, starts []int, n *yaml.Node, indent int) posMap {
 		ok = s.plainScalar(indent)
 	}
 	if ok && string(s.val) == n.Value {
-		m.segs, m.exact = s.segs, true
+		m.Segs, m.Exact = s.segs, true
 	}
 	return m
 }
@@ -112,7 +125,7 @@ type scanner struct {
 	pos  int
 	col  int // 0-based character column, as yaml_mark_t.column
 	val  []byte
-	segs []seg
+	segs []Seg
 }
 
 func (s *scanner) at(i int) byte {
@@ -124,7 +137,7 @@ func (s *scanner) at(i int) byte {
 
 func (s *scanner) isZ() bool             { return s.pos >= len(s.src) }
 func (s *scanner) isBlankAt(i int) bool  { c := s.at(i); return c == ' ' || c == '\t' }
-func (s *scanner) isBreakAt(i int) bool  { return breakLen(s.src, s.pos+i) > 0 }
+func (s *scanner) isBreakAt(i int) bool  { return diag.LineBreak(s.src, s.pos+i) > 0 }
 func (s *scanner) isBreakZAt(i int) bool { return s.pos+i >= len(s.src) || s.isBreakAt(i) }
 func (s *scanner) isBlankZAt(i int) bool { return s.isBlankAt(i) || s.isBreakZAt(i) }
 func (s *scanner) isBlank() bool         { return s.isBlankAt(0) }
@@ -139,7 +152,7 @@ func (s *scanner) emitBreaks(bs []brk) {
 
 // skip moves past one character.
 func (s *scanner) skip() {
-	s.pos = min(s.pos+runeWidth(s.src[s.pos]), len(s.src))
+	s.pos = min(s.pos+diag.RuneWidth(s.src[s.pos]), len(s.src))
 	s.col++
 }
 
@@ -155,8 +168,8 @@ func (s *scanner) emitRange(from, to int) {
 	if from >= to {
 		return
 	}
-	if n := len(s.segs); n == 0 || s.segs[n-1].fixed || s.segs[n-1].src+len(s.val)-s.segs[n-1].val != from {
-		s.segs = append(s.segs, seg{val: len(s.val), src: from})
+	if n := len(s.segs); n == 0 || s.segs[n-1].Fixed || s.segs[n-1].Src+len(s.val)-s.segs[n-1].Val != from {
+		s.segs = append(s.segs, Seg{Val: len(s.val), Src: from})
 	}
 	s.val = append(s.val, s.src[from:to]...)
 }
@@ -166,14 +179,14 @@ func (s *scanner) emitFixed(text string, at int) {
 	if text == "" {
 		return
 	}
-	s.segs = append(s.segs, seg{val: len(s.val), src: at, fixed: true})
+	s.segs = append(s.segs, Seg{Val: len(s.val), Src: at, Fixed: true})
 	s.val = append(s.val, text...)
 }
 
 // readLine consumes a line break and returns it normalized as read_line
 // does, or a zero brk when there is none.
 func (s *scanner) readLine() brk {
-	n := breakLen(s.src, s.pos)
+	n := diag.LineBreak(s.src, s.pos)
 	if n == 0 {
 		return brk{}
 	}
@@ -361,7 +374,7 @@ func (s *scanner) flowScalar(single bool) bool {
 			case single && c == '\'', !single && c == '"':
 			case !single && c == '\\' && s.isBreakAt(1):
 				s.skip()
-				s.pos += breakLen(s.src, s.pos)
+				s.pos += diag.LineBreak(s.src, s.pos)
 				s.col = 0
 				leadingBlanks = true
 			case !single && c == '\\':
