@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/kqlhunt/kqlhunt/internal/schema"
-	"github.com/kqlhunt/kqlhunt/internal/syntax"
 	"github.com/kqlhunt/kqlhunt/kql"
 )
 
@@ -43,7 +42,7 @@ func Check(r *Rule, cat *schema.Catalog) (*kql.Query, ErrorList) {
 		return nil, out.Sort(nil)
 	}
 	q, err := kql.Compile(r.Query, cat, kql.Options{Name: r.File, Pos: r.QueryPosition})
-	var diags syntax.Diagnostics
+	var diags kql.Diagnostics
 	if err != nil {
 		var ce *kql.Error
 		if !errors.As(err, &ce) {

@@ -1,9 +1,6 @@
 package rules
 
 import (
-	"github.com/kqlhunt/kqlhunt/internal/diag"
-	"github.com/kqlhunt/kqlhunt/internal/diag/yamlpos"
-
 	"crypto/sha1"
 	"fmt"
 	"path"
@@ -11,7 +8,9 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/kqlhunt/kqlhunt/internal/syntax"
+	"github.com/kqlhunt/kqlhunt/internal/diag"
+	"github.com/kqlhunt/kqlhunt/internal/diag/yamlpos"
+	"github.com/kqlhunt/kqlhunt/kql"
 )
 
 // Markdown files hold queries in fenced code blocks, as hunting catalogs
@@ -209,8 +208,8 @@ func looksLikeKQL(q string) bool {
 			break
 		}
 	}
-	_, diags := syntax.Parse(q)
-	return !diags.HasErrors()
+	_, err := kql.Compile(q, nil, kql.Options{SyntaxOnly: true})
+	return err == nil
 }
 
 // excerptText returns the start of a block's text for a message: its first
