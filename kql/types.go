@@ -3,6 +3,7 @@ package kql
 import (
 	"time"
 
+	"github.com/kqlhunt/kqlhunt/internal/funcs"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/value"
 )
@@ -47,3 +48,6 @@ func ParseType(name string) (Type, bool) { return schema.ParseType(name) }
 
 // DatetimeOf returns t as a Datetime, truncated to 100 ns.
 func DatetimeOf(t time.Time) Datetime { return value.DatetimeOf(t) }
+
+// ValueString returns v, a value of type t, as KQL's tostring() writes it.
+func ValueString(t Type, v any) string { return funcs.ToString(t, v) }

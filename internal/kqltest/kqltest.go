@@ -49,7 +49,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kqlhunt/kqlhunt/internal/funcs"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	ksource "github.com/kqlhunt/kqlhunt/internal/source"
 	"github.com/kqlhunt/kqlhunt/internal/value"
@@ -336,7 +335,7 @@ func Cell(t schema.Type, v any) string {
 	if v == nil && t != schema.String {
 		return "null"
 	}
-	s := funcs.ToString(t, v)
+	s := kql.ValueString(t, v)
 	if t == schema.String && (s == "" || s == "null" || strings.TrimSpace(s) != s || strings.Contains(s, "  ") || strings.ContainsAny(s, "\n\t\"")) {
 		var b strings.Builder
 		enc := json.NewEncoder(&b)
