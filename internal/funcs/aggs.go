@@ -181,6 +181,9 @@ func registerAgg(a *Agg) *Agg {
 		panic("funcs: duplicate aggregate " + a.Name)
 	}
 	aggs[a.Name] = a
+	if a.Name == "count" {
+		Count = a
+	}
 	return a
 }
 

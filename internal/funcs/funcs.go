@@ -149,6 +149,9 @@ func register(f *Func) *Func {
 		panic("funcs: duplicate declaration of " + f.Name)
 	}
 	registry[f.Name] = f
+	if slot := builtinSlots[f.Name]; slot != nil {
+		*slot = f
+	}
 	return f
 }
 
