@@ -6,10 +6,14 @@ import (
 )
 
 // Kusto's documented limits on the elements of make_list, make_set and
-// make_bag: the default and maximum of maxSize, and the default of the
-// legacy names (makelist, makeset, make_dictionary).
+// make_bag: the default and maximum of maxSize ("The default and max
+// value is 1048576"), and the default of the legacy names (makelist,
+// makeset, make_dictionary: "a default maxSize limit of 128").
+// https://learn.microsoft.com/kusto/query/make-list-aggregation-function
+// https://learn.microsoft.com/kusto/query/make-set-aggregation-function
+// https://learn.microsoft.com/kusto/query/make-bag-aggregation-function
 const (
-	maxCollect    = 1048576
+	maxCollect    = MaxArrayLength
 	legacyCollect = 128
 )
 
@@ -91,6 +95,7 @@ func (s *collectState) Result(outs []*value.Column, ngroups int) {
 
 type bagState struct {
 	bags     []*value.Bag
+	keys     []map[string]struct{} // the keys of each bag, so that a merge is linear
 	limit    int64
 	deflimit int64
 }
@@ -112,16 +117,19 @@ func (s *bagState) Update(groups []int, args []*value.Column, n int) {
 		if !ok {
 			continue // nulls and values that are not bags are skipped
 		}
+		s.keys = grow(s.keys, g, nil)
 		if s.bags[g] == nil {
 			s.bags[g] = &value.Bag{}
+			s.keys[g] = map[string]struct{}{}
 		}
-		out := s.bags[g]
+		out, seen := s.bags[g], s.keys[g]
 		for k, key := range b.Keys {
-			if _, dup := out.Get(key); dup || int64(out.Len()) >= s.limit {
+			if _, dup := seen[key]; dup || int64(out.Len()) >= s.limit {
 				// A key seen in several rows keeps one of its values (the
 				// first).
 				continue
 			}
+			seen[key] = struct{}{}
 			out.Keys = append(out.Keys, key)
 			out.Vals = append(out.Vals, b.Vals[k])
 		}

@@ -342,13 +342,18 @@ func init() {
 	}
 
 	register(&Func{Name: "array_concat", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/array-concat-function",
-		Doc: "Concatenates dynamic arrays into one array; null when an argument is not an array.",
+		Doc: "Concatenates dynamic arrays into one array; null when an argument is not an array, and a result over 1048576 elements fails the query.",
 		Sigs: variadicArrays("arr", rowKernel(func(row []any) (any, bool) {
 			arrs, ok := arrays(row)
 			if !ok {
 				return nil, false
 			}
-			out := []any{}
+			size := 0
+			for _, a := range arrs {
+				size += len(a)
+			}
+			checkArray(size)
+			out := make([]any, 0, size)
 			for _, a := range arrs {
 				out = append(out, a...)
 			}

@@ -13,9 +13,6 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/value"
 )
 
-// maxGenerated is the most elements that range() and repeat() generate;
-// longer series are truncated, as the reference says of range().
-const maxGenerated = 1 << 20
 
 // typeName returns what gettype() says of a value of static type t: the
 // type's name, or for a dynamic value the kind of value it holds.
@@ -147,7 +144,7 @@ func rangeKernel(types []schema.Type) func(row []any) (any, bool) {
 				return nil, false
 			}
 			out := []any{}
-			for v := start; len(out) < maxGenerated && (step > 0 && v <= stop || step < 0 && v >= stop); v += step {
+			for v := start; len(out) < maxArray && (step > 0 && v <= stop || step < 0 && v >= stop); v += step {
 				switch types[0] {
 				case schema.Datetime:
 					out = append(out, value.Datetime(v))
@@ -172,7 +169,7 @@ func rangeKernel(types []schema.Type) func(row []any) (any, bool) {
 			return nil, false
 		}
 		out := []any{}
-		for i := 0; i < maxGenerated; i++ {
+		for i := 0; i < maxArray; i++ {
 			v := start + float64(i)*step
 			if step > 0 && v > stop || step < 0 && v < stop {
 				break
@@ -499,14 +496,14 @@ func init() {
 			{`zip(dynamic(["A", 1, 1.5]), dynamic([{}, "B"]))`, `[["A",{}],[1,"B"],[1.5,null]]`}}})
 
 	register(&Func{Name: "repeat", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/repeat-function",
-		Doc: "Returns a dynamic array holding a value count times; null when count is negative.",
+		Doc: "Returns a dynamic array holding a value count times (at most 1048576); null when count is negative.",
 		Sigs: []*Sig{sig(schema.Dynamic, boxedKernel(func(types []schema.Type) func([]any) (any, bool) {
 			return func(row []any) (any, bool) {
 				n, ok := row[1].(int64)
 				if !ok || n < 0 {
 					return nil, false
 				}
-				out := make([]any, min(n, maxGenerated))
+				out := make([]any, min(n, int64(maxArray)))
 				v := ToDynamic(types[0], row[0])
 				for i := range out {
 					out[i] = v
@@ -517,7 +514,7 @@ func init() {
 		Examples: []Example{{`repeat(1, 3)`, "[1,1,1]"}, {`repeat("a", 0)`, "[]"}, {`isnull(repeat(1, -1))`, "true"}}})
 
 	register(&Func{Name: "range", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/range-function",
-		Doc: "Returns a dynamic array of equally spaced values from start up to stop; the step defaults to 1, or 1h for datetimes and timespans.",
+		Doc: "Returns a dynamic array of equally spaced values from start up to stop, truncated at 1048576 values; the step defaults to 1, or 1h for datetimes and timespans.",
 		Sigs: []*Sig{
 			{Params: []Param{p("start", Numeric), p("stop", Numeric), opt("step", Numeric)}, Result: Returns(schema.Dynamic), Eval: boxedKernel(rangeKernel)},
 			sig(schema.Dynamic, boxedKernel(rangeKernel), p("start", tDatetime), p("stop", tDatetime), opt("step", tTimespan)),

@@ -336,7 +336,7 @@ func init() {
 		Examples: []Example{{`strlen("hello")`, "5"}, {`strlen("")`, "0"}, {`strlen("⒦⒰⒮⒯⒪")`, "5"},
 			{"strlen('C\u0327edilla')", "8"}, {`strlen("😀")`, "1"}}})
 	register(&Func{Name: "strcat", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/strcat-function",
-		Doc: "Concatenates between 1 and 64 arguments, converted to strings.",
+		Doc: "Concatenates between 1 and 64 arguments, converted to strings; a result over 64 MB fails the query.",
 		Sigs: []*Sig{{Params: []Param{p("arg", Any)}, Variadic: true, Result: Returns(schema.String),
 			Eval: func(_ *Context, args []*value.Column, n int, out *value.Column) {
 				n = rows(args, n, out)
@@ -346,7 +346,14 @@ func init() {
 				}
 				var b strings.Builder
 				for i := 0; i < n; i++ {
+					size := 0
+					for _, r := range readers {
+						s, _ := r(i)
+						size += len(s)
+					}
+					checkString(size)
 					b.Reset()
+					b.Grow(size)
 					for _, r := range readers {
 						s, _ := r(i)
 						b.WriteString(s)

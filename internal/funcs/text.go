@@ -283,21 +283,21 @@ func reverseString(s string) string {
 	return string(r)
 }
 
-// maxStrrep is the largest multiplier strrep() honours, and the most
-// bytes it returns.
+// maxStrrep is the largest multiplier strrep() honours: the reference
+// says it "must be a value from 1 to 67108864".
 const maxStrrep = 67108864
 
 // strrep implements strrep(): s repeated n times joined by delim; n is
 // capped at maxStrrep and a multiplier below 1 gives "". A result longer
-// than maxStrrep bytes is null (the empty string), so that one call
-// cannot exhaust memory.
+// than MaxStringSize bytes is null (the empty string), as the reference
+// says the result is limited, so that one call cannot exhaust memory.
 // https://learn.microsoft.com/kusto/query/strrep-function
 func strrep(s string, n int64, delim string) (string, bool) {
 	if n < 1 {
 		return "", true
 	}
 	n = min(n, maxStrrep)
-	if size := n*int64(len(s)) + (n-1)*int64(len(delim)); size > maxStrrep {
+	if size := n*int64(len(s)) + (n-1)*int64(len(delim)); size > int64(maxString) {
 		return "", false
 	}
 	var b strings.Builder
@@ -394,8 +394,15 @@ func strcatDelim(_ *Context, args []*value.Column, n int, out *value.Column) {
 	}
 	var b strings.Builder
 	for i := 0; i < n; i++ {
-		b.Reset()
 		delim, _ := readers[0](i)
+		size := len(delim) * (len(readers) - 2)
+		for _, r := range readers[1:] {
+			s, _ := r(i)
+			size += len(s)
+		}
+		checkString(size)
+		b.Reset()
+		b.Grow(size)
 		for j, r := range readers[1:] {
 			if j > 0 {
 				b.WriteString(delim)
@@ -431,20 +438,23 @@ func positional(f func(s, match string, start, length, occurrence int64) (int64,
 
 func init() {
 	register(&Func{Name: "strcat_delim", Pure: true, Ref: refText + "strcat-delim-function",
-		Doc:  "Concatenates 1 to 63 arguments, converted to strings, with the first argument as the separator.",
+		Doc:  "Concatenates 1 to 63 arguments, converted to strings, with the first argument as the separator; a result over 64 MB fails the query.",
 		Sigs: []*Sig{{Params: []Param{p("delimiter", Any), p("arg", Any)}, Variadic: true, Result: Returns(schema.String), Eval: strcatDelim}},
 		Examples: []Example{{`strcat_delim('-', 1, '2', 'A', 1s)`, "1-2-A-00:00:01"}, {`strcat_delim(',', "a")`, "a"},
 			{`strcat_delim("|", "a", long(null), "b")`, "a||b"}}})
 	register(&Func{Name: "strcat_array", Pure: true, Ref: refText + "strcat-array-function",
-		Doc: "Concatenates the elements of a dynamic array, converted to strings, with a delimiter.",
+		Doc: "Concatenates the elements of a dynamic array, converted to strings, with a delimiter; a result over 64 MB fails the query.",
 		Sigs: []*Sig{sig(schema.String, Map2(func(v any, delim string) (string, bool) {
 			arr, ok := v.([]any)
 			if !ok {
 				return "", false
 			}
 			parts := make([]string, len(arr))
+			size := len(delim) * max(len(arr)-1, 0)
 			for i, e := range arr {
 				parts[i] = dynamicText(e)
+				size += len(parts[i])
+				checkString(size)
 			}
 			return strings.Join(parts, delim), true
 		}), p("array", tDynamic), p("delimiter", Any))},
@@ -500,7 +510,7 @@ func init() {
 			{`reverse(123.45)`, "54.321"}, {`reverse(datetime(2017-10-15 12:00))`, "Z0000000.00:00:21T51-01-7102"}, {`reverse(3h)`, "00:00:30"},
 			{`reverse("⒦⒰⒮")`, "⒮⒰⒦"}}})
 	register(&Func{Name: "strrep", Pure: true, Ref: refText + "strrep-function",
-		Doc: "Repeats a string a number of times, optionally joined by a delimiter.",
+		Doc: "Repeats a string a number of times (at most 67108864), optionally joined by a delimiter; a result over 64 MB is null.",
 		Sigs: []*Sig{
 			sig(schema.String, Map2(func(s string, n int64) (string, bool) { return strrep(s, n, "") }), p("value", Any), p("multiplier", Integer)),
 			sig(schema.String, Map3(strrep), p("value", Any), p("multiplier", Integer), p("delimiter", Any)),

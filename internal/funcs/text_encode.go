@@ -183,15 +183,11 @@ func bytesFromArray(v any) ([]byte, bool) {
 	return out, true
 }
 
-// maxInflated caps the output of the decompression functions, so that a
-// small input cannot expand without bound.
-const maxInflated = 64 << 20
-
-// inflate reads all of r, failing past maxInflated bytes or on invalid
-// UTF-8.
+// inflate reads all of r, failing (null) past MaxStringSize bytes, so
+// that a small input cannot expand without bound, or on invalid UTF-8.
 func inflate(r io.Reader) (string, bool) {
-	b, err := io.ReadAll(io.LimitReader(r, maxInflated+1))
-	if err != nil || len(b) > maxInflated || !utf8.Valid(b) {
+	b, err := io.ReadAll(io.LimitReader(r, int64(maxString)+1))
+	if err != nil || len(b) > maxString || !utf8.Valid(b) {
 		return "", false
 	}
 	return string(b), true

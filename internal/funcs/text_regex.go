@@ -157,6 +157,7 @@ func replaceRegex(s string, re *regexp.Regexp, rw rewrite) string {
 			if k := rw.groups[i]; k >= 0 && 2*k+1 < len(m) && m[2*k] >= 0 {
 				b.WriteString(s[m[2*k]:m[2*k+1]])
 			}
+			checkString(b.Len() + len(s) - m[1])
 		}
 		last = m[1]
 	}
@@ -248,6 +249,13 @@ func replaceStrings(s string, lookups, rewrites any) (string, bool) {
 		return s, true
 	}
 	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	size := len(s)
+	for _, sp := range spans {
+		if !sp.keep {
+			size += len(sp.with) - (sp.end - sp.start)
+		}
+	}
+	checkString(size)
 	var b strings.Builder
 	last := 0
 	for _, sp := range spans {
@@ -381,7 +389,7 @@ func init() {
 	alias("extractall", extractAllFunc)
 
 	register(&Func{Name: "replace_regex", Pure: true, Ref: refText + "replace-regex-function",
-		Doc:  `Replaces every match of a regular expression by a rewrite pattern, in which \0 is the whole match and \1 to \9 are capture groups.`,
+		Doc:  `Replaces every match of a regular expression by a rewrite pattern, in which \0 is the whole match and \1 to \9 are capture groups; a result over 64 MB fails the query.`,
 		Sigs: []*Sig{sig(schema.String, replaceRegexKernel(0, 1, 2), p("source", tString), constRegex("lookup_regex"), Param{Name: "rewrite_pattern", Types: tString, Const: true})},
 		Examples: []Example{{`replace_regex("Number is 1", @'is (\d+)', @'was: \1')`, "Number was: 1"},
 			{`replace_regex("abc", "", "-")`, "-a-b-c-"}, {`replace_regex("a.b.c", @"\.", @"\\")`, `a\b\c`}, {`replace_regex("$x", @"(x)", "[\\0$1]")`, "$[x$1]"}}})
@@ -390,17 +398,20 @@ func init() {
 		Sigs:     []*Sig{sig(schema.String, replaceRegexKernel(2, 0, 1), constRegex("regex"), Param{Name: "rewrite", Types: tString, Const: true}, p("source", tString))},
 		Examples: []Example{{`replace(@'is (\d+)', @'was: \1', "Number is 1")`, "Number was: 1"}}})
 	register(&Func{Name: "replace_string", Pure: true, Ref: refText + "replace-string-function",
-		Doc: "Replaces every non-overlapping occurrence of a string by another (case-sensitive).",
+		Doc: "Replaces every non-overlapping occurrence of a string by another (case-sensitive); a result over 64 MB fails the query.",
 		Sigs: []*Sig{sig(schema.String, Map3(func(s, lookup, with string) (string, bool) {
 			if lookup == "" {
 				return s, true
+			}
+			if len(with) > len(lookup) {
+				checkString(len(s) + strings.Count(s, lookup)*(len(with)-len(lookup)))
 			}
 			return strings.ReplaceAll(s, lookup, with), true
 		}), p("text", tString), p("lookup", tString), p("rewrite", tString))},
 		Examples: []Example{{`replace_string("Number is 1", 'is', 'was')`, "Number was 1"}, {`replace_string("aaa", "aa", "b")`, "ba"},
 			{`replace_string("abc", "", "x")`, "abc"}}})
 	register(&Func{Name: "replace_strings", Pure: true, Ref: refText + "replace-strings-function",
-		Doc:  "Replaces the occurrences of several strings by their rewrites; earlier lookups take precedence and matches do not overlap.",
+		Doc:  "Replaces the occurrences of several strings by their rewrites; earlier lookups take precedence and matches do not overlap; a result over 64 MB fails the query.",
 		Sigs: []*Sig{sig(schema.String, Map3(replaceStrings), p("text", tString), p("lookups", tDynamic), p("rewrites", tDynamic))},
 		Examples: []Example{
 			{`replace_strings("A magic trick can turn a cat into a dog", dynamic(['cat', 'dog']), dynamic(['dog', 'pigeon']))`, "A magic trick can turn a dog into a pigeon"},
