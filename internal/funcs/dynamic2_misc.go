@@ -13,7 +13,6 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/value"
 )
 
-
 // typeName returns what gettype() says of a value of static type t: the
 // type's name, or for a dynamic value the kind of value it holds.
 // https://learn.microsoft.com/kusto/query/gettype-function
