@@ -11,11 +11,11 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/value"
 )
 
-// datetime2_zones.txt lists the IANA time zone names of the tz database
+// datetime_zones.txt lists the IANA time zone names of the tz database
 // embedded by time/tzdata, one a line, sorted (the names in Go's
 // lib/time/zoneinfo.zip, but for "Factory").
 //
-//go:embed datetime2_zones.txt
+//go:embed datetime_zones.txt
 var tzNamesText string
 
 // tzCache maps a time zone name to its location, nil for an unknown
