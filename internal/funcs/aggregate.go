@@ -89,6 +89,9 @@ type Agg struct {
 	// leading arguments and one trailing argument: percentiles(x, 5, 95)
 	// is percentile(x, 5) and percentile(x, 95) side by side.
 	Split string
+	// Category is the group of the reference's index of aggregates; see
+	// Func.Category.
+	Category Category
 	// Examples are summarize aggregations over a test table with a
 	// column x holding 1, 2, 2, null and a column y holding "a", "b",
 	// "c", "d"; tests run them.
@@ -181,6 +184,9 @@ func registerAgg(a *Agg) *Agg {
 		panic("funcs: duplicate aggregate " + a.Name)
 	}
 	aggs[a.Name] = a
+	if a.Category == CatNone {
+		a.Category = declaring
+	}
 	if a.Name == "count" {
 		Count = a
 	}

@@ -663,4 +663,69 @@ func init() {
 		})),
 		Examples: []Example{{`jaccard_index(dynamic([1,2,3]), dynamic([1,2,3,4]))`, "0.75"},
 			{`jaccard_index(dynamic([1,1,2]), dynamic([2,3,3]))`, "0.3333333333333333"}}})
+
+	register(&Func{Name: "zip", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/zip-function",
+		Doc: "Returns an array of arrays, the i-th holding the i-th element of every argument array (null past the end of a shorter one).",
+		Sigs: []*Sig{{Params: []Param{p("array", tDynamic)}, Variadic: true, Result: Returns(schema.Dynamic),
+			Eval: rowKernel(func(row []any) (any, bool) {
+				arrs, ok := arrays(row)
+				if !ok {
+					return nil, false
+				}
+				n := 0
+				for _, a := range arrs {
+					n = max(n, len(a))
+				}
+				out := make([]any, n)
+				for i := range out {
+					t := make([]any, len(arrs))
+					for j, a := range arrs {
+						if i < len(a) {
+							t[j] = a[i]
+						}
+					}
+					out[i] = t
+				}
+				return out, true
+			})}},
+		Examples: []Example{{`zip(dynamic([1,3,5]), dynamic([2,4,6]))`, "[[1,2],[3,4],[5,6]]"},
+			{`zip(dynamic(["A", 1, 1.5]), dynamic([{}, "B"]))`, `[["A",{}],[1,"B"],[1.5,null]]`}}})
+	register(&Func{Name: "repeat", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/repeat-function",
+		Doc: "Returns a dynamic array holding a value count times (at most 1048576); null when count is negative.",
+		Sigs: []*Sig{sig(schema.Dynamic, boxedKernel(func(types []schema.Type) func([]any) (any, bool) {
+			return func(row []any) (any, bool) {
+				n, ok := row[1].(int64)
+				if !ok || n < 0 {
+					return nil, false
+				}
+				out := make([]any, min(n, int64(maxArray)))
+				v := ToDynamic(types[0], row[0])
+				for i := range out {
+					out[i] = v
+				}
+				return out, true
+			}
+		}), p("value", Any), p("count", Integer))},
+		Examples: []Example{{`repeat(1, 3)`, "[1,1,1]"}, {`repeat("a", 0)`, "[]"}, {`isnull(repeat(1, -1))`, "true"}}})
+	register(&Func{Name: "array_length", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/array-length-function",
+		Doc: "Returns the number of elements of a dynamic array, or null when the value is not an array.",
+		Sigs: []*Sig{sig(schema.Long, Map1(func(v any) (int64, bool) {
+			arr, ok := v.([]any)
+			return int64(len(arr)), ok
+		}), p("array", tDynamic))},
+		Examples: []Example{{`array_length(dynamic([1, 2, 3]))`, "3"}, {`isnull(array_length(dynamic({"a":1})))`, "true"}}})
+	register(&Func{Name: "pack_array", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/pack-array-function",
+		Doc: "Packs its arguments into a dynamic array.",
+		Sigs: []*Sig{{Params: []Param{p("value", Any)}, Variadic: true, Result: Returns(schema.Dynamic),
+			Eval: func(_ *Context, args []*value.Column, n int, out *value.Column) {
+				n = rows(args, n, out)
+				for i := 0; i < n; i++ {
+					arr := make([]any, len(args))
+					for j, a := range args {
+						arr[j] = ToDynamic(a.Type, a.Get(i))
+					}
+					out.Append(arr)
+				}
+			}}},
+		Examples: []Example{{`pack_array(1, "a", true)`, `[1,"a",true]`}}})
 }

@@ -468,31 +468,6 @@ func init() {
 		Examples: []Example{{`make_timespan(1,12,30,55.123)`, "1.12:30:55.1230000"}, {`make_timespan(8, 30)`, "08:30:00"},
 			{`make_timespan(8, 30, 15)`, "08:30:15"}, {`make_timespan("01:00:00")`, "01:00:00"}}})
 
-	register(&Func{Name: "bin_at", Pure: true, ResultName: NameFirstArg, Ref: refFuncPage + "bin-at-function",
-		Doc: "Rounds values down to a multiple of the bin size, with bins aligned to a fixed point; null for a bin size that is not positive. A number as the bin size of a timespan or datetime counts ticks.",
-		Sigs: []*Sig{
-			{Params: []Param{p("value", Numeric), p("bin_size", Numeric), p("fixed_point", Numeric)}, Result: Promote,
-				Eval: func(ctx *Context, args []*value.Column, n int, out *value.Column) {
-					if out.Type == schema.Int || out.Type == schema.Long {
-						Map3(dtBinAt)(ctx, args, n, out)
-					} else {
-						Map3(dtBinAtReal)(ctx, args, n, out)
-					}
-				}},
-			sig(schema.Timespan, Map3(dtBinAt), p("value", tTimespan), p("bin_size", Numeric|tTimespan), p("fixed_point", tTimespan)),
-			sig(schema.Datetime, Map3(func(v, size, fixed int64) (int64, bool) {
-				r, ok := dtBinAt(v, size, fixed)
-				if !ok {
-					return 0, false
-				}
-				return dtChecked(r)
-			}), p("value", tDatetime), p("bin_size", Numeric|tTimespan), p("fixed_point", tDatetime)),
-		},
-		Examples: []Example{{`bin_at(6.5, 2.5, 7)`, "4.5"}, {`bin_at(time(1h), 1d, 12h)`, "-12:00:00"},
-			{`bin_at(datetime(2017-05-15 10:20:00.0), 1d, datetime(1970-01-01 12:00:00.0))`, "2017-05-14T12:00:00.0000000Z"},
-			{`bin_at(datetime(2017-05-17 10:20:00.0), 7d, datetime(2017-06-04 00:00:00.0))`, "2017-05-14T00:00:00.0000000Z"},
-			{`bin_at(7, 5, 1)`, "6"}, {`isnull(bin_at(7, 0, 1))`, "true"}}})
-
 	register(&Func{Name: "ingestion_time", Pure: true, Ref: refFuncPage + "ingestion-time-function",
 		Doc: "Returns null: kqlhunt reads telemetry offline, where records carry no ingestion time.",
 		Sigs: []*Sig{sig(schema.Datetime, func(_ *Context, _ []*value.Column, _ int, out *value.Column) {

@@ -119,6 +119,10 @@ type Func struct {
 	// ResultName tells how an unnamed column computed by the function is
 	// named (as Microsoft's analyzer names it).
 	ResultName NameKind
+	// Category is the group of the reference's function index the
+	// function is listed under; register sets it from the declaring init
+	// when the declaration does not.
+	Category Category
 }
 
 // NameKind tells how KQL names the result column of an unnamed call.
@@ -149,6 +153,9 @@ func register(f *Func) *Func {
 		panic("funcs: duplicate declaration of " + f.Name)
 	}
 	registry[f.Name] = f
+	if f.Category == CatNone {
+		f.Category = declaring
+	}
 	if slot := builtinSlots[f.Name]; slot != nil {
 		*slot = f
 	}

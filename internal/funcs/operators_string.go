@@ -317,49 +317,14 @@ func init() {
 		Sigs:     []*Sig{sig(schema.Bool, eqTilde(true), p("a", tString), p("b", tString))},
 		Examples: []Example{{`"aBc" !~ "xyz"`, "true"}}})
 
-	register(&Func{Name: "tolower", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/tolower-function",
-		Doc:      "Converts a string to lower case.",
-		Sigs:     []*Sig{sig(schema.String, Map1(func(s string) (string, bool) { return strings.ToLower(s), true }), p("value", Any))},
-		Examples: []Example{{`tolower("Hello")`, "hello"}}})
-	register(&Func{Name: "toupper", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/toupper-function",
-		Doc:      "Converts a string to upper case.",
-		Sigs:     []*Sig{sig(schema.String, Map1(func(s string) (string, bool) { return strings.ToUpper(s), true }), p("value", Any))},
-		Examples: []Example{{`toupper("hello")`, "HELLO"}}})
-	register(&Func{Name: "strlen", Pure: true, ResultName: NamePrefix, Ref: "https://learn.microsoft.com/kusto/query/strlen-function",
-		Doc: "Returns the length of a string in Unicode code points (a grapheme of several code points counts each).",
-		Sigs: []*Sig{sig(schema.Long, Map1(func(s string) (int64, bool) {
-			if isASCII(s) {
-				return int64(len(s)), true
+	register(&Func{Name: "matches regex", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/matches-regex-operator",
+		Doc: "Left-hand side matches the regular expression on the right.",
+		Sigs: []*Sig{sig(schema.Bool, Map2(func(s, pattern string) (bool, bool) {
+			re, err := CompileRegex(pattern)
+			if err != nil {
+				return false, false
 			}
-			return int64(utf8.RuneCountInString(s)), true
-		}), p("source", tString))},
-		Examples: []Example{{`strlen("hello")`, "5"}, {`strlen("")`, "0"}, {`strlen("⒦⒰⒮⒯⒪")`, "5"},
-			{"strlen('C\u0327edilla')", "8"}, {`strlen("😀")`, "1"}}})
-	register(&Func{Name: "strcat", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/strcat-function",
-		Doc: "Concatenates between 1 and 64 arguments, converted to strings; a result over 64 MB fails the query.",
-		Sigs: []*Sig{{Params: []Param{p("arg", Any)}, Variadic: true, Result: Returns(schema.String),
-			Eval: func(_ *Context, args []*value.Column, n int, out *value.Column) {
-				n = rows(args, n, out)
-				readers := make([]func(int) (string, bool), len(args))
-				for j, a := range args {
-					readers[j] = reader[string](a)
-				}
-				var b strings.Builder
-				for i := 0; i < n; i++ {
-					size := 0
-					for _, r := range readers {
-						s, _ := r(i)
-						size += len(s)
-					}
-					checkString(size)
-					b.Reset()
-					b.Grow(size)
-					for _, r := range readers {
-						s, _ := r(i)
-						b.WriteString(s)
-					}
-					out.Strs = append(out.Strs, b.String())
-				}
-			}}},
-		Examples: []Example{{`strcat("hello", " ", "world")`, "hello world"}, {`strcat("a", 1, true)`, "a1true"}}})
+			return re.MatchString(s), true
+		}), p("source", Any), Param{Name: "regex", Types: tString, Regex: true})},
+		Examples: []Example{{`"Fabrikam" matches regex "b.*k"`, "true"}, {`"Fabrikam" matches regex "^k"`, "false"}}})
 }

@@ -585,4 +585,130 @@ func init() {
 			{`unicode_codepoints_to_string(unicode_codepoints_from_string("Kusto"))`, "Kusto"}}}
 	register(toCodepoints)
 	alias("to_utf8", toCodepoints)
+
+	register(&Func{Name: "tolower", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/tolower-function",
+		Doc:      "Converts a string to lower case.",
+		Sigs:     []*Sig{sig(schema.String, Map1(func(s string) (string, bool) { return strings.ToLower(s), true }), p("value", Any))},
+		Examples: []Example{{`tolower("Hello")`, "hello"}}})
+	register(&Func{Name: "toupper", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/toupper-function",
+		Doc:      "Converts a string to upper case.",
+		Sigs:     []*Sig{sig(schema.String, Map1(func(s string) (string, bool) { return strings.ToUpper(s), true }), p("value", Any))},
+		Examples: []Example{{`toupper("hello")`, "HELLO"}}})
+	register(&Func{Name: "strlen", Pure: true, ResultName: NamePrefix, Ref: "https://learn.microsoft.com/kusto/query/strlen-function",
+		Doc: "Returns the length of a string in Unicode code points (a grapheme of several code points counts each).",
+		Sigs: []*Sig{sig(schema.Long, Map1(func(s string) (int64, bool) {
+			if isASCII(s) {
+				return int64(len(s)), true
+			}
+			return int64(utf8.RuneCountInString(s)), true
+		}), p("source", tString))},
+		Examples: []Example{{`strlen("hello")`, "5"}, {`strlen("")`, "0"}, {`strlen("⒦⒰⒮⒯⒪")`, "5"},
+			{"strlen('C\u0327edilla')", "8"}, {`strlen("😀")`, "1"}}})
+	register(&Func{Name: "strcat", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/strcat-function",
+		Doc: "Concatenates between 1 and 64 arguments, converted to strings; a result over 64 MB fails the query.",
+		Sigs: []*Sig{{Params: []Param{p("arg", Any)}, Variadic: true, Result: Returns(schema.String),
+			Eval: func(_ *Context, args []*value.Column, n int, out *value.Column) {
+				n = rows(args, n, out)
+				readers := make([]func(int) (string, bool), len(args))
+				for j, a := range args {
+					readers[j] = reader[string](a)
+				}
+				var b strings.Builder
+				for i := 0; i < n; i++ {
+					size := 0
+					for _, r := range readers {
+						s, _ := r(i)
+						size += len(s)
+					}
+					checkString(size)
+					b.Reset()
+					b.Grow(size)
+					for _, r := range readers {
+						s, _ := r(i)
+						b.WriteString(s)
+					}
+					out.Strs = append(out.Strs, b.String())
+				}
+			}}},
+		Examples: []Example{{`strcat("hello", " ", "world")`, "hello world"}, {`strcat("a", 1, true)`, "a1true"}}})
+
+	register(&Func{Name: "isnull", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/isnull-function",
+		Doc: "Returns true when the value is null. Strings are never null.",
+		Sigs: []*Sig{sig(schema.Bool, nullAware(func(t schema.Type, v any) (any, bool) {
+			return v == nil && t != schema.String, true
+		}), p("value", Any))},
+		Examples: []Example{{`isnull(long(null))`, "true"}, {`isnull("")`, "false"}, {`isnull(dynamic(null))`, "true"}}})
+	register(&Func{Name: "isnotnull", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/isnotnull-function",
+		Doc: "Returns true when the value is not null.",
+		Sigs: []*Sig{sig(schema.Bool, nullAware(func(t schema.Type, v any) (any, bool) {
+			return v != nil || t == schema.String, true
+		}), p("value", Any))},
+		Examples: []Example{{`isnotnull(1)`, "true"}, {`isnotnull(int(null))`, "false"}}})
+	alias("notnull", registry["isnotnull"])
+	register(&Func{Name: "isempty", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/isempty-function",
+		Doc: "Returns true when the value is an empty string or null.",
+		Sigs: []*Sig{sig(schema.Bool, nullAware(func(t schema.Type, v any) (any, bool) {
+			return isEmpty(t, v), true
+		}), p("value", Any))},
+		Examples: []Example{{`isempty("")`, "true"}, {`isempty("a")`, "false"}, {`isempty(long(null))`, "true"}, {`isempty(0)`, "false"}}})
+	register(&Func{Name: "isnotempty", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/isnotempty-function",
+		Doc: "Returns true when the value is neither an empty string nor null.",
+		Sigs: []*Sig{sig(schema.Bool, nullAware(func(t schema.Type, v any) (any, bool) {
+			return !isEmpty(t, v), true
+		}), p("value", Any))},
+		Examples: []Example{{`isnotempty("a")`, "true"}, {`isnotempty("")`, "false"}}})
+	alias("notempty", registry["isnotempty"])
+
+	register(&Func{Name: "split", Pure: true, ResultName: NameFirstArg, Ref: "https://learn.microsoft.com/kusto/query/split-function",
+		Doc: "Splits a string by a delimiter into a dynamic array of strings, or returns the one element at an index.",
+		Sigs: []*Sig{
+			sig(schema.Dynamic, Map2(func(s, delim string) (any, bool) { return splitString(s, delim), true }),
+				p("source", Any), p("delimiter", tString)),
+			sig(schema.Dynamic, Map3(func(s, delim string, idx int64) (any, bool) {
+				parts := splitString(s, delim)
+				if idx < 0 || idx >= int64(len(parts)) {
+					return []any{}, true
+				}
+				return []any{parts[idx]}, true
+			}), p("source", tString), p("delimiter", tString), p("requestedIndex", Integer)),
+		},
+		Examples: []Example{{`split("aa_bb", "_")`, `["aa","bb"]`}, {`split("aaa_bbb_ccc", "_", 1)`, `["bbb"]`}, {`split("", "_")`, `[""]`}}})
+}
+
+// nullAware lifts a function that sees nulls (as nil) over one argument.
+func nullAware(f func(t schema.Type, v any) (any, bool)) Kernel {
+	return func(_ *Context, args []*value.Column, n int, out *value.Column) {
+		n = rows(args, n, out)
+		for i := 0; i < n; i++ {
+			v, ok := f(args[0].Type, args[0].Get(i))
+			if !ok {
+				out.AppendNull()
+				continue
+			}
+			out.Append(v)
+		}
+	}
+}
+
+// isEmpty reports whether v of type t is null or an empty string.
+func isEmpty(t schema.Type, v any) bool {
+	if v == nil {
+		return true
+	}
+	s, ok := v.(string)
+	return ok && s == "" && (t == schema.String || t == schema.Dynamic)
+}
+
+func splitString(s, delim string) []any {
+	var parts []string
+	if delim == "" {
+		parts = []string{s}
+	} else {
+		parts = strings.Split(s, delim)
+	}
+	out := make([]any, len(parts))
+	for i, p := range parts {
+		out[i] = p
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package funcs
 import (
 	"strings"
 
+	"github.com/kqlhunt/kqlhunt/internal/jsonscan"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/value"
 )
@@ -363,4 +364,131 @@ func init() {
 			{`parse_version("0.2") < parse_version("1.0.0.0")`, "true"}, {`parse_version("1") == parse_version("1.0.0.0")`, "true"},
 			{`parse_version("1.2.3") > parse_version("1.2")`, "true"}, {`isnull(parse_version("1.2.3.4.5"))`, "true"},
 			{`isnull(parse_version("a.b"))`, "true"}}})
+
+	extractJSONFn := &Func{Name: "extract_json", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/extract-json-function",
+		Doc: "Returns the text of the element of a JSON document that a JSONPath selects.",
+		Sigs: []*Sig{
+			sig(schema.String, Map2(extractJSON), Param{Name: "jsonPath", Types: tString, Const: true}, p("dataSource", tString)),
+			// The optional typeof(T) third argument converts the result; the
+			// checker is to handle it as it does extract()'s, so this
+			// signature only gives the arity Kusto declares.
+			sig(schema.String, Map3(func(path, doc string, _ any) (string, bool) { return extractJSON(path, doc) }),
+				Param{Name: "jsonPath", Types: tString, Const: true}, p("dataSource", tString), p("type", Any)),
+		},
+		Examples: []Example{{`extract_json("$.name", '{"name": "John", "age": 30, "city": "New York"}')`, "John"},
+			{`extractjson("$.hosts[1].AvailableMB", '{"hosts":[{"AvailableMB":5}, {"AvailableMB": 7.0}]}')`, "7.0"},
+			{`extractjson("$['hosts'][1]['AvailableMB']", '{"hosts":[{"AvailableMB":5}, {"AvailableMB": 7.0}]}')`, "7.0"},
+			{`extract_json("$.a", '{"a": {"b": [1, 2]}}')`, `{"b":[1,2]}`}}}
+	register(extractJSONFn)
+	alias("extractjson", extractJSONFn)
+	parseJSON := &Func{Name: "parse_json", Pure: true, ResultName: NameFirstArg, Ref: "https://learn.microsoft.com/kusto/query/parse-json-function",
+		Doc: "Interprets a string as JSON and returns the dynamic value; a string that is not JSON is returned as a dynamic string.",
+		Sigs: []*Sig{
+			sig(schema.Dynamic, Map1(func(s string) (any, bool) { return ParseJSONValue(s), true }), p("json", tString)),
+			sig(schema.Dynamic, Map1(func(v any) (any, bool) { return v, true }), p("json", tDynamic)),
+		},
+		Examples: []Example{{`parse_json('{"a":[1,2]}').a[1]`, "2"}, {`parse_json("not json")`, "not json"}, {`array_length(parse_json("[1,2,3]"))`, "3"}}}
+	register(parseJSON)
+	alias("todynamic", parseJSON)
+	alias("toobject", parseJSON)
+	alias("parsejson", parseJSON)
+}
+
+// extractJSON returns the text of the value that JSONPath path selects in
+// JSON document doc: a string's own text, or the compact JSON of any
+// other value, its numbers written as in doc. ok is false when the path is
+// not valid, the document is not JSON, or the value is missing or null.
+// https://learn.microsoft.com/kusto/query/extract-json-function
+func extractJSON(path, doc string) (string, bool) {
+	steps, ok := parseJSONPath(path)
+	if !ok {
+		return "", false
+	}
+	data := []byte(doc)
+	i := jsonscan.SkipSpace(data, 0)
+	end, err := jsonscan.Skip(data, i)
+	if err != nil || jsonscan.SkipSpace(data, end) != len(data) {
+		return "", false
+	}
+	for _, st := range steps {
+		found := -1
+		var stop int
+		switch {
+		case st.isIndex && data[i] == '[':
+			n := int64(0)
+			_ = jsonscan.Elements(data, i, func(s, e int) bool {
+				if n == st.index {
+					found, end = s, e
+					return false
+				}
+				n++
+				return true
+			}, &stop)
+		case !st.isIndex && data[i] == '{':
+			_ = jsonscan.Members(data, i, func(key []byte, esc bool, s, e int) bool {
+				k := string(key)
+				if esc {
+					k = string(jsonscan.AppendUnquoted(nil, key))
+				}
+				if k == st.key {
+					found, end = s, e
+					return false
+				}
+				return true
+			}, &stop)
+		}
+		if found < 0 {
+			return "", false
+		}
+		i = found
+	}
+	switch jsonscan.KindOf(data[i]) {
+	case jsonscan.Null:
+		return "", false
+	case jsonscan.String:
+		e, esc, _ := jsonscan.ScanString(data, i)
+		return jsonscan.StringValue(data, i, e, esc), true
+	}
+	return string(compactJSON(nil, data[i:end])), true
+}
+
+// compactJSON appends valid JSON text src without the whitespace between
+// its tokens.
+func compactJSON(dst, src []byte) []byte {
+	inString := false
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case inString:
+			dst = append(dst, c)
+			if c == '\\' && i+1 < len(src) {
+				i++
+				dst = append(dst, src[i])
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+			dst = append(dst, c)
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+// ParseJSONValue returns the dynamic value of JSON text s, or s itself as
+// a dynamic string when it is not valid JSON, or null when s is empty or
+// white space, as parse_json() does.
+// https://learn.microsoft.com/kusto/query/parse-json-function
+func ParseJSONValue(s string) any {
+	if strings.TrimSpace(s) == "" {
+		return nil // gettype(parse_json('')) is "null"
+	}
+	v, err := value.ParseJSON([]byte(s))
+	if err != nil {
+		return s
+	}
+	return v
 }

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/value"
@@ -444,4 +446,51 @@ func init() {
 		Sigs: []*Sig{sig(schema.String, Map1(func(s string) (string, bool) { return regexQuote(s), true }), p("string", Any))},
 		Examples: []Example{{`regex_quote('(so$me.Te^xt)')`, `\(so\$me\.Te\^xt\)`}, {`"a.b" matches regex regex_quote("a.b")`, "true"},
 			{`"axb" matches regex regex_quote("a.b")`, "false"}}})
+
+	register(&Func{Name: "extract", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/extract-function",
+		Doc: "Returns the text of a capture group of the first match of a regular expression, or the empty string.",
+		Sigs: []*Sig{sig(schema.String, Map3(func(pattern string, group int64, s string) (string, bool) {
+			re, err := CompileRegex(pattern)
+			if err != nil {
+				return "", false
+			}
+			m := re.FindStringSubmatchIndex(s)
+			if m == nil || group < 0 || int(group) >= len(m)/2 || m[2*group] < 0 {
+				return "", false
+			}
+			return s[m[2*group]:m[2*group+1]], true
+		}), Param{Name: "regex", Types: tString, Const: true, Regex: true}, p("captureGroup", Integer), p("source", tString))},
+		Examples: []Example{{`extract("x=([0-9.]+)", 1, "hello x=45.6|wo")`, "45.6"}, {`extract("y=([0-9]+)", 1, "x=1")`, ""}}})
+}
+
+// regexCache holds compiled patterns; queries reuse a handful of regexes
+// over millions of rows. KQL's regular expressions are RE2, like Go's.
+// https://learn.microsoft.com/kusto/query/re2
+var regexCache sync.Map // string → *regexp.Regexp or error
+
+// regexCount counts the patterns cached; past maxCachedRegexes, new
+// patterns are compiled each time.
+var regexCount atomic.Int64
+
+const maxCachedRegexes = 10000
+
+// CompileRegex compiles pattern (cached) or returns its syntax error.
+func CompileRegex(pattern string) (*regexp.Regexp, error) {
+	if v, ok := regexCache.Load(pattern); ok {
+		if re, ok := v.(*regexp.Regexp); ok {
+			return re, nil
+		}
+		return nil, v.(error)
+	}
+	re, err := regexp.Compile(pattern)
+	// Patterns computed per row could fill the cache without bound.
+	if regexCount.Add(1) > maxCachedRegexes {
+		return re, err
+	}
+	if err != nil {
+		regexCache.Store(pattern, err)
+		return nil, err
+	}
+	regexCache.Store(pattern, re)
+	return re, nil
 }
