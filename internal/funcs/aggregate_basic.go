@@ -317,6 +317,7 @@ func (s *bitsState) Result(outs []*value.Column, ngroups int) {
 }
 
 func init() {
+	defer inCategory(CatAggStatistical)()
 	newCount := func([]schema.Type) AggState { return &countState{} }
 	registerAgg(&Agg{Name: "count", Prefix: "count", Ref: "https://learn.microsoft.com/kusto/query/count-aggregation-function",
 		Doc: "Counts the rows of the group; count(expr) counts every row, nulls included.",
@@ -401,6 +402,7 @@ func init() {
 		return []*AggSig{{Params: []Param{p("expr", Integer)}, Result: SameAs(0),
 			New: func([]schema.Type) AggState { return &bitsState{op: op} }}}
 	}
+	inCategory(CatAggBinary)
 	registerAgg(&Agg{Name: "binary_all_and", Names: firstArgName, Ref: "https://learn.microsoft.com/kusto/query/binary-all-and-aggregation-function",
 		Doc:      "Combines the non-null values of the group with bitwise AND; null when there are none.",
 		Sigs:     bits(func(a, b int64) int64 { return a & b }),

@@ -293,6 +293,7 @@ func (s *schemaState) Result(outs []*value.Column, ngroups int) {
 }
 
 func init() {
+	defer inCategory(CatAggDynamic)()
 	maxSize := Param{Name: "maxSize", Types: Integer, Optional: true, Const: true}
 	collect := func(set, pred, withNulls bool, limit int64) []*AggSig {
 		newState := func(ts []schema.Type) AggState {

@@ -160,6 +160,7 @@ func (s *hllState) Result(outs []*value.Column, ngroups int) {
 }
 
 func init() {
+	defer inCategory(CatAggStatistical)()
 	const sketch = " kqlhunt's sketch lists the hashes of the distinct values, so dcount_hll() counts them exactly."
 	notRealOrBool := Any &^ Of(schema.Real, schema.Bool)
 	accuracy := Param{Name: "accuracy", Types: Integer, Optional: true, Const: true}
@@ -179,6 +180,7 @@ func init() {
 		Sigs: []*AggSig{{Params: []Param{p("hll", tDynamic)}, Result: Returns(schema.Dynamic),
 			New: func([]schema.Type) AggState { return &hllState{merge: true} }}},
 		Examples: []Example{{"dcount_hll(hll_merge(iff(x > 1, dynamic([[1024, 14], ['1', '2'], []]), dynamic([[1024, 14], ['3'], []]))))", "3"}}})
+	inCategory(CatScalarAggregation)
 	register(&Func{Name: "dcount_hll", Pure: true, ResultName: NamePrefix, Ref: "https://learn.microsoft.com/kusto/query/dcount-hll-function",
 		Doc: "Returns the distinct count of a sketch made by hll() or hll_merge() (null for anything else)." + sketch,
 		Sigs: []*Sig{sig(schema.Long, Map1(func(v any) (int64, bool) {

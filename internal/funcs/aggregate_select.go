@@ -165,6 +165,7 @@ func legacyArgNames(args []AggArg) []string {
 }
 
 func init() {
+	defer inCategory(CatAggRowSelector)()
 	takeAny := []*AggSig{{Params: []Param{p("expr", Any)}, Variadic: true, Result: SameAs(0), New: newPick}}
 	registerAgg(&Agg{Name: "take_any", Multi: true, Star: StarAlone, Names: anyNames("any_"),
 		Ref: "https://learn.microsoft.com/kusto/query/take-any-aggregation-function",

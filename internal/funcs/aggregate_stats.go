@@ -305,6 +305,7 @@ func percentileType(t schema.Type) schema.Type {
 }
 
 func init() {
+	defer inCategory(CatAggStatistical)()
 	moment := func(kind momentKind, pred bool) []*AggSig {
 		newState := func([]schema.Type) AggState { return &momentState{kind: kind} }
 		sig := &AggSig{Params: []Param{p("expr", summable)}, Result: Returns(schema.Real), New: newState}

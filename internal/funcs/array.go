@@ -335,6 +335,7 @@ func setOp(inAll bool) Kernel {
 }
 
 func init() {
+	defer inCategory(CatDynamic)()
 	arrayParam := p("array", tDynamic)
 	dynamicSig := func(k Kernel, ps ...Param) []*Sig { return []*Sig{sig(schema.Dynamic, k, ps...)} }
 	variadicArrays := func(name string, k Kernel) []*Sig {

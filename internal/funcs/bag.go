@@ -282,6 +282,7 @@ func bagPack(types []schema.Type) func(row []any) (any, bool) {
 }
 
 func init() {
+	defer inCategory(CatDynamic)()
 	bagPackFn := &Func{Name: "bag_pack", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/pack-function",
 		Doc: "Creates a dynamic property bag from alternating keys and values.",
 		Sigs: []*Sig{{Params: []Param{p("key", tString), p("value", Any)}, Variadic: true,

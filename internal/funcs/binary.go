@@ -8,6 +8,7 @@ import (
 )
 
 func init() {
+	defer inCategory(CatBinary)()
 	binary := func(name, doc string, f func(a, b int64) (int64, bool), examples ...Example) {
 		register(&Func{Name: name, Pure: true, ResultName: NameFirstArg, Ref: refFuncPage + strings.ReplaceAll(name, "_", "-") + "-function", Doc: doc, Examples: examples,
 			Sigs: []*Sig{sig(schema.Long, Map2(f), p("value1", Integer), p("value2", Integer))}})

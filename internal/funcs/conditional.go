@@ -8,6 +8,7 @@ import (
 )
 
 func init() {
+	defer inCategory(CatConditional)()
 	register(&Func{Name: "iff", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/iff-function",
 		Doc: "Returns the second argument when the condition is true, else the third (a null condition counts as false).",
 		Sigs: []*Sig{{Params: []Param{p("if", tBool), p("then", Any), p("else", Any)}, Result: unifyFrom(1), ValueArg: func(i, _ int) bool { return i > 0 },

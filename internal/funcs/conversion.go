@@ -15,6 +15,7 @@ func conversion(name string, t schema.Type, ref, doc string, examples ...Example
 }
 
 func init() {
+	defer inCategory(CatConversion)()
 	conversion("tostring", schema.String, "https://learn.microsoft.com/kusto/query/tostring-function",
 		"Converts a value to its string representation; null becomes the empty string.",
 		Example{`tostring(123)`, "123"}, Example{`tostring(1.5)`, "1.5"}, Example{`tostring(datetime(2024-01-02))`, "2024-01-02T00:00:00.0000000Z"},
@@ -33,6 +34,7 @@ func init() {
 		"Converts a value to bool; null when it does not convert.",
 		Example{`tobool("true")`, "true"}, Example{`tobool("FALSE")`, "false"}, Example{`tobool(1)`, "true"}, Example{`isnull(tobool("yes"))`, "true"})
 	alias("toboolean", registry["tobool"])
+	inCategory(CatDatetime) // as the function index lists them
 	conversion("todatetime", schema.Datetime, "https://learn.microsoft.com/kusto/query/todatetime-function",
 		"Converts a string to a datetime; null when it does not parse.",
 		Example{`todatetime("2015-12-24")`, "2015-12-24T00:00:00.0000000Z"}, Example{`isnull(todatetime("nope"))`, "true"})
@@ -40,6 +42,7 @@ func init() {
 		"Converts a string to a timespan; null when it does not parse.",
 		Example{`totimespan("0.00:01:00")`, "00:01:00"})
 	alias("totime", registry["totimespan"])
+	inCategory(CatConversion)
 	conversion("toguid", schema.Guid, "https://learn.microsoft.com/kusto/query/toguid-function",
 		"Converts a string to a guid; null when it does not parse.",
 		Example{`toguid("74BE27DE-1E4E-49D9-B579-FE0B331D3642")`, "74be27de-1e4e-49d9-b579-fe0b331d3642"})

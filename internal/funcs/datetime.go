@@ -323,6 +323,7 @@ func dtBinAtReal(v, size, fixed float64) (float64, bool) {
 }
 
 func init() {
+	defer inCategory(CatDatetime)()
 	dtPeriodFuncs("week", 'w', "weeks",
 		[]Example{{`startofweek(datetime(2017-01-01 10:10:17))`, "2017-01-01T00:00:00.0000000Z"},
 			{`startofweek(datetime(2017-01-01 10:10:17), -1)`, "2016-12-25T00:00:00.0000000Z"},
@@ -468,7 +469,7 @@ func init() {
 		Examples: []Example{{`make_timespan(1,12,30,55.123)`, "1.12:30:55.1230000"}, {`make_timespan(8, 30)`, "08:30:00"},
 			{`make_timespan(8, 30, 15)`, "08:30:15"}, {`make_timespan("01:00:00")`, "01:00:00"}}})
 
-	register(&Func{Name: "ingestion_time", Pure: true, Ref: refFuncPage + "ingestion-time-function",
+	register(&Func{Name: "ingestion_time", Category: CatMetadata, Pure: true, Ref: refFuncPage + "ingestion-time-function",
 		Doc: "Returns null: kqlhunt reads telemetry offline, where records carry no ingestion time.",
 		Sigs: []*Sig{sig(schema.Datetime, func(_ *Context, _ []*value.Column, _ int, out *value.Column) {
 			out.AppendNull()
@@ -513,6 +514,7 @@ func calendarIndex(period string, d value.Datetime) (int64, bool) {
 }
 
 func init() {
+	defer inCategory(CatDatetime)()
 	register(&Func{Name: "now", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/now-function",
 		Doc: "Returns the query's current UTC time, plus an optional offset; fixed for the whole query.",
 		Sigs: []*Sig{

@@ -175,6 +175,7 @@ func dtFormatKernel(specs string, format func(int64, dtFormat) string) Kernel {
 }
 
 func init() {
+	defer inCategory(CatDatetime)()
 	register(&Func{Name: "format_datetime", Pure: true, ResultName: NameFirstArg, Ref: refFuncPage + "format-datetime-function",
 		Doc:  "Formats a datetime by a format of specifiers (d, dd, f to fffffff, F to FFFFFFF, h, hh, H, HH, m, mm, M, MM, s, ss, tt, y, yy, yyyy; also .NET's ddd, dddd, MMM and MMMM in English); other characters are copied.",
 		Sigs: []*Sig{sig(schema.String, dtFormatKernel("dfFhHmMsty", dtFormatDatetime), p("date", tDatetime), Param{Name: "format", Types: tString, Const: true})},

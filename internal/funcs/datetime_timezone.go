@@ -93,6 +93,7 @@ func tzLocalToUTC(l int64, zone string) (int64, bool) {
 }
 
 func init() {
+	defer inCategory(CatDatetime)()
 	register(&Func{Name: "datetime_utc_to_local", Pure: true, Ref: refFuncPage + "datetime-utc-to-local-function",
 		Doc:  "Converts a UTC datetime to the local time of an IANA time zone (such as Europe/Paris); null for an unknown time zone.",
 		Sigs: []*Sig{sig(schema.Datetime, Map2(tzUTCToLocal), p("from", tDatetime), p("timezone", tString))},

@@ -240,7 +240,7 @@ func parseXML(s string) (any, bool) {
 }
 
 func init() {
-
+	defer inCategory(CatDynamic)()
 	register(&Func{Name: "dynamic_to_json", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/dynamic-to-json-function",
 		Doc: "Returns the canonical JSON text of a dynamic value, with the keys of property bags sorted; a value of another type as tostring() gives it.",
 		Sigs: []*Sig{sig(schema.String, boxedKernel(func(types []schema.Type) func([]any) (any, bool) {
@@ -300,7 +300,7 @@ func Index(v any, i int64) any {
 }
 
 func init() {
-
+	defer inCategory(CatDynamic)()
 	register(&Func{Name: "$member", Hidden: true, Pure: true, Ref: "https://learn.microsoft.com/kusto/query/scalar-data-types/dynamic#dynamic-object-accessors",
 		Doc: "Reads a property of a dynamic bag (x.name, x['name']).",
 		Sigs: []*Sig{sig(schema.Dynamic, Map2(func(v any, key string) (any, bool) {

@@ -182,6 +182,7 @@ func digestKernel(digest func([]byte) []byte) Kernel {
 }
 
 func init() {
+	defer inCategory(CatHash)()
 	hashSigs := []*Sig{
 		sig(schema.Long, hashKernel, p("source", Scalar)),
 		sig(schema.Long, hashKernel, p("source", Scalar), p("mod", Integer)),

@@ -413,6 +413,7 @@ var tIPList = tString | tDynamic
 func ipRef(name string) string { return refFuncPage + strings.ReplaceAll(name, "_", "-") + "-function" }
 
 func init() {
+	defer inCategory(CatIP)()
 	register(&Func{Name: "parse_ipv4", Pure: true, Ref: ipRef("parse_ipv4"),
 		Doc: "Converts an IPv4 address (which may have a prefix, which masks it) to a long in big-endian order; null when it does not parse.",
 		Sigs: []*Sig{sig(schema.Long, Map1(func(s string) (int64, bool) {
@@ -527,6 +528,7 @@ func init() {
 		Examples: []Example{{`ipv4_range_to_cidr_list("1.1.128.0", "1.1.140.255")`, `["1.1.128.0/21","1.1.136.0/22","1.1.140.0/24"]`},
 			{`ipv4_range_to_cidr_list("0.0.0.0", "255.255.255.255")`, `["0.0.0.0/0"]`}}})
 
+	inCategory(CatIPText)
 	register(&Func{Name: "has_ipv4", Pure: true, Ref: ipRef("has_ipv4"),
 		Doc: "Returns true when a text holds an IPv4 address, delimited by characters that are not letters or digits; false when the address is not valid.",
 		Sigs: []*Sig{sig(schema.Bool, Map2(func(text, ip string) (bool, bool) {

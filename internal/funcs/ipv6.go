@@ -131,6 +131,7 @@ func ip6InRange(ip, r ip6Net) bool {
 }
 
 func init() {
+	defer inCategory(CatIP)()
 	register(&Func{Name: "parse_ipv6", Pure: true, Ref: ipRef("parse_ipv6"),
 		Doc: "Converts an IPv6 or IPv4 address (which may have a prefix, which masks it) to the canonical IPv6 form of eight four-digit groups; \"\" when it does not parse.",
 		Sigs: []*Sig{sig(schema.String, Map1(func(s string) (string, bool) {

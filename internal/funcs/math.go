@@ -114,6 +114,7 @@ func mathRand(_ *Context, args []*value.Column, n int, out *value.Column) {
 }
 
 func init() {
+	defer inCategory(CatMath)()
 	register(&Func{Name: "round", Pure: true, ResultName: NameFirstArg, Ref: refFuncPage + "round-function",
 		Doc: "Rounds a number to a number of decimal places (0 by default; tens, hundreds, ... when negative), halves away from zero.",
 		Sigs: []*Sig{{Params: []Param{p("number", Numeric), {Name: "precision", Types: Integer, Optional: true, Const: true}}, Result: SameAs(0),

@@ -53,6 +53,7 @@ func okf(v float64) (float64, bool) { return v, true }
 func okb(v bool) (bool, bool)       { return v, true }
 
 func init() {
+	defer inCategory(CatOperator)()
 	promote := Promote
 	// Arithmetic. Integer division truncates toward zero and division by
 	// zero gives null for integers, infinity or NaN for reals.
@@ -155,7 +156,8 @@ func init() {
 		Doc:      "Logical or: true when either operand is true, regardless of the other (a null operand counts as false).",
 		Sigs:     []*Sig{sig(schema.Bool, logical(false), p("a", tBool), p("b", tBool))},
 		Examples: []Example{{"false or true", "true"}, {"false or false", "false"}, {"bool(null) or true", "true"}, {"bool(null) or false", "false"}}})
-	register(&Func{Name: "not", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/not-function",
+	// The function index lists not() among the mathematical functions.
+	register(&Func{Name: "not", Pure: true, Category: CatMath, Ref: "https://learn.microsoft.com/kusto/query/not-function",
 		Doc:      "Reverses the value of its bool argument.",
 		Sigs:     []*Sig{sig(schema.Bool, Map1(func(a bool) (bool, bool) { return !a, true }), p("expr", tBool))},
 		Examples: []Example{{"not(false)", "true"}, {"not(1 > 2)", "true"}}})

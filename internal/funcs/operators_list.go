@@ -163,6 +163,7 @@ func hasAnyKernel(all bool) Kernel {
 }
 
 func init() {
+	defer inCategory(CatOperator)()
 	listSig := func(k Kernel) []*Sig {
 		return []*Sig{{Params: []Param{p("value", Any), p("list", Any)}, Variadic: true, Result: Returns(schema.Bool), Eval: k}}
 	}

@@ -251,6 +251,7 @@ func stringPredicate(name, doc string, caseSensitive bool, f func(s, needle stri
 }
 
 func init() {
+	defer inCategory(CatOperator)()
 	type ex = []Example
 	// The examples are the reference's: each yields true unless it says
 	// otherwise. A needle matches whole terms; an edge of the needle that

@@ -8,6 +8,7 @@ import (
 )
 
 func init() {
+	defer inCategory(CatRounding)()
 	register(&Func{Name: "floor", Pure: true, ResultName: NameFirstArg, Ref: "https://learn.microsoft.com/kusto/query/bin-function",
 		Doc:  "Rounds values down to a multiple of the bin size; an alias of bin().",
 		Sigs: binSigs(), Examples: []Example{{`floor(4.5, 1)`, "4"}}})

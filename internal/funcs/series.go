@@ -371,6 +371,7 @@ func seriesPair(a, b any) ([]float64, []float64, bool) {
 }
 
 func init() {
+	defer inCategory(CatSeriesElementWise)()
 	seriesBinary("series_add", "Adds two series element by element (or a number to each element); a missing element gives null.",
 		seriesArith(func(a, b int64) (int64, bool) { return a + b, true }, func(a, b float64) float64 { return a + b }),
 		Example{`series_add(dynamic([1, 2, 4]), dynamic([4, 2, 1]))`, "[5,4,5]"},

@@ -232,6 +232,7 @@ func fitTwoLines(ys []float64) (twoLines, bool) {
 }
 
 func init() {
+	defer inCategory(CatSeriesProcessing)()
 	statsOutputs := []Output{{"min", schema.Real}, {"min_idx", schema.Long}, {"max", schema.Real}, {"max_idx", schema.Long},
 		{"avg", schema.Real}, {"stdev", schema.Real}, {"variance", schema.Real}}
 	statsParams := []Param{p("series", tDynamic), {Name: "ignore_nonfinite", Types: tBool, Optional: true, Const: true}}

@@ -437,6 +437,7 @@ func positional(f func(s, match string, start, length, occurrence int64) (int64,
 }
 
 func init() {
+	defer inCategory(CatString)()
 	register(&Func{Name: "strcat_delim", Pure: true, Ref: refText + "strcat-delim-function",
 		Doc:  "Concatenates 1 to 63 arguments, converted to strings, with the first argument as the separator; a result over 64 MB fails the query.",
 		Sigs: []*Sig{{Params: []Param{p("delimiter", Any), p("arg", Any)}, Variadic: true, Result: Returns(schema.String), Eval: strcatDelim}},
@@ -525,7 +526,7 @@ func init() {
 		Doc:      "Compares two strings ordinally: -1, 0 or 1.",
 		Sigs:     []*Sig{sig(schema.Long, Map2(func(a, b string) (int64, bool) { return strcmp(a, b), true }), p("string1", Any), p("string2", Any))},
 		Examples: []Example{{`strcmp("ABC", "ABC")`, "0"}, {`strcmp("abc", "ABC")`, "1"}, {`strcmp("ABC", "abc")`, "-1"}, {`strcmp("abcde", "abc")`, "1"}}})
-	register(&Func{Name: "isascii", Pure: true, Ref: refText + "isascii-function",
+	register(&Func{Name: "isascii", Pure: true, Ref: refText + "isascii",
 		Doc:      "Returns true when every character of the value's text is ASCII.",
 		Sigs:     []*Sig{sig(schema.Bool, Map1(func(s string) (bool, bool) { return isASCII(s), true }), p("value", Any))},
 		Examples: []Example{{`isascii("some string")`, "true"}, {`isascii("⒦⒰⒮⒯⒪")`, "false"}}})

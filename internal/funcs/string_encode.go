@@ -251,7 +251,7 @@ func zlibDecompress(s string) (string, bool) {
 // gzipCompress implements gzip_compress_to_base64_string(): a header
 // with no flags, no time and an unknown OS, the deflate stream, and the
 // CRC-32 and length of the text.
-// https://learn.microsoft.com/kusto/query/gzip-base64-compress-function
+// https://learn.microsoft.com/kusto/query/gzip-base64-compress
 func gzipCompress(s string) string {
 	out := []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
 	out = append(out, deflateOrStore(s)...)
@@ -261,7 +261,7 @@ func gzipCompress(s string) string {
 }
 
 // gzipDecompress implements gzip_decompress_from_base64_string().
-// https://learn.microsoft.com/kusto/query/gzip-base64-decompress-function
+// https://learn.microsoft.com/kusto/query/gzip-base64-decompress
 func gzipDecompress(s string) (string, bool) {
 	b, ok := decodeBase64(s)
 	if !ok {
@@ -489,6 +489,7 @@ func punycodeDomainDecode(s string) (string, bool) {
 }
 
 func init() {
+	defer inCategory(CatString)()
 	str1 := func(name, ref, doc string, f func(string) (string, bool), examples ...Example) *Func {
 		fn := &Func{Name: name, Pure: true, Ref: ref, Doc: doc, Examples: examples,
 			Sigs: []*Sig{sig(schema.String, Map1(f), p("string", tString))}}
@@ -576,11 +577,11 @@ func init() {
 		zlibDecompress,
 		Example{`zlib_decompress_from_base64_string("eJwLSS0uUSguKcrMS1cwNDIGACxqBQ4=")`, "Test string 123"},
 		Example{`zlib_decompress_from_base64_string("x0x0x0")`, ""})
-	str1("gzip_compress_to_base64_string", refText+"gzip-base64-compress-function", "Compresses a string with gzip and encodes the result as base64.",
+	str1("gzip_compress_to_base64_string", refText+"gzip-base64-compress", "Compresses a string with gzip and encodes the result as base64.",
 		total(gzipCompress),
 		Example{`gzip_compress_to_base64_string("1234567890qwertyuiop")`, "H4sIAAAAAAAA/wEUAOv/MTIzNDU2Nzg5MHF3ZXJ0eXVpb3A6m7f2FAAAAA=="},
 		Example{`gzip_decompress_from_base64_string(gzip_compress_to_base64_string(strrep("abc", 100)))`, strings.Repeat("abc", 100)})
-	str1("gzip_decompress_from_base64_string", refText+"gzip-base64-decompress-function", "Decodes a base64 string and decompresses it with gzip; empty when either fails.",
+	str1("gzip_decompress_from_base64_string", refText+"gzip-base64-decompress", "Decodes a base64 string and decompresses it with gzip; empty when either fails.",
 		gzipDecompress,
 		Example{`gzip_decompress_from_base64_string("H4sIAAAAAAAA/wEUAOv/MTIzNDU2Nzg5MHF3ZXJ0eXVpb3A6m7f2FAAAAA==")`, "1234567890qwertyuiop"},
 		Example{`gzip_decompress_from_base64_string("x0x0x0")`, ""})

@@ -303,6 +303,7 @@ func parseVersion(s string) (float64, bool) {
 }
 
 func init() {
+	defer inCategory(CatString)()
 	parseURLFunc := &Func{Name: "parse_url", Pure: true, Ref: refText + "parse-url-function",
 		Doc:  "Parses an absolute URL into a dynamic bag of its parts: Scheme, Host, Port, Path, Username, Password, Query Parameters and Fragment.",
 		Sigs: []*Sig{sig(schema.Dynamic, Map1(func(s string) (any, bool) { return parseURL(s), true }), p("url", tString))},

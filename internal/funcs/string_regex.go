@@ -341,6 +341,7 @@ func regexQuote(s string) string {
 }
 
 func init() {
+	defer inCategory(CatString)()
 	constRegex := func(name string) Param { return Param{Name: name, Types: tString, Const: true, Regex: true} }
 	extractAllKernel := func(withGroups bool) Kernel {
 		return func(_ *Context, args []*value.Column, n int, out *value.Column) {

@@ -8,6 +8,7 @@ import (
 )
 
 func init() {
+	defer inCategory(CatType)()
 	register(&Func{Name: "gettype", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/gettype-function",
 		Doc: "Returns the name of the runtime type of its argument; for a dynamic value, the kind of value it holds.",
 		Sigs: []*Sig{sig(schema.String, boxedKernel(func(types []schema.Type) func([]any) (any, bool) {
