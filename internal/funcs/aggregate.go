@@ -11,13 +11,13 @@ import (
 // This file holds the framework of aggregates: their declaration, the
 // state that folds rows into groups, how summarize names their outputs,
 // and the wrapper that gives every *if variant its predicate. The
-// aggregates themselves are declared in the aggs_*.go files:
+// aggregates themselves are declared in the aggregate_*.go files:
 //
-//	aggs_basic.go    count, dcount, sum, avg, min, max and their *if forms, binary_all_*
-//	aggs_collect.go  make_list, make_set, make_bag and their variants, buildschema
-//	aggs_pick.go     take_any, arg_max, arg_min and their legacy names
-//	aggs_stats.go    variance, stdev, covariance, percentiles
-//	aggs_hll.go      hll, hll_if, hll_merge and dcount_hll()
+//	aggregate_basic.go    count, dcount, sum, avg, min, max and their *if forms, binary_all_*
+//	aggregate_dynamic.go  make_list, make_set, make_bag and their variants, buildschema
+//	aggregate_select.go   take_any, arg_max, arg_min and their legacy names
+//	aggregate_stats.go    variance, stdev, covariance, percentiles
+//	aggregate_hll.go      hll, hll_if, hll_merge and dcount_hll()
 
 // AggState accumulates one aggregate for many groups. Groups are dense
 // indexes 0, 1, 2, ... assigned by the caller; a state grows as new

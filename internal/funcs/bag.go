@@ -8,8 +8,8 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/value"
 )
 
-// This file and the other dynamic2_*.go files declare the functions over
-// dynamic arrays, property bags and sets. They treat their arguments as
+// This file declares the functions over property bags; array.go those
+// over arrays and sets, dynamic.go those over any dynamic value. They treat their arguments as
 // immutable: a function that changes an array or a bag returns a new one
 // and shares the elements it does not change.
 

@@ -1,8 +1,19 @@
 // Package funcs declares KQL's scalar functions, operators and aggregates.
 // Each is declared once, in one place: its name, documentation, reference
-// page, signatures and implementation. The checker resolves calls against
-// these declarations, the executor runs their kernels, and tests run their
-// examples.
+// page, category, signatures and implementation. The checker resolves
+// calls against these declarations, the executor runs their kernels,
+// tests run their examples, and docs/functions.md is generated from them
+// (FunctionsDoc).
+//
+// The files follow the categories of the reference's function index
+// (Category): string*.go, datetime*.go, dynamic.go, array.go, bag.go,
+// conversion.go, math.go, rounding.go, conditional.go, binary.go,
+// hash.go, ipv4.go, ipv6.go, geo.go, type.go, series*.go and
+// aggregate*.go; operators*.go declare the hidden functions behind
+// operators, and builtin.go the ones the checker calls on its own (Op,
+// Fn, Count). funcs.go, kernel.go and convert.go hold the framework:
+// declarations, signature resolution, kernels and value conversions.
+// limits.go bounds the values one call may build.
 package funcs
 
 import (

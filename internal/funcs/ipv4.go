@@ -10,7 +10,8 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/value"
 )
 
-// This file declares the IPv4 and IPv6 functions. Addresses may carry a
+// This file declares the IPv4 functions and the IPv4 text match
+// functions (has_ipv4, ...); ipv6.go the IPv6 functions. Addresses may carry a
 // prefix length in IP-prefix (CIDR) notation, 10.0.0.0/8; comparisons
 // use the shorter of the prefixes involved (the combined mask). An IPv4
 // address compared as IPv6 is the IPv4-mapped address ::ffff:a.b.c.d, and

@@ -27,28 +27,6 @@ func TestIP4Parse(t *testing.T) {
 	}
 }
 
-func TestIP6Parse(t *testing.T) {
-	for _, c := range []struct{ in, want string }{
-		{"192.168.255.255", "0000:0000:0000:0000:0000:ffff:c0a8:ffff/128"},
-		{"192.168.255.255/24", "0000:0000:0000:0000:0000:ffff:c0a8:ff00/120"},
-		{"::192.168.255.255/24", "0000:0000:0000:0000:0000:ffff:c0a8:ff00/120"},
-		{"::ffff:192.168.255.255", "0000:0000:0000:0000:0000:ffff:c0a8:ffff/128"},
-		{"::ffff:c0a8:0101/120", "0000:0000:0000:0000:0000:ffff:c0a8:0100/120"},
-		{"fe80::85d:e82c:9446:7994/120", "fe80:0000:0000:0000:085d:e82c:9446:7900/120"},
-		{"2001:db8::/32", "2001:0db8:0000:0000:0000:0000:0000:0000/32"},
-		{"::/0", "0000:0000:0000:0000:0000:0000:0000:0000/0"},
-		{"1.2.3.4/33", ""}, {"fe80::1%eth0", ""}, {"fe80::1/129", ""}, {"nope", ""}, {"", ""},
-	} {
-		got := ""
-		if n, ok := ip6Parse(c.in); ok {
-			got = ip6Format(n.masked(n.bits)) + "/" + strconv.Itoa(n.bits)
-		}
-		if got != c.want {
-			t.Errorf("ip6Parse(%q) = %q, want %q", c.in, got, c.want)
-		}
-	}
-}
-
 func TestIP4Scan(t *testing.T) {
 	for _, c := range []struct{ text, want string }{
 		{"These requests came from: 192.168.1.1, 10.1.1.115 and 10.1.1.201", "192.168.1.1 10.1.1.115 10.1.1.201"},

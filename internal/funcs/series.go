@@ -12,9 +12,10 @@ import (
 // array as a series of numbers, and the declaration of functions that
 // return several columns (tuples). The element-wise functions
 // (series_add, series_greater, series_abs, ...) are declared here too;
-// the analysis functions live in series_stats.go (statistics and line
-// fitting), series_decompose.go (periods, seasonality, decomposition,
-// outliers) and series_fill.go (interpolation and filters).
+// the processing functions live in series_stats.go (statistics, sums,
+// products, correlations and line fitting), series_decompose.go
+// (periods, seasonality, decomposition, outliers) and series_fill.go
+// (interpolation and filters).
 //
 // A series is a dynamic array of numbers, usually made by make-series.
 // Elements that are null or not numbers are missing: element-wise
