@@ -61,7 +61,7 @@ func (c *checker) bagUnpack(sc *scope, in plan.Node, r *row, op *syntax.Evaluate
 	case schema.String:
 		// A column of JSON text, as AdditionalFields is in some
 		// exports, unpacks as parsed JSON, which Kusto's analyzer allows.
-		x = c.apply(funcs.Lookup("parse_json"), []plan.Expr{x}, call.Args[0].Span(), nil, "")
+		x = c.apply(funcs.Fn.ParseJSON, []plan.Expr{x}, call.Args[0].Span(), nil, "")
 	default:
 		c.errorf(call.Args[0].Span(), "%s", errType("the column to unpack", "dynamic", t))
 		return nil

@@ -193,11 +193,11 @@ func (c *checker) access(base, key plan.Expr, x syntax.Expr) plan.Expr {
 		c.errorf(x.Span(), "cannot access a member of a value of type %s; only dynamic values have members", base.Type())
 		return unknown(x)
 	}
-	name := "$member"
+	fn := funcs.Op.Member
 	if key.Type().IsInteger() {
-		name = "$index"
+		fn = funcs.Op.Index
 	}
-	return c.apply(funcs.Lookup(name), []plan.Expr{base, key}, x.Span(), nil, "")
+	return c.apply(fn, []plan.Expr{base, key}, x.Span(), nil, "")
 }
 
 func (c *checker) literal(x *syntax.Literal) plan.Expr {
@@ -256,13 +256,13 @@ func (c *checker) literal(x *syntax.Literal) plan.Expr {
 	case syntax.LitDatetime:
 		text := unquote(strings.TrimSpace(x.Text))
 		if text == "" {
-			return c.apply(funcs.Lookup("now"), nil, x.Src, nil, "")
+			return c.apply(funcs.Fn.Now, nil, x.Src, nil, "")
 		}
 		d, ok := value.ParseDatetime(text)
 		if tod, isTime := value.ParseTimeOfDay(text); !ok && isTime {
 			// A time alone is that time today, as .NET reads it.
-			today := c.apply(funcs.Lookup("startofday"), []plan.Expr{c.apply(funcs.Lookup("now"), nil, x.Src, nil, "")}, x.Src, nil, "")
-			return c.apply(funcs.Lookup("+"), []plan.Expr{today, &plan.Const{Value: tod, T: schema.Timespan, Src: x.Src}}, x.Src, nil, "+")
+			today := c.apply(funcs.Fn.StartOfDay, []plan.Expr{c.apply(funcs.Fn.Now, nil, x.Src, nil, "")}, x.Src, nil, "")
+			return c.apply(funcs.Op.Add, []plan.Expr{today, &plan.Const{Value: tod, T: schema.Timespan, Src: x.Src}}, x.Src, nil, "+")
 		}
 		if !ok {
 			c.errorf(x.Src, "%s", errBadLiteral("datetime", x.Text))
@@ -368,7 +368,7 @@ func (c *checker) unary(sc *scope, r *row, x *syntax.UnaryExpr) plan.Expr {
 			return &plan.Const{Value: -v, T: k.T, Src: x.Span()}
 		}
 	}
-	return c.apply(funcs.Lookup("neg"), []plan.Expr{arg}, x.Span(), []syntax.Span{x.X.Span()}, "-")
+	return c.apply(funcs.Op.Neg, []plan.Expr{arg}, x.Span(), []syntax.Span{x.X.Span()}, "-")
 }
 
 func (c *checker) binary(sc *scope, r *row, x *syntax.BinaryExpr) plan.Expr {
@@ -381,7 +381,7 @@ func (c *checker) binary(sc *scope, r *row, x *syntax.BinaryExpr) plan.Expr {
 	}
 	a := c.scalar(sc, r, x.X)
 	b := c.scalar(sc, r, x.Y)
-	fn := funcs.Lookup(x.Op)
+	fn := funcs.Operator(x.Op)
 	if fn == nil {
 		c.errorf(x.OpPos, "operator '%s' is not supported", x.Op)
 		return unknown(x)
@@ -393,9 +393,9 @@ func (c *checker) binary(sc *scope, r *row, x *syntax.BinaryExpr) plan.Expr {
 // satisfies the string operator (where * has "x", and search's terms).
 // https://learn.microsoft.com/kusto/query/search-operator
 func (c *checker) anyColumn(sc *scope, r *row, x *syntax.BinaryExpr) plan.Expr {
-	fn := funcs.Lookup(x.Op)
+	fn := funcs.Operator(x.Op)
 	if fn == nil || x.Op == ":" {
-		fn = funcs.Lookup("has")
+		fn = funcs.Op.Has
 	}
 	term := c.scalar(sc, r, x.Y)
 	if r == nil || term.Type() == schema.Unknown {
@@ -408,7 +408,7 @@ func (c *checker) anyColumn(sc *scope, r *row, x *syntax.BinaryExpr) plan.Expr {
 		}
 		var e plan.Expr = &plan.ColRef{Index: i, Name: col.Name, T: col.Type, Src: x.X.Span()}
 		if col.Type != schema.String {
-			e = c.apply(funcs.Lookup("tostring"), []plan.Expr{e}, x.X.Span(), nil, "")
+			e = c.apply(funcs.Fn.ToString, []plan.Expr{e}, x.X.Span(), nil, "")
 		}
 		test := c.apply(fn, []plan.Expr{e, term}, x.Span(), []syntax.Span{x.X.Span(), x.Y.Span()}, x.Op)
 		if test.Type() == schema.Unknown {
@@ -417,7 +417,7 @@ func (c *checker) anyColumn(sc *scope, r *row, x *syntax.BinaryExpr) plan.Expr {
 		if any == nil {
 			any = test
 		} else {
-			any = c.apply(funcs.Lookup("or"), []plan.Expr{any, test}, x.Span(), nil, "or")
+			any = c.apply(funcs.Op.Or, []plan.Expr{any, test}, x.Span(), nil, "or")
 		}
 	}
 	if any == nil {
@@ -440,7 +440,7 @@ func (c *checker) in(sc *scope, r *row, x *syntax.InExpr) plan.Expr {
 		args = append(args, e)
 		spans = append(spans, item.Span())
 	}
-	return c.apply(funcs.Lookup(x.Op), args, x.Span(), spans, x.Op)
+	return c.apply(funcs.Operator(x.Op), args, x.Span(), spans, x.Op)
 }
 
 // subquery turns a table into a scalar: its first column as a list, or
@@ -466,17 +466,17 @@ func (c *checker) between(sc *scope, r *row, x *syntax.BetweenExpr) plan.Expr {
 	lo := c.scalar(sc, r, x.Lo)
 	hi := c.scalar(sc, r, x.Hi)
 	if v.Type() == schema.Datetime && hi.Type() == schema.Timespan {
-		hi = c.apply(funcs.Lookup("+"), []plan.Expr{lo, hi}, x.Hi.Span(), nil, "+")
+		hi = c.apply(funcs.Op.Add, []plan.Expr{lo, hi}, x.Hi.Span(), nil, "+")
 	}
 	sp := x.Span()
 	if x.Not {
-		below := c.apply(funcs.Lookup("<"), []plan.Expr{v, lo}, sp, []syntax.Span{x.X.Span(), x.Lo.Span()}, "!between")
-		above := c.apply(funcs.Lookup(">"), []plan.Expr{v, hi}, sp, []syntax.Span{x.X.Span(), x.Hi.Span()}, "!between")
-		return c.apply(funcs.Lookup("or"), []plan.Expr{below, above}, sp, nil, "or")
+		below := c.apply(funcs.Op.Lt, []plan.Expr{v, lo}, sp, []syntax.Span{x.X.Span(), x.Lo.Span()}, "!between")
+		above := c.apply(funcs.Op.Gt, []plan.Expr{v, hi}, sp, []syntax.Span{x.X.Span(), x.Hi.Span()}, "!between")
+		return c.apply(funcs.Op.Or, []plan.Expr{below, above}, sp, nil, "or")
 	}
-	low := c.apply(funcs.Lookup(">="), []plan.Expr{v, lo}, sp, []syntax.Span{x.X.Span(), x.Lo.Span()}, "between")
-	high := c.apply(funcs.Lookup("<="), []plan.Expr{v, hi}, sp, []syntax.Span{x.X.Span(), x.Hi.Span()}, "between")
-	return c.apply(funcs.Lookup("and"), []plan.Expr{low, high}, sp, nil, "and")
+	low := c.apply(funcs.Op.Ge, []plan.Expr{v, lo}, sp, []syntax.Span{x.X.Span(), x.Lo.Span()}, "between")
+	high := c.apply(funcs.Op.Le, []plan.Expr{v, hi}, sp, []syntax.Span{x.X.Span(), x.Hi.Span()}, "between")
+	return c.apply(funcs.Op.And, []plan.Expr{low, high}, sp, nil, "and")
 }
 
 // apply resolves a call of fn and returns it with the implicit

@@ -136,7 +136,7 @@ func (c *checker) packAll(sc *scope, r *row, x *syntax.CallExpr) plan.Expr {
 		c.errorf(x.Span(), "%s", errArityRange("pack_all", 0, 1, len(x.Args)))
 		return unknown(x)
 	}
-	fn := "bag_pack"
+	fn := funcs.Fn.BagPack
 	if len(x.Args) == 1 {
 		v := c.scalar(sc, nil, x.Args[0])
 		k, isConst := v.(*plan.Const)
@@ -145,7 +145,7 @@ func (c *checker) packAll(sc *scope, r *row, x *syntax.CallExpr) plan.Expr {
 			return unknown(x)
 		}
 		if b, _ := k.Value.(bool); b {
-			fn = "$pack_nonempty"
+			fn = funcs.Fn.PackNonEmpty
 		}
 	}
 	if r == nil {
@@ -163,7 +163,7 @@ func (c *checker) packAll(sc *scope, r *row, x *syntax.CallExpr) plan.Expr {
 	if len(args) == 0 {
 		return &plan.Const{Value: nil, T: schema.Dynamic, Src: x.Span()}
 	}
-	return c.apply(funcs.Lookup(fn), args, x.Span(), nil, "")
+	return c.apply(fn, args, x.Span(), nil, "")
 }
 
 // packColumns checks bag_pack_columns(Column, ...): a bag of the named
@@ -183,5 +183,5 @@ func (c *checker) packColumns(sc *scope, r *row, x *syntax.CallExpr) plan.Expr {
 		c.errorf(x.Span(), "%s", errArityRange("bag_pack_columns", 1, 1<<20, 0))
 		return unknown(x)
 	}
-	return c.apply(funcs.Lookup("bag_pack"), args, x.Span(), nil, "")
+	return c.apply(funcs.Fn.BagPack, args, x.Span(), nil, "")
 }

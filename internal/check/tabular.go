@@ -99,7 +99,7 @@ func (c *checker) pipeOp(sc *scope, in plan.Node, r *row, x *syntax.PipeExpr) pl
 	case *syntax.TopOp:
 		return &plan.TopN{Input: in, N: c.count(sc, r, op.Count), Keys: c.sortKeys(sc, r, op.Keys)}
 	case *syntax.CountOp:
-		count := funcs.LookupAgg("count")
+		count := funcs.Count
 		return &plan.Aggregate{Input: in,
 			Aggs: []*plan.AggCall{{Fn: count, Sig: count.Sigs[0], T: schema.Long, Src: op.Span()}},
 			Cols: []schema.Column{{Name: "Count", Type: schema.Long}}}
@@ -299,7 +299,7 @@ func (c *checker) tuple(sc *scope, r *row, names []*syntax.Ident, x syntax.Expr)
 	for i, o := range t.Outputs {
 		var e plan.Expr = unknown(call)
 		if all.Type() != schema.Unknown {
-			e = c.apply(funcs.Lookup("$index"), []plan.Expr{all, &plan.Const{Value: int64(i), T: schema.Long, Src: call.Span()}}, call.Span(), nil, "")
+			e = c.apply(funcs.Op.Index, []plan.Expr{all, &plan.Const{Value: int64(i), T: schema.Long, Src: call.Span()}}, call.Span(), nil, "")
 			if o.Type != schema.Dynamic {
 				e = &plan.Cast{X: e, T: o.Type}
 			}

@@ -1,8 +1,19 @@
 // Package funcs declares KQL's scalar functions, operators and aggregates.
 // Each is declared once, in one place: its name, documentation, reference
-// page, signatures and implementation. The checker resolves calls against
-// these declarations, the executor runs their kernels, and tests run their
-// examples.
+// page, category, signatures and implementation. The checker resolves
+// calls against these declarations, the executor runs their kernels,
+// tests run their examples, and docs/functions.md is generated from them
+// (FunctionsDoc).
+//
+// The files follow the categories of the reference's function index
+// (Category): string*.go, datetime*.go, dynamic.go, array.go, bag.go,
+// conversion.go, math.go, rounding.go, conditional.go, binary.go,
+// hash.go, ipv4.go, ipv6.go, geo.go, type.go, series*.go and
+// aggregate*.go; operators*.go declare the hidden functions behind
+// operators, and builtin.go the ones the checker calls on its own (Op,
+// Fn, Count). funcs.go, kernel.go and convert.go hold the framework:
+// declarations, signature resolution, kernels and value conversions.
+// limits.go bounds the values one call may build.
 package funcs
 
 import (
@@ -119,6 +130,10 @@ type Func struct {
 	// ResultName tells how an unnamed column computed by the function is
 	// named (as Microsoft's analyzer names it).
 	ResultName NameKind
+	// Category is the group of the reference's function index the
+	// function is listed under; register sets it from the declaring init
+	// when the declaration does not.
+	Category Category
 }
 
 // NameKind tells how KQL names the result column of an unnamed call.
@@ -149,6 +164,12 @@ func register(f *Func) *Func {
 		panic("funcs: duplicate declaration of " + f.Name)
 	}
 	registry[f.Name] = f
+	if f.Category == CatNone {
+		f.Category = declaring
+	}
+	if slot := builtinSlots[f.Name]; slot != nil {
+		*slot = f
+	}
 	return f
 }
 

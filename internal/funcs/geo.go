@@ -20,6 +20,7 @@ func geoInfo(ip string) (any, bool) {
 }
 
 func init() {
+	defer inCategory(CatIP)()
 	register(&Func{Name: "geo_info_from_ip_address", Pure: true, Ref: refFuncPage + "geo-info-from-ip-address-function",
 		Doc:  "Returns the geolocation of an IPv4 or IPv6 address as a bag of country, state, city, latitude and longitude. kqlhunt has no GeoIP database yet, so every field is null (the whole value is null for an invalid address).",
 		Sigs: []*Sig{sig(schema.Dynamic, Map1(geoInfo), p("ip", tString))},

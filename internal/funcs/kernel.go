@@ -249,15 +249,22 @@ func WithContext[R any](f func(ctx *Context) R) Kernel {
 	}
 }
 
-// Eval runs kernel k of a resolved call. It recovers a panic in the
+// Eval runs kernel k of a resolved call. A result over the limits of
+// limits.go fails the call with a *LimitError. It recovers a panic in the
 // kernel and returns it as an error naming the function, so that a bug in
 // one function fails the query cleanly.
 func Eval(ctx *Context, f *Func, k Kernel, args []*value.Column, n int, out *value.Column) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
+			if le, ok := r.(*LimitError); ok {
+				le.Func = f.Name
+				err = le
+				return
+			}
 			err = fmt.Errorf("internal error in %s(): %v", f.Name, r)
 		}
 	}()
 	k(ctx, args, n, out)
+	checkResult(out)
 	return nil
 }

@@ -2,7 +2,6 @@ package funcs
 
 import (
 	"math"
-	"math/bits"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -91,37 +90,6 @@ func mathFormatBytes(size float64, precision int64, unit string) string {
 	return strconv.FormatFloat(v, 'f', -1, 64) + " " + units[k]
 }
 
-// mathExtreme is the kernel of max_of() (sign 1) and min_of() (sign -1):
-// the greatest or least argument that is not null, null when all are.
-// The checker converts every argument to the result type.
-func mathExtreme(sign int) Kernel {
-	return func(_ *Context, args []*value.Column, n int, out *value.Column) {
-		n = rows(args, n, out)
-		for i := 0; i < n; i++ {
-			best := -1
-			var bv any
-			for j, a := range args {
-				v := a.Get(i)
-				if v == nil {
-					continue
-				}
-				if best < 0 {
-					best, bv = j, v
-					continue
-				}
-				if c, ok := CompareAny(v, bv); ok && c*sign > 0 {
-					best, bv = j, v
-				}
-			}
-			if best < 0 {
-				out.AppendNull()
-				continue
-			}
-			out.AppendFrom(args[best], i)
-		}
-	}
-}
-
 // mathRand is the kernel of rand(): a fresh random number for every row,
 // from a generator seeded by the operating system (so results differ
 // between runs, as in Kusto).
@@ -146,6 +114,7 @@ func mathRand(_ *Context, args []*value.Column, n int, out *value.Column) {
 }
 
 func init() {
+	defer inCategory(CatMath)()
 	register(&Func{Name: "round", Pure: true, ResultName: NameFirstArg, Ref: refFuncPage + "round-function",
 		Doc: "Rounds a number to a number of decimal places (0 by default; tens, hundreds, ... when negative), halves away from zero.",
 		Sigs: []*Sig{{Params: []Param{p("number", Numeric), {Name: "precision", Types: Integer, Optional: true, Const: true}}, Result: SameAs(0),
@@ -164,10 +133,6 @@ func init() {
 			}}},
 		Examples: []Example{{`round(2.98765, 3)`, "2.988"}, {`round(2.15, 1)`, "2.2"}, {`round(2.15)`, "2"}, {`round(-50.55, -2)`, "-100"},
 			{`round(21.5, -1)`, "20"}, {`round(1250, -2)`, "1300"}, {`round(-1250, -2)`, "-1300"}, {`round(-2.5)`, "-3"}}})
-	register(&Func{Name: "ceiling", Pure: true, ResultName: NameFirstArg, Ref: refFuncPage + "ceiling-function",
-		Doc:      "Returns the smallest integer greater than or equal to a number, of the number's type.",
-		Sigs:     []*Sig{{Params: []Param{p("number", Numeric)}, Result: SameAs(0), Eval: numeric1(ok64, mathRealOK(math.Ceil))}},
-		Examples: []Example{{`ceiling(-1.1)`, "-1"}, {`ceiling(0)`, "0"}, {`ceiling(25.2)`, "26"}, {`isnull(ceiling(long(null)))`, "true"}}})
 	register(&Func{Name: "sign", Pure: true, Ref: refFuncPage + "sign-function",
 		Doc: "Returns the sign of a number as a real: -1, 0 or 1; null for NaN.",
 		Sigs: []*Sig{sig(schema.Real, Map1(func(x float64) (float64, bool) {
@@ -257,51 +222,6 @@ func init() {
 		Sigs:     []*Sig{{Params: []Param{opt("number", Integer)}, Result: Returns(schema.Real), Eval: mathRand}},
 		Examples: []Example{{`rand() >= 0 and rand() < 1`, "true"}, {`rand(1)`, "0"}, {`rand(10) < 10`, "true"}, {`isnull(rand(0))`, "true"}}})
 
-	extreme := func(name, doc string, sign int, examples ...Example) {
-		register(&Func{Name: name, Pure: true, Ref: refFuncPage + strings.ReplaceAll(name, "_", "-") + "-function", Doc: doc, Examples: examples,
-			Sigs: []*Sig{{Params: []Param{p("arg", Orderable)}, Variadic: true, Result: unifyFrom(0),
-				ValueArg: func(int, int) bool { return true }, Eval: mathExtreme(sign)}}})
-	}
-	extreme("max_of", "Returns the greatest of its arguments that is not null; null when all are.", 1,
-		Example{`max_of(10, 1, -3, 17)`, "17"}, Example{`max_of(int(null), 2)`, "2"}, Example{`isnull(max_of(int(null), int(null)))`, "true"},
-		Example{`max_of(1, 2.5)`, "2.5"}, Example{`max_of("a", "b")`, "b"}, Example{`max_of(datetime(2024-01-01), datetime(2023-01-01))`, "2024-01-01T00:00:00.0000000Z"})
-	extreme("min_of", "Returns the least of its arguments that is not null; null when all are.", -1,
-		Example{`min_of(10, 1, -3, 17)`, "-3"}, Example{`min_of(long(null), 2)`, "2"}, Example{`min_of(1h, 30m)`, "00:30:00"})
-
-	binary := func(name, doc string, f func(a, b int64) (int64, bool), examples ...Example) {
-		register(&Func{Name: name, Pure: true, ResultName: NameFirstArg, Ref: refFuncPage + strings.ReplaceAll(name, "_", "-") + "-function", Doc: doc, Examples: examples,
-			Sigs: []*Sig{sig(schema.Long, Map2(f), p("value1", Integer), p("value2", Integer))}})
-	}
-	binary("binary_and", "Returns the bitwise and of two integers.", func(a, b int64) (int64, bool) { return a & b, true },
-		Example{`binary_and(6, 3)`, "2"})
-	binary("binary_or", "Returns the bitwise or of two integers.", func(a, b int64) (int64, bool) { return a | b, true },
-		Example{`binary_or(6, 3)`, "7"})
-	binary("binary_xor", "Returns the bitwise exclusive or of two integers.", func(a, b int64) (int64, bool) { return a ^ b, true },
-		Example{`binary_xor(6, 3)`, "5"})
-	shift := func(left bool) func(v, n int64) (int64, bool) {
-		return func(v, n int64) (int64, bool) {
-			if n < 0 {
-				return 0, false
-			}
-			if left {
-				return v << (n % 64), true
-			}
-			return v >> (n % 64), true
-		}
-	}
-	binary("binary_shift_left", "Shifts an integer left by a number of bits, modulo 64; null for a negative shift.", shift(true),
-		Example{`binary_shift_left(1, 2)`, "4"}, Example{`binary_shift_left(1, 65)`, "2"}, Example{`isnull(binary_shift_left(1, -1))`, "true"})
-	binary("binary_shift_right", "Shifts an integer right by a number of bits (keeping its sign), modulo 64; null for a negative shift.", shift(false),
-		Example{`binary_shift_right(8, 2)`, "2"}, Example{`binary_shift_right(-8, 1)`, "-4"})
-	register(&Func{Name: "binary_not", Pure: true, ResultName: NameFirstArg, Ref: refFuncPage + "binary-not-function",
-		Doc:      "Returns the bitwise negation of an integer.",
-		Sigs:     []*Sig{sig(schema.Long, Map1(func(v int64) (int64, bool) { return ^v, true }), p("value", Integer))},
-		Examples: []Example{{`binary_not(100)`, "-101"}}})
-	register(&Func{Name: "bitset_count_ones", Pure: true, ResultName: NameFirstArg, Ref: refFuncPage + "bitset-count-ones-function",
-		Doc:      "Returns the number of bits set in the 64-bit two's complement form of an integer.",
-		Sigs:     []*Sig{sig(schema.Long, Map1(func(v int64) (int64, bool) { return int64(bits.OnesCount64(uint64(v))), true }), p("value", Integer))},
-		Examples: []Example{{`bitset_count_ones(42)`, "3"}, {`bitset_count_ones(-1)`, "64"}}})
-
 	register(&Func{Name: "format_bytes", Pure: true, ResultName: NameFirstArg, Ref: refFuncPage + "format-bytes-function",
 		Doc: "Formats a number of bytes in units of 1024 (Bytes, KB, MB, GB, TB, PB, EB): the largest unit the size reaches, or the one named, rounded to a number of decimals (0 by default).",
 		Sigs: []*Sig{{Params: []Param{p("size", Numeric), {Name: "precision", Types: Numeric, Optional: true, Const: true}, {Name: "units", Types: tString, Optional: true, Const: true}},
@@ -322,4 +242,126 @@ func init() {
 			})}},
 		Examples: []Example{{`format_bytes(564)`, "564 Bytes"}, {`format_bytes(10332, 1)`, "10.1 KB"}, {`format_bytes(20010332)`, "19 MB"},
 			{`format_bytes(20010332, 2)`, "19.08 MB"}, {`format_bytes(20010332, 0, "KB")`, "19541 KB"}}})
+
+	register(&Func{Name: "abs", Pure: true, ResultName: NameFirstArg, Ref: "https://learn.microsoft.com/kusto/query/abs-function",
+		Doc: "Returns the absolute value.",
+		Sigs: []*Sig{{Params: []Param{p("x", Numeric)}, Result: func(ts []schema.Type) schema.Type {
+			if ts[0] == schema.Int {
+				return schema.Long // Kusto declares abs(integer) -> long
+			}
+			return ts[0]
+		}, Eval: numeric1(
+			func(a int64) (int64, bool) {
+				if a < 0 {
+					return -a, true
+				}
+				return a, true
+			}, func(a float64) (float64, bool) { return math.Abs(a), true })},
+			sig(schema.Timespan, Map1(func(a int64) (int64, bool) {
+				if a < 0 {
+					return -a, true
+				}
+				return a, true
+			}), p("x", tTimespan))},
+		Examples: []Example{{`abs(-5)`, "5"}, {`abs(int(-5))`, "5"}, {`abs(-1.5)`, "1.5"}, {`abs(-1h)`, "01:00:00"}}})
+
+	register(&Func{Name: "range", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/range-function",
+		Doc: "Returns a dynamic array of equally spaced values from start up to stop, truncated at 1048576 values; the step defaults to 1, or 1h for datetimes and timespans.",
+		Sigs: []*Sig{
+			{Params: []Param{p("start", Numeric), p("stop", Numeric), opt("step", Numeric)}, Result: Returns(schema.Dynamic), Eval: boxedKernel(rangeKernel)},
+			sig(schema.Dynamic, boxedKernel(rangeKernel), p("start", tDatetime), p("stop", tDatetime), opt("step", tTimespan)),
+			sig(schema.Dynamic, boxedKernel(rangeKernel), p("start", tTimespan), p("stop", tTimespan), opt("step", tTimespan)),
+		},
+		Examples: []Example{{`range(1, 8, 3)`, "[1,4,7]"}, {`range(1, 3)`, "[1,2,3]"},
+			{`range(1h, 5h)`, `["01:00:00","02:00:00","03:00:00","04:00:00","05:00:00"]`},
+			{`array_length(range(datetime(2015-01-01), datetime(2015-12-31), 1d))`, "365"},
+			{`array_length(range(1, 1000000000))`, "1048576"}}})
+}
+
+// numeric1 picks an integer or a real kernel by the result type.
+func numeric1(fi func(int64) (int64, bool), ff func(float64) (float64, bool)) Kernel {
+	ik, fk := Map1(fi), Map1(ff)
+	return func(ctx *Context, args []*value.Column, n int, out *value.Column) {
+		if out.Type == schema.Int || out.Type == schema.Long {
+			ik(ctx, args, n, out)
+		} else {
+			fk(ctx, args, n, out)
+		}
+	}
+}
+
+// rangeKernel implements range() over numbers, datetimes and timespans:
+// start, start+step, ... up to stop (down to stop for a negative step).
+// Integers give longs, other numbers reals. A zero step gives null.
+func rangeKernel(types []schema.Type) func(row []any) (any, bool) {
+	integers := true
+	for _, t := range types {
+		integers = integers && (t == schema.Int || t == schema.Long)
+	}
+	temporal := types[0] == schema.Datetime || types[0] == schema.Timespan
+	return func(row []any) (any, bool) {
+		if row[0] == nil || row[1] == nil || len(row) > 2 && row[2] == nil {
+			return nil, false
+		}
+		if integers || temporal {
+			start, stop := ticksOrLong(row[0]), ticksOrLong(row[1])
+			step := int64(1)
+			if temporal {
+				step = 36_000_000_000 // 1h in ticks
+			}
+			if len(row) > 2 {
+				step = ticksOrLong(row[2])
+			}
+			if step == 0 {
+				return nil, false
+			}
+			out := []any{}
+			for v := start; len(out) < maxArray && (step > 0 && v <= stop || step < 0 && v >= stop); v += step {
+				switch types[0] {
+				case schema.Datetime:
+					out = append(out, value.Datetime(v))
+				case schema.Timespan:
+					out = append(out, value.Timespan(v))
+				default:
+					out = append(out, v)
+				}
+				if step > 0 && v > math.MaxInt64-step || step < 0 && v < math.MinInt64-step {
+					break
+				}
+			}
+			return out, true
+		}
+		start, _ := toReal(row[0])
+		stop, _ := toReal(row[1])
+		step := 1.0
+		if len(row) > 2 {
+			step, _ = toReal(row[2])
+		}
+		if step == 0 || math.IsNaN(step) || math.IsNaN(start) || math.IsNaN(stop) {
+			return nil, false
+		}
+		out := []any{}
+		for i := 0; i < maxArray; i++ {
+			v := start + float64(i)*step
+			if step > 0 && v > stop || step < 0 && v < stop {
+				break
+			}
+			out = append(out, v)
+		}
+		return out, true
+	}
+}
+
+// ticksOrLong returns an integer, or the ticks of a datetime or timespan,
+// as stored in a column.
+func ticksOrLong(v any) int64 {
+	switch x := v.(type) {
+	case value.Datetime:
+		return int64(x)
+	case value.Timespan:
+		return int64(x)
+	case int64:
+		return x
+	}
+	return 0
 }

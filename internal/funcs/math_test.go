@@ -3,6 +3,8 @@ package funcs
 import (
 	"math"
 	"testing"
+
+	"github.com/kqlhunt/kqlhunt/internal/schema"
 )
 
 func TestMathRound(t *testing.T) {
@@ -49,5 +51,33 @@ func TestFormatBytes(t *testing.T) {
 		if got := mathFormatBytes(c.size, c.precision, c.unit); got != c.want {
 			t.Errorf("format_bytes(%v, %d, %q) = %q, want %q", c.size, c.precision, c.unit, got, c.want)
 		}
+	}
+}
+
+func TestRange(t *testing.T) {
+	run := func(types []schema.Type, row ...any) string {
+		v, ok := rangeKernel(types)(row)
+		if !ok {
+			return "null"
+		}
+		return jsonText(v)
+	}
+	long2 := []schema.Type{schema.Long, schema.Long, schema.Long}
+	if got := run(long2, int64(5), int64(1), int64(-2)); got != "[5,3,1]" {
+		t.Errorf("range(5, 1, -2) = %s", got)
+	}
+	if got := run(long2, int64(5), int64(1), int64(1)); got != "[]" {
+		t.Errorf("range(5, 1, 1) = %s", got)
+	}
+	if got := run(long2, int64(1), int64(5), int64(0)); got != "null" {
+		t.Errorf("range(1, 5, 0) = %s", got)
+	}
+	reals := []schema.Type{schema.Real, schema.Real, schema.Real}
+	if got := run(reals, 1.0, 2.0, 0.25); got != "[1,1.25,1.5,1.75,2]" {
+		t.Errorf("range(1.0, 2.0, 0.25) = %s", got)
+	}
+	near := []schema.Type{schema.Long, schema.Long, schema.Long}
+	if got := run(near, int64(9223372036854775806), int64(9223372036854775807), int64(5)); got != "[9223372036854775806]" {
+		t.Errorf("range near the largest long = %s", got)
 	}
 }

@@ -425,6 +425,7 @@ func (d decomposition) outputs() []any {
 }
 
 func init() {
+	defer inCategory(CatSeriesProcessing)()
 	outliersDoc := "Scores each element of a series with Tukey's fences: 0 between the low and high percentiles " +
 		"(10th and 90th by default for kind \"ctukey\", 25th and 75th for \"tukey\", by nearest rank as percentile() computes them), else the distance beyond them " +
 		"divided by the interquartile range (the inter-percentile range rescaled, under a normal distribution, to the 25th-75th range), " +

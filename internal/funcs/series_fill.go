@@ -166,6 +166,7 @@ func seriesCoefficients(v any) ([]float64, bool) {
 }
 
 func init() {
+	defer inCategory(CatSeriesProcessing)()
 	fill := func(backward bool) Kernel {
 		return MapBoxed(func(args []any) (any, bool) {
 			arr, ok := args[0].([]any)

@@ -232,6 +232,7 @@ func fitTwoLines(ys []float64) (twoLines, bool) {
 }
 
 func init() {
+	defer inCategory(CatSeriesProcessing)()
 	statsOutputs := []Output{{"min", schema.Real}, {"min_idx", schema.Long}, {"max", schema.Real}, {"max_idx", schema.Long},
 		{"avg", schema.Real}, {"stdev", schema.Real}, {"variance", schema.Real}}
 	statsParams := []Param{p("series", tDynamic), {Name: "ignore_nonfinite", Types: tBool, Optional: true, Const: true}}
@@ -361,4 +362,110 @@ func init() {
 		Examples: []Example{{`series_fit_2lines_dynamic(dynamic([1, 2, 3, 4, 4, 3, 2, 1])).split_idx`, "4"},
 			{`series_fit_2lines_dynamic(dynamic([1, 2, 3, 4, 4, 3, 2, 1])).right.slope`, "-1"},
 			{`series_fit_2lines_dynamic(dynamic([1, 2, 3, 4, 4, 3, 2, 1])).line_fit`, "[1,2,3,4,4,3,2,1]"}}})
+
+	seriesReduce("series_sum", "Returns the sum of the elements; null when an element is not a number.", func(xs []float64) (float64, bool) {
+		s := 0.0
+		for _, x := range xs {
+			if math.IsNaN(x) {
+				return 0, false
+			}
+			s += x
+		}
+		return s, true
+	}, Example{`series_sum(dynamic([1, 2, 3.5]))`, "6.5"})
+	seriesReduce("series_product", "Returns the product of the elements; null when an element is not a number.", func(xs []float64) (float64, bool) {
+		s := 1.0
+		for _, x := range xs {
+			if math.IsNaN(x) {
+				return 0, false
+			}
+			s *= x
+		}
+		return s, true
+	}, Example{`series_product(dynamic([2, 3, 4]))`, "24"})
+	seriesReduce("series_magnitude", "Returns the Euclidean norm of the series: the square root of the sum of its squared elements.", func(xs []float64) (float64, bool) {
+		s := 0.0
+		for _, x := range xs {
+			if math.IsNaN(x) {
+				return 0, false
+			}
+			s += x * x
+		}
+		return math.Sqrt(s), true
+	}, Example{`series_magnitude(dynamic([3, 4]))`, "5"})
+	dot := func(args []any) (float64, bool) {
+		a, b, ok := seriesPair(args[0], args[1])
+		if !ok {
+			return 0, false
+		}
+		s := 0.0
+		for i := range a {
+			if math.IsNaN(a[i]) || math.IsNaN(b[i]) {
+				return 0, false
+			}
+			s += a[i] * b[i]
+		}
+		return s, true
+	}
+	dotK := MapBoxed(func(args []any) (float64, bool) { return dot(args) })
+	register(&Func{Name: "series_dot_product", Pure: true, Ref: refSeries + "series-dot-product-function",
+		Doc: "Returns the dot product of two series (a number stands for a series of that number); null when an element is missing.",
+		Sigs: []*Sig{
+			sig(schema.Real, dotK, p("series1", tDynamic), p("series2", tDynamic)),
+			sig(schema.Real, dotK, p("series1", tDynamic), p("series2", Numeric)),
+			sig(schema.Real, dotK, p("series1", Numeric), p("series2", tDynamic)),
+		},
+		Examples: []Example{{`series_dot_product(dynamic([1, 2, 3]), dynamic([4, 5, 6]))`, "32"}, {`series_dot_product(dynamic([1, 2]), 2)`, "6"}}})
+	register(&Func{Name: "series_cosine_similarity", Pure: true, Ref: refSeries + "series-cosine-similarity-function",
+		Doc: "Returns the cosine similarity of two series of equal length: their dot product divided by the product of their magnitudes (which may be given).",
+		Sigs: []*Sig{{Params: []Param{p("series1", tDynamic), p("series2", tDynamic), opt("series1_magnitude", Numeric), opt("series2_magnitude", Numeric)},
+			Result: Returns(schema.Real), Eval: MapBoxed(func(args []any) (float64, bool) {
+				a, okA := seriesOf(args[0])
+				b, okB := seriesOf(args[1])
+				if !okA || !okB || len(a) != len(b) {
+					return 0, false
+				}
+				d, ok := dot(args[:2])
+				if !ok {
+					return 0, false
+				}
+				mag := func(xs []float64) float64 {
+					s := 0.0
+					for _, x := range xs {
+						s += x * x
+					}
+					return math.Sqrt(s)
+				}
+				ma, mb := seriesReal(args, 2, mag(a)), seriesReal(args, 3, mag(b))
+				return d / (ma * mb), true
+			})}},
+		Examples: []Example{{`series_cosine_similarity(dynamic([1, 0]), dynamic([0, 1]))`, "0"}, {`series_cosine_similarity(dynamic([3, 4]), dynamic([3, 4]))`, "1"}}})
+
+	register(&Func{Name: "series_pearson_correlation", Pure: true, Ref: refSeries + "series-pearson-correlation-function",
+		Doc: "Returns the Pearson correlation coefficient of two series of equal length; null when their lengths differ or an element is missing.",
+		Sigs: []*Sig{sig(schema.Real, Map2(func(x, y any) (float64, bool) {
+			a, okA := seriesOf(x)
+			b, okB := seriesOf(y)
+			if !okA || !okB || len(a) != len(b) || len(a) == 0 {
+				return 0, false
+			}
+			var ma, mb float64
+			for i := range a {
+				if math.IsNaN(a[i]) || math.IsNaN(b[i]) {
+					return 0, false
+				}
+				ma += a[i]
+				mb += b[i]
+			}
+			ma /= float64(len(a))
+			mb /= float64(len(b))
+			var sab, saa, sbb float64
+			for i := range a {
+				sab += (a[i] - ma) * (b[i] - mb)
+				saa += (a[i] - ma) * (a[i] - ma)
+				sbb += (b[i] - mb) * (b[i] - mb)
+			}
+			return sab / math.Sqrt(saa*sbb), true
+		}), p("series1", tDynamic), p("series2", tDynamic))},
+		Examples: []Example{{`series_pearson_correlation(dynamic([1, 2, 3]), dynamic([2, 4, 6]))`, "1"}, {`series_pearson_correlation(dynamic([1, 2, 3]), dynamic([3, 2, 1]))`, "-1"}}})
 }
