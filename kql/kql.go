@@ -36,7 +36,15 @@ type Options struct {
 	// its operators sees them (see Exclusion); Result.Suppressed counts
 	// them.
 	Exclusions []Exclusion
+	// MaxMemory bounds the memory of each run of the query, in bytes (0:
+	// unlimited); a run that exceeds it fails with an error wrapping
+	// ErrLimit.
+	MaxMemory int64
 }
+
+// ErrLimit is wrapped by the error of a run that exceeded
+// Options.MaxMemory; the message names the operator and the limit.
+var ErrLimit = exec.ErrLimit
 
 // Query is a compiled query. It is immutable and safe for concurrent
 // runs.
@@ -55,6 +63,8 @@ type Query struct {
 	optimize bool
 	// excl holds the checked predicates of Options.Exclusions by table.
 	excl map[string][]check.Exclusion
+	// limits bound each run (Options.MaxMemory).
+	limits exec.Limits
 }
 
 // Error is a compilation failure: the diagnostics and the source they
@@ -73,7 +83,7 @@ func Compile(text string, cat *schema.Catalog, opts Options) (*Query, error) {
 	src := syntax.NewSource(opts.Name, text)
 	src.Pos = opts.Pos
 	ast, diags := syntax.Parse(text)
-	q := &Query{Source: src, AST: ast}
+	q := &Query{Source: src, AST: ast, limits: exec.Limits{MaxMemory: opts.MaxMemory}}
 	if diags.HasErrors() {
 		return q, &Error{Source: src, Diags: diags}
 	}
@@ -130,7 +140,7 @@ const maxDeferred = 64
 // it runs the input of each such operator, innermost first, learns the
 // columns from its rows, and checks the query again with what it learned.
 // The rows are kept, so each input runs once.
-func (q *Query) resolve(env *exec.Env) ([]plan.Node, error) {
+func (q *Query) resolve(ctx context.Context, env *exec.Env) ([]plan.Node, error) {
 	hints := check.Hints{}
 	for range maxDeferred {
 		res, diags := check.CheckOptions(q.AST, q.Source.Text, q.cat, check.Options{Hints: hints, Exclusions: q.excl})
@@ -145,11 +155,13 @@ func (q *Query) resolve(env *exec.Env) ([]plan.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		batches, err := exec.Drain(op)
+		batches, err := exec.Drain(ctx, op)
 		if err != nil {
 			return nil, err
 		}
-		hint, err := d.Learn(batches, env.Eval)
+		hint, err := d.Learn(batches, func(e plan.Expr, b *value.Batch) (*value.Column, error) {
+			return env.Eval(ctx, e, b)
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -213,6 +225,8 @@ type Cursor struct {
 	Chart *Chart
 	op    exec.Operator
 	env   *exec.Env
+	// ctx is the context of the run, which Open was given.
+	ctx context.Context
 }
 
 // Suppressed returns the rows that Options.Exclusions dropped so far in
@@ -227,7 +241,7 @@ func (c *Cursor) SuppressedRows() int64 { return c.env.Suppressed.Dropped() }
 // Next returns the next batch, or nil at the end.
 func (c *Cursor) Next() (b *value.Batch, err error) {
 	defer recoverInternal(&err)
-	return c.op.Next()
+	return c.op.Next(c.ctx)
 }
 
 // errNotCompiled is the error of running a query that failed to compile.
@@ -256,10 +270,11 @@ func (q *Query) Open(ctx context.Context, tables Tables, now value.Datetime) (cu
 	if q.plans == nil {
 		return nil, errNotCompiled
 	}
-	env := exec.NewEnv(ctx, tables, now)
+	env := exec.NewEnv(tables, now)
+	env.Limits = q.limits
 	plans := q.plans
 	if q.deferred {
-		if plans, err = q.resolve(env); err != nil {
+		if plans, err = q.resolve(ctx, env); err != nil {
 			return nil, err
 		}
 	}
@@ -271,7 +286,7 @@ func (q *Query) Open(ctx context.Context, tables Tables, now value.Datetime) (cu
 			}
 			return nil, err
 		}
-		cursors = append(cursors, &Cursor{Columns: p.Schema(), Chart: chartOf(p), op: op, env: env})
+		cursors = append(cursors, &Cursor{Columns: p.Schema(), Chart: chartOf(p), op: op, env: env, ctx: ctx})
 	}
 	return cursors, nil
 }
@@ -284,7 +299,7 @@ func (q *Query) Run(ctx context.Context, tables Tables, now value.Datetime) ([]*
 	}
 	var results []*Result
 	for i, c := range cursors {
-		batches, err := drain(c)
+		batches, err := c.drain()
 		if err != nil {
 			for _, rest := range cursors[i+1:] {
 				rest.Close()
@@ -303,18 +318,9 @@ func (q *Query) Run(ctx context.Context, tables Tables, now value.Datetime) ([]*
 }
 
 // drain reads every batch of c and closes it.
-func drain(c *Cursor) ([]*value.Batch, error) {
-	defer c.Close()
-	var out []*value.Batch
-	for {
-		b, err := c.Next()
-		if b == nil || err != nil {
-			return out, err
-		}
-		if b.N > 0 {
-			out = append(out, b)
-		}
-	}
+func (c *Cursor) drain() (b []*value.Batch, err error) {
+	defer recoverInternal(&err)
+	return exec.Drain(c.ctx, c.op)
 }
 
 // Now returns the current time as a Datetime, for callers that do not

@@ -22,9 +22,17 @@ import (
 // beyond those its plans showed when registered (the subquery of mv-apply
 // or partition, run per row) read the source directly.
 //
-// A Broadcast is used for one run of the queries: Register them all, then
-// Start, then run each with Source(id).
+// The batches queued for queries that scan several times count against
+// Limits.MaxMemory, all tables and queries together: a query whose queue
+// would exceed it fails with a *LimitError (its other queues, and the
+// other queries, go on). The batches are shared, so a batch queued for
+// several queries counts for each.
+//
+// A Broadcast is used for one run of the queries: Register them all, set
+// Limits, then Start, then run each with Source(id).
 type Broadcast struct {
+	// Limits bound the queued batches; the zero value is unlimited.
+	Limits Limits
 	src    Source
 	tables map[string]*broadcastTable
 	byID   map[int]*querySource
@@ -59,7 +67,7 @@ func (b *Broadcast) Register(id int, plans []plan.Node) {
 			t = &broadcastTable{table: s.Table}
 			b.tables[s.Table.Name] = t
 		}
-		sub := &subscriber{cols: s.Cols, bound: 0}
+		sub := &subscriber{cols: s.Cols, bound: 0, table: s.Table.Name}
 		if len(scans) == 1 {
 			sub.bound = queueBound
 		}
@@ -108,6 +116,7 @@ func (b *Broadcast) Source(id int) Source { return b.byID[id] }
 // end of its table, at its first error (which every subscriber then
 // returns), or when ctx is done.
 func (b *Broadcast) Start(ctx context.Context) {
+	mem := newBudget(b.Limits)
 	names := make([]string, 0, len(b.tables))
 	for n := range b.tables {
 		names = append(names, n)
@@ -130,6 +139,7 @@ func (b *Broadcast) Start(ctx context.Context) {
 			index[c] = i
 		}
 		for _, s := range t.subs {
+			s.mem = mem
 			s.pick = make([]int, len(s.cols))
 			for i, c := range s.cols {
 				s.pick[i] = index[c]
@@ -156,14 +166,18 @@ func (b *Broadcast) read(ctx context.Context, t *broadcastTable) {
 			finish(err)
 			return
 		}
-		batch, err := op.Next()
+		batch, err := op.Next(ctx)
 		if err != nil || batch == nil {
 			finish(err)
 			return
 		}
 		live := false
+		size := int64(-1) // computed once, if an unbounded queue needs it
 		for _, s := range t.subs {
-			if s.push(batch) {
+			if s.bound == 0 && s.mem != nil && size < 0 {
+				size = batchBytes(batch)
+			}
+			if s.push(batch, size) {
 				live = true
 			}
 		}
@@ -179,55 +193,104 @@ type subscriber struct {
 	cols  []int // the table columns the scan asked for
 	pick  []int // their positions in the broadcast batches
 	bound int   // 0: unbounded
+	table string
+	// mem counts the batches of an unbounded queue (nil: unlimited).
+	mem *budget
 
 	mu      sync.Mutex
 	cond    *sync.Cond
-	queue   []*value.Batch
-	done    bool  // the reader finished
-	err     error // the reader's error
+	queue   []queued
+	held    int64 // bytes of the queue, counted in mem
+	done    bool  // the reader finished, or the queue failed
+	err     error // the reader's error, or the queue's
 	closed  bool  // the consumer stopped reading
 	claimed bool
 }
 
-// push queues a batch, waiting while a bounded queue is full. It reports
-// whether the subscriber still reads.
-func (s *subscriber) push(b *value.Batch) bool {
+// queued is a batch in a queue and the bytes it counts for.
+type queued struct {
+	b    *value.Batch
+	size int64
+}
+
+// push queues a batch of size bytes, waiting while a bounded queue is
+// full. An unbounded queue that would exceed the budget fails instead. It
+// reports whether the subscriber still reads.
+func (s *subscriber) push(b *value.Batch, size int64) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for s.bound > 0 && len(s.queue) >= s.bound && !s.closed {
 		s.cond.Wait()
 	}
-	if s.closed {
+	if s.closed || s.done {
 		return false
 	}
-	s.queue = append(s.queue, b)
+	q := queued{b: b}
+	if s.bound == 0 && s.mem != nil {
+		q.size = size
+		s.held += size
+		if err := s.mem.add(size); err != nil {
+			s.drop()
+			s.done, s.err = true, err
+			s.cond.Broadcast()
+			return false
+		}
+	}
+	s.queue = append(s.queue, q)
 	s.cond.Broadcast()
 	return true
 }
 
+// drop empties the queue and gives its bytes back; s.mu is held.
+func (s *subscriber) drop() {
+	s.queue = nil
+	s.mem.add(-s.held)
+	s.held = 0
+}
+
 func (s *subscriber) finish(err error) {
 	s.mu.Lock()
-	s.done, s.err = true, err
+	if !s.done {
+		s.done, s.err = true, err
+	}
 	s.cond.Broadcast()
 	s.mu.Unlock()
 }
 
 // Next implements Operator.
-func (s *subscriber) Next() (*value.Batch, error) {
+func (s *subscriber) Next(ctx context.Context) (*value.Batch, error) {
 	s.mu.Lock()
-	for len(s.queue) == 0 && !s.done && !s.closed {
+	if len(s.queue) == 0 && !s.done && !s.closed {
+		// Wake up when ctx is done, as when a batch comes.
+		stop := context.AfterFunc(ctx, func() {
+			s.mu.Lock()
+			s.cond.Broadcast()
+			s.mu.Unlock()
+		})
+		defer stop()
+	}
+	for len(s.queue) == 0 && !s.done && !s.closed && ctx.Err() == nil {
 		s.cond.Wait()
+	}
+	if err := ctx.Err(); err != nil {
+		s.mu.Unlock()
+		return nil, err
 	}
 	if len(s.queue) == 0 {
 		err := s.err
 		s.mu.Unlock()
 		return nil, err
 	}
-	b := s.queue[0]
-	s.queue[0] = nil
+	q := s.queue[0]
+	s.queue[0] = queued{}
 	s.queue = s.queue[1:]
+	if q.size > 0 {
+		s.held -= q.size
+		s.mem.add(-q.size)
+	}
 	s.cond.Broadcast()
 	s.mu.Unlock()
+	b := q.b
 	out := &value.Batch{N: b.N, Cols: make([]*value.Column, len(s.pick))}
 	for i, j := range s.pick {
 		out.Cols[i] = b.Cols[j]
@@ -239,7 +302,7 @@ func (s *subscriber) Next() (*value.Batch, error) {
 func (s *subscriber) Close() error {
 	s.mu.Lock()
 	s.closed = true
-	s.queue = nil
+	s.drop()
 	s.cond.Broadcast()
 	s.mu.Unlock()
 	return nil

@@ -1,6 +1,7 @@
 package ruletest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -346,7 +347,7 @@ func readRows(t *schema.Table, p string, cat *schema.Catalog) (*value.Batch, err
 	defer sc.Close()
 	var bs []*value.Batch
 	for {
-		b, err := sc.Next()
+		b, err := sc.Next(context.Background())
 		if err != nil {
 			return nil, err
 		}
