@@ -31,7 +31,7 @@ type aggregate struct {
 const stateBytes = 32
 
 func newAggregate(env *Env, in Operator, n *plan.Aggregate) *aggregate {
-	a := &aggregate{env: env, in: in, node: n, groups: map[string]int{}, acct: account{mem: env.mem}}
+	a := &aggregate{env: env, in: in, node: n, groups: map[string]int{}, acct: env.account(n)}
 	for _, ac := range n.Aggs {
 		argTypes := make([]schema.Type, len(ac.Args))
 		for i, e := range ac.Args {

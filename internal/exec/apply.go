@@ -29,7 +29,7 @@ type applier struct {
 }
 
 func newApplier(env *Env, in Operator, n *plan.Apply) *applier {
-	return &applier{env: env, in: in, n: n, limit: -1, acct: account{mem: env.mem}}
+	return &applier{env: env, in: in, n: n, limit: -1, acct: env.account(n)}
 }
 
 func (a *applier) Close() error {
@@ -207,7 +207,7 @@ type sampler struct {
 }
 
 func newSampler(env *Env, in Operator, n *plan.Sample) *sampler {
-	return &sampler{env: env, in: in, n: n, acct: account{mem: env.mem}}
+	return &sampler{env: env, in: in, n: n, acct: env.account(n)}
 }
 
 func (s *sampler) Close() error {

@@ -29,7 +29,7 @@ func (env *Env) buildCache(n *plan.Cache) (Operator, error) {
 		if err != nil {
 			return nil, err
 		}
-		st = &cacheState{in: in, acct: account{mem: env.mem}}
+		st = &cacheState{in: in, acct: env.account(n)}
 		if env.caches == nil {
 			env.caches = map[*plan.Cache]*cacheState{}
 		}

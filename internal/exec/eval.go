@@ -150,8 +150,7 @@ func (env *Env) subquery(ctx context.Context, e *plan.Subquery) (*value.Column, 
 	if err != nil {
 		return nil, err
 	}
-	var acct account
-	acct.mem = env.mem
+	acct := account{mem: env.mem, name: "toscalar"}
 	batches, err := drain(ctx, op, &acct)
 	acct.release()
 	if err != nil {

@@ -99,7 +99,7 @@ func Build(env *Env, node plan.Node) (Operator, error) {
 	if !env.memInit {
 		env.memInit = true
 		env.mem = newBudget(env.Limits)
-		env.held.mem = env.mem
+		env.held = account{mem: env.mem, name: "query"}
 	}
 	switch n := node.(type) {
 	case *plan.Cache:
@@ -149,9 +149,9 @@ func newOperator(env *Env, node plan.Node, ins []Operator) (Operator, error) {
 	case *plan.Aggregate:
 		return newAggregate(env, ins[0], n), nil
 	case *plan.Sort:
-		return newSorter(env, ins[0], n.Keys, n.Input.Schema(), nil), nil
+		return newSorter(env, ins[0], n, n.Keys, nil), nil
 	case *plan.TopN:
-		return newSorter(env, ins[0], n.Keys, n.Input.Schema(), n.N), nil
+		return newSorter(env, ins[0], n, n.Keys, n.N), nil
 	case *plan.Limit:
 		return &limiter{env: env, in: ins[0], n: n.N}, nil
 	case *plan.MakeSeries:

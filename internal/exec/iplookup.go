@@ -30,7 +30,7 @@ type ipLookuper struct {
 }
 
 func newIPLookuper(env *Env, n *plan.IPLookup, left, right Operator) *ipLookuper {
-	return &ipLookuper{env: env, n: n, left: left, right: right, acct: account{mem: env.mem}}
+	return &ipLookuper{env: env, n: n, left: left, right: right, acct: env.account(n)}
 }
 
 func (l *ipLookuper) Close() error {

@@ -49,7 +49,7 @@ type rowRef struct {
 }
 
 func newJoiner(env *Env, n *plan.Join, left, right Operator) *joiner {
-	return &joiner{env: env, n: n, left: left, right: right, acct: account{mem: env.mem}}
+	return &joiner{env: env, n: n, left: left, right: right, acct: env.account(n)}
 }
 
 func (j *joiner) build(ctx context.Context) error {

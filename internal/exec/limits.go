@@ -108,6 +108,10 @@ type budget struct {
 
 	mu       sync.Mutex
 	gcAllocs int64 // the heap allocations count at the last forced collection
+	// top is the account holding the most, to name in the backstop's
+	// errors: the operator that checks the heap is not the one that
+	// holds it.
+	top *account
 }
 
 func newBudget(l Limits) *budget {
@@ -115,10 +119,11 @@ func newBudget(l Limits) *budget {
 		return nil
 	}
 	m := &budget{max: l.MaxMemory}
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/heap/allocs:bytes"}}
-	metrics.Read(s)
-	m.base = sampleInt(s[0])
-	m.gcAllocs = sampleInt(s[1])
+	// The heap when the run begins holds garbage too, which makes the
+	// backstop lenient by that much; a collection here would be exact,
+	// but too costly for the many runs of a hunt.
+	m.base = heapObjects()
+	m.gcAllocs = allocated()
 	return m
 }
 
@@ -168,44 +173,68 @@ func (m *budget) check() error {
 	// since), in which case the next check will.
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
-	metrics.Read(s)
-	if allocs := sampleInt(s[0]); allocs-m.gcAllocs < m.max/8 {
+	if allocated()-m.gcAllocs < m.max/8 {
 		return nil
 	}
 	runtime.GC()
-	metrics.Read(s)
-	m.gcAllocs = sampleInt(s[0])
+	m.gcAllocs = allocated()
 	if heapObjects()-m.base <= m.max {
 		return nil
 	}
 	m.tripped.Store(true)
-	return &LimitError{Limit: m.max}
+	e := &LimitError{Limit: m.max}
+	if m.top != nil && m.top.held >= m.max/4 {
+		e.Op = m.top.name
+	}
+	return e
 }
 
 // account is one holder's share of a budget: what it added, so that it
-// can give it back. The zero account of a nil budget counts nothing.
+// can give it back. An account of a nil budget counts nothing.
 type account struct {
 	mem  *budget
-	held int64
+	name string // the holder, for messages
+	held int64  // guarded by mem.mu
 }
 
-// grow counts n more bytes held.
+// account returns an account of env's budget for the operator of node.
+func (env *Env) account(node plan.Node) account {
+	return account{mem: env.mem, name: opName(node)}
+}
+
+// grow counts n more bytes held. It fails, naming the holder, when the
+// budget is exceeded.
 func (a *account) grow(n int64) error {
-	if a.mem == nil {
+	m := a.mem
+	if m == nil {
 		return nil
 	}
+	m.mu.Lock()
 	a.held += n
-	return a.mem.add(n)
+	if m.top == nil || a.held > m.top.held {
+		m.top = a
+	}
+	m.mu.Unlock()
+	if err := m.add(n); err != nil {
+		return named(err, a.name)
+	}
+	return nil
 }
 
 // release gives back everything held.
 func (a *account) release() {
-	if a.mem == nil {
+	m := a.mem
+	if m == nil {
 		return
 	}
-	a.mem.add(-a.held)
+	m.mu.Lock()
+	held := a.held
 	a.held = 0
+	if m.top == a {
+		m.top = nil
+	}
+	m.mu.Unlock()
+	m.add(-held)
 }
 
 // Sizes, as Go holds values: the estimates the accounting uses.
@@ -301,10 +330,14 @@ func opName(node plan.Node) string {
 	case *plan.Filter:
 		return "where"
 	case *plan.Project:
-		if isExtend(n) {
+		// The rewrites may have pruned what told extend from project.
+		switch {
+		case isExtend(n):
 			return "extend"
+		case !computes(n):
+			return "project"
 		}
-		return "project"
+		return "extend or project"
 	case *plan.Aggregate:
 		return "summarize"
 	case *plan.Sort:
@@ -348,6 +381,17 @@ func opName(node plan.Node) string {
 		return "materialize"
 	}
 	return "query"
+}
+
+// computes tells whether a Project computes a column, rather than only
+// choosing columns.
+func computes(p *plan.Project) bool {
+	for _, e := range p.Exprs {
+		if _, ok := e.(*plan.ColRef); !ok {
+			return true
+		}
+	}
+	return false
 }
 
 // isExtend tells whether a Project keeps every input column in place and

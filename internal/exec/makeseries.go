@@ -27,7 +27,7 @@ type makeSeries struct {
 }
 
 func newMakeSeries(env *Env, in Operator, n *plan.MakeSeries) *makeSeries {
-	return &makeSeries{env: env, in: in, node: n, acct: account{mem: env.mem}}
+	return &makeSeries{env: env, in: in, node: n, acct: env.account(n)}
 }
 
 func (m *makeSeries) Close() error {

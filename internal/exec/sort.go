@@ -32,8 +32,8 @@ type sorter struct {
 	idx    []int // the rows of sorted to yield, in order
 }
 
-func newSorter(env *Env, in Operator, keys []plan.SortKey, cols []schema.Column, n plan.Expr) *sorter {
-	return &sorter{env: env, in: in, keys: keys, types: types(cols), n: n, acct: account{mem: env.mem}}
+func newSorter(env *Env, in Operator, node plan.Node, keys []plan.SortKey, n plan.Expr) *sorter {
+	return &sorter{env: env, in: in, keys: keys, types: types(node.Schema()), n: n, acct: env.account(node)}
 }
 
 func (s *sorter) Next(ctx context.Context) (*value.Batch, error) {

@@ -23,7 +23,7 @@ type topNester struct {
 }
 
 func newTopNester(env *Env, in Operator, n *plan.TopNested) *topNester {
-	return &topNester{env: env, in: in, n: n, acct: account{mem: env.mem}}
+	return &topNester{env: env, in: in, n: n, acct: env.account(n)}
 }
 
 func (t *topNester) Close() error {

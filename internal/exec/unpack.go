@@ -60,7 +60,7 @@ type pivoter struct {
 }
 
 func newPivoter(env *Env, in Operator, n *plan.Pivot) *pivoter {
-	return &pivoter{env: env, in: in, n: n, acct: account{mem: env.mem}}
+	return &pivoter{env: env, in: in, n: n, acct: env.account(n)}
 }
 
 func (p *pivoter) Next(ctx context.Context) (*value.Batch, error) {

@@ -23,7 +23,7 @@ type windower struct {
 }
 
 func newWindower(env *Env, in Operator, n *plan.Window) *windower {
-	return &windower{env: env, in: in, n: n, acct: account{mem: env.mem}}
+	return &windower{env: env, in: in, n: n, acct: env.account(n)}
 }
 
 func (w *windower) Next(ctx context.Context) (*value.Batch, error) {
