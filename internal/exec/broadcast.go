@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/kqlhunt/kqlhunt/internal/plan"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
@@ -23,9 +24,12 @@ import (
 // or partition, run per row) read the source directly.
 //
 // The batches queued for queries that scan several times count against
-// Limits.MaxMemory, all tables and queries together: a query whose queue
-// would exceed it fails with a *LimitError (its other queues, and the
-// other queries, go on). The batches are shared, so a batch queued for
+// Limits.MaxMemory, all tables and queries together: when a batch would
+// exceed it, the reader waits for a consumer to take a batch, and when
+// none does for stallTimeout (the queries are busy with their other
+// scans), the subscription of the table whose queue holds the most (the
+// query furthest behind) fails with a *LimitError; the other
+// subscriptions go on. The batches are shared, so a batch queued for
 // several queries counts for each.
 //
 // A Broadcast is used for one run of the queries: Register them all, set
@@ -117,6 +121,7 @@ func (b *Broadcast) Source(id int) Source { return b.byID[id] }
 // returns), or when ctx is done.
 func (b *Broadcast) Start(ctx context.Context) {
 	mem := newBudget(b.Limits)
+	progress := make(chan struct{}, 1)
 	names := make([]string, 0, len(b.tables))
 	for n := range b.tables {
 		names = append(names, n)
@@ -139,17 +144,21 @@ func (b *Broadcast) Start(ctx context.Context) {
 			index[c] = i
 		}
 		for _, s := range t.subs {
-			s.mem = mem
+			s.mem, s.progress = mem, progress
 			s.pick = make([]int, len(s.cols))
 			for i, c := range s.cols {
 				s.pick[i] = index[c]
 			}
 		}
-		go b.read(ctx, t)
+		go b.read(ctx, t, progress)
 	}
 }
 
-func (b *Broadcast) read(ctx context.Context, t *broadcastTable) {
+// stallTimeout is how long a reader past the budget waits for a consumer
+// to take a batch before it fails the query furthest behind.
+const stallTimeout = 100 * time.Millisecond
+
+func (b *Broadcast) read(ctx context.Context, t *broadcastTable, progress <-chan struct{}) {
 	finish := func(err error) {
 		for _, s := range t.subs {
 			s.finish(err)
@@ -177,8 +186,31 @@ func (b *Broadcast) read(ctx context.Context, t *broadcastTable) {
 			if s.bound == 0 && s.mem != nil && size < 0 {
 				size = batchBytes(batch)
 			}
-			if s.push(batch, size) {
-				live = true
+			for {
+				ok, over := s.push(batch, size)
+				if !over {
+					live = live || ok
+					break
+				}
+				// Past the budget: wait for a consumer to take a batch;
+				// when none does for a while, the queries are reading
+				// other scans first, and the one furthest behind fails.
+				select {
+				case <-progress:
+					continue
+				case <-ctx.Done():
+					finish(ctx.Err())
+					return
+				case <-time.After(stallTimeout):
+				}
+				victim := t.largest()
+				if victim == nil {
+					victim = s
+				}
+				victim.fail(&LimitError{Limit: s.mem.max})
+				if victim == s {
+					break
+				}
 			}
 		}
 		if !live {
@@ -194,8 +226,10 @@ type subscriber struct {
 	pick  []int // their positions in the broadcast batches
 	bound int   // 0: unbounded
 	table string
-	// mem counts the batches of an unbounded queue (nil: unlimited).
-	mem *budget
+	// mem counts the batches of an unbounded queue (nil: unlimited);
+	// progress is signalled when such a batch leaves the queue.
+	mem      *budget
+	progress chan<- struct{}
 
 	mu      sync.Mutex
 	cond    *sync.Cond
@@ -214,31 +248,55 @@ type queued struct {
 }
 
 // push queues a batch of size bytes, waiting while a bounded queue is
-// full. An unbounded queue that would exceed the budget fails instead. It
-// reports whether the subscriber still reads.
-func (s *subscriber) push(b *value.Batch, size int64) bool {
+// full. It reports whether the subscriber still reads, and over when an
+// unbounded queue would exceed the budget (the batch is then not queued).
+func (s *subscriber) push(b *value.Batch, size int64) (live, over bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for s.bound > 0 && len(s.queue) >= s.bound && !s.closed {
 		s.cond.Wait()
 	}
 	if s.closed || s.done {
-		return false
+		return false, false
 	}
 	q := queued{b: b}
 	if s.bound == 0 && s.mem != nil {
+		if err := s.mem.add(size); err != nil {
+			s.mem.add(-size)
+			return true, true
+		}
 		q.size = size
 		s.held += size
-		if err := s.mem.add(size); err != nil {
-			s.drop()
-			s.done, s.err = true, err
-			s.cond.Broadcast()
-			return false
-		}
 	}
 	s.queue = append(s.queue, q)
 	s.cond.Broadcast()
-	return true
+	return true, false
+}
+
+// fail ends the subscription with err, dropping its queue.
+func (s *subscriber) fail(err error) {
+	s.mu.Lock()
+	if !s.done {
+		s.drop()
+		s.done, s.err = true, err
+	}
+	s.cond.Broadcast()
+	s.mu.Unlock()
+}
+
+// largest returns the live subscriber of t whose queue holds the most
+// bytes, or nil when none holds any.
+func (t *broadcastTable) largest() *subscriber {
+	var best *subscriber
+	var most int64
+	for _, s := range t.subs {
+		s.mu.Lock()
+		if !s.done && !s.closed && s.held > most {
+			best, most = s, s.held
+		}
+		s.mu.Unlock()
+	}
+	return best
 }
 
 // drop empties the queue and gives its bytes back; s.mu is held.
@@ -287,6 +345,10 @@ func (s *subscriber) Next(ctx context.Context) (*value.Batch, error) {
 	if q.size > 0 {
 		s.held -= q.size
 		s.mem.add(-q.size)
+		select {
+		case s.progress <- struct{}{}:
+		default:
+		}
 	}
 	s.cond.Broadcast()
 	s.mu.Unlock()
