@@ -54,6 +54,7 @@ func (a *aggregate) Next(ctx context.Context) (*value.Batch, error) {
 	var gids []int
 	keyCols := make([]*value.Column, len(a.node.Keys))
 	perGroup := int64(entryBytes + stateBytes*len(a.node.Aggs))
+	sizes := make([]int64, len(a.states))
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -100,6 +101,9 @@ func (a *aggregate) Next(ctx context.Context) (*value.Batch, error) {
 				}
 			}
 			a.states[i].Update(gids, args, b.N)
+		}
+		if err := a.acct.grow(stateGrowth(a.states, sizes)); err != nil {
+			return nil, err
 		}
 	}
 	ngroups := len(a.groups)

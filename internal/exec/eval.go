@@ -60,7 +60,7 @@ func (m *budget) chunkBytes() int64 {
 }
 
 func (env *Env) evalChunked(ctx context.Context, e plan.Expr, b *value.Batch) (*value.Column, error) {
-	idx := make([]int, 0, b.N)
+	var idx []int
 	rows := func(from, to int) *value.Batch {
 		idx = idx[:0]
 		for i := from; i < to; i++ {

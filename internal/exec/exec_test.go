@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kqlhunt/kqlhunt/internal/funcs"
 	"github.com/kqlhunt/kqlhunt/internal/plan"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/value"
@@ -181,5 +182,51 @@ func TestFormatBytes(t *testing.T) {
 	}
 	if !errors.Is(e, ErrLimit) {
 		t.Error("expected a LimitError to wrap ErrLimit")
+	}
+}
+
+// bigState is an aggregate state that says it holds 1 KiB per row.
+type bigState struct{ rows int64 }
+
+func (s *bigState) Update(groups []int, args []*value.Column, n int) { s.rows += int64(n) }
+func (s *bigState) Result(outs []*value.Column, ngroups int) {
+	for g := 0; g < ngroups; g++ {
+		outs[0].Append(s.rows)
+	}
+}
+func (s *bigState) MemBytes() int64 { return s.rows << 10 }
+
+// TestAggregateStateSize: summarize accounts for the states that say
+// their size, and names itself when they exceed the budget.
+func TestAggregateStateSize(t *testing.T) {
+	mem := NewMemSource()
+	mem.Add(testTable, stringBatches(10, 100))
+	sig := &funcs.AggSig{New: func([]schema.Type) funcs.AggState { return &bigState{} }}
+	agg := &plan.Aggregate{
+		Input: &plan.Scan{Table: testTable, Cols: []int{0}},
+		Aggs:  []*plan.AggCall{{Fn: &funcs.Agg{Name: "big"}, Sig: sig, T: schema.Long}},
+		Cols:  []schema.Column{{Name: "n", Type: schema.Long}},
+	}
+	for _, tc := range []struct {
+		limit   int64
+		wantErr bool
+	}{{512 << 10, true}, {4 << 20, false}} {
+		env := NewEnv(mem, 0)
+		env.Limits = Limits{MaxMemory: tc.limit}
+		op, err := Build(env, agg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Drain(context.Background(), op)
+		var le *LimitError
+		switch {
+		case tc.wantErr && (!errors.As(err, &le) || le.Op != "summarize"):
+			t.Errorf("limit %d: expected the limit error of summarize, got %v", tc.limit, err)
+		case !tc.wantErr && (err != nil || len(got) != 1 || got[0].Cols[0].Get(0) != int64(1000)):
+			t.Errorf("limit %d: expected one row of 1000, got %v", tc.limit, err)
+		}
+		if used := env.mem.used.Load(); used != 0 {
+			t.Errorf("limit %d: expected everything released after Close, %d bytes still held", tc.limit, used)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/kqlhunt/kqlhunt/internal/funcs"
 	"github.com/kqlhunt/kqlhunt/internal/plan"
 	"github.com/kqlhunt/kqlhunt/internal/value"
 )
@@ -25,8 +26,11 @@ import (
 //     Broadcast. Sizes are estimates of Go's representation (8 bytes per
 //     number, 16 per string or dynamic value plus its contents); a value
 //     that several batches share counts once per batch.
+//     Aggregate states count when they implement MemBytes() int64 (see
+//     sizer).
 //   - A heap backstop for what the accounting misses, such as the states
-//     of make_list or make_set, or an extend that builds large arrays:
+//     of make_list or make_set that do not say their size, or an extend
+//     that builds large arrays:
 //     every operator's Next, and expression evaluation between chunks of
 //     rows when a batch's values are large, compare the Go heap with its
 //     size when the run began plus MaxMemory. The heap counts garbage, so
@@ -235,6 +239,28 @@ func (a *account) release() {
 	}
 	m.mu.Unlock()
 	m.add(-held)
+}
+
+// sizer is implemented by aggregate states (funcs.AggState) that know
+// their memory: MemBytes returns an estimate of the bytes the state holds,
+// in O(1) (a counter kept by Update). Operators account for the growth of
+// such states; the others are left to the heap backstop.
+type sizer interface {
+	MemBytes() int64
+}
+
+// stateGrowth returns how much the states that implement sizer grew since
+// the sizes in last, which it updates.
+func stateGrowth(states []funcs.AggState, last []int64) int64 {
+	grown := int64(0)
+	for i, st := range states {
+		if sz, ok := st.(sizer); ok {
+			n := sz.MemBytes()
+			grown += n - last[i]
+			last[i] = n
+		}
+	}
+	return grown
 }
 
 // Sizes, as Go holds values: the estimates the accounting uses.

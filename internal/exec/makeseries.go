@@ -263,6 +263,7 @@ func (m *makeSeries) Next(ctx context.Context) (*value.Batch, error) {
 	keyCols := make([]*value.Column, len(n.Keys))
 	perGroup := int64(entryBytes)
 	perCell := int64(entryBytes + stateBytes*len(n.Aggs))
+	sizes := make([]int64, len(states))
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -340,6 +341,9 @@ func (m *makeSeries) Next(ctx context.Context) (*value.Batch, error) {
 				}
 			}
 			states[i].Update(gids, args, sub.N)
+		}
+		if err := m.acct.grow(stateGrowth(states, sizes)); err != nil {
+			return nil, err
 		}
 	}
 	if rows == 0 && (!n.NonEmpty || len(n.Keys) > 0) {

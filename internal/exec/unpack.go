@@ -88,6 +88,7 @@ func (p *pivoter) Next(ctx context.Context) (*value.Batch, error) {
 	var counts []int64
 	var key []byte
 	perGroup := int64(entryBytes + stateBytes*len(p.n.Values))
+	sizes := make([]int64, 1)
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -151,6 +152,9 @@ func (p *pivoter) Next(ctx context.Context) (*value.Batch, error) {
 			}
 		}
 		state.Update(cells, args, b.N)
+		if err := p.acct.grow(stateGrowth([]funcs.AggState{state}, sizes)); err != nil {
+			return nil, err
+		}
 	}
 	ngroups := len(groups)
 	out := &value.Batch{N: ngroups, Cols: append([]*value.Column(nil), keys...)}
