@@ -207,7 +207,7 @@ func (b *Broadcast) read(ctx context.Context, t *broadcastTable, progress <-chan
 				if victim == nil {
 					victim = s
 				}
-				victim.fail(&LimitError{Limit: s.mem.max})
+				victim.fail(&LimitError{Op: "table '" + victim.table + "'", Limit: s.mem.max})
 				if victim == s {
 					break
 				}
@@ -222,10 +222,10 @@ func (b *Broadcast) read(ctx context.Context, t *broadcastTable, progress <-chan
 
 // subscriber is one scan's queue of batches.
 type subscriber struct {
-	cols  []int // the table columns the scan asked for
-	pick  []int // their positions in the broadcast batches
-	bound int   // 0: unbounded
-	table string
+	cols  []int  // the table columns the scan asked for
+	pick  []int  // their positions in the broadcast batches
+	bound int    // 0: unbounded
+	table string // the table's name, for messages
 	// mem counts the batches of an unbounded queue (nil: unlimited);
 	// progress is signalled when such a batch leaves the queue.
 	mem      *budget

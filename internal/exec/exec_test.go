@@ -152,7 +152,7 @@ func TestBroadcastQueueLimit(t *testing.T) {
 		got, err = Drain(ctx, first)
 		var le *LimitError
 		switch {
-		case tc.wantErr && (!errors.As(err, &le) || le.Limit != tc.limit):
+		case tc.wantErr && (!errors.As(err, &le) || le.Limit != tc.limit || le.Op != "table 'T'"):
 			t.Errorf("limit %d: expected the first scan to fail with the limit error, got %v", tc.limit, err)
 		case !tc.wantErr && err != nil:
 			t.Errorf("limit %d: %v", tc.limit, err)

@@ -19,28 +19,28 @@ import (
 // enforced two ways, both approximate:
 //
 //   - Accounting. The operators that hold rows count what they hold:
-//     sort and top, summarize (its groups' keys), distinct, join and
-//     lookup (the build side), ipv4_lookup, top-nested, make-series (its
-//     cells and arrays, before they are made), materialize, the window
-//     functions' serialized input, sample, partition, and the queues of a
-//     Broadcast. Sizes are estimates of Go's representation (8 bytes per
-//     number, 16 per string or dynamic value plus its contents); a value
-//     that several batches share counts once per batch.
-//     Aggregate states count when they implement MemBytes() int64 (see
-//     sizer).
-//   - A heap backstop for what the accounting misses, such as the states
-//     of make_list or make_set that do not say their size, or an extend
-//     that builds large arrays:
-//     every operator's Next, and expression evaluation between chunks of
-//     rows when a batch's values are large, compare the Go heap with its
-//     size when the run began plus MaxMemory. The heap counts garbage, so
-//     when it is over, a garbage collection runs first (at most once per
-//     MaxMemory/8 bytes allocated) and only the live heap fails the run.
-//     The heap is the process's: runs in parallel (a hunt) share it, so
-//     the backstop bounds their sum.
+//     sort and top (which keeps O(N) rows), summarize and distinct (the
+//     groups' keys, and the states that implement MemBytes() int64, see
+//     sizer), join and lookup (the build side), ipv4_lookup, top-nested,
+//     make-series (its cells, and its arrays before they are made),
+//     pivot, materialize, the window functions' serialized input,
+//     sample, partition, toscalar values, and the queues of a Broadcast.
+//     Sizes are estimates of Go's representation (8 bytes per number, 16
+//     per string or dynamic value plus its contents); a value that
+//     several batches share counts once per batch.
+//   - A heap backstop for what the accounting misses (make_list states
+//     that do not say their size, an extend that builds large arrays).
+//     Every operator's Next compares the Go heap with the heap when the
+//     run began plus MaxMemory; so does Eval between chunks of rows when
+//     a batch's values turn out large (see Env.Eval). The heap counts
+//     garbage, so when it is over, a collection runs first (at most once
+//     per MaxMemory/8 bytes allocated) and only a live heap still over
+//     fails the run, naming the operator that holds the most. The heap is
+//     the process's: runs in parallel (a hunt) count each other's growth,
+//     so the backstop bounds their sum.
 //
 // Exceeding MaxMemory fails the run with a *LimitError naming the
-// operator. exec never calls debug.SetMemoryLimit: that limit is the
+// operator. exec does not call debug.SetMemoryLimit: that limit is the
 // process's, not a run's, and it makes the collector work harder rather
 // than stop a run.
 type Limits struct {
