@@ -33,9 +33,10 @@ import (
 //     Every operator's Next compares the Go heap with the heap when the
 //     run began plus MaxMemory; so does Eval between chunks of rows when
 //     a batch's values turn out large (see Env.Eval). The heap counts
-//     garbage, so when it is over, a collection runs first (at most once
-//     per MaxMemory/8 bytes allocated) and only a live heap still over
-//     fails the run, naming the operator that holds the most. The heap is
+//     garbage, so when it is over, a collection runs first (no sooner
+//     than the live heap could have passed the budget) and only a live
+//     heap still over fails the run, naming the operator that holds the
+//     most. The heap is
 //     the process's: runs in parallel (a hunt) count each other's growth,
 //     so the backstop bounds their sum.
 //
@@ -110,8 +111,11 @@ type budget struct {
 	// later checks fail at once.
 	tripped atomic.Bool
 
-	mu       sync.Mutex
-	gcAllocs int64 // the heap allocations count at the last forced collection
+	mu sync.Mutex
+	// nextGC is the count of bytes allocated (allocated()) before which
+	// the live heap cannot exceed the budget, so that a collection to find
+	// out is not worth forcing.
+	nextGC int64
 	// top is the account holding the most, to name in the backstop's
 	// errors: the operator that checks the heap is not the one that
 	// holds it.
@@ -127,7 +131,6 @@ func newBudget(l Limits) *budget {
 	// backstop lenient by that much; a collection here would be exact,
 	// but too costly for the many runs of a hunt.
 	m.base = heapObjects()
-	m.gcAllocs = allocated()
 	return m
 }
 
@@ -172,17 +175,20 @@ func (m *budget) check() error {
 	if heapObjects()-m.base <= m.max {
 		return nil
 	}
-	// The heap counts garbage: collect it and look again, unless a
-	// collection forced here is recent (less than max/8 bytes allocated
-	// since), in which case the next check will.
+	// The heap counts garbage: collect it and look again. After a
+	// collection that found live bytes under the budget, the live heap
+	// cannot pass the budget before that many bytes more are allocated,
+	// so the next collection waits for them (and for at least a 16th of
+	// the budget, so that collections stay rare near the limit).
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if allocated()-m.gcAllocs < m.max/8 {
+	if allocated() < m.nextGC {
 		return nil
 	}
 	runtime.GC()
-	m.gcAllocs = allocated()
-	if heapObjects()-m.base <= m.max {
+	live := heapObjects() - m.base
+	if live <= m.max {
+		m.nextGC = allocated() + max(m.max-live, m.max/16)
 		return nil
 	}
 	m.tripped.Store(true)

@@ -131,9 +131,9 @@ func (s *sorter) order(ctx context.Context, batches []*value.Batch, limit int64)
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.SliceStable(idx, func(a, b int) bool {
+	if err := sortStable(ctx, idx, func(a, b int) bool {
 		for i, k := range s.keys {
-			c, special := compareRows(keys[i], idx[a], idx[b], k.NullsFirst)
+			c, special := compareRows(keys[i], a, b, k.NullsFirst)
 			if c == 0 {
 				continue
 			}
@@ -143,14 +143,41 @@ func (s *sorter) order(ctx context.Context, batches []*value.Batch, limit int64)
 			return c < 0
 		}
 		return false
-	})
-	if err := ctx.Err(); err != nil {
+	}); err != nil {
 		return nil, nil, err
 	}
 	if limit >= 0 && int64(len(idx)) > limit {
 		idx = idx[:limit]
 	}
 	return all, idx, nil
+}
+
+// sortCanceled carries a context's error out of a sort.
+type sortCanceled struct{ err error }
+
+// sortStable sorts the row numbers idx stably by less, which compares two
+// rows, checking ctx every 64Ki comparisons: sorting millions of rows
+// takes seconds.
+func sortStable(ctx context.Context, idx []int, less func(a, b int) bool) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			c, ok := r.(sortCanceled)
+			if !ok {
+				panic(r)
+			}
+			err = c.err
+		}
+	}()
+	n := 0
+	sort.SliceStable(idx, func(a, b int) bool {
+		if n++; n&0xffff == 0 {
+			if err := ctx.Err(); err != nil {
+				panic(sortCanceled{err})
+			}
+		}
+		return less(idx[a], idx[b])
+	})
+	return ctx.Err()
 }
 
 func (s *sorter) Close() error {
