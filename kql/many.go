@@ -28,6 +28,7 @@ func RunMany(ctx context.Context, queries []*Query, tables Tables, now value.Dat
 	for i, q := range queries {
 		if q.plans != nil {
 			b.Register(i, q.plans)
+			// The shared queues are bounded by the largest budget.
 			b.Limits.MaxMemory = max(b.Limits.MaxMemory, q.limits.MaxMemory)
 		}
 	}
