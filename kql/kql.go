@@ -42,7 +42,15 @@ type Options struct {
 	// its operators sees them (see Exclusion); Result.Suppressed counts
 	// them.
 	Exclusions []Exclusion
+	// MaxMemory bounds the memory of each run of the query, in bytes (0:
+	// unlimited); a run that exceeds it fails with an error wrapping
+	// ErrLimit.
+	MaxMemory int64
 }
+
+// ErrLimit is wrapped by the error of a run that exceeded
+// Options.MaxMemory; the message names the operator and the limit.
+var ErrLimit = exec.ErrLimit
 
 // Source is the text of a query with its name, and the mapping of its
 // offsets to the lines and columns shown in messages.
@@ -78,6 +86,8 @@ type Query struct {
 	// reads are the predicates a row of a table must satisfy to be read
 	// (WithLookback).
 	reads map[string][]plan.Expr
+	// limits bound each run (Options.MaxMemory).
+	limits exec.Limits
 }
 
 // Error is a compilation failure: the diagnostics and the source they
@@ -96,7 +106,7 @@ func Compile(text string, cat *schema.Catalog, opts Options) (*Query, error) {
 	src := syntax.NewSource(opts.Name, text)
 	src.Pos = opts.Pos
 	ast, diags := syntax.Parse(text)
-	q := &Query{Source: src, ast: ast, cat: cat, optimize: !opts.NoOptimize}
+	q := &Query{Source: src, ast: ast, cat: cat, optimize: !opts.NoOptimize, limits: exec.Limits{MaxMemory: opts.MaxMemory}}
 	if diags.HasErrors() {
 		return q, &Error{Source: src, Diags: diags}
 	}
@@ -158,7 +168,7 @@ func (q *Query) WithLookback(from, to Datetime) (*Query, error) {
 // clone returns a copy of q's compilation inputs, to plan again.
 func (q *Query) clone() *Query {
 	return &Query{Source: q.Source, ast: q.ast, cat: q.cat, optimize: q.optimize, Warnings: q.Warnings,
-		exclusions: q.exclusions, reads: q.reads}
+		exclusions: q.exclusions, reads: q.reads, limits: q.limits}
 }
 
 // plan checks the parsed query with its exclusions and read filters and
@@ -212,7 +222,7 @@ const maxDeferred = 64
 // it runs the input of each such operator, innermost first, learns the
 // columns from its rows, and checks the query again with what it learned.
 // The rows are kept, so each input runs once.
-func (q *Query) resolve(env *exec.Env) ([]plan.Node, error) {
+func (q *Query) resolve(ctx context.Context, env *exec.Env) ([]plan.Node, error) {
 	hints := check.Hints{}
 	for range maxDeferred {
 		res, diags := check.CheckOptions(q.ast, q.Source.Text, q.cat, check.Options{Hints: hints, Exclusions: q.excl, Reads: q.reads})
@@ -227,11 +237,13 @@ func (q *Query) resolve(env *exec.Env) ([]plan.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		batches, err := exec.Drain(op)
+		batches, err := exec.Drain(ctx, op)
 		if err != nil {
 			return nil, err
 		}
-		hint, err := d.Learn(batches, env.Eval)
+		hint, err := d.Learn(batches, func(e plan.Expr, b *value.Batch) (*value.Column, error) {
+			return env.Eval(ctx, e, b)
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -292,6 +304,8 @@ type Cursor struct {
 	Chart *Chart
 	op    exec.Operator
 	env   *exec.Env
+	// ctx is the context of the run, which Open was given.
+	ctx context.Context
 }
 
 // Suppressed returns the rows that Options.Exclusions dropped so far in
@@ -306,7 +320,7 @@ func (c *Cursor) SuppressedRows() int64 { return c.env.Suppressed.Dropped() }
 // Next returns the next batch, or nil at the end.
 func (c *Cursor) Next() (b *value.Batch, err error) {
 	defer recoverInternal(&err)
-	return c.op.Next()
+	return c.op.Next(c.ctx)
 }
 
 // errNotCompiled is the error of running a query that failed to compile.
@@ -340,10 +354,11 @@ func (q *Query) open(ctx context.Context, tables exec.Source, now value.Datetime
 	if q.plans == nil {
 		return nil, errNotCompiled
 	}
-	env := exec.NewEnv(ctx, tables, now)
+	env := exec.NewEnv(tables, now)
+	env.Limits = q.limits
 	plans := q.plans
 	if q.deferred {
-		if plans, err = q.resolve(env); err != nil {
+		if plans, err = q.resolve(ctx, env); err != nil {
 			return nil, err
 		}
 	}
@@ -355,7 +370,7 @@ func (q *Query) open(ctx context.Context, tables exec.Source, now value.Datetime
 			}
 			return nil, err
 		}
-		cursors = append(cursors, &Cursor{Columns: p.Schema(), Chart: chartOf(p), op: op, env: env})
+		cursors = append(cursors, &Cursor{Columns: p.Schema(), Chart: chartOf(p), op: op, env: env, ctx: ctx})
 	}
 	return cursors, nil
 }
@@ -373,7 +388,7 @@ func (q *Query) run(ctx context.Context, tables exec.Source, now value.Datetime)
 	}
 	var results []*Result
 	for i, c := range cursors {
-		batches, err := drain(c)
+		batches, err := c.drain()
 		if err != nil {
 			for _, rest := range cursors[i+1:] {
 				rest.Close()
@@ -392,18 +407,9 @@ func (q *Query) run(ctx context.Context, tables exec.Source, now value.Datetime)
 }
 
 // drain reads every batch of c and closes it.
-func drain(c *Cursor) ([]*value.Batch, error) {
-	defer c.Close()
-	var out []*value.Batch
-	for {
-		b, err := c.Next()
-		if b == nil || err != nil {
-			return out, err
-		}
-		if b.N > 0 {
-			out = append(out, b)
-		}
-	}
+func (c *Cursor) drain() (b []*value.Batch, err error) {
+	defer recoverInternal(&err)
+	return exec.Drain(c.ctx, c.op)
 }
 
 // All returns the result's rows in order, each as a slice of values in

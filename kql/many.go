@@ -41,6 +41,8 @@ func RunMany(ctx context.Context, queries []*Query, tables Tables, now Datetime,
 	for i, q := range queries {
 		if q.plans != nil {
 			b.Register(i, q.plans)
+			// The shared queues are bounded by the largest budget.
+			b.Limits.MaxMemory = max(b.Limits.MaxMemory, q.limits.MaxMemory)
 		}
 	}
 	b.Start(ctx)

@@ -29,14 +29,14 @@ func (q *Query) TimeWindows(now Datetime) []TimeWindow {
 	if q.deferred {
 		return nil
 	}
-	env := exec.NewEnv(context.Background(), nil, now)
+	env := exec.NewEnv(nil, now)
 	one := value.NewBatch(nil, 1)
 	one.N = 1
 	eval := func(e plan.Expr) (Datetime, bool) {
 		if e == nil || e.Type() != schema.Datetime {
 			return 0, false
 		}
-		col, err := env.Eval(e, one)
+		col, err := env.Eval(context.Background(), e, one)
 		if err != nil || col.IsNull(0) {
 			return 0, false
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,7 +68,7 @@ func TestGenRoundTrip(t *testing.T) {
 		}
 		var got []*value.Batch
 		for {
-			b, err := sc.Next()
+			b, err := sc.Next(context.Background())
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"context"
 	"encoding/binary"
 	"math"
 
@@ -21,10 +22,16 @@ type aggregate struct {
 	groups map[string]int
 	keys   []*value.Column // key values, one row per group
 	done   bool
+	// acct holds the groups' keys and an estimate of their states (the
+	// contents of make_list and the like are left to the heap backstop).
+	acct account
 }
 
+// stateBytes estimates an aggregate state's memory per group.
+const stateBytes = 32
+
 func newAggregate(env *Env, in Operator, n *plan.Aggregate) *aggregate {
-	a := &aggregate{env: env, in: in, node: n, groups: map[string]int{}}
+	a := &aggregate{env: env, in: in, node: n, groups: map[string]int{}, acct: env.account(n)}
 	for _, ac := range n.Aggs {
 		argTypes := make([]schema.Type, len(ac.Args))
 		for i, e := range ac.Args {
@@ -38,7 +45,7 @@ func newAggregate(env *Env, in Operator, n *plan.Aggregate) *aggregate {
 	return a
 }
 
-func (a *aggregate) Next() (*value.Batch, error) {
+func (a *aggregate) Next(ctx context.Context) (*value.Batch, error) {
 	if a.done {
 		return nil, nil
 	}
@@ -46,11 +53,13 @@ func (a *aggregate) Next() (*value.Batch, error) {
 	var key []byte
 	var gids []int
 	keyCols := make([]*value.Column, len(a.node.Keys))
+	perGroup := int64(entryBytes + stateBytes*len(a.node.Aggs))
+	sizes := make([]int64, len(a.states))
 	for {
-		if err := a.env.checkCtx(); err != nil {
+		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		b, err := a.in.Next()
+		b, err := a.in.Next(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -58,10 +67,11 @@ func (a *aggregate) Next() (*value.Batch, error) {
 			break
 		}
 		for i, e := range a.node.Keys {
-			if keyCols[i], err = a.env.Eval(e, b); err != nil {
+			if keyCols[i], err = a.env.Eval(ctx, e, b); err != nil {
 				return nil, err
 			}
 		}
+		grown := int64(0)
 		gids = gids[:0]
 		for r := 0; r < b.N; r++ {
 			key = key[:0]
@@ -74,18 +84,26 @@ func (a *aggregate) Next() (*value.Batch, error) {
 				a.groups[string(key)] = g
 				for i, c := range keyCols {
 					a.keys[i].AppendFrom(c, r)
+					grown += rowBytes(c, r)
 				}
+				grown += perGroup + int64(len(key))
 			}
 			gids = append(gids, g)
+		}
+		if err := a.acct.grow(grown); err != nil {
+			return nil, err
 		}
 		for i, ac := range a.node.Aggs {
 			args := make([]*value.Column, len(ac.Args))
 			for j, e := range ac.Args {
-				if args[j], err = a.env.Eval(e, b); err != nil {
+				if args[j], err = a.env.Eval(ctx, e, b); err != nil {
 					return nil, err
 				}
 			}
 			a.states[i].Update(gids, args, b.N)
+		}
+		if err := a.acct.grow(stateGrowth(a.states, sizes)); err != nil {
+			return nil, err
 		}
 	}
 	ngroups := len(a.groups)
@@ -103,10 +121,16 @@ func (a *aggregate) Next() (*value.Batch, error) {
 			a.states[i].Result(out.Cols[first:], ngroups)
 		}
 	}
+	// The rows are the consumer's now.
+	a.acct.release()
+	a.states, a.groups = nil, nil
 	return out, nil
 }
 
-func (a *aggregate) Close() error { return a.in.Close() }
+func (a *aggregate) Close() error {
+	a.acct.release()
+	return a.in.Close()
+}
 
 // aggOutputs returns how many columns an aggregate call yields.
 func aggOutputs(ac *plan.AggCall) int {

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 
@@ -14,27 +15,26 @@ import (
 // https://learn.microsoft.com/kusto/query/mv-apply-operator
 // https://learn.microsoft.com/kusto/query/partition-operator
 type applier struct {
-	env   *Env
-	in    Operator
-	n     *plan.Apply
-	limit int64
-	out   []*value.Batch
-	done  bool
+	env     *Env
+	in      Operator
+	n       *plan.Apply
+	started bool
+	limit   int64
+	acct    account // the input of partition
+	out     []*value.Batch
+	done    bool
+	// The input batch of mv-apply and the next row of it.
+	cur *value.Batch
+	r   int
 }
 
-func newApplier(env *Env, in Operator, n *plan.Apply) (*applier, error) {
-	a := &applier{env: env, in: in, n: n, limit: -1}
-	if n.Expand != nil && n.Expand.Limit != nil {
-		l, err := constInt(env, n.Expand.Limit)
-		if err != nil {
-			return nil, err
-		}
-		a.limit = l
-	}
-	return a, nil
+func newApplier(env *Env, in Operator, n *plan.Apply) *applier {
+	return &applier{env: env, in: in, n: n, limit: -1, acct: env.account(n)}
 }
 
 func (a *applier) Close() error {
+	a.acct.release()
+	a.out, a.cur = nil, nil
 	if !a.done {
 		return a.in.Close()
 	}
@@ -42,7 +42,7 @@ func (a *applier) Close() error {
 }
 
 // runSub runs the subplan with its Param reading rows.
-func (a *applier) runSub(rows []*value.Batch) ([]*value.Batch, error) {
+func (a *applier) runSub(ctx context.Context, rows []*value.Batch) ([]*value.Batch, error) {
 	if a.env.params == nil {
 		a.env.params = map[*plan.Param][]*value.Batch{}
 	}
@@ -59,10 +59,20 @@ func (a *applier) runSub(rows []*value.Batch) ([]*value.Batch, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Drain(op)
+	return Drain(ctx, op)
 }
 
-func (a *applier) Next() (*value.Batch, error) {
+func (a *applier) Next(ctx context.Context) (*value.Batch, error) {
+	if !a.started {
+		a.started = true
+		if a.n.Expand != nil {
+			l, err := expandLimit(ctx, a.env, a.n.Expand)
+			if err != nil {
+				return nil, err
+			}
+			a.limit = l
+		}
+	}
 	for {
 		if len(a.out) > 0 {
 			b := a.out[0]
@@ -70,16 +80,17 @@ func (a *applier) Next() (*value.Batch, error) {
 			return b, nil
 		}
 		if a.done {
+			a.acct.release()
 			return nil, nil
 		}
-		if err := a.env.checkCtx(); err != nil {
+		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		var err error
 		if a.n.Kind == plan.ApplyPartitions {
-			err = a.partitions()
+			err = a.partitions(ctx)
 		} else {
-			err = a.rows()
+			err = a.row(ctx)
 		}
 		if err != nil {
 			return nil, err
@@ -87,47 +98,49 @@ func (a *applier) Next() (*value.Batch, error) {
 	}
 }
 
-// rows applies the subplan to the next input batch, row by row.
-func (a *applier) rows() error {
-	b, err := a.in.Next()
+// row applies the subplan to the next input row.
+func (a *applier) row(ctx context.Context) error {
+	for a.cur == nil || a.r >= a.cur.N {
+		b, err := a.in.Next(ctx)
+		if err != nil {
+			return err
+		}
+		if b == nil {
+			a.done = true
+			return a.in.Close()
+		}
+		a.cur, a.r = b, 0
+	}
+	one := a.cur.Take([]int{a.r})
+	a.r++
+	exp, err := expandBatch(ctx, a.env, a.n.Expand, one, a.limit)
 	if err != nil {
 		return err
 	}
-	if b == nil {
-		a.done = true
-		return nil
+	param := &value.Batch{N: exp.N}
+	for _, j := range a.n.ParamCols {
+		param.Cols = append(param.Cols, exp.Cols[j])
 	}
-	for r := 0; r < b.N; r++ {
-		one := b.Take([]int{r})
-		exp, err := expandBatch(a.env, a.n.Expand, one, a.limit)
-		if err != nil {
-			return err
+	subs, err := a.runSub(ctx, []*value.Batch{param})
+	if err != nil {
+		return err
+	}
+	for _, s := range subs {
+		out := &value.Batch{N: s.N}
+		for _, k := range a.n.Keep {
+			out.Cols = append(out.Cols, one.Cols[k].Take(make([]int, s.N)))
 		}
-		param := &value.Batch{N: exp.N}
-		for _, j := range a.n.ParamCols {
-			param.Cols = append(param.Cols, exp.Cols[j])
-		}
-		subs, err := a.runSub([]*value.Batch{param})
-		if err != nil {
-			return err
-		}
-		for _, s := range subs {
-			out := &value.Batch{N: s.N}
-			for _, k := range a.n.Keep {
-				out.Cols = append(out.Cols, one.Cols[k].Take(make([]int, s.N)))
-			}
-			out.Cols = append(out.Cols, s.Cols...)
-			a.out = append(a.out, out)
-		}
+		out.Cols = append(out.Cols, s.Cols...)
+		a.out = append(a.out, out)
 	}
 	return nil
 }
 
 // partitions reads the whole input, splits it by key and applies the
 // subplan to each part.
-func (a *applier) partitions() error {
+func (a *applier) partitions(ctx context.Context) error {
 	a.done = true
-	batches, err := Drain(a.in)
+	batches, err := drain(ctx, a.in, &a.acct)
 	if err != nil {
 		return err
 	}
@@ -138,8 +151,11 @@ func (a *applier) partitions() error {
 	var parts []*part
 	var key []byte
 	for bi, b := range batches {
-		k, err := a.env.Eval(a.n.Key, b)
+		k, err := a.env.Eval(ctx, a.n.Key, b)
 		if err != nil {
+			return err
+		}
+		if err := a.acct.grow(int64(b.N) * 2 * wordBytes); err != nil {
 			return err
 		}
 		for r := 0; r < b.N; r++ {
@@ -157,6 +173,9 @@ func (a *applier) partitions() error {
 		return fmt.Errorf("partition: %d partitions, more than the %d allowed", len(parts), maxPartitions)
 	}
 	for _, p := range parts {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		rows := value.NewBatch(types(a.n.Param.Cols), len(p.rows))
 		for _, br := range p.rows {
 			for j, c := range batches[br[0]].Cols {
@@ -164,7 +183,7 @@ func (a *applier) partitions() error {
 			}
 		}
 		rows.N = len(p.rows)
-		subs, err := a.runSub([]*value.Batch{rows})
+		subs, err := a.runSub(ctx, []*value.Batch{rows})
 		if err != nil {
 			return err
 		}
@@ -184,26 +203,33 @@ type sampler struct {
 	in   Operator
 	n    *plan.Sample
 	done bool
+	acct account
+}
+
+func newSampler(env *Env, in Operator, n *plan.Sample) *sampler {
+	return &sampler{env: env, in: in, n: n, acct: env.account(n)}
 }
 
 func (s *sampler) Close() error {
+	s.acct.release()
 	if !s.done {
 		return s.in.Close()
 	}
 	return nil
 }
 
-func (s *sampler) Next() (*value.Batch, error) {
+func (s *sampler) Next(ctx context.Context) (*value.Batch, error) {
 	if s.done {
 		return nil, nil
 	}
 	s.done = true
-	k, err := constInt(s.env, s.n.N)
+	k, err := constInt(ctx, s.env, s.n.N)
 	if err != nil {
 		s.in.Close()
 		return nil, err
 	}
-	batches, err := Drain(s.in)
+	batches, err := drain(ctx, s.in, &s.acct)
+	defer s.acct.release()
 	if err != nil {
 		return nil, err
 	}
@@ -229,20 +255,3 @@ func (s *sampler) Next() (*value.Batch, error) {
 	out.N = len(pick)
 	return out, nil
 }
-
-// cache runs its input once per query run and replays the rows to every
-// reader.
-type cache struct {
-	batches []*value.Batch
-}
-
-func (c *cache) Next() (*value.Batch, error) {
-	if len(c.batches) == 0 {
-		return nil, nil
-	}
-	b := c.batches[0]
-	c.batches = c.batches[1:]
-	return b, nil
-}
-
-func (c *cache) Close() error { return nil }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/kqlhunt/kqlhunt/internal/plan"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
@@ -22,9 +23,20 @@ import (
 // beyond those its plans showed when registered (the subquery of mv-apply
 // or partition, run per row) read the source directly.
 //
-// A Broadcast is used for one run of the queries: Register them all, then
-// Start, then run each with Source(id).
+// The batches queued for queries that scan several times count against
+// Limits.MaxMemory, all tables and queries together: when a batch would
+// exceed it, the reader waits for a consumer to take a batch, and when
+// none does for stallTimeout (the queries are busy with their other
+// scans), the subscription of the table whose queue holds the most (the
+// query furthest behind) fails with a *LimitError; the other
+// subscriptions go on. The batches are shared, so a batch queued for
+// several queries counts for each.
+//
+// A Broadcast is used for one run of the queries: Register them all, set
+// Limits, then Start, then run each with Source(id).
 type Broadcast struct {
+	// Limits bound the queued batches; the zero value is unlimited.
+	Limits Limits
 	src    Source
 	tables map[string]*broadcastTable
 	byID   map[int]*querySource
@@ -59,7 +71,7 @@ func (b *Broadcast) Register(id int, plans []plan.Node) {
 			t = &broadcastTable{table: s.Table}
 			b.tables[s.Table.Name] = t
 		}
-		sub := &subscriber{cols: s.Cols, bound: 0}
+		sub := &subscriber{cols: s.Cols, bound: 0, table: s.Table.Name}
 		if len(scans) == 1 {
 			sub.bound = queueBound
 		}
@@ -108,6 +120,8 @@ func (b *Broadcast) Source(id int) Source { return b.byID[id] }
 // end of its table, at its first error (which every subscriber then
 // returns), or when ctx is done.
 func (b *Broadcast) Start(ctx context.Context) {
+	mem := newBudget(b.Limits)
+	progress := make(chan struct{}, 1)
 	names := make([]string, 0, len(b.tables))
 	for n := range b.tables {
 		names = append(names, n)
@@ -130,16 +144,21 @@ func (b *Broadcast) Start(ctx context.Context) {
 			index[c] = i
 		}
 		for _, s := range t.subs {
+			s.mem, s.progress = mem, progress
 			s.pick = make([]int, len(s.cols))
 			for i, c := range s.cols {
 				s.pick[i] = index[c]
 			}
 		}
-		go b.read(ctx, t)
+		go b.read(ctx, t, progress)
 	}
 }
 
-func (b *Broadcast) read(ctx context.Context, t *broadcastTable) {
+// stallTimeout is how long a reader past the budget waits for a consumer
+// to take a batch before it fails the query furthest behind.
+const stallTimeout = 100 * time.Millisecond
+
+func (b *Broadcast) read(ctx context.Context, t *broadcastTable, progress <-chan struct{}) {
 	finish := func(err error) {
 		for _, s := range t.subs {
 			s.finish(err)
@@ -156,15 +175,42 @@ func (b *Broadcast) read(ctx context.Context, t *broadcastTable) {
 			finish(err)
 			return
 		}
-		batch, err := op.Next()
+		batch, err := op.Next(ctx)
 		if err != nil || batch == nil {
 			finish(err)
 			return
 		}
 		live := false
+		size := int64(-1) // computed once, if an unbounded queue needs it
 		for _, s := range t.subs {
-			if s.push(batch) {
-				live = true
+			if s.bound == 0 && s.mem != nil && size < 0 {
+				size = batchBytes(batch)
+			}
+			for {
+				ok, over := s.push(batch, size)
+				if !over {
+					live = live || ok
+					break
+				}
+				// Past the budget: wait for a consumer to take a batch;
+				// when none does for a while, the queries are reading
+				// other scans first, and the one furthest behind fails.
+				select {
+				case <-progress:
+					continue
+				case <-ctx.Done():
+					finish(ctx.Err())
+					return
+				case <-time.After(stallTimeout):
+				}
+				victim := t.largest()
+				if victim == nil {
+					victim = s
+				}
+				victim.fail(&LimitError{Op: "table '" + victim.table + "'", Limit: s.mem.max})
+				if victim == s {
+					break
+				}
 			}
 		}
 		if !live {
@@ -176,58 +222,137 @@ func (b *Broadcast) read(ctx context.Context, t *broadcastTable) {
 
 // subscriber is one scan's queue of batches.
 type subscriber struct {
-	cols  []int // the table columns the scan asked for
-	pick  []int // their positions in the broadcast batches
-	bound int   // 0: unbounded
+	cols  []int  // the table columns the scan asked for
+	pick  []int  // their positions in the broadcast batches
+	bound int    // 0: unbounded
+	table string // the table's name, for messages
+	// mem counts the batches of an unbounded queue (nil: unlimited);
+	// progress is signalled when such a batch leaves the queue.
+	mem      *budget
+	progress chan<- struct{}
 
 	mu      sync.Mutex
 	cond    *sync.Cond
-	queue   []*value.Batch
-	done    bool  // the reader finished
-	err     error // the reader's error
+	queue   []queued
+	held    int64 // bytes of the queue, counted in mem
+	done    bool  // the reader finished, or the queue failed
+	err     error // the reader's error, or the queue's
 	closed  bool  // the consumer stopped reading
 	claimed bool
 }
 
-// push queues a batch, waiting while a bounded queue is full. It reports
-// whether the subscriber still reads.
-func (s *subscriber) push(b *value.Batch) bool {
+// queued is a batch in a queue and the bytes it counts for.
+type queued struct {
+	b    *value.Batch
+	size int64
+}
+
+// push queues a batch of size bytes, waiting while a bounded queue is
+// full. It reports whether the subscriber still reads, and over when an
+// unbounded queue would exceed the budget (the batch is then not queued).
+func (s *subscriber) push(b *value.Batch, size int64) (live, over bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for s.bound > 0 && len(s.queue) >= s.bound && !s.closed {
 		s.cond.Wait()
 	}
-	if s.closed {
-		return false
+	if s.closed || s.done {
+		return false, false
 	}
-	s.queue = append(s.queue, b)
+	q := queued{b: b}
+	if s.bound == 0 && s.mem != nil {
+		if err := s.mem.add(size); err != nil {
+			s.mem.add(-size)
+			return true, true
+		}
+		q.size = size
+		s.held += size
+	}
+	s.queue = append(s.queue, q)
 	s.cond.Broadcast()
-	return true
+	return true, false
+}
+
+// fail ends the subscription with err, dropping its queue.
+func (s *subscriber) fail(err error) {
+	s.mu.Lock()
+	if !s.done {
+		s.drop()
+		s.done, s.err = true, err
+	}
+	s.cond.Broadcast()
+	s.mu.Unlock()
+}
+
+// largest returns the live subscriber of t whose queue holds the most
+// bytes, or nil when none holds any.
+func (t *broadcastTable) largest() *subscriber {
+	var best *subscriber
+	var most int64
+	for _, s := range t.subs {
+		s.mu.Lock()
+		if !s.done && !s.closed && s.held > most {
+			best, most = s, s.held
+		}
+		s.mu.Unlock()
+	}
+	return best
+}
+
+// drop empties the queue and gives its bytes back; s.mu is held.
+func (s *subscriber) drop() {
+	s.queue = nil
+	s.mem.add(-s.held)
+	s.held = 0
 }
 
 func (s *subscriber) finish(err error) {
 	s.mu.Lock()
-	s.done, s.err = true, err
+	if !s.done {
+		s.done, s.err = true, err
+	}
 	s.cond.Broadcast()
 	s.mu.Unlock()
 }
 
 // Next implements Operator.
-func (s *subscriber) Next() (*value.Batch, error) {
+func (s *subscriber) Next(ctx context.Context) (*value.Batch, error) {
 	s.mu.Lock()
-	for len(s.queue) == 0 && !s.done && !s.closed {
+	if len(s.queue) == 0 && !s.done && !s.closed {
+		// Wake up when ctx is done, as when a batch comes.
+		stop := context.AfterFunc(ctx, func() {
+			s.mu.Lock()
+			s.cond.Broadcast()
+			s.mu.Unlock()
+		})
+		defer stop()
+	}
+	for len(s.queue) == 0 && !s.done && !s.closed && ctx.Err() == nil {
 		s.cond.Wait()
+	}
+	if err := ctx.Err(); err != nil {
+		s.mu.Unlock()
+		return nil, err
 	}
 	if len(s.queue) == 0 {
 		err := s.err
 		s.mu.Unlock()
 		return nil, err
 	}
-	b := s.queue[0]
-	s.queue[0] = nil
+	q := s.queue[0]
+	s.queue[0] = queued{}
 	s.queue = s.queue[1:]
+	if q.size > 0 {
+		s.held -= q.size
+		s.mem.add(-q.size)
+		select {
+		case s.progress <- struct{}{}:
+		default:
+		}
+	}
 	s.cond.Broadcast()
 	s.mu.Unlock()
+	b := q.b
 	out := &value.Batch{N: b.N, Cols: make([]*value.Column, len(s.pick))}
 	for i, j := range s.pick {
 		out.Cols[i] = b.Cols[j]
@@ -239,7 +364,7 @@ func (s *subscriber) Next() (*value.Batch, error) {
 func (s *subscriber) Close() error {
 	s.mu.Lock()
 	s.closed = true
-	s.queue = nil
+	s.drop()
 	s.cond.Broadcast()
 	s.mu.Unlock()
 	return nil

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"context"
 	"maps"
 	"sync"
 
@@ -67,26 +68,22 @@ type excluder struct {
 	idx  []int
 }
 
-func buildExclude(env *Env, n *plan.Exclude) (Operator, error) {
-	in, err := Build(env, n.Input)
-	if err != nil {
-		return nil, err
-	}
+func newExcluder(env *Env, n *plan.Exclude, in Operator) *excluder {
 	if env.Suppressed == nil {
 		env.Suppressed = &Suppressed{}
 	}
 	for _, name := range n.Names {
 		env.Suppressed.add(name, 0)
 	}
-	return &excluder{env: env, in: in, n: n}, nil
+	return &excluder{env: env, in: in, n: n}
 }
 
-func (x *excluder) Next() (*value.Batch, error) {
+func (x *excluder) Next(ctx context.Context) (*value.Batch, error) {
 	for {
-		if err := x.env.checkCtx(); err != nil {
+		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		b, err := x.in.Next()
+		b, err := x.in.Next(ctx)
 		if b == nil || err != nil {
 			return nil, err
 		}
@@ -97,7 +94,7 @@ func (x *excluder) Next() (*value.Batch, error) {
 		clear(x.drop)
 		dropped := 0
 		for p, pred := range x.n.Preds {
-			mask, err := x.env.Eval(pred, b)
+			mask, err := x.env.Eval(ctx, pred, b)
 			if err != nil {
 				return nil, err
 			}

@@ -2,6 +2,22 @@
 // becomes an Operator; operators pull batches from their inputs, so a
 // scan streams and memory grows only where an operator must hold rows
 // (aggregation keeps one state per group, sort keeps its input).
+//
+// Batches are read-only. A batch that Next returns may be held by several
+// consumers at once (a Broadcast hands one batch to every query that reads
+// the table, a cached result is replayed to each of its readers, a filter
+// passes its input batch on when every row matches), so no one may modify
+// a batch or its columns after returning it; an operator that needs other
+// rows or columns makes new ones (value.Batch.Take, new columns).
+//
+// The context of a run flows through Next; operators do not keep it. Each
+// operator checks ctx.Err() on every Next and, where it loops over many
+// input batches or rows without returning, inside that loop, so that a
+// cancelled run stops within a fraction of a second.
+//
+// Memory is bounded by Env.Limits (see Limits): operators that hold rows
+// account for them, and a backstop watches the Go heap for what the
+// accounting misses. Both fail the run with a *LimitError.
 package exec
 
 import (
@@ -15,12 +31,16 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/value"
 )
 
-// Operator produces the rows of a plan node batch by batch. Next returns
-// nil, nil when there are no more rows. Batches returned by Next are
-// owned by the caller. Close releases the operator's inputs; it may be
-// called before the rows are exhausted.
+// Operator produces the rows of a plan node batch by batch.
 type Operator interface {
-	Next() (*value.Batch, error)
+	// Next returns the next batch, or nil, nil when there are no more
+	// rows. The batch is read-only and may be shared by several
+	// consumers: neither the caller nor the operator may modify it. Next
+	// returns ctx.Err() soon after ctx is done; the operator does not keep
+	// ctx beyond the call.
+	Next(ctx context.Context) (*value.Batch, error)
+	// Close releases the operator's inputs and the rows it holds. It may
+	// be called before the rows are exhausted, and is called once.
 	Close() error
 }
 
@@ -31,18 +51,27 @@ type Source interface {
 	Scan(table *schema.Table, cols []int) (Operator, error)
 }
 
-// Env is what a query run needs besides its plan. An Env is used by one
-// query run at a time.
+// Env is what a query run needs besides its plan and its context. An Env
+// is used by one query run at a time, from one goroutine.
 type Env struct {
-	Ctx    context.Context
 	Source Source
 	Funcs  *funcs.Context
+	// Limits bound the resources of the run. Set them before the first
+	// Build; the zero value is unlimited.
+	Limits Limits
+	// mem is the run's memory budget, made from Limits by the first
+	// Build; nil when unlimited.
+	mem     *budget
+	memInit bool
 	// subqueries caches the value of each Subquery expression.
 	subqueries map[*plan.Subquery]*value.Column
 	// params holds the rows each Param reads while an Apply runs its
-	// subplan; caches the rows of each Cache.
+	// subplan; caches holds the shared state of each Cache.
 	params map[*plan.Param][]*value.Batch
-	caches map[*plan.Cache][]*value.Batch
+	caches map[*plan.Cache]*cacheState
+	// held accounts for what the Env itself keeps for the run (subquery
+	// values).
+	held account
 	// Suppressed counts the rows that exclusions dropped (plan.Exclude);
 	// nil until a plan with exclusions is built.
 	Suppressed *Suppressed
@@ -50,8 +79,8 @@ type Env struct {
 
 // NewEnv returns an Env reading tables from src, with now as the query's
 // current time.
-func NewEnv(ctx context.Context, src Source, now value.Datetime) *Env {
-	return &Env{Ctx: ctx, Source: src, Funcs: &funcs.Context{Now: now}}
+func NewEnv(src Source, now value.Datetime) *Env {
+	return &Env{Source: src, Funcs: &funcs.Context{Now: now}}
 }
 
 // BatchSize is the number of rows operators aim to put in a batch.
@@ -61,8 +90,48 @@ const BatchSize = 1024
 // data for and cannot provide as empty.
 var ErrNoData = errors.New("no data")
 
-// Build returns the operator tree of node.
+// Build returns the operator tree of node: it builds the inputs of each
+// node first, then the node's operator over them. Build does no work
+// beyond making operators (a literal table's rows or a take's count are
+// evaluated by the first Next), except that externaldata reads its
+// files.
 func Build(env *Env, node plan.Node) (Operator, error) {
+	if !env.memInit {
+		env.memInit = true
+		env.mem = newBudget(env.Limits)
+		env.held = account{mem: env.mem, name: "query"}
+	}
+	switch n := node.(type) {
+	case *plan.Cache:
+		// Every path to a Cache shares one run of its input.
+		return env.buildCache(n)
+	case *plan.Render:
+		return Build(env, n.Input)
+	}
+	inputs := node.Inputs()
+	if a, ok := node.(*plan.Apply); ok {
+		inputs = []plan.Node{a.Input} // the operator builds Sub per row or partition
+	}
+	ins := make([]Operator, 0, len(inputs))
+	for _, in := range inputs {
+		op, err := Build(env, in)
+		if err != nil {
+			closeAll(ins)
+			return nil, err
+		}
+		ins = append(ins, op)
+	}
+	op, err := newOperator(env, node, ins)
+	if err != nil {
+		closeAll(ins)
+		return nil, err
+	}
+	return &guard{op: op, mem: env.mem, name: opName(node)}, nil
+}
+
+// newOperator returns the operator of node over its built inputs, one per
+// node.Inputs() (Apply: its Input only).
+func newOperator(env *Env, node plan.Node, ins []Operator) (Operator, error) {
 	switch n := node.(type) {
 	case *plan.Scan:
 		if env.Source == nil {
@@ -70,48 +139,24 @@ func Build(env *Env, node plan.Node) (Operator, error) {
 		}
 		return env.Source.Scan(n.Table, n.Cols)
 	case *plan.Values:
-		return newValues(env, n)
+		return &values{env: env, n: n}, nil
 	case *plan.Exclude:
-		return buildExclude(env, n)
+		return newExcluder(env, n, ins[0]), nil
 	case *plan.Filter:
-		return withInput(env, n.Input, func(in Operator) (Operator, error) {
-			return &filter{env: env, in: in, pred: n.Pred}, nil
-		})
+		return &filter{env: env, in: ins[0], pred: n.Pred}, nil
 	case *plan.Project:
-		return withInput(env, n.Input, func(in Operator) (Operator, error) {
-			return &project{env: env, in: in, exprs: n.Exprs}, nil
-		})
+		return &project{env: env, in: ins[0], exprs: n.Exprs}, nil
 	case *plan.Aggregate:
-		return withInput(env, n.Input, func(in Operator) (Operator, error) {
-			return newAggregate(env, in, n), nil
-		})
+		return newAggregate(env, ins[0], n), nil
 	case *plan.Sort:
-		return withInput(env, n.Input, func(in Operator) (Operator, error) {
-			return &sorter{env: env, in: in, keys: n.Keys, types: types(n.Input.Schema()), limit: -1}, nil
-		})
+		return newSorter(env, ins[0], n, n.Keys, nil), nil
 	case *plan.TopN:
-		return withInput(env, n.Input, func(in Operator) (Operator, error) {
-			limit, err := constInt(env, n.N)
-			if err != nil {
-				return nil, err
-			}
-			return &sorter{env: env, in: in, keys: n.Keys, types: types(n.Input.Schema()), limit: limit}, nil
-		})
+		return newSorter(env, ins[0], n, n.Keys, n.N), nil
 	case *plan.Limit:
-		return withInput(env, n.Input, func(in Operator) (Operator, error) {
-			limit, err := constInt(env, n.N)
-			if err != nil {
-				return nil, err
-			}
-			return &limiter{in: in, left: limit}, nil
-		})
+		return &limiter{env: env, in: ins[0], n: n.N}, nil
 	case *plan.MakeSeries:
-		return buildMakeSeries(env, n)
+		return newMakeSeries(env, ins[0], n), nil
 	case *plan.Join:
-		ins, err := buildAll(env, n.Left, n.Right)
-		if err != nil {
-			return nil, err
-		}
 		return newJoiner(env, n, ins[0], ins[1]), nil
 	case *plan.External:
 		return buildExternal(env, n)
@@ -122,116 +167,73 @@ func Build(env *Env, node plan.Node) (Operator, error) {
 		}
 		return &batchList{batches: append([]*value.Batch(nil), rows...)}, nil
 	case *plan.Apply:
-		return withInput(env, n.Input, func(in Operator) (Operator, error) {
-			a, err := newApplier(env, in, n)
-			if err != nil {
-				return nil, err
-			}
-			return a, nil
-		})
+		return newApplier(env, ins[0], n), nil
 	case *plan.Sample:
-		return withInput(env, n.Input, func(in Operator) (Operator, error) {
-			return &sampler{env: env, in: in, n: n}, nil
-		})
-	case *plan.Cache:
-		if rows, ok := env.caches[n]; ok {
-			return &cache{batches: append([]*value.Batch(nil), rows...)}, nil
-		}
-		in, err := Build(env, n.Input)
-		if err != nil {
-			return nil, err
-		}
-		rows, err := Drain(in)
-		if err != nil {
-			return nil, err
-		}
-		if env.caches == nil {
-			env.caches = map[*plan.Cache][]*value.Batch{}
-		}
-		env.caches[n] = rows
-		return &cache{batches: append([]*value.Batch(nil), rows...)}, nil
+		return newSampler(env, ins[0], n), nil
 	case *plan.TopNested:
-		return withInput(env, n.Input, func(in Operator) (Operator, error) {
-			return &topNester{env: env, in: in, n: n}, nil
-		})
+		return newTopNester(env, ins[0], n), nil
 	case *plan.Window:
-		return withInput(env, n.Input, func(in Operator) (Operator, error) {
-			return &windower{env: env, in: in, n: n}, nil
-		})
+		return newWindower(env, ins[0], n), nil
 	case *plan.Rows:
 		return &batchList{batches: append([]*value.Batch(nil), n.Batches...)}, nil
 	case *plan.BagUnpack:
-		return withInput(env, n.Input, func(in Operator) (Operator, error) {
-			return &bagUnpacker{env: env, in: in, n: n}, nil
-		})
+		return &bagUnpacker{env: env, in: ins[0], n: n}, nil
 	case *plan.Pivot:
-		return withInput(env, n.Input, func(in Operator) (Operator, error) {
-			return &pivoter{env: env, in: in, n: n}, nil
-		})
+		return newPivoter(env, ins[0], n), nil
 	case *plan.Deferred:
 		return nil, fmt.Errorf("internal error: a plan whose columns depend on the data was run before they were learned")
-	case *plan.Render:
-		return Build(env, n.Input)
 	case *plan.Range:
-		return newRanger(env, n)
+		return &ranger{env: env, n: n}, nil
 	case *plan.Parse:
-		return withInput(env, n.Input, func(in Operator) (Operator, error) {
-			return &parser{env: env, in: in, n: n}, nil
-		})
+		return &parser{env: env, in: ins[0], n: n}, nil
 	case *plan.MvExpand:
-		return withInput(env, n.Input, func(in Operator) (Operator, error) {
-			m, err := newMvExpander(env, in, n)
-			if err != nil {
-				return nil, err
-			}
-			return m, nil
-		})
+		return newMvExpander(env, ins[0], n), nil
 	case *plan.IPLookup:
-		ins, err := buildAll(env, n.Left, n.Right)
-		if err != nil {
-			return nil, err
-		}
-		return &ipLookuper{env: env, n: n, left: ins[0], right: ins[1]}, nil
+		return newIPLookuper(env, n, ins[0], ins[1]), nil
 	case *plan.Union:
-		parts, err := buildAll(env, n.Parts...)
-		if err != nil {
-			return nil, err
-		}
-		return &unioner{env: env, n: n, parts: parts}, nil
+		return &unioner{n: n, parts: ins}, nil
 	}
 	return nil, fmt.Errorf("internal error: no operator for %T", node)
 }
 
-// withInput builds input, then the operator that newOp makes over it,
-// closing the input when newOp fails.
-func withInput(env *Env, input plan.Node, newOp func(in Operator) (Operator, error)) (Operator, error) {
-	in, err := Build(env, input)
-	if err != nil {
-		return nil, err
+// closeAll closes ops, returning the first error.
+func closeAll(ops []Operator) error {
+	var err error
+	for _, op := range ops {
+		if op == nil {
+			continue
+		}
+		if e := op.Close(); err == nil {
+			err = e
+		}
 	}
-	op, err := newOp(in)
-	if err != nil {
-		in.Close()
-		return nil, err
-	}
-	return op, nil
+	return err
 }
 
-// buildAll builds the operators of nodes, closing them all if one fails.
-func buildAll(env *Env, nodes ...plan.Node) ([]Operator, error) {
-	ops := make([]Operator, 0, len(nodes))
-	for _, n := range nodes {
-		op, err := Build(env, n)
-		if err != nil {
-			for _, o := range ops {
-				o.Close()
-			}
-			return nil, err
-		}
-		ops = append(ops, op)
-	}
-	return ops, nil
+// guard wraps every operator that Build makes: each Next first checks the
+// context and the heap backstop of the memory budget, and a *LimitError
+// coming out of the operator is given the operator's name.
+type guard struct {
+	op   Operator
+	mem  *budget
+	name string
 }
+
+func (g *guard) Next(ctx context.Context) (*value.Batch, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := g.mem.check(); err != nil {
+		return nil, named(err, g.name)
+	}
+	b, err := g.op.Next(ctx)
+	if err != nil {
+		return nil, named(err, g.name)
+	}
+	return b, nil
+}
+
+func (g *guard) Close() error { return g.op.Close() }
 
 func types(cols []schema.Column) []schema.Type {
 	ts := make([]schema.Type, len(cols))
@@ -242,8 +244,8 @@ func types(cols []schema.Column) []schema.Type {
 }
 
 // constInt evaluates a constant integer expression (a row count).
-func constInt(env *Env, e plan.Expr) (int64, error) {
-	col, err := env.Eval(e, &value.Batch{N: 1})
+func constInt(ctx context.Context, env *Env, e plan.Expr) (int64, error) {
+	col, err := env.Eval(ctx, e, &value.Batch{N: 1})
 	if err != nil {
 		return 0, err
 	}
@@ -254,28 +256,32 @@ func constInt(env *Env, e plan.Expr) (int64, error) {
 	return max(v, 0), nil
 }
 
-// Drain reads every batch of op and closes it.
-func Drain(op Operator) ([]*value.Batch, error) {
+// Drain reads every batch of op, leaving out empty ones, and closes op.
+// On an error it returns the batches read so far with the error.
+func Drain(ctx context.Context, op Operator) ([]*value.Batch, error) {
+	return drain(ctx, op, nil)
+}
+
+// drain is Drain accounting each batch kept to acct (when not nil).
+func drain(ctx context.Context, op Operator, acct *account) ([]*value.Batch, error) {
 	defer op.Close()
 	var out []*value.Batch
 	for {
-		b, err := op.Next()
+		b, err := op.Next(ctx)
 		if err != nil {
 			return out, err
 		}
 		if b == nil {
 			return out, nil
 		}
-		if b.N > 0 {
-			out = append(out, b)
+		if b.N == 0 {
+			continue
 		}
+		if acct != nil {
+			if err := acct.grow(batchBytes(b)); err != nil {
+				return out, err
+			}
+		}
+		out = append(out, b)
 	}
-}
-
-// checkCtx returns the context's error, if it is done.
-func (env *Env) checkCtx() error {
-	if env.Ctx == nil {
-		return nil
-	}
-	return env.Ctx.Err()
 }

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/kqlhunt/kqlhunt/internal/plan"
@@ -46,7 +47,7 @@ type batchList struct {
 	batches []*value.Batch
 }
 
-func (l *batchList) Next() (*value.Batch, error) {
+func (l *batchList) Next(context.Context) (*value.Batch, error) {
 	if len(l.batches) == 0 {
 		return nil, nil
 	}

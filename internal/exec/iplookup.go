@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"context"
 	"net/netip"
 	"strings"
 
@@ -25,6 +26,11 @@ type ipLookuper struct {
 	ranges  map[int]map[netip.Addr][]rowRef
 	lengths []int
 	extras  [][]*value.Column // per right batch, the extra key columns
+	acct    account           // the right side
+}
+
+func newIPLookuper(env *Env, n *plan.IPLookup, left, right Operator) *ipLookuper {
+	return &ipLookuper{env: env, n: n, left: left, right: right, acct: env.account(n)}
 }
 
 func (l *ipLookuper) Close() error {
@@ -35,6 +41,8 @@ func (l *ipLookuper) Close() error {
 	if e := l.left.Close(); err == nil {
 		err = e
 	}
+	l.rights, l.ranges, l.extras = nil, nil, nil
+	l.acct.release()
 	return err
 }
 
@@ -55,9 +63,9 @@ func parseRange(s string) (netip.Prefix, bool) {
 	return netip.PrefixFrom(a, 32), true
 }
 
-func (l *ipLookuper) build() error {
+func (l *ipLookuper) build(ctx context.Context) error {
 	l.built = true
-	batches, err := Drain(l.right)
+	batches, err := drain(ctx, l.right, &l.acct)
 	l.right = nil
 	if err != nil {
 		return err
@@ -65,13 +73,16 @@ func (l *ipLookuper) build() error {
 	l.rights = batches
 	l.ranges = map[int]map[netip.Addr][]rowRef{}
 	for bi, b := range batches {
-		keys, err := l.env.Eval(l.n.RightKey, b)
+		if err := l.acct.grow(int64(b.N) * entryBytes); err != nil {
+			return err
+		}
+		keys, err := l.env.Eval(ctx, l.n.RightKey, b)
 		if err != nil {
 			return err
 		}
 		var extra []*value.Column
 		for _, e := range l.n.ExtraRight {
-			c, err := l.env.Eval(e, b)
+			c, err := l.env.Eval(ctx, e, b)
 			if err != nil {
 				return err
 			}
@@ -95,27 +106,27 @@ func (l *ipLookuper) build() error {
 	return nil
 }
 
-func (l *ipLookuper) Next() (*value.Batch, error) {
+func (l *ipLookuper) Next(ctx context.Context) (*value.Batch, error) {
 	if !l.built {
-		if err := l.build(); err != nil {
+		if err := l.build(ctx); err != nil {
 			return nil, err
 		}
 	}
 	for {
-		if err := l.env.checkCtx(); err != nil {
+		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		b, err := l.left.Next()
+		b, err := l.left.Next(ctx)
 		if b == nil || err != nil {
 			return nil, err
 		}
-		keys, err := l.env.Eval(l.n.LeftKey, b)
+		keys, err := l.env.Eval(ctx, l.n.LeftKey, b)
 		if err != nil {
 			return nil, err
 		}
 		var extra []*value.Column
 		for _, e := range l.n.ExtraLeft {
-			c, err := l.env.Eval(e, b)
+			c, err := l.env.Eval(ctx, e, b)
 			if err != nil {
 				return nil, err
 			}

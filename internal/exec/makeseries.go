@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -22,18 +23,17 @@ type makeSeries struct {
 	in   Operator
 	node *plan.MakeSeries
 	done bool
+	acct account // the groups, the cells and the arrays
 }
 
-// buildMakeSeries returns the operator of a make-series.
-func buildMakeSeries(env *Env, n *plan.MakeSeries) (Operator, error) {
-	in, err := Build(env, n.Input)
-	if err != nil {
-		return nil, err
-	}
-	return &makeSeries{env: env, in: in, node: n}, nil
+func newMakeSeries(env *Env, in Operator, n *plan.MakeSeries) *makeSeries {
+	return &makeSeries{env: env, in: in, node: n, acct: env.account(n)}
 }
 
-func (m *makeSeries) Close() error { return m.in.Close() }
+func (m *makeSeries) Close() error {
+	m.acct.release()
+	return m.in.Close()
+}
 
 // seriesAxis maps axis values to bin numbers: bin k starts at origin +
 // k*step. Integer axes (datetimes and timespans in ticks, longs) compute
@@ -52,7 +52,7 @@ type seriesAxis struct {
 }
 
 // newSeriesAxis evaluates the constant range of n.
-func (m *makeSeries) newSeriesAxis() (*seriesAxis, error) {
+func (m *makeSeries) newSeriesAxis(ctx context.Context) (*seriesAxis, error) {
 	n := m.node
 	a := &seriesAxis{t: n.Axis.Type(), inRange: n.InRange}
 	a.real = value.Storage(a.t) == value.StoreReal
@@ -60,7 +60,7 @@ func (m *makeSeries) newSeriesAxis() (*seriesAxis, error) {
 		if e == nil {
 			return nil, nil
 		}
-		col, err := m.env.Eval(e, &value.Batch{N: 1})
+		col, err := m.env.Eval(ctx, e, &value.Batch{N: 1})
 		if err != nil {
 			return nil, err
 		}
@@ -226,13 +226,14 @@ func (a *seriesAxis) value(k int64) any {
 	return x
 }
 
-func (m *makeSeries) Next() (*value.Batch, error) {
+func (m *makeSeries) Next(ctx context.Context) (*value.Batch, error) {
 	if m.done {
 		return nil, nil
 	}
 	m.done = true
+	defer m.acct.release()
 	n := m.node
-	axis, err := m.newSeriesAxis()
+	axis, err := m.newSeriesAxis(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -260,11 +261,14 @@ func (m *makeSeries) Next() (*value.Batch, error) {
 	rows := 0
 	var key []byte
 	keyCols := make([]*value.Column, len(n.Keys))
+	perGroup := int64(entryBytes)
+	perCell := int64(entryBytes + stateBytes*len(n.Aggs))
+	sizes := make([]int64, len(states))
 	for {
-		if err := m.env.checkCtx(); err != nil {
+		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		b, err := m.in.Next()
+		b, err := m.in.Next(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -273,15 +277,16 @@ func (m *makeSeries) Next() (*value.Batch, error) {
 		}
 		rows += b.N
 		for i, e := range n.Keys {
-			if keyCols[i], err = m.env.Eval(e, b); err != nil {
+			if keyCols[i], err = m.env.Eval(ctx, e, b); err != nil {
 				return nil, err
 			}
 		}
-		axisCol, err := m.env.Eval(n.Axis, b)
+		axisCol, err := m.env.Eval(ctx, n.Axis, b)
 		if err != nil {
 			return nil, err
 		}
 		var take, gids []int
+		grown := int64(0)
 		for r := 0; r < b.N; r++ {
 			key = key[:0]
 			for _, c := range keyCols {
@@ -294,7 +299,9 @@ func (m *makeSeries) Next() (*value.Batch, error) {
 				groups[string(key)] = g
 				for i, c := range keyCols {
 					keys[i].AppendFrom(c, r)
+					grown += rowBytes(c, r)
 				}
+				grown += perGroup + int64(len(key))
 			}
 			k, in := axis.bin(axisCol, r)
 			if !in {
@@ -305,6 +312,7 @@ func (m *makeSeries) Next() (*value.Batch, error) {
 				id = len(cells)
 				cellIDs[cell{g, k}] = id
 				cells = append(cells, cell{g, k})
+				grown += perCell
 				if id == 0 || k < minK {
 					minK = k
 				}
@@ -314,6 +322,9 @@ func (m *makeSeries) Next() (*value.Batch, error) {
 			}
 			take = append(take, r)
 			gids = append(gids, id)
+		}
+		if err := m.acct.grow(grown); err != nil {
+			return nil, err
 		}
 		if len(take) == 0 || len(n.Aggs) == 0 {
 			continue
@@ -325,11 +336,14 @@ func (m *makeSeries) Next() (*value.Batch, error) {
 		for i, ac := range n.Aggs {
 			args := make([]*value.Column, len(ac.Args))
 			for j, e := range ac.Args {
-				if args[j], err = m.env.Eval(e, sub); err != nil {
+				if args[j], err = m.env.Eval(ctx, e, sub); err != nil {
 					return nil, err
 				}
 			}
 			states[i].Update(gids, args, sub.N)
+		}
+		if err := m.acct.grow(stateGrowth(states, sizes)); err != nil {
+			return nil, err
 		}
 	}
 	if rows == 0 && (!n.NonEmpty || len(n.Keys) > 0) {
@@ -345,6 +359,11 @@ func (m *makeSeries) Next() (*value.Batch, error) {
 	}
 	if nbins > maxSeriesBins {
 		return nil, fmt.Errorf("make-series would make %d bins, more than the limit of %d", nbins, maxSeriesBins)
+	}
+	// The arrays, counted before they are made: one per group and value,
+	// and the axis, of nbins elements each.
+	if err := m.acct.grow((int64(ngroups)*int64(len(n.Values)) + 1) * (sliceBytes + nbins*boxBytes)); err != nil {
+		return nil, err
 	}
 
 	// The value of every cell: evaluate the values over a batch holding
@@ -367,7 +386,7 @@ func (m *makeSeries) Next() (*value.Batch, error) {
 	cellValues := make([]*value.Column, len(n.Values))
 	if len(cells) > 0 {
 		for i, e := range n.Values {
-			if cellValues[i], err = m.env.Eval(e, cellBatch); err != nil {
+			if cellValues[i], err = m.env.Eval(ctx, e, cellBatch); err != nil {
 				return nil, err
 			}
 		}

@@ -1,6 +1,8 @@
 package exec
 
 import (
+	"context"
+
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/value"
 )
@@ -54,7 +56,7 @@ type memScan struct {
 	types   []schema.Type
 }
 
-func (s *memScan) Next() (*value.Batch, error) {
+func (s *memScan) Next(context.Context) (*value.Batch, error) {
 	if len(s.batches) == 0 {
 		return nil, nil
 	}

@@ -1,34 +1,36 @@
 package exec
 
 import (
+	"context"
+
 	"github.com/kqlhunt/kqlhunt/internal/plan"
 	"github.com/kqlhunt/kqlhunt/internal/value"
 )
 
 // values yields the rows of a literal table in one batch.
 type values struct {
-	batch *value.Batch
+	env  *Env
+	n    *plan.Values
+	done bool
 }
 
-func newValues(env *Env, n *plan.Values) (*values, error) {
-	b := value.NewBatch(types(n.Cols), len(n.Rows))
+func (v *values) Next(ctx context.Context) (*value.Batch, error) {
+	if v.done {
+		return nil, nil
+	}
+	v.done = true
+	b := value.NewBatch(types(v.n.Cols), len(v.n.Rows))
 	one := &value.Batch{N: 1}
-	for _, row := range n.Rows {
+	for _, row := range v.n.Rows {
 		for j, e := range row {
-			col, err := env.Eval(e, one)
+			col, err := v.env.Eval(ctx, e, one)
 			if err != nil {
 				return nil, err
 			}
 			b.Cols[j].AppendFrom(col, 0)
 		}
 	}
-	b.N = len(n.Rows)
-	return &values{batch: b}, nil
-}
-
-func (v *values) Next() (*value.Batch, error) {
-	b := v.batch
-	v.batch = nil
+	b.N = len(v.n.Rows)
 	return b, nil
 }
 
@@ -42,16 +44,16 @@ type filter struct {
 	idx  []int
 }
 
-func (f *filter) Next() (*value.Batch, error) {
+func (f *filter) Next(ctx context.Context) (*value.Batch, error) {
 	for {
-		if err := f.env.checkCtx(); err != nil {
+		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		b, err := f.in.Next()
+		b, err := f.in.Next(ctx)
 		if b == nil || err != nil {
 			return nil, err
 		}
-		mask, err := f.env.Eval(f.pred, b)
+		mask, err := f.env.Eval(ctx, f.pred, b)
 		if err != nil {
 			return nil, err
 		}
@@ -86,14 +88,14 @@ type project struct {
 	exprs []plan.Expr
 }
 
-func (p *project) Next() (*value.Batch, error) {
-	b, err := p.in.Next()
+func (p *project) Next(ctx context.Context) (*value.Batch, error) {
+	b, err := p.in.Next(ctx)
 	if b == nil || err != nil {
 		return nil, err
 	}
 	out := &value.Batch{Cols: make([]*value.Column, len(p.exprs)), N: b.N}
 	for i, e := range p.exprs {
-		col, err := p.env.Eval(e, b)
+		col, err := p.env.Eval(ctx, e, b)
 		if err != nil {
 			return nil, err
 		}
@@ -106,15 +108,26 @@ func (p *project) Close() error { return p.in.Close() }
 
 // limiter passes the first rows of its input and then stops reading.
 type limiter struct {
-	in   Operator
-	left int64
+	env     *Env
+	in      Operator
+	n       plan.Expr
+	started bool
+	left    int64
 }
 
-func (l *limiter) Next() (*value.Batch, error) {
+func (l *limiter) Next(ctx context.Context) (*value.Batch, error) {
+	if !l.started {
+		l.started = true
+		n, err := constInt(ctx, l.env, l.n)
+		if err != nil {
+			return nil, err
+		}
+		l.left = n
+	}
 	if l.left <= 0 {
 		return nil, nil
 	}
-	b, err := l.in.Next()
+	b, err := l.in.Next(ctx)
 	if b == nil || err != nil {
 		return nil, err
 	}

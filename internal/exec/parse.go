@@ -1,6 +1,8 @@
 package exec
 
 import (
+	"context"
+
 	"github.com/kqlhunt/kqlhunt/internal/funcs"
 	"github.com/kqlhunt/kqlhunt/internal/plan"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
@@ -15,16 +17,16 @@ type parser struct {
 	n   *plan.Parse
 }
 
-func (p *parser) Next() (*value.Batch, error) {
+func (p *parser) Next(ctx context.Context) (*value.Batch, error) {
 	for {
-		if err := p.env.checkCtx(); err != nil {
+		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		b, err := p.in.Next()
+		b, err := p.in.Next(ctx)
 		if b == nil || err != nil {
 			return nil, err
 		}
-		text, err := p.env.Eval(p.n.X, b)
+		text, err := p.env.Eval(ctx, p.n.X, b)
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/kqlhunt/kqlhunt/internal/plan"
@@ -12,10 +13,13 @@ import (
 // fails rather than exhausting memory.
 const maxRangeRows = 100_000_000
 
-// ranger yields the values of a range operator in batches.
+// ranger yields the values of a range operator in batches of BatchSize
+// rows, making each batch when asked.
 // https://learn.microsoft.com/kusto/query/range-operator
 type ranger struct {
 	env              *Env
+	n                *plan.Range
+	started          bool
 	t                schema.Type
 	real             bool
 	cur, to, step    int64
@@ -24,33 +28,36 @@ type ranger struct {
 	made             int64
 }
 
-func newRanger(env *Env, n *plan.Range) (*ranger, error) {
+// start evaluates the range's bounds.
+func (r *ranger) start(ctx context.Context) error {
+	n := r.n
 	one := &value.Batch{N: 1}
 	var vals [3]any
 	for i, e := range []plan.Expr{n.From, n.To, n.Step} {
-		col, err := env.Eval(e, one)
+		col, err := r.env.Eval(ctx, e, one)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		vals[i] = col.Get(0)
 		if vals[i] == nil {
-			return &ranger{done: true}, nil
+			r.done = true
+			return nil
 		}
 	}
-	r := &ranger{env: env, t: n.Cols[0].Type}
+	r.t = n.Cols[0].Type
 	if r.t == schema.Real {
 		r.real = true
 		r.fcur, r.fto, r.fstep = toFloat(vals[0]), toFloat(vals[1]), toFloat(vals[2])
 		if r.fstep == 0 {
-			return nil, fmt.Errorf("range: the step must not be 0")
+			return fmt.Errorf("range: the step must not be 0")
 		}
-		return r, nil
+		return nil
 	}
 	r.cur, r.to, r.step = toInt(vals[0]), toInt(vals[1]), toInt(vals[2])
 	if r.step == 0 {
-		return nil, fmt.Errorf("range: the step must not be 0")
+		return fmt.Errorf("range: the step must not be 0")
 	}
-	return r, nil
+	return nil
 }
 
 func toInt(v any) int64 {
@@ -77,12 +84,15 @@ func toFloat(v any) float64 {
 	return 0
 }
 
-func (r *ranger) Next() (*value.Batch, error) {
+func (r *ranger) Next(ctx context.Context) (*value.Batch, error) {
+	if !r.started {
+		r.started = true
+		if err := r.start(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if r.done {
 		return nil, nil
-	}
-	if err := r.env.checkCtx(); err != nil {
-		return nil, err
 	}
 	col := value.NewColumn(r.t, BatchSize)
 	n := 0

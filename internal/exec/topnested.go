@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"context"
 	"sort"
 
 	"github.com/kqlhunt/kqlhunt/internal/funcs"
@@ -18,38 +19,45 @@ type topNester struct {
 	in   Operator
 	n    *plan.TopNested
 	done bool
+	acct account // its input and the groups of each level
+}
+
+func newTopNester(env *Env, in Operator, n *plan.TopNested) *topNester {
+	return &topNester{env: env, in: in, n: n, acct: env.account(n)}
 }
 
 func (t *topNester) Close() error {
+	t.acct.release()
 	if !t.done {
 		return t.in.Close()
 	}
 	return nil
 }
 
-func (t *topNester) Next() (*value.Batch, error) {
+func (t *topNester) Next(ctx context.Context) (*value.Batch, error) {
 	if t.done {
 		return nil, nil
 	}
 	t.done = true
-	batches, err := Drain(t.in)
+	defer t.acct.release()
+	batches, err := drain(ctx, t.in, &t.acct)
 	if err != nil {
 		return nil, err
 	}
 	all := value.Concat(types(t.n.Input.Schema()), batches)
-	if all == nil {
-		all = value.NewBatch(types(t.n.Input.Schema()), 0)
+	if err := t.acct.grow(batchBytes(all)); err != nil {
+		return nil, err
 	}
 	// Evaluate each level's value and aggregate arguments once.
 	ofs := make([]*value.Column, len(t.n.Levels))
 	args := make([][]*value.Column, len(t.n.Levels))
 	limits := make([]int64, len(t.n.Levels))
 	for i, l := range t.n.Levels {
-		if ofs[i], err = t.env.Eval(l.Of, all); err != nil {
+		if ofs[i], err = t.env.Eval(ctx, l.Of, all); err != nil {
 			return nil, err
 		}
 		for _, a := range l.Agg.Args {
-			c, err := t.env.Eval(a, all)
+			c, err := t.env.Eval(ctx, a, all)
 			if err != nil {
 				return nil, err
 			}
@@ -57,7 +65,7 @@ func (t *topNester) Next() (*value.Batch, error) {
 		}
 		limits[i] = -1
 		if l.N != nil {
-			if limits[i], err = constInt(t.env, l.N); err != nil {
+			if limits[i], err = constInt(ctx, t.env, l.N); err != nil {
 				return nil, err
 			}
 		}
@@ -68,7 +76,7 @@ func (t *topNester) Next() (*value.Batch, error) {
 		rows[i] = i
 	}
 	prefix := make([]any, 0, len(t.n.Cols))
-	if err := t.level(0, rows, ofs, args, limits, prefix, out); err != nil {
+	if err := t.level(ctx, 0, rows, ofs, args, limits, prefix, out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -83,13 +91,16 @@ type group struct {
 
 // level groups rows by level i's value and writes the kept groups, and
 // below each the levels after it.
-func (t *topNester) level(i int, rows []int, ofs []*value.Column, args [][]*value.Column, limits []int64, prefix []any, out *value.Batch) error {
+func (t *topNester) level(ctx context.Context, i int, rows []int, ofs []*value.Column, args [][]*value.Column, limits []int64, prefix []any, out *value.Batch) error {
 	if i == len(t.n.Levels) {
 		for j, v := range prefix {
 			out.Cols[j].Append(v)
 		}
 		out.N++
 		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	l := t.n.Levels[i]
 	index := map[string]int{}
@@ -104,6 +115,9 @@ func (t *topNester) level(i int, rows []int, ofs []*value.Column, args [][]*valu
 			groups = append(groups, &group{value: ofs[i].Get(r)})
 		}
 		groups[g].rows = append(groups[g].rows, r)
+	}
+	if err := t.acct.grow(int64(len(groups))*(entryBytes+stateBytes) + int64(len(rows))*wordBytes); err != nil {
+		return err
 	}
 	aggregate := func(gs []*group) {
 		gids := make([]int, 0, len(rows))
@@ -153,7 +167,7 @@ func (t *topNester) level(i int, rows []int, ofs []*value.Column, args [][]*valu
 			other.rows = append(other.rows, g.rows...)
 		}
 		aggregate([]*group{other})
-		col, err := t.env.Eval(l.Others, &value.Batch{N: 1})
+		col, err := t.env.Eval(ctx, l.Others, &value.Batch{N: 1})
 		if err != nil {
 			return err
 		}
@@ -161,7 +175,7 @@ func (t *topNester) level(i int, rows []int, ofs []*value.Column, args [][]*valu
 		keep = append(keep, other)
 	}
 	for _, g := range keep {
-		if err := t.level(i+1, g.rows, ofs, args, limits, append(prefix, g.value, g.agg), out); err != nil {
+		if err := t.level(ctx, i+1, g.rows, ofs, args, limits, append(prefix, g.value, g.agg), out); err != nil {
 			return err
 		}
 	}

@@ -1,6 +1,8 @@
 package exec
 
 import (
+	"context"
+
 	"github.com/kqlhunt/kqlhunt/internal/plan"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/value"
@@ -10,18 +12,17 @@ import (
 // columns where the union's schema has them.
 // https://learn.microsoft.com/kusto/query/union-operator
 type unioner struct {
-	env   *Env
 	n     *plan.Union
 	parts []Operator
 	cur   int
 }
 
-func (u *unioner) Next() (*value.Batch, error) {
+func (u *unioner) Next(ctx context.Context) (*value.Batch, error) {
 	for u.cur < len(u.parts) {
-		if err := u.env.checkCtx(); err != nil {
+		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		b, err := u.parts[u.cur].Next()
+		b, err := u.parts[u.cur].Next(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -45,12 +46,4 @@ func (u *unioner) Next() (*value.Batch, error) {
 	return nil, nil
 }
 
-func (u *unioner) Close() error {
-	var err error
-	for _, p := range u.parts {
-		if e := p.Close(); err == nil {
-			err = e
-		}
-	}
-	return err
-}
+func (u *unioner) Close() error { return closeAll(u.parts) }

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/kqlhunt/kqlhunt/internal/funcs"
@@ -17,12 +18,12 @@ type bagUnpacker struct {
 	n   *plan.BagUnpack
 }
 
-func (u *bagUnpacker) Next() (*value.Batch, error) {
-	b, err := u.in.Next()
+func (u *bagUnpacker) Next(ctx context.Context) (*value.Batch, error) {
+	b, err := u.in.Next(ctx)
 	if b == nil || err != nil {
 		return nil, err
 	}
-	bags, err := u.env.Eval(u.n.X, b)
+	bags, err := u.env.Eval(ctx, u.n.X, b)
 	if err != nil {
 		return nil, err
 	}
@@ -55,9 +56,14 @@ type pivoter struct {
 	in   Operator
 	n    *plan.Pivot
 	done bool
+	acct account // the groups' keys and cells
 }
 
-func (p *pivoter) Next() (*value.Batch, error) {
+func newPivoter(env *Env, in Operator, n *plan.Pivot) *pivoter {
+	return &pivoter{env: env, in: in, n: n, acct: env.account(n)}
+}
+
+func (p *pivoter) Next(ctx context.Context) (*value.Batch, error) {
 	if p.done {
 		return nil, nil
 	}
@@ -81,28 +87,31 @@ func (p *pivoter) Next() (*value.Batch, error) {
 	}
 	var counts []int64
 	var key []byte
+	perGroup := int64(entryBytes + stateBytes*len(p.n.Values))
+	sizes := make([]int64, 1)
 	for {
-		if err := p.env.checkCtx(); err != nil {
+		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		b, err := p.in.Next()
+		b, err := p.in.Next(ctx)
 		if err != nil {
 			return nil, err
 		}
 		if b == nil {
 			break
 		}
-		of, err := p.env.Eval(p.n.Of, b)
+		of, err := p.env.Eval(ctx, p.n.Of, b)
 		if err != nil {
 			return nil, err
 		}
 		keyCols := make([]*value.Column, len(p.n.Keys))
 		for i, k := range p.n.Keys {
-			if keyCols[i], err = p.env.Eval(k, b); err != nil {
+			if keyCols[i], err = p.env.Eval(ctx, k, b); err != nil {
 				return nil, err
 			}
 		}
 		cells := make([]int, b.N)
+		grown := int64(0)
 		for r := 0; r < b.N; r++ {
 			key = key[:0]
 			for _, c := range keyCols {
@@ -114,13 +123,18 @@ func (p *pivoter) Next() (*value.Batch, error) {
 				groups[string(key)] = g
 				for i, c := range keyCols {
 					keys[i].AppendFrom(c, r)
+					grown += rowBytes(c, r)
 				}
+				grown += perGroup + int64(len(key))
 			}
 			v, known := index[funcs.ToString(p.n.Of.Type(), of.Get(r))]
 			if !known {
 				return nil, fmt.Errorf("pivot: a value of the pivot column appeared that the first run did not see")
 			}
 			cells[r] = g*len(p.n.Values) + v
+		}
+		if err := p.acct.grow(grown); err != nil {
+			return nil, err
 		}
 		if state == nil {
 			for _, cell := range cells {
@@ -133,11 +147,14 @@ func (p *pivoter) Next() (*value.Batch, error) {
 		}
 		args := make([]*value.Column, len(p.n.Agg.Args))
 		for i, a := range p.n.Agg.Args {
-			if args[i], err = p.env.Eval(a, b); err != nil {
+			if args[i], err = p.env.Eval(ctx, a, b); err != nil {
 				return nil, err
 			}
 		}
 		state.Update(cells, args, b.N)
+		if err := p.acct.grow(stateGrowth([]funcs.AggState{state}, sizes)); err != nil {
+			return nil, err
+		}
 	}
 	ngroups := len(groups)
 	out := &value.Batch{N: ngroups, Cols: append([]*value.Column(nil), keys...)}
@@ -165,7 +182,11 @@ func (p *pivoter) Next() (*value.Batch, error) {
 		}
 		out.Cols = append(out.Cols, col)
 	}
+	p.acct.release()
 	return out, nil
 }
 
-func (p *pivoter) Close() error { return p.in.Close() }
+func (p *pivoter) Close() error {
+	p.acct.release()
+	return p.in.Close()
+}

@@ -1,6 +1,8 @@
 package exec
 
 import (
+	"context"
+
 	"github.com/kqlhunt/kqlhunt/internal/funcs"
 	"github.com/kqlhunt/kqlhunt/internal/plan"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
@@ -17,20 +19,26 @@ type windower struct {
 	n    *plan.Window
 	out  []*value.Batch
 	done bool
+	acct account // its input and the computed columns
 }
 
-func (w *windower) Next() (*value.Batch, error) {
+func newWindower(env *Env, in Operator, n *plan.Window) *windower {
+	return &windower{env: env, in: in, n: n, acct: env.account(n)}
+}
+
+func (w *windower) Next(ctx context.Context) (*value.Batch, error) {
 	if !w.done {
 		w.done = true
-		batches, err := Drain(w.in)
+		batches, err := drain(ctx, w.in, &w.acct)
 		if err != nil {
 			return nil, err
 		}
-		if err := w.compute(batches); err != nil {
+		if err := w.compute(ctx, batches); err != nil {
 			return nil, err
 		}
 	}
 	if len(w.out) == 0 {
+		w.acct.release()
 		return nil, nil
 	}
 	b := w.out[0]
@@ -39,6 +47,8 @@ func (w *windower) Next() (*value.Batch, error) {
 }
 
 func (w *windower) Close() error {
+	w.out = nil
+	w.acct.release()
 	if !w.done {
 		return w.in.Close()
 	}
@@ -48,7 +58,7 @@ func (w *windower) Close() error {
 // compute evaluates the calls over the rows of batches, in order: a call
 // may read the columns of the calls before it (row_cumsum(x, g !=
 // prev(g))).
-func (w *windower) compute(batches []*value.Batch) error {
+func (w *windower) compute(ctx context.Context, batches []*value.Batch) error {
 	total := 0
 	for _, b := range batches {
 		total += b.N
@@ -62,7 +72,7 @@ func (w *windower) compute(batches []*value.Batch) error {
 		for i, a := range call.Args {
 			col := value.NewColumn(a.Type(), total)
 			for _, b := range outs {
-				c, err := w.env.Eval(a, b)
+				c, err := w.env.Eval(ctx, a, b)
 				if err != nil {
 					return err
 				}
@@ -70,7 +80,13 @@ func (w *windower) compute(batches []*value.Batch) error {
 			}
 			args[i] = col
 		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		result := windowColumn(call, args, total)
+		if err := w.acct.grow(2 * columnBytes(result, total)); err != nil {
+			return err
+		}
 		at := 0
 		for _, b := range outs {
 			idx := make([]int, b.N)

@@ -1,10 +1,7 @@
 package ruletest
 
 import (
-	"github.com/kqlhunt/kqlhunt/internal/diag/yamlpos"
-
-	"github.com/kqlhunt/kqlhunt/internal/diag"
-
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -13,6 +10,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/kqlhunt/kqlhunt/internal/diag"
+	"github.com/kqlhunt/kqlhunt/internal/diag/yamlpos"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/source"
 	"github.com/kqlhunt/kqlhunt/internal/suggest"
@@ -349,7 +348,7 @@ func readRows(t *schema.Table, p string, cat *schema.Catalog) (*value.Batch, err
 	defer sc.Close()
 	var bs []*value.Batch
 	for {
-		b, err := sc.Next()
+		b, err := sc.Next(context.Background())
 		if err != nil {
 			return nil, err
 		}

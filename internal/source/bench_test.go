@@ -2,6 +2,7 @@ package source
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"math/rand"
 	"os"
@@ -86,7 +87,7 @@ func BenchmarkScanJSONLines(b *testing.B) {
 				}
 				n := 0
 				for {
-					bt, err := s.Next()
+					bt, err := s.Next(context.Background())
 					if err != nil {
 						b.Fatal(err)
 					}

@@ -2,6 +2,7 @@ package source
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math"
 	"strconv"
@@ -35,8 +36,29 @@ type rowWriter struct {
 	// cheaply; otherwise lineFn computes it when a message needs it.
 	line   int
 	lineFn func() int
-	// err is the first problem met under Options.Strict.
+	// err is the first problem met under Options.Strict, or the error of
+	// ctx once done.
 	err error
+	// ctx is the context of the scan's Next under way; nskip counts the
+	// lines that gave no row, to check ctx every skipCheck of them.
+	ctx   context.Context
+	nskip int
+}
+
+// skipCheck is how many lines that give no row a reader passes between
+// checks of the context.
+const skipCheck = 1024
+
+// skipped counts a line that gave no row; every skipCheck of them it
+// sets w.err to the context's error, if done, which the readers return.
+func (w *rowWriter) skipped() {
+	w.nskip++
+	if w.nskip%skipCheck != 0 || w.ctx == nil || w.err != nil {
+		return
+	}
+	if err := w.ctx.Err(); err != nil {
+		w.err = err
+	}
 }
 
 // setBatch makes w fill b, whose columns are w.cols' in order.
@@ -62,6 +84,7 @@ func (w *rowWriter) endRow() {
 
 // skip records a malformed line or record.
 func (w *rowWriter) skip(e *DataError) {
+	w.skipped()
 	w.pass.skip(e)
 	if w.strict && w.err == nil {
 		w.err = e

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -258,7 +259,7 @@ func TestStatsCountOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bt, err := s.Next(); err != nil || bt.N != 10 {
+	if bt, err := s.Next(context.Background()); err != nil || bt.N != 10 {
 		t.Fatalf("first batch: %v, %v", bt, err)
 	}
 	s.Close()
@@ -268,7 +269,7 @@ func TestStatsCountOnce(t *testing.T) {
 	readRows(t, d, tab, nil)
 	readRows(t, d, tab, nil)
 	s, _ = d.Scan(tab, nil)
-	s.Next()
+	s.Next(context.Background())
 	s.Close()
 	if st := d.Stats(); st.Rows != 100 || !st.Files[0].Complete || st.Files[0].Bytes != int64(b.Len()) {
 		t.Errorf("after full scans: %+v", st)

@@ -3,6 +3,7 @@ package source
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -88,7 +89,7 @@ func tryRows(d *Dataset, tab *schema.Table, cols []int) ([][]any, error) {
 	defer s.Close()
 	var rows [][]any
 	for {
-		b, err := s.Next()
+		b, err := s.Next(context.Background())
 		if err != nil {
 			return rows, err
 		}

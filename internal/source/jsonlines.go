@@ -159,6 +159,7 @@ func (d *objDecoder) accept(k rowKind) bool {
 		if !d.listed() {
 			d.w.pass.other++
 		}
+		d.w.skipped()
 		return false
 	case kindOrphan:
 		d.w.skip(&DataError{File: d.w.file, Line: d.w.rowLine(),

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"runtime/debug"
@@ -13,10 +14,12 @@ import (
 // Scan streams the rows of one table. It is not safe for concurrent use;
 // scans of one Dataset may run concurrently.
 type Scan interface {
-	// Next returns the next batch, or nil, nil at the end. The batch
-	// belongs to the caller, who must treat it as read-only; Next does not
-	// reuse it. After an error, Next returns the same error again.
-	Next() (*value.Batch, error)
+	// Next returns the next batch, or nil, nil at the end. The batch is
+	// read-only and may be shared by several consumers; Next does not reuse
+	// it. After an error, Next returns the same error again. Next returns
+	// ctx.Err() soon after ctx is done, even in a long run of lines that
+	// give no row (bad lines, other tables' rows).
+	Next(ctx context.Context) (*value.Batch, error)
 	// Close releases the open file, if any. Stats keeps what was read.
 	Close() error
 }
@@ -71,7 +74,7 @@ type tableScan struct {
 	done      bool
 }
 
-func (s *tableScan) Next() (b *value.Batch, err error) {
+func (s *tableScan) Next(ctx context.Context) (b *value.Batch, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			b, err = nil, fmt.Errorf("%w: %v\n%s", ErrPanic, r, debug.Stack())
@@ -86,7 +89,13 @@ func (s *tableScan) Next() (b *value.Batch, err error) {
 	}
 	batch := value.NewBatch(s.types, s.batchSize)
 	s.w.setBatch(batch)
+	s.w.ctx = ctx
+	defer func() { s.w.ctx = nil }()
 	for batch.N < s.batchSize {
+		if err := ctx.Err(); err != nil {
+			s.err = err
+			return nil, err
+		}
 		if s.cur == nil {
 			if s.next >= len(s.files) {
 				s.done = true
