@@ -370,7 +370,6 @@ func parseDigits(b []byte) (int64, bool) {
 	return v, true
 }
 
-
 func lowerASCII(c byte) byte {
 	if 'A' <= c && c <= 'Z' {
 		return c + 'a' - 'A'
