@@ -62,11 +62,15 @@ func (r *csvReader) readHeader() error {
 	for o := range r.field {
 		r.field[o] = -1
 	}
+	stamp := -1
 	for i, name := range hdr {
 		if i == 0 && len(name) >= 3 && name[:3] == string(utf8BOM) {
 			name = name[3:]
 		}
 		res := r.dec.lookup([]byte(name), false)
+		if res.special == keyStamp && !res.suffix && stamp < 0 {
+			stamp = i
+		}
 		if res.col < 0 {
 			continue
 		}
@@ -77,6 +81,9 @@ func (r *csvReader) readHeader() error {
 		case r.field[o] < 0:
 			r.field[o] = i
 		}
+	}
+	if t := r.dec.timeOut; r.dec.stampFill && r.field[t] < 0 && len(r.alt[t]) == 0 {
+		r.field[t] = stamp // a Defender export: TimeGenerated is Timestamp
 	}
 	return nil
 }
