@@ -41,6 +41,10 @@ type Dataset struct {
 	files   []*fileEntry
 	ignored []*DataError
 
+	// indexOnce guards the index pass, which completes files' tables;
+	// every method that reads files' tables calls index first.
+	indexOnce sync.Once
+
 	mu    sync.Mutex
 	stats map[statKey]*FileStats
 	// read counts the bytes that scans have read from disk, for Progress.
@@ -52,6 +56,7 @@ type Dataset struct {
 // the size on disk of the files that hold rows of tables, the tables a
 // run will scan. It is safe to call while scans run, to show progress.
 func (d *Dataset) Progress(tables []string) (read, total int64) {
+	d.index()
 	for _, f := range d.files {
 		for _, t := range f.tables {
 			if slices.ContainsFunc(tables, func(x string) bool { return strings.EqualFold(x, t) }) {
@@ -78,6 +83,9 @@ type fileEntry struct {
 	// forced is set for files named by --table, whose records all belong
 	// to rowTable whatever their category.
 	forced bool
+	// mixed is set for files of streaming records, whose tables the index
+	// pass lists (Dataset.index).
+	mixed bool
 }
 
 // Open finds the telemetry files under paths and under the paths of tables
@@ -94,12 +102,16 @@ type fileEntry struct {
 // folder are listed in Stats().Ignored. A file named both by --table and
 // under paths is read once, as --table says.
 //
-// Open reads only the start of each file, except for JSON documents of
-// streaming records (an Event Hub message, at most a megabyte), which it
-// reads whole to list their tables; rows are read by Scan. Streaming
-// records in JSON lines are taken to be of the tables named in the file's
-// first 64 KiB: Azure writes one table per blob, and records of other
-// tables are counted in FileStats.OtherTables.
+// Open reads only the start of each file (64 KiB), to tell its format.
+// Files of streaming records (PT1H.json blobs, which are often
+// concatenated, and Event Hub messages) may hold records of any number of
+// tables anywhere: the first call that needs their tables (Tables,
+// HasTable, Scan, Stats, Progress, or Index) reads each such file once,
+// streaming, to list them, so that every record reaches its table's scan
+// whatever the mix. Rows are read by Scan. A file of plain rows whose
+// start has no streaming record is taken to hold only its table's rows;
+// streaming records found in it later are counted in
+// FileStats.OtherTables, with their tables, and reported.
 func Open(paths []string, tables map[string][]string, opts Options) (_ *Dataset, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -166,6 +178,7 @@ func Open(paths []string, tables map[string][]string, opts Options) (_ *Dataset,
 			f.tables, f.rowTable, f.forced = []string{forced}, forced, true
 		} else {
 			f.tables = sn.tables
+			f.mixed = sn.mixed
 			f.rowTable = tableFromPath(path, known)
 			if sn.rows {
 				if f.rowTable == "" {
@@ -175,7 +188,7 @@ func Open(paths []string, tables map[string][]string, opts Options) (_ *Dataset,
 				f.tables = addName(f.tables, f.rowTable)
 			}
 		}
-		if len(f.tables) == 0 {
+		if len(f.tables) == 0 && !f.mixed {
 			d.ignored = append(d.ignored, &DataError{File: path, Reason: "no rows"})
 			return nil
 		}
@@ -254,6 +267,7 @@ func walk(path string, fn func(path string, explicit bool) error) error {
 // Tables returns the names of the tables that have data, sorted, spelled
 // as the data (or the matching Options.Known name) spells them.
 func (d *Dataset) Tables() []string {
+	d.index()
 	var names []string
 	for _, f := range d.files {
 		for _, t := range f.tables {
@@ -267,6 +281,7 @@ func (d *Dataset) Tables() []string {
 // HasTable reports whether some file holds rows of the table called name,
 // ignoring case.
 func (d *Dataset) HasTable(name string) bool {
+	d.index()
 	for _, f := range d.files {
 		for _, t := range f.tables {
 			if strings.EqualFold(t, name) {
@@ -276,3 +291,9 @@ func (d *Dataset) HasTable(name string) bool {
 	}
 	return false
 }
+
+// Index lists the tables of the files of streaming records by reading
+// each once, if that has not been done yet. Tables, HasTable, Scan, Stats
+// and Progress call it themselves; calling it first lets a caller show
+// that the telemetry is being indexed. It is safe for concurrent use.
+func (d *Dataset) Index() { d.index() }

@@ -143,6 +143,10 @@ type sniffed struct {
 	rows bool
 	// reason tells why the format is unknown.
 	reason string
+	// mixed is set for files of streaming records, which may hold rows
+	// of any number of tables anywhere: tables then lists those of the
+	// file's start, and the index pass lists the rest.
+	mixed bool
 }
 
 // sniff tells the format of the file at path from its content.
@@ -178,14 +182,14 @@ func sniff(path string) (sniffed, bool, error) {
 	default:
 		s = sniffText(head)
 	}
-	if s.format == FormatEventHub || s.format == FormatJSONDoc && bytes.Contains(head, []byte(`"category"`)) {
-		// Event Hub messages are small (1 MB at most) and may mix
-		// tables: read the whole document to list them.
-		data, err := io.ReadAll(br)
-		if err != nil {
-			return sniffed{}, gz, fmt.Errorf("%s: %w", path, err)
-		}
-		s.tables, s.rows = documentTables(data)
+	switch {
+	case s.format == FormatEventHub || s.format == FormatJSONDoc && bytes.Contains(head, []byte(`"category"`)):
+		// Streaming records, which may mix tables anywhere: the prefix
+		// tells some, the index pass (Dataset.index) the rest.
+		s.tables, s.rows = documentTables(head)
+		s.mixed = true
+	case s.format == FormatStorage:
+		s.mixed = true
 	}
 	return s, gz, nil
 }
@@ -305,24 +309,23 @@ func sniffText(head []byte) sniffed {
 	return sniffed{format: FormatCSV, rows: true}
 }
 
-// documentTables lists the tables of the streaming records in a JSON
-// document, and whether it also holds plain rows.
-func documentTables(data []byte) (tables []string, rows bool) {
-	w := docWalker{data: data}
+// documentTables lists the tables of the streaming records among the
+// complete elements at the start of a JSON document, head, and whether
+// they include plain rows. The element cut by the end of head, and any
+// problem, is left to the index pass and the scan.
+func documentTables(head []byte) (tables []string, rows bool) {
+	w := newDocWalker(bytes.NewReader(head))
 	for {
-		s, _, err := w.next()
-		if _, ok := err.(*errNotObject); ok {
+		elem, err := w.next()
+		if err != nil {
+			if w.failed || err == io.EOF {
+				return tables, rows
+			}
 			continue
 		}
-		if err != nil {
-			if err != io.EOF && len(tables) == 0 {
-				rows = true // the scan reports the problem; it needs a table
-			}
-			return tables, rows
-		}
-		if t, kind := classify(data, s); kind == kindRecord {
+		if t, kind := classify(elem, 0); kind == kindRecord {
 			tables = addName(tables, t)
-		} else {
+		} else if kind == kindRow {
 			rows = true
 		}
 	}
@@ -333,6 +336,12 @@ func documentTables(data []byte) (tables []string, rows bool) {
 // prefix), a plain row (kindRow: it lacks a string category or an object
 // properties) or not valid JSON (kindOrphan).
 func classify(data []byte, i int) (table string, kind rowKind) {
+	t, kind := classifyRaw(data, i)
+	return string(t), kind
+}
+
+// classifyRaw is classify returning the table as bytes of data.
+func classifyRaw(data []byte, i int) (table []byte, kind rowKind) {
 	var cat []byte
 	props := false
 	var end int
@@ -349,11 +358,11 @@ func classify(data []byte, i int) (table string, kind rowKind) {
 	}, &end)
 	switch {
 	case err != nil:
-		return "", kindOrphan
+		return nil, kindOrphan
 	case cat == nil || !props:
-		return "", kindRow
+		return nil, kindRow
 	}
-	return string(categoryTable(cat)), kindRecord
+	return categoryTable(cat), kindRecord
 }
 
 // categoryPrefix starts the category of Defender streaming API records.

@@ -30,6 +30,7 @@ func (d *Dataset) Scan(table *schema.Table, cols []int) (Scan, error) {
 	if table == nil {
 		return nil, fmt.Errorf("scan: no table")
 	}
+	d.index()
 	s := &tableScan{d: d, table: table, batchSize: d.opts.BatchSize}
 	w := &rowWriter{tf: d.tf, strict: d.opts.Strict}
 	for _, ci := range cols {

@@ -94,6 +94,7 @@ func (f *FileStats) merge(p *passStats) {
 // Stats returns a snapshot of the dataset's statistics. It is safe to call
 // while scans run.
 func (d *Dataset) Stats() Stats {
+	d.index()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	var s Stats
