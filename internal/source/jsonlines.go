@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/kqlhunt/kqlhunt/internal/jsonscan"
 )
@@ -159,8 +161,12 @@ func (r *jsonLinesReader) read(max int) error {
 func (d *objDecoder) accept(k rowKind) bool {
 	switch k {
 	case kindOther:
-		if !d.listed() {
-			d.w.pass.other++
+		if t := categoryTable(d.lastCat); !d.listed(t) {
+			p := d.w.pass
+			p.other++
+			if len(p.otherNames) < MaxReported && !slices.ContainsFunc(p.otherNames, func(n string) bool { return strings.EqualFold(n, string(t)) }) {
+				p.otherNames = append(p.otherNames, string(t))
+			}
 		}
 		return false
 	case kindOrphan:

@@ -314,12 +314,11 @@ func (d *objDecoder) category(cat []byte) rowKind {
 	return k
 }
 
-// listed reports whether the category table of a record skipped as
-// kindOther was found by Open.
-func (d *objDecoder) listed() bool {
-	t := string(categoryTable(d.lastCat))
+// listed reports whether t, the category table of a record skipped as
+// kindOther, is among the file's tables.
+func (d *objDecoder) listed(t []byte) bool {
 	for _, ft := range d.fileTables {
-		if strings.EqualFold(ft, t) {
+		if len(ft) == len(t) && strings.EqualFold(ft, string(t)) {
 			return true
 		}
 	}
