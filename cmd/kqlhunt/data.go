@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -62,6 +63,10 @@ func (f *dataFlags) open(cat *schema.Catalog) (*source.Dataset, error) {
 	}
 	d, err := source.Open(f.data, tables, source.Options{Strict: f.strict, TimeFormat: f.timeFormat, Known: cat.Names()})
 	if err != nil {
+		var de *source.DataError
+		if errors.As(err, &de) {
+			return nil, err // --strict and a file not read: exit 3
+		}
 		return nil, fail(exitUsage, "%v", err)
 	}
 	return d, nil
