@@ -471,9 +471,14 @@ func classifyRaw(data []byte, i int) (table []byte, kind rowKind) {
 	var cat []byte
 	props := false
 	var end int
-	err := jsonscan.Members(data, i, func(key []byte, _ bool, s, e int) bool {
+	err := jsonscan.Members(data, i, func(key []byte, escaped bool, s, e int) bool {
+		if escaped {
+			key = jsonscan.AppendUnquoted(nil, key)
+		}
+		// As objDecoder.decode: the last member of a name counts.
 		switch string(key) {
 		case "category":
+			cat = nil
 			if data[s] == '"' {
 				cat = data[s+1 : e-1]
 			}
@@ -487,6 +492,9 @@ func classifyRaw(data []byte, i int) (table []byte, kind rowKind) {
 		return nil, kindOrphan
 	case cat == nil || !props:
 		return nil, kindRow
+	}
+	if bytes.IndexByte(cat, '\\') >= 0 {
+		cat = jsonscan.AppendUnquoted(nil, cat)
 	}
 	return categoryTable(cat), kindRecord
 }

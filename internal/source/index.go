@@ -96,7 +96,7 @@ func indexFile(f *fileEntry) (fi fileIndex) {
 	defer rc.Close()
 	var last []byte
 	add := func(obj []byte, i int) {
-		if !bytes.Contains(obj[i:], categoryKey) {
+		if !bytes.Contains(obj[i:], categoryKey) && !bytes.Contains(obj[i:], escapeU) {
 			fi.rows = true // a row, or not JSON: the scan reports it
 			return
 		}
@@ -150,5 +150,6 @@ func indexFile(f *fileEntry) (fi fileIndex) {
 	}
 }
 
-// categoryKey is in every streaming record.
-var categoryKey = []byte(`"category"`)
+// categoryKey is in every streaming record, unless its name is escaped,
+// with escapeU.
+var categoryKey, escapeU = []byte(`"category"`), []byte(`\u`)

@@ -79,8 +79,9 @@ type objDecoder struct {
 	fileTables []string // tables Open found in the file
 	forced     bool     // --table: every record is of the table
 	rowsOK     bool     // plain rows are of the table
-	lastCat    []byte
+	lastCat    []byte // unescaped
 	lastCatRes rowKind
+	catBuf     []byte
 
 	scratch, lower []byte
 }
@@ -298,6 +299,10 @@ func (d *objDecoder) decode(data []byte, i int) (int, rowKind, error) {
 // category tells whether a record with category cat (raw string body) is
 // of the scanned table.
 func (d *objDecoder) category(cat []byte) rowKind {
+	if bytes.IndexByte(cat, '\\') >= 0 {
+		d.catBuf = jsonscan.AppendUnquoted(d.catBuf[:0], cat)
+		cat = d.catBuf
+	}
 	if d.lastCat != nil && bytes.Equal(cat, d.lastCat) {
 		return d.lastCatRes
 	}
