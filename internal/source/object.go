@@ -79,7 +79,7 @@ type objDecoder struct {
 	fileTables []string // tables Open found in the file
 	forced     bool     // --table: every record is of the table
 	rowsOK     bool     // plain rows are of the table
-	lastCat    []byte // unescaped
+	lastCat    []byte   // unescaped
 	lastCatRes rowKind
 	catBuf     []byte
 
