@@ -61,9 +61,10 @@ const (
 	bufferSize = 256 << 10
 )
 
-// maxLine is the longest line a line reader accepts; a longer one is
-// skipped as malformed rather than held in memory. Tests lower it.
-var maxLine = 64 << 20
+// maxLine is the longest line, document element or CSV record a reader
+// holds, MaxRecordSize; a longer one is skipped as malformed rather than
+// held in memory. Tests lower it.
+var maxLine = MaxRecordSize
 
 var utf8BOM = []byte("\xef\xbb\xbf")
 
