@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"sort"
 	"strings"
 
@@ -78,6 +79,10 @@ func (f *dataFlags) open(cat *kql.Catalog) (*kql.Data, error) {
 	}
 	d, err := kql.OpenData(f.options(), cat)
 	if err != nil {
+		var de *kql.DataError
+		if errors.As(err, &de) {
+			return nil, err // --strict and a file not read: exit 3
+		}
 		return nil, fail(exitUsage, "%v", err)
 	}
 	return d, nil

@@ -44,7 +44,7 @@ var seedData = []telemetry{
 	{name: "source testdata", paths: []string{"../source/testdata/screenmeet/advancedhunting_api_response.json"}, table: true},
 }
 
-var variantData = telemetry{name: "variants", paths: []string{"testdata/screenmeet_variants"}}
+var variantData = telemetry{name: "variants", paths: []string{"testdata/screenmeet_variants/DeviceNetworkEvents.jsonl"}}
 
 func (tm telemetry) open(t *testing.T, cat *schema.Catalog) kql.Tables {
 	t.Helper()

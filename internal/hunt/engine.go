@@ -2,6 +2,7 @@ package hunt
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -35,7 +36,11 @@ type Embedded struct {
 // Open finds the telemetry of e.Data.
 func (e *Embedded) Open(cat *kql.Catalog) error {
 	d, err := kql.OpenData(e.Data, cat)
-	if err != nil {
+	var de *kql.DataError
+	switch {
+	case errors.As(err, &de):
+		return err // --strict and a file not read
+	case err != nil:
 		return usagef("%v", err)
 	}
 	e.data = d

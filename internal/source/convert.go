@@ -312,7 +312,7 @@ func (w *rowWriter) putText(o int, text []byte, fromCSV bool) {
 		}
 		c.pushInt(int64(ts))
 	case schema.Guid:
-		g, ok := parseGUID(t)
+		g, ok := value.ParseGUIDBytes(t)
 		if !ok {
 			w.fail(o, fmt.Sprintf("cannot convert %s to guid", quote(t)))
 			return
@@ -391,51 +391,6 @@ func parseDigits(b []byte) (int64, bool) {
 		v = -v
 	}
 	return v, true
-}
-
-// parseGUID parses a GUID written as 8-4-4-4-12 hex digits or 32 hex
-// digits, optionally in braces or parentheses, into its canonical
-// lowercase form.
-func parseGUID(b []byte) (g [36]byte, ok bool) {
-	if len(b) >= 2 && (b[0] == '{' && b[len(b)-1] == '}' || b[0] == '(' && b[len(b)-1] == ')') {
-		b = b[1 : len(b)-1]
-	}
-	j := 0
-	switch len(b) {
-	case 36:
-		for i, c := range b {
-			if i == 8 || i == 13 || i == 18 || i == 23 {
-				if c != '-' {
-					return g, false
-				}
-				g[i] = '-'
-				continue
-			}
-			if !isHexDigit(c) {
-				return g, false
-			}
-			g[i] = lowerASCII(c)
-		}
-		return g, true
-	case 32:
-		for i, c := range b {
-			if i == 8 || i == 12 || i == 16 || i == 20 {
-				g[j] = '-'
-				j++
-			}
-			if !isHexDigit(c) {
-				return g, false
-			}
-			g[j] = lowerASCII(c)
-			j++
-		}
-		return g, true
-	}
-	return g, false
-}
-
-func isHexDigit(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 func lowerASCII(c byte) byte {

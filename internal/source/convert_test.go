@@ -88,7 +88,10 @@ var convCases = []convCase{
 	{typ: schema.Timespan, json: `"soon"`, bad: `cannot convert "soon" to timespan`},
 
 	{typ: schema.Guid, json: `"2B1C0F7E-9A4D-4C3E-8F6A-5B4C3D2E1F0A"`, want: "2b1c0f7e-9a4d-4c3e-8f6a-5b4c3d2e1f0a"},
-	{typ: schema.Guid, json: `"{2b1c0f7e-9a4d-4c3e-8f6a-5b4c3d2e1f0a}"`, want: "2b1c0f7e-9a4d-4c3e-8f6a-5b4c3d2e1f0a"},
+	// As toguid(): https://learn.microsoft.com/kusto/query/toguid-function
+	{typ: schema.Guid, json: `"{2b1c0f7e-9a4d-4c3e-8f6a-5b4c3d2e1f0a}"`, bad: "to guid"},
+	{typ: schema.Guid, json: `"(2b1c0f7e-9a4d-4c3e-8f6a-5b4c3d2e1f0a)"`, bad: "to guid"},
+	{typ: schema.Guid, json: `"2b1c0f7e9a4d-4c3e-8f6a-5b4c3d2e1f0a"`, want: "2b1c0f7e-9a4d-4c3e-8f6a-5b4c3d2e1f0a"},
 	{typ: schema.Guid, json: `"2b1c0f7e9a4d4c3e8f6a5b4c3d2e1f0a"`, want: "2b1c0f7e-9a4d-4c3e-8f6a-5b4c3d2e1f0a"},
 	{typ: schema.Guid, json: `"2b1c0f7e-9a4d-4c3e-8f6a-5b4c3d2e1f0g"`, bad: "to guid"},
 

@@ -1,72 +1,78 @@
 package source
 
 import (
-	"bufio"
-	"encoding/csv"
-	"errors"
+	"bytes"
 	"fmt"
 	"io"
-	"unsafe"
 )
 
 // csvReader reads the Advanced Hunting portal's CSV export: a header row
 // of column names, then one record per row (RFC 4180; CRLF or LF; an
-// optional UTF-8 byte order mark). An empty cell is null.
+// optional UTF-8 byte order mark). An empty cell is null. A record longer
+// than MaxRecordSize is skipped and reported.
 type csvReader struct {
 	rc  io.ReadCloser
-	cr  *csv.Reader
+	cs  *csvScanner
 	dec *objDecoder // resolves header names
 	w   *rowWriter
 	// field[o] is the cell of output o's column, or -1; alt[o] lists
 	// NAME_type cells to use when field[o] is -1, first non-empty wins.
 	field  []int
 	alt    [][]int
+	nhdr   int // fields in the header
 	header bool
 }
 
 func newCSVReader(rc *dataReader, dec *objDecoder) *csvReader {
-	br := bufio.NewReaderSize(rc, rc.bufSize)
-	if bom, _ := br.Peek(len(utf8BOM)); string(bom) == string(utf8BOM) {
-		br.Discard(len(utf8BOM))
-	}
-	cr := csv.NewReader(br)
-	cr.ReuseRecord = true
-	cr.LazyQuotes = false
-	return &csvReader{rc: rc, cr: cr, dec: dec, w: dec.w}
+	return &csvReader{rc: rc, cs: newCSVScanner(rc, ',', false, rc.bufSize), dec: dec, w: dec.w}
 }
 
 func (r *csvReader) close() error { return r.rc.Close() }
 
+// problem reports a malformed record; after a fatal one, or under
+// Options.Strict, it returns the error that ends the file.
+func (r *csvReader) problem(ce *csvError, prefix string) error {
+	w := r.w
+	w.skip(&DataError{File: w.file, Line: ce.line, Col: ce.col, Reason: prefix + ce.msg})
+	if w.err != nil {
+		return w.err
+	}
+	if ce.fatal {
+		return io.EOF
+	}
+	return nil
+}
+
 // readHeader maps the header's column names to outputs.
 func (r *csvReader) readHeader() error {
-	w := r.w
-	hdr, err := r.cr.Read()
+	hdr, _, err := r.cs.read()
 	if err != nil {
 		if err == io.EOF {
 			return io.EOF
 		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			w.skip(&DataError{File: w.file, Line: pe.Line, Col: pe.Column, Reason: "bad CSV header: " + pe.Err.Error() + "; the file is skipped"})
-			if w.err != nil {
-				return w.err
-			}
-			return io.EOF
+		if ce, ok := isCSVError(err); ok {
+			ce.msg += "; the file is skipped"
+			ce.fatal = true
+			return r.problem(ce, "bad CSV header: ")
 		}
-		return readFailed(w, 1, err)
+		return readFailed(r.w, r.cs.line+1, err)
 	}
-	r.cr.FieldsPerRecord = len(hdr)
+	r.nhdr = len(hdr)
 	n := len(r.dec.spans)
 	r.field = make([]int, n)
 	r.alt = make([][]int, n)
 	for o := range r.field {
 		r.field[o] = -1
 	}
+	stamp := -1
 	for i, name := range hdr {
-		if i == 0 && len(name) >= 3 && name[:3] == string(utf8BOM) {
-			name = name[3:]
+		if i == 0 {
+			name = bytes.TrimPrefix(name, utf8BOM)
 		}
-		res := r.dec.lookup([]byte(name), false)
+		res := r.dec.lookup(name, false)
+		if res.special == keyStamp && !res.suffix && stamp < 0 {
+			stamp = i
+		}
 		if res.col < 0 {
 			continue
 		}
@@ -77,6 +83,9 @@ func (r *csvReader) readHeader() error {
 		case r.field[o] < 0:
 			r.field[o] = i
 		}
+	}
+	if t := r.dec.timeOut; r.dec.stampFill && r.field[t] < 0 && len(r.alt[t]) == 0 {
+		r.field[t] = stamp // a Defender export: TimeGenerated is Timestamp
 	}
 	return nil
 }
@@ -91,34 +100,32 @@ func (r *csvReader) read(max int) error {
 		}
 	}
 	for w.batch.N < max {
-		rec, err := r.cr.Read()
+		rec, start, err := r.cs.read()
 		if err != nil {
 			if err == io.EOF {
 				return io.EOF
 			}
-			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
-				line, _ := r.cr.FieldPos(0)
-				return readFailed(w, line+1, err)
+			if ce, ok := isCSVError(err); ok {
+				if err := r.problem(ce, ""); err != nil {
+					return err
+				}
+				continue
 			}
-			e := &DataError{File: w.file, Line: pe.Line, Col: pe.Column, Reason: pe.Err.Error()}
-			if errors.Is(pe.Err, csv.ErrFieldCount) {
-				e.Line, e.Col = pe.StartLine, 0
-				e.Reason = fmt.Sprintf("expected %d fields as in the header, got %d", r.cr.FieldsPerRecord, len(rec))
-			}
-			w.skip(e)
-			if w.err != nil {
-				return w.err
+			return readFailed(w, r.cs.line+1, err)
+		}
+		if len(rec) != r.nhdr {
+			if err := r.problem(&csvError{line: start, msg: fmt.Sprintf("expected %d fields as in the header, got %d", r.nhdr, len(rec))}, ""); err != nil {
+				return err
 			}
 			continue
 		}
-		w.line, _ = r.cr.FieldPos(0)
+		w.line = start
 		for o := range r.field {
 			p := r.dec.alias[o]
 			f := r.field[p]
 			if f < 0 {
 				for _, a := range r.alt[p] {
-					if rec[a] != "" {
+					if len(rec[a]) > 0 {
 						f = a
 						break
 					}
@@ -128,7 +135,7 @@ func (r *csvReader) read(max int) error {
 				w.cols[o].col.AppendNull()
 				continue
 			}
-			w.putText(o, stringBytes(rec[f]), true)
+			w.putText(o, rec[f], true)
 		}
 		w.endRow()
 		if w.err != nil {
@@ -136,10 +143,4 @@ func (r *csvReader) read(max int) error {
 		}
 	}
 	return nil
-}
-
-// stringBytes views s as bytes without copying; the bytes must not be
-// modified.
-func stringBytes(s string) []byte {
-	return unsafe.Slice(unsafe.StringData(s), len(s))
 }

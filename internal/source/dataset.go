@@ -1,6 +1,7 @@
 package source
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -40,6 +41,11 @@ type Dataset struct {
 	tf      *timeFormat
 	files   []*fileEntry
 	ignored []*DataError
+	notRead map[string]int
+
+	// indexOnce guards the index pass, which completes files' tables;
+	// every method that reads files' tables calls index first.
+	indexOnce sync.Once
 
 	mu    sync.Mutex
 	stats map[statKey]*FileStats
@@ -52,6 +58,7 @@ type Dataset struct {
 // the size on disk of the files that hold rows of tables, the tables a
 // run will scan. It is safe to call while scans run, to show progress.
 func (d *Dataset) Progress(tables []string) (read, total int64) {
+	d.index()
 	for _, f := range d.files {
 		for _, t := range f.tables {
 			if slices.ContainsFunc(tables, func(x string) bool { return strings.EqualFold(x, t) }) {
@@ -68,6 +75,7 @@ type fileEntry struct {
 	path   string
 	format Format
 	gz     bool
+	enc    string
 	size   int64
 	// tables lists the tables the file holds rows of, as the data names
 	// them.
@@ -78,6 +86,9 @@ type fileEntry struct {
 	// forced is set for files named by --table, whose records all belong
 	// to rowTable whatever their category.
 	forced bool
+	// mixed is set for files of streaming records, whose tables the index
+	// pass lists (Dataset.index).
+	mixed bool
 }
 
 // Open finds the telemetry files under paths and under the paths of tables
@@ -94,12 +105,16 @@ type fileEntry struct {
 // folder are listed in Stats().Ignored. A file named both by --table and
 // under paths is read once, as --table says.
 //
-// Open reads only the start of each file, except for JSON documents of
-// streaming records (an Event Hub message, at most a megabyte), which it
-// reads whole to list their tables; rows are read by Scan. Streaming
-// records in JSON lines are taken to be of the tables named in the file's
-// first 64 KiB: Azure writes one table per blob, and records of other
-// tables are counted in FileStats.OtherTables.
+// Open reads only the start of each file (64 KiB), to tell its format.
+// Files of streaming records (PT1H.json blobs, which are often
+// concatenated, and Event Hub messages) may hold records of any number of
+// tables anywhere: the first call that needs their tables (Tables,
+// HasTable, Scan, Stats, Progress, or Index) reads each such file once,
+// streaming, to list them, so that every record reaches its table's scan
+// whatever the mix. Rows are read by Scan. A file of plain rows whose
+// start has no streaming record is taken to hold only its table's rows;
+// streaming records found in it later are counted in
+// FileStats.OtherTables, with their tables, and reported.
 func Open(paths []string, tables map[string][]string, opts Options) (_ *Dataset, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -128,11 +143,20 @@ func Open(paths []string, tables map[string][]string, opts Options) (_ *Dataset,
 
 	seen := map[string]*fileEntry{}
 	var unknown []string
-	add := func(path string, explicit bool, forced string) error {
-		key, err := filepath.Abs(path)
-		if err != nil {
-			key = path
+	notRead := func(path, kind, reason string) error {
+		e := &DataError{File: path, Reason: reason}
+		if d.opts.Strict {
+			return e
 		}
+		d.ignored = append(d.ignored, e)
+		if d.notRead == nil {
+			d.notRead = map[string]int{}
+		}
+		d.notRead[kind]++
+		return nil
+	}
+	add := func(path string, explicit bool, forced string) error {
+		key := fileKey(path)
 		if prev, ok := seen[key]; ok {
 			if forced != "" && !strings.EqualFold(prev.rowTable, forced) {
 				return fmt.Errorf("%s: given to --table as both %s and %s", path, prev.rowTable, forced)
@@ -153,20 +177,27 @@ func Open(paths []string, tables map[string][]string, opts Options) (_ *Dataset,
 			seen[key] = &fileEntry{path: path, rowTable: forced}
 			return nil
 		case sn.format == FormatUnknown:
-			if explicit || forced != "" {
+			if (explicit || forced != "") && !d.opts.Strict {
 				return fmt.Errorf("%s: not telemetry this reader knows: %s", path, sn.reason)
 			}
-			d.ignored = append(d.ignored, &DataError{File: path, Reason: "not telemetry: " + sn.reason})
 			seen[key] = &fileEntry{path: path}
-			return nil
+			return notRead(path, sn.kind, sn.reason)
 		}
-		f := &fileEntry{path: path, format: sn.format, gz: gz, size: info.Size()}
+		f := &fileEntry{path: path, format: sn.format, gz: gz, enc: sn.enc, size: info.Size()}
 		seen[key] = f
 		if forced != "" {
 			f.tables, f.rowTable, f.forced = []string{forced}, forced, true
 		} else {
 			f.tables = sn.tables
+			f.mixed = sn.mixed
 			f.rowTable = tableFromPath(path, known)
+			if f.rowTable == "" {
+				// Through a linked folder, the folder names may be the
+				// link's: try the real path.
+				if real, err := filepath.EvalSymlinks(path); err == nil && real != path {
+					f.rowTable = tableFromPath(real, known)
+				}
+			}
 			if sn.rows {
 				if f.rowTable == "" {
 					unknown = append(unknown, fmt.Sprintf("cannot tell the table of %s (%s): name the file or a folder above it after the table, as in DeviceNetworkEvents.json, or pass --table NAME=%s", path, sn.format, path))
@@ -175,19 +206,25 @@ func Open(paths []string, tables map[string][]string, opts Options) (_ *Dataset,
 				f.tables = addName(f.tables, f.rowTable)
 			}
 		}
-		if len(f.tables) == 0 {
+		if len(f.tables) == 0 && !f.mixed {
 			d.ignored = append(d.ignored, &DataError{File: path, Reason: "no rows"})
 			return nil
 		}
 		d.files = append(d.files, f)
 		for _, t := range f.tables {
 			d.stats[statKey{path, strings.ToLower(t)}] = &FileStats{
-				Path: path, Table: t, Format: f.format, Compressed: gz, Size: f.size,
+				Path: path, Table: t, Format: f.format, Compressed: gz, Encoding: f.enc, Size: f.size,
 			}
 		}
 		return nil
 	}
 
+	wk := &walker{visited: map[string]string{}}
+	defer func() {
+		if d != nil {
+			d.ignored = append(d.ignored, wk.notes...)
+		}
+	}()
 	forcedNames := make([]string, 0, len(tables))
 	for name := range tables {
 		forcedNames = append(forcedNames, name)
@@ -198,13 +235,13 @@ func Open(paths []string, tables map[string][]string, opts Options) (_ *Dataset,
 			return nil, fmt.Errorf("--table needs a table name, as in --table DeviceNetworkEvents=%s", strings.Join(tables[name], ","))
 		}
 		for _, p := range tables[name] {
-			if err := walk(p, func(path string, explicit bool) error { return add(path, explicit, name) }); err != nil {
+			if err := wk.walk(p, func(path string, explicit bool) error { return add(path, explicit, name) }); err != nil {
 				return nil, err
 			}
 		}
 	}
 	for _, p := range paths {
-		if err := walk(p, func(path string, explicit bool) error { return add(path, explicit, "") }); err != nil {
+		if err := wk.walk(p, func(path string, explicit bool) error { return add(path, explicit, "") }); err != nil {
 			return nil, err
 		}
 	}
@@ -218,42 +255,81 @@ func Open(paths []string, tables map[string][]string, opts Options) (_ *Dataset,
 	return d, nil
 }
 
+// walker walks the paths given to Open, following symbolic links to
+// folders as well as to files. A folder met again (a link to a folder
+// above it, a loop, or a second link to one folder) is walked once; each
+// such meeting is noted, as are links that lead nowhere and entries that
+// are neither files nor folders.
+type walker struct {
+	visited map[string]string // fileKey of each folder walked → its path
+	notes   []*DataError
+}
+
 // walk calls fn for the file at path, or for every regular file under the
 // folder at path, skipping hidden ones. explicit is set for path itself.
-func walk(path string, fn func(path string, explicit bool) error) error {
-	info, err := os.Stat(path)
+func (w *walker) walk(path string, fn func(path string, explicit bool) error) error {
+	info, err := os.Stat(path) // follows a link
 	if err != nil {
 		return err
 	}
 	if !info.IsDir() {
 		return fn(path, true)
 	}
-	return filepath.WalkDir(path, func(p string, de fs.DirEntry, err error) error {
+	return w.dir(path, info, nil, fn)
+}
+
+func (w *walker) dir(path string, info os.FileInfo, above []os.FileInfo, fn func(string, bool) error) error {
+	for _, a := range above {
+		if os.SameFile(a, info) {
+			w.notes = append(w.notes, &DataError{File: path, Reason: "symbolic link loop: the folder is one above it; not followed again"})
+			return nil
+		}
+	}
+	key := fileKey(path)
+	if prev, ok := w.visited[key]; ok {
+		w.notes = append(w.notes, &DataError{File: path, Reason: fmt.Sprintf("the same folder as %s, read once", prev)})
+		return nil
+	}
+	w.visited[key] = path
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return err
+	}
+	above = append(above, info)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		p := filepath.Join(path, e.Name())
+		switch t := e.Type(); {
+		case t.IsRegular():
+			err = fn(p, false)
+		case t.IsDir() || t&fs.ModeSymlink != 0:
+			st, serr := os.Stat(p)
+			switch {
+			case serr != nil:
+				w.notes = append(w.notes, &DataError{File: p, Reason: "symbolic link to nothing: " + errors.Unwrap(serr).Error()})
+			case st.IsDir():
+				err = w.dir(p, st, above, fn)
+			case st.Mode().IsRegular():
+				err = fn(p, false)
+			default:
+				w.notes = append(w.notes, &DataError{File: p, Reason: "not a file or folder (" + st.Mode().Type().String() + ")"})
+			}
+		default:
+			w.notes = append(w.notes, &DataError{File: p, Reason: "not a file or folder (" + t.String() + ")"})
+		}
 		if err != nil {
 			return err
 		}
-		if p != path && strings.HasPrefix(de.Name(), ".") {
-			if de.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if de.IsDir() {
-			return nil
-		}
-		if !de.Type().IsRegular() {
-			info, err := os.Stat(p) // follow a symbolic link to a file
-			if err != nil || !info.Mode().IsRegular() {
-				return nil
-			}
-		}
-		return fn(p, false)
-	})
+	}
+	return nil
 }
 
 // Tables returns the names of the tables that have data, sorted, spelled
 // as the data (or the matching Options.Known name) spells them.
 func (d *Dataset) Tables() []string {
+	d.index()
 	var names []string
 	for _, f := range d.files {
 		for _, t := range f.tables {
@@ -267,6 +343,7 @@ func (d *Dataset) Tables() []string {
 // HasTable reports whether some file holds rows of the table called name,
 // ignoring case.
 func (d *Dataset) HasTable(name string) bool {
+	d.index()
 	for _, f := range d.files {
 		for _, t := range f.tables {
 			if strings.EqualFold(t, name) {
@@ -276,3 +353,9 @@ func (d *Dataset) HasTable(name string) bool {
 	}
 	return false
 }
+
+// Index lists the tables of the files of streaming records by reading
+// each once, if that has not been done yet. Tables, HasTable, Scan, Stats
+// and Progress call it themselves; calling it first lets a caller show
+// that the telemetry is being indexed. It is safe for concurrent use.
+func (d *Dataset) Index() { d.index() }

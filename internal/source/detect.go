@@ -61,17 +61,19 @@ const (
 	bufferSize = 256 << 10
 )
 
-// maxLine is the longest line a line reader accepts; a longer one is
-// skipped as malformed rather than held in memory. Tests lower it.
-var maxLine = 64 << 20
+// maxLine is the longest line, document element or CSV record a reader
+// holds, MaxRecordSize; a longer one is skipped as malformed rather than
+// held in memory. Tests lower it.
+var maxLine = MaxRecordSize
 
 var utf8BOM = []byte("\xef\xbb\xbf")
 
 // openData opens path and returns a reader of its content, decompressed
-// when the file is gzip, whether it is, and a good buffer size for reading
-// it: the file's size, within limits. Reads are counted into *n when n is
-// not nil, and the bytes read from disk (compressed or not) into disk when
-// it is not nil.
+// when the file is gzip and decoded to UTF-8 when it is UTF-16, whether it
+// is gzip, and a good buffer size for reading it: the file's size, within
+// limits. Reads are counted into *n when n is not nil, and the bytes read
+// from disk (compressed or not) into disk when it is not nil. A gzip file
+// whose header cannot be read gives a *DataError.
 func openData(path string, n *int64, disk *atomic.Int64) (*dataReader, bool, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -87,17 +89,55 @@ func openData(path string, n *int64, disk *atomic.Int64) (*dataReader, bool, err
 		raw = &diskReader{f: f, n: disk}
 	}
 	rc := &dataReader{f: f, r: raw, n: n, bufSize: int(min(max(info.Size()+1, 4<<10), bufferSize))}
-	var magic [2]byte
-	if k, _ := f.ReadAt(magic[:], 0); k == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+	var magic [4]byte
+	k, _ := f.ReadAt(magic[:], 0)
+	head := magic[:k]
+	gz := k >= 2 && magic[0] == 0x1f && magic[1] == 0x8b
+	if gz {
 		zr, err := gzip.NewReader(bufio.NewReaderSize(raw, 64<<10))
 		if err != nil {
 			f.Close()
-			return nil, true, fmt.Errorf("%s: reading gzip data: %w", path, err)
+			reason := "corrupt gzip header: " + err.Error()
+			if errors.Is(err, io.ErrUnexpectedEOF) || err == io.EOF {
+				reason = "truncated gzip stream: the file ends in the gzip header"
+			}
+			return nil, true, &DataError{File: path, Reason: reason}
 		}
-		rc.r, rc.bufSize = zr, bufferSize
-		return rc, true, nil
+		// Peek at the decompressed start, for its encoding.
+		pr := &prefixReader{r: zr}
+		for len(pr.head) < 4 && pr.err == nil {
+			k, err := zr.Read(magic[len(pr.head):])
+			pr.head = magic[:len(pr.head)+k]
+			pr.err = err
+		}
+		head = pr.head
+		rc.r, rc.bufSize = pr, bufferSize
 	}
-	return rc, false, nil
+	if enc := utf16Encoding(head); enc != "" {
+		rc.r, rc.enc = newUTF16Reader(rc.r, enc), enc
+		rc.bufSize = bufferSize
+	}
+	return rc, gz, nil
+}
+
+// prefixReader returns head, then the read error met while reading it,
+// if any, then what r reads.
+type prefixReader struct {
+	head []byte
+	err  error
+	r    io.Reader
+}
+
+func (p *prefixReader) Read(b []byte) (int, error) {
+	if len(p.head) > 0 {
+		n := copy(b, p.head)
+		p.head = p.head[n:]
+		return n, nil
+	}
+	if p.err != nil {
+		return 0, p.err
+	}
+	return p.r.Read(b)
 }
 
 // dataReader reads a file's (decompressed) content and counts it.
@@ -106,6 +146,7 @@ type dataReader struct {
 	r       io.Reader
 	n       *int64
 	bufSize int
+	enc     string // "UTF-16LE" or "UTF-16BE" when decoded, else ""
 }
 
 func (d *dataReader) Read(p []byte) (int, error) {
@@ -141,14 +182,28 @@ type sniffed struct {
 	// rows is set when the file holds plain rows, whose table must come
 	// from elsewhere.
 	rows bool
-	// reason tells why the format is unknown.
-	reason string
+	// reason tells why the format is unknown, and kind names the format
+	// recognised ("zstd", "binary", "text"; see Stats.NotRead).
+	reason, kind string
+	// enc names the encoding decoded, "UTF-16LE" or "UTF-16BE", or "".
+	enc string
+	// mixed is set for files of streaming records, which may hold rows
+	// of any number of tables anywhere: tables then lists those of the
+	// file's start, and the index pass lists the rest.
+	mixed bool
 }
 
-// sniff tells the format of the file at path from its content.
+// sniff tells the format of the file at path from its content: it reads
+// at most sniffSize bytes of it (decompressed), never the whole file. A
+// file that cannot be read, or whose gzip stream is cut short or corrupt,
+// is told from the bytes that could be read; the scan reports the rest.
 func sniff(path string) (sniffed, bool, error) {
 	rc, gz, err := openData(path, nil, nil)
 	if err != nil {
+		var de *DataError
+		if errors.As(err, &de) {
+			return sniffed{kind: "gzip", reason: de.Reason}, gz, nil
+		}
 		return sniffed{}, gz, err
 	}
 	defer rc.Close()
@@ -156,18 +211,38 @@ func sniff(path string) (sniffed, bool, error) {
 	head, err := br.Peek(min(rc.bufSize, sniffSize))
 	atEOF := false
 	if err != nil {
-		if err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		switch {
+		case err == io.EOF:
+			atEOF = true
+		case errors.Is(err, bufio.ErrBufferFull):
+		case gz || rc.enc != "":
+			// A truncated or corrupt stream: tell the format from what
+			// was read; the scan reports the problem where it is.
+			if len(head) == 0 {
+				return sniffed{kind: "gzip", reason: readErrorReason(err, "its first line") + "; no data could be read"}, gz, nil
+			}
+		default:
 			return sniffed{}, gz, fmt.Errorf("%s: %w", path, err)
 		}
-		atEOF = err == io.EOF
+	}
+	s := sniffHead(head, atEOF)
+	s.enc = rc.enc
+	return s, gz, nil
+}
+
+// sniffHead tells the format of a file from head, its first bytes
+// (decompressed and decoded); atEOF tells that head is the whole file.
+func sniffHead(head []byte, atEOF bool) sniffed {
+	if s, ok := sniffMagic(head); ok {
+		return s
 	}
 	head = bytes.TrimPrefix(head, utf8BOM)
 	i := jsonscan.SkipSpace(head, 0)
 	if i == len(head) {
 		if atEOF {
-			return sniffed{empty: true}, gz, nil
+			return sniffed{empty: true}
 		}
-		return sniffed{reason: "the file starts with 64 KiB of white space"}, gz, nil
+		return sniffed{kind: "text", reason: "not telemetry: the file starts with 64 KiB of white space"}
 	}
 	var s sniffed
 	switch head[i] {
@@ -176,18 +251,80 @@ func sniff(path string) (sniffed, bool, error) {
 	case '[':
 		s = sniffed{format: FormatJSONDoc, rows: true}
 	default:
+		// A first line that is not JSON (an export banner, a line cut
+		// short, a block of NULs) before JSON lines costs that line
+		// only: the scan reports it.
+		if k := firstJSONLine(head); k >= 0 {
+			s = sniffObject(head, k, atEOF)
+			if s.format == FormatJSONLines || s.format == FormatStorage {
+				break
+			}
+		}
 		s = sniffText(head)
 	}
-	if s.format == FormatEventHub || s.format == FormatJSONDoc && bytes.Contains(head, []byte(`"category"`)) {
-		// Event Hub messages are small (1 MB at most) and may mix
-		// tables: read the whole document to list them.
-		data, err := io.ReadAll(br)
-		if err != nil {
-			return sniffed{}, gz, fmt.Errorf("%s: %w", path, err)
-		}
-		s.tables, s.rows = documentTables(data)
+	switch {
+	case s.format == FormatEventHub || s.format == FormatJSONDoc && bytes.Contains(head, []byte(`"category"`)):
+		// Streaming records, which may mix tables anywhere: the prefix
+		// tells some, the index pass (Dataset.index) the rest.
+		s.tables, s.rows = documentTables(head)
+		s.mixed = true
+	case s.format == FormatStorage:
+		s.mixed = true
 	}
-	return s, gz, nil
+	return s
+}
+
+// firstJSONLine returns the offset of the first line of head after the
+// first that holds a JSON object whole, or -1.
+func firstJSONLine(head []byte) int {
+	for off := 0; ; {
+		k := bytes.IndexByte(head[off:], '\n')
+		if k < 0 {
+			return -1
+		}
+		off += k + 1
+		j := off
+		for j < len(head) && (head[j] == ' ' || head[j] == '\t' || head[j] == '\r') {
+			j++
+		}
+		if j < len(head) && head[j] == '{' {
+			lineEnd := len(head)
+			if e := bytes.IndexByte(head[j:], '\n'); e >= 0 {
+				lineEnd = j + e
+			}
+			if end, err := jsonscan.Skip(head[:lineEnd], j); err == nil && end <= lineEnd {
+				return j
+			}
+		}
+	}
+}
+
+// magics are the formats kqlhunt recognises by their first bytes and does
+// not read; kind names the format in Stats.NotRead.
+var magics = []struct {
+	magic, kind, reason string
+}{
+	{"\x28\xb5\x2f\xfd", "zstd", "zstd-compressed file: not read (kqlhunt does not read zstd yet; decompress it with zstd -d)"},
+	{"Obj\x01", "Avro", "Avro file (Event Hub Capture): not read (kqlhunt does not read Avro yet)"},
+	{"PAR1", "Parquet", "Parquet file: not read (kqlhunt does not read Parquet yet)"},
+	{"PK\x03\x04", "zip", "zip archive: not read (extract it first)"},
+	{"BZh", "bzip2", "bzip2-compressed file: not read (kqlhunt reads gzip; decompress it with bunzip2)"},
+	{"\xfd7zXZ\x00", "xz", "xz-compressed file: not read (kqlhunt reads gzip; decompress it with xz -d)"},
+	{"7z\xbc\xaf\x27\x1c", "7z", "7z archive: not read (extract it first)"},
+}
+
+// sniffMagic recognises by their first bytes the formats that kqlhunt does
+// not read, and binary files: the head has NUL bytes and no JSON line.
+func sniffMagic(head []byte) (sniffed, bool) {
+	for _, m := range magics {
+		if bytes.HasPrefix(head, []byte(m.magic)) {
+			return sniffed{kind: m.kind, reason: m.reason}, true
+		}
+	}
+	if k := bytes.IndexByte(head, 0); k >= 0 && firstJSONLine(head) < 0 {
+		return sniffed{kind: "binary", reason: fmt.Sprintf("binary file (a NUL byte at offset %d): not telemetry", k)}, true
+	}
+	return sniffed{}, false
 }
 
 // sniffObject tells JSON lines from a JSON document starting with the
@@ -282,12 +419,6 @@ func containerKey(data []byte, i int) string {
 // sniffText recognizes a CSV export by its header: comma-separated column
 // names.
 func sniffText(head []byte) sniffed {
-	switch {
-	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return sniffed{reason: "a zip archive; extract it first"}
-	case bytes.HasPrefix(head, []byte("PAR1")):
-		return sniffed{reason: "Parquet files are not supported"}
-	}
 	line := head
 	if k := bytes.IndexByte(line, '\n'); k >= 0 {
 		line = line[:k]
@@ -295,34 +426,33 @@ func sniffText(head []byte) sniffed {
 	r := csv.NewReader(bytes.NewReader(line))
 	fields, err := r.Read()
 	if err != nil || len(fields) == 0 {
-		return sniffed{reason: "not JSON, and the first line is not a CSV header of column names"}
+		return sniffed{kind: "text", reason: "not telemetry: not JSON, and the first line is not a CSV header of column names"}
 	}
 	for _, f := range fields {
 		if !schema.IsIdent(f) {
-			return sniffed{reason: fmt.Sprintf("not JSON, and the first line is not a CSV header of column names (%q is not a column name)", f)}
+			return sniffed{kind: "text", reason: fmt.Sprintf("not telemetry: not JSON, and the first line is not a CSV header of column names (%q is not a column name)", f)}
 		}
 	}
 	return sniffed{format: FormatCSV, rows: true}
 }
 
-// documentTables lists the tables of the streaming records in a JSON
-// document, and whether it also holds plain rows.
-func documentTables(data []byte) (tables []string, rows bool) {
-	w := docWalker{data: data}
+// documentTables lists the tables of the streaming records among the
+// complete elements at the start of a JSON document, head, and whether
+// they include plain rows. The element cut by the end of head, and any
+// problem, is left to the index pass and the scan.
+func documentTables(head []byte) (tables []string, rows bool) {
+	w := newDocWalker(bytes.NewReader(head))
 	for {
-		s, _, err := w.next()
-		if _, ok := err.(*errNotObject); ok {
+		elem, err := w.next()
+		if err != nil {
+			if w.failed || err == io.EOF {
+				return tables, rows
+			}
 			continue
 		}
-		if err != nil {
-			if err != io.EOF && len(tables) == 0 {
-				rows = true // the scan reports the problem; it needs a table
-			}
-			return tables, rows
-		}
-		if t, kind := classify(data, s); kind == kindRecord {
+		if t, kind := classify(elem, 0); kind == kindRecord {
 			tables = addName(tables, t)
-		} else {
+		} else if kind == kindRow {
 			rows = true
 		}
 	}
@@ -333,12 +463,23 @@ func documentTables(data []byte) (tables []string, rows bool) {
 // prefix), a plain row (kindRow: it lacks a string category or an object
 // properties) or not valid JSON (kindOrphan).
 func classify(data []byte, i int) (table string, kind rowKind) {
+	t, kind := classifyRaw(data, i)
+	return string(t), kind
+}
+
+// classifyRaw is classify returning the table as bytes of data.
+func classifyRaw(data []byte, i int) (table []byte, kind rowKind) {
 	var cat []byte
 	props := false
 	var end int
-	err := jsonscan.Members(data, i, func(key []byte, _ bool, s, e int) bool {
+	err := jsonscan.Members(data, i, func(key []byte, escaped bool, s, e int) bool {
+		if escaped {
+			key = jsonscan.AppendUnquoted(nil, key)
+		}
+		// As objDecoder.decode: the last member of a name counts.
 		switch string(key) {
 		case "category":
+			cat = nil
 			if data[s] == '"' {
 				cat = data[s+1 : e-1]
 			}
@@ -349,11 +490,14 @@ func classify(data []byte, i int) (table string, kind rowKind) {
 	}, &end)
 	switch {
 	case err != nil:
-		return "", kindOrphan
+		return nil, kindOrphan
 	case cat == nil || !props:
-		return "", kindRow
+		return nil, kindRow
 	}
-	return string(categoryTable(cat)), kindRecord
+	if bytes.IndexByte(cat, '\\') >= 0 {
+		cat = jsonscan.AppendUnquoted(nil, cat)
+	}
+	return categoryTable(cat), kindRecord
 }
 
 // categoryPrefix starts the category of Defender streaming API records.

@@ -237,12 +237,17 @@ func TestMixedTables(t *testing.T) {
 	b.WriteString(`{"category": "AdvancedHunting-EmailEvents", "properties": {"ReportId": 2}}` + "\n")
 	late := writeFile(t, dir, "late/PT1H.json", []byte(b.String()))
 	d = open(t, []string{late}, nil, Options{})
-	tab := simpleTable("DeviceEvents")
-	if rows := readRows(t, d, tab, colsOf(t, tab, "ReportId")); len(rows) != 1 {
-		t.Errorf("%d rows", len(rows))
+	if got := d.Tables(); !reflect.DeepEqual(got, []string{"DeviceEvents", "EmailEvents"}) {
+		t.Errorf("a table whose records start after 64 KiB is not listed: %v", got)
 	}
-	if st := fileStats(t, d, late, "DeviceEvents"); st.OtherTables != 1 {
-		t.Errorf("a record of a table Open did not see is not counted: %+v", st)
+	for table, want := range map[string]int{"DeviceEvents": 1, "EmailEvents": 1} {
+		tab := simpleTable(table)
+		if rows := readRows(t, d, tab, colsOf(t, tab, "ReportId")); len(rows) != want {
+			t.Errorf("%s: %d rows, want %d", table, len(rows), want)
+		}
+		if st := fileStats(t, d, late, table); st.OtherTables != 0 || st.Rows != int64(want) {
+			t.Errorf("%s: stats %+v", table, st)
+		}
 	}
 }
 

@@ -7,8 +7,9 @@
 // streams the rows of one table as *value.Batch, decoding only the columns a
 // query asks for and converting each value to the schema's column type.
 //
-// Formats, detected from content whatever the file is called (gzip files
-// are decompressed transparently):
+// Formats, detected from the content of a file's first 64 KiB whatever the
+// file is called (gzip files are decompressed and UTF-16 text, told by its
+// byte order mark or the NUL bytes of ASCII, decoded transparently):
 //
 //   - JSON lines of Advanced Hunting rows: one object per line whose keys
 //     are column names.
@@ -16,12 +17,29 @@
 //     them (PT1H.json): {"time", "tenantId", "operationName",
 //     "category": "AdvancedHunting-<Table>", "properties": {row}}.
 //   - A streaming API Event Hub message: {"records": [record, ...]}, which
-//     may span many lines and mix tables.
+//     may span many lines; several may follow each other in a file.
 //   - An Advanced Hunting API response: {"Stats", "Schema", "Results": [row,
 //     ...]}, keys matched case-insensitively.
 //   - A JSON array of rows or records, and pretty-printed row objects.
 //   - The portal's CSV export: a header of column names, RFC 4180 quoting,
 //     an empty cell for null.
+//
+// Everything is read as a stream with bounded memory: a line, a document
+// element or a CSV record longer than MaxRecordSize (64 MiB) is skipped
+// and reported rather than held, and a JSON document (an Event Hub message
+// of gigabytes) is read one element at a time, never whole.
+//
+// A file of streaming records may hold records of any number of tables,
+// anywhere (concatenated PT1H.json blobs, Event Hub messages): every
+// record goes to its own table's scan. The first call that needs to know
+// a dataset's tables (Tables, HasTable, Scan, Stats, Progress, Index)
+// reads each such file once, streaming, to list them, so that a rule is
+// never reported "not evaluated" for want of data that a file holds.
+//
+// Folders are walked recursively, following symbolic links to folders
+// (--data may name one); hidden files and folders are skipped. A folder
+// met again through a link (a loop) is walked once and reported, as are
+// links that lead nowhere; a file reached by two paths is read once.
 //
 // Row keys are matched to column names exactly, else ignoring case; keys
 // not in the schema are ignored and columns missing from the data read as
@@ -43,7 +61,8 @@
 //	          without allocating), the other forms value.ParseDatetime
 //	          reads, and with Options.TimeFormat locale timestamps
 //	timespan  strings that value.ParseTimespan reads
-//	guid      8-4-4-4-12 or 32 hex digits, optionally in braces; read as
+//	guid      as toguid() reads them (value.ParseGUID): 32 hex digits,
+//	          with hyphens in the 8-4-4-4-12 places or not; read as
 //	          canonical lowercase
 //	dynamic   any JSON value; a string holding a JSON object or array is
 //	          parsed. A CSV cell is parsed as JSON when it is JSON, else
@@ -51,8 +70,38 @@
 //
 // A blank string or cell is null for every type but string.
 //
-// Nothing is dropped silently. A malformed line or record is skipped and
-// counted; a value that does not convert to its column type becomes null and
-// is counted; both are reported in Stats as FILE:LINE: reason, the first few
-// per file. With Options.Strict either is an error of type *DataError.
+// Defender tables have both Timestamp and TimeGenerated in the schema
+// (Sentinel adds TimeGenerated to its copies), but advanced hunting
+// exports have only Timestamp: a row without TimeGenerated takes its
+// Timestamp (a streaming record's time first), so that a rule written for
+// Sentinel that filters on TimeGenerated finds the rows.
+//
+// Nothing is dropped silently:
+//
+//   - A malformed line or record is skipped and counted; a value that does
+//     not convert to its column type becomes null and is counted. Both
+//     are reported in Stats as FILE:LINE[:COL]: reason, the first few per
+//     file. A bad first line (an export banner, a line cut short, NULs)
+//     costs that line only, as any other bad line.
+//   - A truncated or corrupt gzip stream keeps the complete rows before the
+//     damage and is reported at the line where it happens (truncated gzip
+//     stream); the rest of the file is skipped.
+//   - A JSON document whose structure breaks is read up to the break,
+//     which is reported at its line and column; the rest of it is skipped.
+//     A CSV quoted field that never closes (a stray quote) is reported at
+//     the line where it starts.
+//   - Files that are not read (not telemetry, empty, or in a format
+//     kqlhunt does not read: zstd, Avro from Event Hub Capture, Parquet,
+//     zip, bzip2, xz, 7z, binary) are listed in Stats.Ignored with the
+//     format recognised and counted in Stats.NotRead.
+//   - Streaming records of another table in a file of plain rows (whose
+//     start has none) are counted in FileStats.OtherTables, with their
+//     tables.
+//
+// With Options.Strict each of these, and a file not read, is an error of
+// type *DataError instead (the CLI exits 3 on it).
+//
+// Stats also summarises, per table (Stats.Tables), the rows read, the
+// range of the time column and the values that are not null per column
+// decoded, for telling "no finding" from "no data to find in".
 package source

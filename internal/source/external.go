@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -94,6 +93,13 @@ func ReadExternalFile(p string, cols []schema.Column, props map[string]string) (
 	default:
 		return nil, fmt.Errorf("%s: externaldata format %q is not supported (csv, tsv, psv, scsv, sohsv, txt, raw, json, multijson)", p, format)
 	}
+	var de *DataError
+	if errors.As(err, &de) {
+		// Not a *DataError: a problem of one query's externaldata, not of
+		// the telemetry, fails that query only.
+		de.File = p
+		return nil, errors.New(de.Error())
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p, err)
 	}
@@ -122,15 +128,19 @@ func delimiter(format string) rune {
 	return ','
 }
 
+// readDelimited reads delimited records as encoding/csv does with
+// LazyQuotes. A record longer than MaxRecordSize is an error naming its
+// line (a *DataError with no File, for the caller to complete).
 func readDelimited(r io.Reader, comma rune, skipFirst bool, cols []schema.Column, b *value.Batch) error {
-	cr := csv.NewReader(r)
-	cr.Comma = comma
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
+	cs := newCSVScanner(r, byte(comma), true, 64<<10)
+	var strs []string
 	for first := true; ; first = false {
-		rec, err := cr.Read()
+		rec, _, err := cs.read()
 		if errors.Is(err, io.EOF) {
 			return nil
+		}
+		if ce, ok := isCSVError(err); ok {
+			return &DataError{Line: ce.line, Col: ce.col, Reason: ce.msg}
 		}
 		if err != nil {
 			return err
@@ -138,7 +148,11 @@ func readDelimited(r io.Reader, comma rune, skipFirst bool, cols []schema.Column
 		if first && skipFirst {
 			continue
 		}
-		appendTextRow(b, cols, rec)
+		strs = strs[:0]
+		for _, f := range rec {
+			strs = append(strs, string(f))
+		}
+		appendTextRow(b, cols, strs)
 	}
 }
 

@@ -3,89 +3,49 @@ package source
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 )
 
-// docReader reads a JSON document held whole in memory: an Event Hub
-// message, an Advanced Hunting API response, a JSON array or
-// pretty-printed objects.
+// docReader reads a JSON document as a stream, one row or record at a
+// time: an Event Hub message, an Advanced Hunting API response, a JSON
+// array or pretty-printed objects. Memory is bounded by the longest
+// element (at most maxLine bytes), whatever the size of the document.
 type docReader struct {
-	rc    io.ReadCloser
-	data  []byte
-	walk  docWalker
-	dec   *objDecoder
-	w     *rowWriter
-	read1 bool
-
-	cur              int // offset of the current row
-	lineOff, lineNum int // lineNum is the line of offset lineOff
+	rc   io.ReadCloser
+	walk *docWalker
+	dec  *objDecoder
+	w    *rowWriter
 }
 
 func newDocReader(rc *dataReader, dec *objDecoder) *docReader {
-	r := &docReader{rc: rc, dec: dec, w: dec.w, lineNum: 1}
-	return r
+	return &docReader{rc: rc, walk: newDocWalker(rc), dec: dec, w: dec.w}
 }
 
 func (r *docReader) close() error { return r.rc.Close() }
 
-// lineAt returns the 1-based line of offset off. Offsets asked for mostly
-// increase, so it counts newlines from the last one.
-func (r *docReader) lineAt(off int) int {
-	if off < r.lineOff {
-		r.lineOff, r.lineNum = 0, 1
-	}
-	r.lineNum += bytes.Count(r.data[r.lineOff:off], []byte{'\n'})
-	r.lineOff = off
-	return r.lineNum
-}
-
-// colAt returns the 1-based byte column of offset off in its line.
-func (r *docReader) colAt(off int) int {
-	return off - (bytes.LastIndexByte(r.data[:off], '\n') + 1) + 1
-}
-
 func (r *docReader) read(max int) error {
 	w := r.w
-	if !r.read1 {
-		r.read1 = true
-		data, err := io.ReadAll(r.rc)
-		if err != nil {
-			r.data = data
-			return readFailed(w, 0, err)
-		}
-		r.data = data
-		r.walk = docWalker{data: data}
-	}
-	w.lineFn = func() int { return r.lineAt(r.cur) }
+	w.lineFn = nil
 	for w.batch.N < max {
-		s, _, err := r.walk.next()
+		elem, err := r.walk.next()
 		if err == io.EOF {
-			r.data = nil
 			return io.EOF
 		}
 		if err != nil {
-			off := 0
-			reason := err.Error()
-			var no *errNotObject
-			if errors.As(err, &no) {
-				off = no.off
-			} else if de := syntaxError(w.file, 0, 0, err); de.Col > 0 {
-				off = de.Col - 1
-				reason = de.Reason + "; the rest of the document is skipped"
-			}
-			if off > len(r.data) {
-				off = len(r.data)
-			}
-			w.skip(&DataError{File: w.file, Line: r.lineAt(off), Col: r.colAt(off), Reason: reason})
+			w.skip(docError(w.file, err))
 			if w.err != nil {
 				return w.err
 			}
 			continue
 		}
-		r.cur = s
-		_, kind, err := r.dec.decode(r.data, s)
-		if err != nil { // the walker validated the object; never here
-			w.skip(syntaxError(w.file, r.lineAt(s), 0, err))
+		w.line = r.walk.line
+		_, kind, err := r.dec.decode(elem, 0)
+		if err != nil {
+			e := elemError(w.file, r.walk, elem, err)
+			e.Reason += "; the rest of the document is skipped"
+			r.walk.failed = true
+			w.skip(e)
 			if w.err != nil {
 				return w.err
 			}
@@ -97,10 +57,46 @@ func (r *docReader) read(max int) error {
 			}
 			continue
 		}
-		r.dec.emit(r.data)
+		r.dec.emit(elem)
 		if w.err != nil {
 			return w.err
 		}
 	}
 	return nil
+}
+
+// docError turns an error of docWalker.next into a DataError.
+func docError(file string, err error) *DataError {
+	var (
+		no *errNotObject
+		tl *errTooLong
+		se *docSyntaxError
+	)
+	switch {
+	case errors.As(err, &no):
+		return &DataError{File: file, Line: no.line, Col: no.col, Reason: no.Error()}
+	case errors.As(err, &tl):
+		return &DataError{File: file, Line: tl.line, Col: tl.col, Reason: fmt.Sprintf("a record longer than %d bytes", maxLine)}
+	case errors.As(err, &se):
+		return &DataError{File: file, Line: se.line, Col: se.col, Reason: se.msg + "; the rest of the document is skipped"}
+	}
+	return &DataError{File: file, Reason: err.Error()}
+}
+
+// elemError places a JSON syntax error in the element elem, which the
+// walker found at its line and column.
+func elemError(file string, walk *docWalker, elem []byte, err error) *DataError {
+	e := syntaxError(file, walk.line, 0, err)
+	if e.Col <= 0 {
+		return e
+	}
+	off := min(e.Col-1, len(elem))
+	head := elem[:off]
+	e.Line = walk.line + bytes.Count(head, nl)
+	if i := bytes.LastIndexByte(head, '\n'); i >= 0 {
+		e.Col = off - i
+	} else {
+		e.Col = walk.col + off
+	}
+	return e
 }

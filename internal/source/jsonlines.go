@@ -3,9 +3,14 @@ package source
 import (
 	"bufio"
 	"bytes"
+	"compress/flate"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/kqlhunt/kqlhunt/internal/jsonscan"
 )
@@ -156,8 +161,12 @@ func (r *jsonLinesReader) read(max int) error {
 func (d *objDecoder) accept(k rowKind) bool {
 	switch k {
 	case kindOther:
-		if !d.listed() {
-			d.w.pass.other++
+		if t := categoryTable(d.lastCat); !d.listed(t) {
+			p := d.w.pass
+			p.other++
+			if len(p.otherNames) < MaxReported && !slices.ContainsFunc(p.otherNames, func(n string) bool { return strings.EqualFold(n, string(t)) }) {
+				p.otherNames = append(p.otherNames, string(t))
+			}
 		}
 		d.w.skipped()
 		return false
@@ -180,11 +189,29 @@ func syntaxError(file string, line, lineStart int, err error) *DataError {
 }
 
 // readFailed reports a read error (a truncated or corrupt gzip stream, a
-// failing disk) at line: the rest of the file is skipped.
+// failing disk) at line: the rest of the file is skipped, the complete
+// rows before it are kept.
 func readFailed(w *rowWriter, line int, err error) error {
-	w.skip(&DataError{File: w.file, Line: line, Reason: fmt.Sprintf("reading the file: %v; the rest of the file is skipped", err)})
+	w.skip(&DataError{File: w.file, Line: line, Reason: readErrorReason(err, "line "+strconv.Itoa(line)) + "; the rest of the file is skipped"})
 	if w.err != nil {
 		return w.err
 	}
 	return io.EOF
+}
+
+// readErrorReason tells what a read error means, for a message: where is
+// what was being read when it happened.
+func readErrorReason(err error, where string) string {
+	var ce flate.CorruptInputError
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "truncated gzip stream: the file ends in " + where
+	case errors.Is(err, gzip.ErrChecksum):
+		return "gzip checksum mismatch at the end of the file: the data is corrupt"
+	case errors.Is(err, gzip.ErrHeader):
+		return "corrupt gzip stream: a member header is invalid"
+	case errors.As(err, &ce):
+		return fmt.Sprintf("corrupt gzip stream at byte %d of the compressed data, in %s", int64(ce), where)
+	}
+	return fmt.Sprintf("reading the file: %v", err)
 }

@@ -21,6 +21,9 @@ const (
 	keyProperties
 	keyTime
 	keyTenant
+	// keyStamp marks the Timestamp column of a table that also has
+	// TimeGenerated, whose value fills TimeGenerated when a row lacks it.
+	keyStamp
 )
 
 // rowKind is what objDecoder.decode found.
@@ -65,14 +68,20 @@ type objDecoder struct {
 	// filled from a record's time and tenantId when its row lacks them; -1
 	// when not requested.
 	timeOut, tenantOut int
+	// stampFill is set when TimeGenerated is requested and the table also
+	// has Timestamp: a row without TimeGenerated (a Defender advanced
+	// hunting export) then takes its Timestamp, as Sentinel's copies of
+	// the Defender tables have both.
+	stampFill bool
 
 	// Per file.
 	table      string   // the scanned table
 	fileTables []string // tables Open found in the file
 	forced     bool     // --table: every record is of the table
 	rowsOK     bool     // plain rows are of the table
-	lastCat    []byte
+	lastCat    []byte   // unescaped
 	lastCatRes rowKind
+	catBuf     []byte
 
 	scratch, lower []byte
 }
@@ -129,6 +138,16 @@ func newObjDecoder(w *rowWriter, t *schema.Table, cols []int) *objDecoder {
 	}
 	if r, ok := d.fold["tenantid"]; ok && r.col >= 0 {
 		d.tenantOut = int(r.col)
+	}
+	if ts := t.Lookup("Timestamp"); d.timeOut >= 0 && ts >= 0 {
+		d.stampFill = true
+		name := t.Columns[ts].Name
+		r := d.exact[name]
+		r.special = keyStamp
+		d.exact[name] = r
+		r = d.fold[strings.ToLower(name)]
+		r.special = keyStamp
+		d.fold[strings.ToLower(name)] = r
 	}
 	return d
 }
@@ -210,7 +229,7 @@ func (d *objDecoder) set(r keyRes, data []byte, s, e int) {
 // the object.
 func (d *objDecoder) decode(data []byte, i int) (int, rowKind, error) {
 	d.reset()
-	cat, props, tm, tenant := span{s: -1}, span{s: -1}, span{s: -1}, span{s: -1}
+	cat, props, tm, tenant, stamp := span{s: -1}, span{s: -1}, span{s: -1}, span{s: -1}, span{s: -1}
 	pos := 0
 	var end int
 	err := jsonscan.Members(data, i, func(key []byte, escaped bool, s, e int) bool {
@@ -225,6 +244,8 @@ func (d *objDecoder) decode(data []byte, i int) (int, rowKind, error) {
 			tm = span{s: s, e: e, prio: 2}
 		case keyTenant:
 			tenant = span{s: s, e: e, prio: 2}
+		case keyStamp:
+			stamp = span{s: s, e: e, prio: 2}
 		}
 		if r.col >= 0 {
 			d.set(r, data, s, e)
@@ -238,6 +259,9 @@ func (d *objDecoder) decode(data []byte, i int) (int, rowKind, error) {
 		if !d.rowsOK {
 			return end, kindOrphan, nil
 		}
+		if d.stampFill && d.spans[d.timeOut].s < 0 {
+			d.spans[d.timeOut] = stamp
+		}
 		return end, kindRow, nil
 	}
 	if !d.forced {
@@ -247,10 +271,14 @@ func (d *objDecoder) decode(data []byte, i int) (int, rowKind, error) {
 	}
 	d.reset()
 	pos = 0
+	stamp = span{s: -1}
 	var pend int
 	_ = jsonscan.Members(data, props.s, func(key []byte, escaped bool, s, e int) bool {
 		r := d.resolve(&d.props, pos, key, escaped)
 		pos++
+		if r.special == keyStamp {
+			stamp = span{s: s, e: e, prio: 2}
+		}
 		if r.col >= 0 {
 			d.set(r, data, s, e)
 		}
@@ -258,6 +286,9 @@ func (d *objDecoder) decode(data []byte, i int) (int, rowKind, error) {
 	}, &pend) // validated by the walk above
 	if d.timeOut >= 0 && d.spans[d.timeOut].s < 0 {
 		d.spans[d.timeOut] = tm
+		if tm.s < 0 && d.stampFill {
+			d.spans[d.timeOut] = stamp
+		}
 	}
 	if d.tenantOut >= 0 && d.spans[d.tenantOut].s < 0 {
 		d.spans[d.tenantOut] = tenant
@@ -268,6 +299,10 @@ func (d *objDecoder) decode(data []byte, i int) (int, rowKind, error) {
 // category tells whether a record with category cat (raw string body) is
 // of the scanned table.
 func (d *objDecoder) category(cat []byte) rowKind {
+	if bytes.IndexByte(cat, '\\') >= 0 {
+		d.catBuf = jsonscan.AppendUnquoted(d.catBuf[:0], cat)
+		cat = d.catBuf
+	}
 	if d.lastCat != nil && bytes.Equal(cat, d.lastCat) {
 		return d.lastCatRes
 	}
@@ -284,12 +319,11 @@ func (d *objDecoder) category(cat []byte) rowKind {
 	return k
 }
 
-// listed reports whether the category table of a record skipped as
-// kindOther was found by Open.
-func (d *objDecoder) listed() bool {
-	t := string(categoryTable(d.lastCat))
+// listed reports whether t, the category table of a record skipped as
+// kindOther, is among the file's tables.
+func (d *objDecoder) listed(t []byte) bool {
 	for _, ft := range d.fileTables {
-		if strings.EqualFold(ft, t) {
+		if len(ft) == len(t) && strings.EqualFold(ft, string(t)) {
 			return true
 		}
 	}

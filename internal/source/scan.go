@@ -33,6 +33,7 @@ func (d *Dataset) Scan(table *schema.Table, cols []int) (Scan, error) {
 	if table == nil {
 		return nil, fmt.Errorf("scan: no table")
 	}
+	d.index()
 	s := &tableScan{d: d, table: table, batchSize: d.opts.BatchSize}
 	w := &rowWriter{tf: d.tf, strict: d.opts.Strict}
 	for _, ci := range cols {
@@ -45,6 +46,27 @@ func (d *Dataset) Scan(table *schema.Table, cols []int) (Scan, error) {
 	}
 	s.w = w
 	s.dec = newObjDecoder(w, table, cols)
+	s.names = make([]string, len(cols))
+	stamp, generated := -1, -1
+	for o, ci := range cols {
+		if s.dec.alias[o] != o {
+			continue
+		}
+		s.names[o] = table.Columns[ci].Name
+		switch {
+		case strings.EqualFold(s.names[o], "Timestamp"):
+			stamp = o
+		case strings.EqualFold(s.names[o], "TimeGenerated"):
+			generated = o
+		}
+	}
+	s.timeOut = stamp
+	if stamp < 0 {
+		s.timeOut = generated
+	}
+	if s.timeOut >= 0 && s.types[s.timeOut] != schema.Datetime {
+		s.timeOut = -1
+	}
 	s.dec.table = table.Name
 	for _, f := range d.files {
 		for _, t := range f.tables {
@@ -72,6 +94,14 @@ type tableScan struct {
 	dec       *objDecoder
 	err       error
 	done      bool
+	// names[o] is the column name of output o, or "" for an output that
+	// repeats an earlier one; timeOut is the output of the time column
+	// (Timestamp, else TimeGenerated), or -1. Rows of batch from countFrom
+	// on are not yet counted into pass (see account).
+	names     []string
+	timeOut   int
+	batch     *value.Batch
+	countFrom int
 }
 
 func (s *tableScan) Next(ctx context.Context) (b *value.Batch, err error) {
@@ -91,6 +121,7 @@ func (s *tableScan) Next(ctx context.Context) (b *value.Batch, err error) {
 	s.w.setBatch(batch)
 	s.w.ctx = ctx
 	defer func() { s.w.ctx = nil }()
+	s.batch, s.countFrom = batch, 0
 	for batch.N < s.batchSize {
 		if err := ctx.Err(); err != nil {
 			s.err = err
@@ -118,10 +149,84 @@ func (s *tableScan) Next(ctx context.Context) (b *value.Batch, err error) {
 			return nil, err
 		}
 	}
+	if s.cur != nil {
+		s.account()
+	}
 	if batch.N == 0 {
 		return nil, nil
 	}
 	return batch, nil
+}
+
+// account counts the rows of the batch from countFrom on, which are of
+// the current file, into its pass: the values that are not null of each
+// column, and the time column's range. It costs a pass over the batch's
+// null flags, and no allocation.
+func (s *tableScan) account() {
+	b, p, from, to := s.batch, s.pass, s.countFrom, 0
+	if b == nil || p == nil {
+		return
+	}
+	to = b.N
+	s.countFrom = to
+	if from >= to {
+		return
+	}
+	if p.nonNull == nil {
+		p.nonNull = make([]int64, len(b.Cols))
+	}
+	for o, c := range b.Cols {
+		if s.names[o] != "" {
+			p.nonNull[o] += nonNull(c, from, to)
+		}
+	}
+	if s.timeOut < 0 {
+		return
+	}
+	c := b.Cols[s.timeOut]
+	for i := from; i < to; i++ {
+		if c.Nulls != nil && c.Nulls[i] {
+			continue
+		}
+		v := value.Datetime(c.Ints[i])
+		switch {
+		case !p.hasTime:
+			p.tmin, p.tmax, p.hasTime = v, v, true
+		case v < p.tmin:
+			p.tmin = v
+		case v > p.tmax:
+			p.tmax = v
+		}
+	}
+}
+
+// nonNull counts the values of rows [from, to) of c that are not null,
+// or for a string column, not empty.
+func nonNull(c *value.Column, from, to int) int64 {
+	n := 0
+	switch {
+	case c.Type == schema.String:
+		for _, v := range c.Strs[from:to] {
+			if v != "" {
+				n++
+			}
+		}
+	case c.Type == schema.Dynamic:
+		for _, v := range c.Dyns[from:to] {
+			if v != nil {
+				n++
+			}
+		}
+	case c.Nulls == nil:
+		n = to - from
+	default:
+		for _, null := range c.Nulls[from:to] {
+			if !null {
+				n++
+			}
+		}
+	}
+	return int64(n)
 }
 
 // open starts reading file i.
@@ -152,11 +257,17 @@ func (s *tableScan) open(i int) error {
 
 // finish closes the current file and records what was read from it.
 func (s *tableScan) finish(complete bool) {
+	s.account()
 	s.cur.close()
 	s.cur = nil
 	s.pass.complete = complete
+	if s.pass.nonNull == nil {
+		s.pass.nonNull = make([]int64, len(s.names))
+	}
 	s.d.mu.Lock()
-	s.d.stats[s.tableKeys[s.next-1]].merge(s.pass)
+	fs := s.d.stats[s.tableKeys[s.next-1]]
+	fs.mergeColumns(s.pass, s.names, s.timeOut)
+	fs.merge(s.pass)
 	s.d.mu.Unlock()
 }
 

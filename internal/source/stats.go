@@ -1,8 +1,11 @@
 package source
 
 import (
+	"maps"
 	"sort"
 	"strings"
+
+	"github.com/kqlhunt/kqlhunt/internal/value"
 )
 
 // Stats reports what Open found and what scans read. Counts of a file come
@@ -13,12 +16,57 @@ type Stats struct {
 	// Files has one entry per file and table it holds, sorted by path and
 	// table.
 	Files []FileStats
-	// Ignored lists files found while walking folders whose content is not
-	// telemetry (a README, an image), with the reason; Open does not read
-	// them further.
+	// Ignored lists, with the reason, the files found while walking
+	// folders that were not read: not telemetry (a README, an image, an
+	// empty file), or in a format kqlhunt does not read (zstd, Avro,
+	// Parquet, zip, binary); and the folders met again through symbolic
+	// links (loops), links that lead nowhere and files that name more
+	// tables than one file may. Under Options.Strict a file in a format
+	// not read is an error instead.
 	Ignored []*DataError
+	// NotRead counts the files of Ignored that were not read for their
+	// format, by the format recognised: "zstd", "Avro", "Parquet", "zip",
+	// "bzip2", "xz", "7z", "gzip" (corrupt or truncated before any data),
+	// "binary" (NUL bytes), "text" (not JSON nor a CSV header).
+	NotRead map[string]int
+	// Tables sums Files per table, as the data names it (see Table for a
+	// lookup that ignores case).
+	Tables map[string]*TableStats
 	// Totals over Files.
 	Rows, Skipped, Unconverted int64
+}
+
+// TableStats is what the scans read of one table, over its files: what
+// the hunt needs to tell "no finding" from "no data to find in". Like
+// FileStats, it counts each file once.
+type TableStats struct {
+	Files, Rows, Skipped, Unconverted int64
+	// HasTime is set when a scan decoded the table's time column,
+	// Timestamp, else TimeGenerated, and found a value that is not null;
+	// TimeMin and TimeMax are then its earliest and latest value among the
+	// rows read. A scan decodes only the columns its query needs: a table
+	// whose scans never asked for the time column has no time range (and
+	// no NonNull count for it; a count of 0 means every value was null).
+	HasTime          bool
+	TimeMin, TimeMax value.Datetime
+	// NonNull counts, by column name, the values that are not null (for
+	// string columns: not empty) among the rows read, for each column
+	// that a scan decoded, summed over the files it was decoded from.
+	NonNull map[string]int64
+}
+
+// Table returns the stats of the table called name, ignoring case, or
+// nil when no file holds it.
+func (s Stats) Table(name string) *TableStats {
+	if t, ok := s.Tables[name]; ok {
+		return t
+	}
+	for n, t := range s.Tables {
+		if strings.EqualFold(n, name) {
+			return t
+		}
+	}
+	return nil
 }
 
 // FileStats is what was read from one file for one table.
@@ -26,8 +74,9 @@ type FileStats struct {
 	Path       string
 	Table      string
 	Format     Format
-	Compressed bool  // the file is gzip
-	Size       int64 // bytes on disk
+	Compressed bool   // the file is gzip
+	Encoding   string // "UTF-16LE" or "UTF-16BE" when decoded from it; "" for UTF-8
+	Size       int64  // bytes on disk
 
 	// Scanned is true once a scan has read from the file for Table, and
 	// Complete once one has read it to the end. Passes counts the scans
@@ -51,13 +100,32 @@ type FileStats struct {
 	// by Dataset.Tables). Azure writes one table per blob, so this is zero
 	// for real exports.
 	OtherTables int64
+	// OtherTableNames names the first MaxReported tables of OtherTables.
+	OtherTableNames []string
+
+	complete     map[string]bool // columns of NonNull counted by a complete pass
+	timeComplete bool
+
+	// HasTime, TimeMin and TimeMax are the range of the time column
+	// (Timestamp, else TimeGenerated) in the rows read, when a scan
+	// decoded it and found a value; NonNull counts the values that are not null (for string
+	// columns: not empty) of each column decoded, by name. See TableStats.
+	HasTime          bool
+	TimeMin, TimeMax value.Datetime
+	NonNull          map[string]int64
 }
 
 // passStats accumulates the counts of one scan over one file.
 type passStats struct {
 	bytes, rows, skipped, unconv, other int64
 	skippedErrs, unconvErrs             []*DataError
+	otherNames                          []string
 	complete                            bool
+	// nonNull counts per output column that is the first of its table
+	// column; hasTime and tmin, tmax, the time column's range.
+	nonNull    []int64
+	hasTime    bool
+	tmin, tmax value.Datetime
 }
 
 func (p *passStats) skip(e *DataError) {
@@ -89,24 +157,69 @@ func (f *FileStats) merge(p *passStats) {
 	f.Unconverted = p.unconv
 	f.UnconvertedErrors = p.unconvErrs
 	f.OtherTables = p.other
+	f.OtherTableNames = p.otherNames
+}
+
+// mergeColumns records what p counted of the columns names[o] (outputs
+// with an empty name are not counted) and of the time column: a column's
+// count comes from the first complete pass that decoded it, or until one
+// has, from the last pass.
+func (f *FileStats) mergeColumns(p *passStats, names []string, timeOut int) {
+	if f.NonNull == nil {
+		f.NonNull = map[string]int64{}
+	}
+	for o, n := range names {
+		if n == "" {
+			continue
+		}
+		if _, ok := f.NonNull[n]; ok && f.complete[n] {
+			continue
+		}
+		f.NonNull[n] = p.nonNull[o]
+		if p.complete {
+			if f.complete == nil {
+				f.complete = map[string]bool{}
+			}
+			f.complete[n] = true
+		}
+	}
+	if timeOut >= 0 && !f.timeComplete {
+		f.HasTime, f.TimeMin, f.TimeMax = p.hasTime, p.tmin, p.tmax
+		f.timeComplete = p.complete
+	}
 }
 
 // Stats returns a snapshot of the dataset's statistics. It is safe to call
 // while scans run.
 func (d *Dataset) Stats() Stats {
+	d.index()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	var s Stats
+	s := Stats{Tables: map[string]*TableStats{}}
+	tables := map[string]*TableStats{} // by lowercased name
 	for _, f := range d.files {
 		for _, t := range f.tables {
 			fs := *d.stats[statKey{f.path, strings.ToLower(t)}]
 			fs.SkippedErrors = append([]*DataError(nil), fs.SkippedErrors...)
 			fs.UnconvertedErrors = append([]*DataError(nil), fs.UnconvertedErrors...)
+			fs.OtherTableNames = append([]string(nil), fs.OtherTableNames...)
+			fs.NonNull = maps.Clone(fs.NonNull)
+			fs.complete = nil
 			s.Files = append(s.Files, fs)
 			s.Rows += fs.Rows
 			s.Skipped += fs.Skipped
 			s.Unconverted += fs.Unconverted
+			ts := tables[strings.ToLower(t)]
+			if ts == nil {
+				ts = &TableStats{NonNull: map[string]int64{}}
+				tables[strings.ToLower(t)] = ts
+				s.Tables[t] = ts
+			}
+			ts.add(&fs)
 		}
+	}
+	if len(d.notRead) > 0 {
+		s.NotRead = maps.Clone(d.notRead)
 	}
 	sort.SliceStable(s.Files, func(i, j int) bool {
 		if s.Files[i].Path != s.Files[j].Path {
@@ -119,3 +232,22 @@ func (d *Dataset) Stats() Stats {
 }
 
 type statKey struct{ path, table string }
+
+// add sums the stats of one file into t.
+func (t *TableStats) add(f *FileStats) {
+	t.Files++
+	t.Rows += f.Rows
+	t.Skipped += f.Skipped
+	t.Unconverted += f.Unconverted
+	for c, n := range f.NonNull {
+		t.NonNull[c] += n
+	}
+	if f.HasTime {
+		if !t.HasTime {
+			t.TimeMin, t.TimeMax = f.TimeMin, f.TimeMax
+		} else {
+			t.TimeMin, t.TimeMax = min(t.TimeMin, f.TimeMin), max(t.TimeMax, f.TimeMax)
+		}
+		t.HasTime = true
+	}
+}

@@ -1,45 +1,52 @@
 package value
 
-import "strings"
-
-// ParseGUID parses a GUID in the 8-4-4-4-12 hex form, optionally in braces,
-// or as 32 hex digits, and returns its canonical lowercase 8-4-4-4-12 form.
-// https://learn.microsoft.com/kusto/query/scalar-data-types/guid
+// ParseGUID converts s to a guid as toguid() does and returns its
+// canonical lowercase 8-4-4-4-12 form. Following
+// https://learn.microsoft.com/kusto/query/toguid-function, it takes the
+// first 32 hex digits of s, ignoring a hyphen at each place the 8-4-4-4-12
+// form puts one (after the 8th, 12th, 16th and 20th digit), and ignores
+// the rest of s; any other character among them, such as a brace or a
+// space, makes s not a guid. Upper-case digits are read as lower-case.
+// The readers of internal/source convert guid columns with the same
+// function (ParseGUIDBytes), so a value reads as a guid exactly when
+// toguid() of its text is not null.
 func ParseGUID(s string) (string, bool) {
-	s = strings.TrimSpace(s)
-	if len(s) == 38 && s[0] == '{' && s[37] == '}' {
-		s = s[1:37]
-	}
-	var hex [32]byte
-	n := 0
-	switch len(s) {
-	case 36:
-		for i := 0; i < 36; i++ {
-			c := s[i]
-			if i == 8 || i == 13 || i == 18 || i == 23 {
-				if c != '-' {
-					return "", false
-				}
-				continue
-			}
-			if !isHexDigit(c) {
-				return "", false
-			}
-			hex[n] = lower(c)
-			n++
-		}
-	case 32:
-		for i := 0; i < 32; i++ {
-			if !isHexDigit(s[i]) {
-				return "", false
-			}
-			hex[i] = lower(s[i])
-		}
-	default:
+	g, ok := parseGUID(s)
+	if !ok {
 		return "", false
 	}
-	h := string(hex[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32], true
+	return string(g[:]), true
+}
+
+// ParseGUIDBytes is ParseGUID for bytes, without allocating: it returns
+// the canonical form in an array. It does not keep b.
+func ParseGUIDBytes(b []byte) (g [36]byte, ok bool) {
+	return parseGUID(b)
+}
+
+func parseGUID[T string | []byte](s T) (g [36]byte, ok bool) {
+	h, j := 0, 0 // hex digits read, bytes of g written
+	for i := 0; i < len(s) && h < 32; i++ {
+		c := s[i]
+		if c == '-' && (h == 8 || h == 12 || h == 16 || h == 20) && g[j-1] != '-' {
+			g[j] = '-'
+			j++
+			continue
+		}
+		if !isHexDigit(c) {
+			return g, false
+		}
+		if h == 8 || h == 12 || h == 16 || h == 20 {
+			if g[j-1] != '-' {
+				g[j] = '-'
+				j++
+			}
+		}
+		g[j] = lower(c)
+		j++
+		h++
+	}
+	return g, h == 32
 }
 
 func isHexDigit(c byte) bool {

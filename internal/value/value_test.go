@@ -121,19 +121,37 @@ func TestTimespan(t *testing.T) {
 	}
 }
 
+// TestParseGUID pins toguid()'s conversion as
+// https://learn.microsoft.com/kusto/query/toguid-function states it: the
+// first 32 hex digits, hyphens ignored where the 8-4-4-4-12 form puts
+// them, the rest of the string ignored; anything else is null. The page's
+// own examples are the first two cases.
 func TestParseGUID(t *testing.T) {
 	for in, want := range map[string]string{
+		"0123456789abcdef0123456789abcdef":       "01234567-89ab-cdef-0123-456789abcdef",
+		"0123456789ab-cdef-0123-456789abcdef":    "01234567-89ab-cdef-0123-456789abcdef",
 		"74BE27DE-1E4E-49D9-B579-FE0B331D3642":   "74be27de-1e4e-49d9-b579-fe0b331d3642",
-		"{74be27de-1e4e-49d9-b579-fe0b331d3642}": "74be27de-1e4e-49d9-b579-fe0b331d3642",
 		"74be27de1e4e49d9b579fe0b331d3642":       "74be27de-1e4e-49d9-b579-fe0b331d3642",
+		"74be27de-1e4e-49d9-b579-fe0b331d3642}":  "74be27de-1e4e-49d9-b579-fe0b331d3642",
+		"74be27de-1e4e-49d9-b579-fe0b331d3642zz": "74be27de-1e4e-49d9-b579-fe0b331d3642",
 	} {
 		if got, ok := ParseGUID(in); !ok || got != want {
-			t.Errorf("ParseGUID(%q) = %q, %v", in, got, ok)
+			t.Errorf("ParseGUID(%q) = %q, %v, want %q", in, got, ok, want)
+		}
+		if g, ok := ParseGUIDBytes([]byte(in)); !ok || string(g[:]) != want {
+			t.Errorf("ParseGUIDBytes(%q) = %q, %v, want %q", in, g[:], ok, want)
 		}
 	}
-	for _, bad := range []string{"", "74be27de-1e4e-49d9-b579", "zzbe27de-1e4e-49d9-b579-fe0b331d3642", "74be27de+1e4e-49d9-b579-fe0b331d3642"} {
-		if _, ok := ParseGUID(bad); ok {
-			t.Errorf("ParseGUID(%q) accepted", bad)
+	for _, bad := range []string{"", "a string that is not a guid", "74be27de-1e4e-49d9-b579",
+		"zzbe27de-1e4e-49d9-b579-fe0b331d3642", "74be27de+1e4e-49d9-b579-fe0b331d3642",
+		"{74be27de-1e4e-49d9-b579-fe0b331d3642}", "(74be27de-1e4e-49d9-b579-fe0b331d3642)",
+		" 74be27de-1e4e-49d9-b579-fe0b331d3642", "74be-27de-1e4e-49d9-b579-fe0b331d3642",
+		"74be27de--1e4e-49d9-b579-fe0b331d3642", "-74be27de1e4e49d9b579fe0b331d3642"} {
+		if g, ok := ParseGUID(bad); ok {
+			t.Errorf("ParseGUID(%q) = %q, want not a guid", bad, g)
+		}
+		if _, ok := ParseGUIDBytes([]byte(bad)); ok {
+			t.Errorf("ParseGUIDBytes(%q) accepted", bad)
 		}
 	}
 }

@@ -1,0 +1,213 @@
+package source
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf16"
+)
+
+// TestBadFirstLine checks that a first line that is not JSON costs that
+// line only, reported as FILE:1, as a later bad line does, and is an error
+// under Options.Strict, instead of the whole file being ignored.
+func TestBadFirstLine(t *testing.T) {
+	rows := "{\"ReportId\": 1}\n{\"ReportId\": 2}\n"
+	for _, tc := range []struct {
+		name, first, reason string
+	}{
+		{"banner", "Exported from Microsoft Defender XDR on 2025-03-04", `expected a JSON object, got "E"`},
+		{"cut", `"DeviceName": "a", "ReportId": 0}`, `expected a JSON object, got "\""`},
+		{"nul", strings.Repeat("\x00", 300), `expected a JSON object, got byte 0x00`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := writeFile(t, dir, "DeviceEvents/part.json", []byte(tc.first+"\n"+rows))
+			tab := simpleTable("DeviceEvents")
+			d := open(t, []string{dir}, nil, Options{})
+			got := readRows(t, d, tab, colsOf(t, tab, "ReportId"))
+			if !reflect.DeepEqual(got, [][]any{{int64(1)}, {int64(2)}}) {
+				t.Errorf("rows %v", got)
+			}
+			st := fileStats(t, d, path, "DeviceEvents")
+			if st.Skipped != 1 || st.SkippedErrors[0].Line != 1 || !strings.Contains(st.SkippedErrors[0].Reason, tc.reason) {
+				t.Errorf("skipped %d: %v", st.Skipped, st.SkippedErrors)
+			}
+			d = open(t, []string{dir}, nil, Options{Strict: true})
+			_, err := tryRows(d, tab, colsOf(t, tab, "ReportId"))
+			var de *DataError
+			if !errors.As(err, &de) || de.Line != 1 || !strings.HasPrefix(err.Error(), path+":1:") {
+				t.Errorf("strict: err = %v", err)
+			}
+		})
+	}
+}
+
+func utf16Bytes(s string, be, bom bool) []byte {
+	var b bytes.Buffer
+	units := utf16.Encode([]rune(s))
+	if bom {
+		units = append([]uint16{0xfeff}, units...)
+	}
+	for _, u := range units {
+		if be {
+			b.WriteByte(byte(u >> 8))
+			b.WriteByte(byte(u))
+		} else {
+			b.WriteByte(byte(u))
+			b.WriteByte(byte(u >> 8))
+		}
+	}
+	return b.Bytes()
+}
+
+// TestUTF16 reads UTF-16 exports, told by their byte order mark or by
+// the NUL bytes of ASCII text, as JSON lines and as CSV, plain and gzip.
+func TestUTF16(t *testing.T) {
+	tab := simpleTable("DeviceEvents")
+	cols := colsOf(t, tab, "ReportId", "DeviceName")
+	want := [][]any{{int64(1), "wks-é"}, {int64(2), "wks-😀"}}
+	jsonl := "{\"ReportId\": 1, \"DeviceName\": \"wks-é\"}\r\n{\"ReportId\": 2, \"DeviceName\": \"wks-😀\"}\r\n"
+	csv := "ReportId,DeviceName\r\n1,wks-é\r\n2,wks-😀\r\n"
+	for i, c := range []struct {
+		content   string
+		be, bom   bool
+		gz        bool
+		wantEnc   string
+		wantFormt Format
+	}{
+		{jsonl, false, true, false, "UTF-16LE", FormatJSONLines},
+		{jsonl, true, true, false, "UTF-16BE", FormatJSONLines},
+		{jsonl, false, false, false, "UTF-16LE", FormatJSONLines},
+		{csv, false, true, true, "UTF-16LE", FormatCSV},
+		{csv, true, false, false, "UTF-16BE", FormatCSV},
+	} {
+		data := utf16Bytes(c.content, c.be, c.bom)
+		if c.gz {
+			data = gzipBytes(t, data)
+		}
+		path := writeFile(t, t.TempDir(), fmt.Sprintf("DeviceEvents-%d.txt", i), data)
+		d := open(t, []string{filepath.Dir(path)}, nil, Options{Strict: true})
+		if got := readRows(t, d, tab, cols); !reflect.DeepEqual(got, want) {
+			t.Errorf("%d: rows %v, want %v", i, got, want)
+		}
+		if st := fileStats(t, d, path, "DeviceEvents"); st.Encoding != c.wantEnc || st.Format != c.wantFormt {
+			t.Errorf("%d: encoding %q, format %v", i, st.Encoding, st.Format)
+		}
+	}
+}
+
+// TestFormatsNotRead checks that files in formats kqlhunt does not read
+// are named with the format recognised and counted, instead of a folder
+// of them reading as an empty table; and that they are errors under
+// Options.Strict.
+func TestFormatsNotRead(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]struct {
+		content []byte
+		kind    string
+		reason  string
+	}{
+		"x.zst":          {[]byte("\x28\xb5\x2f\xfd\x00\x58rest"), "zstd", "zstd-compressed file: not read (kqlhunt does not read zstd yet"},
+		"capture.avro":   {[]byte("Obj\x01\x04\x14avro.codec"), "Avro", "Avro file (Event Hub Capture): not read"},
+		"part.parquet":   {[]byte("PAR1\x15\x04rest"), "Parquet", "Parquet file: not read"},
+		"export.zip":     {[]byte("PK\x03\x04\x14\x00rest"), "zip", "zip archive: not read"},
+		"blob.bin":       {append([]byte{1, 2, 3, 0, 0, 0}, bytes.Repeat([]byte{7}, 100)...), "binary", "binary file (a NUL byte at offset 3): not telemetry"},
+		"notes.md":       {[]byte("# Notes\n"), "text", "not telemetry"},
+		"cut.json.gz":    {[]byte("\x1f\x8b\x08\x00\x00"), "gzip", "truncated gzip stream"},
+		"garbled.gz":     {append([]byte("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"), bytes.Repeat([]byte{0xff}, 50)...), "gzip", "corrupt gzip"},
+		"DeviceEvents.x": {[]byte(rowLine), "", ""},
+	}
+	for name, f := range files {
+		writeFile(t, dir, "DeviceEvents/"+name, f.content)
+	}
+	d := open(t, []string{dir}, nil, Options{})
+	st := d.Stats()
+	var msgs []string
+	for _, e := range st.Ignored {
+		msgs = append(msgs, e.Error())
+	}
+	all := strings.Join(msgs, "\n")
+	wantCount := map[string]int{}
+	for name, f := range files {
+		if f.kind == "" {
+			continue
+		}
+		wantCount[f.kind]++
+		if want := filepath.Join(dir, "DeviceEvents", name) + ": " + f.reason; !strings.Contains(all, want) {
+			t.Errorf("no message %q in\n%s", want, all)
+		}
+	}
+	if !reflect.DeepEqual(st.NotRead, wantCount) {
+		t.Errorf("NotRead %v, want %v", st.NotRead, wantCount)
+	}
+	if rows := readRows(t, d, simpleTable("DeviceEvents"), nil); len(rows) != 1 {
+		t.Errorf("%d rows", len(rows))
+	}
+
+	_, err := Open([]string{dir}, nil, Options{Strict: true})
+	var de *DataError
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "not read") && !strings.Contains(err.Error(), "not telemetry") && !strings.Contains(err.Error(), "gzip") {
+		t.Errorf("strict: err = %v, want a *DataError naming a file not read", err)
+	}
+	zst := filepath.Join(t.TempDir(), "x.zst")
+	writeFile(t, filepath.Dir(zst), "x.zst", files["x.zst"].content)
+	_, err = Open([]string{filepath.Dir(zst)}, nil, Options{Strict: true})
+	if want := zst + ": zstd-compressed file: not read (kqlhunt does not read zstd yet"; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("strict: err = %v, want %q", err, want)
+	}
+}
+
+// TestTruncatedGzipSmall checks that a small truncated gzip file (whose
+// whole content fits in what Open looks at) does not stop the run: its
+// complete rows are read and the truncation is reported with its line,
+// in JSON lines, CSV and a JSON document.
+func TestTruncatedGzipSmall(t *testing.T) {
+	var jl, cs, doc bytes.Buffer
+	cs.WriteString("ReportId,DeviceName\n")
+	doc.WriteString("{\"records\": [\n")
+	for i := 0; i < 200; i++ {
+		fmt.Fprintf(&jl, "{\"ReportId\": %d, \"DeviceName\": \"host-%d\"}\n", i, i*7919%1000)
+		fmt.Fprintf(&cs, "%d,host-%d\n", i, i*7919%1000)
+		if i > 0 {
+			doc.WriteString(",\n")
+		}
+		fmt.Fprintf(&doc, `{"category": "AdvancedHunting-DeviceEvents", "properties": {"ReportId": %d, "DeviceName": "host-%d"}}`, i, i*7919%1000)
+	}
+	doc.WriteString("]}\n")
+	tab := simpleTable("DeviceEvents")
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{{"DeviceEvents.json.gz", jl.Bytes()}, {"DeviceEvents.csv.gz", cs.Bytes()}, {"hub/message.json.gz", doc.Bytes()}} {
+		gz := gzipBytes(t, c.data)
+		path := writeFile(t, t.TempDir(), c.name, gz[:len(gz)*2/3])
+		d, err := Open([]string{filepath.Dir(path)}, nil, Options{})
+		if err != nil {
+			t.Fatalf("%s: Open: %v", c.name, err)
+		}
+		rows, err := tryRows(d, tab, colsOf(t, tab, "ReportId"))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if len(rows) < 50 || len(rows) >= 200 {
+			t.Errorf("%s: %d rows from two thirds of a gzip file", c.name, len(rows))
+		}
+		for i, r := range rows {
+			if r[0] != int64(i) {
+				t.Fatalf("%s: row %d is %v", c.name, i, r)
+			}
+		}
+		st := fileStats(t, d, path, "DeviceEvents")
+		if st.Skipped != 1 || st.SkippedErrors[0].Line < len(rows) || !strings.Contains(st.SkippedErrors[0].Reason, "truncated gzip stream") {
+			t.Errorf("%s: %d rows, skipped %v", c.name, len(rows), st.SkippedErrors)
+		}
+		d = open(t, []string{path}, nil, Options{Strict: true})
+		if _, err := tryRows(d, tab, nil); err == nil || !strings.Contains(err.Error(), "truncated gzip stream") {
+			t.Errorf("%s: strict: err = %v", c.name, err)
+		}
+	}
+}
