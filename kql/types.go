@@ -51,3 +51,7 @@ func DatetimeOf(t time.Time) Datetime { return value.DatetimeOf(t) }
 
 // ValueString returns v, a value of type t, as KQL's tostring() writes it.
 func ValueString(t Type, v any) string { return funcs.ToString(t, v) }
+
+// ParseTimespan parses a timespan as KQL writes it: a literal such as 5d,
+// 1.5h or 100ms, or [-][d.]hh:mm[:ss[.fffffff]].
+func ParseTimespan(s string) (Timespan, bool) { return value.ParseTimespan(s) }

@@ -1,7 +1,6 @@
 package main
 
 import (
-
 	"errors"
 	"slices"
 	"strings"
@@ -22,6 +21,7 @@ type huntOptions struct {
 	format         report.Format
 	now            kql.Datetime
 	failOnFindings bool
+	queryPeriod    bool
 	progress       string
 }
 
@@ -78,6 +78,7 @@ A summary goes to stderr. Exit codes: 0 done; 1 findings with
 	cmd.Flags().StringVar(&o.exclusions, "exclusions", "", "apply the exclusions of the YAML `FILE` (see docs/exclusions.md)")
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv (a timeline), json, jsonl or html (a report)")
 	cmd.Flags().BoolVar(&o.failOnFindings, "fail-on-findings", false, "exit 1 when any rule finds something")
+	cmd.Flags().BoolVar(&o.queryPeriod, "query-period", false, "make each rule with a queryPeriod read only that period before --now, as Sentinel's scheduler runs it (default: every rule reads all the data)")
 	cmd.Flags().StringVar(&o.progress, "progress", "auto", "show a progress bar of the data read on stderr: auto (when stderr is a terminal), always or never")
 	return cmd
 }
@@ -85,19 +86,23 @@ A summary goes to stderr. Exit codes: 0 done; 1 findings with
 // runHunt maps the options to a hunt and its result to an exit code.
 func runHunt(e *env, o *huntOptions) error {
 	cfg := hunt.Config{
-		RulePaths:  o.rulePaths,
-		Packs:      o.packs,
-		Exclusions: o.exclusions,
-		Engine:     &hunt.Embedded{Data: o.data.options()},
-		Now:        o.now,
-		Findings:   report.NewFindingWriter(e.stdout, o.format),
-		Log:        e.stderr,
+		RulePaths:   o.rulePaths,
+		Packs:       o.packs,
+		Exclusions:  o.exclusions,
+		Engine:      &hunt.Embedded{Data: o.data.options()},
+		Now:         o.now,
+		QueryPeriod: o.queryPeriod,
+		Findings:    report.NewFindingWriter(e.stdout, o.format),
+		Log:         e.stderr,
 		Progress: func(what string, read func() (int64, int64)) func() {
 			return startProgress(e.stderr, o.progress, read, what)
 		},
 	}
 	ctx, cancel, err := o.data.limits.context(e.ctx)
 	if err != nil {
+		return err
+	}
+	if cfg.MaxMemory, err = o.data.limits.memory(); err != nil {
 		return err
 	}
 	defer cancel()
@@ -111,6 +116,8 @@ func runHunt(e *env, o *huntOptions) error {
 		return err
 	}
 	switch {
+	case res.LimitReached:
+		return fail(exitLimit, "a rule reached the memory limit of --max-memory %s", o.data.limits.maxMemory)
 	case res.Stats.Failed > 0:
 		return fail(exitUsage, "")
 	case o.failOnFindings && res.Stats.Findings > 0:

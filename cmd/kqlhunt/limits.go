@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kqlhunt/kqlhunt/kql"
 )
 
 // limitFlags are the resource limits of subcommands that run queries.
@@ -46,14 +49,22 @@ func (l *limitFlags) memory() (int64, error) {
 	if err != nil {
 		return 0, fail(exitUsage, "--max-memory: %v", err)
 	}
+	// The collector works harder as the heap nears the budget, so that
+	// garbage does not count against it.
+	debug.SetMemoryLimit(n)
 	return n, nil
 }
 
-// outcome turns the error of a run under ctx into the time limit's exit
-// code when the limit ended the run.
+// outcome turns the error of a run under ctx into the limits' exit code
+// when a limit ended the run.
 func (l *limitFlags) outcome(ctx context.Context, err error) error {
-	if err != nil && errors.Is(context.Cause(ctx), errTimeLimit) {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(context.Cause(ctx), errTimeLimit):
 		return fail(exitLimit, "stopped: the time limit of %v was reached (--timeout)", l.timeout)
+	case errors.Is(err, kql.ErrLimit):
+		return fail(exitLimit, "%v", err)
 	}
 	return err
 }

@@ -38,7 +38,11 @@ or from standard input.`,
 				return err
 			}
 			cat := kql.Defender()
-			q, err := kql.Compile(text, cat, kql.Options{Name: name})
+			maxMemory, err := df.limits.memory()
+			if err != nil {
+				return err
+			}
+			q, err := kql.Compile(text, cat, kql.Options{Name: name, MaxMemory: maxMemory})
 			if err != nil {
 				return compileError(err)
 			}

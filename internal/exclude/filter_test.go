@@ -3,7 +3,6 @@ package exclude
 import (
 	"strings"
 	"testing"
-
 )
 
 // show renders a parsed filter with every group in parentheses.
@@ -128,4 +127,3 @@ func FuzzParseFilter(f *testing.F) {
 		}
 	})
 }
-

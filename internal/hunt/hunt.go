@@ -36,6 +36,14 @@ type Config struct {
 	Engine Engine
 	// Now is the instant now() and ago() read.
 	Now kql.Datetime
+	// QueryPeriod makes a rule with a queryPeriod read only the rows of
+	// that period before Now, as Sentinel's scheduler runs it; without it
+	// every rule reads all the data, and the summary says how many
+	// queryPeriods were not applied.
+	QueryPeriod bool
+	// MaxMemory bounds the memory of each rule's run, in bytes (0:
+	// unlimited): a rule that would exceed it fails with kql.ErrLimit.
+	MaxMemory int64
 	// Findings receives every finding as rules produce them; Run ends it
 	// (report.Finish).
 	Findings report.FindingWriter
@@ -56,6 +64,9 @@ type Result struct {
 	Hunt *report.Hunt
 	// Stats are its totals.
 	Stats report.Stats
+	// LimitReached is set when some rule failed for the memory budget
+	// (kql.ErrLimit).
+	LimitReached bool
 }
 
 // rule is a rule of a hunt that compiled, with its exclusions bound.
@@ -109,7 +120,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		rr := &reports[i]
 		*rr = report.RuleReport{ID: r.ID, Name: r.Name, Severity: r.Severity, Tactics: r.Tactics,
 			Techniques: r.RelevantTechniques, File: r.File}
-		hr, err := compileRule(r, cat, set)
+		lookback := cfg.QueryPeriod && r.QueryPeriod != ""
+		if r.QueryPeriod != "" && !cfg.QueryPeriod {
+			h.PeriodsNotApplied++
+		}
+		hr, err := compileRule(r, cat, set, lookback, cfg)
 		if err != nil {
 			msg := rules.FormatError(err)
 			fmt.Fprintf(cfg.Log, "kqlhunt: rule %q (%s) not run:\n%s", r.Name, r.ID, withNewline(msg))
@@ -136,6 +151,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	limited := false
 	for i, hr := range evaluated {
 		err := outcomes[i].Err
 		if err == nil && hr.applied.Excluded() {
@@ -147,12 +163,18 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 				reportEngineData(cfg.Log, cfg.Engine)
 				return nil, err
 			}
+			limited = limited || errors.Is(err, kql.ErrLimit)
 			fmt.Fprintf(cfg.Log, "kqlhunt: rule %q (%s) failed: %v\n", hr.rule.Name, hr.rule.ID, err)
 			hr.report.Errors = append(hr.report.Errors, err.Error())
 		}
 	}
 	if st, ok := cfg.Engine.(interface{ Stats() kql.DataStats }); ok {
 		data := st.Stats()
+		for _, hr := range evaluated {
+			if hr.report.Findings == 0 && len(hr.report.Errors) == 0 {
+				hr.report.Blind = blind(hr.applied.Query, data, cfg.Now)
+			}
+		}
 		ReportData(warnings, data)
 		h.RowsScanned = data.Rows
 		for _, f := range data.Files {
@@ -164,7 +186,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	report.WriteSummary(cfg.Log, h)
-	return &Result{Hunt: h, Stats: h.Stats()}, nil
+	return &Result{Hunt: h, Stats: h.Stats(), LimitReached: limited}, nil
 }
 
 // runRules runs the rules in one pass, every table read once for all of
@@ -235,12 +257,25 @@ func loadFailures(diags rules.ErrorList) []report.RuleReport {
 	return out
 }
 
-// compileRule compiles r's query and applies the exclusions of set that
-// apply to it.
-func compileRule(r *rules.Rule, cat *kql.Catalog, set *exclude.Set) (*rule, error) {
-	base, err := kql.Compile(r.Query, cat, kql.Options{Name: r.File, Pos: r.QueryPosition})
+// compileRule compiles r's query, reading only its queryPeriod before now
+// when lookback is set, and applies the exclusions of set that apply to
+// it.
+func compileRule(r *rules.Rule, cat *kql.Catalog, set *exclude.Set, lookback bool, cfg Config) (*rule, error) {
+	now := cfg.Now
+	base, err := kql.Compile(r.Query, cat, kql.Options{Name: r.File, Pos: r.QueryPosition, MaxMemory: cfg.MaxMemory})
 	if err != nil {
 		return nil, err
+	}
+	if lookback {
+		period, ok := kql.ParseTimespan(r.QueryPeriod)
+		if !ok || period <= 0 {
+			return nil, fmt.Errorf("%s: queryPeriod %q: expected a positive timespan such as 1h or 14d", r.File, r.QueryPeriod)
+		}
+		// A scheduled rule reads the last queryPeriod of data, as Sentinel
+		// runs it.
+		if base, err = base.WithLookback(now-kql.Datetime(period), now); err != nil {
+			return nil, err
+		}
 	}
 	a, err := set.Apply(cat, r.ID, base)
 	if err != nil {

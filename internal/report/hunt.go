@@ -27,6 +27,9 @@ type Hunt struct {
 	// Warnings are the hunt's warnings that belong to no one rule, such as
 	// skipped lines of data, each as printed (without "kqlhunt: ").
 	Warnings []string
+	// PeriodsNotApplied counts the rules with a queryPeriod that the hunt
+	// did not apply (they read all the data).
+	PeriodsNotApplied int
 	// Findings are findings to report in addition to those written to the
 	// HTML FindingWriter; WriteHTML reports them. Usually empty.
 	Findings []Finding
@@ -43,6 +46,11 @@ type RuleReport struct {
 	// NotEvaluated says why the rule did not run (such as "no
 	// DeviceNetworkEvents data"); "" when it ran or failed.
 	NotEvaluated string
+	// Blind says why a rule that ran and found nothing could not have
+	// found anything, when the hunt can tell: its time window misses the
+	// data, or a column it filters on is null in every row read. "" when
+	// the rule had findings or the hunt cannot tell.
+	Blind string
 	// Errors are the messages of a rule that failed to load, compile or
 	// run, as printed. A rule with errors counts as failed.
 	Errors []string
@@ -154,8 +162,6 @@ func WriteSummary(w io.Writer, h *Hunt) error {
 		fmt.Fprintf(&b, "kqlhunt: %d %s suppressed by %d %s\n", s.Suppressed, plural(s.Suppressed, "row", "rows"),
 			s.Exclusions, plural(s.Exclusions, "exclusion", "exclusions"))
 	}
-	var reasons []string
-	notEvaluated := map[string][]*RuleReport{}
 	for i := range h.Rules {
 		r := &h.Rules[i]
 		if len(r.Suppressed) > 0 {
@@ -165,18 +171,54 @@ func WriteSummary(w io.Writer, h *Hunt) error {
 			}
 			fmt.Fprintf(&b, "kqlhunt: suppressed for %s (%s): %s\n", visible(r.Name), visible(r.ID), visible(strings.Join(parts, ", ")))
 		}
-		if len(r.Errors) == 0 && r.NotEvaluated != "" {
-			if _, ok := notEvaluated[r.NotEvaluated]; !ok {
-				reasons = append(reasons, r.NotEvaluated)
-			}
-			notEvaluated[r.NotEvaluated] = append(notEvaluated[r.NotEvaluated], r)
-		}
 	}
-	for _, reason := range reasons {
-		rs := notEvaluated[reason]
+	if n := h.PeriodsNotApplied; n > 0 {
+		fmt.Fprintf(&b, "kqlhunt: %d %s a queryPeriod, not applied: every rule read all the data (--query-period reads only each rule's period before now, as Sentinel's scheduler does)\n",
+			n, plural(n, "rule has", "rules have"))
+	}
+	listReasons(&b, h.Rules, "not evaluated", func(r *RuleReport) string {
+		if len(r.Errors) > 0 {
+			return ""
+		}
+		return r.NotEvaluated
+	})
+	listReasons(&b, h.Rules, "found nothing", func(r *RuleReport) string {
+		if len(r.Errors) > 0 || r.NotEvaluated != "" || r.Findings > 0 {
+			return ""
+		}
+		return r.Blind
+	})
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// maxListed is the number of rules that WriteSummary lists one by one
+// under one reason (not evaluated, could not find anything); above it, it
+// sums them up.
+const maxListed = 5
+
+// listReasons writes a line per rule for which reason gives a reason,
+// "kqlhunt: WHAT: NAME (ID): REASON", or a line per reason shared by more
+// than maxListed rules.
+func listReasons(b *strings.Builder, rules []RuleReport, what string, reason func(*RuleReport) string) {
+	var reasons []string
+	byReason := map[string][]*RuleReport{}
+	for i := range rules {
+		r := &rules[i]
+		why := reason(r)
+		if why == "" {
+			continue
+		}
+		if _, ok := byReason[why]; !ok {
+			reasons = append(reasons, why)
+		}
+		byReason[why] = append(byReason[why], r)
+	}
+	for _, why := range reasons {
+		rs := byReason[why]
 		if len(rs) <= maxListed {
 			for _, r := range rs {
-				fmt.Fprintf(&b, "kqlhunt: not evaluated: %s (%s): %s\n", visible(r.Name), visible(r.ID), visible(reason))
+				fmt.Fprintf(b, "kqlhunt: %s: %s (%s): %s\n", what, visible(r.Name), visible(r.ID), visible(why))
 			}
 			continue
 		}
@@ -184,16 +226,10 @@ func WriteSummary(w io.Writer, h *Hunt) error {
 		for i := range names {
 			names[i] = visible(rs[i].Name)
 		}
-		fmt.Fprintf(&b, "kqlhunt: not evaluated: %d rules: %s (%s and %d more)\n", len(rs), visible(reason),
+		fmt.Fprintf(b, "kqlhunt: %s: %d rules: %s (%s and %d more)\n", what, len(rs), visible(why),
 			strings.Join(names, ", "), len(rs)-len(names))
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
-
-// maxListed is the number of rules not evaluated for one reason that
-// WriteSummary lists one by one; above it, it sums them up.
-const maxListed = 5
 
 // plural returns one when n is 1, else many.
 func plural[N int | int64](n N, one, many string) string {
