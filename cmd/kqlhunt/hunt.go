@@ -38,16 +38,21 @@ finding. Every input file is read once, whatever the number of rules.
 
 Rules that fail to load or compile are reported with their file positions and
 skipped; the others still run. A rule whose tables (or requiredDataConnectors
-dataTypes) have no data is reported as not evaluated, never as zero findings.
+dataTypes) have no data is reported as not evaluated, never as zero findings;
+a rule that found nothing is listed with the reason when the data tells it
+(its time window misses the data, a column it filters on is empty in every
+row). A rule's queryPeriod is applied only with --query-period.
 
 --exclusions FILE applies the tuning in FILE (see docs/exclusions.md): rows it
 excludes are removed from a rule's tables before the rule sees them, the rows
 each exclusion removed are counted per rule, and a warning says when the
 exclusions suppress every match of a rule.
 
-A summary goes to stderr. Exit codes: 0 done; 1 findings with
---fail-on-findings; 2 a rule or the exclusions failed, or a usage problem;
-3 bad data with --strict.`,
+Findings are written as rules produce them (jsonl and json stream; table, csv
+and html buffer). A summary goes to stderr. Exit codes: 0 done; 1 findings
+with --fail-on-findings; 2 a rule or the exclusions failed, or a usage
+problem; 3 bad data with --strict; 4 --max-memory or --timeout reached; 130
+interrupted.`,
 		Example: `  kqlhunt hunt --rules examples/rules --data examples/telemetry --now 2025-03-05T00:00:00Z
   kqlhunt hunt --pack rmm --data export/ --format html > report.html
   kqlhunt hunt --rules rules/ --exclusions tuning.yaml --data export/ --format jsonl --fail-on-findings`,
