@@ -211,3 +211,22 @@ func TestTruncatedGzipSmall(t *testing.T) {
 		}
 	}
 }
+
+// TestGzipBrokenAfterOpen checks that a gzip file whose header goes bad
+// between Open and Scan is reported and skipped, not the end of the scan.
+func TestGzipBrokenAfterOpen(t *testing.T) {
+	dir := t.TempDir()
+	path := writeFile(t, dir, "DeviceEvents.json.gz", gzipBytes(t, []byte(rowLine)))
+	other := writeFile(t, dir, "DeviceEvents-2.json", []byte(rowLine))
+	d := open(t, []string{dir}, nil, Options{})
+	writeFile(t, dir, "DeviceEvents.json.gz", []byte("\x1f\x8b\x08"))
+	tab := simpleTable("DeviceEvents")
+	if rows := readRows(t, d, tab, nil); len(rows) != 1 {
+		t.Errorf("%d rows, want the other file's 1", len(rows))
+	}
+	st := fileStats(t, d, path, "DeviceEvents")
+	if st.Skipped != 1 || !strings.Contains(st.SkippedErrors[0].Error(), path+": truncated gzip stream") {
+		t.Errorf("skipped %v", st.SkippedErrors)
+	}
+	_ = other
+}

@@ -95,10 +95,11 @@ type FileStats struct {
 	// and were read as null; UnconvertedErrors holds the first MaxReported.
 	Unconverted       int64
 	UnconvertedErrors []*DataError
-	// OtherTables counts streaming records of a table other than Table that
-	// Open did not see in the file's first records (so they are not listed
-	// by Dataset.Tables). Azure writes one table per blob, so this is zero
-	// for real exports.
+	// OtherTables counts streaming records of a table other than Table
+	// found by a scan in a file whose tables were not indexed: a file of
+	// plain rows (its start has no streaming record) that has records
+	// further on. Files of streaming records are indexed (see Open), so
+	// this is zero for them.
 	OtherTables int64
 	// OtherTableNames names the first MaxReported tables of OtherTables.
 	OtherTableNames []string
