@@ -22,7 +22,9 @@ type Stats struct {
 	// Parquet, zip, binary); and the folders met again through symbolic
 	// links (loops), links that lead nowhere and files that name more
 	// tables than one file may. Under Options.Strict a file in a format
-	// not read is an error instead.
+	// not read is an error instead, as is a text file named as telemetry
+	// (.json, .jsonl, .ndjson, .csv) that is not; other text files (a
+	// README) and empty files are only listed.
 	Ignored []*DataError
 	// NotRead counts the files of Ignored that were not read for their
 	// format, by the format recognised: "zstd", "Avro", "Parquet", "zip",
