@@ -126,7 +126,10 @@ func fromString(s string, t schema.Type) (any, bool) {
 		b, err := strconv.ParseBool(s)
 		return b, err == nil
 	case schema.Guid:
-		if g, ok := value.ParseGUID(s); ok {
+		// Only a whole GUID: toguid() would also take the first 32 hex
+		// digits of a longer string (a 40-digit DeviceId), which is not
+		// the value the rule names.
+		if g, ok := value.ParseGUID(s); ok && (len(s) == 36 || len(s) == 32) {
 			return g, true
 		}
 		return guidOf(strHash(s)), true

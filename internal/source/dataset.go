@@ -145,7 +145,7 @@ func Open(paths []string, tables map[string][]string, opts Options) (_ *Dataset,
 	var unknown []string
 	notRead := func(path, kind, reason string) error {
 		e := &DataError{File: path, Reason: reason}
-		if d.opts.Strict {
+		if d.opts.Strict && (kind != "text" || telemetryName(path)) {
 			return e
 		}
 		d.ignored = append(d.ignored, e)
@@ -253,6 +253,20 @@ func Open(paths []string, tables map[string][]string, opts Options) (_ *Dataset,
 		return nil, fmt.Errorf("%s", msg)
 	}
 	return d, nil
+}
+
+// telemetryName reports whether the name of the file at path says it
+// holds telemetry (.json, .jsonl, .ndjson, .csv, possibly .gz): under
+// Options.Strict such a file that is not telemetry is an error, while a
+// README or notes beside the data are only listed.
+func telemetryName(path string) bool {
+	name := strings.TrimSuffix(strings.ToLower(filepath.Base(path)), ".gz")
+	for _, ext := range []string{".json", ".jsonl", ".ndjson", ".csv"} {
+		if strings.HasSuffix(name, ext) {
+			return true
+		}
+	}
+	return false
 }
 
 // walker walks the paths given to Open, following symbolic links to

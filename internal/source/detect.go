@@ -347,10 +347,20 @@ func sniffObject(head []byte, i int, atEOF bool) sniffed {
 	}
 	// JSON lines: look at every complete line in head.
 	s := sniffed{format: FormatJSONLines}
+	seen := false // a line of a complete object
 	for len(head) > 0 {
 		k := bytes.IndexByte(head, '\n')
 		if k < 0 && !atEOF {
-			break // a partial line
+			// A partial line. If it is all there is, a streaming record
+			// longer than head still tells its table before its
+			// properties.
+			if j := jsonscan.SkipSpace(head, 0); !seen && j < len(head) && head[j] == '{' {
+				if t, ok := partialRecord(head, j); ok {
+					s.format = FormatStorage
+					s.tables = addName(s.tables, t)
+				}
+			}
+			break
 		}
 		line := head
 		if k >= 0 {
@@ -366,14 +376,59 @@ func sniffObject(head []byte, i int, atEOF bool) sniffed {
 		case kindRecord:
 			s.format = FormatStorage
 			s.tables = addName(s.tables, t)
+			seen = true
 		case kindRow:
 			s.rows = true
+			seen = true
 		}
 	}
 	if s.format == FormatJSONLines {
 		s.rows = true
 	}
 	return s
+}
+
+// partialRecord tells whether the object at data[i], cut short by the end
+// of data, is a streaming record: it has a string "category" member before
+// a "properties" object (the order Azure writes them in). It returns the
+// record's table.
+func partialRecord(data []byte, i int) (string, bool) {
+	var cat []byte
+	j := jsonscan.SkipSpace(data, i+1)
+	for j < len(data) && data[j] == '"' {
+		kend, _, err := jsonscan.ScanString(data, j)
+		if err != nil {
+			return "", false
+		}
+		key := data[j+1 : kend-1]
+		j = jsonscan.SkipSpace(data, kend)
+		if j >= len(data) || data[j] != ':' {
+			return "", false
+		}
+		j = jsonscan.SkipSpace(data, j+1)
+		if string(key) == "properties" {
+			if j < len(data) && data[j] == '{' && cat != nil {
+				return string(categoryTable(cat)), true
+			}
+			return "", false
+		}
+		end, err := jsonscan.Skip(data, j)
+		if err != nil {
+			return "", false
+		}
+		if string(key) == "category" {
+			cat = nil
+			if data[j] == '"' && bytes.IndexByte(data[j+1:end-1], '\\') < 0 {
+				cat = data[j+1 : end-1]
+			}
+		}
+		j = jsonscan.SkipSpace(data, end)
+		if j >= len(data) || data[j] != ',' {
+			return "", false
+		}
+		j = jsonscan.SkipSpace(data, j+1)
+	}
+	return "", false
 }
 
 // containerKey returns, lowercased, the first key of the object at data[i]

@@ -117,7 +117,7 @@ func oracleCounts(data []byte, format Format) (map[string]int, bool) {
 			return
 		}
 		var cat string
-		if json.Unmarshal(m["category"], &cat) != nil || !bytes.HasPrefix(bytes.TrimSpace(m["properties"]), []byte("{")) {
+		if json.Unmarshal(m["category"], &cat) != nil || !bytes.HasPrefix(bytes.Trim(m["properties"], " \t\r\n"), []byte("{")) {
 			return
 		}
 		counts[strings.ToLower(string(categoryTable([]byte(cat))))]++
@@ -128,7 +128,7 @@ func oracleCounts(data []byte, format Format) (map[string]int, bool) {
 			if i == 0 {
 				line = bytes.TrimPrefix(line, utf8BOM)
 			}
-			line = bytes.TrimSpace(line)
+			line = bytes.Trim(line, " \t\r\n") // JSON's white space
 			if len(line) > 0 && line[0] == '{' {
 				count(line)
 			}
@@ -144,7 +144,7 @@ func oracleCounts(data []byte, format Format) (map[string]int, bool) {
 			return nil, false
 		}
 		for _, r := range recs {
-			if bytes.HasPrefix(bytes.TrimSpace(r), []byte("{")) {
+			if bytes.HasPrefix(bytes.Trim(r, " \t\r\n"), []byte("{")) {
 				count(r)
 			}
 		}

@@ -185,3 +185,21 @@ func TestBigEventHubStreams(t *testing.T) {
 }
 
 var _ = io.EOF
+
+// TestLongFirstRecord checks that a file of streaming records whose first
+// record is longer than what Open looks at is still told a file of
+// streaming records, rather than rows whose table the file name does not
+// tell.
+func TestLongFirstRecord(t *testing.T) {
+	content := record("DeviceEvents", 1, 2*sniffSize) + "\n" + record("EmailEvents", 2, 10) + "\n"
+	path := writeFile(t, t.TempDir(), "PT1H.json", []byte(content))
+	d := open(t, []string{path}, nil, Options{Strict: true})
+	if got := d.Tables(); !reflect.DeepEqual(got, []string{"DeviceEvents", "EmailEvents"}) {
+		t.Errorf("tables %v", got)
+	}
+	for _, table := range []string{"DeviceEvents", "EmailEvents"} {
+		if rows := readRows(t, d, simpleTable(table), nil); len(rows) != 1 {
+			t.Errorf("%s: %d rows", table, len(rows))
+		}
+	}
+}

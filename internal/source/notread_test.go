@@ -153,6 +153,18 @@ func TestFormatsNotRead(t *testing.T) {
 	if !errors.As(err, &de) || !strings.Contains(err.Error(), "not read") && !strings.Contains(err.Error(), "not telemetry") && !strings.Contains(err.Error(), "gzip") {
 		t.Errorf("strict: err = %v, want a *DataError naming a file not read", err)
 	}
+	// Under Strict, a README beside the data is listed, not an error; a
+	// file named as telemetry that is not is an error.
+	readme := t.TempDir()
+	writeFile(t, readme, "README.md", []byte("Exported on 2025-03-04\n"))
+	writeFile(t, readme, "DeviceEvents.json", []byte(rowLine))
+	if d, err := Open([]string{readme}, nil, Options{Strict: true}); err != nil || len(d.Stats().Ignored) != 1 {
+		t.Errorf("strict with a README: err = %v", err)
+	}
+	writeFile(t, readme, "DeviceEvents-2.csv", []byte("Exported on 2025-03-04\n"))
+	if _, err := Open([]string{readme}, nil, Options{Strict: true}); !errors.As(err, &de) || !strings.Contains(err.Error(), "DeviceEvents-2.csv: not telemetry") {
+		t.Errorf("strict with a .csv that is not telemetry: err = %v", err)
+	}
 	zst := filepath.Join(t.TempDir(), "x.zst")
 	writeFile(t, filepath.Dir(zst), "x.zst", files["x.zst"].content)
 	_, err = Open([]string{filepath.Dir(zst)}, nil, Options{Strict: true})
@@ -210,4 +222,23 @@ func TestTruncatedGzipSmall(t *testing.T) {
 			t.Errorf("%s: strict: err = %v", c.name, err)
 		}
 	}
+}
+
+// TestGzipBrokenAfterOpen checks that a gzip file whose header goes bad
+// between Open and Scan is reported and skipped, not the end of the scan.
+func TestGzipBrokenAfterOpen(t *testing.T) {
+	dir := t.TempDir()
+	path := writeFile(t, dir, "DeviceEvents.json.gz", gzipBytes(t, []byte(rowLine)))
+	other := writeFile(t, dir, "DeviceEvents-2.json", []byte(rowLine))
+	d := open(t, []string{dir}, nil, Options{})
+	writeFile(t, dir, "DeviceEvents.json.gz", []byte("\x1f\x8b\x08"))
+	tab := simpleTable("DeviceEvents")
+	if rows := readRows(t, d, tab, nil); len(rows) != 1 {
+		t.Errorf("%d rows, want the other file's 1", len(rows))
+	}
+	st := fileStats(t, d, path, "DeviceEvents")
+	if st.Skipped != 1 || !strings.Contains(st.SkippedErrors[0].Error(), path+": truncated gzip stream") {
+		t.Errorf("skipped %v", st.SkippedErrors)
+	}
+	_ = other
 }

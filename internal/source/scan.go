@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"runtime/debug"
@@ -235,6 +236,14 @@ func (s *tableScan) open(i int) error {
 	s.pass = &passStats{}
 	rc, _, err := openData(f.path, &s.pass.bytes, &s.d.read)
 	if err != nil {
+		var de *DataError
+		if errors.As(err, &de) && !s.d.opts.Strict {
+			// The file went bad since Open looked at it: report it and
+			// go on with the next.
+			s.pass.skip(de)
+			s.cur = noRows{}
+			return nil
+		}
 		return err
 	}
 	s.w.file = f.path
@@ -254,6 +263,12 @@ func (s *tableScan) open(i int) error {
 	}
 	return nil
 }
+
+// noRows is a file that gives no rows.
+type noRows struct{}
+
+func (noRows) read(int) error { return io.EOF }
+func (noRows) close() error   { return nil }
 
 // finish closes the current file and records what was read from it.
 func (s *tableScan) finish(complete bool) {

@@ -22,7 +22,9 @@ type Stats struct {
 	// Parquet, zip, binary); and the folders met again through symbolic
 	// links (loops), links that lead nowhere and files that name more
 	// tables than one file may. Under Options.Strict a file in a format
-	// not read is an error instead.
+	// not read is an error instead, as is a text file named as telemetry
+	// (.json, .jsonl, .ndjson, .csv) that is not; other text files (a
+	// README) and empty files are only listed.
 	Ignored []*DataError
 	// NotRead counts the files of Ignored that were not read for their
 	// format, by the format recognised: "zstd", "Avro", "Parquet", "zip",
@@ -95,10 +97,11 @@ type FileStats struct {
 	// and were read as null; UnconvertedErrors holds the first MaxReported.
 	Unconverted       int64
 	UnconvertedErrors []*DataError
-	// OtherTables counts streaming records of a table other than Table that
-	// Open did not see in the file's first records (so they are not listed
-	// by Dataset.Tables). Azure writes one table per blob, so this is zero
-	// for real exports.
+	// OtherTables counts streaming records of a table other than Table
+	// found by a scan in a file whose tables were not indexed: a file of
+	// plain rows (its start has no streaming record) that has records
+	// further on. Files of streaming records are indexed (see Open), so
+	// this is zero for them.
 	OtherTables int64
 	// OtherTableNames names the first MaxReported tables of OtherTables.
 	OtherTableNames []string
