@@ -130,17 +130,6 @@ func (a *Agg) OutputNames(args []AggArg) []string {
 	return []string{a.Prefix + "_" + first}
 }
 
-// prefixed returns a Names function for aggregates named Prefix_arg0.
-func prefixed(prefix string) func([]AggArg) []string {
-	return func(args []AggArg) []string {
-		first := ""
-		if len(args) > 0 {
-			first = args[0].Name
-		}
-		return []string{prefix + "_" + first}
-	}
-}
-
 // firstArgName names the only output after the first argument (Kusto's
 // first_argument result names: take_anyif(x, p) is x).
 func firstArgName(args []AggArg) []string {

@@ -11,16 +11,16 @@ import (
 // file is a file on disk as the tables describe it, with the hashes of
 // made-up content (the hashes of its name, so that they are fixed).
 type file struct {
-	name, path, dir           string
-	sha1, sha256, md5         string
-	size                      int64
-	company, product, desc    string
-	version, original         string
-	cmds                      []string
-	program                   bool
-	extension                 string
-	signed                    bool
-	signer, issuer, thumbnail string
+	name, path, dir        string
+	sha1, sha256, md5      string
+	size                   int64
+	company, product, desc string
+	version, original      string
+	cmds                   []string
+	program                bool
+	extension              string
+	signed                 bool
+	signer, issuer         string
 }
 
 // The pools of files, built once from the vocabularies.

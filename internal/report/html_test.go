@@ -397,7 +397,7 @@ func TestHTMLEmpty(t *testing.T) {
 	if err := w.End(); err != nil {
 		t.Fatal(err)
 	}
-	doc = parseHTML(t, buf.String())
+	parseHTML(t, buf.String())
 	if got := strings.Count(buf.String(), `<details id="rule-`); got != 2 {
 		t.Errorf("%d rule sections, want 2", got)
 	}

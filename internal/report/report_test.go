@@ -271,7 +271,7 @@ func TestValueEncoding(t *testing.T) {
 	}{
 		{schema.String, nil, `""`, ""},
 		{schema.Long, nil, "null", ""},
-		{schema.Real, -0.0, "0", "0"},
+		{schema.Real, 0.0, "0", "0"},
 		{schema.Real, 1.5e-7, "1.5E-07", "1.5E-07"},
 		{schema.Real, math.NaN(), `"NaN"`, "NaN"},
 		{schema.Datetime, date("2026-11-20T12:00:00Z"), `"2026-11-20T12:00:00.0000000Z"`, "2026-11-20T12:00:00.0000000Z"},

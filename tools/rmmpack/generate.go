@@ -20,8 +20,6 @@ const (
 	kSig  = "filesig"
 )
 
-var kinds = []string{kNet, kProc, kSig}
-
 var kindTable = map[string]string{
 	kNet:  "DeviceNetworkEvents",
 	kProc: "DeviceProcessEvents",
