@@ -42,7 +42,7 @@ func (c *checker) any(sc *scope, r *row, x syntax.Expr) (plan.Node, plan.Expr) {
 		if c.open[node] {
 			return node, nil
 		}
-		return &plan.Cache{Input: node}, nil
+		return &plan.Cache{Input: node, Cols: node.Schema()}, nil
 	case *syntax.ToScalarExpr:
 		node := c.tabular(sc, x.X)
 		if node == nil {
@@ -377,7 +377,7 @@ func (c *checker) binary(sc *scope, r *row, x *syntax.BinaryExpr) plan.Expr {
 	}
 	if x.Op == ":" {
 		// Column:"term" in search is Column has "term".
-		x = &syntax.BinaryExpr{Op: "has", OpPos: x.OpPos, X: x.X, Y: x.Y}
+		x = &syntax.BinaryExpr{Op: "has", OpPos: x.OpPos, X: x.X, Y: x.Y, Src: x.Src}
 	}
 	a := c.scalar(sc, r, x.X)
 	b := c.scalar(sc, r, x.Y)

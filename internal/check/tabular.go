@@ -45,7 +45,7 @@ func (c *checker) windowed(in plan.Node, r *row, check func() plan.Node) plan.No
 	}
 	switch n := n.(type) {
 	case *plan.Filter:
-		n.Input = w
+		n.Input, n.Cols = w, w.Cols
 	case *plan.Project:
 		n.Input = w
 	}
@@ -74,7 +74,7 @@ func (c *checker) pipeOp(sc *scope, in plan.Node, r *row, x *syntax.PipeExpr) pl
 			if t := pred.Type(); t != schema.Bool && t != schema.Unknown {
 				c.errorf(op.Pred.Span(), "%s", errType("the predicate of 'where'", "bool", t))
 			}
-			return &plan.Filter{Input: in, Pred: pred}
+			return &plan.Filter{Input: in, Pred: pred, Cols: in.Schema()}
 		})
 	case *syntax.SummarizeOp:
 		return c.summarize(sc, in, r, op.Aggs, op.By)
@@ -93,11 +93,11 @@ func (c *checker) pipeOp(sc *scope, in plan.Node, r *row, x *syntax.PipeExpr) pl
 		if op.Word == "sample" {
 			return &plan.Sample{Input: in, N: c.count(sc, r, op.Count), Cols: r.cols}
 		}
-		return &plan.Limit{Input: in, N: c.count(sc, r, op.Count)}
+		return &plan.Limit{Input: in, N: c.count(sc, r, op.Count), Cols: in.Schema()}
 	case *syntax.SortOp:
-		return &plan.Sort{Input: in, Keys: c.sortKeys(sc, r, op.Keys)}
+		return &plan.Sort{Input: in, Keys: c.sortKeys(sc, r, op.Keys), Cols: in.Schema()}
 	case *syntax.TopOp:
-		return &plan.TopN{Input: in, N: c.count(sc, r, op.Count), Keys: c.sortKeys(sc, r, op.Keys)}
+		return &plan.TopN{Input: in, N: c.count(sc, r, op.Count), Keys: c.sortKeys(sc, r, op.Keys), Cols: in.Schema()}
 	case *syntax.CountOp:
 		count := funcs.LookupAgg("count")
 		return &plan.Aggregate{Input: in,

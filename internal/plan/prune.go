@@ -33,7 +33,7 @@ func prune(n Node, need []bool) (Node, []int) {
 		needIn := append([]bool(nil), need...)
 		markRefs(needIn, n.Pred)
 		in, m := prune(n.Input, needIn)
-		return &Filter{Input: in, Pred: remap(n.Pred, m)}, m
+		return &Filter{Input: in, Pred: remap(n.Pred, m), Cols: in.Schema()}, m
 	case *Project:
 		needIn := make([]bool, len(n.Input.Schema()))
 		for i, e := range n.Exprs {
@@ -82,17 +82,17 @@ func prune(n Node, need []bool) (Node, []int) {
 			markRefs(needIn, k.X)
 		}
 		in, m := prune(n.Input, needIn)
-		return &Sort{Input: in, Keys: remapKeys(n.Keys, m)}, m
+		return &Sort{Input: in, Keys: remapKeys(n.Keys, m), Cols: in.Schema()}, m
 	case *TopN:
 		needIn := append([]bool(nil), need...)
 		for _, k := range n.Keys {
 			markRefs(needIn, k.X)
 		}
 		in, m := prune(n.Input, needIn)
-		return &TopN{Input: in, N: n.N, Keys: remapKeys(n.Keys, m)}, m
+		return &TopN{Input: in, N: n.N, Keys: remapKeys(n.Keys, m), Cols: in.Schema()}, m
 	case *Limit:
 		in, m := prune(n.Input, need)
-		return &Limit{Input: in, N: n.N}, m
+		return &Limit{Input: in, N: n.N, Cols: in.Schema()}, m
 	case *MakeSeries:
 		// Values read the cells, not the input; From, To and Step are
 		// constants.

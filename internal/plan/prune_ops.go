@@ -86,7 +86,7 @@ func pruneOps(n Node, need []bool) (Node, []int, bool) {
 		return &out, identity(len(n.Cols)), true
 	case *Render:
 		in, m := prune(n.Input, need)
-		return &Render{Input: in, Chart: n.Chart, Props: n.Props}, m, true
+		return &Render{Input: in, Chart: n.Chart, Props: n.Props, Cols: in.Schema()}, m, true
 	case *Union:
 		out := &Union{SourceCol: -1, Names: n.Names}
 		mapping := make([]int, len(n.Cols))

@@ -815,7 +815,7 @@ func (p *parser) parseSearch() Operator {
 		if t, ok := p.accept(Star); ok {
 			pred = &StarExpr{Src: t.Span}
 			if and, ok := p.acceptKw("and"); ok {
-				pred = &BinaryExpr{Op: "and", OpPos: and, X: pred, Y: p.requireExpr(p.parseUnnamed())}
+				pred = newBinary("and", and, pred, p.requireExpr(p.parseUnnamed()))
 			}
 		}
 	}
@@ -859,7 +859,7 @@ func (p *parser) parseFindIn() []Expr {
 					p.expected("'as'")
 					as = &GenericOp{OpBase: OpBase{Kw: p.here()}}
 				}
-				x = &PipeExpr{Source: x, Pipe: pipe, Op: as}
+				x = newPipe(x, pipe, as)
 			}
 			return x
 		}, p.parseWildcardedEntity)
@@ -934,7 +934,7 @@ func (p *parser) parseDotCalls() Expr {
 	x := p.parseCall()
 	for x != nil && p.tok().Kind == Dot && p.scanCallStart(1) {
 		p.advance()
-		x = &MemberExpr{X: x, Call: p.parseCall().(*CallExpr)}
+		x = newMember(x, nil, p.parseCall().(*CallExpr))
 	}
 	return x
 }
