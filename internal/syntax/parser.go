@@ -1,6 +1,7 @@
 package syntax
 
 import (
+	"context"
 	"fmt"
 	"strings"
 )
@@ -16,7 +17,23 @@ import (
 // every error found, sorted; a panic inside the parser is recovered and
 // reported as an internal error rather than escaping.
 func Parse(src string) (q *Query, diags Diagnostics) {
-	p := &parser{src: src, toks: []Token{{Kind: EOF}}}
+	return parse(nil, src)
+}
+
+// ParseContext is Parse that stops when ctx is done: it checks ctx every
+// few thousand tokens and returns ctx.Err() with what it parsed so far (a
+// tree that must not be used). err is nil when the parse was not cut
+// short, whatever the diagnostics.
+func ParseContext(ctx context.Context, src string) (q *Query, diags Diagnostics, err error) {
+	if err := ctx.Err(); err != nil {
+		return &Query{Src: Span{0, len(src)}}, nil, err
+	}
+	q, diags = parse(ctx, src)
+	return q, diags, ctx.Err()
+}
+
+func parse(ctx context.Context, src string) (q *Query, diags Diagnostics) {
+	p := &parser{src: src, toks: []Token{{Kind: EOF}}, ctx: ctx}
 	defer func() {
 		if r := recover(); r != nil {
 			q = &Query{Src: Span{0, len(src)}}
@@ -24,6 +41,7 @@ func Parse(src string) (q *Query, diags Diagnostics) {
 		}
 	}()
 	p.toks, p.diags = Lex(src)
+	p.checkNesting()
 	q = p.parseQuery()
 	return q, p.diags.Sort(NewSource("", src))
 }
@@ -39,6 +57,7 @@ func ParseExpr(src string) (x Expr, diags Diagnostics) {
 		}
 	}()
 	p.toks, p.diags = Lex(src)
+	p.checkNesting()
 	x = p.parseUnnamed()
 	if x == nil {
 		x = p.missingExpr()
@@ -55,18 +74,36 @@ type parser struct {
 	i     int
 	diags Diagnostics
 	depth int
+	// ctx, when not nil, is looked at every ctxEvery tokens; next is the
+	// token index of the next look.
+	ctx  context.Context
+	next int
 }
 
-// maxDepth bounds the nesting of expressions, so that hostile input is an
-// error rather than a stack overflow.
-const maxDepth = 4000
+// MaxNesting bounds the nesting of brackets in a query: parentheses,
+// calls, subqueries, dynamic arrays and bags. Deeper input is an error
+// rather than a stack overflow, here and in the packages that walk the
+// tree after the parser. Public queries nest at most a few dozen levels.
+const MaxNesting = 1000
 
-// bailout unwinds the parser when nesting is too deep.
+// maxDepth bounds the recursion of the parser itself, a second guard
+// behind MaxNesting (a bracket level costs the parser a few levels).
+const maxDepth = 4 * MaxNesting
+
+// ctxEvery is how many tokens the parser consumes between two looks at
+// its context.
+const ctxEvery = 4096
+
+// errTooDeep is the message for input nested deeper than MaxNesting.
+var errTooDeep = fmt.Sprintf("expression nested too deeply (more than %d levels)", MaxNesting)
+
+// bailout unwinds the parser when nesting is too deep or the context is
+// done.
 type bailout struct{}
 
 // recovered turns a panic caught at the package boundary into a
-// diagnostic: the nesting-depth bailout already reported itself, anything
-// else is a bug reported as an internal error.
+// diagnostic: a bailout already reported itself, anything else is a bug
+// reported as an internal error.
 func (p *parser) recovered(r any) Diagnostics {
 	if _, ok := r.(bailout); !ok {
 		p.errorf(p.tok().Span, "internal error: parser panic: %v", r)
@@ -74,10 +111,28 @@ func (p *parser) recovered(r any) Diagnostics {
 	return p.diags.Sort(NewSource("", p.src))
 }
 
+// checkNesting reports the first bracket that opens a level deeper than
+// MaxNesting, and stops the parse there.
+func (p *parser) checkNesting() {
+	depth := 0
+	for _, t := range p.toks {
+		switch t.Kind {
+		case LParen, LBrack, LBrace:
+			depth++
+			if depth > MaxNesting {
+				p.errorf(t.Span, "%s", errTooDeep)
+				panic(bailout{})
+			}
+		case RParen, RBrack, RBrace:
+			depth = max(depth-1, 0)
+		}
+	}
+}
+
 func (p *parser) enter() {
 	p.depth++
 	if p.depth > maxDepth {
-		p.errorf(p.tok().Span, "expression nested too deeply")
+		p.errorf(p.tok().Span, "%s", errTooDeep)
 		panic(bailout{})
 	}
 }
@@ -97,6 +152,13 @@ func (p *parser) advance() Token {
 	t := p.toks[p.i]
 	if p.i < len(p.toks)-1 {
 		p.i++
+	}
+	if p.i >= p.next && p.ctx != nil {
+		p.next = p.i + ctxEvery
+		if err := p.ctx.Err(); err != nil {
+			p.errorf(p.here(), "parsing stopped: %v", err)
+			panic(bailout{})
+		}
 	}
 	return t
 }

@@ -1,11 +1,14 @@
 package syntax
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestPrint pins how the parser groups expressions, by printing the tree
@@ -153,11 +156,99 @@ func TestFormat(t *testing.T) {
 	}
 }
 
-// TestDepth checks that hostile nesting is an error, not a crash.
+// TestDepth checks that hostile nesting is an error at the bracket that
+// goes too deep, not a crash, and that MaxNesting levels are accepted.
 func TestDepth(t *testing.T) {
-	src := "print " + strings.Repeat("(", 100000) + "1" + strings.Repeat(")", 100000)
-	_, diags := Parse(src)
-	if !diags.HasErrors() || !strings.Contains(diags[0].Msg, "nested too deeply") {
-		t.Fatalf("got %v", diags)
+	nest := func(open, close string, n int) string {
+		return "print " + strings.Repeat(open, n) + "1" + strings.Repeat(close, n)
+	}
+	tooDeep := []struct {
+		name, src string
+		col       int // of the bracket that opens level MaxNesting+1
+	}{
+		{"parens", nest("(", ")", 1_000_000), 7 + MaxNesting},
+		{"calls", nest("abs(", ")", 100_000), 7 + 4*MaxNesting + 3},
+		{"dynamic", "print dynamic(" + strings.Repeat("[", 5000) + "]", 15 + MaxNesting - 1},
+		{"subqueries", "print " + strings.Repeat("toscalar(print x=", 2000) + "1" + strings.Repeat(")", 2000), 7 + 17*MaxNesting + 8},
+	}
+	for _, tc := range tooDeep {
+		start := time.Now()
+		_, diags := Parse(tc.src)
+		want := fmt.Sprintf("1:%d: expression nested too deeply (more than %d levels)", tc.col, MaxNesting)
+		if got := diags.Format(NewSource("", tc.src)); !strings.HasPrefix(got, want+"\n") {
+			t.Errorf("%s: got %.200q, want %q", tc.name, got, want)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("%s: took %v", tc.name, d)
+		}
+	}
+	for _, src := range []string{nest("(", ")", MaxNesting), nest("abs(", ")", MaxNesting), nest("strcat(1, ", ")", MaxNesting),
+		nest("toscalar(print x=", ")", MaxNesting), nest("toscalar(print x=1 | join (print x=", ") on x)", MaxNesting/2),
+		nest("dynamic([", "])", MaxNesting/2), "print " + strings.Repeat("iff(true, ", MaxNesting) + "1" + strings.Repeat(", 2)", MaxNesting)} {
+		if _, diags := Parse(src); len(diags) > 0 {
+			t.Errorf("%.30s...: %v", src, diags[0].Msg)
+		}
+	}
+}
+
+// TestLongChains checks that chains of operators, which the parser takes
+// in a loop and not by recursion, are not limited by MaxNesting.
+func TestLongChains(t *testing.T) {
+	for _, src := range []string{
+		"print 1" + strings.Repeat(" + 1", 100_000),
+		"print true" + strings.Repeat(" and true", 100_000),
+		"print x=1" + strings.Repeat(" | where true", 100_000),
+		"print x=dynamic({})" + strings.Repeat(".a", 100_000),
+	} {
+		q, diags := Parse(src)
+		if len(diags) > 0 {
+			t.Fatalf("%.30s...: %v", src, diags[0].Msg)
+		}
+		if sp := q.Stmts[0].Span(); sp != (Span{0, len(src)}) {
+			t.Errorf("%.30s...: span %v, want [0, %d)", src, sp, len(src))
+		}
+	}
+}
+
+// countingContext is a context whose Err turns to Canceled after a number
+// of calls, to cancel a parse at a known point.
+type countingContext struct {
+	context.Context
+	calls, cancelAt int
+}
+
+func (c *countingContext) Err() error {
+	c.calls++
+	if c.calls >= c.cancelAt {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestParseContext checks that a parse stops when its context is done:
+// before it starts, and in the middle of a long query, after looking at
+// the context a bounded number of times.
+func TestParseContext(t *testing.T) {
+	src := "print x=1" + strings.Repeat(" | extend y = x + 1", 200_000)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := ParseContext(ctx, src); err != context.Canceled {
+		t.Errorf("cancelled before: err = %v", err)
+	}
+	cc := &countingContext{Context: context.Background(), cancelAt: 3}
+	_, diags, err := ParseContext(cc, src)
+	if err != context.Canceled {
+		t.Fatalf("cancelled during: err = %v", err)
+	}
+	if !diags.HasErrors() || !strings.Contains(diags[0].Msg, "parsing stopped") {
+		t.Errorf("cancelled during: diags %v", diags)
+	}
+	// The parse went on for at most ctxEvery tokens after the second look.
+	if diags[0].Span.Start > 3*ctxEvery*8 {
+		t.Errorf("stopped at byte %d, want about %d", diags[0].Span.Start, 2*ctxEvery*4)
+	}
+	q, diags, err := ParseContext(context.Background(), "print 1")
+	if err != nil || len(diags) > 0 || len(q.Stmts) != 1 {
+		t.Errorf("not cancelled: %v %v %v", q, diags, err)
 	}
 }
