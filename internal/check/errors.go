@@ -270,3 +270,15 @@ func errTupleNames(fn string, n int) string {
 func errPartitionKey() string {
 	return "partition by expects a column of the input"
 }
+
+func errTooDeep(limit int) string {
+	return fmt.Sprintf("expression nested too deeply (more than %d levels of operators and operands)", limit)
+}
+
+func errTooMuchWork(limit int) string {
+	return fmt.Sprintf("query too large to check (more than %d expressions, counting each expansion of a user function)", limit)
+}
+
+func errStopped(err error) string {
+	return fmt.Sprintf("checking stopped: %v", err)
+}

@@ -22,6 +22,8 @@ func unknown(x syntax.Node) plan.Expr {
 // any checks x, which may be tabular or scalar, in the columns of r (nil
 // outside an operator). Exactly one result is non-nil unless x failed.
 func (c *checker) any(sc *scope, r *row, x syntax.Expr) (plan.Node, plan.Expr) {
+	c.enter(x)
+	defer c.leave()
 	switch x := x.(type) {
 	case *syntax.PipeExpr:
 		return c.pipe(sc, x), nil
