@@ -149,6 +149,8 @@ type checker struct {
 	// the check when it is done.
 	depth, steps int
 	ctx          context.Context
+	// scalarUses counts the uses of let-bound scalars (see let).
+	scalarUses int
 }
 
 // The checker's bounds. Nesting in the text is bounded by the parser
@@ -330,11 +332,17 @@ func (c *checker) let(sc *scope, st *syntax.LetStmt) {
 		sc.names[name] = &binding{kind: bindFunc, fn: v, env: sc, name: name, view: len(v.Params) == 0}
 		return
 	}
+	uses := c.scalarUses
 	node, expr := c.any(sc, nil, st.Value)
 	switch {
 	case node != nil:
 		sc.names[name] = &binding{kind: bindTable, node: node, name: name}
 	case expr != nil:
+		if _, isConst := expr.(*plan.Const); c.scalarUses > uses && !isConst && plan.RowFree(expr) {
+			// A value built from other let-bound values is shared by
+			// every use and computed once (see plan.Let).
+			expr = &plan.Let{Name: name, X: expr, Src: st.Name.Src}
+		}
 		sc.names[name] = &binding{kind: bindScalar, expr: expr, name: name}
 	default:
 		// Reported already; bind an unknown scalar so that uses of the

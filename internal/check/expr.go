@@ -95,6 +95,7 @@ func (c *checker) ident(sc *scope, r *row, x *syntax.Ident) (plan.Node, plan.Exp
 	if b := sc.lookup(x.Name); b != nil {
 		switch b.kind {
 		case bindScalar:
+			c.scalarUses++
 			return nil, b.expr
 		case bindTable:
 			return b.node, nil

@@ -39,6 +39,8 @@ type Env struct {
 	Funcs  *funcs.Context
 	// subqueries caches the value of each Subquery expression.
 	subqueries map[*plan.Subquery]*value.Column
+	// lets caches the value of each Let expression.
+	lets map[*plan.Let]*value.Column
 	// params holds the rows each Param reads while an Apply runs its
 	// subplan; caches the rows of each Cache.
 	params map[*plan.Param][]*value.Batch
