@@ -740,7 +740,7 @@ func (p *parser) parseTypeof() Expr {
 			if st, ok := p.accept(Star); ok {
 				return &ColumnDecl{Name: &Ident{Name: "*", Src: st.Span}}, true
 			}
-			d, _, _ := p.parseNameAndType()
+			d := p.parseColumnDecl()
 			return d, d != nil
 		}, listOpts{what: "a type", end: func() bool { return p.listEnd(0) }})
 	}

@@ -1228,7 +1228,7 @@ func (p *parser) parseInlineExternalTable() Operator {
 		p.advance()
 		p.accept(Comma)
 		commaList(p, func() (*ColumnDecl, bool) {
-			d, _, _ := p.parseNameAndType()
+			d := p.parseColumnDecl()
 			return d, d != nil
 		}, listOpts{what: "a column declaration", end: p.endList, oneOrMore: true, trailing: true})
 		p.require(RParen)

@@ -831,6 +831,9 @@ func (p *parser) parseParam() *Param {
 		return nil
 	}
 	prm := &Param{Name: decl.Name, Type: decl.Type, Tabular: tabular, Columns: cols}
+	if tabular {
+		prm.Type = nil
+	}
 	if _, ok := p.accept(Assign); ok {
 		prm.Default = p.parseLiteral()
 		if prm.Default == nil && canBeName(p.tok()) {
@@ -857,7 +860,8 @@ var extendedTypes = map[string]bool{
 }
 
 // parseNameAndType parses name:type or name:(schema). It returns nil when
-// no declaration starts here.
+// no declaration starts here. For a schema, decl.Type is a name-less
+// stand-in spanning it, so that a declaration always has a type.
 func (p *parser) parseNameAndType() (decl *ColumnDecl, tabular bool, cols []*ColumnDecl) {
 	name := p.parseExtendedName()
 	if name == nil {
@@ -870,11 +874,23 @@ func (p *parser) parseNameAndType() (decl *ColumnDecl, tabular bool, cols []*Col
 	p.require(Colon)
 	decl = &ColumnDecl{Name: name}
 	if p.tok().Kind == LParen {
+		start := p.tok().Span.Start
 		cols = p.parseSchemaType()
+		decl.Type = &Ident{Src: Span{start, p.toks[max(p.i-1, 0)].Span.End}}
 		return decl, true, cols
 	}
 	decl.Type = p.parseTypeName()
 	return decl, false, nil
+}
+
+// parseColumnDecl parses name:type where the type must be scalar (a
+// datatable's columns, a schema's, typeof's).
+func (p *parser) parseColumnDecl() *ColumnDecl {
+	d, tabular, _ := p.parseNameAndType()
+	if tabular {
+		p.errorf(d.Type.Src, "expected a type name, got a table schema")
+	}
+	return d
 }
 
 // parseTypeName parses a scalar type word, reporting other words.
@@ -907,7 +923,7 @@ func (p *parser) parseSchemaType() []*ColumnDecl {
 // allowing a trailing comma.
 func (p *parser) parseColumnDecls() []*ColumnDecl {
 	return commaList(p, func() (*ColumnDecl, bool) {
-		d, _, _ := p.parseNameAndType()
+		d := p.parseColumnDecl()
 		return d, d != nil
 	}, listOpts{what: "a column declaration", end: func() bool { return p.listEnd(0) }, trailing: true})
 }
@@ -968,12 +984,12 @@ func (p *parser) parsePatternStatement() Stmt {
 	if _, ok := p.accept(Assign); ok {
 		p.require(LParen)
 		commaList(p, func() (*ColumnDecl, bool) {
-			d, _, _ := p.parseNameAndType()
+			d := p.parseColumnDecl()
 			return d, d != nil
 		}, listOpts{what: "a parameter", end: func() bool { return p.listEnd(0) }})
 		p.require(RParen)
 		if _, ok := p.accept(LBrack); ok {
-			if d, _, _ := p.parseNameAndType(); d == nil {
+			if d := p.parseColumnDecl(); d == nil {
 				p.expected("a parameter")
 			}
 			p.require(RBrack)

@@ -252,3 +252,28 @@ func TestParseContext(t *testing.T) {
 		t.Errorf("not cancelled: %v %v %v", q, diags, err)
 	}
 }
+
+// TestColumnDeclSchema checks that a table schema where a column's type
+// belongs is an error, and that the tree still prints (FuzzParse found a
+// nil type there).
+func TestColumnDeclSchema(t *testing.T) {
+	for _, src := range []string{"datatable(A(0", "datatable(A:(x:long))[1]", "print 1 | parse-kv x as (A:(y:long))", "print typeof(*, a:long)"} {
+		q, diags := Parse(src)
+		if src != "print typeof(*, a:long)" && !diags.HasErrors() {
+			t.Errorf("%s: no error", src)
+		}
+		_ = Print(q)
+	}
+}
+
+// TestPrintDeep checks that printing a chain deeper than the printer goes
+// ends in "…" rather than in a stack overflow.
+func TestPrintDeep(t *testing.T) {
+	q, diags := Parse("print 1" + strings.Repeat(" + 1", 200_000))
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	if out := Print(q); !strings.Contains(out, "(…") || len(out) > 3_000_000 {
+		t.Errorf("printed %d bytes: %.80s", len(out), out)
+	}
+}
