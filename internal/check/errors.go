@@ -282,3 +282,7 @@ func errTooMuchWork(limit int) string {
 func errStopped(err error) string {
 	return fmt.Sprintf("checking stopped: %v", err)
 }
+
+func errMemberCall(name string) string {
+	return fmt.Sprintf("unexpected call '%s(...)' after '.': only cluster(), database() and the like take one", name)
+}

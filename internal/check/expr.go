@@ -165,6 +165,10 @@ func (c *checker) expr(sc *scope, r *row, x syntax.Expr) plan.Expr {
 	case *syntax.BetweenExpr:
 		return c.between(sc, r, x)
 	case *syntax.MemberExpr:
+		if x.Call != nil { // x.f(...), which only entity paths have
+			c.errorf(x.Call.Span(), "%s", errMemberCall(x.Call.Fun.Name))
+			return unknown(x)
+		}
 		base := c.scalar(sc, r, x.X)
 		key := &plan.Const{Value: x.Name.Name, T: schema.String, Src: x.Name.Src}
 		return c.access(base, key, x)
