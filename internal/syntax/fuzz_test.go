@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kqlhunt/kqlhunt/internal/kqltest"
 	"github.com/kqlhunt/kqlhunt/internal/syntax"
@@ -69,13 +70,21 @@ func TestSeeds(t *testing.T) {
 }
 
 // FuzzParse fails when the lexer or parser panics (a recovered panic is
-// reported as an "internal error" diagnostic) or returns a nil tree, or
-// when a diagnostic's span falls outside the text.
+// reported as an "internal error" diagnostic) or returns a nil tree, when
+// a diagnostic's span falls outside the text, or when parsing and printing
+// take seconds (what the fuzzer makes is small: only superlinear work
+// takes that long).
 func FuzzParse(f *testing.F) {
 	for _, s := range seeds(f) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
+		start := time.Now()
+		defer func() {
+			if d := time.Since(start); d > 2*time.Second && len(src) < 100_000 {
+				t.Fatalf("%d bytes took %v", len(src), d)
+			}
+		}()
 		q, diags := syntax.Parse(src)
 		if q == nil {
 			t.Fatal("nil tree")
