@@ -98,3 +98,22 @@ func TestCheckContext(t *testing.T) {
 		t.Errorf("not cancelled: %v %v", diags, err)
 	}
 }
+
+// TestPlanSizeBudget checks that a chain of extends, each adding a column,
+// whose plan grows with the square of its length (every operator carries
+// every column), stops at the work bound instead of taking minutes.
+func TestPlanSizeBudget(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("print x=1")
+	for i := range 3000 {
+		b.WriteString(" | extend c" + strconv.Itoa(i) + "=1")
+	}
+	start := time.Now()
+	_, diags := checkQuery(t, b.String())
+	if !diags.HasErrors() || !strings.HasPrefix(diags[0].Msg, "query too large to check") {
+		t.Errorf("got %v", diags)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v", d)
+	}
+}

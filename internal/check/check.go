@@ -158,7 +158,8 @@ type checker struct {
 // is a tree as deep as it is long, which the checker, the plan rewrites and
 // the executor walk by recursion: maxDepth keeps their stacks in the tens
 // of megabytes. maxSteps bounds the work of expanding user functions,
-// which may call each other in a tree that grows exponentially.
+// which may call each other in a tree that grows exponentially, and the
+// size of the plan, whose operators carry all their columns (see pipe).
 const (
 	maxDepth = 100_000
 	maxSteps = 2_000_000
@@ -192,6 +193,15 @@ func (c *checker) enter(x syntax.Node) {
 }
 
 func (c *checker) leave() { c.depth-- }
+
+// work counts n more steps of work on x towards maxSteps.
+func (c *checker) work(x syntax.Node, n int) {
+	c.steps += n
+	if c.steps > maxSteps {
+		c.errorf(x.Span(), "%s", errTooMuchWork(maxSteps))
+		panic(bailout{})
+	}
+}
 
 // Hints hold, by plan.Deferred key, what the data told of the operators
 // whose columns depend on it (bag_unpack and pivot without an output

@@ -276,7 +276,7 @@ func errTooDeep(limit int) string {
 }
 
 func errTooMuchWork(limit int) string {
-	return fmt.Sprintf("query too large to check (more than %d expressions, counting each expansion of a user function)", limit)
+	return fmt.Sprintf("query too large to check (more than %d expressions and columns of operators, counting each expansion of a user function)", limit)
 }
 
 func errStopped(err error) string {

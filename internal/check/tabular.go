@@ -20,6 +20,10 @@ func (c *checker) pipe(sc *scope, x *syntax.PipeExpr) plan.Node {
 	}
 	r := newRow(in.Schema())
 	r.open = c.open[in]
+	// The operator's columns count as work: a plan carries them all at
+	// each operator, so that a chain of extends, each adding a column,
+	// makes a plan that grows with the square of its length.
+	c.work(x, len(r.cols))
 	n := c.pipeOp(sc, in, r, x)
 	if n != nil && r.open && keepsColumns(x.Op) {
 		c.open[n] = true
