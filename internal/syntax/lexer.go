@@ -1,6 +1,7 @@
 package syntax
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -54,9 +55,21 @@ func (l *lexer) errorf(start, end int, format string, args ...any) {
 
 // Lex returns every token of src, ending with EOF, and the lexical errors.
 func Lex(src string) ([]Token, Diagnostics) {
+	toks, diags, _ := lex(nil, src)
+	return toks, diags
+}
+
+// lex is Lex that stops with ctx.Err() when ctx (which may be nil) is
+// done, looking at it every ctxEvery tokens.
+func lex(ctx context.Context, src string) ([]Token, Diagnostics, error) {
 	l := &lexer{src: src}
 	var toks []Token
 	for {
+		if ctx != nil && len(toks)%ctxEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, l.diags, err
+			}
+		}
 		t := l.next()
 		if t.Kind == EOF && len(toks) > 0 {
 			// Place the end right after the last token, so that "expected
@@ -66,7 +79,7 @@ func Lex(src string) ([]Token, Diagnostics) {
 		}
 		toks = append(toks, t)
 		if t.Kind == EOF {
-			return toks, l.diags
+			return toks, l.diags, nil
 		}
 	}
 }

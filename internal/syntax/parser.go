@@ -40,7 +40,12 @@ func parse(ctx context.Context, src string) (q *Query, diags Diagnostics) {
 			diags = p.recovered(r)
 		}
 	}()
-	p.toks, p.diags = Lex(src)
+	toks, diags, err := lex(ctx, src)
+	if err != nil {
+		p.errorf(Span{0, 0}, "parsing stopped: %v", err)
+		return &Query{Src: Span{0, len(src)}}, p.diags
+	}
+	p.toks, p.diags = toks, diags
 	p.checkNesting()
 	q = p.parseQuery()
 	return q, p.diags.Sort(NewSource("", src))

@@ -226,30 +226,44 @@ func (c *countingContext) Err() error {
 }
 
 // TestParseContext checks that a parse stops when its context is done:
-// before it starts, and in the middle of a long query, after looking at
-// the context a bounded number of times.
+// before it starts, while the text is lexed, and in the middle of the
+// parse, near where the context was done.
 func TestParseContext(t *testing.T) {
-	src := "print x=1" + strings.Repeat(" | extend y = x + 1", 200_000)
+	src := "print x=1" + strings.Repeat(" | extend y = x + 1", 100_000)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, _, err := ParseContext(ctx, src); err != context.Canceled {
 		t.Errorf("cancelled before: err = %v", err)
 	}
-	cc := &countingContext{Context: context.Background(), cancelAt: 3}
-	_, diags, err := ParseContext(cc, src)
-	if err != context.Canceled {
-		t.Fatalf("cancelled during: err = %v", err)
+	// How often a whole parse looks at its context: half while lexing,
+	// half while parsing.
+	never := &countingContext{Context: context.Background(), cancelAt: 1 << 62}
+	if _, diags, err := ParseContext(never, src); err != nil || len(diags) > 0 {
+		t.Fatalf("not cancelled: %v %v", diags, err)
 	}
-	if !diags.HasErrors() || !strings.Contains(diags[0].Msg, "parsing stopped") {
-		t.Errorf("cancelled during: diags %v", diags)
-	}
-	// The parse went on for at most ctxEvery tokens after the second look.
-	if diags[0].Span.Start > 3*ctxEvery*8 {
-		t.Errorf("stopped at byte %d, want about %d", diags[0].Span.Start, 2*ctxEvery*4)
-	}
-	q, diags, err := ParseContext(context.Background(), "print 1")
-	if err != nil || len(diags) > 0 || len(q.Stmts) != 1 {
-		t.Errorf("not cancelled: %v %v %v", q, diags, err)
+	n := never.calls
+	for _, tc := range []struct {
+		name     string
+		cancelAt int
+		lo, hi   int // where the parse stops
+	}{
+		{"while lexing", 3, 0, 0},
+		{"while parsing", 3 * n / 4, len(src) / 4, 3 * len(src) / 4},
+	} {
+		cc := &countingContext{Context: context.Background(), cancelAt: tc.cancelAt}
+		_, diags, err := ParseContext(cc, src)
+		if err != context.Canceled {
+			t.Fatalf("%s: err = %v", tc.name, err)
+		}
+		if !diags.HasErrors() || !strings.HasPrefix(diags[0].Msg, "parsing stopped: context canceled") {
+			t.Fatalf("%s: diags %v", tc.name, diags)
+		}
+		if at := diags[0].Span.Start; at < tc.lo || at > tc.hi {
+			t.Errorf("%s: stopped at byte %d, want between %d and %d", tc.name, at, tc.lo, tc.hi)
+		}
+		if cc.calls != tc.cancelAt+1 { // and once for the result
+			t.Errorf("%s: the context was asked %d times, want %d", tc.name, cc.calls, tc.cancelAt+1)
+		}
 	}
 }
 
