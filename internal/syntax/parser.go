@@ -312,12 +312,19 @@ func commaList[T any](p *parser, parse func() (T, bool), o listOpts) []T {
 	if o.end == nil || !o.end() {
 		elem, ok = parse()
 	}
+	// A list that starts with ',' lacks its first element: report it and
+	// go on with the others (nothing stands in for it, as a nil element
+	// would be a trap for whoever reads the list).
+	missing := false
 	if !ok && p.tok().Kind == Comma && o.what != "" {
 		p.expected(o.what)
-		ok = true
+		ok, missing = true, true
 	}
 	for ok {
-		out = append(out, elem)
+		if !missing {
+			out = append(out, elem)
+		}
+		missing = false
 		switch {
 		case p.tok().Kind == EOF || o.end != nil && o.end():
 			ok = false
