@@ -42,15 +42,14 @@ func CheckWith(q *syntax.Query, src string, cat *schema.Catalog, hints Hints) (r
 // CheckOptions is Check with options: hints learned from the data and
 // exclusions (see Options).
 func CheckOptions(q *syntax.Query, src string, cat *schema.Catalog, opts Options) (res *Result, diags syntax.Diagnostics) {
-	res, diags, _ = CheckContext(nil, q, src, cat, opts)
+	res, diags, _ = CheckContext(context.Background(), q, src, cat, opts)
 	return res, diags
 }
 
-// CheckContext is CheckOptions that stops when ctx is done (ctx may be
-// nil for never): it looks at ctx every few thousand expressions and then
-// returns ctx.Err() with a diagnostic, and a result that must not be
-// used. err is nil when the check was not cut short, whatever the
-// diagnostics.
+// CheckContext is CheckOptions that stops when ctx is done: it looks at
+// ctx every thousand expressions or so, and once it is done returns
+// ctx.Err(), with a diagnostic and a result that must not be used. err is
+// nil when the check was not cut short, whatever the diagnostics.
 func CheckContext(ctx context.Context, q *syntax.Query, src string, cat *schema.Catalog, opts Options) (res *Result, diags syntax.Diagnostics, err error) {
 	if ctx != nil {
 		if err := ctx.Err(); err != nil {
@@ -149,6 +148,7 @@ type checker struct {
 	// the check when it is done.
 	depth, steps int
 	ctx          context.Context
+	nextCtx      int // the step at which to look at ctx next
 	// scalarUses counts the uses of let-bound scalars (see let).
 	scalarUses int
 }
@@ -184,7 +184,8 @@ func (c *checker) enter(x syntax.Node) {
 	case c.steps > maxSteps:
 		c.errorf(x.Span(), "%s", errTooMuchWork(maxSteps))
 		panic(bailout{})
-	case c.ctx != nil && c.steps%ctxEvery == 0:
+	case c.ctx != nil && c.steps >= c.nextCtx:
+		c.nextCtx = c.steps + ctxEvery
 		if err := c.ctx.Err(); err != nil {
 			c.errorf(x.Span(), "%s", errStopped(err))
 			panic(bailout{})

@@ -55,12 +55,12 @@ func (l *lexer) errorf(start, end int, format string, args ...any) {
 
 // Lex returns every token of src, ending with EOF, and the lexical errors.
 func Lex(src string) ([]Token, Diagnostics) {
-	toks, diags, _ := lex(nil, src)
+	toks, diags, _ := lex(context.Background(), src)
 	return toks, diags
 }
 
-// lex is Lex that stops with ctx.Err() when ctx (which may be nil) is
-// done, looking at it every ctxEvery tokens.
+// lex is Lex that stops with ctx.Err() when ctx is done, looking at it
+// every ctxEvery tokens.
 func lex(ctx context.Context, src string) ([]Token, Diagnostics, error) {
 	l := &lexer{src: src}
 	var toks []Token

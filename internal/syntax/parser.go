@@ -17,7 +17,7 @@ import (
 // every error found, sorted; a panic inside the parser is recovered and
 // reported as an internal error rather than escaping.
 func Parse(src string) (q *Query, diags Diagnostics) {
-	return parse(nil, src)
+	return parse(context.Background(), src)
 }
 
 // ParseContext is Parse that stops when ctx is done: it checks ctx every
