@@ -64,7 +64,7 @@ func collectLets(e Expr, seen map[*Let]bool, out *[]*Let) {
 func formatNode(b *strings.Builder, n Node, depth int, done map[Node]bool) {
 	b.WriteString(strings.Repeat("  ", depth))
 	if done[n] {
-		fmt.Fprintf(b, "(shared) %T\n", n)
+		fmt.Fprintf(b, "(shared) %s\n", strings.TrimPrefix(fmt.Sprintf("%T", n), "*plan."))
 		return
 	}
 	done[n] = true
