@@ -9,20 +9,27 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kqlhunt/kqlhunt/internal/kqltest"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/kql"
 )
 
 // FuzzCompileRun compiles and runs queries over empty tables, failing on
 // an internal error (a recovered panic) in the checker or the executor.
-// It is seeded with the queries of the .test scripts and, when present,
-// the shared corpus.
+// It is seeded with the queries of the .test scripts (read with the
+// scripts' own parser) and, when present, the shared corpus.
 func FuzzCompileRun(f *testing.F) {
 	scripts, _ := filepath.Glob("testdata/*.test")
+	if len(scripts) == 0 {
+		f.Fatal("no .test scripts")
+	}
 	for _, s := range scripts {
-		b, _ := os.ReadFile(s)
-		for _, block := range strings.Split(string(b), "\n\n") {
-			f.Add(block)
+		cmds, err := kqltest.Parse(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, c := range cmds {
+			f.Add(c.Query)
 		}
 	}
 	filepath.WalkDir("../../shared/corpus/queries", func(p string, d os.DirEntry, err error) error {

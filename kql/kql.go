@@ -103,10 +103,19 @@ func (e *Error) Error() string { return e.Diags.Format(e.Source) }
 // Compile parses and checks text against cat. The error, when not nil,
 // is an *Error holding every diagnostic.
 func Compile(text string, cat *schema.Catalog, opts Options) (*Query, error) {
+	return CompileContext(context.Background(), text, cat, opts)
+}
+
+// CompileContext is Compile that stops soon after ctx is done, returning
+// ctx.Err(): a huge query's parse and check can take a while.
+func CompileContext(ctx context.Context, text string, cat *schema.Catalog, opts Options) (*Query, error) {
 	src := syntax.NewSource(opts.Name, text)
 	src.Pos = opts.Pos
-	ast, diags := syntax.Parse(text)
+	ast, diags, err := syntax.ParseContext(ctx, text)
 	q := &Query{Source: src, ast: ast, cat: cat, optimize: !opts.NoOptimize, limits: exec.Limits{MaxMemory: opts.MaxMemory}}
+	if err != nil {
+		return q, err
+	}
 	if diags.HasErrors() {
 		return q, &Error{Source: src, Diags: diags}
 	}
@@ -116,8 +125,7 @@ func Compile(text string, cat *schema.Catalog, opts Options) (*Query, error) {
 	}
 	q.Warnings = diags
 	q.exclusions = opts.Exclusions
-	err := q.plan()
-	return q, err
+	return q, q.plan(ctx)
 }
 
 // WithExclusions returns q with the exclusions ex added to its own: the
@@ -129,7 +137,7 @@ func (q *Query) WithExclusions(ex []Exclusion) (*Query, error) {
 	}
 	c := q.clone()
 	c.exclusions = append(append([]Exclusion(nil), q.exclusions...), ex...)
-	if err := c.plan(); err != nil {
+	if err := c.plan(context.Background()); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -159,7 +167,7 @@ func (q *Query) WithLookback(from, to Datetime) (*Query, error) {
 		}
 		c.reads[name] = append(append([]plan.Expr(nil), q.reads[name]...), pred.expr)
 	}
-	if err := c.plan(); err != nil {
+	if err := c.plan(context.Background()); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -173,14 +181,17 @@ func (q *Query) clone() *Query {
 
 // plan checks the parsed query with its exclusions and read filters and
 // makes its plans.
-func (q *Query) plan() error {
+func (q *Query) plan(ctx context.Context) error {
 	excl, err := exclusions(q.exclusions)
 	if err != nil {
 		return err
 	}
 	q.excl = excl
 	src := q.Source
-	res, cdiags := check.CheckOptions(q.ast, src.Text, q.cat, check.Options{Exclusions: excl, Reads: q.reads})
+	res, cdiags, err := check.CheckContext(ctx, q.ast, src.Text, q.cat, check.Options{Exclusions: excl, Reads: q.reads})
+	if err != nil {
+		return err
+	}
 	diags := append(append(syntax.Diagnostics(nil), q.Warnings...), cdiags...).Sort(src)
 	q.Tables = res.Tables
 	if diags.HasErrors() {
@@ -225,7 +236,10 @@ const maxDeferred = 64
 func (q *Query) resolve(ctx context.Context, env *exec.Env) ([]plan.Node, error) {
 	hints := check.Hints{}
 	for range maxDeferred {
-		res, diags := check.CheckOptions(q.ast, q.Source.Text, q.cat, check.Options{Hints: hints, Exclusions: q.excl, Reads: q.reads})
+		res, diags, err := check.CheckContext(ctx, q.ast, q.Source.Text, q.cat, check.Options{Hints: hints, Exclusions: q.excl, Reads: q.reads})
+		if err != nil {
+			return nil, err
+		}
 		if diags.HasErrors() {
 			return nil, &Error{Source: q.Source, Diags: diags.Sort(q.Source)}
 		}
@@ -345,7 +359,7 @@ func (c *Cursor) Close() error { return c.op.Close() }
 // Open starts the query's statements and returns a cursor per result.
 // now is the instant now() and ago() read, the same for the whole run.
 func (q *Query) Open(ctx context.Context, tables Tables, now Datetime) (cursors []*Cursor, err error) {
-	return q.open(ctx, tables.engine(), now)
+	return q.open(ctx, engineOf(tables), now)
 }
 
 // open is Open over the executor's view of the tables.
@@ -377,7 +391,7 @@ func (q *Query) open(ctx context.Context, tables exec.Source, now value.Datetime
 
 // Run runs the query to completion and returns its results.
 func (q *Query) Run(ctx context.Context, tables Tables, now Datetime) ([]*Result, error) {
-	return q.run(ctx, tables.engine(), now)
+	return q.run(ctx, engineOf(tables), now)
 }
 
 // run is Run over the executor's view of the tables.

@@ -37,7 +37,7 @@ func RunMany(ctx context.Context, queries []*Query, tables Tables, now Datetime,
 	outcomes := make([]Outcome, len(queries))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	b := exec.NewBroadcast(tables.engine())
+	b := exec.NewBroadcast(engineOf(tables))
 	for i, q := range queries {
 		if q.plans != nil {
 			b.Register(i, q.plans)

@@ -13,10 +13,19 @@ import (
 
 // Tables provides the table data of a query run. *Data reads telemetry
 // files and *MemTables holds rows in memory; a table without data reads as
-// empty. Implementations are safe for concurrent runs.
+// empty, and so does every table of nil Tables. Implementations are safe for concurrent runs.
 type Tables interface {
 	// engine returns the executor's view of the tables.
 	engine() exec.Source
+}
+
+// engineOf returns the executor's view of tables; nil tables have no
+// data, so every table reads as empty.
+func engineOf(tables Tables) exec.Source {
+	if tables == nil {
+		return exec.NewMemSource()
+	}
+	return tables.engine()
 }
 
 // ExternalFunc provides the rows of an externaldata URL as columns cols;

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -93,16 +92,6 @@ func plural(n int64, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// sortedKeys returns the keys of m, sorted.
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func pluralInt(n int, one, many string) string { return plural(int64(n), one, many) }

@@ -42,8 +42,16 @@ or from standard input.`,
 			if err != nil {
 				return err
 			}
-			q, err := kql.Compile(text, cat, kql.Options{Name: name, MaxMemory: maxMemory})
+			ctx, cancel, err := df.limits.context(e.ctx)
 			if err != nil {
+				return err
+			}
+			defer cancel()
+			q, err := kql.CompileContext(ctx, text, cat, kql.Options{Name: name, MaxMemory: maxMemory})
+			if err != nil {
+				if ctx.Err() != nil {
+					return df.limits.outcome(ctx, err)
+				}
 				return compileError(err)
 			}
 			printWarnings(e, q)
@@ -55,14 +63,9 @@ or from standard input.`,
 			for _, t := range hunt.MissingTables(d, q.Tables) {
 				fmt.Fprintf(e.stderr, "kqlhunt: warning: no data for table %s; it reads as empty\n", t)
 			}
-			ctx, cancel, err := df.limits.context(e.ctx)
-			if err != nil {
-				return err
-			}
-			defer cancel()
 			cursors, err := q.Open(ctx, d, now)
 			if err != nil {
-				return err
+				return df.limits.outcome(ctx, err)
 			}
 			for i, c := range cursors {
 				if i > 0 && f == report.Table {

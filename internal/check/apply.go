@@ -100,7 +100,7 @@ func (c *checker) partition(sc *scope, in plan.Node, r *row, op *syntax.Partitio
 // https://learn.microsoft.com/kusto/query/as-operator
 func (c *checker) as(sc *scope, in plan.Node, op *syntax.AsOp) plan.Node {
 	if lit, ok := op.Option("hint.materialized").(*syntax.Literal); ok && lit.Kind == syntax.LitBool && lit.Text == "true" {
-		in = &plan.Cache{Input: in}
+		in = &plan.Cache{Input: in, Cols: in.Schema()}
 	}
 	sc.names[op.As.Name] = &binding{kind: bindTable, node: in, name: op.As.Name}
 	return in

@@ -4,6 +4,7 @@
 package check
 
 import (
+	"context"
 	"fmt"
 	"sort"
 
@@ -41,16 +42,35 @@ func CheckWith(q *syntax.Query, src string, cat *schema.Catalog, hints Hints) (r
 // CheckOptions is Check with options: hints learned from the data and
 // exclusions (see Options).
 func CheckOptions(q *syntax.Query, src string, cat *schema.Catalog, opts Options) (res *Result, diags syntax.Diagnostics) {
+	res, diags, _ = CheckContext(context.Background(), q, src, cat, opts)
+	return res, diags
+}
+
+// CheckContext is CheckOptions that stops when ctx is done: it looks at
+// ctx every thousand expressions or so, and once it is done returns
+// ctx.Err(), with a diagnostic and a result that must not be used. err is
+// nil when the check was not cut short, whatever the diagnostics.
+func CheckContext(ctx context.Context, q *syntax.Query, src string, cat *schema.Catalog, opts Options) (res *Result, diags syntax.Diagnostics, err error) {
+	if ctx != nil {
+		if err := ctx.Err(); err != nil {
+			return &Result{}, nil, err
+		}
+	}
 	c := &checker{cat: cat, tables: map[string]bool{}, hints: opts.Hints, open: map[plan.Node]bool{}, visits: map[syntax.Node]int{},
-		exclusions: opts.Exclusions, reads: opts.Reads}
+		exclusions: opts.Exclusions, reads: opts.Reads, ctx: ctx}
 	res = &Result{}
 	defer func() {
 		if r := recover(); r != nil {
-			c.errorf(q.Src, "internal error: checker panic: %v", r)
+			if _, ok := r.(bailout); !ok {
+				c.errorf(q.Src, "internal error: checker panic: %v", r)
+			}
 		}
 		res.Tables = c.tableNames()
 		res.Deferred = c.deferred
 		diags = c.diags.Sort(syntax.NewSource("", src))
+		if ctx != nil {
+			err = ctx.Err()
+		}
 	}()
 	sc := &scope{names: map[string]*binding{}}
 	for _, st := range q.Stmts {
@@ -71,7 +91,7 @@ func CheckOptions(q *syntax.Query, src string, cat *schema.Catalog, opts Options
 			// effect on local execution.
 		}
 	}
-	return res, c.diags
+	return res, c.diags, nil
 }
 
 // CheckExpr checks a scalar expression against the columns of one row,
@@ -83,6 +103,14 @@ func CheckExpr(x syntax.Expr, src string, cols []schema.Column) (e plan.Expr, di
 			c.errorf(x.Span(), "internal error: checker panic: %v", r)
 		}
 		diags = c.diags.Sort(syntax.NewSource("", src))
+	}()
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(bailout); !ok {
+				panic(r)
+			}
+			e = unknown(x)
+		}
 	}()
 	e = c.scalar(&scope{names: map[string]*binding{}}, newRow(cols), x)
 	return e, c.diags
@@ -116,6 +144,65 @@ type checker struct {
 	// exclusions are applied where their table is read (see scan).
 	exclusions map[string][]Exclusion
 	reads      map[string][]plan.Expr
+	// depth is the nesting of the expression being checked and steps the
+	// expressions checked so far (see enter); ctx, when not nil, stops
+	// the check when it is done.
+	depth, steps int
+	ctx          context.Context
+	nextCtx      int // the step at which to look at ctx next
+	// scalarUses counts the uses of let-bound scalars (see let).
+	scalarUses int
+}
+
+// The checker's bounds. Nesting in the text is bounded by the parser
+// (syntax.MaxNesting), but a chain of operators (1 + 1 + ..., a pipeline)
+// is a tree as deep as it is long, which the checker, the plan rewrites and
+// the executor walk by recursion: maxDepth keeps their stacks in the tens
+// of megabytes. maxSteps bounds the work of expanding user functions,
+// which may call each other in a tree that grows exponentially, and the
+// size of the plan, whose operators carry all their columns (see pipe).
+const (
+	maxDepth = 100_000
+	maxSteps = 2_000_000
+	// ctxEvery is how many expressions the checker checks between two
+	// looks at its context.
+	ctxEvery = 1024
+)
+
+// bailout unwinds the checker when a bound is reached or its context is
+// done; the reason is already reported.
+type bailout struct{}
+
+// enter is called on the way into each expression, and leave on the way
+// out.
+func (c *checker) enter(x syntax.Node) {
+	c.depth++
+	c.steps++
+	switch {
+	case c.depth > maxDepth:
+		c.errorf(x.Span(), "%s", errTooDeep(maxDepth))
+		panic(bailout{})
+	case c.steps > maxSteps:
+		c.errorf(x.Span(), "%s", errTooMuchWork(maxSteps))
+		panic(bailout{})
+	case c.ctx != nil && c.steps >= c.nextCtx:
+		c.nextCtx = c.steps + ctxEvery
+		if err := c.ctx.Err(); err != nil {
+			c.errorf(x.Span(), "%s", errStopped(err))
+			panic(bailout{})
+		}
+	}
+}
+
+func (c *checker) leave() { c.depth-- }
+
+// work counts n more steps of work on x towards maxSteps.
+func (c *checker) work(x syntax.Node, n int) {
+	c.steps += n
+	if c.steps > maxSteps {
+		c.errorf(x.Span(), "%s", errTooMuchWork(maxSteps))
+		panic(bailout{})
+	}
 }
 
 // Hints hold, by plan.Deferred key, what the data told of the operators
@@ -257,11 +344,17 @@ func (c *checker) let(sc *scope, st *syntax.LetStmt) {
 		sc.names[name] = &binding{kind: bindFunc, fn: v, env: sc, name: name, view: len(v.Params) == 0}
 		return
 	}
+	uses := c.scalarUses
 	node, expr := c.any(sc, nil, st.Value)
 	switch {
 	case node != nil:
 		sc.names[name] = &binding{kind: bindTable, node: node, name: name}
 	case expr != nil:
+		if _, isConst := expr.(*plan.Const); c.scalarUses > uses && !isConst && plan.RowFree(expr) {
+			// A value built from other let-bound values is shared by
+			// every use and computed once (see plan.Let).
+			expr = &plan.Let{Name: name, X: expr, Src: st.Name.Src}
+		}
 		sc.names[name] = &binding{kind: bindScalar, expr: expr, name: name}
 	default:
 		// Reported already; bind an unknown scalar so that uses of the

@@ -2,7 +2,6 @@ package check
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/suggest"
@@ -14,10 +13,6 @@ import (
 
 func errUnknownColumn(name, suggestion string) string {
 	return fmt.Sprintf("unknown column '%s'%s", name, suggest.DidYouMean(suggestion))
-}
-
-func errUnknownName(name, suggestion string) string {
-	return fmt.Sprintf("unknown name '%s'%s", name, suggest.DidYouMean(suggestion))
 }
 
 func errDuplicateColumn(name string) string {
@@ -118,14 +113,6 @@ func errRegex(fn string, err error) string {
 
 func errCasePredicate(i int, got schema.Type) string {
 	return fmt.Sprintf("case(): argument %d must be a bool predicate, got %s", i+1, got)
-}
-
-func quoteList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = "'" + n + "'"
-	}
-	return strings.Join(q, ", ")
 }
 
 func errJoinKind(op, kind string) string {
@@ -269,4 +256,20 @@ func errTupleNames(fn string, n int) string {
 
 func errPartitionKey() string {
 	return "partition by expects a column of the input"
+}
+
+func errTooDeep(limit int) string {
+	return fmt.Sprintf("expression nested too deeply (more than %d levels of operators and operands)", limit)
+}
+
+func errTooMuchWork(limit int) string {
+	return fmt.Sprintf("query too large to check (more than %d expressions and columns of operators, counting each expansion of a user function)", limit)
+}
+
+func errStopped(err error) string {
+	return fmt.Sprintf("checking stopped: %v", err)
+}
+
+func errMemberCall(name string) string {
+	return fmt.Sprintf("unexpected call '%s(...)' after '.': only cluster(), database() and the like take one", name)
 }

@@ -22,6 +22,8 @@ func unknown(x syntax.Node) plan.Expr {
 // any checks x, which may be tabular or scalar, in the columns of r (nil
 // outside an operator). Exactly one result is non-nil unless x failed.
 func (c *checker) any(sc *scope, r *row, x syntax.Expr) (plan.Node, plan.Expr) {
+	c.enter(x)
+	defer c.leave()
 	switch x := x.(type) {
 	case *syntax.PipeExpr:
 		return c.pipe(sc, x), nil
@@ -42,7 +44,7 @@ func (c *checker) any(sc *scope, r *row, x syntax.Expr) (plan.Node, plan.Expr) {
 		if c.open[node] {
 			return node, nil
 		}
-		return &plan.Cache{Input: node}, nil
+		return &plan.Cache{Input: node, Cols: node.Schema()}, nil
 	case *syntax.ToScalarExpr:
 		node := c.tabular(sc, x.X)
 		if node == nil {
@@ -93,6 +95,7 @@ func (c *checker) ident(sc *scope, r *row, x *syntax.Ident) (plan.Node, plan.Exp
 	if b := sc.lookup(x.Name); b != nil {
 		switch b.kind {
 		case bindScalar:
+			c.scalarUses++
 			return nil, b.expr
 		case bindTable:
 			return b.node, nil
@@ -162,6 +165,10 @@ func (c *checker) expr(sc *scope, r *row, x syntax.Expr) plan.Expr {
 	case *syntax.BetweenExpr:
 		return c.between(sc, r, x)
 	case *syntax.MemberExpr:
+		if x.Call != nil { // x.f(...), which only entity paths have
+			c.errorf(x.Call.Span(), "%s", errMemberCall(x.Call.Fun.Name))
+			return unknown(x)
+		}
 		base := c.scalar(sc, r, x.X)
 		key := &plan.Const{Value: x.Name.Name, T: schema.String, Src: x.Name.Src}
 		return c.access(base, key, x)
@@ -377,7 +384,7 @@ func (c *checker) binary(sc *scope, r *row, x *syntax.BinaryExpr) plan.Expr {
 	}
 	if x.Op == ":" {
 		// Column:"term" in search is Column has "term".
-		x = &syntax.BinaryExpr{Op: "has", OpPos: x.OpPos, X: x.X, Y: x.Y}
+		x = &syntax.BinaryExpr{Op: "has", OpPos: x.OpPos, X: x.X, Y: x.Y, Src: x.Src}
 	}
 	a := c.scalar(sc, r, x.X)
 	b := c.scalar(sc, r, x.Y)

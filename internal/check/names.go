@@ -37,7 +37,7 @@ func exprName(x syntax.Expr) (string, origin) {
 			return x.Names[0].Name, funcName
 		}
 	case *syntax.MemberExpr:
-		if base, o := exprName(x.X); o != noName {
+		if base, o := exprName(x.X); o != noName && x.Name != nil {
 			return base + "_" + x.Name.Name, funcName
 		}
 	case *syntax.IndexExpr:

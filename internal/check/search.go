@@ -60,7 +60,7 @@ func (c *checker) search(sc *scope, in plan.Node, op *syntax.SearchOp) plan.Node
 		if t := pred.Type(); t != schema.Bool && t != schema.Unknown {
 			c.errorf(op.Pred.Span(), "%s", errType("the predicate of '"+op.Word+"'", "bool", t))
 		}
-		node = &plan.Filter{Input: u, Pred: pred}
+		node = &plan.Filter{Input: u, Pred: pred, Cols: u.Schema()}
 	}
 	if !find || op.Project == nil && op.ProjectAway == nil {
 		return node
@@ -127,9 +127,9 @@ func searchTerms(x syntax.Expr, caseSensitive, search bool) syntax.Expr {
 	case *syntax.BinaryExpr:
 		switch x.Op {
 		case "and", "or":
-			return &syntax.BinaryExpr{Op: x.Op, OpPos: x.OpPos, X: searchTerms(x.X, caseSensitive, search), Y: searchTerms(x.Y, caseSensitive, search)}
+			return &syntax.BinaryExpr{Op: x.Op, OpPos: x.OpPos, X: searchTerms(x.X, caseSensitive, search), Y: searchTerms(x.Y, caseSensitive, search), Src: x.Src}
 		case ":":
-			return &syntax.BinaryExpr{Op: cs("has"), OpPos: x.OpPos, X: x.X, Y: x.Y}
+			return &syntax.BinaryExpr{Op: cs("has"), OpPos: x.OpPos, X: x.X, Y: x.Y, Src: x.Src}
 		}
 	case *syntax.ParenExpr:
 		return &syntax.ParenExpr{X: searchTerms(x.X, caseSensitive, search), Src: x.Src}

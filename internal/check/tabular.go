@@ -20,6 +20,10 @@ func (c *checker) pipe(sc *scope, x *syntax.PipeExpr) plan.Node {
 	}
 	r := newRow(in.Schema())
 	r.open = c.open[in]
+	// The operator's columns count as work: a plan carries them all at
+	// each operator, so that a chain of extends, each adding a column,
+	// makes a plan that grows with the square of its length.
+	c.work(x, len(r.cols))
 	n := c.pipeOp(sc, in, r, x)
 	if n != nil && r.open && keepsColumns(x.Op) {
 		c.open[n] = true
@@ -45,7 +49,7 @@ func (c *checker) windowed(in plan.Node, r *row, check func() plan.Node) plan.No
 	}
 	switch n := n.(type) {
 	case *plan.Filter:
-		n.Input = w
+		n.Input, n.Cols = w, w.Cols
 	case *plan.Project:
 		n.Input = w
 	}
@@ -74,7 +78,7 @@ func (c *checker) pipeOp(sc *scope, in plan.Node, r *row, x *syntax.PipeExpr) pl
 			if t := pred.Type(); t != schema.Bool && t != schema.Unknown {
 				c.errorf(op.Pred.Span(), "%s", errType("the predicate of 'where'", "bool", t))
 			}
-			return &plan.Filter{Input: in, Pred: pred}
+			return &plan.Filter{Input: in, Pred: pred, Cols: in.Schema()}
 		})
 	case *syntax.SummarizeOp:
 		return c.summarize(sc, in, r, op.Aggs, op.By)
@@ -93,11 +97,11 @@ func (c *checker) pipeOp(sc *scope, in plan.Node, r *row, x *syntax.PipeExpr) pl
 		if op.Word == "sample" {
 			return &plan.Sample{Input: in, N: c.count(sc, r, op.Count), Cols: r.cols}
 		}
-		return &plan.Limit{Input: in, N: c.count(sc, r, op.Count)}
+		return &plan.Limit{Input: in, N: c.count(sc, r, op.Count), Cols: in.Schema()}
 	case *syntax.SortOp:
-		return &plan.Sort{Input: in, Keys: c.sortKeys(sc, r, op.Keys)}
+		return &plan.Sort{Input: in, Keys: c.sortKeys(sc, r, op.Keys), Cols: in.Schema()}
 	case *syntax.TopOp:
-		return &plan.TopN{Input: in, N: c.count(sc, r, op.Count), Keys: c.sortKeys(sc, r, op.Keys)}
+		return &plan.TopN{Input: in, N: c.count(sc, r, op.Count), Keys: c.sortKeys(sc, r, op.Keys), Cols: in.Schema()}
 	case *syntax.CountOp:
 		count := funcs.Count
 		return &plan.Aggregate{Input: in,

@@ -136,8 +136,28 @@ func (env *Env) eval(ctx context.Context, e plan.Expr, b *value.Batch) (*value.C
 		return out, nil
 	case *plan.Subquery:
 		return env.subquery(ctx, e)
+	case *plan.Let:
+		return env.let(ctx, e)
 	}
 	return nil, fmt.Errorf("internal error: cannot evaluate %T", e)
+}
+
+// let evaluates a Let's value once per run and caches it as a Const
+// column: the value reads no row, so one row stands for all.
+func (env *Env) let(ctx context.Context, e *plan.Let) (*value.Column, error) {
+	if col, ok := env.lets[e]; ok {
+		return col, nil
+	}
+	col, err := env.Eval(ctx, e.X, &value.Batch{N: 1})
+	if err != nil {
+		return nil, err
+	}
+	out := value.ConstColumn(e.X.Type(), col.Get(0))
+	if env.lets == nil {
+		env.lets = map[*plan.Let]*value.Column{}
+	}
+	env.lets[e] = out
+	return out, nil
 }
 
 // subquery runs a Subquery's plan once and caches its value as a Const

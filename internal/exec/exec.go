@@ -65,6 +65,8 @@ type Env struct {
 	memInit bool
 	// subqueries caches the value of each Subquery expression.
 	subqueries map[*plan.Subquery]*value.Column
+	// lets caches the value of each Let expression.
+	lets map[*plan.Let]*value.Column
 	// params holds the rows each Param reads while an Apply runs its
 	// subplan; caches holds the shared state of each Cache.
 	params map[*plan.Param][]*value.Batch

@@ -124,7 +124,10 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		if r.QueryPeriod != "" && !cfg.QueryPeriod {
 			h.PeriodsNotApplied++
 		}
-		hr, err := compileRule(r, cat, set, lookback, cfg)
+		hr, err := compileRule(ctx, r, cat, set, lookback, cfg)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if err != nil {
 			msg := rules.FormatError(err)
 			fmt.Fprintf(cfg.Log, "kqlhunt: rule %q (%s) not run:\n%s", r.Name, r.ID, withNewline(msg))
@@ -260,9 +263,9 @@ func loadFailures(diags rules.ErrorList) []report.RuleReport {
 // compileRule compiles r's query, reading only its queryPeriod before now
 // when lookback is set, and applies the exclusions of set that apply to
 // it.
-func compileRule(r *rules.Rule, cat *kql.Catalog, set *exclude.Set, lookback bool, cfg Config) (*rule, error) {
+func compileRule(ctx context.Context, r *rules.Rule, cat *kql.Catalog, set *exclude.Set, lookback bool, cfg Config) (*rule, error) {
 	now := cfg.Now
-	base, err := kql.Compile(r.Query, cat, kql.Options{Name: r.File, Pos: r.QueryPosition, MaxMemory: cfg.MaxMemory})
+	base, err := kql.CompileContext(ctx, r.Query, cat, kql.Options{Name: r.File, Pos: r.QueryPosition, MaxMemory: cfg.MaxMemory})
 	if err != nil {
 		return nil, err
 	}

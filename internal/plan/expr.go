@@ -80,19 +80,34 @@ type AggCall struct {
 }
 
 // Walk calls fn for e and every expression below it, parents first. It
-// stops descending where fn returns false.
+// stops descending where fn returns false. A Let met several times (its
+// name used twice) is passed to fn each time but descended into once, so
+// that a walk is linear in the size of the query.
 func Walk(e Expr, fn func(Expr) bool) {
-	if !fn(e) {
-		return
-	}
-	switch e := e.(type) {
-	case *Call:
-		for _, a := range e.Args {
-			Walk(a, fn)
+	var seen map[*Let]bool
+	var walk func(e Expr)
+	walk = func(e Expr) {
+		if !fn(e) {
+			return
 		}
-	case *Cast:
-		Walk(e.X, fn)
+		switch e := e.(type) {
+		case *Call:
+			for _, a := range e.Args {
+				walk(a)
+			}
+		case *Cast:
+			walk(e.X)
+		case *Let:
+			if seen == nil {
+				seen = map[*Let]bool{}
+			}
+			if !seen[e] {
+				seen[e] = true
+				walk(e.X)
+			}
+		}
 	}
+	walk(e)
 }
 
 // IsConst reports whether e has no column references and no
@@ -112,6 +127,42 @@ func IsConst(e Expr) bool {
 	})
 	return ok
 }
+
+// RowFree reports whether e reads no column and calls only pure
+// functions, so that its value is the same for every row of the query;
+// unlike IsConst, it allows subqueries.
+func RowFree(e Expr) bool {
+	ok := true
+	Walk(e, func(x Expr) bool {
+		switch x := x.(type) {
+		case *ColRef:
+			ok = false
+		case *Call:
+			if !x.Fn.Pure {
+				ok = false
+			}
+		}
+		return ok
+	})
+	return ok
+}
+
+// Let is the value of a scalar let statement that reads no row (see
+// RowFree) and is built from other let-bound values. Every use of the
+// name shares the one Let, and the executor evaluates X once per run, so
+// that lets built from lets (let s2 = s1 + s1) make a plan as large as the
+// query and run as fast, rather than exponentially larger and slower.
+// https://learn.microsoft.com/kusto/query/let-statement
+type Let struct {
+	Name string
+	X    Expr
+	// Src is the name in the let statement.
+	Src syntax.Span
+}
+
+func (e *Let) Type() schema.Type { return e.X.Type() }
+func (e *Let) Span() syntax.Span { return e.X.Span() }
+func (*Let) expr()               {}
 
 // Subquery is a tabular expression used as a scalar: toscalar(T) (the
 // first column of the first row) or a list operand such as x in (T),

@@ -12,14 +12,62 @@ import (
 // its inputs below it, for golden tests and debugging. Column references
 // print as the column's name; calls print as name(args), operators
 // included (==(a, b)); casts as type(x).
+//
+// The values of lets (see Let) print first, one per line, as
+// "Let name = value", and as their name where they are used; a node that
+// several parents share prints in full under the first and as
+// "(shared) Type" under the others, so that the text is as large as the
+// plan, not as the tree it unfolds into.
 func Format(n Node) string {
 	var b strings.Builder
-	formatNode(&b, n, 0)
+	var lets []*Let
+	seenLets := map[*Let]bool{}
+	seenNodes := map[Node]bool{}
+	var visit func(n Node)
+	visit = func(n Node) {
+		if seenNodes[n] {
+			return
+		}
+		seenNodes[n] = true
+		for _, e := range NodeExprs(n) {
+			collectLets(e, seenLets, &lets)
+		}
+		for _, in := range n.Inputs() {
+			visit(in)
+		}
+	}
+	visit(n)
+	for _, l := range lets {
+		fmt.Fprintf(&b, "Let %s = %s\n", l.Name, FormatExpr(l.X))
+	}
+	formatNode(&b, n, 0, map[Node]bool{})
 	return b.String()
 }
 
-func formatNode(b *strings.Builder, n Node, depth int) {
+// collectLets appends the Lets in e to out, each after the Lets its value
+// uses.
+func collectLets(e Expr, seen map[*Let]bool, out *[]*Let) {
+	Walk(e, func(x Expr) bool {
+		l, ok := x.(*Let)
+		if !ok {
+			return true
+		}
+		if !seen[l] {
+			seen[l] = true
+			collectLets(l.X, seen, out)
+			*out = append(*out, l)
+		}
+		return false
+	})
+}
+
+func formatNode(b *strings.Builder, n Node, depth int, done map[Node]bool) {
 	b.WriteString(strings.Repeat("  ", depth))
+	if done[n] {
+		fmt.Fprintf(b, "(shared) %s\n", strings.TrimPrefix(fmt.Sprintf("%T", n), "*plan."))
+		return
+	}
+	done[n] = true
 	switch n := n.(type) {
 	case *Scan:
 		names := make([]string, len(n.Cols))
@@ -101,7 +149,7 @@ func formatNode(b *strings.Builder, n Node, depth int) {
 	}
 	b.WriteByte('\n')
 	for _, in := range n.Inputs() {
-		formatNode(b, in, depth+1)
+		formatNode(b, in, depth+1, done)
 	}
 }
 
@@ -152,6 +200,8 @@ func FormatExpr(e Expr) string {
 		return e.Fn.Name + "(" + strings.Join(args, ", ") + ")"
 	case *Cast:
 		return e.T.String() + "(" + FormatExpr(e.X) + ")"
+	case *Let:
+		return e.Name
 	case *Subquery:
 		kind := "toscalar"
 		if e.List {

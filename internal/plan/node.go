@@ -35,6 +35,9 @@ type Values struct {
 type Filter struct {
 	Input Node
 	Pred  Expr
+	// Cols are Input's columns, recorded when the node is made so that
+	// Schema is O(1) on a long chain of operators; nil asks Input.
+	Cols []schema.Column
 }
 
 // Project computes one output column per expression.
@@ -65,12 +68,18 @@ type SortKey struct {
 type Sort struct {
 	Input Node
 	Keys  []SortKey
+	// Cols are Input's columns, recorded when the node is made so that
+	// Schema is O(1) on a long chain of operators; nil asks Input.
+	Cols []schema.Column
 }
 
 // Limit passes the first N rows; N is a constant expression.
 type Limit struct {
 	Input Node
 	N     Expr
+	// Cols are Input's columns, recorded when the node is made so that
+	// Schema is O(1) on a long chain of operators; nil asks Input.
+	Cols []schema.Column
 }
 
 // TopN passes the first N rows in the order of Keys; N is a constant
@@ -79,6 +88,9 @@ type TopN struct {
 	Input Node
 	N     Expr
 	Keys  []SortKey
+	// Cols are Input's columns, recorded when the node is made so that
+	// Schema is O(1) on a long chain of operators; nil asks Input.
+	Cols []schema.Column
 }
 
 // Schema implementations.
@@ -91,12 +103,12 @@ func (n *Scan) Schema() []schema.Column {
 	return cols
 }
 func (n *Values) Schema() []schema.Column    { return n.Cols }
-func (n *Filter) Schema() []schema.Column    { return n.Input.Schema() }
+func (n *Filter) Schema() []schema.Column    { return passCols(n.Cols, n.Input) }
 func (n *Project) Schema() []schema.Column   { return n.Cols }
 func (n *Aggregate) Schema() []schema.Column { return n.Cols }
-func (n *Sort) Schema() []schema.Column      { return n.Input.Schema() }
-func (n *Limit) Schema() []schema.Column     { return n.Input.Schema() }
-func (n *TopN) Schema() []schema.Column      { return n.Input.Schema() }
+func (n *Sort) Schema() []schema.Column      { return passCols(n.Cols, n.Input) }
+func (n *Limit) Schema() []schema.Column     { return passCols(n.Cols, n.Input) }
+func (n *TopN) Schema() []schema.Column      { return passCols(n.Cols, n.Input) }
 
 func (n *Scan) Inputs() []Node      { return nil }
 func (n *Values) Inputs() []Node    { return nil }
@@ -115,3 +127,12 @@ func (*Aggregate) node() {}
 func (*Sort) node()      {}
 func (*Limit) node()     {}
 func (*TopN) node()      {}
+
+// passCols returns the columns of a node that passes its input's columns
+// on: those it recorded, or else its input's.
+func passCols(cols []schema.Column, in Node) []schema.Column {
+	if cols != nil {
+		return cols
+	}
+	return in.Schema()
+}

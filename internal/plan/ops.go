@@ -128,6 +128,9 @@ type Render struct {
 	Input Node
 	Chart string
 	Props map[string]string
+	// Cols are Input's columns, recorded when the node is made so that
+	// Schema is O(1) on a long chain of operators; nil asks Input.
+	Cols []schema.Column
 }
 
 // Sample passes up to N rows chosen at random from its input (or, with
@@ -179,6 +182,9 @@ type TopNested struct {
 // reader (materialize()).
 type Cache struct {
 	Input Node
+	// Cols are Input's columns, recorded when the node is made so that
+	// Schema is O(1) on a long chain of operators; nil asks Input.
+	Cols []schema.Column
 }
 
 // Param stands, inside the subplan of an Apply, for the table that the
@@ -295,11 +301,11 @@ func (n *Union) Schema() []schema.Column     { return n.Cols }
 func (n *MvExpand) Schema() []schema.Column  { return n.Cols }
 func (n *Parse) Schema() []schema.Column     { return n.Cols }
 func (n *Range) Schema() []schema.Column     { return n.Cols }
-func (n *Render) Schema() []schema.Column    { return n.Input.Schema() }
+func (n *Render) Schema() []schema.Column    { return passCols(n.Cols, n.Input) }
 func (n *Sample) Schema() []schema.Column    { return n.Cols }
 func (n *Window) Schema() []schema.Column    { return n.Cols }
 func (n *TopNested) Schema() []schema.Column { return n.Cols }
-func (n *Cache) Schema() []schema.Column     { return n.Input.Schema() }
+func (n *Cache) Schema() []schema.Column     { return passCols(n.Cols, n.Input) }
 func (n *Param) Schema() []schema.Column     { return n.Cols }
 func (n *Apply) Schema() []schema.Column     { return n.Cols }
 func (n *Deferred) Schema() []schema.Column  { return n.Cols }

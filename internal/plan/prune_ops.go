@@ -2,7 +2,7 @@ package plan
 
 // pruneOps prunes the inputs of the nodes declared in ops.go. ok is false
 // for a node it does not know, which keeps its inputs whole.
-func pruneOps(n Node, need []bool) (Node, []int, bool) {
+func (pr *pruner) pruneOps(n Node, need []bool) (Node, []int, bool) {
 	switch n := n.(type) {
 	case *Exclude:
 		// The predicates read their columns below the rest of the plan.
@@ -10,10 +10,10 @@ func pruneOps(n Node, need []bool) (Node, []int, bool) {
 		for _, p := range n.Preds {
 			markRefs(needIn, p)
 		}
-		in, m := prune(n.Input, needIn)
+		in, m := pr.prune(n.Input, needIn)
 		out := &Exclude{Input: in, Names: n.Names}
 		for _, p := range n.Preds {
-			out.Preds = append(out.Preds, remap(p, m))
+			out.Preds = append(out.Preds, pr.remap(p, m))
 		}
 		return out, m, true
 	case *Join:
@@ -35,14 +35,14 @@ func pruneOps(n Node, need []bool) (Node, []int, bool) {
 				needL[src.Index] = true
 			}
 		}
-		left, mL := prune(n.Left, needL)
-		right, mR := prune(n.Right, needR)
+		left, mL := pr.prune(n.Left, needL)
+		right, mR := pr.prune(n.Right, needR)
 		out := &Join{Left: left, Right: right, Kind: n.Kind}
 		for _, k := range n.LeftKeys {
-			out.LeftKeys = append(out.LeftKeys, remap(k, mL))
+			out.LeftKeys = append(out.LeftKeys, pr.remap(k, mL))
 		}
 		for _, k := range n.RightKeys {
-			out.RightKeys = append(out.RightKeys, remap(k, mR))
+			out.RightKeys = append(out.RightKeys, pr.remap(k, mR))
 		}
 		mapping := make([]int, len(n.Out))
 		for j, src := range n.Out {
@@ -69,7 +69,7 @@ func pruneOps(n Node, need []bool) (Node, []int, bool) {
 		for _, e := range n.Exprs {
 			markRefs(needIn, e)
 		}
-		in, m := prune(n.Input, needIn)
+		in, m := pr.prune(n.Input, needIn)
 		out := *n
 		out.Input = in
 		out.Keep = make([]int, len(n.Keep))
@@ -81,12 +81,12 @@ func pruneOps(n Node, need []bool) (Node, []int, bool) {
 		}
 		out.Exprs = make([]Expr, len(n.Exprs))
 		for i, e := range n.Exprs {
-			out.Exprs[i] = remap(e, m)
+			out.Exprs[i] = pr.remap(e, m)
 		}
 		return &out, identity(len(n.Cols)), true
 	case *Render:
-		in, m := prune(n.Input, need)
-		return &Render{Input: in, Chart: n.Chart, Props: n.Props}, m, true
+		in, m := pr.prune(n.Input, need)
+		return &Render{Input: in, Chart: n.Chart, Props: n.Props, Cols: in.Schema()}, m, true
 	case *Union:
 		out := &Union{SourceCol: -1, Names: n.Names}
 		mapping := make([]int, len(n.Cols))
@@ -107,7 +107,7 @@ func pruneOps(n Node, need []bool) (Node, []int, bool) {
 					needP[src] = true
 				}
 			}
-			p, mP := prune(part, needP)
+			p, mP := pr.prune(part, needP)
 			m := make([]int, 0, len(out.Cols))
 			for j, src := range n.Maps[i] {
 				if !need[j] {

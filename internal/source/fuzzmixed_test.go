@@ -102,10 +102,6 @@ func FuzzMixedStreaming(f *testing.F) {
 // when it cannot tell.
 func oracleCounts(data []byte, format Format) (map[string]int, bool) {
 	counts := map[string]int{}
-	type record struct {
-		Category   *string         `json:"category"`
-		Properties json.RawMessage `json:"properties"`
-	}
 	count := func(raw []byte) {
 		if !json.Valid(raw) {
 			return

@@ -34,15 +34,14 @@ func utf16Encoding(m []byte) string {
 // mark becomes the UTF-8 one, which the readers skip; unpaired surrogates
 // and a final odd byte become U+FFFD.
 type utf16Reader struct {
-	r      io.Reader
-	be     bool
-	in     []byte // raw bytes read and not decoded: in[:nin]
-	nin    int
-	out    []byte // decoded bytes not yet returned: out[off:]
-	off    int
-	hi     rune // a high surrogate waiting for its pair, or 0
-	err    error
-	inited bool
+	r   io.Reader
+	be  bool
+	in  []byte // raw bytes read and not decoded: in[:nin]
+	nin int
+	out []byte // decoded bytes not yet returned: out[off:]
+	off int
+	hi  rune // a high surrogate waiting for its pair, or 0
+	err error
 }
 
 func newUTF16Reader(r io.Reader, enc string) *utf16Reader {

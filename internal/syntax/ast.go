@@ -72,10 +72,10 @@ type DeclareStmt struct {
 	End     int
 }
 
-func (s *LetStmt) Span() Span     { return Span{s.Let.Start, s.Value.Span().End} }
+func (s *LetStmt) Span() Span     { return Span{Start: s.Let.Start, End: s.Value.Span().End} }
 func (s *ExprStmt) Span() Span    { return s.X.Span() }
 func (s *SetStmt) Span() Span     { return spanTo(s.Set, s.Name, s.Value) }
-func (s *DeclareStmt) Span() Span { return Span{s.Declare.Start, s.End} }
+func (s *DeclareStmt) Span() Span { return Span{Start: s.Declare.Start, End: s.End} }
 func (*LetStmt) node()            {}
 func (*ExprStmt) node()           {}
 func (*SetStmt) node()            {}
@@ -92,7 +92,7 @@ func spanTo(start Span, nodes ...Node) Span {
 			end = n.Span().End
 		}
 	}
-	return Span{start.Start, end}
+	return Span{Start: start.Start, End: end}
 }
 
 func isNilNode(n Node) bool {
@@ -188,10 +188,16 @@ type UnaryExpr struct {
 // BinaryExpr is X Op Y for arithmetic, comparison, logical and string
 // operators. Op is the operator as written: "+", "==", "and", "has",
 // "!contains", "matches regex", ... X may be a *StarExpr (* has "x").
+//
+// Src is the span from X's start to Y's end. The parser sets it when it
+// builds the node, so that Span is O(1) even on a chain of 100,000 terms
+// (a chain is a left-deep tree); on a node built by hand, where it is
+// zero, Span computes it.
 type BinaryExpr struct {
 	Op    string
 	OpPos Span
 	X, Y  Expr
+	Src   Span
 }
 
 // InExpr is X in (List...), with Op one of in, !in, in~, !in~, has_any,
@@ -232,18 +238,21 @@ type AtExpr struct {
 }
 
 // MemberExpr is X.Name (dynamic property or table.column access), or
-// X.Call(...) (cluster("c").database("d")).
+// X.Call(...) (cluster("c").database("d")). Src is set as BinaryExpr's.
 type MemberExpr struct {
 	X    Expr
 	Name *Ident
 	Call *CallExpr // set instead of Name for X.f(...)
+	Src  Span
 }
 
-// IndexExpr is X[Index]: a dynamic array element or bag property.
+// IndexExpr is X[Index]: a dynamic array element or bag property. Src
+// is set as BinaryExpr's.
 type IndexExpr struct {
 	X     Expr
 	Index Expr
 	End   int
+	Src   Span
 }
 
 // ParenExpr is (X).
@@ -295,16 +304,18 @@ func (x *ColumnDeclExpr) Span() Span {
 	if x.Decl.Type != nil {
 		end = x.Decl.Type.Src.End
 	}
-	return Span{x.Decl.Name.Src.Start, end}
+	return Span{Start: x.Decl.Name.Src.Start, End: end}
 }
 func (*ColumnDeclExpr) node() {}
 func (*ColumnDeclExpr) expr() {}
 
-// PipeExpr is Source | Op.
+// PipeExpr is Source | Op. Src is set as BinaryExpr's, so that the
+// span of a pipeline of 100,000 operators is O(1).
 type PipeExpr struct {
 	Source Expr
 	Pipe   Span
 	Op     Operator
+	Src    Span
 }
 
 // OperatorExpr is an operator that starts a query: print, union, range,
@@ -364,31 +375,88 @@ func (x *DynamicLit) Span() Span       { return x.Src }
 func (x *DynamicArray) Span() Span     { return x.Src }
 func (x *DynamicBag) Span() Span       { return x.Src }
 func (x *TypeofExpr) Span() Span       { return x.Src }
-func (x *UnaryExpr) Span() Span        { return Span{x.OpPos.Start, x.X.Span().End} }
-func (x *BinaryExpr) Span() Span       { return Span{x.X.Span().Start, x.Y.Span().End} }
-func (x *InExpr) Span() Span           { return Span{x.X.Span().Start, x.End} }
-func (x *BetweenExpr) Span() Span      { return Span{x.X.Span().Start, x.End} }
-func (x *CallExpr) Span() Span         { return Span{x.Fun.Src.Start, x.End} }
+func (x *UnaryExpr) Span() Span        { return Span{Start: x.OpPos.Start, End: x.X.Span().End} }
+func (x *InExpr) Span() Span           { return Span{Start: x.X.Span().Start, End: x.End} }
+func (x *BetweenExpr) Span() Span      { return Span{Start: x.X.Span().Start, End: x.End} }
+func (x *CallExpr) Span() Span         { return Span{Start: x.Fun.Src.Start, End: x.End} }
 func (x *StarExpr) Span() Span         { return x.Src }
 func (x *AtExpr) Span() Span           { return x.Src }
-func (x *IndexExpr) Span() Span        { return Span{x.X.Span().Start, x.End} }
 func (x *ParenExpr) Span() Span        { return x.Src }
-func (x *NamedExpr) Span() Span        { return Span{x.Names[0].Src.Start, x.X.Span().End} }
+func (x *NamedExpr) Span() Span        { return Span{Start: x.Names[0].Src.Start, End: x.X.Span().End} }
 func (x *FuncLit) Span() Span          { return x.Src }
-func (x *PipeExpr) Span() Span         { return Span{x.Source.Span().Start, x.Op.Span().End} }
 func (x *OperatorExpr) Span() Span     { return x.Op.Span() }
-func (x *DatatableExpr) Span() Span    { return Span{x.Kw.Start, x.End} }
-func (x *ExternalDataExpr) Span() Span { return Span{x.Kw.Start, x.End} }
-func (x *ToScalarExpr) Span() Span     { return Span{x.Kw.Start, x.End} }
-func (x *MaterializeExpr) Span() Span  { return Span{x.Kw.Start, x.End} }
+func (x *DatatableExpr) Span() Span    { return Span{Start: x.Kw.Start, End: x.End} }
+func (x *ExternalDataExpr) Span() Span { return Span{Start: x.Kw.Start, End: x.End} }
+func (x *ToScalarExpr) Span() Span     { return Span{Start: x.Kw.Start, End: x.End} }
+func (x *MaterializeExpr) Span() Span  { return Span{Start: x.Kw.Start, End: x.End} }
 func (x *BadExpr) Span() Span          { return x.Src }
 func (x *CommandExpr) Span() Span      { return x.Src }
 
-func (x *MemberExpr) Span() Span {
-	if x.Call != nil {
-		return Span{x.X.Span().Start, x.Call.End}
+func (x *BinaryExpr) Span() Span {
+	if x.Src != (Span{}) {
+		return x.Src
 	}
-	return Span{x.X.Span().Start, x.Name.Src.End}
+	return Span{Start: leftStart(x.X), End: x.Y.Span().End}
+}
+
+func (x *PipeExpr) Span() Span {
+	if x.Src != (Span{}) {
+		return x.Src
+	}
+	if x.Source == nil { // the first operator of a contextual subquery
+		return x.Op.Span()
+	}
+	return Span{Start: leftStart(x.Source), End: x.Op.Span().End}
+}
+
+func (x *IndexExpr) Span() Span {
+	if x.Src != (Span{}) {
+		return x.Src
+	}
+	return Span{Start: leftStart(x.X), End: x.End}
+}
+
+func (x *MemberExpr) Span() Span {
+	if x.Src != (Span{}) {
+		return x.Src
+	}
+	if x.Call != nil {
+		return Span{Start: leftStart(x.X), End: x.Call.End}
+	}
+	return Span{Start: leftStart(x.X), End: x.Name.Src.End}
+}
+
+// leftStart returns where x starts, walking down the left side of a tree
+// built by hand without recursion.
+func leftStart(x Expr) int {
+	for {
+		var left Expr
+		switch y := x.(type) {
+		case *BinaryExpr:
+			left = y.X
+			if y.Src != (Span{}) {
+				return y.Src.Start
+			}
+		case *PipeExpr:
+			left = y.Source
+			if y.Src != (Span{}) || left == nil {
+				return y.Span().Start
+			}
+		case *IndexExpr:
+			left = y.X
+			if y.Src != (Span{}) {
+				return y.Src.Start
+			}
+		case *MemberExpr:
+			left = y.X
+			if y.Src != (Span{}) {
+				return y.Src.Start
+			}
+		default:
+			return x.Span().Start
+		}
+		x = left
+	}
 }
 
 func (*Ident) node()            {}
@@ -456,7 +524,7 @@ type OpBase struct {
 	Options []*Option
 }
 
-func (o *OpBase) Span() Span   { return Span{o.Kw.Start, max(o.End, o.Kw.End)} }
+func (o *OpBase) Span() Span   { return Span{Start: o.Kw.Start, End: max(o.End, o.Kw.End)} }
 func (o *OpBase) Name() string { return o.Word }
 func (*OpBase) node()          {}
 func (*OpBase) operator()      {}
@@ -700,4 +768,25 @@ type PartitionOp struct {
 type GenericOp struct {
 	OpBase
 	Parts []Node
+}
+
+// The constructors of the left-recursive nodes record their spans (see
+// BinaryExpr.Src).
+
+func newBinary(op string, pos Span, x, y Expr) *BinaryExpr {
+	return &BinaryExpr{Op: op, OpPos: pos, X: x, Y: y, Src: Span{Start: x.Span().Start, End: y.Span().End}}
+}
+
+func newPipe(x Expr, pipe Span, op Operator) *PipeExpr {
+	return &PipeExpr{Source: x, Pipe: pipe, Op: op, Src: Span{Start: x.Span().Start, End: op.Span().End}}
+}
+
+func newMember(x Expr, name *Ident, call *CallExpr) *MemberExpr {
+	m := &MemberExpr{X: x, Name: name, Call: call}
+	m.Src = m.Span()
+	return m
+}
+
+func newIndex(x, index Expr, end int) *IndexExpr {
+	return &IndexExpr{X: x, Index: index, End: end, Src: Span{Start: x.Span().Start, End: end}}
 }

@@ -48,7 +48,7 @@ func (p *parser) parseExpression() Expr {
 func (p *parser) parsePipes(x Expr) Expr {
 	for p.tok().Kind == Pipe {
 		pipe := p.advance().Span
-		x = &PipeExpr{Source: x, Pipe: pipe, Op: p.parseRequiredOperator()}
+		x = newPipe(x, pipe, p.parseRequiredOperator())
 	}
 	return x
 }
@@ -86,7 +86,7 @@ func (p *parser) parseLogical(op string, next func() Expr) Expr {
 		if y == nil {
 			y = p.missingExpr()
 		}
-		x = &BinaryExpr{Op: op, OpPos: pos, X: x, Y: y}
+		x = newBinary(op, pos, x, y)
 	}
 	return x
 }
@@ -100,7 +100,7 @@ func (p *parser) parseEquality() Expr {
 	if p.tok().Kind == Star && p.peek(1).Kind == Eq {
 		star := &StarExpr{Src: p.advance().Span}
 		op := p.advance().Span
-		return &BinaryExpr{Op: "==", OpPos: op, X: star, Y: p.requireExpr(p.parseRelational())}
+		return newBinary("==", op, star, p.requireExpr(p.parseRelational()))
 	}
 	x := p.parseRelational()
 	if x == nil {
@@ -111,7 +111,7 @@ func (p *parser) parseEquality() Expr {
 	case t.Kind == Eq || t.Kind == Neq || t.Kind == LtGt:
 		op := map[Kind]string{Eq: "==", Neq: "!=", LtGt: "!="}[t.Kind]
 		p.advance()
-		return &BinaryExpr{Op: op, OpPos: t.Span, X: x, Y: p.requireExpr(p.parseRelational())}
+		return newBinary(op, t.Span, x, p.requireExpr(p.parseRelational()))
 	case t.Kind == TokKeyword && listOperators[t.Text]:
 		if t.Text == "in" && isKw(p.peek(1), "range") {
 			return x // make-series ... on x in range(...)
@@ -191,7 +191,7 @@ func (p *parser) parseRelational() Expr {
 	}
 	if op, ok := relationalOps[p.tok().Kind]; ok {
 		sp := p.advance().Span
-		return &BinaryExpr{Op: op, OpPos: sp, X: x, Y: p.requireExpr(p.parseAdditive())}
+		return newBinary(op, sp, x, p.requireExpr(p.parseAdditive()))
 	}
 	return x
 }
@@ -203,7 +203,7 @@ func (p *parser) parseAdditive() Expr {
 	}
 	for p.tok().Kind == Plus || p.tok().Kind == Minus {
 		t := p.advance()
-		x = &BinaryExpr{Op: t.Text, OpPos: t.Span, X: x, Y: p.requireExpr(p.parseMultiplicative())}
+		x = newBinary(t.Text, t.Span, x, p.requireExpr(p.parseMultiplicative()))
 	}
 	return x
 }
@@ -215,7 +215,7 @@ func (p *parser) parseMultiplicative() Expr {
 	}
 	for p.tok().Kind == Star || p.tok().Kind == Slash || p.tok().Kind == Percent {
 		t := p.advance()
-		x = &BinaryExpr{Op: t.Text, OpPos: t.Span, X: x, Y: p.requireExpr(p.parseStringOp())}
+		x = newBinary(t.Text, t.Span, x, p.requireExpr(p.parseStringOp()))
 	}
 	return x
 }
@@ -255,7 +255,7 @@ func (p *parser) parseStringOp() Expr {
 		if op, ok := stringOp(p.peek(1)); ok {
 			star := &StarExpr{Src: p.advance().Span}
 			sp := p.advance().Span
-			return &BinaryExpr{Op: op, OpPos: sp, X: star, Y: p.requireExpr(p.parseUnary())}
+			return newBinary(op, sp, star, p.requireExpr(p.parseUnary()))
 		}
 	}
 	x := p.parseUnary()
@@ -264,7 +264,7 @@ func (p *parser) parseStringOp() Expr {
 	}
 	if op, ok := stringOp(p.tok()); ok {
 		sp := p.advance().Span
-		return &BinaryExpr{Op: op, OpPos: sp, X: x, Y: p.requireExpr(p.parseUnary())}
+		return newBinary(op, sp, x, p.requireExpr(p.parseUnary()))
 	}
 	return x
 }
@@ -290,25 +290,25 @@ func (p *parser) parsePostfix() Expr {
 		case Dot:
 			p.advance()
 			if p.scanCallStart(0) {
-				x = &MemberExpr{X: x, Call: p.parseCall().(*CallExpr)}
+				x = newMember(x, nil, p.parseCall().(*CallExpr))
 				continue
 			}
 			sel := p.parsePathElement()
 			switch s := sel.(type) {
 			case *Ident:
-				x = &MemberExpr{X: x, Name: s}
+				x = newMember(x, s, nil)
 			case nil:
 				p.expected("a name")
-				x = &MemberExpr{X: x, Name: &Ident{Src: p.here()}}
+				x = newMember(x, &Ident{Src: p.here()}, nil)
 			default:
-				x = &IndexExpr{X: x, Index: s, End: s.Span().End}
+				x = newIndex(x, s, s.Span().End)
 			}
 		case LBrack:
 			open := p.advance().Span
 			idx := p.requireExpr(p.parseUnnamed())
 			end := p.require(RBrack).Span.End
 			_ = open
-			x = &IndexExpr{X: x, Index: idx, End: end}
+			x = newIndex(x, idx, end)
 		default:
 			return x
 		}
@@ -394,7 +394,7 @@ func (p *parser) parseNamed() Expr {
 		for k := 0; k < n; k++ {
 			b.WriteString(p.advance().Text)
 		}
-		name := &Ident{Name: b.String(), Src: Span{start, p.toks[p.i-1].Span.End}}
+		name := &Ident{Name: b.String(), Src: Span{Start: start, End: p.toks[p.i-1].Span.End}}
 		p.errorf(name.Src, "the name '%s' must be written ['%s']", name.Name, name.Name)
 		p.advance() // =
 		return &NamedExpr{Names: []*Ident{name}, X: p.requireExpr(p.parseUnnamed())}
@@ -464,7 +464,7 @@ func (p *parser) parsePrimary() Expr {
 		p.advance()
 		x := p.requireExpr(p.parseExpression())
 		end := p.require(RParen)
-		return &ParenExpr{X: x, Src: Span{t.Span.Start, end.Span.End}}
+		return &ParenExpr{X: x, Src: Span{Start: t.Span.Start, End: end.Span.End}}
 	case TokKeyword:
 		switch t.Text {
 		case "dynamic":
@@ -533,11 +533,9 @@ func (p *parser) keywordInNamePosition() bool {
 // combinations, which kqlhunt does not run.
 func (p *parser) parseRareExpression() Expr {
 	kw := p.advance()
-	end := kw.Span.End
 	if kw.Text == "__contextual_datatable" {
-		x := p.parseLiteral()
-		if x == nil {
-			x = p.requireExpr(p.parseUnnamed())
+		if p.parseLiteral() == nil {
+			p.requireExpr(p.parseUnnamed())
 		}
 		if _, ok := p.parseRowSchema(); !ok {
 			p.expected("a schema")
@@ -552,8 +550,8 @@ func (p *parser) parseRareExpression() Expr {
 			p.require(RParen)
 		}
 	}
-	end = p.toks[max(p.i-1, 0)].Span.End
-	return &BadExpr{Src: Span{kw.Span.Start, end}}
+	end := p.toks[max(p.i-1, 0)].Span.End
+	return &BadExpr{Src: Span{Start: kw.Span.Start, End: end}}
 }
 
 // ---- literals
@@ -606,7 +604,7 @@ func (p *parser) parseLiteral() Expr {
 			p.advance()
 			p.advance()
 			kind := map[Kind]LitKind{TokLong: LitLong, TokReal: LitReal, TokTimespan: LitTimespan}[n.Kind]
-			return &Literal{Kind: kind, Text: t.Text + n.Text, Src: Span{t.Span.Start, n.Span.End}}
+			return &Literal{Kind: kind, Text: t.Text + n.Text, Src: Span{Start: t.Span.Start, End: n.Span.End}}
 		}
 	case LBrace:
 		if id := p.parseBracedName(); id != nil {
@@ -637,7 +635,7 @@ func (p *parser) parseDynamic() Expr {
 		p.expected("a JSON value")
 	}
 	end := p.require(RParen)
-	d.Src = Span{head.Span.Start, end.Span.End}
+	d.Src = Span{Start: head.Span.Start, End: end.Span.End}
 	return d
 }
 
@@ -674,7 +672,7 @@ func (p *parser) parseJSONValue() Expr {
 		arr := &DynamicArray{}
 		arr.Elems = commaList(p, exprs(p.parseJSONValue), listOpts{what: "a JSON value", end: func() bool { return p.listEnd(0) }})
 		end := p.require(RBrack)
-		arr.Src = Span{t.Span.Start, end.Span.End}
+		arr.Src = Span{Start: t.Span.Start, End: end.Span.End}
 		return arr
 	case LBrace:
 		if p.scanBracedName(0) > 0 {
@@ -704,7 +702,7 @@ func (p *parser) parseJSONValue() Expr {
 			return false, false
 		}, listOpts{what: "a property", end: func() bool { return p.listEnd(0) }})
 		end := p.require(RBrace)
-		bag.Src = Span{t.Span.Start, end.Span.End}
+		bag.Src = Span{Start: t.Span.Start, End: end.Span.End}
 		return bag
 	}
 	return nil
@@ -740,12 +738,12 @@ func (p *parser) parseTypeof() Expr {
 			if st, ok := p.accept(Star); ok {
 				return &ColumnDecl{Name: &Ident{Name: "*", Src: st.Span}}, true
 			}
-			d, _, _ := p.parseNameAndType()
+			d := p.parseColumnDecl()
 			return d, d != nil
 		}, listOpts{what: "a type", end: func() bool { return p.listEnd(0) }})
 	}
 	end := p.require(RParen)
-	x.Src = Span{kw.Span.Start, end.Span.End}
+	x.Src = Span{Start: kw.Span.Start, End: end.Span.End}
 	return x
 }
 
@@ -823,22 +821,22 @@ func (p *parser) parseSelectors(x Expr, calls, wildcard bool) Expr {
 			p.advance()
 			if wildcard {
 				if id := p.parseWildcardedName(); id != nil {
-					return &MemberExpr{X: x, Name: id}
+					return newMember(x, id, nil)
 				}
 			}
 			if calls && p.scanCallStart(0) {
-				x = &MemberExpr{X: x, Call: p.parseCall().(*CallExpr)}
+				x = newMember(x, nil, p.parseCall().(*CallExpr))
 				continue
 			}
 			if id, ok := p.parsePathElement().(*Ident); ok {
-				x = &MemberExpr{X: x, Name: id}
+				x = newMember(x, id, nil)
 				continue
 			}
 			p.expected("a name")
 			return x
 		case LBrack:
 			sel := p.parsePathElement()
-			x = &IndexExpr{X: x, Index: sel, End: p.toks[p.i-1].Span.End}
+			x = newIndex(x, sel, p.toks[p.i-1].Span.End)
 		default:
 			return x
 		}

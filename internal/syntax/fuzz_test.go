@@ -1,10 +1,14 @@
-package syntax
+package syntax_test
 
 import (
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/kqlhunt/kqlhunt/internal/kqltest"
+	"github.com/kqlhunt/kqlhunt/internal/syntax"
 )
 
 // corpusDir is the shared corpus of public KQL queries, present in the
@@ -12,7 +16,8 @@ import (
 const corpusDir = "../../../shared/corpus/queries"
 
 // seeds returns queries to start fuzzing from: the error files, the
-// .test scripts' queries, and (when present) the shared corpus.
+// queries of the .test scripts (their loads and evals, read with the
+// scripts' own parser) and, when present, the shared corpus.
 func seeds(t testing.TB) []string {
 	var out []string
 	files, _ := filepath.Glob("testdata/errors/*.kql")
@@ -20,13 +25,7 @@ func seeds(t testing.TB) []string {
 		b, _ := os.ReadFile(f)
 		out = append(out, string(b))
 	}
-	scripts, _ := filepath.Glob("../../kql/testdata/*.test")
-	for _, f := range scripts {
-		b, _ := os.ReadFile(f)
-		for _, block := range strings.Split(string(b), "\n\n") {
-			out = append(out, block)
-		}
-	}
+	out = append(out, scriptQueries(t, "../../kql/testdata/*.test")...)
 	filepath.WalkDir(corpusDir, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".kql") {
 			b, _ := os.ReadFile(p)
@@ -37,15 +36,56 @@ func seeds(t testing.TB) []string {
 	return out
 }
 
+// scriptQueries returns the queries of the .test scripts that match glob.
+func scriptQueries(t testing.TB, glob string) []string {
+	scripts, _ := filepath.Glob(glob)
+	if len(scripts) == 0 {
+		t.Fatalf("no scripts match %s", glob)
+	}
+	var out []string
+	for _, s := range scripts {
+		cmds, err := kqltest.Parse(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cmds {
+			out = append(out, c.Query)
+		}
+	}
+	return out
+}
+
+// TestSeeds checks that the fuzz seeds are queries, not script blocks
+// with their headers and expected rows.
+func TestSeeds(t *testing.T) {
+	qs := scriptQueries(t, "../../kql/testdata/*.test")
+	if len(qs) < 100 {
+		t.Fatalf("%d queries in the scripts", len(qs))
+	}
+	for _, q := range qs {
+		if strings.HasPrefix(q, "eval") || strings.HasPrefix(q, "load") || strings.Contains(q, "\n----\n") {
+			t.Fatalf("seed is a script block: %.60q", q)
+		}
+	}
+}
+
 // FuzzParse fails when the lexer or parser panics (a recovered panic is
-// reported as an "internal error" diagnostic) or returns a nil tree, or
-// when a diagnostic's span falls outside the text.
+// reported as an "internal error" diagnostic) or returns a nil tree, when
+// a diagnostic's span falls outside the text, or when parsing and printing
+// take seconds (what the fuzzer makes is small: only superlinear work
+// takes that long).
 func FuzzParse(f *testing.F) {
 	for _, s := range seeds(f) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		q, diags := Parse(src)
+		start := time.Now()
+		defer func() {
+			if d := time.Since(start); d > 2*time.Second && len(src) < 100_000 {
+				t.Fatalf("%d bytes took %v", len(src), d)
+			}
+		}()
+		q, diags := syntax.Parse(src)
 		if q == nil {
 			t.Fatal("nil tree")
 		}
@@ -57,7 +97,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("span %v outside text of length %d: %s", d.Span, len(src), d.Msg)
 			}
 		}
-		_ = Print(q)
-		diags.Format(NewSource("f", src))
+		_ = syntax.Print(q)
+		diags.Format(syntax.NewSource("f", src))
 	})
 }

@@ -1,6 +1,7 @@
 package syntax
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -49,24 +50,36 @@ type lexer struct {
 }
 
 func (l *lexer) errorf(start, end int, format string, args ...any) {
-	l.diags = append(l.diags, Diagnostic{Span: Span{start, end}, Severity: Error, Msg: fmt.Sprintf(format, args...)})
+	l.diags = append(l.diags, Diagnostic{Span: Span{Start: start, End: end}, Severity: Error, Msg: fmt.Sprintf(format, args...)})
 }
 
 // Lex returns every token of src, ending with EOF, and the lexical errors.
 func Lex(src string) ([]Token, Diagnostics) {
+	toks, diags, _ := lex(context.Background(), src)
+	return toks, diags
+}
+
+// lex is Lex that stops with ctx.Err() when ctx is done, looking at it
+// every ctxEvery tokens.
+func lex(ctx context.Context, src string) ([]Token, Diagnostics, error) {
 	l := &lexer{src: src}
 	var toks []Token
 	for {
+		if ctx != nil && len(toks)%ctxEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, l.diags, err
+			}
+		}
 		t := l.next()
 		if t.Kind == EOF && len(toks) > 0 {
 			// Place the end right after the last token, so that "expected
 			// X, got end of query" points at the line the query ends on.
 			end := toks[len(toks)-1].Span.End
-			t.Span = Span{end, end}
+			t.Span = Span{Start: end, End: end}
 		}
 		toks = append(toks, t)
 		if t.Kind == EOF {
-			return toks, l.diags
+			return toks, l.diags, nil
 		}
 	}
 }
@@ -155,13 +168,13 @@ func (l *lexer) next() Token {
 }
 
 func (l *lexer) tok(kind Kind, start int) Token {
-	return Token{Kind: kind, Span: Span{start, l.pos}, Text: l.src[start:l.pos]}
+	return Token{Kind: kind, Span: Span{Start: start, End: l.pos}, Text: l.src[start:l.pos]}
 }
 
 func (l *lexer) scan() Token {
 	start := l.pos
 	if l.pos >= len(l.src) {
-		return Token{Kind: EOF, Span: Span{start, start}}
+		return Token{Kind: EOF, Span: Span{Start: start, End: start}}
 	}
 	c := l.src[l.pos]
 	if !isLetter(c) && !isDigit(c) {

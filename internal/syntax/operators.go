@@ -493,7 +493,7 @@ func (p *parser) parseUnionTable() Expr {
 		t := p.advance()
 		x := p.requireExpr(p.parseExpression())
 		end := p.require(RParen)
-		return &ParenExpr{X: x, Src: Span{t.Span.Start, end.Span.End}}
+		return &ParenExpr{X: x, Src: Span{Start: t.Span.Start, End: end.Span.End}}
 	}
 	return p.best(
 		func() Expr {
@@ -608,7 +608,7 @@ func (p *parser) parseMvApply() Operator {
 	if t, ok := p.accept(LParen); ok {
 		x := p.parseContextualSubquery()
 		end := p.require(RParen)
-		op.Subquery = &ParenExpr{X: x, Src: Span{t.Span.Start, end.Span.End}}
+		op.Subquery = &ParenExpr{X: x, Src: Span{Start: t.Span.Start, End: end.Span.End}}
 	} else {
 		p.expected("'('")
 		op.Subquery = &BadExpr{Src: p.here()}
@@ -815,7 +815,7 @@ func (p *parser) parseSearch() Operator {
 		if t, ok := p.accept(Star); ok {
 			pred = &StarExpr{Src: t.Span}
 			if and, ok := p.acceptKw("and"); ok {
-				pred = &BinaryExpr{Op: "and", OpPos: and, X: pred, Y: p.requireExpr(p.parseUnnamed())}
+				pred = newBinary("and", and, pred, p.requireExpr(p.parseUnnamed()))
 			}
 		}
 	}
@@ -859,7 +859,7 @@ func (p *parser) parseFindIn() []Expr {
 					p.expected("'as'")
 					as = &GenericOp{OpBase: OpBase{Kw: p.here()}}
 				}
-				x = &PipeExpr{Source: x, Pipe: pipe, Op: as}
+				x = newPipe(x, pipe, as)
 			}
 			return x
 		}, p.parseWildcardedEntity)
@@ -934,7 +934,7 @@ func (p *parser) parseDotCalls() Expr {
 	x := p.parseCall()
 	for x != nil && p.tok().Kind == Dot && p.scanCallStart(1) {
 		p.advance()
-		x = &MemberExpr{X: x, Call: p.parseCall().(*CallExpr)}
+		x = newMember(x, nil, p.parseCall().(*CallExpr))
 	}
 	return x
 }
@@ -994,7 +994,7 @@ func (p *parser) parsePartition() Operator {
 		p.advance()
 		x := p.requireExpr(p.parseExpression())
 		end := p.require(RBrace)
-		op.Subquery = &ParenExpr{X: x, Src: Span{t.Span.Start, end.Span.End}}
+		op.Subquery = &ParenExpr{X: x, Src: Span{Start: t.Span.Start, End: end.Span.End}}
 	case LParen:
 		p.advance()
 		var x Expr
@@ -1006,7 +1006,7 @@ func (p *parser) parsePartition() Operator {
 			x = p.requireExpr(p.parseExpression())
 		}
 		end := p.require(RParen)
-		op.Subquery = &ParenExpr{X: x, Src: Span{t.Span.Start, end.Span.End}}
+		op.Subquery = &ParenExpr{X: x, Src: Span{Start: t.Span.Start, End: end.Span.End}}
 	default:
 		p.expected("'(' or '{'")
 		op.Subquery = &BadExpr{Src: p.here()}
@@ -1228,7 +1228,7 @@ func (p *parser) parseInlineExternalTable() Operator {
 		p.advance()
 		p.accept(Comma)
 		commaList(p, func() (*ColumnDecl, bool) {
-			d, _, _ := p.parseNameAndType()
+			d := p.parseColumnDecl()
 			return d, d != nil
 		}, listOpts{what: "a column declaration", end: p.endList, oneOrMore: true, trailing: true})
 		p.require(RParen)
@@ -1522,7 +1522,7 @@ func (p *parser) parseOneParam(specific map[string]*param, scope nameScope, equa
 	for k := 0; k < n; k++ {
 		text += p.advance().Text
 	}
-	name := &Ident{Name: text, Src: Span{start.Start, p.toks[p.i-1].Span.End}}
+	name := &Ident{Name: text, Src: Span{Start: start.Start, End: p.toks[p.i-1].Span.End}}
 	p.require(Assign)
 	prm, ok := specific[text]
 	if !ok {
@@ -1551,7 +1551,7 @@ func (p *parser) parseParamByName(prm *param) *Option {
 	for k := 0; k < n; k++ {
 		p.advance()
 	}
-	name := &Ident{Name: prm.name, Src: Span{start.Start, p.toks[p.i-1].Span.End}}
+	name := &Ident{Name: prm.name, Src: Span{Start: start.Start, End: p.toks[p.i-1].Span.End}}
 	if !prm.noEquals {
 		p.advance() // =
 	}
@@ -1608,7 +1608,7 @@ func (p *parser) parseParamValue(prm *param) Expr {
 				for k := 0; k < n; k++ {
 					p.advance()
 				}
-				return &Ident{Name: w, Src: Span{start.Start, p.toks[p.i-1].Span.End}}
+				return &Ident{Name: w, Src: Span{Start: start.Start, End: p.toks[p.i-1].Span.End}}
 			}
 		}
 		return or(nil)

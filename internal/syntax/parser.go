@@ -1,6 +1,7 @@
 package syntax
 
 import (
+	"context"
 	"fmt"
 	"strings"
 )
@@ -16,14 +17,36 @@ import (
 // every error found, sorted; a panic inside the parser is recovered and
 // reported as an internal error rather than escaping.
 func Parse(src string) (q *Query, diags Diagnostics) {
-	p := &parser{src: src, toks: []Token{{Kind: EOF}}}
+	return parse(context.Background(), src)
+}
+
+// ParseContext is Parse that stops when ctx is done: it checks ctx every
+// few thousand tokens and returns ctx.Err() with what it parsed so far (a
+// tree that must not be used). err is nil when the parse was not cut
+// short, whatever the diagnostics.
+func ParseContext(ctx context.Context, src string) (q *Query, diags Diagnostics, err error) {
+	if err := ctx.Err(); err != nil {
+		return &Query{Src: Span{Start: 0, End: len(src)}}, nil, err
+	}
+	q, diags = parse(ctx, src)
+	return q, diags, ctx.Err()
+}
+
+func parse(ctx context.Context, src string) (q *Query, diags Diagnostics) {
+	p := &parser{src: src, toks: []Token{{Kind: EOF}}, ctx: ctx}
 	defer func() {
 		if r := recover(); r != nil {
-			q = &Query{Src: Span{0, len(src)}}
+			q = &Query{Src: Span{Start: 0, End: len(src)}}
 			diags = p.recovered(r)
 		}
 	}()
-	p.toks, p.diags = Lex(src)
+	toks, diags, err := lex(ctx, src)
+	if err != nil {
+		p.errorf(Span{Start: 0, End: 0}, "parsing stopped: %v", err)
+		return &Query{Src: Span{Start: 0, End: len(src)}}, p.diags
+	}
+	p.toks, p.diags = toks, diags
+	p.checkNesting()
 	q = p.parseQuery()
 	return q, p.diags.Sort(NewSource("", src))
 }
@@ -34,11 +57,12 @@ func ParseExpr(src string) (x Expr, diags Diagnostics) {
 	p := &parser{src: src, toks: []Token{{Kind: EOF}}}
 	defer func() {
 		if r := recover(); r != nil {
-			x = &BadExpr{Src: Span{0, len(src)}}
+			x = &BadExpr{Src: Span{Start: 0, End: len(src)}}
 			diags = p.recovered(r)
 		}
 	}()
 	p.toks, p.diags = Lex(src)
+	p.checkNesting()
 	x = p.parseUnnamed()
 	if x == nil {
 		x = p.missingExpr()
@@ -55,18 +79,36 @@ type parser struct {
 	i     int
 	diags Diagnostics
 	depth int
+	// ctx, when not nil, is looked at every ctxEvery tokens; next is the
+	// token index of the next look.
+	ctx  context.Context
+	next int
 }
 
-// maxDepth bounds the nesting of expressions, so that hostile input is an
-// error rather than a stack overflow.
-const maxDepth = 4000
+// MaxNesting bounds the nesting of brackets in a query: parentheses,
+// calls, subqueries, dynamic arrays and bags. Deeper input is an error
+// rather than a stack overflow, here and in the packages that walk the
+// tree after the parser. Public queries nest at most a few dozen levels.
+const MaxNesting = 1000
 
-// bailout unwinds the parser when nesting is too deep.
+// maxDepth bounds the recursion of the parser itself, a second guard
+// behind MaxNesting (a bracket level costs the parser a few levels).
+const maxDepth = 4 * MaxNesting
+
+// ctxEvery is how many tokens the parser consumes between two looks at
+// its context.
+const ctxEvery = 4096
+
+// errTooDeep is the message for input nested deeper than MaxNesting.
+var errTooDeep = fmt.Sprintf("expression nested too deeply (more than %d levels)", MaxNesting)
+
+// bailout unwinds the parser when nesting is too deep or the context is
+// done.
 type bailout struct{}
 
 // recovered turns a panic caught at the package boundary into a
-// diagnostic: the nesting-depth bailout already reported itself, anything
-// else is a bug reported as an internal error.
+// diagnostic: a bailout already reported itself, anything else is a bug
+// reported as an internal error.
 func (p *parser) recovered(r any) Diagnostics {
 	if _, ok := r.(bailout); !ok {
 		p.errorf(p.tok().Span, "internal error: parser panic: %v", r)
@@ -74,10 +116,28 @@ func (p *parser) recovered(r any) Diagnostics {
 	return p.diags.Sort(NewSource("", p.src))
 }
 
+// checkNesting reports the first bracket that opens a level deeper than
+// MaxNesting, and stops the parse there.
+func (p *parser) checkNesting() {
+	depth := 0
+	for _, t := range p.toks {
+		switch t.Kind {
+		case LParen, LBrack, LBrace:
+			depth++
+			if depth > MaxNesting {
+				p.errorf(t.Span, "%s", errTooDeep)
+				panic(bailout{})
+			}
+		case RParen, RBrack, RBrace:
+			depth = max(depth-1, 0)
+		}
+	}
+}
+
 func (p *parser) enter() {
 	p.depth++
 	if p.depth > maxDepth {
-		p.errorf(p.tok().Span, "expression nested too deeply")
+		p.errorf(p.tok().Span, "%s", errTooDeep)
 		panic(bailout{})
 	}
 }
@@ -98,6 +158,13 @@ func (p *parser) advance() Token {
 	if p.i < len(p.toks)-1 {
 		p.i++
 	}
+	if p.i >= p.next && p.ctx != nil {
+		p.next = p.i + ctxEvery
+		if err := p.ctx.Err(); err != nil {
+			p.errorf(p.here(), "parsing stopped: %v", err)
+			panic(bailout{})
+		}
+	}
 	return t
 }
 
@@ -109,7 +176,7 @@ func (p *parser) errorf(sp Span, format string, args ...any) {
 // have been.
 func (p *parser) here() Span {
 	sp := p.tok().Span
-	return Span{sp.Start, sp.Start}
+	return Span{Start: sp.Start, End: sp.Start}
 }
 
 // describe names a token for "expected X, got Y" messages.
@@ -245,12 +312,19 @@ func commaList[T any](p *parser, parse func() (T, bool), o listOpts) []T {
 	if o.end == nil || !o.end() {
 		elem, ok = parse()
 	}
+	// A list that starts with ',' lacks its first element: report it and
+	// go on with the others (nothing stands in for it, as a nil element
+	// would be a trap for whoever reads the list).
+	missing := false
 	if !ok && p.tok().Kind == Comma && o.what != "" {
 		p.expected(o.what)
-		ok = true
+		ok, missing = true, true
 	}
 	for ok {
-		out = append(out, elem)
+		if !missing {
+			out = append(out, elem)
+		}
+		missing = false
 		switch {
 		case p.tok().Kind == EOF || o.end != nil && o.end():
 			ok = false
@@ -267,7 +341,7 @@ func commaList[T any](p *parser, parse func() (T, bool), o listOpts) []T {
 			start := p.tok().Span
 			elem, ok = parse()
 			if ok {
-				p.errorf(Span{start.Start, start.Start}, "expected ',' between list elements")
+				p.errorf(Span{Start: start.Start, End: start.Start}, "expected ',' between list elements")
 			}
 		default:
 			ok = false
@@ -408,7 +482,7 @@ func (p *parser) parseBracketedName() *Ident {
 		b.WriteString(p.advance().Value)
 	}
 	close := p.require(RBrack)
-	return &Ident{Name: b.String(), Src: Span{open.Span.Start, close.Span.End}, Quoted: true}
+	return &Ident{Name: b.String(), Src: Span{Start: open.Span.Start, End: close.Span.End}, Quoted: true}
 }
 
 // parseBracedName parses a client parameter {name}.
@@ -429,7 +503,7 @@ func (p *parser) joinTokens(n int) *Ident {
 	for range n {
 		b.WriteString(p.advance().Text)
 	}
-	return &Ident{Name: b.String(), Src: Span{start, p.toks[p.i-1].Span.End}}
+	return &Ident{Name: b.String(), Src: Span{Start: start, End: p.toks[p.i-1].Span.End}}
 }
 
 func (p *parser) tokenName() *Ident {
@@ -521,14 +595,14 @@ func (p *parser) parseBracketedWildcardedName() *Ident {
 	open := p.advance()
 	id := p.parseWildcardedName()
 	close := p.require(RBrack)
-	id.Src = Span{open.Span.Start, close.Span.End}
+	id.Src = Span{Start: open.Span.Start, End: close.Span.End}
 	return id
 }
 
 // ---- statements
 
 func (p *parser) parseQuery() *Query {
-	q := &Query{Src: Span{0, len(p.src)}}
+	q := &Query{Src: Span{Start: 0, End: len(p.src)}}
 	for p.tok().Kind == TokDirective {
 		p.advance()
 	}
@@ -583,7 +657,7 @@ func (p *parser) parseCommand() Stmt {
 	for k := p.tok().Kind; k != EOF && k != Semi && k != Pipe; k = p.tok().Kind {
 		end = p.advance().Span.End
 	}
-	return &ExprStmt{X: p.parsePipes(&CommandExpr{Src: Span{dot.Span.Start, end}})}
+	return &ExprStmt{X: p.parsePipes(&CommandExpr{Src: Span{Start: dot.Span.Start, End: end}})}
 }
 
 // startsStatement reports whether a statement can start at the current
@@ -694,7 +768,7 @@ func (p *parser) parseEntityGroup() Expr {
 	p.require(LBrack)
 	commaList(p, exprs(p.parseUnnamed), listOpts{what: "an expression", end: func() bool { return p.listEnd(0) }, oneOrMore: true})
 	end := p.require(RBrack)
-	return &BadExpr{Src: Span{kw.Span.Start, end.Span.End}}
+	return &BadExpr{Src: Span{Start: kw.Span.Start, End: end.Span.End}}
 }
 
 // scanFuncLit reports whether a function declaration starts here:
@@ -769,6 +843,9 @@ func (p *parser) parseParam() *Param {
 		return nil
 	}
 	prm := &Param{Name: decl.Name, Type: decl.Type, Tabular: tabular, Columns: cols}
+	if tabular {
+		prm.Type = nil
+	}
 	if _, ok := p.accept(Assign); ok {
 		prm.Default = p.parseLiteral()
 		if prm.Default == nil && canBeName(p.tok()) {
@@ -795,7 +872,8 @@ var extendedTypes = map[string]bool{
 }
 
 // parseNameAndType parses name:type or name:(schema). It returns nil when
-// no declaration starts here.
+// no declaration starts here. For a schema, decl.Type is a name-less
+// stand-in spanning it, so that a declaration always has a type.
 func (p *parser) parseNameAndType() (decl *ColumnDecl, tabular bool, cols []*ColumnDecl) {
 	name := p.parseExtendedName()
 	if name == nil {
@@ -808,11 +886,23 @@ func (p *parser) parseNameAndType() (decl *ColumnDecl, tabular bool, cols []*Col
 	p.require(Colon)
 	decl = &ColumnDecl{Name: name}
 	if p.tok().Kind == LParen {
+		start := p.tok().Span.Start
 		cols = p.parseSchemaType()
+		decl.Type = &Ident{Src: Span{Start: start, End: p.toks[max(p.i-1, 0)].Span.End}}
 		return decl, true, cols
 	}
 	decl.Type = p.parseTypeName()
 	return decl, false, nil
+}
+
+// parseColumnDecl parses name:type where the type must be scalar (a
+// datatable's columns, a schema's, typeof's).
+func (p *parser) parseColumnDecl() *ColumnDecl {
+	d, tabular, _ := p.parseNameAndType()
+	if tabular {
+		p.errorf(d.Type.Src, "expected a type name, got a table schema")
+	}
+	return d
 }
 
 // parseTypeName parses a scalar type word, reporting other words.
@@ -845,7 +935,7 @@ func (p *parser) parseSchemaType() []*ColumnDecl {
 // allowing a trailing comma.
 func (p *parser) parseColumnDecls() []*ColumnDecl {
 	return commaList(p, func() (*ColumnDecl, bool) {
-		d, _, _ := p.parseNameAndType()
+		d := p.parseColumnDecl()
 		return d, d != nil
 	}, listOpts{what: "a column declaration", end: func() bool { return p.listEnd(0) }, trailing: true})
 }
@@ -906,12 +996,12 @@ func (p *parser) parsePatternStatement() Stmt {
 	if _, ok := p.accept(Assign); ok {
 		p.require(LParen)
 		commaList(p, func() (*ColumnDecl, bool) {
-			d, _, _ := p.parseNameAndType()
+			d := p.parseColumnDecl()
 			return d, d != nil
 		}, listOpts{what: "a parameter", end: func() bool { return p.listEnd(0) }})
 		p.require(RParen)
 		if _, ok := p.accept(LBrack); ok {
-			if d, _, _ := p.parseNameAndType(); d == nil {
+			if d := p.parseColumnDecl(); d == nil {
 				p.expected("a parameter")
 			}
 			p.require(RBrack)

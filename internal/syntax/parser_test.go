@@ -1,11 +1,14 @@
 package syntax
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestPrint pins how the parser groups expressions, by printing the tree
@@ -146,18 +149,145 @@ func TestFormat(t *testing.T) {
 	}
 	var many Diagnostics
 	for i := 0; i < MaxShown+3; i++ {
-		many = append(many, Diagnostic{Span: Span{0, 1}, Msg: "x"})
+		many = append(many, Diagnostic{Span: Span{Start: 0, End: 1}, Msg: "x"})
 	}
 	if out := many.Format(NewSource("", "T")); !strings.HasSuffix(out, "(and 3 more errors)\n") {
 		t.Errorf("capped list ends with %q", out[len(out)-20:])
 	}
 }
 
-// TestDepth checks that hostile nesting is an error, not a crash.
+// TestDepth checks that hostile nesting is an error at the bracket that
+// goes too deep, not a crash, and that MaxNesting levels are accepted.
 func TestDepth(t *testing.T) {
-	src := "print " + strings.Repeat("(", 100000) + "1" + strings.Repeat(")", 100000)
-	_, diags := Parse(src)
-	if !diags.HasErrors() || !strings.Contains(diags[0].Msg, "nested too deeply") {
-		t.Fatalf("got %v", diags)
+	nest := func(open, close string, n int) string {
+		return "print " + strings.Repeat(open, n) + "1" + strings.Repeat(close, n)
+	}
+	tooDeep := []struct {
+		name, src string
+		col       int // of the bracket that opens level MaxNesting+1
+	}{
+		{"parens", nest("(", ")", 1_000_000), 7 + MaxNesting},
+		{"calls", nest("abs(", ")", 100_000), 7 + 4*MaxNesting + 3},
+		{"dynamic", "print dynamic(" + strings.Repeat("[", 5000) + "]", 15 + MaxNesting - 1},
+		{"subqueries", "print " + strings.Repeat("toscalar(print x=", 2000) + "1" + strings.Repeat(")", 2000), 7 + 17*MaxNesting + 8},
+	}
+	for _, tc := range tooDeep {
+		start := time.Now()
+		_, diags := Parse(tc.src)
+		want := fmt.Sprintf("1:%d: expression nested too deeply (more than %d levels)", tc.col, MaxNesting)
+		if got := diags.Format(NewSource("", tc.src)); !strings.HasPrefix(got, want+"\n") {
+			t.Errorf("%s: got %.200q, want %q", tc.name, got, want)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("%s: took %v", tc.name, d)
+		}
+	}
+	for _, src := range []string{nest("(", ")", MaxNesting), nest("abs(", ")", MaxNesting), nest("strcat(1, ", ")", MaxNesting),
+		nest("toscalar(print x=", ")", MaxNesting), nest("toscalar(print x=1 | join (print x=", ") on x)", MaxNesting/2),
+		nest("dynamic([", "])", MaxNesting/2), "print " + strings.Repeat("iff(true, ", MaxNesting) + "1" + strings.Repeat(", 2)", MaxNesting)} {
+		if _, diags := Parse(src); len(diags) > 0 {
+			t.Errorf("%.30s...: %v", src, diags[0].Msg)
+		}
+	}
+}
+
+// TestLongChains checks that chains of operators, which the parser takes
+// in a loop and not by recursion, are not limited by MaxNesting.
+func TestLongChains(t *testing.T) {
+	for _, src := range []string{
+		"print 1" + strings.Repeat(" + 1", 100_000),
+		"print true" + strings.Repeat(" and true", 100_000),
+		"print x=1" + strings.Repeat(" | where true", 100_000),
+		"print x=dynamic({})" + strings.Repeat(".a", 100_000),
+	} {
+		q, diags := Parse(src)
+		if len(diags) > 0 {
+			t.Fatalf("%.30s...: %v", src, diags[0].Msg)
+		}
+		if sp := q.Stmts[0].Span(); sp != (Span{Start: 0, End: len(src)}) {
+			t.Errorf("%.30s...: span %v, want [0, %d)", src, sp, len(src))
+		}
+	}
+}
+
+// countingContext is a context whose Err turns to Canceled after a number
+// of calls, to cancel a parse at a known point.
+type countingContext struct {
+	context.Context
+	calls, cancelAt int
+}
+
+func (c *countingContext) Err() error {
+	c.calls++
+	if c.calls >= c.cancelAt {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestParseContext checks that a parse stops when its context is done:
+// before it starts, while the text is lexed, and in the middle of the
+// parse, near where the context was done.
+func TestParseContext(t *testing.T) {
+	src := "print x=1" + strings.Repeat(" | extend y = x + 1", 100_000)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := ParseContext(ctx, src); err != context.Canceled {
+		t.Errorf("cancelled before: err = %v", err)
+	}
+	// How often a whole parse looks at its context: half while lexing,
+	// half while parsing.
+	never := &countingContext{Context: context.Background(), cancelAt: 1 << 62}
+	if _, diags, err := ParseContext(never, src); err != nil || len(diags) > 0 {
+		t.Fatalf("not cancelled: %v %v", diags, err)
+	}
+	n := never.calls
+	for _, tc := range []struct {
+		name     string
+		cancelAt int
+		lo, hi   int // where the parse stops
+	}{
+		{"while lexing", 3, 0, 0},
+		{"while parsing", 3 * n / 4, len(src) / 4, 3 * len(src) / 4},
+	} {
+		cc := &countingContext{Context: context.Background(), cancelAt: tc.cancelAt}
+		_, diags, err := ParseContext(cc, src)
+		if err != context.Canceled {
+			t.Fatalf("%s: err = %v", tc.name, err)
+		}
+		if !diags.HasErrors() || !strings.HasPrefix(diags[0].Msg, "parsing stopped: context canceled") {
+			t.Fatalf("%s: diags %v", tc.name, diags)
+		}
+		if at := diags[0].Span.Start; at < tc.lo || at > tc.hi {
+			t.Errorf("%s: stopped at byte %d, want between %d and %d", tc.name, at, tc.lo, tc.hi)
+		}
+		if cc.calls != tc.cancelAt+1 { // and once for the result
+			t.Errorf("%s: the context was asked %d times, want %d", tc.name, cc.calls, tc.cancelAt+1)
+		}
+	}
+}
+
+// TestColumnDeclSchema checks that a table schema where a column's type
+// belongs is an error, and that the tree still prints (FuzzParse found a
+// nil type there).
+func TestColumnDeclSchema(t *testing.T) {
+	for _, src := range []string{"datatable(A(0", "datatable(A:(x:long))[1]", "print 1 | parse-kv x as (A:(y:long))", "print typeof(*, a:long)"} {
+		q, diags := Parse(src)
+		if src != "print typeof(*, a:long)" && !diags.HasErrors() {
+			t.Errorf("%s: no error", src)
+		}
+		_ = Print(q)
+	}
+}
+
+// TestPrintDeep checks that printing a chain deeper than the printer goes
+// ends in "…" rather than in a stack overflow.
+func TestPrintDeep(t *testing.T) {
+	q, diags := Parse("print 1" + strings.Repeat(" + 1", 200_000))
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	if out := Print(q); !strings.Contains(out, "(…") || len(out) > 3_000_000 {
+		t.Errorf("printed %d bytes: %.80s", len(out), out)
 	}
 }

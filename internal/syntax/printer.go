@@ -5,14 +5,26 @@ import (
 )
 
 // Print renders a node as normalized KQL with every binary expression in
-// parentheses, so that tests can see how the parser grouped things.
+// parentheses, so that tests can see how the parser grouped things. A
+// node nested deeper than maxPrintDepth prints as "…", which bounds the
+// printer's recursion on a chain of a million operators.
 func Print(n Node) string {
-	var b strings.Builder
+	var b printer
 	printNode(&b, n)
 	return b.String()
 }
 
-func printList(b *strings.Builder, xs []Expr) {
+// maxPrintDepth is the deepest node Print renders.
+const maxPrintDepth = 10 * MaxNesting
+
+// printer is the text being printed and the depth of the node being
+// printed.
+type printer struct {
+	strings.Builder
+	depth int
+}
+
+func printList(b *printer, xs []Expr) {
 	for i, x := range xs {
 		if i > 0 {
 			b.WriteString(", ")
@@ -21,7 +33,13 @@ func printList(b *strings.Builder, xs []Expr) {
 	}
 }
 
-func printNode(b *strings.Builder, n Node) {
+func printNode(b *printer, n Node) {
+	if b.depth >= maxPrintDepth {
+		b.WriteString("…")
+		return
+	}
+	b.depth++
+	defer func() { b.depth-- }()
 	switch n := n.(type) {
 	case nil:
 		b.WriteString("<nil>")
@@ -221,7 +239,7 @@ func printNode(b *strings.Builder, n Node) {
 	}
 }
 
-func printParams(b *strings.Builder, params []*Param) {
+func printParams(b *printer, params []*Param) {
 	for i, prm := range params {
 		if i > 0 {
 			b.WriteString(", ")
@@ -245,18 +263,20 @@ func printParams(b *strings.Builder, params []*Param) {
 	}
 }
 
-func printColumns(b *strings.Builder, cols []*ColumnDecl) {
+func printColumns(b *printer, cols []*ColumnDecl) {
 	for i, c := range cols {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		printNode(b, c.Name)
-		b.WriteString(":")
-		b.WriteString(c.Type.Name)
+		if c.Type != nil { // typeof(*) has none
+			b.WriteString(":")
+			b.WriteString(c.Type.Name)
+		}
 	}
 }
 
-func printLiteral(b *strings.Builder, n *Literal) {
+func printLiteral(b *printer, n *Literal) {
 	switch {
 	case n.Kind == LitString:
 		b.WriteString(QuoteString(n.Text))
@@ -277,7 +297,7 @@ var litTypeNames = map[LitKind]string{
 	LitDatetime: "datetime", LitTimespan: "timespan", LitGuid: "guid",
 }
 
-func printOperator(b *strings.Builder, op Operator) {
+func printOperator(b *printer, op Operator) {
 	b.WriteString(op.Name())
 	switch op := op.(type) {
 	case *WhereOp:
@@ -394,14 +414,14 @@ func printOperator(b *strings.Builder, op Operator) {
 	}
 }
 
-func printOptions(b *strings.Builder, opts []*Option) {
+func printOptions(b *printer, opts []*Option) {
 	for _, o := range opts {
 		b.WriteString(" ")
 		printOption(b, o)
 	}
 }
 
-func printOptionList(b *strings.Builder, opts []*Option) {
+func printOptionList(b *printer, opts []*Option) {
 	for i, o := range opts {
 		if i > 0 {
 			b.WriteString(", ")
@@ -410,7 +430,7 @@ func printOptionList(b *strings.Builder, opts []*Option) {
 	}
 }
 
-func printOption(b *strings.Builder, o *Option) {
+func printOption(b *printer, o *Option) {
 	b.WriteString(o.Name.Name)
 	if o.Value != nil {
 		b.WriteString("=")
@@ -418,7 +438,7 @@ func printOption(b *strings.Builder, o *Option) {
 	}
 }
 
-func printKeys(b *strings.Builder, keys []*SortKey) {
+func printKeys(b *printer, keys []*SortKey) {
 	for i, k := range keys {
 		if i > 0 {
 			b.WriteString(", ")
