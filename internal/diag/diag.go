@@ -191,10 +191,30 @@ func (d Diagnostic) Excerpt(src *Source) string {
 	return excerpt(src.Line(d.Span.Start), col)
 }
 
+// maxExcerpt is the number of characters of a line an excerpt shows: a
+// longer line (a generated query, a minified export) is cut to a window
+// around the column, marked with "…" where it was cut.
+const maxExcerpt = 120
+
 // excerpt indents line and puts a caret under column col (1-based,
 // characters); col <= 0 gives the line alone.
 func excerpt(line string, col int) string {
 	line = strings.ReplaceAll(line, "\t", " ")
+	if r := []rune(line); len(r) > maxExcerpt {
+		start := 0
+		if col > maxExcerpt/2 {
+			start = min(col-1-maxExcerpt/2, len(r)-maxExcerpt)
+		}
+		end := start + maxExcerpt
+		line = string(r[start:end])
+		if start > 0 {
+			line = "…" + line
+			col -= start - 1
+		}
+		if end < len(r) {
+			line += "…"
+		}
+	}
 	if col <= 0 {
 		return "    " + line
 	}

@@ -202,3 +202,28 @@ func TestSourceLineCol(t *testing.T) {
 		t.Errorf("Line = %q, want %q (no CR)", got, "ab")
 	}
 }
+
+// TestExcerptLongLine checks that a long line is cut to a window around
+// the column, with the caret still under it.
+func TestExcerptLongLine(t *testing.T) {
+	line := strings.Repeat("a", 500) + "X" + strings.Repeat("b", 500)
+	got := excerpt(line, 501)
+	lines := strings.Split(got, "\n")
+	if len(lines) != 2 || len([]rune(lines[0])) > maxExcerpt+6 {
+		t.Fatalf("excerpt of a 1001-character line:\n%s", got)
+	}
+	caret := strings.IndexRune(lines[1], '^')
+	if r := []rune(lines[0]); caret < 0 || caret >= len(r) || r[caret] != 'X' {
+		t.Errorf("the caret is not under X:\n%s", got)
+	}
+	if !strings.HasPrefix(lines[0], "    …") || !strings.HasSuffix(lines[0], "…") {
+		t.Errorf("the cut is not marked:\n%s", got)
+	}
+	if got := excerpt("short", 2); got != "    short\n     ^" {
+		t.Errorf("short line: %q", got)
+	}
+	// Near the start: no cut before.
+	if got := excerpt(line, 3); !strings.HasPrefix(got, "    aaa") || !strings.Contains(got, "\n      ^") {
+		t.Errorf("near the start:\n%s", got)
+	}
+}

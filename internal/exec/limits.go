@@ -48,8 +48,9 @@ type Limits struct {
 	MaxMemory int64
 }
 
-// ErrLimit is wrapped by every *LimitError.
-var ErrLimit = errors.New("resource limit exceeded")
+// ErrLimit is wrapped by every *LimitError, and by funcs.LimitError: a
+// query stopped by a resource limit.
+var ErrLimit = funcs.ErrLimit
 
 // LimitError is the error of a run that exceeded its Limits.
 type LimitError struct {

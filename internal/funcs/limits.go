@@ -1,6 +1,7 @@
 package funcs
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/kqlhunt/kqlhunt/internal/value"
@@ -46,6 +47,13 @@ type LimitError struct {
 	Limit int
 	Unit  string // "bytes" or "elements"
 }
+
+// ErrLimit is wrapped by every *LimitError, and by the executor's own
+// limit errors: a query stopped by a resource limit.
+var ErrLimit = errors.New("resource limit exceeded")
+
+// Unwrap returns ErrLimit.
+func (e *LimitError) Unwrap() error { return ErrLimit }
 
 func (e *LimitError) Error() string {
 	return fmt.Sprintf("%s(): the result would have %d %s, more than the limit of %d", e.Func, e.Size, e.Unit, e.Limit)
