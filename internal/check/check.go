@@ -162,7 +162,7 @@ type checker struct {
 // which may call each other in a tree that grows exponentially, and the
 // size of the plan, whose operators carry all their columns (see pipe).
 const (
-	maxDepth = 100_000
+	maxDepth = 150_000
 	maxSteps = 2_000_000
 	// ctxEvery is how many expressions the checker checks between two
 	// looks at its context.
