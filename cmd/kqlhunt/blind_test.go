@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,5 +81,33 @@ query: |
 	_, out, errs = kqlhunt(t, "", "hunt", "--rules", rule, "--data", "../../examples/telemetry", "--now", "2025-03-04T11:00:00Z", "--format", "jsonl", "--query-period")
 	if n := strings.Count(out, "\n"); n == 0 || strings.Contains(out, "09:15") {
 		t.Errorf("with --query-period, 10:00 to 11:00: %d findings:\n%s\n%s", n, out, errs)
+	}
+}
+
+// TestHuntMixedStreamingFile: a streaming-API file whose records of a
+// second table start far past its first 64 KiB (concatenated PT1H.json
+// blobs) has that table's data: a rule on it runs and finds its row, and
+// is not reported "not evaluated".
+func TestHuntMixedStreamingFile(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := 0; i < 2000; i++ {
+		fmt.Fprintf(&b, `{"time":"2025-03-04T10:00:00Z","category":"AdvancedHunting-DeviceNetworkEvents","properties":{"DeviceName":"wks-%d","RemoteUrl":"example.com","RemotePort":443}}`+"\n", i)
+	}
+	b.WriteString(`{"time":"2025-03-04T10:05:00Z","category":"AdvancedHunting-DeviceProcessEvents","properties":{"DeviceName":"wks-9","FileName":"ScreenMeetSupport.exe"}}` + "\n")
+	if b.Len() < 200<<10 {
+		t.Fatalf("the file is only %d bytes", b.Len())
+	}
+	if err := os.WriteFile(filepath.Join(dir, "PT1H.json"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rule := filepath.Join(dir, "rules", "proc.kql")
+	os.MkdirAll(filepath.Dir(rule), 0o755)
+	if err := os.WriteFile(rule, []byte("DeviceProcessEvents | where FileName =~ 'screenmeetsupport.exe'\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := kqlhunt(t, "", "hunt", "--rules", rule, "--data", filepath.Join(dir, "PT1H.json"), "--format", "jsonl", "--strict")
+	if code != 0 || strings.Count(out, "\n") != 1 || !strings.Contains(out, "wks-9") || strings.Contains(errs, "not evaluated:") {
+		t.Errorf("exit %d, findings:\n%s\nstderr:\n%s", code, out, errs)
 	}
 }
