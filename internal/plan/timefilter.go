@@ -1,6 +1,10 @@
 package plan
 
-import "github.com/kqlhunt/kqlhunt/internal/syntax"
+import (
+	"slices"
+
+	"github.com/kqlhunt/kqlhunt/internal/syntax"
+)
 
 // TimeFilter is a bound that a query puts on a table's time column right
 // where it reads the table: `Timestamp > ago(1d)` or `TimeGenerated
@@ -22,30 +26,14 @@ var timeColumns = map[string]bool{"Timestamp": true, "TimeGenerated": true}
 // comparison, in plan order.
 func TimeFilters(roots []Node) []TimeFilter {
 	var out []TimeFilter
-	seen := map[Node]bool{}
-	var visit func(n Node)
-	visit = func(n Node) {
-		if n == nil || seen[n] {
-			return
-		}
-		seen[n] = true
-		if f, ok := n.(*Filter); ok {
-			if scan := scanBelow(f.Input); scan != nil {
-				for _, c := range conjuncts(f.Pred, nil) {
-					if tf, ok := timeBound(c); ok {
-						tf.Table = scan.Table.Name
-						out = append(out, tf)
-					}
-				}
+	filtersOnScans(roots, func(f *Filter, scan *Scan) {
+		for _, c := range conjuncts(f.Pred, nil) {
+			if tf, ok := timeBound(c); ok {
+				tf.Table = scan.Table.Name
+				out = append(out, tf)
 			}
 		}
-		for _, in := range n.Inputs() {
-			visit(in)
-		}
-	}
-	for _, r := range roots {
-		visit(r)
-	}
+	})
 	return out
 }
 
@@ -53,6 +41,22 @@ func TimeFilters(roots []Node) []TimeFilter {
 // above the table's scans in roots read, each once, in plan order.
 func FilterColumns(roots []Node) map[string][]string {
 	out := map[string][]string{}
+	filtersOnScans(roots, func(f *Filter, scan *Scan) {
+		name := scan.Table.Name
+		Walk(f.Pred, func(x Expr) bool {
+			if c, ok := x.(*ColRef); ok && !slices.Contains(out[name], c.Name) {
+				out[name] = append(out[name], c.Name)
+			}
+			return true
+		})
+	})
+	return out
+}
+
+// filtersOnScans calls fn for every filter of roots that reads a table
+// scan through filters and exclusions only, each node once (plans are
+// DAGs), in plan order.
+func filtersOnScans(roots []Node, fn func(f *Filter, scan *Scan)) {
 	seen := map[Node]bool{}
 	var visit func(n Node)
 	visit = func(n Node) {
@@ -62,13 +66,7 @@ func FilterColumns(roots []Node) map[string][]string {
 		seen[n] = true
 		if f, ok := n.(*Filter); ok {
 			if scan := scanBelow(f.Input); scan != nil {
-				name := scan.Table.Name
-				Walk(f.Pred, func(x Expr) bool {
-					if c, ok := x.(*ColRef); ok && !contains(out[name], c.Name) {
-						out[name] = append(out[name], c.Name)
-					}
-					return true
-				})
+				fn(f, scan)
 			}
 		}
 		for _, in := range n.Inputs() {
@@ -78,16 +76,6 @@ func FilterColumns(roots []Node) map[string][]string {
 	for _, r := range roots {
 		visit(r)
 	}
-	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // scanBelow returns the scan that n reads through filters and exclusions
