@@ -106,6 +106,24 @@ func ReadExternalFile(p string, cols []schema.Column, props map[string]string) (
 	return []*value.Batch{b}, nil
 }
 
+// MaxExternalJSON is the size of the largest JSON externaldata file read:
+// JSON is parsed whole, so a larger one is refused rather than read into
+// memory; CSV and text files are read a record at a time.
+const MaxExternalJSON = 256 << 20
+
+// readAtMost reads r whole, or fails naming what when it holds more than
+// limit bytes.
+func readAtMost(r io.Reader, limit int64, what string) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d MiB, the most kqlhunt reads; give it as CSV or text, which are read a record at a time", what, limit>>20)
+	}
+	return data, nil
+}
+
 func columnTypes(cols []schema.Column) []schema.Type {
 	ts := make([]schema.Type, len(cols))
 	for i, c := range cols {
@@ -158,7 +176,8 @@ func readDelimited(r io.Reader, comma rune, skipFirst bool, cols []schema.Column
 
 func readText(r io.Reader, raw, skipFirst bool, cols []schema.Column, b *value.Batch) error {
 	if raw {
-		data, err := io.ReadAll(r)
+		// The whole file is one string value, which KQL caps at 64 MB.
+		data, err := readAtMost(r, MaxRecordSize, "a raw externaldata file")
 		if err != nil {
 			return err
 		}
@@ -217,7 +236,7 @@ func textValue(t schema.Type, s string) any {
 // after the other), matching keys to column names exactly, else ignoring
 // case.
 func readJSONRecords(r io.Reader, cols []schema.Column, b *value.Batch) error {
-	data, err := io.ReadAll(r)
+	data, err := readAtMost(r, MaxExternalJSON, "a JSON externaldata file")
 	if err != nil {
 		return err
 	}

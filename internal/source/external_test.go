@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/kqlhunt/kqlhunt/internal/funcs"
@@ -88,5 +89,23 @@ func TestReadExternalFormats(t *testing.T) {
 	}
 	if _, err := ReadExternalFile(p, cols, map[string]string{"format": "avro"}); err == nil {
 		t.Error("unsupported format: no error")
+	}
+}
+
+// TestExternalJSONCap checks that a JSON externaldata file over the cap is
+// refused with its name, not read into memory.
+func TestExternalJSONCap(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "big.json")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(MaxExternalJSON + 1); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
+	f.Close()
+	_, err = ReadExternalFile(p, []schema.Column{{Name: "x", Type: schema.Dynamic}}, map[string]string{"format": "json"})
+	if err == nil || !strings.Contains(err.Error(), "big.json") || !strings.Contains(err.Error(), "larger than 256 MiB") {
+		t.Errorf("got %v", err)
 	}
 }
