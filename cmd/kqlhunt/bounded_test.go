@@ -44,7 +44,11 @@ func TestBoundedMemory(t *testing.T) {
 	}
 	for _, tool := range []string{"prlimit", "/usr/bin/time"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s (Debian's util-linux and time) is needed to cap and measure memory: %v", tool, err)
+			msg := fmt.Sprintf("%s (util-linux's prlimit and GNU time, Debian packages util-linux and time) is needed to cap and measure memory: %v", tool, err)
+			if os.Getenv("CI") == "true" {
+				t.Fatal(msg)
+			}
+			t.Skip(msg)
 		}
 	}
 	bin := filepath.Join(t.TempDir(), "kqlhunt")
