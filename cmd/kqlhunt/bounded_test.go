@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -31,8 +32,9 @@ type boundedCase struct {
 // crash for memory shows as a Go "fatal error" or "out of memory".
 const addressCap = 3 << 30
 
-// rssBudget is the peak resident memory allowed to each case.
-const rssBudget = 600 << 20
+// rssBudget is the peak resident memory allowed to each case: the
+// --max-memory every case runs with.
+const rssBudget = 512 << 20
 
 // TestBoundedMemory runs the binary on each input of issue 8 that used to
 // exhaust memory, under a capped address space, and checks that it gives
@@ -113,11 +115,10 @@ func TestBoundedMemory(t *testing.T) {
 			// it with its own exit code.
 			name: "mv-expand",
 			args: func(t *testing.T, dir string) []string {
-				return []string{"query", "--max-memory", "256MiB",
-					"range i from 1 to 1000 step 1 | extend a = range(i, i + 999999, 1) | mv-expand a | count"}
+				return []string{"query", "range i from 1 to 1000 step 1 | extend a = range(i, i + 999999, 1) | mv-expand a | count"}
 			},
 			check: func(t *testing.T, code int, stdout, stderr string) {
-				if code != exitLimit || !strings.Contains(stderr, "memory limit of 256 MiB") {
+				if code != exitLimit || !strings.Contains(stderr, "memory limit of 384 MiB") || !strings.Contains(stderr, "of --max-memory") {
 					t.Errorf("exit %d, want %d and the memory limit:\n%s\n%s", code, exitLimit, stdout, firstLines(stderr, 5))
 				}
 			},
@@ -199,6 +200,7 @@ func TestBoundedMemory(t *testing.T) {
 			// os/exec starts a child sharing this test's memory until it
 			// execs, and Linux counts that memory in the child's own peak.
 			args := append([]string{"-f", peakMarker + "%M", "prlimit", fmt.Sprintf("--as=%d", addressCap), bin}, c.args(t, t.TempDir())...)
+			args = slices.Insert(args, 6, fmt.Sprintf("--max-memory=%d", rssBudget))
 			cmd := exec.Command("/usr/bin/time", args...)
 			var stdout, stderr strings.Builder
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr

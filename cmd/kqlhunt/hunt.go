@@ -122,7 +122,7 @@ func runHunt(e *env, o *huntOptions) error {
 	}
 	switch {
 	case res.LimitReached:
-		return fail(exitLimit, "a rule reached the memory limit of --max-memory %s", o.data.limits.maxMemory)
+		return fail(exitLimit, "a rule reached its memory limit%s", o.data.limits.note())
 	case res.Stats.Failed > 0:
 		return fail(exitUsage, "")
 	case o.failOnFindings && res.Stats.Findings > 0:

@@ -43,7 +43,10 @@ func (l *limitFlags) context(ctx context.Context) (context.Context, context.Canc
 	return ctx, cancel, nil
 }
 
-// memory returns the --max-memory budget in bytes.
+// memory returns the budget the queries get for what they hold, from the
+// --max-memory budget of the whole process: the process also needs its
+// code, stacks, the runtime's own memory and garbage not yet collected,
+// for which a quarter of the budget (at most 256 MiB) is kept.
 func (l *limitFlags) memory() (int64, error) {
 	n, err := parseSize(l.maxMemory, machineMemory())
 	if err != nil {
@@ -52,8 +55,12 @@ func (l *limitFlags) memory() (int64, error) {
 	// The collector works harder as the heap nears the budget, so that
 	// garbage does not count against it.
 	debug.SetMemoryLimit(n)
-	return n, nil
+	return n - headroom(n), nil
 }
+
+// headroom is the part of a --max-memory budget of n bytes kept for the
+// process itself.
+func headroom(n int64) int64 { return min(n/4, 256<<20) }
 
 // outcome turns the error of a run under ctx into the limits' exit code
 // when a limit ended the run.
@@ -64,9 +71,31 @@ func (l *limitFlags) outcome(ctx context.Context, err error) error {
 	case errors.Is(context.Cause(ctx), errTimeLimit):
 		return fail(exitLimit, "stopped: the time limit of %v was reached (--timeout)", l.timeout)
 	case errors.Is(err, kql.ErrLimit):
-		return fail(exitLimit, "%v", err)
+		return fail(exitLimit, "%v%s", err, l.note())
 	}
 	return err
+}
+
+// note explains a memory limit smaller than --max-memory: the part of
+// it kept for the process itself.
+func (l *limitFlags) note() string {
+	total, err := parseSize(l.maxMemory, machineMemory())
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf(" (of --max-memory %s, %s go to the queries and the rest to the process itself)",
+		l.maxMemory, humanBytes(total-headroom(total)))
+}
+
+// humanBytes writes n bytes in binary units.
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d B", n)
 }
 
 // parseSize parses a size: a number of bytes with an optional unit (KB,
