@@ -185,6 +185,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 	}
 	h.Elapsed = time.Since(start)
+	h.PeakMemory = peakMemory()
 	if err := report.Finish(cfg.Findings, h); err != nil { // html writes its page here
 		return nil, err
 	}

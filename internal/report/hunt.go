@@ -21,6 +21,9 @@ type Hunt struct {
 	// RowsScanned and BytesRead count the telemetry read.
 	RowsScanned int64
 	BytesRead   int64
+	// PeakMemory is the process's peak resident memory in bytes, or 0
+	// when unknown.
+	PeakMemory int64
 	// Rules holds one entry per rule file found, in the order the rules
 	// were loaded, including those that failed or were not evaluated.
 	Rules []RuleReport
@@ -150,10 +153,17 @@ func (h *Hunt) Stats() Stats {
 func WriteSummary(w io.Writer, h *Hunt) error {
 	s := h.Stats()
 	var b strings.Builder
-	fmt.Fprintf(&b, "kqlhunt: %d %s run, %d with findings (%d %s), %d not evaluated, %d failed; %d %s (%s) scanned in %s\n",
+	fmt.Fprintf(&b, "kqlhunt: %d %s run, %d with findings (%d %s), %d not evaluated, %d failed; %d %s (%s) scanned in %s",
 		s.RulesRun, plural(s.RulesRun, "rule", "rules"), s.WithFindings, s.Findings, plural(s.Findings, "finding", "findings"),
 		s.NotEvaluated, s.Failed, s.RowsScanned, plural(s.RowsScanned, "row", "rows"), HumanBytes(s.BytesRead),
 		s.Elapsed.Round(time.Millisecond))
+	if s.BytesRead > 0 && s.Elapsed > 0 {
+		fmt.Fprintf(&b, " (%s/s)", HumanBytes(int64(float64(s.BytesRead)/s.Elapsed.Seconds())))
+	}
+	if h.PeakMemory > 0 {
+		fmt.Fprintf(&b, "; peak memory %s", HumanBytes(h.PeakMemory))
+	}
+	b.WriteByte('\n')
 	excluded := false
 	for i := range h.Rules {
 		excluded = excluded || len(h.Rules[i].Suppressed) > 0

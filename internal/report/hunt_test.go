@@ -30,7 +30,7 @@ func TestWriteSummary(t *testing.T) {
 	if err := WriteSummary(&buf, h); err != nil {
 		t.Fatal(err)
 	}
-	want := `kqlhunt: 4 rules run, 3 with findings (5 findings), 2 not evaluated, 1 failed; 1200 rows (2.1 KiB) scanned in 1.235s
+	want := `kqlhunt: 4 rules run, 3 with findings (5 findings), 2 not evaluated, 1 failed; 1200 rows (2.1 KiB) scanned in 1.235s (1.7 KiB/s)
 kqlhunt: 7 rows suppressed by 2 exclusions
 kqlhunt: suppressed for ScreenMeet, network (f413b02c): 5 rows by "exclusions.yaml:3 (IT jump hosts)"
 kqlhunt: suppressed for Quiet rule (quiet): 0 rows by "exclusions.yaml:3 (IT jump hosts)", 2 rows by "exclusions.yaml:9 (backup server)"
@@ -42,9 +42,9 @@ kqlhunt: not evaluated: Forged\nkqlhunt: 0 rules run (x\x1b[2J): no\rdata
 	}
 
 	buf.Reset()
-	one := &Hunt{Rules: []RuleReport{{ID: "a", Name: "A", Findings: 1}}, RowsScanned: 1, BytesRead: 3 << 20, Elapsed: 12 * time.Millisecond}
+	one := &Hunt{Rules: []RuleReport{{ID: "a", Name: "A", Findings: 1}}, RowsScanned: 1, BytesRead: 3 << 20, Elapsed: 12 * time.Millisecond, PeakMemory: 45 << 20}
 	WriteSummary(&buf, one)
-	if got, want := buf.String(), "kqlhunt: 1 rule run, 1 with findings (1 finding), 0 not evaluated, 0 failed; 1 row (3.0 MiB) scanned in 12ms\n"; got != want {
+	if got, want := buf.String(), "kqlhunt: 1 rule run, 1 with findings (1 finding), 0 not evaluated, 0 failed; 1 row (3.0 MiB) scanned in 12ms (250.0 MiB/s); peak memory 45.0 MiB\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
