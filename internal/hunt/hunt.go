@@ -90,19 +90,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		cat = kql.Defender()
 	}
 	h := &report.Hunt{Started: start, Now: cfg.Now.Time()}
+	warnings := recorder{w: cfg.Log, lines: &h.Warnings} // for the HTML report
 	s, err := LoadRules(cfg.RulePaths, cfg.Packs)
 	if err != nil {
 		return nil, err
 	}
-	warnings := recorder{w: cfg.Log, lines: &h.Warnings} // for the HTML report
-	for _, d := range s.Diags {
-		if d.Severity == diag.Warning {
-			fmt.Fprintln(warnings, d.Labeled(nil))
-			continue
-		}
-		fmt.Fprintln(cfg.Log, d.Labeled(nil))
-		fmt.Fprint(cfg.Log, withNewline(d.Excerpt(nil)))
-	}
+	printLoadDiags(cfg.Log, warnings, s.Diags)
 	var set *exclude.Set
 	if cfg.Exclusions != "" {
 		if set, err = exclude.Load(cfg.Exclusions, cat); err != nil {
@@ -110,6 +103,74 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			return nil, usagef("--exclusions %s: not applied, so no rule was run", cfg.Exclusions)
 		}
 	}
+	runnable, err := compileRules(ctx, cfg, cat, set, s, h)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.Engine.Open(cat); err != nil {
+		return nil, err
+	}
+	warned := map[string]bool{}
+	var evaluated []*rule
+	for _, hr := range runnable {
+		WarnEnrichment(warnings, cfg.Engine, hr.applied.Query.Tables, warned)
+		if missing := missingData(cfg.Engine, hr); len(missing) > 0 {
+			hr.report.NotEvaluated = fmt.Sprintf("no %s data", strings.Join(missing, ", "))
+			continue
+		}
+		evaluated = append(evaluated, hr)
+	}
+	outcomes, err := runRules(ctx, cfg, evaluated)
+	if err != nil {
+		return nil, err
+	}
+	limited, err := settle(ctx, cfg, evaluated, outcomes)
+	if err != nil {
+		return nil, err
+	}
+	if st, ok := cfg.Engine.(statser); ok {
+		data := st.Stats()
+		for _, hr := range evaluated {
+			if hr.report.Findings == 0 && len(hr.report.Errors) == 0 {
+				hr.report.Blind = blind(hr.applied.Query, data, cfg.Now)
+			}
+		}
+		ReportData(warnings, data)
+		h.RowsScanned = data.Rows
+		for _, f := range data.Files {
+			h.BytesRead += f.Bytes
+		}
+	}
+	h.Elapsed = time.Since(start)
+	h.PeakMemory = peakMemory()
+	if err := report.Finish(cfg.Findings, h); err != nil { // html writes its page here
+		return nil, err
+	}
+	report.WriteSummary(cfg.Log, h)
+	return &Result{Hunt: h, Stats: h.Stats(), LimitReached: limited}, nil
+}
+
+// statser is an Engine that can tell what its readers read and skipped.
+type statser interface{ Stats() kql.DataStats }
+
+// printLoadDiags prints the diagnostics of loading the rules: errors
+// with their excerpt to log, warnings to warnings (which keeps them for
+// the report).
+func printLoadDiags(log, warnings io.Writer, diags rules.ErrorList) {
+	for _, d := range diags {
+		if d.Severity == diag.Warning {
+			fmt.Fprintln(warnings, d.Labeled(nil))
+			continue
+		}
+		fmt.Fprintln(log, d.Labeled(nil))
+		fmt.Fprint(log, withNewline(d.Excerpt(nil)))
+	}
+}
+
+// compileRules fills h.Rules with a report per rule file that failed to
+// load and per rule that loaded, and compiles the rules that loaded; a
+// rule that does not compile is reported and left out.
+func compileRules(ctx context.Context, cfg Config, cat *kql.Catalog, set *exclude.Set, s *RuleSet, h *report.Hunt) ([]*rule, error) {
 	h.Rules = loadFailures(s.Diags)
 	loaded := s.Loaded()
 	// h.Rules does not grow after this, so pointers into it stay valid.
@@ -137,60 +198,33 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		hr.report = rr
 		runnable = append(runnable, hr)
 	}
-	if err := cfg.Engine.Open(cat); err != nil {
-		return nil, err
-	}
-	warned := map[string]bool{}
-	var evaluated []*rule
-	for _, hr := range runnable {
-		WarnEnrichment(warnings, cfg.Engine, hr.applied.Query.Tables, warned)
-		if missing := missingData(cfg.Engine, hr); len(missing) > 0 {
-			hr.report.NotEvaluated = fmt.Sprintf("no %s data", strings.Join(missing, ", "))
-			continue
-		}
-		evaluated = append(evaluated, hr)
-	}
-	outcomes, err := runRules(ctx, cfg, evaluated)
-	if err != nil {
-		return nil, err
-	}
-	limited := false
+	return runnable, nil
+}
+
+// settle records the outcome of each rule's run: its error, or what its
+// exclusions removed. A data error under --strict stops the hunt; limited
+// says whether some rule failed for the memory budget.
+func settle(ctx context.Context, cfg Config, evaluated []*rule, outcomes []kql.Outcome) (limited bool, err error) {
 	for i, hr := range evaluated {
 		err := outcomes[i].Err
 		if err == nil && hr.applied.Excluded() {
 			err = assessExclusions(ctx, cfg, hr, outcomes[i])
 		}
-		if err != nil {
-			var de *kql.DataError
-			if errors.As(err, &de) {
-				reportEngineData(cfg.Log, cfg.Engine)
-				return nil, err
+		if err == nil {
+			continue
+		}
+		var de *kql.DataError
+		if errors.As(err, &de) {
+			if st, ok := cfg.Engine.(statser); ok {
+				ReportData(cfg.Log, st.Stats())
 			}
-			limited = limited || errors.Is(err, kql.ErrLimit)
-			fmt.Fprintf(cfg.Log, "kqlhunt: rule %q (%s) failed: %v\n", hr.rule.Name, hr.rule.ID, err)
-			hr.report.Errors = append(hr.report.Errors, err.Error())
+			return false, err
 		}
+		limited = limited || errors.Is(err, kql.ErrLimit)
+		fmt.Fprintf(cfg.Log, "kqlhunt: rule %q (%s) failed: %v\n", hr.rule.Name, hr.rule.ID, err)
+		hr.report.Errors = append(hr.report.Errors, err.Error())
 	}
-	if st, ok := cfg.Engine.(interface{ Stats() kql.DataStats }); ok {
-		data := st.Stats()
-		for _, hr := range evaluated {
-			if hr.report.Findings == 0 && len(hr.report.Errors) == 0 {
-				hr.report.Blind = blind(hr.applied.Query, data, cfg.Now)
-			}
-		}
-		ReportData(warnings, data)
-		h.RowsScanned = data.Rows
-		for _, f := range data.Files {
-			h.BytesRead += f.Bytes
-		}
-	}
-	h.Elapsed = time.Since(start)
-	h.PeakMemory = peakMemory()
-	if err := report.Finish(cfg.Findings, h); err != nil { // html writes its page here
-		return nil, err
-	}
-	report.WriteSummary(cfg.Log, h)
-	return &Result{Hunt: h, Stats: h.Stats(), LimitReached: limited}, nil
+	return limited, nil
 }
 
 // runRules runs the rules in one pass, every table read once for all of
@@ -218,14 +252,6 @@ func runRules(ctx context.Context, cfg Config, evaluated []*rule) ([]kql.Outcome
 		return nil, err
 	}
 	return outcomes, nil
-}
-
-// reportEngineData prints what the engine's readers skipped, when it can
-// tell.
-func reportEngineData(w io.Writer, eng Engine) {
-	if st, ok := eng.(interface{ Stats() kql.DataStats }); ok {
-		ReportData(w, st.Stats())
-	}
 }
 
 // recorder writes to w and keeps each line written in *lines, without
