@@ -288,8 +288,8 @@ func TestCancelStopsRun(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("%s: expected context.Canceled, got %v", query, err)
 		}
-		if el := time.Since(start); el > time.Second {
-			t.Errorf("%s: the run took %v, expected to stop within 1s of the cancellation at 50ms", query, el)
+		if el := time.Since(start); el > 3*time.Second {
+			t.Errorf("%s: the run took %v, expected to stop within 3s of the cancellation at 50ms", query, el)
 		}
 		cancel()
 	}

@@ -92,7 +92,7 @@ func TestLetOnce(t *testing.T) {
 		if got := res[0].Batches[0].Cols[0].Get(0); strconv.Quote(strings.Trim(formatAny(got), `"`)) != strconv.Quote(tc.want) {
 			t.Errorf("%.40s...: got %v, want %s", tc.text, got, tc.want)
 		}
-		if d := time.Since(start); d > time.Second {
+		if d := time.Since(start); d > 10*time.Second { // a hang guard: exponential work takes minutes
 			t.Errorf("%.40s...: took %v", tc.text, d)
 		}
 	}
@@ -122,7 +122,7 @@ func TestTabularLetPlanLinear(t *testing.T) {
 	if f := plan.Format(q.plans[0]); len(f) > 100*len(text) {
 		t.Errorf("plan of %d bytes for a query of %d", len(f), len(text))
 	}
-	if d := time.Since(start); d > time.Second {
+	if d := time.Since(start); d > 10*time.Second { // a hang guard: exponential work takes minutes
 		t.Errorf("took %v", d)
 	}
 	text = lets("print x = 1", "union PREV, PREV | summarize by x", "LAST | count", 12)

@@ -53,7 +53,7 @@ func TestExpansionBudget(t *testing.T) {
 	if !diags.HasErrors() || !strings.HasPrefix(diags[0].Msg, "query too large to check") {
 		t.Errorf("got %v", diags)
 	}
-	if d := time.Since(start); d > 5*time.Second {
+	if d := time.Since(start); d > 30*time.Second { // a hang guard: exponential work takes minutes
 		t.Errorf("took %v", d)
 	}
 }
@@ -113,7 +113,7 @@ func TestPlanSizeBudget(t *testing.T) {
 	if !diags.HasErrors() || !strings.HasPrefix(diags[0].Msg, "query too large to check") {
 		t.Errorf("got %v", diags)
 	}
-	if d := time.Since(start); d > 5*time.Second {
+	if d := time.Since(start); d > 30*time.Second { // a hang guard: exponential work takes minutes
 		t.Errorf("took %v", d)
 	}
 }

@@ -178,7 +178,7 @@ func TestDepth(t *testing.T) {
 		if got := diags.Format(NewSource("", tc.src)); !strings.HasPrefix(got, want+"\n") {
 			t.Errorf("%s: got %.200q, want %q", tc.name, got, want)
 		}
-		if d := time.Since(start); d > 2*time.Second {
+		if d := time.Since(start); d > 20*time.Second {
 			t.Errorf("%s: took %v", tc.name, d)
 		}
 	}
