@@ -1,0 +1,289 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// table is the one table the benchmark generates.
+const table = "DeviceNetworkEvents"
+
+// A format is one way the same rows are stored. prepare writes the format's
+// files from the JSON lines file src into dir and returns what kqlhunt's
+// --data reads and the SQL that DuckDB reads the rows with (a query whose
+// result has the table's columns, Timestamp as a TIMESTAMP). A format that
+// cannot be written here returns an error wrapping errSkip, whose message
+// says why.
+//
+// New formats are added to the formats list.
+type format struct {
+	name    string
+	prepare func(b *bench, src, dir string) (data, duck string, err error)
+}
+
+var errSkip = errors.New("skipped")
+
+var formats = []format{
+	{"JSON lines", prepareJSONLines},
+	{"streaming API", prepareStreaming},
+	{"CSV", prepareCSV},
+	{"Parquet", prepareParquet},
+}
+
+// sqlString quotes s as an SQL string literal.
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// castTimestamp is the careful DuckDB user's view of rows: read_json leaves
+// the 7-digit fractions of Defender's timestamps as text, so Timestamp is
+// cast (DuckDB keeps microseconds).
+func castTimestamp(from string) string {
+	return "SELECT * REPLACE (CAST(Timestamp AS TIMESTAMP) AS Timestamp) FROM " + from
+}
+
+func prepareJSONLines(_ *bench, src, _ string) (string, string, error) {
+	return src, castTimestamp("read_json(" + sqlString(src) + ", format='newline_delimited')"), nil
+}
+
+// prepareStreaming wraps each row as a streaming API record, the form
+// Defender's streaming API writes to Azure Storage: one record per line.
+func prepareStreaming(_ *bench, src, dir string) (string, string, error) {
+	out := filepath.Join(dir, "PT1H.json")
+	err := mapLines(src, out, func(w *bufio.Writer, line []byte) error {
+		time := timestampOf(line)
+		w.WriteString(`{"time":"`)
+		w.Write(time)
+		w.WriteString(`","tenantId":"00000000-0000-0000-0000-000000000000","operationName":"Publish","category":"AdvancedHunting-` + table + `","properties":`)
+		w.Write(line)
+		w.WriteString("}\n")
+		return nil
+	})
+	if err != nil {
+		return "", "", err
+	}
+	return out, castTimestamp("(SELECT unnest(properties) FROM read_json(" + sqlString(out) + ", format='newline_delimited'))"), nil
+}
+
+// timestampOf returns the value of a gen line's Timestamp, its first key.
+func timestampOf(line []byte) []byte {
+	const key = `{"Timestamp":"`
+	if !bytes.HasPrefix(line, []byte(key)) {
+		return nil
+	}
+	rest := line[len(key):]
+	if i := bytes.IndexByte(rest, '"'); i >= 0 {
+		return rest[:i]
+	}
+	return nil
+}
+
+// prepareCSV writes the rows as the Advanced Hunting portal exports them: a
+// header, CRLF line ends, RFC 4180 quoting, an empty cell for null.
+func prepareCSV(_ *bench, src, dir string) (string, string, error) {
+	out := filepath.Join(dir, table+".csv")
+	f, err := os.Create(out)
+	if err != nil {
+		return "", "", err
+	}
+	defer f.Close()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	cw := csv.NewWriter(bw)
+	cw.UseCRLF = true
+	var header []string
+	var record []string
+	err = eachLine(src, func(line []byte) error {
+		keys, vals, err := flatRow(line)
+		if err != nil {
+			return err
+		}
+		if header == nil {
+			header = keys
+			record = make([]string, len(header))
+			if err := cw.Write(header); err != nil {
+				return err
+			}
+		}
+		if len(keys) != len(header) {
+			return fmt.Errorf("row has %d columns, header %d", len(keys), len(header))
+		}
+		for i, k := range keys {
+			if k != header[i] {
+				return fmt.Errorf("column %d is %q, header says %q", i, k, header[i])
+			}
+			record[i] = vals[i]
+		}
+		return cw.Write(record)
+	})
+	if err != nil {
+		return "", "", err
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return "", "", err
+	}
+	if err := bw.Flush(); err != nil {
+		return "", "", err
+	}
+	return out, castTimestamp("read_csv(" + sqlString(out) + ")"), f.Close()
+}
+
+// flatRow splits a flat JSON object into its keys and its values as CSV cell
+// text: strings as they are, numbers and booleans as written, null empty.
+func flatRow(line []byte) (keys, vals []string, err error) {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.UseNumber()
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, nil, fmt.Errorf("not a JSON object: %.40q", line)
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, nil, err
+		}
+		keys = append(keys, t.(string))
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return nil, nil, err
+		}
+		switch v := v.(type) {
+		case nil:
+			vals = append(vals, "")
+		case string:
+			vals = append(vals, v)
+		case json.Number:
+			vals = append(vals, v.String())
+		case bool:
+			vals = append(vals, fmt.Sprint(v))
+		default: // dynamic: the portal writes its JSON text
+			b, _ := json.Marshal(v)
+			vals = append(vals, string(b))
+		}
+	}
+	return keys, vals, nil
+}
+
+// prepareParquet writes the rows with 'kqlhunt convert', when the kqlhunt
+// being measured has it.
+func prepareParquet(b *bench, src, dir string) (string, string, error) {
+	if !b.hasCommand("convert") {
+		return "", "", fmt.Errorf("%w: this kqlhunt has no 'convert' command", errSkip)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return "", "", err
+	}
+	if out, err := b.kqlhuntOutput("convert", "--data", src, "--out", dir); err != nil {
+		return "", "", fmt.Errorf("kqlhunt convert: %w\n%s", err, out)
+	}
+	var files []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".parquet") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if len(files) == 0 {
+		return "", "", fmt.Errorf("kqlhunt convert wrote no .parquet file under %s", dir)
+	}
+	return dir, castTimestamp("read_parquet(" + sqlString(filepath.Join(dir, "**", "*.parquet")) + ", hive_partitioning=false)"), nil
+}
+
+// eachLine calls fn with each non-empty line of file; the line is valid only
+// during the call.
+func eachLine(file string, fn func(line []byte) error) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 1<<20)
+	for n := 1; ; n++ {
+		line, err := r.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			return fmt.Errorf("%s:%d: line longer than 1 MiB", file, n)
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			if ferr := fn(bytes.TrimRight(line, "\r\n")); ferr != nil {
+				return fmt.Errorf("%s:%d: %w", file, n, ferr)
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// mapLines writes to out what fn writes for each line of src.
+func mapLines(src, out string, fn func(w *bufio.Writer, line []byte) error) error {
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w := bufio.NewWriterSize(f, 1<<20)
+	if err := eachLine(src, func(line []byte) error { return fn(w, line) }); err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// rmmURLs are the remote-access hosts kqlhunt gen draws RemoteUrl from (as
+// often as any other host), and benignURLs what dilute puts in their place.
+var (
+	rmmURLs    = []string{"api.screenmeet.com", "relay.anydesk.com"}
+	benignURLs = []string{"www.bing.com", "outlook.office365.com", "teams.microsoft.com", "update.googleapis.com", "github.com", "cdn.jsdelivr.net"}
+)
+
+// rarity says how many remote-access rows dilute and plant left.
+type rarity struct {
+	rows, rmm, seed int
+}
+
+// dilute copies src to out, replacing the remote-access host of all but one
+// in keepOneIn of the rows that connect to one by a benign host, so that
+// remote-access rows are as rare as in a real export (gen draws them as
+// often as any host, several percent of the rows). The first minSeed rows
+// that match the seed rule's term filters are always kept, so that the rule
+// finds something even in small runs.
+func dilute(src, out string, keepOneIn, minSeed int) (rarity, error) {
+	var r rarity
+	seen := 0
+	company := []byte(`"InitiatingProcessVersionInfoCompanyName":"Projector Inc"`)
+	err := mapLines(src, out, func(w *bufio.Writer, line []byte) error {
+		r.rows++
+		for _, u := range rmmURLs {
+			field := []byte(`"RemoteUrl":"` + u + `"`)
+			if !bytes.Contains(line, field) {
+				continue
+			}
+			seed := u == "api.screenmeet.com" && bytes.Contains(line, company)
+			keep := seen%keepOneIn == 0 || (seed && r.seed < minSeed)
+			if keep {
+				r.rmm++
+				if seed {
+					r.seed++
+				}
+			} else {
+				benign := benignURLs[seen%len(benignURLs)]
+				line = bytes.Replace(line, field, []byte(`"RemoteUrl":"`+benign+`"`), 1)
+			}
+			seen++
+			break
+		}
+		w.Write(line)
+		return w.WriteByte('\n')
+	})
+	return r, err
+}
