@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -99,25 +100,19 @@ func prepareCSV(_ *bench, src, dir string) (string, string, error) {
 	var header []string
 	var record []string
 	err = eachLine(src, func(line []byte) error {
-		keys, vals, err := flatRow(line)
-		if err != nil {
-			return err
-		}
 		if header == nil {
+			keys, err := objectKeys(line)
+			if err != nil {
+				return err
+			}
 			header = keys
 			record = make([]string, len(header))
 			if err := cw.Write(header); err != nil {
 				return err
 			}
 		}
-		if len(keys) != len(header) {
-			return fmt.Errorf("row has %d columns, header %d", len(keys), len(header))
-		}
-		for i, k := range keys {
-			if k != header[i] {
-				return fmt.Errorf("column %d is %q, header says %q", i, k, header[i])
-			}
-			record[i] = vals[i]
+		if err := cells(line, header, record); err != nil {
+			return err
 		}
 		return cw.Write(record)
 	})
@@ -134,39 +129,58 @@ func prepareCSV(_ *bench, src, dir string) (string, string, error) {
 	return out, castTimestamp("read_csv(" + sqlString(out) + ")"), f.Close()
 }
 
-// flatRow splits a flat JSON object into its keys and its values as CSV cell
-// text: strings as they are, numbers and booleans as written, null empty.
-func flatRow(line []byte) (keys, vals []string, err error) {
+// objectKeys returns the keys of a JSON object in the order written.
+func objectKeys(line []byte) ([]string, error) {
 	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.UseNumber()
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil, nil, fmt.Errorf("not a JSON object: %.40q", line)
+		return nil, fmt.Errorf("not a JSON object: %.40q", line)
 	}
+	var keys []string
 	for dec.More() {
 		t, err := dec.Token()
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		keys = append(keys, t.(string))
-		var v any
-		if err := dec.Decode(&v); err != nil {
-			return nil, nil, err
-		}
-		switch v := v.(type) {
-		case nil:
-			vals = append(vals, "")
-		case string:
-			vals = append(vals, v)
-		case json.Number:
-			vals = append(vals, v.String())
-		case bool:
-			vals = append(vals, fmt.Sprint(v))
-		default: // dynamic: the portal writes its JSON text
-			b, _ := json.Marshal(v)
-			vals = append(vals, string(b))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil, err
 		}
 	}
-	return keys, vals, nil
+	return keys, nil
+}
+
+// cells fills record with the values of the flat JSON object line for the
+// columns of header, as CSV cell text: strings as they are, numbers and
+// booleans as written, null and missing columns empty, objects and arrays
+// (dynamic values) as their JSON text.
+func cells(line []byte, header, record []string) error {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.UseNumber()
+	var row map[string]any
+	if err := dec.Decode(&row); err != nil {
+		return err
+	}
+	for i, k := range header {
+		switch v := row[k].(type) {
+		case nil:
+			record[i] = ""
+		case string:
+			record[i] = v
+		case json.Number:
+			record[i] = v.String()
+		case bool:
+			record[i] = strconv.FormatBool(v)
+		default:
+			b, _ := json.Marshal(v)
+			record[i] = string(b)
+		}
+		delete(row, k)
+	}
+	for k := range row {
+		return fmt.Errorf("column %q is not in the first row", k)
+	}
+	return nil
 }
 
 // prepareParquet writes the rows with 'kqlhunt convert', when the kqlhunt

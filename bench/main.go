@@ -10,7 +10,7 @@
 //
 // Usage:
 //
-//	go run . [-rows N] [-threads 1,2] [-reps 3] [-write ../docs/PERFORMANCE.md]
+//	go run . [-rows N] [-threads 1,2] [-reps 2] [-write ../docs/PERFORMANCE.md]
 //
 // Exit codes: 0 done, every answer agreed; 1 a run failed or the answers
 // differed; 2 usage.
@@ -61,7 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	rows := fs.Int("rows", 450_000, "rows of DeviceNetworkEvents to generate (about 2.3 KB each as JSON lines: 450000 is about 1 GB)")
 	threadList := fs.String("threads", "1,2", "comma-separated thread counts to run both tools with")
-	reps := fs.Int("reps", 3, "runs of each tool per workload, format and thread count; the best time counts")
+	reps := fs.Int("reps", 2, "runs of each tool per workload, format and thread count; the best time counts")
 	keepOneIn := fs.Int("rmm-keep", 40, "keep one in N of the remote-access rows that gen draws (it draws them as often as any host)")
 	formatList := fs.String("formats", "", "comma-separated formats to run (default: all): "+formatNames())
 	workDir := fs.String("work", "", "scratch folder for binaries, data and results (default: a new temporary folder, removed at the end)")

@@ -85,18 +85,18 @@ func (r *results) markdown(note string) string {
 	if note != "" {
 		p("- Note: %s\n", note)
 	}
-	p("\n**Ratio** is DuckDB's time divided by kqlhunt's (above 1: kqlhunt is faster), except for the pack, where it is the pack's time divided by the seed rule's, both run with `kqlhunt hunt`. **RSS** is kqlhunt's peak resident memory (GNU time `%%M`), the largest over the thread counts. Every DuckDB answer was compared with kqlhunt's (rows sorted; datetimes cut to microseconds, DuckDB's precision; null and empty strings equal): **Same** says whether they agreed.\n\n")
+	p("\n**Ratio** is DuckDB's time divided by kqlhunt's (above 1: kqlhunt is faster), except for the pack, where it is the pack's time divided by the seed rule's, both run with `kqlhunt hunt`. **RSS** is the peak resident memory of the process (GNU time `%%M`), the largest over the thread counts. Every DuckDB answer was compared with kqlhunt's (rows sorted; datetimes cut to microseconds, DuckDB's precision; null and empty strings equal): **Same** says whether they agreed.\n\n")
 
 	// The table.
 	p("| Workload | Format |")
 	for _, n := range r.threads {
 		p(" kqlhunt %s | DuckDB %s | Ratio %s |", thr(n), thr(n), thr(n))
 	}
-	p(" RSS | Rows | Same |\n|---|---|")
+	p(" RSS | DuckDB RSS | Rows | Same |\n|---|---|")
 	for range r.threads {
 		p("--:|--:|--:|")
 	}
-	p("--:|--:|---|\n")
+	p("--:|--:|--:|---|\n")
 	seen := map[string]bool{}
 	for _, c0 := range r.cells {
 		key := c0.workload + "\x00" + c0.format
@@ -105,7 +105,7 @@ func (r *results) markdown(note string) string {
 		}
 		seen[key] = true
 		p("| %s | %s |", c0.workload, c0.format)
-		var rss int64
+		var rss, duckRSS int64
 		same := "yes"
 		rows := 0
 		for _, n := range r.threads {
@@ -115,6 +115,7 @@ func (r *results) markdown(note string) string {
 				continue
 			}
 			rss = max(rss, c.kqlhunt.rssKiB)
+			duckRSS = max(duckRSS, c.duckdb.rssKiB)
 			rows = c.rows
 			if c.diff != "" {
 				same = "**NO**"
@@ -133,10 +134,13 @@ func (r *results) markdown(note string) string {
 			}
 			p(" %s | %s | %s |", secs(c.kqlhunt.elapsed), duck, rs)
 		}
-		if !c0.hasDuck {
+		duckMem := "—"
+		if c0.hasDuck {
+			duckMem = fmt.Sprintf("%d MiB", duckRSS/1024)
+		} else {
 			same = "—"
 		}
-		p(" %d MiB | %d | %s |\n", rss/1024, rows, same)
+		p(" %d MiB | %s | %d | %s |\n", rss/1024, duckMem, rows, same)
 	}
 
 	// The issue's targets.

@@ -95,7 +95,7 @@ FROM DeviceNetworkEvents WHERE RemoteUrl ILIKE '%micro%'`,
 			name: "arg_max by device",
 			// DuckDB's arg_max skips rows whose argument is NULL (an empty
 			// CSV cell); KQL's takes the row with the latest Timestamp.
-			kql:  `DeviceNetworkEvents | summarize arg_max(Timestamp, RemoteUrl) by DeviceId`,
+			kql: `DeviceNetworkEvents | summarize arg_max(Timestamp, RemoteUrl) by DeviceId`,
 			sql: `SELECT DeviceId, max(Timestamp) AS Timestamp, arg_max(coalesce(RemoteUrl, ''), Timestamp) AS RemoteUrl
 FROM DeviceNetworkEvents GROUP BY DeviceId`,
 		},
