@@ -496,16 +496,28 @@ func best(a, b measure) measure {
 	return a
 }
 
-func (b *bench) duckdbVersion() string {
-	sql := filepath.Join(b.work, "version.sql")
-	if err := os.WriteFile(sql, []byte("SELECT version() AS v"), 0o644); err != nil {
-		return "?"
+// duckQuery runs query with duckrun and returns its JSON lines.
+func (b *bench) duckQuery(query string) (string, error) {
+	file := filepath.Join(b.work, "query.sql")
+	if err := os.WriteFile(file, []byte(query), 0o644); err != nil {
+		return "", err
 	}
-	out, err := exec.CommandContext(b.ctx, b.duckrun, "-sql", sql).Output()
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(b.ctx, b.duckrun, "-sql", file)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("duckrun %s: %w\n%s", query, err, stderr.String())
+	}
+	return string(out), nil
+}
+
+func (b *bench) duckdbVersion() string {
+	out, err := b.duckQuery("SELECT version() AS v")
 	if err != nil {
 		return "?"
 	}
-	s := strings.TrimSpace(string(out))
+	s := strings.TrimSpace(out)
 	s = strings.TrimPrefix(s, `{"v":"`)
 	return strings.TrimSuffix(s, `"}`)
 }
