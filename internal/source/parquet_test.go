@@ -374,3 +374,106 @@ func TestDayWriter(t *testing.T) {
 		}
 	}
 }
+
+// duckTable is the schema of the DuckDB fixtures (testdata/duckdb).
+func duckTable() *schema.Table {
+	return schema.NewTable("DeviceNetworkEvents", []schema.Column{
+		{Name: "Timestamp", Type: schema.Datetime},
+		{Name: "TimeGenerated", Type: schema.Datetime},
+		{Name: "TsNs", Type: schema.Datetime},
+		{Name: "DeviceName", Type: schema.String},
+		{Name: "RemotePort", Type: schema.Int},
+		{Name: "ReportId", Type: schema.Long},
+		{Name: "Score", Type: schema.Real},
+		{Name: "Flag", Type: schema.Bool},
+		{Name: "Amount", Type: schema.Real},
+		{Name: "Day", Type: schema.Datetime},
+		{Name: "DeviceId", Type: schema.Guid},
+		{Name: "AdditionalFields", Type: schema.Dynamic},
+		{Name: "RemoteUrl", Type: schema.String},
+	})
+}
+
+// duckRow is row i of the DuckDB fixtures, as make.mjs writes it.
+func duckRow(t testing.TB, i int) []any {
+	ts := value.DatetimeOf(time.Date(2025, 3, 4, 9, 0, 0, 0, time.UTC).Add(time.Duration(i*37)*time.Second + time.Duration(i*123)*time.Microsecond))
+	row := []any{
+		ts, ts, ts,
+		fmt.Sprintf("dev-%d", i%5),
+		int64(i * 7 % 65536),
+		int64(i) * 1000003,
+		float64(i) / 4,
+		i%2 == 0,
+		float64(i) * 1.25,
+		value.DatetimeOf(time.Date(2025, 3, 4+i/50, 0, 0, 0, 0, time.UTC)),
+		fmt.Sprintf("00000000-0000-4000-8000-%012d", i),
+		mustJSON(t, fmt.Sprintf(`{"n":%d,"s":"x"}`, i)),
+		fmt.Sprintf("host%d.example.com", i),
+	}
+	if i%10 == 9 {
+		row[4], row[7], row[11], row[12] = nil, nil, nil, ""
+	}
+	return row
+}
+
+// TestParquetDuckDB reads files that DuckDB wrote, with each codec it
+// writes, its own time, decimal, UUID and JSON types; one names its table
+// only in its metadata.
+func TestParquetDuckDB(t *testing.T) {
+	tab := duckTable()
+	var want [][]any
+	for i := range 120 {
+		want = append(want, duckRow(t, i))
+	}
+	files, _ := filepath.Glob("testdata/duckdb/*.parquet")
+	if len(files) != 6 {
+		t.Fatalf("fixtures %v", files)
+	}
+	for _, path := range files {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			d := open(t, []string{path}, nil, Options{Known: []string{"DeviceNetworkEvents"}, BatchSize: 50})
+			got := readRows(t, d, tab, allCols(tab))
+			if len(got) != len(want) {
+				t.Fatalf("%d rows, want %d", len(got), len(want))
+			}
+			for i := range got {
+				if !reflect.DeepEqual(got[i], want[i]) {
+					t.Fatalf("row %d:\n got %v\nwant %v", i, got[i], want[i])
+				}
+			}
+			if fs := fileStats(t, d, path, "DeviceNetworkEvents"); fs.Unconverted != 0 || fs.Skipped != 0 {
+				t.Fatalf("stats %+v", fs)
+			}
+		})
+	}
+	// DuckDB's statistics (TIMESTAMP, microseconds) prune. DuckDB writes
+	// row groups of at least 2048 rows, so the file is one row group:
+	// a window before its rows prunes it, one that ends in them does not.
+	path := "testdata/duckdb/DeviceNetworkEvents.zstd.parquet"
+	for _, c := range []struct {
+		to           value.Datetime
+		rows, pruned int64
+	}{
+		{want[0][0].(value.Datetime) - 1, 0, 120},
+		{want[0][0].(value.Datetime), 120, 0},
+	} {
+		d := open(t, []string{path}, nil, Options{Known: []string{"DeviceNetworkEvents"}})
+		s, err := d.ScanWindow(tab, colsOf(t, tab, "DeviceName"), &TimeRange{To: c.to, HasTo: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			b, err := s.Next(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b == nil {
+				break
+			}
+		}
+		s.Close()
+		if fs := fileStats(t, d, path, "DeviceNetworkEvents"); fs.Rows != c.rows || fs.Pruned != c.pruned {
+			t.Errorf("window to %v: rows %d, pruned %d; want %d and %d", c.to, fs.Rows, fs.Pruned, c.rows, c.pruned)
+		}
+	}
+}
