@@ -350,8 +350,16 @@ func (r *parquetReader) nextGroup() error {
 	return io.EOF
 }
 
-func (r *parquetReader) read(max int) error {
+func (r *parquetReader) read(max int) (err error) {
 	w := r.w
+	defer func() {
+		// A damaged file can make the Parquet library panic: report the
+		// file, keeping the complete rows read before.
+		if p := recover(); p != nil {
+			r.truncate(w.batch.N)
+			err = r.bad(fmt.Sprintf("damaged Parquet file (row group %d): %v", r.rg, p))
+		}
+	}()
 	w.lineFn = nil
 	if !r.opened {
 		r.opened = true
@@ -382,6 +390,7 @@ func (r *parquetReader) read(max int) error {
 				continue
 			}
 			if err := r.readColumn(o, l, n); err != nil {
+				r.truncate(w.batch.N)
 				return r.bad(fmt.Sprintf("row group %d, column %q: %v", r.rg, l.name, err))
 			}
 		}
@@ -394,6 +403,30 @@ func (r *parquetReader) read(max int) error {
 		}
 	}
 	return nil
+}
+
+// truncate drops the values past row n that the columns of the batch
+// being filled hold: those of rows that a damaged column chunk left
+// incomplete.
+func (r *parquetReader) truncate(n int) {
+	for _, oc := range r.w.cols {
+		c := oc.col
+		switch value.Storage(c.Type) {
+		case value.StoreBool:
+			c.Bools = c.Bools[:min(n, len(c.Bools))]
+		case value.StoreInt:
+			c.Ints = c.Ints[:min(n, len(c.Ints))]
+		case value.StoreReal:
+			c.Reals = c.Reals[:min(n, len(c.Reals))]
+		case value.StoreString:
+			c.Strs = c.Strs[:min(n, len(c.Strs))]
+		default:
+			c.Dyns = c.Dyns[:min(n, len(c.Dyns))]
+		}
+		if c.Nulls != nil {
+			c.Nulls = c.Nulls[:min(n, len(c.Nulls))]
+		}
+	}
 }
 
 // outputsOf lists output o and the outputs that repeat its column.

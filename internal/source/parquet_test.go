@@ -477,3 +477,41 @@ func TestParquetDuckDB(t *testing.T) {
 		}
 	}
 }
+
+// TestParquetCorrupt reads files cut short or with bytes changed: each is
+// read up to the damage or skipped, and reported; none stops the scan or
+// panics.
+func TestParquetCorrupt(t *testing.T) {
+	tab := typesTable()
+	var buf bytes.Buffer
+	if err := WriteParquet(&buf, tab, []*value.Batch{typesRows(t, 200)}, ParquetOptions{Codec: "snappy", RowGroupRows: 50}); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.Bytes()
+	dir := t.TempDir()
+	var cases [][]byte
+	for _, cut := range []int{8, len(good) / 3, len(good) / 2, len(good) - 9, len(good) - 1} {
+		cases = append(cases, append([]byte(nil), good[:cut]...))
+	}
+	for k := 4; k < len(good)-8; k += len(good) / 40 {
+		bad := append([]byte(nil), good...)
+		bad[k] ^= 0x5a
+		bad[k+1] ^= 0xff
+		cases = append(cases, bad)
+	}
+	for i, data := range cases {
+		path := writeFile(t, dir, fmt.Sprintf("c%d/DeviceEvents.parquet", i), data)
+		d := open(t, []string{path}, nil, Options{Known: []string{"DeviceEvents"}})
+		rows, err := tryRows(d, tab, allCols(tab))
+		if err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		fs := fileStats(t, d, path, "DeviceEvents")
+		if testing.Verbose() && fs.Skipped > 0 {
+			t.Logf("case %d: %d rows; %v", i, len(rows), fs.SkippedErrors[0].Reason)
+		}
+		if len(rows) != 200 && fs.Skipped == 0 {
+			t.Errorf("case %d: %d rows and nothing reported", i, len(rows))
+		}
+	}
+}
