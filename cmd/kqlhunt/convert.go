@@ -28,8 +28,9 @@ file sorted by Timestamp (else TimeGenerated) so that queries with a time
 window skip whole row groups, zstd-compressed, in row groups of 64Ki rows,
 with the columns and types of the Defender XDR schema (datetimes and
 timespans as INT64 100 ns ticks, dynamic values as JSON text). Rows without
-a time go to day=none. A day with more rows than --max-rows is written as
-several part files, each sorted, so that memory stays bounded.
+a time go to day=none. Memory stays bounded: a table's rows are held until
+--max-rows of them, or about 128 MiB of values, then written, one part file
+per day, each sorted; so a large day becomes several part files.
 
 Input that cannot be read is skipped and reported as hunt reports it; with
 --strict it stops the conversion (exit 3). --data DIR then reads the result

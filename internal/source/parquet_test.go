@@ -515,3 +515,22 @@ func TestParquetCorrupt(t *testing.T) {
 		}
 	}
 }
+
+// TestDayWriterMaxHeld writes part files when the values held exceed
+// MaxHeld, whatever the row count.
+func TestDayWriterMaxHeld(t *testing.T) {
+	tab := typesTable()
+	b := typesRows(t, 1000)
+	dir := t.TempDir()
+	w := NewDayWriter(tab, dir, 1<<30, ParquetOptions{})
+	w.MaxHeld = 20 << 10
+	if err := w.Add(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.Files) < 5 || w.Rows != 1000 {
+		t.Errorf("%d files, %d rows; want several files", len(w.Files), w.Rows)
+	}
+}

@@ -146,9 +146,9 @@ func parquetValue(c *value.Column, i int, buf *[]byte) parquet.Value {
 // DayWriter writes the rows of one table as Parquet files partitioned by
 // day, DIR/<Table>/day=YYYY-MM-DD/part-N.parquet, each file sorted by the
 // time column (Timestamp, else TimeGenerated) so that row-group statistics
-// prune; rows without a time go to day=none. It holds at most MaxRows rows:
-// beyond, it writes what it holds, one more part file per day. It is not
-// safe for concurrent use.
+// prune; rows without a time go to day=none. It holds at most maxRows rows,
+// and about MaxHeld bytes of values: beyond, it writes what it holds, one
+// more part file per day. It is not safe for concurrent use.
 type DayWriter struct {
 	t       *schema.Table
 	dir     string
@@ -158,11 +158,20 @@ type DayWriter struct {
 	types   []schema.Type
 	days    map[string]*value.Batch
 	held    int
+	bytes   int64
 	parts   map[string]int
+	// MaxHeld bounds the bytes of values held (an estimate: strings'
+	// lengths, 8 bytes a number, 64 a dynamic value); DefaultMaxHeld
+	// when zero.
+	MaxHeld int64
 	// Files lists the files written, and Rows counts their rows.
 	Files []string
 	Rows  int64
 }
+
+// DefaultMaxHeld is the bytes of values a DayWriter holds by default
+// before it writes part files.
+const DefaultMaxHeld = 128 << 20
 
 // NewDayWriter returns a writer of table t's rows under dir, holding at
 // most maxRows rows in memory (256Ki when not positive). Batches given to
@@ -203,10 +212,18 @@ func (w *DayWriter) Add(b *value.Batch) error {
 		}
 		for ci, c := range b.Cols {
 			buf.Cols[ci].AppendFrom(c, i)
+			switch k := c.Row(i); c.Type {
+			case schema.String, schema.Guid:
+				w.bytes += int64(len(c.Strs[k])) + 16
+			case schema.Dynamic:
+				w.bytes += 64
+			default:
+				w.bytes += 8
+			}
 		}
 		buf.N++
 		w.held++
-		if w.held >= w.maxRows {
+		if w.held >= w.maxRows || w.bytes >= cmp.Or(w.MaxHeld, DefaultMaxHeld) {
 			if err := w.flush(); err != nil {
 				return err
 			}
@@ -255,7 +272,7 @@ func (w *DayWriter) flush() error {
 		w.Rows += int64(b.N)
 		delete(w.days, day)
 	}
-	w.held = 0
+	w.held, w.bytes = 0, 0
 	return nil
 }
 

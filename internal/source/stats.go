@@ -88,7 +88,8 @@ type FileStats struct {
 	// that opened it (one per hunt when rules share their scans).
 	Scanned, Complete bool
 	Passes            int64
-	// Bytes counts the bytes read, after decompression.
+	// Bytes counts the bytes read, after decompression; for Parquet, the
+	// bytes of the file read (its footer and the column chunks decoded).
 	Bytes int64
 	// Rows counts the rows delivered.
 	Rows int64
