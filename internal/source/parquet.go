@@ -26,13 +26,16 @@ const parquetMagic = "PAR1"
 // names the table its rows belong to; kqlhunt convert writes it.
 const ParquetTableKey = "table"
 
-// TimeRange bounds the time column (Timestamp, else TimeGenerated) of the
-// rows a scan needs; HasFrom and HasTo are false for an open side. Both
-// bounds are inclusive. A scan given a range may leave out rows outside
-// it, whole Parquet row groups whose statistics show that none of their
-// rows is inside, and counts them in FileStats.Pruned; it may also return
-// rows outside it: the query still filters.
+// TimeRange bounds a datetime column, Column (Timestamp or TimeGenerated),
+// of the rows a scan needs; HasFrom and HasTo are false for an open side.
+// Both bounds are inclusive, and a row whose Column is null is not needed.
+// A scan given a range may leave out rows outside it, whole Parquet row
+// groups whose statistics show that none of their rows is inside, and
+// counts them in FileStats.Pruned; it may also return rows outside it: the
+// query still filters. A file without TimeGenerated whose rows take their
+// Timestamp for it (see the package comment) is pruned by Timestamp.
 type TimeRange struct {
+	Column         string
 	From, To       value.Datetime
 	HasFrom, HasTo bool
 }
@@ -91,7 +94,7 @@ type parquetReader struct {
 
 	pf     *parquet.File
 	leaves []*pqLeaf // per output, nil for a column the file lacks
-	time   *pqLeaf   // the time column used to prune, or nil
+	time   *pqLeaf   // the column of win, to prune by, or nil
 	rg     int       // next row group
 	left   int64     // rows left in the current row group
 	pages  []parquet.Pages
@@ -184,10 +187,13 @@ func (r *parquetReader) open() error {
 			r.leaves[o] = newPQLeaf(c)
 		}
 	}
-	for _, name := range [...]string{"Timestamp", "TimeGenerated"} {
-		if c := find(name); c != nil {
+	if r.win != nil {
+		c := find(r.win.Column)
+		if _, stamp := r.dec.fold["timestamp"]; c == nil && stamp && strings.EqualFold(r.win.Column, "TimeGenerated") {
+			c = find("Timestamp")
+		}
+		if c != nil {
 			r.time = newPQLeaf(c)
-			break
 		}
 	}
 	return nil

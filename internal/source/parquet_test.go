@@ -236,7 +236,7 @@ func TestParquetTimePruning(t *testing.T) {
 	times := b.Cols[0]
 	from, to := value.Datetime(times.Ints[350]), value.Datetime(times.Ints[420])
 	d := open(t, []string{path}, nil, Options{Known: []string{"DeviceEvents"}})
-	s, err := d.ScanWindow(tab, colsOf(t, tab, "Timestamp"), &TimeRange{From: from, To: to, HasFrom: true, HasTo: true})
+	s, err := d.ScanWindow(tab, colsOf(t, tab, "Timestamp"), &TimeRange{Column: "Timestamp", From: from, To: to, HasFrom: true, HasTo: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -458,7 +458,7 @@ func TestParquetDuckDB(t *testing.T) {
 		{want[0][0].(value.Datetime), 120, 0},
 	} {
 		d := open(t, []string{path}, nil, Options{Known: []string{"DeviceNetworkEvents"}})
-		s, err := d.ScanWindow(tab, colsOf(t, tab, "DeviceName"), &TimeRange{To: c.to, HasTo: true})
+		s, err := d.ScanWindow(tab, colsOf(t, tab, "DeviceName"), &TimeRange{Column: "Timestamp", To: c.to, HasTo: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -532,5 +532,58 @@ func TestDayWriterMaxHeld(t *testing.T) {
 	}
 	if len(w.Files) < 5 || w.Rows != 1000 {
 		t.Errorf("%d files, %d rows; want several files", len(w.Files), w.Rows)
+	}
+}
+
+// TestParquetPruneColumn prunes by the window's own column: a window on
+// TimeGenerated is not applied to Timestamp when the file has both (they
+// differ in Sentinel's copies), and is applied to Timestamp when the file
+// has no TimeGenerated (its rows take Timestamp for it).
+func TestParquetPruneColumn(t *testing.T) {
+	both := schema.NewTable("DeviceEvents", []schema.Column{
+		{Name: "Timestamp", Type: schema.Datetime},
+		{Name: "TimeGenerated", Type: schema.Datetime},
+	})
+	base := value.DatetimeOf(time.Date(2026, 11, 19, 0, 0, 0, 0, time.UTC))
+	later := base + value.Datetime(10*86400*value.Second)
+	b := value.NewBatch([]schema.Type{schema.Datetime, schema.Datetime}, 100)
+	for i := range 100 {
+		b.Cols[0].Append(base + value.Datetime(i))
+		b.Cols[1].Append(later + value.Datetime(i))
+		b.N++
+	}
+	dir := t.TempDir()
+	writeParquetT(t, filepath.Join(dir, "both", "x.parquet"), both, b, ParquetOptions{RowGroupRows: 10})
+	stampOnly := schema.NewTable("DeviceEvents", both.Columns[:1])
+	writeParquetT(t, filepath.Join(dir, "stamp", "x.parquet"), stampOnly, &value.Batch{Cols: b.Cols[:1], N: b.N}, ParquetOptions{RowGroupRows: 10})
+	for _, c := range []struct {
+		folder       string
+		win          TimeRange
+		rows, pruned int64
+	}{
+		{"both", TimeRange{Column: "TimeGenerated", From: later, To: later + 9, HasFrom: true, HasTo: true}, 10, 90},
+		{"both", TimeRange{Column: "TimeGenerated", From: base, To: base + 9, HasFrom: true, HasTo: true}, 0, 100},
+		{"both", TimeRange{Column: "Timestamp", From: base, To: base + 9, HasFrom: true, HasTo: true}, 10, 90},
+		{"stamp", TimeRange{Column: "TimeGenerated", From: base + 20, To: base + 29, HasFrom: true, HasTo: true}, 10, 90},
+	} {
+		path := filepath.Join(dir, c.folder, "x.parquet")
+		d := open(t, []string{path}, nil, Options{Known: []string{"DeviceEvents"}})
+		s, err := d.ScanWindow(both, []int{1}, &c.win)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			b, err := s.Next(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b == nil {
+				break
+			}
+		}
+		s.Close()
+		if fs := fileStats(t, d, path, "DeviceEvents"); fs.Rows != c.rows || fs.Pruned != c.pruned {
+			t.Errorf("%s, window on %s: rows %d, pruned %d; want %d and %d", c.folder, c.win.Column, fs.Rows, fs.Pruned, c.rows, c.pruned)
+		}
 	}
 }
