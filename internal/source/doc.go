@@ -28,7 +28,8 @@
 //     brotli). Its table is named by a "table" key in its key-value
 //     metadata, else by the path. Only the columns a scan asks for are
 //     decoded (top-level columns, matched by name exactly, else ignoring
-//     case; nested and repeated columns read as null), and a scan given a
+//     case; LIST, MAP, STRUCT and repeated columns read as null, each
+//     value counted as not converted), and a scan given a
 //     TimeRange (ScanWindow) skips the row groups whose Timestamp or
 //     TimeGenerated statistics miss it, counting their rows in
 //     FileStats.Pruned. TIMESTAMP columns in any unit, DATE, INT96, and

@@ -79,6 +79,9 @@ type pqLeaf struct {
 	uuid  bool
 	scale int // DECIMAL scale
 	dec   bool
+	// nested is set for a LIST, MAP, STRUCT or repeated column, whose
+	// values are not read.
+	nested bool
 }
 
 // parquetReader reads the rows of a Parquet file: only the columns the
@@ -156,9 +159,13 @@ func (r *parquetReader) open() error {
 	r.pf = pf
 	byName := map[string]*parquet.Column{}
 	byFold := map[string]*parquet.Column{}
+	nested := map[string]string{} // lowercased name → name
 	for _, c := range pf.Root().Columns() {
 		if !c.Leaf() || c.MaxRepetitionLevel() > 0 {
-			continue // nested and repeated columns are not read
+			// Nested and repeated columns are not read: their values
+			// are null, and counted as not converted.
+			nested[strings.ToLower(c.Name())] = c.Name()
+			continue
 		}
 		byName[c.Name()] = c
 		if k := strings.ToLower(c.Name()); byFold[k] == nil {
@@ -183,8 +190,11 @@ func (r *parquetReader) open() error {
 		if c == nil && o == r.dec.timeOut && r.dec.stampFill {
 			c = find("Timestamp") // a Defender export: TimeGenerated is Timestamp
 		}
-		if c != nil {
+		switch {
+		case c != nil:
 			r.leaves[o] = newPQLeaf(c)
+		case nested[strings.ToLower(r.w.cols[o].name)] != "":
+			r.leaves[o] = &pqLeaf{name: nested[strings.ToLower(r.w.cols[o].name)], nested: true}
 		}
 	}
 	if r.win != nil {
@@ -346,7 +356,7 @@ func (r *parquetReader) nextGroup() error {
 		}
 		chunks := g.ColumnChunks()
 		for o, l := range r.leaves {
-			if l != nil {
+			if l != nil && !l.nested {
 				r.pages[o] = chunks[l.index].Pages()
 			}
 		}
@@ -391,6 +401,15 @@ func (r *parquetReader) read(max int) (err error) {
 				for _, a := range r.outputsOf(o) {
 					for range n {
 						w.cols[a].col.AppendNull()
+					}
+				}
+				continue
+			}
+			if l.nested {
+				for i := range n {
+					w.line = int(r.row) + i + 1
+					for _, a := range r.outputsOf(o) {
+						w.fail(a, fmt.Sprintf("nested Parquet column %q (LIST, MAP or STRUCT) not read", l.name))
 					}
 				}
 				continue

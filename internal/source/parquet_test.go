@@ -216,11 +216,11 @@ func TestParquetForeignTypes(t *testing.T) {
 		t.Fatalf("got\n%v\nwant\n%v", got, want)
 	}
 	fs := fileStats(t, d, path, "DeviceEvents")
-	if fs.Unconverted != 2 {
-		t.Fatalf("unconverted %d, want 2 (Big out of int range, Text not a time): %v", fs.Unconverted, fs.UnconvertedErrors)
+	if fs.Unconverted != 4 {
+		t.Fatalf("unconverted %d, want 4 (Big out of int range, Text not a time, Tags a list twice): %v", fs.Unconverted, fs.UnconvertedErrors)
 	}
 	msgs := fmt.Sprint(fs.UnconvertedErrors)
-	if !strings.Contains(msgs, `column "Big"`) || !strings.Contains(msgs, `"not a time"`) {
+	if !strings.Contains(msgs, `column "Big"`) || !strings.Contains(msgs, `"not a time"`) || !strings.Contains(msgs, `nested Parquet column "Tags"`) {
 		t.Errorf("messages %s", msgs)
 	}
 }
