@@ -62,7 +62,14 @@ with the same query results as the original telemetry.`,
 			if err != nil {
 				return err
 			}
-			tables := d.Tables()
+			var tables []string
+			for _, t := range d.Tables() {
+				if cat.Table(t) == nil {
+					fmt.Fprintf(e.stderr, "kqlhunt: warning: table %s is not in the Defender XDR schema; its rows are not converted\n", t)
+					continue
+				}
+				tables = append(tables, t)
+			}
 			stop := startProgress(e.stderr, progress, func() (int64, int64) { return d.Progress(tables) }, "converting")
 			written, err := convertTables(e.ctx, d, cat, tables, out, threads, maxRows, source.ParquetOptions{Codec: codec})
 			stop()
@@ -105,9 +112,6 @@ func convertTables(ctx context.Context, d *kql.Data, cat *kql.Catalog, tables []
 	sem := make(chan struct{}, threads)
 	for _, name := range tables {
 		t := cat.Table(name)
-		if t == nil {
-			continue // Open names only the catalog's tables
-		}
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {

@@ -107,9 +107,16 @@ func TestConvertReportsAndRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "pq")
+	record := `{"time":"2026-01-01T10:00:00Z","category":"AdvancedHunting-NoSuchTable","properties":{"A":1}}` + "\n"
+	if err := os.WriteFile(filepath.Join(src, "PT1H.json"), []byte(record), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	code, stdout, errs := kqlhunt(t, "", "convert", "--data", src, "--out", out)
 	if code != 0 || !strings.Contains(stdout, "wrote 1 row of 1 table") {
 		t.Fatalf("exit %d, stdout %q, stderr:\n%s", code, stdout, errs)
+	}
+	if !strings.Contains(errs, "table NoSuchTable is not in the Defender XDR schema; its rows are not converted") {
+		t.Errorf("stderr does not name the table left out:\n%s", errs)
 	}
 	if !strings.Contains(errs, ":2") || !strings.Contains(errs, "RemotePort") {
 		t.Errorf("stderr does not report the bad line and value:\n%s", errs)
