@@ -1,6 +1,7 @@
 package kql
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -264,6 +265,30 @@ func (d *Data) Stats() DataStats { return d.d.Stats() }
 // Progress returns the bytes read so far and the size of the files that
 // hold rows of tables; it is safe to call while queries run.
 func (d *Data) Progress(tables []string) (read, total int64) { return d.d.Progress(tables) }
+
+// ReadTable calls fn with the rows of table t in the data, every column
+// of t in order, batch by batch, as queries read them (values that do not
+// convert are null and counted in Stats). It stops at fn's first error.
+func (d *Data) ReadTable(ctx context.Context, t *Table, fn func(*Batch) error) error {
+	cols := make([]int, len(t.Columns))
+	for i := range cols {
+		cols[i] = i
+	}
+	s, err := d.d.Scan(t, cols)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	for {
+		b, err := s.Next(ctx)
+		if err != nil || b == nil {
+			return err
+		}
+		if err := fn(b); err != nil {
+			return err
+		}
+	}
+}
 
 func (d *Data) engine() exec.Source { return dataSource{d} }
 

@@ -70,6 +70,7 @@ rule or exclusion error; 3 data error under --strict; 4 a limit was reached
 	root.SetErr(stderr)
 	root.AddCommand(queryCommand(e), huntCommand(e), checkCommand(e))
 	root.AddCommand(genCommand(e))
+	root.AddCommand(convertCommand(e))
 	root.AddCommand(conformanceCommand(e))
 	root.AddCommand(rulesCommand(e))
 	root.AddCommand(testCommand(e))

@@ -183,6 +183,10 @@ func Open(paths []string, tables map[string][]string, opts Options) (_ *Dataset,
 			seen[key] = &fileEntry{path: path}
 			return notRead(path, sn.kind, sn.reason)
 		}
+		if sn.format == FormatParquet && gz {
+			seen[key] = &fileEntry{path: path}
+			return notRead(path, "Parquet", "gzip-compressed Parquet file: not read (decompress it with gunzip; Parquet compresses its own pages)")
+		}
 		f := &fileEntry{path: path, format: sn.format, gz: gz, enc: sn.enc, size: info.Size()}
 		seen[key] = f
 		if forced != "" {
@@ -190,7 +194,19 @@ func Open(paths []string, tables map[string][]string, opts Options) (_ *Dataset,
 		} else {
 			f.tables = sn.tables
 			f.mixed = sn.mixed
-			f.rowTable = tableFromPath(path, known)
+			if sn.format == FormatParquet {
+				// The file's own metadata names its table (kqlhunt
+				// convert writes it), else the path does.
+				if t := parquetTable(path); t != "" {
+					f.rowTable = t
+					if k := known[strings.ToLower(t)]; k != "" {
+						f.rowTable = k
+					}
+				}
+			}
+			if f.rowTable == "" {
+				f.rowTable = tableFromPath(path, known)
+			}
 			if f.rowTable == "" {
 				// Through a linked folder, the folder names may be the
 				// link's: try the real path.
@@ -261,7 +277,7 @@ func Open(paths []string, tables map[string][]string, opts Options) (_ *Dataset,
 // README or notes beside the data are only listed.
 func telemetryName(path string) bool {
 	name := strings.TrimSuffix(strings.ToLower(filepath.Base(path)), ".gz")
-	for _, ext := range []string{".json", ".jsonl", ".ndjson", ".csv"} {
+	for _, ext := range []string{".json", ".jsonl", ".ndjson", ".csv", ".parquet"} {
 		if strings.HasSuffix(name, ext) {
 			return true
 		}

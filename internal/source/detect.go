@@ -30,6 +30,7 @@ const (
 	FormatAPI              // an Advanced Hunting API response, {"Schema", "Results"}
 	FormatJSONDoc          // a JSON array of rows or records, or pretty-printed objects
 	FormatCSV              // the Advanced Hunting portal's CSV export
+	FormatParquet          // Apache Parquet, read column by column
 )
 
 var formatNames = [...]string{
@@ -40,6 +41,7 @@ var formatNames = [...]string{
 	FormatAPI:       "Advanced Hunting API response",
 	FormatJSONDoc:   "JSON document",
 	FormatCSV:       "CSV",
+	FormatParquet:   "Parquet",
 }
 
 // String returns a short description of f, such as "JSON lines".
@@ -306,7 +308,6 @@ var magics = []struct {
 }{
 	{"\x28\xb5\x2f\xfd", "zstd", "zstd-compressed file: not read (kqlhunt does not read zstd yet; decompress it with zstd -d)"},
 	{"Obj\x01", "Avro", "Avro file (Event Hub Capture): not read (kqlhunt does not read Avro yet)"},
-	{"PAR1", "Parquet", "Parquet file: not read (kqlhunt does not read Parquet yet)"},
 	{"PK\x03\x04", "zip", "zip archive: not read (extract it first)"},
 	{"BZh", "bzip2", "bzip2-compressed file: not read (kqlhunt reads gzip; decompress it with bunzip2)"},
 	{"\xfd7zXZ\x00", "xz", "xz-compressed file: not read (kqlhunt reads gzip; decompress it with xz -d)"},
@@ -316,6 +317,9 @@ var magics = []struct {
 // sniffMagic recognises by their first bytes the formats that kqlhunt does
 // not read, and binary files: the head has NUL bytes and no JSON line.
 func sniffMagic(head []byte) (sniffed, bool) {
+	if bytes.HasPrefix(head, []byte(parquetMagic)) {
+		return sniffed{format: FormatParquet, rows: true}, true
+	}
 	for _, m := range magics {
 		if bytes.HasPrefix(head, []byte(m.magic)) {
 			return sniffed{kind: m.kind, reason: m.reason}, true

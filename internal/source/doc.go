@@ -23,6 +23,19 @@
 //   - A JSON array of rows or records, and pretty-printed row objects.
 //   - The portal's CSV export: a header of column names, RFC 4180 quoting,
 //     an empty cell for null.
+//   - Apache Parquet (DuckDB, Spark, Azure Data Explorer exports, kqlhunt
+//     convert): any codec parquet-go reads (snappy, gzip, zstd, lz4,
+//     brotli). Its table is named by a "table" key in its key-value
+//     metadata, else by the path. Only the columns a scan asks for are
+//     decoded (top-level columns, matched by name exactly, else ignoring
+//     case; LIST, MAP, STRUCT and repeated columns read as null, each
+//     value counted as not converted), and a scan given a
+//     TimeRange (ScanWindow) skips the row groups whose Timestamp or
+//     TimeGenerated statistics miss it, counting their rows in
+//     FileStats.Pruned. TIMESTAMP columns in any unit, DATE, INT96, and
+//     INT64 100 ns ticks (as WriteParquet writes them) read as datetime;
+//     byte-array values convert as JSON strings do. A value's position in
+//     messages is its row number in the file.
 //
 // Everything is read as a stream with bounded memory: a line, a document
 // element or a CSV record longer than MaxRecordSize (64 MiB) is skipped
@@ -91,8 +104,8 @@
 //     A CSV quoted field that never closes (a stray quote) is reported at
 //     the line where it starts.
 //   - Files that are not read (not telemetry, empty, or in a format
-//     kqlhunt does not read: zstd, Avro from Event Hub Capture, Parquet,
-//     zip, bzip2, xz, 7z, binary) are listed in Stats.Ignored with the
+//     kqlhunt does not read: zstd, Avro from Event Hub Capture, gzipped
+//     Parquet, zip, bzip2, xz, 7z, binary) are listed in Stats.Ignored with the
 //     format recognised and counted in Stats.NotRead.
 //   - Streaming records of another table in a file of plain rows (whose
 //     start has none) are counted in FileStats.OtherTables, with their

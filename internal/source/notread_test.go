@@ -111,15 +111,15 @@ func TestFormatsNotRead(t *testing.T) {
 		kind    string
 		reason  string
 	}{
-		"x.zst":          {[]byte("\x28\xb5\x2f\xfd\x00\x58rest"), "zstd", "zstd-compressed file: not read (kqlhunt does not read zstd yet"},
-		"capture.avro":   {[]byte("Obj\x01\x04\x14avro.codec"), "Avro", "Avro file (Event Hub Capture): not read"},
-		"part.parquet":   {[]byte("PAR1\x15\x04rest"), "Parquet", "Parquet file: not read"},
-		"export.zip":     {[]byte("PK\x03\x04\x14\x00rest"), "zip", "zip archive: not read"},
-		"blob.bin":       {append([]byte{1, 2, 3, 0, 0, 0}, bytes.Repeat([]byte{7}, 100)...), "binary", "binary file (a NUL byte at offset 3): not telemetry"},
-		"notes.md":       {[]byte("# Notes\n"), "text", "not telemetry"},
-		"cut.json.gz":    {[]byte("\x1f\x8b\x08\x00\x00"), "gzip", "truncated gzip stream"},
-		"garbled.gz":     {append([]byte("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"), bytes.Repeat([]byte{0xff}, 50)...), "gzip", "corrupt gzip"},
-		"DeviceEvents.x": {[]byte(rowLine), "", ""},
+		"x.zst":           {[]byte("\x28\xb5\x2f\xfd\x00\x58rest"), "zstd", "zstd-compressed file: not read (kqlhunt does not read zstd yet"},
+		"capture.avro":    {[]byte("Obj\x01\x04\x14avro.codec"), "Avro", "Avro file (Event Hub Capture): not read"},
+		"part.parquet.gz": {gzipBytes(t, []byte("PAR1\x15\x04rest")), "Parquet", "gzip-compressed Parquet file: not read"},
+		"export.zip":      {[]byte("PK\x03\x04\x14\x00rest"), "zip", "zip archive: not read"},
+		"blob.bin":        {append([]byte{1, 2, 3, 0, 0, 0}, bytes.Repeat([]byte{7}, 100)...), "binary", "binary file (a NUL byte at offset 3): not telemetry"},
+		"notes.md":        {[]byte("# Notes\n"), "text", "not telemetry"},
+		"cut.json.gz":     {[]byte("\x1f\x8b\x08\x00\x00"), "gzip", "truncated gzip stream"},
+		"garbled.gz":      {append([]byte("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"), bytes.Repeat([]byte{0xff}, 50)...), "gzip", "corrupt gzip"},
+		"DeviceEvents.x":  {[]byte(rowLine), "", ""},
 	}
 	for name, f := range files {
 		writeFile(t, dir, "DeviceEvents/"+name, f.content)

@@ -31,11 +31,19 @@ type Scan interface {
 // asked for more than once, and with no columns the batches only count
 // rows. A table without data gives an empty scan.
 func (d *Dataset) Scan(table *schema.Table, cols []int) (Scan, error) {
+	return d.ScanWindow(table, cols, nil)
+}
+
+// ScanWindow is Scan for a query that needs only the rows whose time
+// column lies in win (nil for all rows): it may leave out rows outside win
+// (Parquet row groups whose statistics rule them out, counted in
+// FileStats.Pruned) and may return rows outside it.
+func (d *Dataset) ScanWindow(table *schema.Table, cols []int, win *TimeRange) (Scan, error) {
 	if table == nil {
 		return nil, fmt.Errorf("scan: no table")
 	}
 	d.index()
-	s := &tableScan{d: d, table: table, batchSize: d.opts.BatchSize}
+	s := &tableScan{d: d, table: table, batchSize: d.opts.BatchSize, win: win}
 	w := &rowWriter{tf: d.tf, strict: d.opts.Strict}
 	for _, ci := range cols {
 		if ci < 0 || ci >= len(table.Columns) {
@@ -103,6 +111,7 @@ type tableScan struct {
 	timeOut   int
 	batch     *value.Batch
 	countFrom int
+	win       *TimeRange // rows needed, or nil
 }
 
 func (s *tableScan) Next(ctx context.Context) (b *value.Batch, err error) {
@@ -254,6 +263,8 @@ func (s *tableScan) open(i int) error {
 	d.rowsOK = f.rowTable != "" && strings.EqualFold(f.rowTable, s.table.Name)
 	d.lastCat = nil
 	switch {
+	case f.format == FormatParquet:
+		s.cur = newParquetReader(rc, d, s.win, &s.d.read)
 	case f.format == FormatCSV:
 		s.cur = newCSVReader(rc, d)
 	case f.format.isDocument():

@@ -19,7 +19,7 @@ type Stats struct {
 	// Ignored lists, with the reason, the files found while walking
 	// folders that were not read: not telemetry (a README, an image, an
 	// empty file), or in a format kqlhunt does not read (zstd, Avro,
-	// Parquet, zip, binary); and the folders met again through symbolic
+	// gzipped Parquet, zip, binary); and the folders met again through symbolic
 	// links (loops), links that lead nowhere and files that name more
 	// tables than one file may. Under Options.Strict a file in a format
 	// not read is an error instead, as is a text file named as telemetry
@@ -35,7 +35,7 @@ type Stats struct {
 	// lookup that ignores case).
 	Tables map[string]*TableStats
 	// Totals over Files.
-	Rows, Skipped, Unconverted int64
+	Rows, Skipped, Unconverted, Pruned int64
 }
 
 // TableStats is what the scans read of one table, over its files: what
@@ -43,6 +43,9 @@ type Stats struct {
 // FileStats, it counts each file once.
 type TableStats struct {
 	Files, Rows, Skipped, Unconverted int64
+	// Pruned counts the rows the scans left out by their time range
+	// (FileStats.Pruned).
+	Pruned int64
 	// HasTime is set when a scan decoded the table's time column,
 	// Timestamp, else TimeGenerated, and found a value that is not null;
 	// TimeMin and TimeMax are then its earliest and latest value among the
@@ -85,10 +88,15 @@ type FileStats struct {
 	// that opened it (one per hunt when rules share their scans).
 	Scanned, Complete bool
 	Passes            int64
-	// Bytes counts the bytes read, after decompression.
+	// Bytes counts the bytes read, after decompression; for Parquet, the
+	// bytes of the file read (its footer and the column chunks decoded).
 	Bytes int64
 	// Rows counts the rows delivered.
 	Rows int64
+	// Pruned counts the rows left out unread because the scan's
+	// TimeRange rules them out: Parquet row groups whose time statistics
+	// miss it. They are not in Rows.
+	Pruned int64
 	// Skipped counts malformed lines and records, which were left out;
 	// SkippedErrors holds the first MaxReported of them.
 	Skipped       int64
@@ -121,6 +129,7 @@ type FileStats struct {
 // passStats accumulates the counts of one scan over one file.
 type passStats struct {
 	bytes, rows, skipped, unconv, other int64
+	pruned                              int64
 	skippedErrs, unconvErrs             []*DataError
 	otherNames                          []string
 	complete                            bool
@@ -148,13 +157,16 @@ func (p *passStats) addUnconverted(e *DataError) {
 // merge records p into f unless f already holds a complete pass.
 func (f *FileStats) merge(p *passStats) {
 	f.Passes++
-	if f.Complete {
+	// A complete pass that pruned row groups gives way to a later one
+	// that read every row.
+	if f.Complete && (f.Pruned == 0 || !p.complete || p.pruned > 0) {
 		return
 	}
 	f.Scanned = true
 	f.Complete = p.complete
 	f.Bytes = p.bytes
 	f.Rows = p.rows
+	f.Pruned = p.pruned
 	f.Skipped = p.skipped
 	f.SkippedErrors = p.skippedErrs
 	f.Unconverted = p.unconv
@@ -210,6 +222,7 @@ func (d *Dataset) Stats() Stats {
 			fs.complete = nil
 			s.Files = append(s.Files, fs)
 			s.Rows += fs.Rows
+			s.Pruned += fs.Pruned
 			s.Skipped += fs.Skipped
 			s.Unconverted += fs.Unconverted
 			ts := tables[strings.ToLower(t)]
@@ -240,6 +253,7 @@ type statKey struct{ path, table string }
 func (t *TableStats) add(f *FileStats) {
 	t.Files++
 	t.Rows += f.Rows
+	t.Pruned += f.Pruned
 	t.Skipped += f.Skipped
 	t.Unconverted += f.Unconverted
 	for c, n := range f.NonNull {

@@ -1,0 +1,662 @@
+package source
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/deprecated"
+	"github.com/parquet-go/parquet-go/format"
+
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/value"
+)
+
+// parquetMagic starts (and ends) every Parquet file.
+const parquetMagic = "PAR1"
+
+// ParquetTableKey is the key of a Parquet file's key-value metadata that
+// names the table its rows belong to; kqlhunt convert writes it.
+const ParquetTableKey = "table"
+
+// TimeRange bounds a datetime column, Column (Timestamp or TimeGenerated),
+// of the rows a scan needs; HasFrom and HasTo are false for an open side.
+// Both bounds are inclusive, and a row whose Column is null is not needed.
+// A scan given a range may leave out rows outside it, whole Parquet row
+// groups whose statistics show that none of their rows is inside, and
+// counts them in FileStats.Pruned; it may also return rows outside it: the
+// query still filters. A file without TimeGenerated whose rows take their
+// Timestamp for it (see the package comment) is pruned by Timestamp.
+type TimeRange struct {
+	Column         string
+	From, To       value.Datetime
+	HasFrom, HasTo bool
+}
+
+// misses reports whether no time in [lo, hi] is in r.
+func (r *TimeRange) misses(lo, hi value.Datetime) bool {
+	return r != nil && (r.HasFrom && hi < r.From || r.HasTo && lo > r.To)
+}
+
+// parquetTable returns the table named by the key-value metadata of the
+// Parquet file at path, or "".
+func parquetTable(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return ""
+	}
+	pf, err := parquet.OpenFile(f, info.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	if err != nil {
+		return ""
+	}
+	t, _ := pf.Lookup(ParquetTableKey)
+	return strings.TrimSpace(t)
+}
+
+// pqLeaf is a Parquet leaf column a scan output reads, and how its values
+// are to be understood.
+type pqLeaf struct {
+	index int // in the row group's column chunks
+	name  string
+	// unit is the tick count of one unit of a TIMESTAMP column (1 for
+	// nanoseconds is not a whole tick: nanos is set instead), 0 when the
+	// column is not a timestamp.
+	unit  int64
+	nanos bool
+	date  bool // DATE: days since the epoch
+	uuid  bool
+	scale int // DECIMAL scale
+	dec   bool
+	// nested is set for a LIST, MAP, STRUCT or repeated column, whose
+	// values are not read.
+	nested bool
+}
+
+// parquetReader reads the rows of a Parquet file: only the columns the
+// scan asks for, row group by row group, leaving out the row groups whose
+// time statistics miss the scan's TimeRange.
+type parquetReader struct {
+	rc  *dataReader
+	w   *rowWriter
+	dec *objDecoder
+	win *TimeRange
+	// disk counts bytes read from disk for Dataset.Progress.
+	disk *atomic.Int64
+
+	pf     *parquet.File
+	leaves []*pqLeaf // per output, nil for a column the file lacks
+	time   *pqLeaf   // the column of win, to prune by, or nil
+	rg     int       // next row group
+	left   int64     // rows left in the current row group
+	pages  []parquet.Pages
+	vals   []parquet.ValueReader
+	buf    []parquet.Value
+	row    int64 // rows of the file before the current one
+	opened bool
+}
+
+func newParquetReader(rc *dataReader, dec *objDecoder, win *TimeRange, disk *atomic.Int64) *parquetReader {
+	return &parquetReader{rc: rc, w: dec.w, dec: dec, win: win, disk: disk}
+}
+
+func (r *parquetReader) close() error {
+	r.closePages()
+	return r.rc.Close()
+}
+
+func (r *parquetReader) closePages() {
+	for i, p := range r.pages {
+		if p != nil {
+			p.Close()
+		}
+		r.pages[i], r.vals[i] = nil, nil
+	}
+}
+
+// countingReaderAt counts the bytes read from a file.
+type countingReaderAt struct {
+	f    *os.File
+	n    *int64
+	disk *atomic.Int64
+}
+
+func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	k, err := c.f.ReadAt(p, off)
+	*c.n += int64(k)
+	if c.disk != nil {
+		c.disk.Add(int64(k))
+	}
+	return k, err
+}
+
+// open reads the file's footer and maps the outputs to leaf columns.
+func (r *parquetReader) open() error {
+	info, err := r.rc.f.Stat()
+	if err != nil {
+		return err
+	}
+	ra := &countingReaderAt{f: r.rc.f, n: r.rc.n, disk: r.disk}
+	if r.rc.n == nil {
+		var n int64
+		ra.n = &n
+	}
+	pf, err := parquet.OpenFile(ra, info.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true), parquet.ReadBufferSize(256<<10))
+	if err != nil {
+		return r.bad("not a readable Parquet file: " + err.Error())
+	}
+	r.pf = pf
+	byName := map[string]*parquet.Column{}
+	byFold := map[string]*parquet.Column{}
+	nested := map[string]string{} // lowercased name → name
+	for _, c := range pf.Root().Columns() {
+		if !c.Leaf() || c.MaxRepetitionLevel() > 0 {
+			// Nested and repeated columns are not read: their values
+			// are null, and counted as not converted.
+			nested[strings.ToLower(c.Name())] = c.Name()
+			continue
+		}
+		byName[c.Name()] = c
+		if k := strings.ToLower(c.Name()); byFold[k] == nil {
+			byFold[k] = c
+		}
+	}
+	find := func(name string) *parquet.Column {
+		if c := byName[name]; c != nil {
+			return c
+		}
+		return byFold[strings.ToLower(name)]
+	}
+	n := len(r.w.cols)
+	r.leaves = make([]*pqLeaf, n)
+	r.pages = make([]parquet.Pages, n)
+	r.vals = make([]parquet.ValueReader, n)
+	for o := range r.leaves {
+		if r.dec.alias[o] != o {
+			continue
+		}
+		c := find(r.w.cols[o].name)
+		if c == nil && o == r.dec.timeOut && r.dec.stampFill {
+			c = find("Timestamp") // a Defender export: TimeGenerated is Timestamp
+		}
+		switch {
+		case c != nil:
+			r.leaves[o] = newPQLeaf(c)
+		case nested[strings.ToLower(r.w.cols[o].name)] != "":
+			r.leaves[o] = &pqLeaf{name: nested[strings.ToLower(r.w.cols[o].name)], nested: true}
+		}
+	}
+	if r.win != nil {
+		c := find(r.win.Column)
+		if _, stamp := r.dec.fold["timestamp"]; c == nil && stamp && strings.EqualFold(r.win.Column, "TimeGenerated") {
+			c = find("Timestamp")
+		}
+		if c != nil {
+			r.time = newPQLeaf(c)
+		}
+	}
+	return nil
+}
+
+// bad reports a file that cannot be read: skipped, or under Strict, the
+// error that ends the scan.
+func (r *parquetReader) bad(reason string) error {
+	r.w.skip(&DataError{File: r.w.file, Reason: reason})
+	if r.w.err != nil {
+		return r.w.err
+	}
+	return io.EOF
+}
+
+func newPQLeaf(c *parquet.Column) *pqLeaf {
+	l := &pqLeaf{index: c.Index(), name: c.Name()}
+	lt := c.Type().LogicalType()
+	if lt != nil {
+		switch t := lt.Value.(type) {
+		case *format.TimestampType:
+			switch t.Unit.Value.(type) {
+			case *format.MilliSeconds:
+				l.unit = value.Second / 1000
+			case *format.MicroSeconds:
+				l.unit = value.Second / 1000000
+			case *format.NanoSeconds:
+				l.nanos = true
+			}
+		case *format.DateType:
+			l.date = true
+		case *format.UUIDType:
+			l.uuid = true
+		case *format.DecimalType:
+			l.dec, l.scale = true, int(t.Scale)
+		}
+		return l
+	}
+	if ct := c.Type().ConvertedType(); ct != nil {
+		switch *ct {
+		case deprecated.TimestampMillis:
+			l.unit = value.Second / 1000
+		case deprecated.TimestampMicros:
+			l.unit = value.Second / 1000000
+		case deprecated.Date:
+			l.date = true
+		}
+	}
+	return l
+}
+
+// ticks returns the datetime of an integer value of l, and whether l holds
+// datetimes as integers: a TIMESTAMP in any unit, a DATE, or a plain
+// INT64, which kqlhunt convert writes as 100 ns ticks since the epoch.
+func (l *pqLeaf) ticks(x int64, kind parquet.Kind) (value.Datetime, bool) {
+	switch {
+	case l.nanos:
+		return value.Datetime(floorDiv(x, 100)), true
+	case l.unit > 0:
+		return value.Datetime(x * l.unit), true
+	case l.date:
+		return value.Datetime(x * 86400 * value.Second), true
+	case kind == parquet.Int64 && !l.dec:
+		return value.Datetime(x), true
+	}
+	return 0, false
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// int96Time is the datetime of an INT96 timestamp (Impala, older Spark):
+// nanoseconds of the day, then the Julian day.
+func int96Time(v parquet.Value) value.Datetime {
+	i := v.Int96()
+	nanos := int64(uint64(i[1])<<32 | uint64(i[0]))
+	days := int64(i[2]) - 2440588 // Julian day of 1970-01-01
+	return value.Datetime(days*86400*value.Second + nanos/100)
+}
+
+// rowGroupTime returns the range of the time column in row group g from
+// its statistics, and whether it is known.
+func (r *parquetReader) rowGroupTime(g int) (lo, hi value.Datetime, ok bool) {
+	if r.time == nil {
+		return 0, 0, false
+	}
+	md := r.pf.Metadata()
+	if g >= len(md.RowGroups) || r.time.index >= len(md.RowGroups[g].Columns) {
+		return 0, 0, false
+	}
+	cm := &md.RowGroups[g].Columns[r.time.index].MetaData
+	st := &cm.Statistics
+	minB, maxB := st.MinValue, st.MaxValue
+	if minB == nil || maxB == nil {
+		return 0, 0, false
+	}
+	if st.NullCount > 0 && st.NullCount == cm.NumValues {
+		return 0, 0, false
+	}
+	decode := func(b []byte) (value.Datetime, bool) {
+		switch cm.Type {
+		case format.Int64:
+			if len(b) != 8 {
+				return 0, false
+			}
+			return r.time.ticks(int64(binary.LittleEndian.Uint64(b)), parquet.Int64)
+		case format.Int32:
+			if len(b) != 4 || !r.time.date {
+				return 0, false
+			}
+			return r.time.ticks(int64(int32(binary.LittleEndian.Uint32(b))), parquet.Int32)
+		case format.ByteArray:
+			if d, ok := parseISOFast(b); ok {
+				return d, true
+			}
+			return value.ParseDatetime(string(b))
+		}
+		return 0, false
+	}
+	lo, ok1 := decode(minB)
+	hi, ok2 := decode(maxB)
+	if !ok1 || !ok2 || cm.Type == format.ByteArray {
+		// Strings order as text, not as times, unless all are written
+		// alike: trust only the ticks of integer columns.
+		return 0, 0, false
+	}
+	return lo, hi, true
+}
+
+// nextGroup opens the next row group that the time range does not rule
+// out; it returns io.EOF after the last.
+func (r *parquetReader) nextGroup() error {
+	r.closePages()
+	groups := r.pf.RowGroups()
+	for r.rg < len(groups) {
+		g := groups[r.rg]
+		r.rg++
+		if lo, hi, ok := r.rowGroupTime(r.rg - 1); ok && r.win.misses(lo, hi) {
+			r.w.pass.pruned += g.NumRows()
+			r.row += g.NumRows()
+			continue
+		}
+		if g.NumRows() == 0 {
+			continue
+		}
+		chunks := g.ColumnChunks()
+		for o, l := range r.leaves {
+			if l != nil && !l.nested {
+				r.pages[o] = chunks[l.index].Pages()
+			}
+		}
+		r.left = g.NumRows()
+		return nil
+	}
+	return io.EOF
+}
+
+func (r *parquetReader) read(max int) (err error) {
+	w := r.w
+	defer func() {
+		// A damaged file can make the Parquet library panic: report the
+		// file, keeping the complete rows read before.
+		if p := recover(); p != nil {
+			r.truncate(w.batch.N)
+			err = r.bad(fmt.Sprintf("damaged Parquet file (row group %d): %v", r.rg, p))
+		}
+	}()
+	w.lineFn = nil
+	if !r.opened {
+		r.opened = true
+		if err := r.open(); err != nil {
+			return err
+		}
+	}
+	for w.batch.N < max {
+		if w.ctx != nil && w.ctx.Err() != nil {
+			return w.ctx.Err()
+		}
+		if r.left == 0 {
+			if err := r.nextGroup(); err != nil {
+				return err
+			}
+		}
+		n := int(min(int64(max-w.batch.N), r.left))
+		for o, l := range r.leaves {
+			if r.dec.alias[o] != o {
+				continue
+			}
+			if l == nil {
+				for _, a := range r.outputsOf(o) {
+					for range n {
+						w.cols[a].col.AppendNull()
+					}
+				}
+				continue
+			}
+			if l.nested {
+				for i := range n {
+					w.line = int(r.row) + i + 1
+					for _, a := range r.outputsOf(o) {
+						w.fail(a, fmt.Sprintf("nested Parquet column %q (LIST, MAP or STRUCT) not read", l.name))
+					}
+				}
+				continue
+			}
+			if err := r.readColumn(o, l, n); err != nil {
+				r.truncate(w.batch.N)
+				return r.bad(fmt.Sprintf("row group %d, column %q: %v", r.rg, l.name, err))
+			}
+		}
+		w.batch.N += n
+		w.pass.rows += int64(n)
+		r.left -= int64(n)
+		r.row += int64(n)
+		if w.err != nil {
+			return w.err
+		}
+	}
+	return nil
+}
+
+// truncate drops the values past row n that the columns of the batch
+// being filled hold: those of rows that a damaged column chunk left
+// incomplete.
+func (r *parquetReader) truncate(n int) {
+	for _, oc := range r.w.cols {
+		c := oc.col
+		switch value.Storage(c.Type) {
+		case value.StoreBool:
+			c.Bools = c.Bools[:min(n, len(c.Bools))]
+		case value.StoreInt:
+			c.Ints = c.Ints[:min(n, len(c.Ints))]
+		case value.StoreReal:
+			c.Reals = c.Reals[:min(n, len(c.Reals))]
+		case value.StoreString:
+			c.Strs = c.Strs[:min(n, len(c.Strs))]
+		default:
+			c.Dyns = c.Dyns[:min(n, len(c.Dyns))]
+		}
+		if c.Nulls != nil {
+			c.Nulls = c.Nulls[:min(n, len(c.Nulls))]
+		}
+	}
+}
+
+// outputsOf lists output o and the outputs that repeat its column.
+func (r *parquetReader) outputsOf(o int) []int {
+	out := []int{o}
+	for a := o + 1; a < len(r.dec.alias); a++ {
+		if r.dec.alias[a] == o {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// readColumn appends the next n values of leaf l to output o and to the
+// outputs that repeat it.
+func (r *parquetReader) readColumn(o int, l *pqLeaf, n int) error {
+	outs := r.outputsOf(o)
+	if cap(r.buf) < 1024 {
+		r.buf = make([]parquet.Value, 1024)
+	}
+	done := 0
+	for done < n {
+		if r.vals[o] == nil {
+			p, err := r.pages[o].ReadPage()
+			if err != nil {
+				if err == io.EOF {
+					return errors.New("the column ends before the row group")
+				}
+				return err
+			}
+			r.vals[o] = p.Values()
+		}
+		want := min(n-done, len(r.buf))
+		k, err := r.vals[o].ReadValues(r.buf[:want])
+		for i, v := range r.buf[:k] {
+			r.w.line = int(r.row) + done + i + 1
+			for _, a := range outs {
+				r.put(a, l, v)
+			}
+		}
+		done += k
+		if err == io.EOF {
+			r.vals[o] = nil
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// put appends v, a value of leaf l, to output o converted to its type; a
+// value that does not convert is null and counted.
+func (r *parquetReader) put(o int, l *pqLeaf, v parquet.Value) {
+	w := r.w
+	c := &w.cols[o]
+	if v.IsNull() {
+		c.col.AppendNull()
+		return
+	}
+	cannot := func(what string) {
+		w.fail(o, fmt.Sprintf("cannot convert Parquet %s %s to %s", what, l.name, c.typ))
+	}
+	switch kind := v.Kind(); kind {
+	case parquet.ByteArray, parquet.FixedLenByteArray:
+		b := v.ByteArray()
+		if l.uuid && len(b) == 16 {
+			g := formatUUID(b)
+			w.putText(o, g[:], false)
+			return
+		}
+		if l.dec {
+			cannot("decimal bytes")
+			return
+		}
+		w.putText(o, b, true)
+	case parquet.Boolean:
+		b := v.Boolean()
+		switch c.typ {
+		case schema.Bool:
+			c.pushBool(b)
+		case schema.String:
+			c.pushStr(strconv.FormatBool(b))
+		case schema.Dynamic:
+			c.pushDyn(b)
+		case schema.Int, schema.Long:
+			c.pushInt(map[bool]int64{false: 0, true: 1}[b])
+		default:
+			cannot("boolean")
+		}
+	case parquet.Int32, parquet.Int64:
+		x := v.Int64()
+		if kind == parquet.Int32 {
+			x = int64(v.Int32())
+		}
+		if c.typ == schema.Datetime {
+			if d, ok := l.ticks(x, kind); ok {
+				c.pushInt(int64(d))
+				return
+			}
+			cannot("integer")
+			return
+		}
+		if l.unit > 0 || l.nanos || l.date {
+			d, _ := l.ticks(x, kind)
+			switch c.typ {
+			case schema.String:
+				c.pushStr(d.String())
+			case schema.Dynamic:
+				c.pushDyn(d)
+			default:
+				cannot("timestamp")
+			}
+			return
+		}
+		if l.dec {
+			f := float64(x) / math.Pow10(l.scale)
+			switch c.typ {
+			case schema.Real, schema.Decimal:
+				c.pushReal(f)
+			case schema.String:
+				c.pushStr(strconv.FormatFloat(f, 'g', -1, 64))
+			case schema.Dynamic:
+				c.pushDyn(f)
+			default:
+				cannot("decimal")
+			}
+			return
+		}
+		switch c.typ {
+		case schema.Long, schema.Timespan:
+			c.pushInt(x)
+		case schema.Int:
+			if x < math.MinInt32 || x > math.MaxInt32 {
+				w.fail(o, fmt.Sprintf("cannot convert %d to int: out of range", x))
+				return
+			}
+			c.pushInt(x)
+		case schema.Real, schema.Decimal:
+			c.pushReal(float64(x))
+		case schema.Bool:
+			switch x {
+			case 0, 1:
+				c.pushBool(x == 1)
+			default:
+				cannot("integer")
+			}
+		case schema.String:
+			c.pushStr(strconv.FormatInt(x, 10))
+		case schema.Dynamic:
+			c.pushDyn(x)
+		default:
+			cannot("integer")
+		}
+	case parquet.Int96:
+		d := int96Time(v)
+		switch c.typ {
+		case schema.Datetime:
+			c.pushInt(int64(d))
+		case schema.String:
+			c.pushStr(d.String())
+		case schema.Dynamic:
+			c.pushDyn(d)
+		default:
+			cannot("INT96 timestamp")
+		}
+	case parquet.Float, parquet.Double:
+		f := v.Double()
+		if kind == parquet.Float {
+			f = float64(v.Float())
+		}
+		switch c.typ {
+		case schema.Real, schema.Decimal:
+			c.pushReal(f)
+		case schema.Int, schema.Long:
+			if f != math.Trunc(f) || f < math.MinInt64 || f >= math.MaxInt64 || c.typ == schema.Int && (f < math.MinInt32 || f > math.MaxInt32) {
+				cannot("double " + strconv.FormatFloat(f, 'g', -1, 64) + " of")
+				return
+			}
+			c.pushInt(int64(f))
+		case schema.String:
+			c.pushStr(strconv.FormatFloat(f, 'g', -1, 64))
+		case schema.Dynamic:
+			c.pushDyn(f)
+		default:
+			cannot("double")
+		}
+	default:
+		cannot(kind.String())
+	}
+}
+
+// formatUUID returns the canonical text of a 16-byte UUID.
+func formatUUID(b []byte) [36]byte {
+	const hex = "0123456789abcdef"
+	var g [36]byte
+	j := 0
+	for i, x := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			g[j] = '-'
+			j++
+		}
+		g[j], g[j+1] = hex[x>>4], hex[x&15]
+		j += 2
+	}
+	return g
+}
