@@ -19,7 +19,12 @@ import (
 // to its decoders; a chunk ends at the first line end past it. A file
 // smaller than a chunk is read sequentially. Tests lower it to cut files
 // many times.
-var chunkSize = 4 << 20
+var chunkSize = 1 << 20
+
+// chunkBufs holds the buffers of decoded chunks, for the chunks of any
+// parallel scan to reuse. A buffer holds no pointers: rows copy what they
+// keep of it.
+var chunkBufs sync.Pool
 
 // What follows the lines of a chunk.
 const (
@@ -60,7 +65,6 @@ type parLines struct {
 
 	order chan *lineChunk // chunks in file order, to the consumer
 	jobs  chan *lineChunk // chunks to decode, to the workers
-	free  chan []byte     // chunk buffers to reuse
 	stop  chan struct{}   // closed by close: every goroutine returns
 	wg    sync.WaitGroup
 
@@ -91,7 +95,6 @@ func (s *tableScan) newParLines(rc *dataReader, threads int) *parLines {
 		file:    s.w.file,
 		order:   make(chan *lineChunk, 2*threads),
 		jobs:    make(chan *lineChunk, threads),
-		free:    make(chan []byte, 2*threads+2),
 		stop:    make(chan struct{}),
 		pass:    s.pass,
 		names:   s.names,
@@ -161,9 +164,9 @@ func (p *parLines) split() {
 
 func (p *parLines) newChunk(first int) *lineChunk {
 	c := &lineChunk{first: first, done: make(chan struct{})}
-	select {
-	case c.data = <-p.free:
-	default:
+	if b, ok := chunkBufs.Get().(*[]byte); ok && cap(*b) >= chunkSize {
+		c.data = (*b)[:0]
+	} else {
 		c.data = make([]byte, 0, chunkSize+chunkSize/4)
 	}
 	return c
@@ -249,12 +252,10 @@ func (p *parLines) nextBatch(ctx context.Context) (*value.Batch, error) {
 				accountRows(p.pass, b, 0, b.N, p.names, p.timeOut)
 				return b, nil
 			}
-			if cap(c.data) <= 2*chunkSize {
-				select {
-				case p.free <- c.data[:0]:
-				default:
-				}
+			if buf := c.data[:0]; cap(buf) <= 2*chunkSize {
+				chunkBufs.Put(&buf)
 			}
+			c.data = nil
 			p.cur = nil
 		}
 		var c *lineChunk
