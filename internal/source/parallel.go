@@ -1,9 +1,9 @@
 package source
 
 import (
-	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"runtime/debug"
@@ -26,25 +26,19 @@ var chunkSize = 1 << 20
 // keep of it.
 var chunkBufs sync.Pool
 
-// What follows the lines of a chunk.
-const (
-	tailNone  = iota
-	tailLong  // line tailLine is longer than maxLine, and was not held
-	tailErr   // reading failed at line tailLine: the file ends there
-	tailPanic // the splitter panicked: err is an ErrPanic
-)
-
-// lineChunk is a run of consecutive lines of a file, and, once decoded,
-// its rows.
+// lineChunk is a run of consecutive whole lines of a file, and, once
+// decoded, its rows.
 type lineChunk struct {
-	data  []byte // the lines, each ended by '\n'
+	data  []byte // the lines, each ended by '\n' but perhaps the file's last
 	first int    // the number of the first line
-	// tail is what follows the lines (tailNone, tailLong, ...), at line
-	// tailLine; err is the read error of tailErr or the panic of
-	// tailPanic.
-	tail     int
-	tailLine int
-	err      error
+	// After the lines: long is the number of a line longer than maxLine,
+	// which was not held, or 0; then errLine is the line at which reading
+	// failed with err (the file ends there), or 0.
+	long    int
+	errLine int
+	err     error
+	// panicErr is an ErrPanic of the splitter or the decoder.
+	panicErr error
 
 	// Set by the decoder, then done is closed.
 	batches []*value.Batch
@@ -60,7 +54,7 @@ type lineChunk struct {
 // are in flight.
 type parLines struct {
 	rc   io.ReadCloser
-	lr   lineReader
+	rerr error // the first read error, returned again
 	file string
 
 	order chan *lineChunk // chunks in file order, to the consumer
@@ -91,7 +85,6 @@ type parWorker struct {
 func (s *tableScan) newParLines(rc *dataReader, threads int) *parLines {
 	p := &parLines{
 		rc:      rc,
-		lr:      lineReader{br: bufio.NewReaderSize(rc, rc.bufSize)},
 		file:    s.w.file,
 		order:   make(chan *lineChunk, 2*threads),
 		jobs:    make(chan *lineChunk, threads),
@@ -117,16 +110,17 @@ func (s *tableScan) newParLines(rc *dataReader, threads int) *parLines {
 	return p
 }
 
-// split reads the file line by line into chunks and sends them, in
-// order, to the consumer and to the workers.
+// split reads the file into chunks of whole lines, and sends them, in
+// order, to the consumer and to the workers. It reads into the chunks'
+// buffers, a chunk at a time, and carries a line cut at the end of one
+// over to the next: a line is copied only then.
 func (p *parLines) split() {
 	defer p.wg.Done()
 	defer close(p.jobs)
 	defer close(p.order)
-	c := p.newChunk(1)
 	defer func() {
 		if r := recover(); r != nil {
-			c.tail, c.err = tailPanic, fmt.Errorf("%w: %v\n%s", ErrPanic, r, debug.Stack())
+			c := &lineChunk{done: make(chan struct{}), panicErr: fmt.Errorf("%w: %v\n%s", ErrPanic, r, debug.Stack())}
 			close(c.done)
 			select {
 			case p.order <- c:
@@ -134,42 +128,106 @@ func (p *parLines) split() {
 			}
 		}
 	}()
+	buf := getChunkBuf()
+	line := 0 // lines before buf
 	for {
-		line, err := p.lr.next()
-		switch {
-		case err == nil:
-			c.data = append(c.data, line...)
-			c.data = append(c.data, '\n')
-			if len(c.data) < chunkSize {
-				continue
-			}
-		case err == io.EOF:
-			if len(c.data) > 0 {
-				p.send(c)
+		var err error
+		for len(buf) < cap(buf) && err == nil {
+			var n int
+			n, err = p.readFile(buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+n]
+		}
+		if err == io.EOF {
+			if len(buf) > 0 {
+				p.send(&lineChunk{data: buf, first: line + 1, done: make(chan struct{})})
 			}
 			return
-		case err == errLineTooLong:
-			c.tail, c.tailLine = tailLong, p.lr.line
-		default:
-			c.tail, c.tailLine, c.err = tailErr, p.lr.line+1, err
+		}
+		last := bytes.LastIndexByte(buf, '\n')
+		if err != nil {
+			// The complete lines, then the error at the line after them.
+			c := &lineChunk{data: buf[:last+1], first: line + 1, done: make(chan struct{})}
+			c.errLine, c.err = line+bytes.Count(c.data, nl)+1, err
+			if last < 0 && len(buf) > maxLine {
+				c.errLine++ // as lineReader counts a line too long when reading fails in it
+			}
 			p.send(c)
 			return
 		}
+		if last < 0 {
+			// buf holds the start of one line.
+			if len(buf) <= maxLine {
+				buf = slices.Grow(buf, min(2*cap(buf), maxLine+1)-len(buf))
+				continue
+			}
+			line++
+			c := &lineChunk{data: buf[:0], first: line, long: line, done: make(chan struct{})}
+			rest, err := p.skipLine(buf[:0])
+			switch {
+			case err == io.EOF:
+				p.send(c)
+				return
+			case err != nil:
+				c.errLine, c.err = line+1, err
+				p.send(c)
+				return
+			}
+			buf = append(getChunkBuf(), rest...)
+			if !p.send(c) {
+				return
+			}
+			continue
+		}
+		next := append(getChunkBuf(), buf[last+1:]...)
+		c := &lineChunk{data: buf[:last+1], first: line + 1, done: make(chan struct{})}
+		line += bytes.Count(c.data, nl)
 		if !p.send(c) {
 			return
 		}
-		c = p.newChunk(p.lr.line + 1)
+		buf = next
 	}
 }
 
-func (p *parLines) newChunk(first int) *lineChunk {
-	c := &lineChunk{first: first, done: make(chan struct{})}
-	if b, ok := chunkBufs.Get().(*[]byte); ok && cap(*b) >= chunkSize {
-		c.data = (*b)[:0]
-	} else {
-		c.data = make([]byte, 0, chunkSize+chunkSize/4)
+// readFile reads from the file; after an error it returns the error again.
+func (p *parLines) readFile(b []byte) (int, error) {
+	if p.rerr != nil {
+		return 0, p.rerr
 	}
-	return c
+	n, err := p.rc.Read(b)
+	if err != nil {
+		p.rerr = err
+	}
+	return n, err
+}
+
+var errStopped = errors.New("scan closed")
+
+// skipLine reads past the end of the line under way, using buf's space,
+// and returns what follows its '\n' (in buf), or the read error (io.EOF
+// when the file ends first).
+func (p *parLines) skipLine(buf []byte) ([]byte, error) {
+	for {
+		n, err := p.readFile(buf[:cap(buf)])
+		if i := bytes.IndexByte(buf[:n], '\n'); i >= 0 {
+			return buf[i+1 : n], nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		select {
+		case <-p.stop:
+			return nil, errStopped
+		default:
+		}
+	}
+}
+
+// getChunkBuf returns an empty buffer of chunkSize bytes or more.
+func getChunkBuf() []byte {
+	if b, ok := chunkBufs.Get().(*[]byte); ok && cap(*b) >= chunkSize {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, chunkSize)
 }
 
 // send hands c to the consumer, then to a worker; false when the scan
@@ -208,7 +266,7 @@ func (p *parLines) work(wk *parWorker) {
 func (wk *parWorker) decode(c *lineChunk) {
 	defer func() {
 		if r := recover(); r != nil {
-			c.tail, c.err = tailPanic, fmt.Errorf("%w: %v\n%s", ErrPanic, r, debug.Stack())
+			c.panicErr = fmt.Errorf("%w: %v\n%s", ErrPanic, r, debug.Stack())
 		}
 	}()
 	w := wk.w
@@ -220,16 +278,24 @@ func (wk *parWorker) decode(c *lineChunk) {
 			w.setBatch(value.NewBatch(wk.types, wk.batchSize))
 			c.batches = append(c.batches, w.batch)
 		}
-		i := bytes.IndexByte(data, '\n')
-		wk.dec.decodeLine(data[:i], n)
-		data = data[i+1:]
+		line, size := data, len(data) // the file's last line may have no '\n'
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, size = data[:i], i+1
+		}
+		data = data[size:]
+		if size > maxLine {
+			// As lineReader counts: the line with its '\n'.
+			w.skip(&DataError{File: w.file, Line: n, Reason: fmt.Sprintf("line longer than %d bytes", maxLine)})
+		} else {
+			wk.dec.decodeLine(line, n)
+		}
 		n++
 	}
-	switch c.tail {
-	case tailLong:
-		w.skip(&DataError{File: w.file, Line: c.tailLine, Reason: fmt.Sprintf("line longer than %d bytes", maxLine)})
-	case tailErr:
-		readFailed(w, c.tailLine, c.err)
+	if c.long > 0 {
+		w.skip(&DataError{File: w.file, Line: c.long, Reason: fmt.Sprintf("line longer than %d bytes", maxLine)})
+	}
+	if c.err != nil {
+		readFailed(w, c.errLine, c.err)
 	}
 	if len(c.batches) > 0 && c.batches[len(c.batches)-1].N == 0 {
 		c.batches = c.batches[:len(c.batches)-1]
@@ -273,8 +339,8 @@ func (p *parLines) nextBatch(ctx context.Context) (*value.Batch, error) {
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
-		if c.tail == tailPanic {
-			return nil, c.err
+		if c.panicErr != nil {
+			return nil, c.panicErr
 		}
 		p.pass.addSkips(&c.pass)
 		p.cur, p.next = c, 0

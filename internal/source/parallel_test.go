@@ -99,7 +99,7 @@ func TestParallelSameAsSequential(t *testing.T) {
 		{true, false, false, 3000},
 		{false, true, false, 2000},
 		{true, true, true, 2000},
-		{false, false, true, 500},
+		{false, false, true, 3000},
 		{false, false, false, 3},
 	} {
 		data := genLines(rng, f.n, f.records, f.long)
@@ -127,7 +127,7 @@ func TestParallelSameAsSequential(t *testing.T) {
 				if len(want) < 100 || wantStats.Skipped == 0 || wantStats.Unconverted == 0 && len(cols) == 5 {
 					t.Fatalf("%s: the fixture is too tame: %d rows, %d skipped, %d unconverted", table, len(want), wantStats.Skipped, wantStats.Unconverted)
 				}
-				for _, chunk := range []int{1, 200, 5000, 64 << 10} {
+				for _, chunk := range []int{1, 200, 5000, 64 << 10, 1 << 20} {
 					chunkSize = chunk
 					for _, threads := range []int{1, 2, 4, 8} {
 						got, gotStats := scanAll(t, paths, tab, cols, Options{Threads: threads, BatchSize: batch})
@@ -215,5 +215,39 @@ func TestParallelStrictIsSequential(t *testing.T) {
 	_, err4 := tryRows(open(t, []string{path}, nil, Options{Threads: 4, Strict: true}), tab, allCols(tab))
 	if err1 == nil || err4 == nil || err1.Error() != err4.Error() {
 		t.Errorf("strict: %v with 1 thread, %v with 4", err1, err4)
+	}
+}
+
+// TestParallelLineLimit checks lines around the size limit, with and
+// without a final '\n', cut into chunks of several sizes: the parallel
+// scan skips exactly the lines the sequential one does.
+func TestParallelLineLimit(t *testing.T) {
+	defer func(c, m int) { chunkSize, maxLine = c, m }(chunkSize, maxLine)
+	maxLine = 300 << 10
+	dir := t.TempDir()
+	row := func(size int) string {
+		pre := `{"ReportId":1,"DeviceName":"`
+		return pre + strings.Repeat("x", size-len(pre)-2) + `"}`
+	}
+	tab := simpleTable("DeviceNetworkEvents")
+	for i, last := range []int{maxLine - 1, maxLine, maxLine + 1} {
+		var b strings.Builder
+		for _, n := range []int{maxLine - 2, maxLine - 1, maxLine, maxLine + 1, 100} {
+			b.WriteString(row(n) + "\n")
+		}
+		b.WriteString(row(last))
+		path := writeFile(t, dir, fmt.Sprintf("l%d/DeviceNetworkEvents.json", i), []byte(b.String()))
+		chunkSize = 4 << 20
+		want, wantStats := scanAll(t, []string{path}, tab, []int{3}, Options{Threads: 1})
+		if wantStats.Skipped == 0 {
+			t.Fatalf("no line skipped: the fixture misses the limit")
+		}
+		for _, chunk := range []int{1000, 64 << 10, maxLine, 1 << 20} {
+			chunkSize = chunk
+			got, gotStats := scanAll(t, []string{path}, tab, []int{3}, Options{Threads: 2})
+			if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotStats, wantStats) {
+				t.Errorf("last line %d, chunk %d: %d rows, %d skipped; want %d, %d", last, chunk, len(got), gotStats.Skipped, len(want), wantStats.Skipped)
+			}
+		}
 	}
 }
