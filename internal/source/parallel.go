@@ -273,9 +273,10 @@ func (wk *parWorker) decode(c *lineChunk) {
 	w.pass = &c.pass
 	w.batch = nil
 	data, n := c.data, c.first
+	lines := bytes.Count(data, nl) + 1 // at most; to size the batches
 	for len(data) > 0 {
 		if w.batch == nil || w.batch.N == wk.batchSize {
-			w.setBatch(value.NewBatch(wk.types, wk.batchSize))
+			w.setBatch(value.NewBatch(wk.types, min(wk.batchSize, lines-(n-c.first))))
 			c.batches = append(c.batches, w.batch)
 		}
 		line, size := data, len(data) // the file's last line may have no '\n'
