@@ -16,9 +16,9 @@ import (
 )
 
 // chunkSize is the size of the chunks of lines that a parallel scan hands
-// to its decoders; a chunk ends at the first line end past it. A file
-// smaller than a chunk is read sequentially. Tests lower it to cut files
-// many times.
+// to its decoders: a chunk is that much of the file cut after its last
+// line end (or more, when one line is longer). A file smaller than a
+// chunk is read sequentially. Tests lower it to cut files many times.
 var chunkSize = 1 << 20
 
 // chunkBufs holds the buffers of decoded chunks, for the chunks of any
@@ -55,7 +55,6 @@ type lineChunk struct {
 type parLines struct {
 	rc   io.ReadCloser
 	rerr error // the first read error, returned again
-	file string
 
 	order chan *lineChunk // chunks in file order, to the consumer
 	jobs  chan *lineChunk // chunks to decode, to the workers
@@ -85,7 +84,6 @@ type parWorker struct {
 func (s *tableScan) newParLines(rc *dataReader, threads int) *parLines {
 	p := &parLines{
 		rc:      rc,
-		file:    s.w.file,
 		order:   make(chan *lineChunk, 2*threads),
 		jobs:    make(chan *lineChunk, threads),
 		stop:    make(chan struct{}),
