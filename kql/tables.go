@@ -221,6 +221,11 @@ type DataOptions struct {
 	// External is a folder of local copies of externaldata files: a URL
 	// reads the file named like its last path segment. Empty for none.
 	External string
+	// Threads is the number of goroutines that decode a large file of
+	// JSON lines; the rows, their order and the stats do not depend on
+	// it. 0 means all cores (runtime.GOMAXPROCS); 1 reads on the scan's
+	// own goroutine.
+	Threads int
 }
 
 // DataError is the error of reading bad telemetry under
@@ -245,7 +250,7 @@ func OpenData(opts DataOptions, cat *Catalog) (*Data, error) {
 			return nil, fmt.Errorf("unknown table '%s'", name)
 		}
 	}
-	d, err := source.Open(opts.Paths, opts.Tables, source.Options{Strict: opts.Strict, TimeFormat: opts.TimeFormat, Known: cat.Names()})
+	d, err := source.Open(opts.Paths, opts.Tables, source.Options{Strict: opts.Strict, TimeFormat: opts.TimeFormat, Known: cat.Names(), Threads: opts.Threads})
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ type dataFlags struct {
 	timeFormat string
 	now        string
 	external   string
+	threads    int
 	limits     limitFlags
 }
 
@@ -27,6 +28,7 @@ func (f *dataFlags) register(cmd *cobra.Command) {
 	fl.BoolVar(&f.strict, "strict", false, "stop at the first malformed line or unconvertible value (exit 3)")
 	fl.StringVar(&f.timeFormat, "time-format", "", "`FORMAT` of locale timestamps in CSV exports, .NET style, e.g. 'dd/MM/yyyy, h:mm:ss.fff tt'")
 	fl.StringVar(&f.now, "now", "", "the `TIME` that now() and ago() read (RFC 3339); default: the current time")
+	fl.IntVar(&f.threads, "threads", 0, "decode large files of JSON lines on `N` threads; default: all cores (results do not depend on it)")
 	f.limits.register(cmd)
 	fl.StringVar(&f.external, "externaldata", "", "`DIR` of local copies of the files that externaldata() downloads: each URL reads the file of DIR with the URL's file name")
 }
@@ -46,7 +48,7 @@ func (f *dataFlags) nowValue() (kql.Datetime, error) {
 // options returns the telemetry named by the flags. --table values are
 // checked: a usage error names the bad one.
 func (f *dataFlags) options() kql.DataOptions {
-	opts := kql.DataOptions{Paths: f.data, Strict: f.strict, TimeFormat: f.timeFormat, External: f.external}
+	opts := kql.DataOptions{Paths: f.data, Strict: f.strict, TimeFormat: f.timeFormat, External: f.external, Threads: f.threads}
 	for _, t := range f.tables {
 		name, path, _ := strings.Cut(t, "=")
 		if opts.Tables == nil {
@@ -75,6 +77,9 @@ func (f *dataFlags) checkTables(cat *kql.Catalog) error {
 func (f *dataFlags) open(cat *kql.Catalog) (*kql.Data, error) {
 	if err := f.checkTables(cat); err != nil {
 		return nil, err
+	}
+	if f.threads < 0 {
+		return nil, fail(exitUsage, "--threads: expected a number of threads, at least 1, got %d", f.threads)
 	}
 	d, err := kql.OpenData(f.options(), cat)
 	if err != nil {

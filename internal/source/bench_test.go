@@ -105,3 +105,46 @@ func BenchmarkScanJSONLines(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkScanThreads scans about 32 MB of JSON lines for a typical
+// rule's columns on 1 and 2 threads: compare the two (benchstat) for the
+// speedup of parallel decoding.
+func BenchmarkScanThreads(b *testing.B) {
+	path, rows := writeBenchLines(b, b.TempDir(), 32<<20)
+	info, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tab := screenmeetTable(b, nil)
+	cols := colsOf(b, tab, "Timestamp", "DeviceId", "DeviceName", "RemoteUrl", "InitiatingProcessVersionInfoCompanyName", "InitiatingProcessVersionInfoProductName", "ReportId")
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("threads=%d", threads), func(b *testing.B) {
+			d := open(b, []string{path}, nil, Options{Threads: threads})
+			b.SetBytes(info.Size())
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				s, err := d.Scan(tab, cols)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n := 0
+				for {
+					bt, err := s.Next(context.Background())
+					if err != nil {
+						b.Fatal(err)
+					}
+					if bt == nil {
+						break
+					}
+					n += bt.N
+				}
+				s.Close()
+				if n != rows {
+					b.Fatalf("%d rows, want %d", n, rows)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
+		})
+	}
+}

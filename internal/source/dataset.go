@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"sort"
@@ -32,6 +33,11 @@ type Options struct {
 	// against (ignoring case), typically the catalog's table names; when
 	// empty, the tables of the Defender XDR catalog (schema.DefenderTableNames).
 	Known []string
+	// Threads is the number of goroutines that decode a file of JSON lines
+	// (rows or streaming records) larger than a few megabytes; the rows,
+	// their order, the stats and the positions of problems are those of
+	// one. 0 means runtime.GOMAXPROCS(0); 1 reads on the scan's goroutine.
+	Threads int
 }
 
 // Dataset is the telemetry found under the paths given by the user: files,
@@ -123,6 +129,9 @@ func Open(paths []string, tables map[string][]string, opts Options) (_ *Dataset,
 	}()
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 1024
+	}
+	if opts.Threads <= 0 {
+		opts.Threads = runtime.GOMAXPROCS(0)
 	}
 	d := &Dataset{opts: opts, stats: map[statKey]*FileStats{}}
 	if opts.TimeFormat != "" {

@@ -42,6 +42,16 @@
 // and reported rather than held, and a JSON document (an Event Hub message
 // of gigabytes) is read one element at a time, never whole.
 //
+// A file of JSON lines (rows or streaming records) larger than a chunk
+// (1 MiB) is decoded on Options.Threads goroutines: one reads the file
+// (and decompresses gzip) into chunks of whole lines, workers decode the
+// chunks, and the scan returns their batches in file order, so the rows,
+// their order, the stats and the FILE:LINE of every problem are those of
+// the sequential reader. At most 2×Threads chunks are in flight; Close
+// stops the goroutines, so a scan closed early (take 10) reads little more
+// than it returned. Options.Strict, CSV, JSON documents and smaller files
+// are read on the scan's goroutine.
+//
 // A file of streaming records may hold records of any number of tables,
 // anywhere (concatenated PT1H.json blobs, Event Hub messages): every
 // record goes to its own table's scan. The first call that needs to know

@@ -114,46 +114,49 @@ func (r *jsonLinesReader) read(max int) error {
 		case err != nil:
 			return readFailed(w, r.lr.line+1, err)
 		}
-		if r.lr.line == 1 {
-			line = bytes.TrimPrefix(line, utf8BOM)
-		}
-		i := jsonscan.SkipSpace(line, 0)
-		if i == len(line) {
-			continue // blank lines separate nothing
-		}
-		w.line = r.lr.line
-		if line[i] != '{' {
-			w.skip(&DataError{File: w.file, Line: r.lr.line, Col: i + 1, Reason: "expected a JSON object, got " + jsonscan.Describe(line, i)})
-			if w.err != nil {
-				return w.err
-			}
-			continue
-		}
-		end, kind, err := r.dec.decode(line, i)
-		if err == nil {
-			if j := jsonscan.SkipSpace(line, end); j != len(line) {
-				err = &jsonscan.SyntaxError{Offset: j, Msg: "unexpected text after the object: " + quote(line[j:])}
-			}
-		}
-		if err != nil {
-			w.skip(syntaxError(w.file, r.lr.line, 0, err))
-			if w.err != nil {
-				return w.err
-			}
-			continue
-		}
-		if !r.dec.accept(kind) {
-			if w.err != nil {
-				return w.err
-			}
-			continue
-		}
-		r.dec.emit(line)
+		r.dec.decodeLine(line, r.lr.line)
 		if w.err != nil {
 			return w.err
 		}
 	}
 	return nil
+}
+
+// decodeLine decodes line n of a file of JSON lines (rows or streaming
+// records), without its '\n', into the writer's batch: a row, or a line
+// that gives none, counted and reported as the readers do. Under
+// Options.Strict a problem sets the writer's err. The sequential and the
+// parallel readers both call it for every line, in order: a check that
+// skips a line without decoding it (a raw-byte prefilter) belongs at its
+// start.
+func (d *objDecoder) decodeLine(line []byte, n int) {
+	w := d.w
+	if n == 1 {
+		line = bytes.TrimPrefix(line, utf8BOM)
+	}
+	i := jsonscan.SkipSpace(line, 0)
+	if i == len(line) {
+		return // blank lines separate nothing
+	}
+	w.line = n
+	if line[i] != '{' {
+		w.skip(&DataError{File: w.file, Line: n, Col: i + 1, Reason: "expected a JSON object, got " + jsonscan.Describe(line, i)})
+		return
+	}
+	end, kind, err := d.decode(line, i)
+	if err == nil {
+		if j := jsonscan.SkipSpace(line, end); j != len(line) {
+			err = &jsonscan.SyntaxError{Offset: j, Msg: "unexpected text after the object: " + quote(line[j:])}
+		}
+	}
+	if err != nil {
+		w.skip(syntaxError(w.file, n, 0, err))
+		return
+	}
+	if !d.accept(kind) {
+		return
+	}
+	d.emit(line)
 }
 
 // accept tells whether a decoded object is a row to emit, and accounts for

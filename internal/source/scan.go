@@ -43,7 +43,7 @@ func (d *Dataset) ScanWindow(table *schema.Table, cols []int, win *TimeRange) (S
 		return nil, fmt.Errorf("scan: no table")
 	}
 	d.index()
-	s := &tableScan{d: d, table: table, batchSize: d.opts.BatchSize, win: win}
+	s := &tableScan{d: d, table: table, batchSize: d.opts.BatchSize, win: win, cols: cols}
 	w := &rowWriter{tf: d.tf, strict: d.opts.Strict}
 	for _, ci := range cols {
 		if ci < 0 || ci >= len(table.Columns) {
@@ -93,6 +93,7 @@ type tableScan struct {
 	d         *Dataset
 	table     *schema.Table
 	types     []schema.Type
+	cols      []int
 	batchSize int
 	files     []*fileEntry
 	tableKeys []statKey // stats entry of each file
@@ -127,12 +128,12 @@ func (s *tableScan) Next(ctx context.Context) (b *value.Batch, err error) {
 	if s.done {
 		return nil, nil
 	}
-	batch := value.NewBatch(s.types, s.batchSize)
-	s.w.setBatch(batch)
 	s.w.ctx = ctx
 	defer func() { s.w.ctx = nil }()
-	s.batch, s.countFrom = batch, 0
-	for batch.N < s.batchSize {
+	// The batch is made when a sequential reader needs one: a parallel
+	// one returns its own.
+	var batch *value.Batch
+	for batch == nil || batch.N < s.batchSize {
 		if err := ctx.Err(); err != nil {
 			s.err = err
 			return nil, err
@@ -148,6 +149,27 @@ func (s *tableScan) Next(ctx context.Context) (b *value.Batch, err error) {
 			}
 			s.next++
 		}
+		if p, ok := s.cur.(*parLines); ok {
+			if batch != nil && batch.N > 0 {
+				break // the rows of earlier files first
+			}
+			b, err := p.nextBatch(ctx)
+			if err == io.EOF {
+				s.finish(true)
+				continue
+			}
+			if err != nil {
+				s.finish(false)
+				s.err = err
+				return nil, err
+			}
+			return b, nil
+		}
+		if batch == nil {
+			batch = value.NewBatch(s.types, s.batchSize)
+			s.w.setBatch(batch)
+			s.batch, s.countFrom = batch, 0
+		}
 		err := s.cur.read(s.batchSize)
 		if err == io.EOF {
 			s.finish(true)
@@ -158,6 +180,9 @@ func (s *tableScan) Next(ctx context.Context) (b *value.Batch, err error) {
 			s.err = err
 			return nil, err
 		}
+	}
+	if batch == nil {
+		return nil, nil
 	}
 	if s.cur != nil {
 		s.account()
@@ -173,12 +198,19 @@ func (s *tableScan) Next(ctx context.Context) (b *value.Batch, err error) {
 // column, and the time column's range. It costs a pass over the batch's
 // null flags, and no allocation.
 func (s *tableScan) account() {
-	b, p, from, to := s.batch, s.pass, s.countFrom, 0
+	b, p := s.batch, s.pass
 	if b == nil || p == nil {
 		return
 	}
-	to = b.N
+	from, to := s.countFrom, b.N
 	s.countFrom = to
+	accountRows(p, b, from, to, s.names, s.timeOut)
+}
+
+// accountRows counts rows [from, to) of b into p: the values that are not
+// null of each output o with a name in names, and the range of output
+// timeOut (if not -1).
+func accountRows(p *passStats, b *value.Batch, from, to int, names []string, timeOut int) {
 	if from >= to {
 		return
 	}
@@ -186,14 +218,14 @@ func (s *tableScan) account() {
 		p.nonNull = make([]int64, len(b.Cols))
 	}
 	for o, c := range b.Cols {
-		if s.names[o] != "" {
+		if names[o] != "" {
 			p.nonNull[o] += nonNull(c, from, to)
 		}
 	}
-	if s.timeOut < 0 {
+	if timeOut < 0 {
 		return
 	}
-	c := b.Cols[s.timeOut]
+	c := b.Cols[timeOut]
 	for i := from; i < to; i++ {
 		if c.Nulls != nil && c.Nulls[i] {
 			continue
@@ -269,10 +301,26 @@ func (s *tableScan) open(i int) error {
 		s.cur = newCSVReader(rc, d)
 	case f.format.isDocument():
 		s.cur = newDocReader(rc, d)
+	case s.parallel(f):
+		s.cur = s.newParLines(rc, s.d.opts.Threads)
 	default:
 		s.cur = newJSONLinesReader(rc, d)
 	}
 	return nil
+}
+
+// parallel tells whether file f, of JSON lines, is read on
+// Options.Threads goroutines: when there are several, the file holds more
+// than a chunk (a gzip file, compressed, an eighth of one) and problems are
+// not errors (Options.Strict stops at the first, which the sequential
+// reader finds first).
+func (s *tableScan) parallel(f *fileEntry) bool {
+	o := s.d.opts
+	size := f.size
+	if f.gz {
+		size *= 8
+	}
+	return o.Threads > 1 && !o.Strict && size >= int64(chunkSize)
 }
 
 // noRows is a file that gives no rows.
