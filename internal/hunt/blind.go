@@ -17,6 +17,11 @@ func blind(q *kql.Query, data kql.DataStats, now kql.Datetime) string {
 	var why []string
 	for _, w := range q.TimeWindows(now) {
 		ts := data.Table(w.Table)
+		if ts != nil && ts.Rows == 0 && ts.Pruned > 0 {
+			why = append(why, fmt.Sprintf("its time window on %s.%s (%s) misses all %d %s of the data, which the files' time statistics ruled out unread; check --now",
+				w.Table, w.Column, windowText(w), ts.Pruned, plural(ts.Pruned, "row", "rows")))
+			continue
+		}
 		if ts == nil || !ts.HasTime || ts.Rows == 0 {
 			continue
 		}

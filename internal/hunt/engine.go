@@ -76,6 +76,10 @@ func (e *Embedded) Stats() kql.DataStats { return e.data.Stats() }
 // file, the first few with their positions, then totals: nothing is
 // dropped silently.
 func ReportData(w io.Writer, st kql.DataStats) {
+	if st.Pruned > 0 {
+		fmt.Fprintf(w, "kqlhunt: %d %s outside the queries' time windows left unread, as the files' time statistics allow\n",
+			st.Pruned, plural(st.Pruned, "row", "rows"))
+	}
 	for _, ig := range st.Ignored {
 		fmt.Fprintf(w, "kqlhunt: warning: ignored %v\n", ig)
 	}
