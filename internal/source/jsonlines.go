@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/kqlhunt/kqlhunt/internal/jsonscan"
+	"github.com/kqlhunt/kqlhunt/internal/prefilter"
 )
 
 // fileScanner reads the rows of one file for a scan.
@@ -89,6 +90,7 @@ type jsonLinesReader struct {
 	lr  lineReader
 	dec *objDecoder
 	w   *rowWriter
+	pre *prefilter.Matcher // nil: decode every line
 }
 
 func newJSONLinesReader(rc *dataReader, dec *objDecoder) *jsonLinesReader {
@@ -124,6 +126,13 @@ func (r *jsonLinesReader) read(max int) error {
 		w.line = r.lr.line
 		if line[i] != '{' {
 			w.skip(&DataError{File: w.file, Line: r.lr.line, Col: i + 1, Reason: "expected a JSON object, got " + jsonscan.Describe(line, i)})
+			if w.err != nil {
+				return w.err
+			}
+			continue
+		}
+		if r.pre != nil && endsObject(line) && !r.pre.Match(line) {
+			w.prefiltered() // cannot give a row the query keeps
 			if w.err != nil {
 				return w.err
 			}

@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/kqlhunt/kqlhunt/internal/prefilter"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/value"
 )
@@ -103,6 +104,9 @@ type tableScan struct {
 	timeOut   int
 	batch     *value.Batch
 	countFrom int
+	// pre skips the JSON lines that cannot give a row the query keeps
+	// (see ScanPrefiltered); nil reads them all.
+	pre *prefilter.Matcher
 }
 
 func (s *tableScan) Next(ctx context.Context) (b *value.Batch, err error) {
@@ -259,7 +263,9 @@ func (s *tableScan) open(i int) error {
 	case f.format.isDocument():
 		s.cur = newDocReader(rc, d)
 	default:
-		s.cur = newJSONLinesReader(rc, d)
+		r := newJSONLinesReader(rc, d)
+		r.pre = s.pre
+		s.cur = r
 	}
 	return nil
 }
@@ -281,7 +287,11 @@ func (s *tableScan) finish(complete bool) {
 	}
 	s.d.mu.Lock()
 	fs := s.d.stats[s.tableKeys[s.next-1]]
-	fs.mergeColumns(s.pass, s.names, s.timeOut)
+	if s.pass.prefiltered == 0 {
+		// A prefiltered pass saw only some rows: its counts of
+		// values and its time range would mislead.
+		fs.mergeColumns(s.pass, s.names, s.timeOut)
+	}
 	fs.merge(s.pass)
 	s.d.mu.Unlock()
 }

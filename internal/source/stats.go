@@ -35,14 +35,14 @@ type Stats struct {
 	// lookup that ignores case).
 	Tables map[string]*TableStats
 	// Totals over Files.
-	Rows, Skipped, Unconverted int64
+	Rows, Skipped, Unconverted, Prefiltered int64
 }
 
 // TableStats is what the scans read of one table, over its files: what
 // the hunt needs to tell "no finding" from "no data to find in". Like
 // FileStats, it counts each file once.
 type TableStats struct {
-	Files, Rows, Skipped, Unconverted int64
+	Files, Rows, Skipped, Unconverted, Prefiltered int64
 	// HasTime is set when a scan decoded the table's time column,
 	// Timestamp, else TimeGenerated, and found a value that is not null;
 	// TimeMin and TimeMax are then its earliest and latest value among the
@@ -89,6 +89,12 @@ type FileStats struct {
 	Bytes int64
 	// Rows counts the rows delivered.
 	Rows int64
+	// Prefiltered counts the lines that a prefilter skipped without
+	// decoding them (see Dataset.ScanPrefiltered): they could give no
+	// row that the query keeps. They count neither in Rows nor in
+	// Skipped. A pass that prefiltered lines records no NonNull counts
+	// nor time range.
+	Prefiltered int64
 	// Skipped counts malformed lines and records, which were left out;
 	// SkippedErrors holds the first MaxReported of them.
 	Skipped       int64
@@ -121,6 +127,7 @@ type FileStats struct {
 // passStats accumulates the counts of one scan over one file.
 type passStats struct {
 	bytes, rows, skipped, unconv, other int64
+	prefiltered                         int64
 	skippedErrs, unconvErrs             []*DataError
 	otherNames                          []string
 	complete                            bool
@@ -145,16 +152,19 @@ func (p *passStats) addUnconverted(e *DataError) {
 	}
 }
 
-// merge records p into f unless f already holds a complete pass.
+// merge records p into f unless f already holds a complete pass that
+// decoded every line, or a complete one and p prefiltered lines or did
+// not read to the end.
 func (f *FileStats) merge(p *passStats) {
 	f.Passes++
-	if f.Complete {
+	if f.Complete && (f.Prefiltered == 0 || p.prefiltered > 0 || !p.complete) {
 		return
 	}
 	f.Scanned = true
 	f.Complete = p.complete
 	f.Bytes = p.bytes
 	f.Rows = p.rows
+	f.Prefiltered = p.prefiltered
 	f.Skipped = p.skipped
 	f.SkippedErrors = p.skippedErrs
 	f.Unconverted = p.unconv
@@ -210,6 +220,7 @@ func (d *Dataset) Stats() Stats {
 			fs.complete = nil
 			s.Files = append(s.Files, fs)
 			s.Rows += fs.Rows
+			s.Prefiltered += fs.Prefiltered
 			s.Skipped += fs.Skipped
 			s.Unconverted += fs.Unconverted
 			ts := tables[strings.ToLower(t)]
@@ -240,6 +251,7 @@ type statKey struct{ path, table string }
 func (t *TableStats) add(f *FileStats) {
 	t.Files++
 	t.Rows += f.Rows
+	t.Prefiltered += f.Prefiltered
 	t.Skipped += f.Skipped
 	t.Unconverted += f.Unconverted
 	for c, n := range f.NonNull {
