@@ -1,13 +1,17 @@
 package prefilter
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+)
 
 // Program is a compiled Cond. It is immutable and safe for concurrent
 // use; each goroutine tests lines with its own Matcher.
 type Program struct {
 	cond   *Cond
 	terms  []string
-	bterms [][]byte // terms as bytes, for bytes.Contains
+	bterms [][]byte // terms as bytes
+	anchor []int    // per term: the offset of its rarest byte
 	// root is the condition over term indexes.
 	root node
 	// ac finds every term in one pass when there are many; nil when
@@ -37,6 +41,7 @@ func Compile(c *Cond) *Program {
 	for i, t := range p.terms {
 		idx[t] = i
 		p.bterms = append(p.bterms, []byte(t))
+		p.anchor = append(p.anchor, rarest(t))
 	}
 	var build func(c *Cond) node
 	build = func(c *Cond) node {
@@ -105,7 +110,7 @@ func (m *Matcher) eval(n *node) bool {
 		s := m.seen[n.term]
 		if s == 0 {
 			s = -1
-			if bytes.Contains(m.buf, m.p.bterms[n.term]) {
+			if contains(m.buf, m.p.bterms[n.term], m.p.anchor[n.term]) {
 				s = 1
 			}
 			m.seen[n.term] = s
@@ -123,6 +128,48 @@ func (m *Matcher) eval(n *node) bool {
 		if m.eval(&n.kids[i]) {
 			return true
 		}
+	}
+	return false
+}
+
+// common lists the bytes of lowered telemetry lines from the most
+// frequent on (hashes and GUIDs make hex digits common); a byte not
+// listed is rarer than all of them.
+const common = "\"e0a1c2t3s4o5r6i7n8d9f:b,l.p-u_m h/gywvkx"
+
+// rarest returns the offset of the byte of term that is least frequent
+// in telemetry, by common.
+func rarest(term string) int {
+	best, rank := 0, -1
+	for i := 0; i < len(term); i++ {
+		r := strings.IndexByte(common, term[i])
+		if r < 0 {
+			r = len(common)
+		}
+		if r > rank {
+			best, rank = i, r
+		}
+	}
+	return best
+}
+
+// contains reports whether text holds term, looking for term's byte at
+// offset k with bytes.IndexByte (vectorised) and checking the rest.
+func contains(text, term []byte, k int) bool {
+	c := term[k]
+	for i := k; i < len(text); {
+		j := bytes.IndexByte(text[i:], c)
+		if j < 0 {
+			return false
+		}
+		start := i + j - k
+		if start+len(term) > len(text) {
+			return false
+		}
+		if bytes.Equal(text[start:start+len(term)], term) {
+			return true
+		}
+		i += j + 1
 	}
 	return false
 }

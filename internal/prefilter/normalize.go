@@ -38,19 +38,23 @@ const (
 // 0x80), which no ASCII term matches.
 func normalize(dst, line []byte) ([]byte, bool) {
 	i := 0
-	// Fast path: 8 bytes at a time while they are printable ASCII
-	// other than the backslash, lowering A-Z on the way.
-	for ; i+8 <= len(line); i += 8 {
-		w := binary.LittleEndian.Uint64(line[i:])
-		bs := w ^ (0x5c * ones) // zero bytes where '\\'
-		special := w&highs | (w-0x20*ones)&^w&highs | (bs-ones)&^bs&highs
-		if special != 0 {
+	for i < len(line) {
+		// Fast path: 8 bytes at a time while they are printable ASCII
+		// other than the backslash, lowering A-Z on the way.
+		for ; i+8 <= len(line); i += 8 {
+			w := binary.LittleEndian.Uint64(line[i:])
+			bs := w ^ (0x5c * ones) // zero bytes where '\\'
+			special := w&highs | (w-0x20*ones)&^w&highs | (bs-ones)&^bs&highs
+			if special != 0 {
+				break
+			}
+			upper := ((w + (0x80-'A')*ones) ^ (w + (0x80-'Z'-1)*ones)) & highs
+			dst = binary.LittleEndian.AppendUint64(dst, w|upper>>2)
+		}
+		if i == len(line) {
 			break
 		}
-		upper := ((w + (0x80-'A')*ones) ^ (w + (0x80-'Z'-1)*ones)) & highs
-		dst = binary.LittleEndian.AppendUint64(dst, w|upper>>2)
-	}
-	for i < len(line) {
+		// One character at a time, then back to the fast path.
 		c := line[i]
 		switch {
 		case c == '\\':

@@ -151,6 +151,24 @@ func TestAutomaton(t *testing.T) {
 	}
 }
 
+func TestContains(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		text := make([]byte, rng.IntN(30))
+		for i := range text {
+			text[i] = "abcm."[rng.IntN(5)]
+		}
+		term := make([]byte, 1+rng.IntN(4))
+		for i := range term {
+			term[i] = "abcm."[rng.IntN(5)]
+		}
+		k := rarest(string(term))
+		if got, want := contains(text, term, k), bytes.Contains(text, term); got != want {
+			t.Fatalf("contains(%q, %q, %d) = %v, want %v", text, term, k, got, want)
+		}
+	}
+}
+
 func TestMatch(t *testing.T) {
 	seed := And(Term("screenmeet.com"), Term("Projector Inc"), Term("ScreenMeet"))
 	many := Or()
