@@ -378,3 +378,56 @@ func FuzzPrefilter(f *testing.F) {
 		prefilterCase(t, c, t.TempDir(), 4)
 	})
 }
+
+// TestPrefilterDerivation checks the conditions derived from queries.
+func TestPrefilterDerivation(t *testing.T) {
+	cat := Defender()
+	tab := cat.Table("DeviceNetworkEvents")
+	excl, err := CompilePredicate(`DeviceName == "ws-1"`, tab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		query string
+		excl  bool
+		want  string
+	}{
+		{seedQuery, false, "('screenmeet.com' and 'projector inc' and 'screenmeet')"},
+		{`DeviceNetworkEvents | where RemoteUrl has "a.com" or RemoteUrl in~ ("b.org", "C.net")`, false, "('a.com' or 'b.org' or 'c.net')"},
+		{`DeviceNetworkEvents | where RemoteUrl has_all ("alpha", "beta") and DeviceName has_any (dynamic(["x1", "y1"]))`, false, "('alpha' and 'beta' and ('x1' or 'y1'))"},
+		{`DeviceNetworkEvents | where "Host.Example" == RemoteUrl and RemoteUrl startswith "host" and RemoteUrl endswith_cs "ample"`, false, "('host.example' and 'host' and 'ample')"},
+		// Negations, not, numbers, computed values and unusable terms give TRUE.
+		{`DeviceNetworkEvents | where RemoteUrl !has "a.com"`, false, ""},
+		{`DeviceNetworkEvents | where not(RemoteUrl has "a.com")`, false, ""},
+		{`DeviceNetworkEvents | where RemotePort == 443`, false, ""},
+		{`DeviceNetworkEvents | where tostring(RemotePort) has "abc"`, false, ""},
+		{`DeviceNetworkEvents | where RemoteUrl has "1000" or RemoteUrl has "x"`, false, ""},
+		{`DeviceNetworkEvents | where RemoteUrl == ""`, false, ""},
+		{`DeviceNetworkEvents | where RemoteUrl has "a\\b"`, false, ""},
+		{`DeviceNetworkEvents | where RemoteUrl in ("a.com", 5)`, false, ""},
+		// Every path to a scan counts: a path without a filter gives TRUE.
+		{`let t = DeviceNetworkEvents; t | where RemoteUrl has "a.com" | union t`, false, ""},
+		{`let t = DeviceNetworkEvents; t | where RemoteUrl has "a.com" | union (t | where DeviceName has "ws1")`, false, "('a.com' or 'ws1')"},
+		// An exclusion counts what it drops: filters above it do not prefilter.
+		{seedQuery, true, ""},
+	} {
+		opts := Options{}
+		if tc.excl {
+			opts.Exclusions = []Exclusion{{Name: "e", Where: []*Expr{excl}}}
+		}
+		q, err := Compile(tc.query, cat, opts)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.query, err)
+		}
+		got := q.Prefilters()["DeviceNetworkEvents"]
+		if got != tc.want {
+			t.Errorf("%s: prefilter %q, want %q", tc.query, got, tc.want)
+		}
+	}
+}
+
+const seedQuery = `DeviceNetworkEvents
+| where Timestamp between (ago(5d)..now())
+| where RemoteUrl has 'screenmeet.com' and InitiatingProcessVersionInfoCompanyName has 'Projector Inc'
+  and InitiatingProcessVersionInfoProductName has 'ScreenMeet'
+| summarize n = count() by DeviceName`

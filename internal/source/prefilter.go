@@ -22,7 +22,7 @@ func (d *Dataset) ScanPrefiltered(table *schema.Table, cols []int, pre *prefilte
 	if err != nil || pre == nil || d.opts.Strict {
 		return s, err
 	}
-	s.(*tableScan).pre = prefilter.Compile(pre).NewMatcher()
+	s.(*tableScan).pre = prefilter.Compile(pre)
 	return s, nil
 }
 

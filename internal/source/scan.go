@@ -105,8 +105,9 @@ type tableScan struct {
 	batch     *value.Batch
 	countFrom int
 	// pre skips the JSON lines that cannot give a row the query keeps
-	// (see ScanPrefiltered); nil reads them all.
-	pre *prefilter.Matcher
+	// (see ScanPrefiltered); nil reads them all. Each reader (each
+	// goroutine) tests lines with its own pre.NewMatcher().
+	pre *prefilter.Program
 }
 
 func (s *tableScan) Next(ctx context.Context) (b *value.Batch, err error) {
@@ -264,7 +265,9 @@ func (s *tableScan) open(i int) error {
 		s.cur = newDocReader(rc, d)
 	default:
 		r := newJSONLinesReader(rc, d)
-		r.pre = s.pre
+		if s.pre != nil {
+			r.pre = s.pre.NewMatcher()
+		}
 		s.cur = r
 	}
 	return nil
