@@ -171,12 +171,11 @@ func TestContains(t *testing.T) {
 
 func TestMatch(t *testing.T) {
 	seed := And(Term("screenmeet.com"), Term("Projector Inc"), Term("ScreenMeet"))
-	many := Or()
 	var kids []*Cond
 	for i := range 30 {
 		kids = append(kids, And(Term(fmt.Sprintf("host%d.example", i)), Term("agent")))
 	}
-	many = Or(kids...)
+	many := Or(kids...)
 	for _, tc := range []struct {
 		c    *Cond
 		line string
