@@ -47,12 +47,22 @@ func packCond(n int) *Cond {
 // Aho–Corasick pass or by bytes.Index per term, to choose indexTerms.
 func BenchmarkMatch(b *testing.B) {
 	run := func(name string, p *Program, line []byte) {
+		var a *automaton
+		if strings.HasSuffix(name, "aho-corasick") {
+			a = newAutomaton(p.terms)
+		}
 		b.Run(name, func(b *testing.B) {
 			m := p.NewMatcher()
 			b.ReportAllocs()
 			b.SetBytes(int64(len(line)))
 			for b.Loop() {
-				if m.Match(line) {
+				hit := false
+				if a != nil {
+					hit = m.matchAC(a, line)
+				} else {
+					hit = m.Match(line)
+				}
+				if hit {
 					b.Fatal("matched")
 				}
 			}
@@ -61,11 +71,12 @@ func BenchmarkMatch(b *testing.B) {
 	run("seed/escaped", Compile(seedCond()), benchLine)
 	run("seed/plain", Compile(seedCond()), plainLine)
 	for _, n := range []int{2, 4, 8, 32, 200} {
-		ac := Compile(packCond(n))
-		ac.ac = newAutomaton(ac.terms)
+		grams := Compile(packCond(n))
+		grams.grams = newGramIndex(grams.bterms, grams.anchor)
 		idx := Compile(packCond(n))
-		idx.ac = nil
-		run(fmt.Sprintf("pack%d/aho-corasick", n), ac, benchLine)
+		idx.grams = nil
+		run(fmt.Sprintf("pack%d/aho-corasick", n), idx, benchLine)
+		run(fmt.Sprintf("pack%d/grams", n), grams, benchLine)
 		run(fmt.Sprintf("pack%d/index", n), idx, benchLine)
 	}
 }

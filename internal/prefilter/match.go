@@ -2,6 +2,7 @@ package prefilter
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strings"
 )
 
@@ -14,9 +15,10 @@ type Program struct {
 	anchor []int    // per term: the offset of its rarest byte
 	// root is the condition over term indexes.
 	root node
-	// ac finds every term in one pass when there are many; nil when
-	// each term is looked for with bytes.Index.
-	ac *automaton
+	// grams finds every term in one pass when there are many (faster
+	// than an Aho–Corasick automaton: see BenchmarkMatch); nil when each
+	// term is looked for with bytes.IndexByte on its rarest byte.
+	grams *gramIndex
 }
 
 type node struct {
@@ -26,8 +28,8 @@ type node struct {
 }
 
 // indexTerms is the number of distinct terms up to which a Matcher looks
-// for each term with bytes.Index (vectorised), lazily and in order;
-// beyond it, one Aho–Corasick pass finds them all (see
+// for each term with bytes.IndexByte (vectorised), lazily and in order;
+// beyond it, one pass of a gramIndex finds them all (see
 // BenchmarkMatch).
 const indexTerms = 8
 
@@ -57,7 +59,7 @@ func Compile(c *Cond) *Program {
 	}
 	p.root = build(c)
 	if len(p.terms) > indexTerms {
-		p.ac = newAutomaton(p.terms)
+		p.grams = newGramIndex(p.bterms, p.anchor)
 	}
 	return p
 }
@@ -96,8 +98,8 @@ func (m *Matcher) Match(line []byte) bool {
 	if !ok {
 		return true
 	}
-	if m.p.ac != nil {
-		m.p.ac.find(m.buf, m.seen)
+	if m.p.grams != nil {
+		m.p.grams.find(m.buf, m.p.bterms, m.p.anchor, m.seen)
 	} else {
 		clear(m.seen)
 	}
@@ -174,101 +176,77 @@ func contains(text, term []byte, k int) bool {
 	return false
 }
 
-// automaton is an Aho–Corasick automaton over the terms, a complete DFA
-// over byte classes (the bytes that occur in terms, and one class for
-// all others).
-type automaton struct {
-	class    [256]uint8
-	nclass   int
-	delta    []int32 // state*nclass + class → state
-	outStart []int32 // outputs of state s: outIDs[outStart[s]:outStart[s+1]]
-	outIDs   []int32
+// gramIndex finds many terms in one pass: each term of 4 bytes or more
+// is keyed by its 4-byte window of rarest bytes (by common), and a pass
+// over the text tests every 4-byte window against a bitmap of the keys,
+// checking the terms of a key only on a hit. Iterations do not depend on
+// each other, unlike an automaton's walk.
+type gramIndex struct {
+	bits   []uint64 // 1<<gramBits bits, by hashed key
+	byGram map[uint32][]gramTerm
+	short  []int32 // terms shorter than 4 bytes, looked for one by one
 }
 
-func newAutomaton(terms []string) *automaton {
-	a := &automaton{nclass: 1}
-	for _, t := range terms {
-		for i := 0; i < len(t); i++ {
-			if a.class[t[i]] == 0 {
-				a.class[t[i]] = uint8(a.nclass)
-				a.nclass++
-			}
-		}
-	}
-	// Trie.
-	nc := a.nclass
-	gotoT := []int32{}
-	newState := func() int32 {
-		gotoT = append(gotoT, make([]int32, nc)...)
-		for i := len(gotoT) - nc; i < len(gotoT); i++ {
-			gotoT[i] = -1
-		}
-		return int32(len(gotoT)/nc - 1)
-	}
-	newState()
-	var outs [][]int32
-	outs = append(outs, nil)
+type gramTerm struct {
+	id  int32
+	off int32 // offset of the key in the term
+}
+
+const gramBits = 16
+
+func gramHash(g uint32) uint32 { return (g * 0x9e3779b1) >> (32 - gramBits) }
+
+func newGramIndex(terms [][]byte, anchor []int) *gramIndex {
+	x := &gramIndex{bits: make([]uint64, 1<<gramBits/64), byGram: map[uint32][]gramTerm{}}
 	for id, t := range terms {
-		s := int32(0)
-		for i := 0; i < len(t); i++ {
-			c := int32(a.class[t[i]])
-			if gotoT[s*int32(nc)+c] < 0 {
-				ns := newState()
-				outs = append(outs, nil)
-				gotoT[s*int32(nc)+c] = ns
+		if len(t) < 4 {
+			x.short = append(x.short, int32(id))
+			continue
+		}
+		best, score := 0, -1
+		for off := 0; off+4 <= len(t); off++ {
+			sc := 0
+			for _, c := range t[off : off+4] {
+				r := strings.IndexByte(common, c)
+				if r < 0 {
+					r = len(common)
+				}
+				sc += r
 			}
-			s = gotoT[s*int32(nc)+c]
-		}
-		outs[s] = append(outs[s], int32(id))
-	}
-	// Breadth-first: failure links folded into a complete DFA.
-	n := len(gotoT) / nc
-	fail := make([]int32, n)
-	queue := []int32{}
-	for c := 0; c < nc; c++ {
-		if t := gotoT[c]; t > 0 {
-			fail[t] = 0
-			queue = append(queue, t)
-		} else {
-			gotoT[c] = 0
-		}
-	}
-	for len(queue) > 0 {
-		s := queue[0]
-		queue = queue[1:]
-		outs[s] = append(outs[s], outs[fail[s]]...)
-		for c := 0; c < nc; c++ {
-			t := gotoT[int(s)*nc+c]
-			if t < 0 {
-				gotoT[int(s)*nc+c] = gotoT[int(fail[s])*nc+c]
-				continue
+			if sc > score {
+				best, score = off, sc
 			}
-			fail[t] = gotoT[int(fail[s])*nc+c]
-			queue = append(queue, t)
 		}
+		g := binary.LittleEndian.Uint32(t[best:])
+		h := gramHash(g)
+		x.bits[h>>6] |= 1 << (h & 63)
+		x.byGram[g] = append(x.byGram[g], gramTerm{int32(id), int32(best)})
 	}
-	a.delta = gotoT
-	a.outStart = make([]int32, n+1)
-	for s := 0; s < n; s++ {
-		a.outStart[s+1] = a.outStart[s] + int32(len(outs[s]))
-		a.outIDs = append(a.outIDs, outs[s]...)
-	}
-	return a
+	return x
 }
 
 // find marks in seen (1 found, -1 absent) every term that text holds.
-func (a *automaton) find(text []byte, seen []int8) {
+func (x *gramIndex) find(text []byte, terms [][]byte, anchor []int, seen []int8) {
 	for i := range seen {
 		seen[i] = -1
 	}
-	nc := int32(a.nclass)
-	s := int32(0)
-	delta, outStart, class := a.delta, a.outStart, &a.class
-	for _, b := range text {
-		s = delta[s*nc+int32(class[b])]
-		if lo, hi := outStart[s], outStart[s+1]; lo != hi {
-			for _, id := range a.outIDs[lo:hi] {
-				seen[id] = 1
+	for _, id := range x.short {
+		if contains(text, terms[id], anchor[id]) {
+			seen[id] = 1
+		}
+	}
+	bits := x.bits
+	for i := 0; i+4 <= len(text); i++ {
+		g := binary.LittleEndian.Uint32(text[i:])
+		h := gramHash(g)
+		if bits[h>>6]&(1<<(h&63)) == 0 {
+			continue
+		}
+		for _, gt := range x.byGram[g] {
+			start := i - int(gt.off)
+			t := terms[gt.id]
+			if seen[gt.id] < 0 && start >= 0 && start+len(t) <= len(text) && bytes.Equal(text[start:start+len(t)], t) {
+				seen[gt.id] = 1
 			}
 		}
 	}

@@ -119,7 +119,8 @@ func TestNormalizeLower(t *testing.T) {
 	}
 }
 
-// TestAutomaton compares the Aho–Corasick pass with bytes.Contains.
+// TestAutomaton compares the gramIndex and Aho–Corasick passes with
+// bytes.Contains.
 func TestAutomaton(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	word := func(n int) string {
@@ -140,12 +141,21 @@ func TestAutomaton(t *testing.T) {
 			}
 		}
 		a := newAutomaton(terms)
+		var bterms [][]byte
+		var anchors []int
+		for _, term := range terms {
+			bterms = append(bterms, []byte(term))
+			anchors = append(anchors, rarest(term))
+		}
+		g := newGramIndex(bterms, anchors)
 		text := []byte(word(rng.IntN(60)) + "xyz")
-		got := make([]int8, len(terms))
+		got, got2 := make([]int8, len(terms)), make([]int8, len(terms))
 		a.find(text, got)
+		g.find(text, bterms, anchors, got2)
 		for i, term := range terms {
-			if want := bytes.Contains(text, []byte(term)); want != (got[i] > 0) {
-				t.Fatalf("terms %q text %q: term %q found=%v, want %v", terms, text, term, got[i] > 0, want)
+			want := bytes.Contains(text, []byte(term))
+			if want != (got[i] > 0) || want != (got2[i] > 0) {
+				t.Fatalf("terms %q text %q: term %q found=%v (automaton), %v (grams), want %v", terms, text, term, got[i] > 0, got2[i] > 0, want)
 			}
 		}
 	}
