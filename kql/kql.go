@@ -38,6 +38,12 @@ type Options struct {
 	// NoOptimize skips plan rewrites (column pruning), for tests that
 	// compare optimized and unoptimized runs.
 	NoOptimize bool
+	// NoPrefilter reads every record of the data, rather than skipping,
+	// without decoding them, the records whose raw bytes show that they
+	// cannot pass the filters on the tables (a prefilter: see
+	// Query.Prefilters). Answers are the same either way; tests compare
+	// them.
+	NoPrefilter bool
 	// Exclusions drop rows of the tables the query reads before any of
 	// its operators sees them (see Exclusion); Result.Suppressed counts
 	// them.
@@ -79,6 +85,8 @@ type Query struct {
 	deferred bool
 	cat      *schema.Catalog
 	optimize bool
+	// prefilter derives the scans' raw-byte prefilters (optimize only).
+	prefilter bool
 	// exclusions are the query's exclusions, and excl their checked
 	// predicates by table.
 	exclusions []Exclusion
@@ -112,7 +120,7 @@ func CompileContext(ctx context.Context, text string, cat *schema.Catalog, opts 
 	src := syntax.NewSource(opts.Name, text)
 	src.Pos = opts.Pos
 	ast, diags, err := syntax.ParseContext(ctx, text)
-	q := &Query{Source: src, ast: ast, cat: cat, optimize: !opts.NoOptimize, limits: exec.Limits{MaxMemory: opts.MaxMemory}}
+	q := &Query{Source: src, ast: ast, cat: cat, optimize: !opts.NoOptimize, prefilter: !opts.NoPrefilter, limits: exec.Limits{MaxMemory: opts.MaxMemory}}
 	if err != nil {
 		return q, err
 	}
@@ -175,7 +183,7 @@ func (q *Query) WithLookback(from, to Datetime) (*Query, error) {
 
 // clone returns a copy of q's compilation inputs, to plan again.
 func (q *Query) clone() *Query {
-	return &Query{Source: q.Source, ast: q.ast, cat: q.cat, optimize: q.optimize, Warnings: q.Warnings,
+	return &Query{Source: q.Source, ast: q.ast, cat: q.cat, optimize: q.optimize, prefilter: q.prefilter, Warnings: q.Warnings,
 		exclusions: q.exclusions, reads: q.reads, limits: q.limits}
 }
 
@@ -213,7 +221,8 @@ func (q *Query) plan(ctx context.Context) error {
 	return nil
 }
 
-// finish applies the plan rewrites.
+// finish applies the plan rewrites: column pruning, then the raw-byte
+// prefilters of the pruned scans, which belong to this query alone.
 func (q *Query) finish(plans []plan.Node) []plan.Node {
 	out := make([]plan.Node, len(plans))
 	for i, p := range plans {
@@ -221,6 +230,50 @@ func (q *Query) finish(plans []plan.Node) []plan.Node {
 			p = plan.Prune(p)
 		}
 		out[i] = p
+	}
+	if q.optimize && q.prefilter {
+		plan.Prefilters(out)
+	}
+	return out
+}
+
+// Prefilters describes, by table, the conditions on the raw bytes of a
+// record under which the query's scans read it (terms looked for ASCII
+// case-insensitively, under and and or), for plan dumps and tests; a
+// table read without a prefilter is absent. Several scans of one table
+// are joined by " | ".
+func (q *Query) Prefilters() map[string]string {
+	out := map[string]string{}
+	seen := map[plan.Node]bool{}
+	var visit func(n plan.Node)
+	visit = func(n plan.Node) {
+		if n == nil || seen[n] {
+			return
+		}
+		seen[n] = true
+		if s, ok := n.(*plan.Scan); ok && s.Pre != nil {
+			if prev, ok := out[s.Table.Name]; ok {
+				out[s.Table.Name] = prev + " | " + s.Pre.String()
+			} else {
+				out[s.Table.Name] = s.Pre.String()
+			}
+		}
+		for _, e := range plan.NodeExprs(n) {
+			plan.Walk(e, func(x plan.Expr) bool {
+				if sq, ok := x.(*plan.Subquery); ok {
+					visit(sq.Node)
+				}
+				return true
+			})
+		}
+		for _, in := range n.Inputs() {
+			visit(in)
+		}
+	}
+	if !q.deferred {
+		for _, p := range q.plans {
+			visit(p)
+		}
 	}
 	return out
 }

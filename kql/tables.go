@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kqlhunt/kqlhunt/internal/exec"
+	"github.com/kqlhunt/kqlhunt/internal/prefilter"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/source"
 	"github.com/kqlhunt/kqlhunt/internal/value"
@@ -302,6 +303,10 @@ type dataSource struct{ d *Data }
 
 func (s dataSource) Scan(t *schema.Table, cols []int) (exec.Operator, error) {
 	return s.d.d.Scan(t, cols)
+}
+
+func (s dataSource) ScanPrefiltered(t *schema.Table, cols []int, pre *prefilter.Cond) (exec.Operator, error) {
+	return s.d.d.ScanPrefiltered(t, cols, pre)
 }
 
 func (s dataSource) External(url string, cols []schema.Column, props map[string]string) ([]*value.Batch, error) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kqlhunt/kqlhunt/internal/plan"
+	"github.com/kqlhunt/kqlhunt/internal/prefilter"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/value"
 )
@@ -32,6 +33,11 @@ import (
 // subscriptions go on. The batches are shared, so a batch queued for
 // several queries counts for each.
 //
+// When the source takes prefilters (PrefilterSource), a table's reader
+// skips the records that fail the or of its subscribers' prefilters
+// (plan.Scan.Pre), and none when one of them has none: each query still
+// applies its own filters, so its rows are the same.
+//
 // A Broadcast is used for one run of the queries: Register them all, set
 // Limits, then Start, then run each with Source(id).
 type Broadcast struct {
@@ -47,6 +53,8 @@ type broadcastTable struct {
 	table *schema.Table
 	cols  []int // union of the columns the subscribers ask for, sorted
 	subs  []*subscriber
+	// pre is the or of the subscribers' prefilters, set by Start.
+	pre *prefilter.Cond
 }
 
 // queueBound is how many batches a bounded subscriber may hold.
@@ -71,7 +79,7 @@ func (b *Broadcast) Register(id int, plans []plan.Node) {
 			t = &broadcastTable{table: s.Table}
 			b.tables[s.Table.Name] = t
 		}
-		sub := &subscriber{cols: s.Cols, bound: 0, table: s.Table.Name}
+		sub := &subscriber{cols: s.Cols, bound: 0, table: s.Table.Name, pre: s.Pre}
 		if len(scans) == 1 {
 			sub.bound = queueBound
 		}
@@ -139,6 +147,11 @@ func (b *Broadcast) Start(ctx context.Context) {
 			t.cols = append(t.cols, c)
 		}
 		sort.Ints(t.cols)
+		pres := make([]*prefilter.Cond, len(t.subs))
+		for i, s := range t.subs {
+			pres[i] = s.pre
+		}
+		t.pre = prefilter.Or(pres...)
 		index := make(map[int]int, len(t.cols))
 		for i, c := range t.cols {
 			index[c] = i
@@ -164,7 +177,7 @@ func (b *Broadcast) read(ctx context.Context, t *broadcastTable, progress <-chan
 			s.finish(err)
 		}
 	}
-	op, err := b.src.Scan(t.table, t.cols)
+	op, err := scan(b.src, &plan.Scan{Table: t.table, Cols: t.cols, Pre: t.pre})
 	if err != nil {
 		finish(err)
 		return
@@ -222,7 +235,8 @@ func (b *Broadcast) read(ctx context.Context, t *broadcastTable, progress <-chan
 
 // subscriber is one scan's queue of batches.
 type subscriber struct {
-	cols  []int  // the table columns the scan asked for
+	cols  []int // the table columns the scan asked for
+	pre   *prefilter.Cond
 	pick  []int  // their positions in the broadcast batches
 	bound int    // 0: unbounded
 	table string // the table's name, for messages
@@ -380,6 +394,15 @@ type querySource struct {
 
 // Scan implements Source.
 func (q *querySource) Scan(t *schema.Table, cols []int) (Operator, error) {
+	if op := q.claim(t, cols); op != nil {
+		return op, nil
+	}
+	return q.src.Scan(t, cols)
+}
+
+// claim takes a registered subscription of t with columns cols, or
+// returns nil.
+func (q *querySource) claim(t *schema.Table, cols []int) Operator {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	subs := q.pending[t.Name]
@@ -387,10 +410,21 @@ func (q *querySource) Scan(t *schema.Table, cols []int) (Operator, error) {
 		if !s.claimed && sameInts(s.cols, cols) {
 			s.claimed = true
 			q.pending[t.Name] = append(subs[:i:i], subs[i+1:]...)
-			return s, nil
+			return s
 		}
 	}
-	return q.src.Scan(t, cols)
+	return nil
+}
+
+// ScanPrefiltered implements PrefilterSource: a registered scan takes its
+// subscription, whose reader's prefilter is the or of its subscribers',
+// so it lets through at least what pre does; any further scan reads the
+// source with pre.
+func (q *querySource) ScanPrefiltered(t *schema.Table, cols []int, pre *prefilter.Cond) (Operator, error) {
+	if op := q.claim(t, cols); op != nil {
+		return op, nil
+	}
+	return scan(q.src, &plan.Scan{Table: t, Cols: cols, Pre: pre})
 }
 
 // External passes externaldata through to the source, when it reads it.

@@ -27,6 +27,7 @@ import (
 
 	"github.com/kqlhunt/kqlhunt/internal/funcs"
 	"github.com/kqlhunt/kqlhunt/internal/plan"
+	"github.com/kqlhunt/kqlhunt/internal/prefilter"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/value"
 )
@@ -49,6 +50,25 @@ type Source interface {
 	// Scan returns an operator that yields the columns cols of table, in
 	// that order and with the table's types.
 	Scan(table *schema.Table, cols []int) (Operator, error)
+}
+
+// PrefilterSource is a Source that can skip, without decoding them, the
+// records whose raw bytes fail a prefilter (plan.Scan.Pre). A scan with
+// a prefilter may still yield rows that fail it, never fewer rows that
+// pass the filters above it.
+type PrefilterSource interface {
+	Source
+	// ScanPrefiltered is Scan of the records that may satisfy pre; a
+	// nil pre reads every record.
+	ScanPrefiltered(table *schema.Table, cols []int, pre *prefilter.Cond) (Operator, error)
+}
+
+// scan opens a scan of n on src, with its prefilter when src takes one.
+func scan(src Source, n *plan.Scan) (Operator, error) {
+	if ps, ok := src.(PrefilterSource); ok && n.Pre != nil {
+		return ps.ScanPrefiltered(n.Table, n.Cols, n.Pre)
+	}
+	return src.Scan(n.Table, n.Cols)
 }
 
 // Env is what a query run needs besides its plan and its context. An Env
@@ -139,7 +159,7 @@ func newOperator(env *Env, node plan.Node, ins []Operator) (Operator, error) {
 		if env.Source == nil {
 			return nil, fmt.Errorf("table '%s': %w", n.Table.Name, ErrNoData)
 		}
-		return env.Source.Scan(n.Table, n.Cols)
+		return scan(env.Source, n)
 	case *plan.Values:
 		return &values{env: env, n: n}, nil
 	case *plan.Exclude:

@@ -44,6 +44,14 @@ type Config struct {
 	// MaxMemory bounds the memory of each rule's run, in bytes (0:
 	// unlimited): a rule that would exceed it fails with kql.ErrLimit.
 	MaxMemory int64
+	// Prefilter lets the rules' scans skip, without decoding them, the
+	// JSON lines whose raw bytes show that they cannot pass the rule's
+	// filters on the table (kql.Options.NoPrefilter): findings are the
+	// same, and the hunt is faster, but the lines skipped give no column
+	// or time statistics, so that a rule that found nothing is not told
+	// why from them, and a malformed line among them is not reported
+	// unless it is cut short.
+	Prefilter bool
 	// Findings receives every finding as rules produce them; Run ends it
 	// (report.Finish).
 	Findings report.FindingWriter
@@ -136,7 +144,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			}
 		}
 		ReportData(warnings, data)
-		h.RowsScanned = data.Rows
+		h.RowsScanned = data.Rows + data.Prefiltered
 		for _, f := range data.Files {
 			h.BytesRead += f.Bytes
 		}
@@ -292,7 +300,7 @@ func loadFailures(diags rules.ErrorList) []report.RuleReport {
 // it.
 func compileRule(ctx context.Context, r *rules.Rule, cat *kql.Catalog, set *exclude.Set, lookback bool, cfg Config) (*rule, error) {
 	now := cfg.Now
-	base, err := kql.CompileContext(ctx, r.Query, cat, kql.Options{Name: r.File, Pos: r.QueryPosition, MaxMemory: cfg.MaxMemory})
+	base, err := kql.CompileContext(ctx, r.Query, cat, kql.Options{Name: r.File, Pos: r.QueryPosition, MaxMemory: cfg.MaxMemory, NoPrefilter: !cfg.Prefilter})
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"github.com/kqlhunt/kqlhunt/internal/prefilter"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/syntax"
 )
@@ -22,6 +23,11 @@ type Scan struct {
 	Cols  []int
 	// Src is the table reference in the query, for messages.
 	Src syntax.Span
+	// Pre is a condition that the raw bytes of every record this scan
+	// must yield satisfy (see Prefilters); nil (TRUE) reads every record.
+	// A source may skip the records that fail it without decoding them,
+	// or ignore it.
+	Pre *prefilter.Cond
 }
 
 // Values is a literal table (datatable, print): rows of constant

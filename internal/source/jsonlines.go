@@ -143,6 +143,10 @@ func (d *objDecoder) decodeLine(line []byte, n int) {
 		w.skip(&DataError{File: w.file, Line: n, Col: i + 1, Reason: "expected a JSON object, got " + jsonscan.Describe(line, i)})
 		return
 	}
+	if d.pre != nil && endsObject(line) && !d.pre.Match(line) {
+		w.prefiltered() // cannot give a row the query keeps
+		return
+	}
 	end, kind, err := d.decode(line, i)
 	if err == nil {
 		if j := jsonscan.SkipSpace(line, end); j != len(line) {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/kqlhunt/kqlhunt/internal/jsonscan"
+	"github.com/kqlhunt/kqlhunt/internal/prefilter"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 )
 
@@ -57,7 +58,10 @@ const maxPositions = 1024
 // objDecoder finds the requested columns in the members of a JSON row or
 // streaming record. It is not safe for concurrent use; a scan owns one.
 type objDecoder struct {
-	w     *rowWriter
+	w *rowWriter
+	// pre, when set, skips the JSON lines that cannot give a row the
+	// query keeps (decodeLine); each decoder has its own matcher.
+	pre   *prefilter.Matcher
 	exact map[string]keyRes // column names and record keys
 	fold  map[string]keyRes // lowercased column names
 	top   []posEntry        // key cache for rows and records

@@ -99,6 +99,9 @@ func (s *tableScan) newParLines(rc *dataReader, threads int) *parLines {
 		d := newObjDecoder(w, s.table, s.cols)
 		d.table = s.dec.table
 		d.fileTables, d.forced, d.rowsOK = s.dec.fileTables, s.dec.forced, s.dec.rowsOK
+		if s.pre != nil {
+			d.pre = s.pre.NewMatcher()
+		}
 		wk := &parWorker{w: w, dec: d, types: s.types, batchSize: s.batchSize}
 		p.wg.Add(1)
 		go p.work(wk)
@@ -364,6 +367,7 @@ func (p *parLines) close() error {
 // records, keeping the first MaxReported of each in order.
 func (p *passStats) addSkips(q *passStats) {
 	p.skipped += q.skipped
+	p.prefiltered += q.prefiltered
 	p.unconv += q.unconv
 	p.other += q.other
 	for _, e := range q.skippedErrs {

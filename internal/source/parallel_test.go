@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kqlhunt/kqlhunt/internal/prefilter"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 )
 
@@ -247,6 +248,58 @@ func TestParallelLineLimit(t *testing.T) {
 			got, gotStats := scanAll(t, []string{path}, tab, []int{3}, Options{Threads: 2})
 			if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotStats, wantStats) {
 				t.Errorf("last line %d, chunk %d: %d rows, %d skipped; want %d, %d", last, chunk, len(got), gotStats.Skipped, len(want), wantStats.Skipped)
+			}
+		}
+	}
+}
+
+// TestParallelPrefiltered checks that a prefiltered scan on several
+// threads gives the rows and counts of the sequential prefiltered scan:
+// each worker tests lines with a matcher of its own.
+func TestParallelPrefiltered(t *testing.T) {
+	defer func(c int) { chunkSize = c }(chunkSize)
+	dir := t.TempDir()
+	rng := rand.New(rand.NewSource(4))
+	paths := []string{
+		writeFile(t, dir, "a/DeviceNetworkEvents.json", genLines(rng, 3000, false, false)),
+		writeFile(t, dir, "b/PT1H.json", genLines(rng, 3000, true, false)),
+	}
+	tab := simpleTable("DeviceNetworkEvents")
+	pre := prefilter.Term(strings.Repeat("d", 250))
+	scan := func(threads int) ([][]any, Stats) {
+		d := open(t, paths, nil, Options{Threads: threads})
+		s, err := d.ScanPrefiltered(tab, allCols(tab), pre)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		var rows [][]any
+		for {
+			b, err := s.Next(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b == nil {
+				break
+			}
+			for i := 0; i < b.N; i++ {
+				rows = append(rows, b.Row(i))
+			}
+		}
+		return rows, d.Stats()
+	}
+	chunkSize = 4 << 20
+	want, wantStats := scan(1)
+	if wantStats.Prefiltered == 0 || len(want) == 0 {
+		t.Fatalf("the fixture is too tame: %d rows, %d prefiltered", len(want), wantStats.Prefiltered)
+	}
+	for _, chunk := range []int{300, 64 << 10} {
+		chunkSize = chunk
+		for _, threads := range []int{2, 4} {
+			got, gotStats := scan(threads)
+			if !reflect.DeepEqual(got, want) || gotStats.Prefiltered != wantStats.Prefiltered || gotStats.Rows != wantStats.Rows {
+				t.Errorf("chunk %d threads %d: %d rows, %d prefiltered; want %d and %d", chunk, threads,
+					len(got), gotStats.Prefiltered, len(want), wantStats.Prefiltered)
 			}
 		}
 	}

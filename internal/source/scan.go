@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/kqlhunt/kqlhunt/internal/prefilter"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/value"
 )
@@ -113,6 +114,10 @@ type tableScan struct {
 	batch     *value.Batch
 	countFrom int
 	win       *TimeRange // rows needed, or nil
+	// pre skips the JSON lines that cannot give a row the query keeps
+	// (see ScanPrefiltered); nil reads them all. Each reader (each
+	// goroutine) tests lines with its own pre.NewMatcher().
+	pre *prefilter.Program
 }
 
 func (s *tableScan) Next(ctx context.Context) (b *value.Batch, err error) {
@@ -294,6 +299,7 @@ func (s *tableScan) open(i int) error {
 	d.forced = f.forced
 	d.rowsOK = f.rowTable != "" && strings.EqualFold(f.rowTable, s.table.Name)
 	d.lastCat = nil
+	d.pre = nil
 	switch {
 	case f.format == FormatParquet:
 		s.cur = newParquetReader(rc, d, s.win, &s.d.read)
@@ -304,6 +310,9 @@ func (s *tableScan) open(i int) error {
 	case s.parallel(f):
 		s.cur = s.newParLines(rc, s.d.opts.Threads)
 	default:
+		if s.pre != nil {
+			d.pre = s.pre.NewMatcher()
+		}
 		s.cur = newJSONLinesReader(rc, d)
 	}
 	return nil
@@ -340,7 +349,11 @@ func (s *tableScan) finish(complete bool) {
 	}
 	s.d.mu.Lock()
 	fs := s.d.stats[s.tableKeys[s.next-1]]
-	fs.mergeColumns(s.pass, s.names, s.timeOut)
+	if s.pass.prefiltered == 0 {
+		// A prefiltered pass saw only some rows: its counts of
+		// values and its time range would mislead.
+		fs.mergeColumns(s.pass, s.names, s.timeOut)
+	}
 	fs.merge(s.pass)
 	s.d.mu.Unlock()
 }

@@ -35,7 +35,7 @@ type Stats struct {
 	// lookup that ignores case).
 	Tables map[string]*TableStats
 	// Totals over Files.
-	Rows, Skipped, Unconverted, Pruned int64
+	Rows, Skipped, Unconverted, Pruned, Prefiltered int64
 }
 
 // TableStats is what the scans read of one table, over its files: what
@@ -44,8 +44,9 @@ type Stats struct {
 type TableStats struct {
 	Files, Rows, Skipped, Unconverted int64
 	// Pruned counts the rows the scans left out by their time range
-	// (FileStats.Pruned).
-	Pruned int64
+	// (FileStats.Pruned), Prefiltered the lines a prefilter skipped
+	// (FileStats.Prefiltered).
+	Pruned, Prefiltered int64
 	// HasTime is set when a scan decoded the table's time column,
 	// Timestamp, else TimeGenerated, and found a value that is not null;
 	// TimeMin and TimeMax are then its earliest and latest value among the
@@ -97,6 +98,12 @@ type FileStats struct {
 	// TimeRange rules them out: Parquet row groups whose time statistics
 	// miss it. They are not in Rows.
 	Pruned int64
+	// Prefiltered counts the lines that a prefilter skipped without
+	// decoding them (see Dataset.ScanPrefiltered): they could give no
+	// row that the query keeps. They count neither in Rows nor in
+	// Skipped. A pass that prefiltered lines records no NonNull counts
+	// nor time range.
+	Prefiltered int64
 	// Skipped counts malformed lines and records, which were left out;
 	// SkippedErrors holds the first MaxReported of them.
 	Skipped       int64
@@ -129,7 +136,7 @@ type FileStats struct {
 // passStats accumulates the counts of one scan over one file.
 type passStats struct {
 	bytes, rows, skipped, unconv, other int64
-	pruned                              int64
+	pruned, prefiltered                 int64
 	skippedErrs, unconvErrs             []*DataError
 	otherNames                          []string
 	complete                            bool
@@ -154,12 +161,14 @@ func (p *passStats) addUnconverted(e *DataError) {
 	}
 }
 
-// merge records p into f unless f already holds a complete pass.
+// merge records p into f unless f already holds a complete pass that
+// decoded every line, or a complete one and p prefiltered lines or did
+// not read to the end.
 func (f *FileStats) merge(p *passStats) {
 	f.Passes++
-	// A complete pass that pruned row groups gives way to a later one
-	// that read every row.
-	if f.Complete && (f.Pruned == 0 || !p.complete || p.pruned > 0) {
+	// A complete pass that pruned row groups or prefiltered lines gives
+	// way to a later one that read every row.
+	if f.Complete && ((f.Pruned == 0 && f.Prefiltered == 0) || !p.complete || p.pruned > 0 || p.prefiltered > 0) {
 		return
 	}
 	f.Scanned = true
@@ -167,6 +176,7 @@ func (f *FileStats) merge(p *passStats) {
 	f.Bytes = p.bytes
 	f.Rows = p.rows
 	f.Pruned = p.pruned
+	f.Prefiltered = p.prefiltered
 	f.Skipped = p.skipped
 	f.SkippedErrors = p.skippedErrs
 	f.Unconverted = p.unconv
@@ -223,6 +233,7 @@ func (d *Dataset) Stats() Stats {
 			s.Files = append(s.Files, fs)
 			s.Rows += fs.Rows
 			s.Pruned += fs.Pruned
+			s.Prefiltered += fs.Prefiltered
 			s.Skipped += fs.Skipped
 			s.Unconverted += fs.Unconverted
 			ts := tables[strings.ToLower(t)]
@@ -254,6 +265,7 @@ func (t *TableStats) add(f *FileStats) {
 	t.Files++
 	t.Rows += f.Rows
 	t.Pruned += f.Pruned
+	t.Prefiltered += f.Prefiltered
 	t.Skipped += f.Skipped
 	t.Unconverted += f.Unconverted
 	for c, n := range f.NonNull {
