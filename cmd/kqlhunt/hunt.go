@@ -22,7 +22,6 @@ type huntOptions struct {
 	now            kql.Datetime
 	failOnFindings bool
 	queryPeriod    bool
-	prefilter      bool
 	progress       string
 }
 
@@ -85,7 +84,6 @@ interrupted.`,
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv (a timeline), json, jsonl or html (a report)")
 	cmd.Flags().BoolVar(&o.failOnFindings, "fail-on-findings", false, "exit 1 when any rule finds something")
 	cmd.Flags().BoolVar(&o.queryPeriod, "query-period", false, "make each rule with a queryPeriod read only that period before --now, as Sentinel's scheduler runs it (default: every rule reads all the data)")
-	cmd.Flags().BoolVar(&o.prefilter, "prefilter", false, "skip, without decoding them, the JSON lines that cannot pass a rule's filters: faster, with the same findings, but those lines give no statistics (why a rule found nothing) and are not checked for damage beyond being cut short")
 	cmd.Flags().StringVar(&o.progress, "progress", "auto", "show a progress bar of the data read on stderr: auto (when stderr is a terminal), always or never")
 	return cmd
 }
@@ -99,7 +97,7 @@ func runHunt(e *env, o *huntOptions) error {
 		Engine:      &hunt.Embedded{Data: o.data.options()},
 		Now:         o.now,
 		QueryPeriod: o.queryPeriod,
-		Prefilter:   o.prefilter,
+		Prefilter:   o.data.prefilter,
 		Findings:    report.NewFindingWriter(e.stdout, o.format),
 		Log:         e.stderr,
 		Progress: func(what string, read func() (int64, int64)) func() {

@@ -47,7 +47,7 @@ or from standard input.`,
 				return err
 			}
 			defer cancel()
-			q, err := kql.CompileContext(ctx, text, cat, kql.Options{Name: name, MaxMemory: maxMemory})
+			q, err := kql.CompileContext(ctx, text, cat, kql.Options{Name: name, MaxMemory: maxMemory, NoPrefilter: !df.prefilter})
 			if err != nil {
 				if ctx.Err() != nil {
 					return df.limits.outcome(ctx, err)
