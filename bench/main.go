@@ -45,15 +45,16 @@ var now = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // bench holds one run's settings and tools.
 type bench struct {
-	ctx      context.Context
-	log      io.Writer
-	repo     string // the repository's root
-	work     string // scratch folder: binaries, data, results
-	kqlhunt  string // path of the kqlhunt binary
-	duckrun  string // path of the duckrun binary
-	timeBin  string // GNU time, or "" to read the peak RSS from wait4
-	threads  bool   // kqlhunt has --threads
-	commands map[string]bool
+	ctx       context.Context
+	log       io.Writer
+	repo      string // the repository's root
+	work      string // scratch folder: binaries, data, results
+	kqlhunt   string // path of the kqlhunt binary
+	duckrun   string // path of the duckrun binary
+	timeBin   string // GNU time, or "" to read the peak RSS from wait4
+	threads   bool   // kqlhunt has --threads
+	prefilter bool   // kqlhunt has --prefilter
+	commands  map[string]bool
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -182,6 +183,7 @@ func (b *bench) setup() error {
 	}
 	help, _ := b.kqlhuntOutput("query", "--help")
 	b.threads = strings.Contains(help, "--threads")
+	b.prefilter = strings.Contains(help, "--prefilter")
 	if !b.threads {
 		b.logf("this kqlhunt has no --threads flag: its thread count is set with GOMAXPROCS")
 	}
@@ -276,6 +278,11 @@ func (b *bench) kqlhuntArgs(n int, args ...string) ([]string, []string) {
 	argv := append([]string{b.kqlhunt}, args...)
 	if b.threads {
 		argv = append(argv, "--threads", strconv.Itoa(n))
+	}
+	if b.prefilter && (args[0] == "query" || args[0] == "hunt") {
+		// The raw-byte prefilters are off by default, as they give up
+		// statistics of the lines they skip; a hunt for speed turns them on.
+		argv = append(argv, "--prefilter")
 	}
 	// GOMAXPROCS holds the Go runtime (and its garbage collector) to n
 	// cores in either case, as SET threads holds DuckDB.
