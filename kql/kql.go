@@ -258,13 +258,8 @@ func (q *Query) Prefilters() map[string]string {
 				out[s.Table.Name] = s.Pre.String()
 			}
 		}
-		for _, e := range plan.NodeExprs(n) {
-			plan.Walk(e, func(x plan.Expr) bool {
-				if sq, ok := x.(*plan.Subquery); ok {
-					visit(sq.Node)
-				}
-				return true
-			})
+		for _, sub := range plan.Subplans(n) {
+			visit(sub)
 		}
 		for _, in := range n.Inputs() {
 			visit(in)

@@ -104,13 +104,8 @@ func scansOf(n plan.Node) []*plan.Scan {
 			visit(n.Input)
 			return
 		}
-		for _, e := range plan.NodeExprs(n) {
-			plan.Walk(e, func(x plan.Expr) bool {
-				if sq, ok := x.(*plan.Subquery); ok {
-					visit(sq.Node)
-				}
-				return true
-			})
+		for _, sub := range plan.Subplans(n) {
+			visit(sub)
 		}
 		for _, in := range n.Inputs() {
 			visit(in)

@@ -91,3 +91,19 @@ func NodeExprs(n Node) []Expr {
 	}
 	return out
 }
+
+// Subplans returns the plans of the subqueries (toscalar, in with a
+// tabular operand) in n's own expressions, in order: the nodes that n
+// reads besides its Inputs.
+func Subplans(n Node) []Node {
+	var out []Node
+	for _, e := range NodeExprs(n) {
+		Walk(e, func(x Expr) bool {
+			if sq, ok := x.(*Subquery); ok {
+				out = append(out, sq.Node)
+			}
+			return true
+		})
+	}
+	return out
+}

@@ -49,13 +49,8 @@ func Prefilters(roots []Node) {
 			return
 		}
 		seen[n] = true
-		for _, e := range NodeExprs(n) {
-			Walk(e, func(x Expr) bool {
-				if sq, ok := x.(*Subquery); ok {
-					entry(sq.Node)
-				}
-				return true
-			})
+		for _, sub := range Subplans(n) {
+			entry(sub)
 		}
 		_, chain := n.(*Filter)
 		if _, ok := n.(*Exclude); ok {
