@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/kqlhunt/kqlhunt/internal/schema"
 )
 
 // writeBenchLines writes JSON lines of DeviceNetworkEvents rows shaped like
@@ -81,25 +83,7 @@ func BenchmarkScanJSONLines(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				s, err := d.Scan(tab, bc.cols)
-				if err != nil {
-					b.Fatal(err)
-				}
-				n := 0
-				for {
-					bt, err := s.Next(context.Background())
-					if err != nil {
-						b.Fatal(err)
-					}
-					if bt == nil {
-						break
-					}
-					n += bt.N
-				}
-				s.Close()
-				if n != rows {
-					b.Fatalf("%d rows, want %d", n, rows)
-				}
+				countRows(b, d, tab, bc.cols, rows)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
 		})
@@ -124,27 +108,33 @@ func BenchmarkScanThreads(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				s, err := d.Scan(tab, cols)
-				if err != nil {
-					b.Fatal(err)
-				}
-				n := 0
-				for {
-					bt, err := s.Next(context.Background())
-					if err != nil {
-						b.Fatal(err)
-					}
-					if bt == nil {
-						break
-					}
-					n += bt.N
-				}
-				s.Close()
-				if n != rows {
-					b.Fatalf("%d rows, want %d", n, rows)
-				}
+				countRows(b, d, tab, cols, rows)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
 		})
+	}
+}
+
+// countRows scans the columns cols of table tab in d to the end and fails
+// unless it gives want rows.
+func countRows(b *testing.B, d *Dataset, tab *schema.Table, cols []int, want int) {
+	s, err := d.Scan(tab, cols)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	n := 0
+	for {
+		bt, err := s.Next(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if bt == nil {
+			break
+		}
+		n += bt.N
+	}
+	if n != want {
+		b.Fatalf("%d rows, want %d", n, want)
 	}
 }

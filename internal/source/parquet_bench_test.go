@@ -59,25 +59,7 @@ func BenchmarkScanParquet(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				s, err := d.Scan(tab, bc.cols)
-				if err != nil {
-					b.Fatal(err)
-				}
-				n := 0
-				for {
-					bt, err := s.Next(context.Background())
-					if err != nil {
-						b.Fatal(err)
-					}
-					if bt == nil {
-						break
-					}
-					n += bt.N
-				}
-				s.Close()
-				if n != rows {
-					b.Fatalf("%d rows, want %d", n, rows)
-				}
+				countRows(b, d, tab, bc.cols, rows)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
 		})
