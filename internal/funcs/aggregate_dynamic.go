@@ -32,12 +32,7 @@ type collectState struct {
 func (s *collectState) Update(groups []int, args []*value.Column, n int) {
 	c := args[0]
 	if s.limit == 0 && n > 0 {
-		s.limit = s.deflimit
-		if len(args) > 1 {
-			if v, ok := constArg(args[1], n).(int64); ok && v > 0 && v < s.limit {
-				s.limit = v
-			}
-		}
+		s.limit = maxSizeArg(args, n, s.deflimit)
 	}
 	for i := 0; i < n; i++ {
 		g := groups[i]
@@ -103,12 +98,7 @@ type bagState struct {
 func (s *bagState) Update(groups []int, args []*value.Column, n int) {
 	c := args[0]
 	if s.limit == 0 && n > 0 {
-		s.limit = s.deflimit
-		if len(args) > 1 {
-			if v, ok := constArg(args[1], n).(int64); ok && v > 0 && v < s.limit {
-				s.limit = v
-			}
-		}
+		s.limit = maxSizeArg(args, n, s.deflimit)
 	}
 	for i := 0; i < n; i++ {
 		g := groups[i]
@@ -369,4 +359,15 @@ func init() {
 			New: func([]schema.Type) AggState { return &schemaState{} }}},
 		Examples: []Example{{"buildschema(bag_pack(y, 1))", `{"a":"long","b":"long","c":"long","d":"long"}`},
 			{"buildschema(pack_array(x))", "{\"`indexer`\":\"long\"}"}}})
+}
+
+// maxSizeArg returns the MaxSize argument of a collecting aggregate (its
+// second argument, a positive constant), capped at def, or def without one.
+func maxSizeArg(args []*value.Column, n int, def int64) int64 {
+	if len(args) > 1 {
+		if v, ok := constArg(args[1], n).(int64); ok && v > 0 && v < def {
+			return v
+		}
+	}
+	return def
 }
