@@ -5,7 +5,9 @@
 package jsonscan
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -144,6 +146,19 @@ func literal(data []byte, i int, word string) (int, error) {
 func ScanString(data []byte, i int) (end int, escaped bool, err error) {
 	j := i + 1
 	for j < len(data) {
+		// Eight bytes at a time up to the first quote, backslash or
+		// control character.
+		for j+8 <= len(data) {
+			w := binary.LittleEndian.Uint64(data[j:])
+			if s := specialBytes(w); s != 0 {
+				j += bits.TrailingZeros64(s) >> 3
+				break
+			}
+			j += 8
+		}
+		if j >= len(data) {
+			break
+		}
 		c := data[j]
 		switch {
 		case c == '"':
@@ -171,6 +186,22 @@ func ScanString(data []byte, i int) (end int, escaped bool, err error) {
 		}
 	}
 	return j, escaped, errAt(i, "unterminated string")
+}
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// specialBytes returns, for the eight bytes of w (little-endian), a word
+// whose lowest set bit is the high bit of the first byte that is a quote,
+// a backslash or a control character, or 0 when there is none. Bits above
+// the first may be wrong (a borrow propagates), which is why only the
+// lowest is used.
+func specialBytes(w uint64) uint64 {
+	q := w ^ ('"' * ones)
+	b := w ^ ('\\' * ones)
+	return ((q-ones)&^q | (b-ones)&^b | (w-0x20*ones)&^w) & highs
 }
 
 func isHex4(b []byte) bool {

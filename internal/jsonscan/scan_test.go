@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"unicode/utf8"
 	"testing"
 )
 
@@ -74,4 +75,53 @@ func FuzzSkip(f *testing.F) {
 			t.Fatalf("Skip ok=%v (err %v), json.Valid=%v for %q", ok, err, want, s)
 		}
 	})
+}
+
+// TestScanStringWords checks the word-at-a-time string scan against
+// encoding/json with the character that ends the fast path (a quote, a
+// backslash, a control character, a byte above ASCII) at every offset of
+// the first and second words, so that each byte lane of the word is
+// exercised.
+func TestScanStringWords(t *testing.T) {
+	for _, special := range []string{`"`, `\"`, `\\`, `\u0041`, "\x01", "\x1f", " ", "\x7f", "é", "\xff", `\/`, `\x`} {
+		for n := 0; n < 20; n++ {
+			for tail := 0; tail < 10; tail++ {
+				s := `"` + strings.Repeat("a", n) + special + strings.Repeat("b", tail) + `"`
+				data := []byte(s)
+				end, esc, err := ScanString(data, 0)
+				if special == `"` {
+					// The string ends at the special character.
+					data = data[:n+2]
+				}
+				var v string
+				jerr := json.Unmarshal(data, &v)
+				if (err == nil) != (jerr == nil) {
+					t.Fatalf("%q: err %v, encoding/json %v", s, err, jerr)
+				}
+				if err != nil {
+					continue
+				}
+				if end != len(data) || esc != strings.Contains(special, `\`) {
+					t.Fatalf("%q: end %d of %d, escaped %v", s, end, len(data), esc)
+				}
+				// (StringValue keeps invalid UTF-8 as it is, where
+				// encoding/json writes U+FFFD.)
+				if got := StringValue(data, 0, end, esc); got != v && utf8.ValidString(special) {
+					t.Fatalf("%q: value %q, want %q", s, got, v)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkScanString measures the scan of a typical telemetry string.
+func BenchmarkScanString(b *testing.B) {
+	data := []byte(`"C:\\Program Files\\ScreenMeet\\ScreenMeetSupport.exe a long command line with words in it"`)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, _, err := ScanString(data, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
