@@ -117,7 +117,7 @@ func skip(data []byte, i, depth int) (int, error) {
 		end := i
 		var err error
 		if data[i] == '{' {
-			err = members(data, i, depth+1, func([]byte, bool, int, int) bool { return true }, &end)
+			err = members(data, i, depth+1, nil, func([]byte, bool, int, int) bool { return true }, &end)
 		} else {
 			err = elements(data, i, depth+1, func(int, int) bool { return true }, &end)
 		}
@@ -276,10 +276,26 @@ func ScanNumber(data []byte, i int) (int, error) {
 // when fn returns false. *end receives the offset after the closing brace
 // (or where scanning stopped).
 func Members(data []byte, i int, fn func(key []byte, escaped bool, vstart, vend int) bool, end *int) error {
-	return members(data, i, 1, fn, end)
+	return members(data, i, 1, nil, fn, end)
 }
 
-func members(data []byte, i, depth int, fn func(key []byte, escaped bool, vstart, vend int) bool, end *int) error {
+// A KeyHint returns the member name that an object is expected to have at
+// member position pos (0 for the first member), as it was written in an
+// earlier object (rows of one file list their keys in the same order), or
+// nil. A hint must be the raw text of a key that was scanned before and
+// holds no escape.
+type KeyHint func(pos int) []byte
+
+// MembersHint is Members for objects whose member names are usually those
+// given by hint, in order: a name that equals its hint, byte for byte and
+// followed by the closing quote, is taken without scanning it again, and
+// fn receives the hint itself as the key (the same slice, so that the
+// caller can tell a hit by identity).
+func MembersHint(data []byte, i int, hint KeyHint, fn func(key []byte, escaped bool, vstart, vend int) bool, end *int) error {
+	return members(data, i, 1, hint, fn, end)
+}
+
+func members(data []byte, i, depth int, hint KeyHint, fn func(key []byte, escaped bool, vstart, vend int) bool, end *int) error {
 	if i >= len(data) || data[i] != '{' {
 		*end = i
 		return errAt(i, "expected '{', got %s", Describe(data, i))
@@ -289,17 +305,24 @@ func members(data []byte, i, depth int, fn func(key []byte, escaped bool, vstart
 		*end = j + 1
 		return nil
 	}
-	for {
+	for pos := 0; ; pos++ {
 		if j >= len(data) || data[j] != '"' {
 			*end = j
 			return errAt(j, "expected a member name, got %s", Describe(data, j))
 		}
-		kend, kesc, err := ScanString(data, j)
-		if err != nil {
+		var kend int
+		var kesc bool
+		var err error
+		var key []byte
+		if k := hintAt(hint, pos); k != nil && j+2+len(k) <= len(data) && data[j+1+len(k)] == '"' && string(data[j+1:j+1+len(k)]) == string(k) {
+			kend, key = j+2+len(k), k
+		} else if kend, kesc, err = ScanString(data, j); err != nil {
 			*end = kend
 			return err
 		}
-		key := data[j+1 : kend-1]
+		if key == nil {
+			key = data[j+1 : kend-1]
+		}
 		j = SkipSpace(data, kend)
 		if j >= len(data) || data[j] != ':' {
 			*end = j
@@ -327,6 +350,13 @@ func members(data []byte, i, depth int, fn func(key []byte, escaped bool, vstart
 		*end = j
 		return errAt(j, "expected ',' or '}' in object, got %s", Describe(data, j))
 	}
+}
+
+func hintAt(hint KeyHint, pos int) []byte {
+	if hint == nil {
+		return nil
+	}
+	return hint(pos)
 }
 
 // Elements calls fn with the span of each element of the array that starts

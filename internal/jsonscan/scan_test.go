@@ -3,9 +3,10 @@ package jsonscan
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
-	"unicode/utf8"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestMembers(t *testing.T) {
@@ -124,4 +125,58 @@ func BenchmarkScanString(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzMembersHint checks that hints change nothing: the keys of a first
+// object are the hints for a second, which MembersHint must walk exactly
+// as Members does (same members, spans, errors), whether the hints are
+// right, prefixes of the real keys, or wrong.
+func FuzzMembersHint(f *testing.F) {
+	f.Add(`{"a":1,"bc":"x","d":[1]}`, `{"a":2,"bc":"yy","d":[]}`)
+	f.Add(`{"a":1,"bc":"x"}`, `{"a":2,"bcd":"y"}`)
+	f.Add(`{"ab":1}`, `{"a":1}`)
+	f.Add(`{"ab":1}`, `{"ab`)
+	f.Add(`{"a":1,"b":2}`, `{"b":1,"a":2}`)
+	f.Add(`{"a\"b":1}`, `{"a\"b":1}`)
+	f.Fuzz(func(t *testing.T, first, second string) {
+		var hints [][]byte
+		end := 0
+		_ = Members([]byte(first), 0, func(k []byte, esc bool, _, _ int) bool {
+			if esc {
+				hints = append(hints, nil)
+			} else {
+				hints = append(hints, append([]byte(nil), k...))
+			}
+			return true
+		}, &end)
+		hint := func(pos int) []byte {
+			if pos < len(hints) {
+				return hints[pos]
+			}
+			return nil
+		}
+		type member struct {
+			key  string
+			esc  bool
+			s, e int
+		}
+		walk := func(h KeyHint) ([]member, int, string) {
+			var ms []member
+			end := 0
+			err := MembersHint([]byte(second), 0, h, func(k []byte, esc bool, s, e int) bool {
+				ms = append(ms, member{string(k), esc, s, e})
+				return true
+			}, &end)
+			msg := ""
+			if err != nil {
+				msg = err.Error()
+			}
+			return ms, end, msg
+		}
+		m1, e1, err1 := walk(nil)
+		m2, e2, err2 := walk(hint)
+		if fmt.Sprint(m1) != fmt.Sprint(m2) || e1 != e2 || err1 != err2 {
+			t.Fatalf("hints %q changed the walk of %s:\n%v %d %s\n%v %d %s", hints, second, m1, e1, err1, m2, e2, err2)
+		}
+	})
 }

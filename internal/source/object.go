@@ -48,9 +48,10 @@ type span struct {
 // row: rows of one file usually list their keys in the same order, so most
 // keys resolve by a byte comparison, without hashing.
 type posEntry struct {
-	key []byte
-	res keyRes
-	ok  bool
+	key   []byte
+	res   keyRes
+	ok    bool
+	plain bool // key was not escaped
 }
 
 const maxPositions = 1024
@@ -66,8 +67,10 @@ type objDecoder struct {
 	fold  map[string]keyRes // lowercased column names
 	top   []posEntry        // key cache for rows and records
 	props []posEntry        // key cache for records' properties
-	spans []span            // per output column
-	alias []int             // output → the first output of the same column
+	// topHint and propsHint give the caches' keys to the scanner.
+	topHint, propsHint jsonscan.KeyHint
+	spans              []span // per output column
+	alias              []int  // output → the first output of the same column
 	// timeOut and tenantOut are the outputs of TimeGenerated and TenantId,
 	// filled from a record's time and tenantId when its row lacks them; -1
 	// when not requested.
@@ -101,6 +104,8 @@ func newObjDecoder(w *rowWriter, t *schema.Table, cols []int) *objDecoder {
 		timeOut:   -1,
 		tenantOut: -1,
 	}
+	d.topHint = func(pos int) []byte { return hint(d.top, pos) }
+	d.propsHint = func(pos int) []byte { return hint(d.props, pos) }
 	first := make(map[int]int, len(cols))
 	for o, ci := range cols {
 		if p, ok := first[ci]; ok {
@@ -192,7 +197,9 @@ func (d *objDecoder) lookup(key []byte, escaped bool) keyRes {
 func (d *objDecoder) resolve(cache *[]posEntry, pos int, key []byte, escaped bool) keyRes {
 	c := *cache
 	if pos < len(c) {
-		if e := &c[pos]; e.ok && bytes.Equal(e.key, key) {
+		// A key that is its hint (jsonscan.MembersHint) is the cache's own
+		// slice.
+		if e := &c[pos]; e.ok && (len(key) > 0 && len(e.key) == len(key) && &e.key[0] == &key[0] || bytes.Equal(e.key, key)) {
 			return e.res
 		}
 	}
@@ -203,10 +210,19 @@ func (d *objDecoder) resolve(cache *[]posEntry, pos int, key []byte, escaped boo
 		}
 		e := &c[pos]
 		e.key = append(e.key[:0], key...)
-		e.res, e.ok = r, true
+		e.res, e.ok, e.plain = r, true, !escaped
 		*cache = c
 	}
 	return r
+}
+
+// hint is the key of member position pos in cache, for
+// jsonscan.MembersHint: the raw text of an unescaped key met there before.
+func hint(cache []posEntry, pos int) []byte {
+	if pos < len(cache) && cache[pos].ok && cache[pos].plain {
+		return cache[pos].key
+	}
+	return nil
 }
 
 func (d *objDecoder) reset() {
@@ -236,7 +252,7 @@ func (d *objDecoder) decode(data []byte, i int) (int, rowKind, error) {
 	cat, props, tm, tenant, stamp := span{s: -1}, span{s: -1}, span{s: -1}, span{s: -1}, span{s: -1}
 	pos := 0
 	var end int
-	err := jsonscan.Members(data, i, func(key []byte, escaped bool, s, e int) bool {
+	err := jsonscan.MembersHint(data, i, d.topHint, func(key []byte, escaped bool, s, e int) bool {
 		r := d.resolve(&d.top, pos, key, escaped)
 		pos++
 		switch r.special {
@@ -277,7 +293,7 @@ func (d *objDecoder) decode(data []byte, i int) (int, rowKind, error) {
 	pos = 0
 	stamp = span{s: -1}
 	var pend int
-	_ = jsonscan.Members(data, props.s, func(key []byte, escaped bool, s, e int) bool {
+	_ = jsonscan.MembersHint(data, props.s, d.propsHint, func(key []byte, escaped bool, s, e int) bool {
 		r := d.resolve(&d.props, pos, key, escaped)
 		pos++
 		if r.special == keyStamp {
