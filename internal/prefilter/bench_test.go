@@ -44,7 +44,8 @@ func packCond(n int) *Cond {
 
 // BenchmarkMatch measures Match on a line that fails: the seed rule's
 // three terms (bytes.Index), and packs of rules found by one
-// Aho–Corasick pass or by bytes.Index per term, to choose indexTerms.
+// Aho–Corasick pass or by bytes.Index per term, to choose when to use
+// the gramIndex (lazySearches).
 func BenchmarkMatch(b *testing.B) {
 	run := func(name string, p *Program, line []byte) {
 		var a *automaton
@@ -70,9 +71,12 @@ func BenchmarkMatch(b *testing.B) {
 	}
 	run("seed/escaped", Compile(seedCond()), benchLine)
 	run("seed/plain", Compile(seedCond()), plainLine)
+	seedGrams := Compile(seedCond())
+	seedGrams.grams = newGramIndex(seedGrams.bterms)
+	run("seed/grams", seedGrams, benchLine)
 	for _, n := range []int{2, 4, 8, 32, 200} {
 		grams := Compile(packCond(n))
-		grams.grams = newGramIndex(grams.bterms, grams.anchor)
+		grams.grams = newGramIndex(grams.bterms)
 		idx := Compile(packCond(n))
 		idx.grams = nil
 		run(fmt.Sprintf("pack%d/aho-corasick", n), idx, benchLine)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"strings"
+	"unicode/utf8"
 )
 
 // Program is a compiled Cond. It is immutable and safe for concurrent
@@ -15,10 +16,14 @@ type Program struct {
 	anchor []int    // per term: the offset of its rarest byte
 	// root is the condition over term indexes.
 	root node
-	// grams finds every term in one pass when there are many (faster
-	// than an Aho–Corasick automaton: see BenchmarkMatch); nil when each
-	// term is looked for with bytes.IndexByte on its rarest byte.
+	// grams finds every term in one pass when a line would need more than
+	// one search (faster than an Aho–Corasick automaton: see
+	// BenchmarkMatch); nil when each term is looked for, when needed,
+	// with bytes.IndexByte on its rarest byte.
 	grams *gramIndex
+	// folded is set when a term holds a letter that a character above
+	// ASCII folds to (foldTargets).
+	folded bool
 }
 
 type node struct {
@@ -27,11 +32,24 @@ type node struct {
 	kids []node
 }
 
-// indexTerms is the number of distinct terms up to which a Matcher looks
-// for each term with bytes.IndexByte (vectorised), lazily and in order;
-// beyond it, one pass of a gramIndex finds them all (see
-// BenchmarkMatch).
-const indexTerms = 8
+// lazySearches is the number of terms that evaluating n looks for in a
+// line that holds none of them: the first operand of an and, every
+// operand of an or. Up to one, a Matcher looks for terms lazily with
+// bytes.IndexByte (vectorised); beyond, one pass of a gramIndex finds them
+// all (see BenchmarkMatch: seed is one search, pack2 two).
+func lazySearches(n *node) int {
+	switch n.op {
+	case opTerm:
+		return 1
+	case opAnd:
+		return lazySearches(&n.kids[0])
+	}
+	sum := 0
+	for i := range n.kids {
+		sum += lazySearches(&n.kids[i])
+	}
+	return sum
+}
 
 // Compile returns the program of c, or nil when c is TRUE.
 func Compile(c *Cond) *Program {
@@ -44,6 +62,9 @@ func Compile(c *Cond) *Program {
 		idx[t] = i
 		p.bterms = append(p.bterms, []byte(t))
 		p.anchor = append(p.anchor, rarest(t))
+		if strings.ContainsAny(t, foldTargets) {
+			p.folded = true
+		}
 	}
 	var build func(c *Cond) node
 	build = func(c *Cond) node {
@@ -58,8 +79,8 @@ func Compile(c *Cond) *Program {
 		return n
 	}
 	p.root = build(c)
-	if len(p.terms) > indexTerms {
-		p.grams = newGramIndex(p.bterms, p.anchor)
+	if lazySearches(&p.root) > 1 {
+		p.grams = newGramIndex(p.bterms)
 	}
 	return p
 }
@@ -73,7 +94,11 @@ func (p *Program) Cond() *Cond { return p.cond }
 type Matcher struct {
 	p    *Program
 	buf  []byte
+	text []byte // the text being tested: the line or buf
 	seen []int8 // per term: 0 not looked for yet, 1 found, -1 absent
+	// found lists the terms a gramIndex found in the text (seen 1); the
+	// others are -1 between lines.
+	found []int32
 }
 
 // NewMatcher returns a Matcher of p; a nil p gives a Matcher whose Match
@@ -82,6 +107,11 @@ func (p *Program) NewMatcher() *Matcher {
 	m := &Matcher{p: p}
 	if p != nil {
 		m.seen = make([]int8, len(p.terms))
+		if p.grams != nil {
+			for i := range m.seen {
+				m.seen[i] = -1
+			}
+		}
 	}
 	return m
 }
@@ -89,22 +119,95 @@ func (p *Program) NewMatcher() *Matcher {
 // Match reports whether the record whose raw bytes are line may satisfy
 // the program's condition: false only when no value decoded from line
 // can make the query's filters true. Line is only read, and not kept.
+//
+// The terms are first looked for in line itself, ignoring ASCII case. A
+// line where they are not found is skipped when it is plain (see plain):
+// its normalized text is then line in ASCII lower case, so the terms are
+// not there either. Other lines are normalized and looked at again.
 func (m *Matcher) Match(line []byte) bool {
 	if m == nil || m.p == nil {
 		return true
+	}
+	if m.test(line) {
+		return true
+	}
+	if m.p.plain(line) {
+		return false
 	}
 	var ok bool
 	m.buf, ok = normalize(m.buf[:0], line)
 	if !ok {
 		return true
 	}
-	if m.p.grams != nil {
-		m.p.grams.find(m.buf, m.p.bterms, m.p.anchor, m.seen)
-	} else {
-		clear(m.seen)
-	}
-	return m.eval(&m.p.root)
+	return m.test(m.buf)
 }
+
+// test evaluates the condition on text, looking for terms ignoring ASCII
+// case.
+func (m *Matcher) test(text []byte) bool {
+	m.text = text
+	g := m.p.grams
+	if g == nil {
+		clear(m.seen)
+		return m.eval(&m.p.root)
+	}
+	m.found = g.find(text, m.p.bterms, m.p.anchor, m.seen, m.found[:0])
+	if len(m.found) == 0 {
+		// No term: a condition of terms joined by and/or is false.
+		return false
+	}
+	ok := m.eval(&m.p.root)
+	for _, id := range m.found {
+		m.seen[id] = -1
+	}
+	return ok
+}
+
+// plain reports whether normalize would give line in ASCII lower case (up
+// to raw control characters, which valid JSON has only between tokens,
+// outside every value): line holds no escape that normalize rewrites
+// (only \\, \", \n, \r and \t, which it keeps) and, when a term holds
+// one of the letters that characters above ASCII fold to, none of those
+// characters.
+func (p *Program) plain(line []byte) bool {
+	for i := 0; ; {
+		j := bytes.IndexByte(line[i:], '\\')
+		if j < 0 {
+			break
+		}
+		i += j
+		if i+1 >= len(line) {
+			return false
+		}
+		switch line[i+1] {
+		case '\\', '"', 'n', 'r', 't':
+			i += 2
+		default:
+			return false
+		}
+	}
+	if p.folded {
+		for _, lead := range foldLeads {
+			for i := 0; ; i++ {
+				j := bytes.IndexByte(line[i:], lead)
+				if j < 0 {
+					break
+				}
+				i += j
+				if r, _ := utf8.DecodeRune(line[i:]); foldsASCII(r) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// foldLeads are the first bytes of the UTF-8 encodings of foldsToASCII.
+var foldLeads = [...]byte{0xc4, 0xc5, 0xe2}
+
+// foldTargets are the ASCII letters that foldsToASCII fold to.
+const foldTargets = "iks"
 
 func (m *Matcher) eval(n *node) bool {
 	switch n.op {
@@ -112,7 +215,7 @@ func (m *Matcher) eval(n *node) bool {
 		s := m.seen[n.term]
 		if s == 0 {
 			s = -1
-			if contains(m.buf, m.p.bterms[n.term], m.p.anchor[n.term]) {
+			if containsFold(m.text, m.p.bterms[n.term], m.p.anchor[n.term]) {
 				s = 1
 			}
 			m.seen[n.term] = s
@@ -155,10 +258,20 @@ func rarest(term string) int {
 	return best
 }
 
-// contains reports whether text holds term, looking for term's byte at
-// offset k with bytes.IndexByte (vectorised) and checking the rest.
-func contains(text, term []byte, k int) bool {
+// containsFold reports whether text holds term (in ASCII lower case),
+// ignoring ASCII case: it looks for term's byte at offset k, in both
+// cases, with bytes.IndexByte (vectorised) and checks the rest.
+func containsFold(text, term []byte, k int) bool {
 	c := term[k]
+	if indexAnchored(text, term, k, c) {
+		return true
+	}
+	return 'a' <= c && c <= 'z' && indexAnchored(text, term, k, c-('a'-'A'))
+}
+
+// indexAnchored reports whether text holds term, ignoring ASCII case, at
+// a place where term's byte k is c.
+func indexAnchored(text, term []byte, k int, c byte) bool {
 	for i := k; i < len(text); {
 		j := bytes.IndexByte(text[i:], c)
 		if j < 0 {
@@ -168,7 +281,7 @@ func contains(text, term []byte, k int) bool {
 		if start+len(term) > len(text) {
 			return false
 		}
-		if bytes.Equal(text[start:start+len(term)], term) {
+		if equalFold(text[start:start+len(term)], term) {
 			return true
 		}
 		i += j + 1
@@ -176,78 +289,154 @@ func contains(text, term []byte, k int) bool {
 	return false
 }
 
-// gramIndex finds many terms in one pass: each term of 4 bytes or more
-// is keyed by its 4-byte window of rarest bytes (by common), and a pass
-// over the text tests every 4-byte window against a bitmap of the keys,
-// checking the terms of a key only on a hit. Iterations do not depend on
-// each other, unlike an automaton's walk.
+// equalFold reports whether s equals term (in ASCII lower case) ignoring
+// ASCII case; len(s) == len(term).
+func equalFold(s, term []byte) bool {
+	for i, c := range s {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != term[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// gramIndex finds many terms in one pass. A term of n >= 4 bytes covers
+// n-3 consecutive 4-byte windows of the text, so a pass that tests only
+// every step-th window of the text, step being the shortest such term's
+// n-3, meets each occurrence of a term in one of any step consecutive
+// windows of the term. Each term is keyed by step consecutive windows,
+// the rarest by common (not ".com", which would propose hundreds of
+// domains on every line), with bit 5 of each byte cleared so that ASCII
+// case does not matter (other bytes may share a key: a key only proposes
+// a term, which is then checked). The pass tests each sampled window
+// against a bitmap of the keys and checks the terms of a key on a hit.
 type gramIndex struct {
-	bits   []uint64 // 1<<gramBits bits, by hashed key
+	bits   *[1 << gramBits / 64]uint64 // by hashed key
 	byGram map[uint32][]gramTerm
 	short  []int32 // terms shorter than 4 bytes, looked for one by one
+	step   int
 }
 
 type gramTerm struct {
 	id  int32
-	off int32 // offset of the key in the term
+	off int32 // offset of the window in the term
 }
 
-const gramBits = 16
+const (
+	gramBits = 18
+	// foldMask clears bit 5 of each byte of a window: A-Z and a-z then
+	// give the same key.
+	foldMask = ^uint32(0x20202020)
+)
 
 func gramHash(g uint32) uint32 { return (g * 0x9e3779b1) >> (32 - gramBits) }
 
-func newGramIndex(terms [][]byte, anchor []int) *gramIndex {
-	x := &gramIndex{bits: make([]uint64, 1<<gramBits/64), byGram: map[uint32][]gramTerm{}}
+func newGramIndex(terms [][]byte) *gramIndex {
+	x := &gramIndex{bits: new([1 << gramBits / 64]uint64), byGram: map[uint32][]gramTerm{}, step: -1}
 	for id, t := range terms {
 		if len(t) < 4 {
 			x.short = append(x.short, int32(id))
 			continue
 		}
-		best, score := 0, -1
-		for off := 0; off+4 <= len(t); off++ {
-			sc := 0
-			for _, c := range t[off : off+4] {
-				r := strings.IndexByte(common, c)
-				if r < 0 {
-					r = len(common)
+		if x.step < 0 || len(t)-3 < x.step {
+			x.step = len(t) - 3
+		}
+	}
+	for id, t := range terms {
+		if len(t) < 4 {
+			continue
+		}
+		// The block of step windows whose most common window is the
+		// rarest.
+		best, bestScore := 0, -1
+		for o := 0; o+x.step <= len(t)-3; o++ {
+			score := -1
+			for w := o; w < o+x.step; w++ {
+				if r := windowRarity(t[w : w+4]); score < 0 || r < score {
+					score = r
 				}
-				sc += r
 			}
-			if sc > score {
-				best, score = off, sc
+			if score > bestScore {
+				best, bestScore = o, score
 			}
 		}
-		g := binary.LittleEndian.Uint32(t[best:])
-		h := gramHash(g)
-		x.bits[h>>6] |= 1 << (h & 63)
-		x.byGram[g] = append(x.byGram[g], gramTerm{int32(id), int32(best)})
+		for off := best; off < best+x.step; off++ {
+			g := binary.LittleEndian.Uint32(t[off:]) & foldMask
+			h := gramHash(g)
+			x.bits[h>>6] |= 1 << (h & 63)
+			x.byGram[g] = append(x.byGram[g], gramTerm{int32(id), int32(off)})
+		}
 	}
 	return x
 }
 
-// find marks in seen (1 found, -1 absent) every term that text holds.
-func (x *gramIndex) find(text []byte, terms [][]byte, anchor []int, seen []int8) {
-	for i := range seen {
-		seen[i] = -1
+// commonWords are words that most telemetry lines hold, in lower case:
+// the words of the Defender tables' column names (every JSON line repeats
+// them as keys) and frequent values. A window inside one of them is
+// avoided as a gram key: it would propose its terms on every line.
+const commonWords = " .com .dll .exe .net .org access account action adapter additional address agent alert application " +
+	"architecture attempt authentication authority azure categories category certificate city client code " +
+	"command company computer configuration connection container contoso corporation correlation count " +
+	"country created creation data date default delivery description destination details detection device " +
+	"display domain elevation email entity event extension external fields file files folder generated " +
+	"group guard hash high http https identity inbound info initiating integrity internal issuer label " +
+	"last level line listening local localhost location logon loopback machine managed match medium " +
+	"message methods microsoft modified name network node object operating operation operations origin " +
+	"original parent path permission platform policy port previous principal private process product " +
+	"profile program protocol provider public query reason recipient registry remote report request " +
+	"resource risk seen sender sensitivity service session severity signature signer size software source " +
+	"state status subject success system system32 tags target tenant thread threat time timestamp title " +
+	"token type types user value vendor version windows www. audit admin works google update support download office "
+
+// windowRarity scores a window of a term (in lower case): higher is
+// rarer. A window of a common word scores lowest; others score by the
+// rarity of their bytes (common).
+func windowRarity(w []byte) int {
+	if strings.Contains(commonWords, string(w)) {
+		return 0
 	}
+	score := 1
+	for _, c := range w {
+		r := strings.IndexByte(common, c)
+		if r < 0 {
+			r = len(common)
+		}
+		score += r
+	}
+	return score
+}
+
+// find appends to found the index of every term that text holds,
+// ignoring ASCII case, and marks it in seen (1), which holds -1 for every
+// term on entry; the caller resets the found terms to -1 after use.
+func (x *gramIndex) find(text []byte, terms [][]byte, anchor []int, seen []int8, found []int32) []int32 {
 	for _, id := range x.short {
-		if contains(text, terms[id], anchor[id]) {
+		if containsFold(text, terms[id], anchor[id]) {
 			seen[id] = 1
+			found = append(found, id)
 		}
 	}
-	bits := x.bits
-	for i := 0; i+4 <= len(text); i++ {
-		g := binary.LittleEndian.Uint32(text[i:])
+	if x.step < 0 {
+		return found
+	}
+	bitmap, step := x.bits, x.step
+	for i := 0; i+4 <= len(text); i += step {
+		g := binary.LittleEndian.Uint32(text[i:i+4]) & foldMask
 		h := gramHash(g)
-		if bits[h>>6]&(1<<(h&63)) == 0 {
+		if bitmap[h>>6]&(1<<(h&63)) == 0 {
 			continue
 		}
 		for _, gt := range x.byGram[g] {
 			start := i - int(gt.off)
 			t := terms[gt.id]
-			if seen[gt.id] < 0 && start >= 0 && start+len(t) <= len(text) && bytes.Equal(text[start:start+len(t)], t) {
+			if seen[gt.id] < 0 && start >= 0 && start+len(t) <= len(text) && equalFold(text[start:start+len(t)], t) {
 				seen[gt.id] = 1
+				found = append(found, gt.id)
 			}
 		}
 	}
+	return found
 }

@@ -119,22 +119,25 @@ func TestNormalizeLower(t *testing.T) {
 	}
 }
 
-// TestAutomaton compares the gramIndex and Aho–Corasick passes with
-// bytes.Contains.
+// TestAutomaton compares the gramIndex pass (terms of mixed lengths, so
+// that it samples windows with steps of 1 to 9) and the Aho–Corasick
+// pass with bytes.Contains, over texts in mixed case with bytes that
+// share a gram key with letters ('@' and '`').
 func TestAutomaton(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	word := func(n int) string {
+	word := func(n int, alphabet string) string {
 		b := make([]byte, n)
 		for i := range b {
-			b[i] = "abcab.-"[rng.IntN(7)]
+			b[i] = alphabet[rng.IntN(len(alphabet))]
 		}
 		return string(b)
 	}
-	for range 300 {
+	for range 2000 {
 		var terms []string
 		seen := map[string]bool{}
+		minLen := 1 + rng.IntN(12)
 		for range 1 + rng.IntN(20) {
-			w := word(1 + rng.IntN(5))
+			w := word(minLen+rng.IntN(5), "abcab.-`")
 			if !seen[w] {
 				seen[w] = true
 				terms = append(terms, w)
@@ -147,34 +150,51 @@ func TestAutomaton(t *testing.T) {
 			bterms = append(bterms, []byte(term))
 			anchors = append(anchors, rarest(term))
 		}
-		g := newGramIndex(bterms, anchors)
-		text := []byte(word(rng.IntN(60)) + "xyz")
+		g := newGramIndex(bterms)
+		text := []byte(word(rng.IntN(80), "abcABC.-@`") + "xyz")
+		if rng.IntN(2) == 0 {
+			// Plant a term, in upper case, at a random place.
+			term := strings.ToUpper(terms[rng.IntN(len(terms))])
+			at := rng.IntN(len(text))
+			text = append(text[:at:at], append([]byte(term), text[at:]...)...)
+		}
+		lower := bytes.ToLower(text)
 		got, got2 := make([]int8, len(terms)), make([]int8, len(terms))
-		a.find(text, got)
-		g.find(text, bterms, anchors, got2)
+		a.find(lower, got)
+		for i := range got2 {
+			got2[i] = -1
+		}
+		anyFound := len(g.find(text, bterms, anchors, got2, nil)) > 0
+		wantAny := false
 		for i, term := range terms {
-			want := bytes.Contains(text, []byte(term))
+			want := bytes.Contains(lower, []byte(term))
+			wantAny = wantAny || want
 			if want != (got[i] > 0) || want != (got2[i] > 0) {
 				t.Fatalf("terms %q text %q: term %q found=%v (automaton), %v (grams), want %v", terms, text, term, got[i] > 0, got2[i] > 0, want)
 			}
 		}
+		if anyFound != wantAny {
+			t.Fatalf("terms %q text %q: find reported %v", terms, text, anyFound)
+		}
 	}
 }
 
-func TestContains(t *testing.T) {
+// TestContainsFold compares containsFold with bytes.Contains on the text
+// lowered, over texts in mixed case.
+func TestContainsFold(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for range 2000 {
+	for range 4000 {
 		text := make([]byte, rng.IntN(30))
 		for i := range text {
-			text[i] = "abcm."[rng.IntN(5)]
+			text[i] = "abcmABCM.@`"[rng.IntN(11)]
 		}
 		term := make([]byte, 1+rng.IntN(4))
 		for i := range term {
-			term[i] = "abcm."[rng.IntN(5)]
+			term[i] = "abcm.`"[rng.IntN(6)]
 		}
 		k := rarest(string(term))
-		if got, want := contains(text, term, k), bytes.Contains(text, term); got != want {
-			t.Fatalf("contains(%q, %q, %d) = %v, want %v", text, term, k, got, want)
+		if got, want := containsFold(text, term, k), bytes.Contains(bytes.ToLower(text), term); got != want {
+			t.Fatalf("containsFold(%q, %q, %d) = %v, want %v", text, term, k, got, want)
 		}
 	}
 }
@@ -200,6 +220,19 @@ func TestMatch(t *testing.T) {
 		{many, `{"u":"HOST17.example","p":"Agent"}`, true},
 		{many, `{"u":"HOST17.example","p":"Agen"}`, false},
 		{many, `{"u":"HOST7.exampl","p":"agent"}`, false},
+		// Escapes that normalize rewrites make a line not plain: it is
+		// looked at again, decoded.
+		{Term("a/b"), `{"u":"x a\/b"}`, true},
+		{Term("a/b"), `{"u":"x a\\/b"}`, false},
+		{Term("abc"), `{"u":"\u0041bc"}`, true},
+		{Term("abc"), `{"u":"\"abc\" \\abc"}`, true},
+		{Term("abd"), `{"u":"\"abc\" \\abc\n\r\t"}`, false},
+		// Characters that fold to i, k or s matter to terms with them.
+		{Term("site"), "{\"u\":\"\u017fite\"}", true},
+		{Term("site"), "{\"u\":\"s\u0131te\"}", true},
+		{Term("bad"), "{\"u\":\"s\u0131te \u212a\"}", false},
+		{Term("bad"), "{\"u\":\"BAD\u212a\"}", true},
+		{many, `{"u":"xHOST29.EXAMPLEx","p":"AGENT"}`, true},
 		{nil, `anything`, true},
 	} {
 		m := Compile(tc.c).NewMatcher()
