@@ -55,6 +55,9 @@ type lineChunk struct {
 type parLines struct {
 	rc   io.ReadCloser
 	rerr error // the first read error, returned again
+	// pending is an error that nextBatches met after rows, which it
+	// returned first.
+	pending error
 
 	order chan *lineChunk // chunks in file order, to the consumer
 	jobs  chan *lineChunk // chunks to decode, to the workers
@@ -275,9 +278,13 @@ func (wk *parWorker) decode(c *lineChunk) {
 	w.batch = nil
 	data, n := c.data, c.first
 	lines := bytes.Count(data, nl) + 1 // at most; to size the batches
+	if wk.dec.pre != nil {
+		// Most lines are skipped: the batch grows as rows come.
+		lines = min(lines, 64)
+	}
 	for len(data) > 0 {
 		if w.batch == nil || w.batch.N == wk.batchSize {
-			w.setBatch(value.NewBatch(wk.types, min(wk.batchSize, lines-(n-c.first))))
+			w.setBatch(value.NewBatch(wk.types, max(0, min(wk.batchSize, lines-(n-c.first)))))
 			c.batches = append(c.batches, w.batch)
 		}
 		line, size := data, len(data) // the file's last line may have no '\n'
@@ -304,6 +311,37 @@ func (wk *parWorker) decode(c *lineChunk) {
 	}
 	w.batch = nil
 	w.pass = nil
+}
+
+// nextBatches returns the next rows of the file, in order, as one batch
+// of at least min rows when the file has them, or io.EOF at its end: when
+// a prefilter leaves a few rows of each chunk, a batch per chunk would cost
+// every query of the pass its per-batch work for a handful of rows.
+func (p *parLines) nextBatches(ctx context.Context, types []schema.Type, min int) (*value.Batch, error) {
+	if err := p.pending; err != nil {
+		p.pending = nil
+		return nil, err
+	}
+	var parts []*value.Batch
+	n := 0
+	for n < min {
+		b, err := p.nextBatch(ctx)
+		if err != nil {
+			if len(parts) == 0 {
+				return nil, err
+			}
+			if err != io.EOF {
+				p.pending = err // after the rows before it
+			}
+			break
+		}
+		parts = append(parts, b)
+		n += b.N
+	}
+	if len(parts) == 1 {
+		return parts[0], nil
+	}
+	return value.Concat(types, parts), nil
 }
 
 // nextBatch returns the next batch of the file, in order, or io.EOF at

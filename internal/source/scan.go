@@ -158,7 +158,7 @@ func (s *tableScan) Next(ctx context.Context) (b *value.Batch, err error) {
 			if batch != nil && batch.N > 0 {
 				break // the rows of earlier files first
 			}
-			b, err := p.nextBatch(ctx)
+			b, err := p.nextBatches(ctx, s.types, s.batchSize/2)
 			if err == io.EOF {
 				s.finish(true)
 				continue
