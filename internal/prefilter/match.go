@@ -24,7 +24,12 @@ type Program struct {
 	// folded is set when a term holds a letter that a character above
 	// ASCII folds to (foldTargets).
 	folded bool
+	// parts are the conditions of CompileParts, over the same terms.
+	parts []node
 }
+
+// Parts returns the number of parts of a program of CompileParts.
+func (p *Program) Parts() int { return len(p.parts) }
 
 type node struct {
 	op   op
@@ -56,6 +61,26 @@ func Compile(c *Cond) *Program {
 	if c == nil {
 		return nil
 	}
+	return compile(c, nil)
+}
+
+// CompileParts returns the program of the or of parts (the prefilters of
+// several queries reading one table), whose MatchParts also tells which
+// parts a line may satisfy, or nil when a part is TRUE: then no line can
+// be skipped.
+func CompileParts(parts []*Cond) *Program {
+	for _, c := range parts {
+		if c == nil {
+			return nil
+		}
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	return compile(Or(parts...), parts)
+}
+
+func compile(c *Cond, parts []*Cond) *Program {
 	p := &Program{cond: c, terms: c.Terms()}
 	idx := map[string]int{}
 	for i, t := range p.terms {
@@ -79,7 +104,10 @@ func Compile(c *Cond) *Program {
 		return n
 	}
 	p.root = build(c)
-	if lazySearches(&p.root) > 1 {
+	for _, part := range parts {
+		p.parts = append(p.parts, build(part))
+	}
+	if lazySearches(&p.root) > 1 || len(p.parts) > 1 {
 		p.grams = newGramIndex(p.bterms)
 	}
 	return p
@@ -142,25 +170,81 @@ func (m *Matcher) Match(line []byte) bool {
 	return m.test(m.buf)
 }
 
+// MatchParts is Match for a program of CompileParts that also sets, in
+// bits (a bitmap of Parts() bits, cleared first), the parts that the
+// record may satisfy: a part whose bit is clear cannot be satisfied by any
+// value decoded from line. It reports whether any bit is set.
+func (m *Matcher) MatchParts(line []byte, bits []uint64) bool {
+	clear(bits)
+	if m == nil || m.p == nil {
+		return true
+	}
+	any := m.testParts(line, bits)
+	if m.p.plain(line) {
+		return any
+	}
+	var ok bool
+	m.buf, ok = normalize(m.buf[:0], line)
+	if !ok {
+		for i := range m.p.parts {
+			bits[i>>6] |= 1 << (i & 63)
+		}
+		return true
+	}
+	// A part true of the line's own text is true (a sound answer); the
+	// others are decided by the normalized text.
+	return m.testParts(m.buf, bits) || any
+}
+
+// testParts sets in bits the parts true of text.
+func (m *Matcher) testParts(text []byte, bits []uint64) bool {
+	if !m.find(text) {
+		return false
+	}
+	any := false
+	for i := range m.p.parts {
+		if m.eval(&m.p.parts[i]) {
+			bits[i>>6] |= 1 << (i & 63)
+			any = true
+		}
+	}
+	m.reset()
+	return any
+}
+
 // test evaluates the condition on text, looking for terms ignoring ASCII
 // case.
 func (m *Matcher) test(text []byte) bool {
+	if !m.find(text) {
+		return false
+	}
+	ok := m.eval(&m.p.root)
+	m.reset()
+	return ok
+}
+
+// find prepares to evaluate conditions on text: it looks for every term
+// when the program has a gramIndex, and reports false when it found none
+// (a condition of terms joined by and/or is then false); without one,
+// terms are looked for as evaluation needs them.
+func (m *Matcher) find(text []byte) bool {
 	m.text = text
 	g := m.p.grams
 	if g == nil {
 		clear(m.seen)
-		return m.eval(&m.p.root)
+		return true
 	}
 	m.found = g.find(text, m.p.bterms, m.p.anchor, m.seen, m.found[:0])
-	if len(m.found) == 0 {
-		// No term: a condition of terms joined by and/or is false.
-		return false
-	}
-	ok := m.eval(&m.p.root)
+	return len(m.found) > 0
+}
+
+// reset marks the terms found by a gramIndex absent again, for the next
+// text.
+func (m *Matcher) reset() {
 	for _, id := range m.found {
 		m.seen[id] = -1
 	}
-	return ok
+	m.found = m.found[:0]
 }
 
 // plain reports whether normalize would give line in ASCII lower case (up

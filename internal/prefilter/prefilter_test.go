@@ -241,3 +241,55 @@ func TestMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestMatchParts checks that the bit of each part is what a program of
+// that part alone answers, and that the result is the or's answer, over
+// random parts and lines with escapes and folding characters.
+func TestMatchParts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	words := []string{"anydesk.com", "screenmeet", "projector inc", "set.me", "abc", "kit", "sso", "x/y"}
+	pieces := []string{"AnyDesk.COM", "anydesk", ".com", "screen", "meet", "ScreenMeet", "Projector Inc", "set.me", "ABC", "kit",
+		`\u006bit`, "\u212ait", `s\u017fo`, "ss\u017f", "x\\/y", "x/y", `\"`, `\\`, " ", "\t", "é"}
+	cond := func() *Cond {
+		var kids []*Cond
+		for range 1 + rng.IntN(3) {
+			kids = append(kids, Term(words[rng.IntN(len(words))]))
+		}
+		if rng.IntN(2) == 0 {
+			return And(kids...)
+		}
+		return Or(kids...)
+	}
+	for range 500 {
+		parts := make([]*Cond, 1+rng.IntN(70))
+		for i := range parts {
+			parts[i] = cond()
+		}
+		p := CompileParts(parts)
+		m := p.NewMatcher()
+		bits := make([]uint64, (len(parts)+63)/64)
+		for range 5 {
+			var b strings.Builder
+			b.WriteString(`{"u":"`)
+			for range rng.IntN(6) {
+				b.WriteString(pieces[rng.IntN(len(pieces))])
+			}
+			b.WriteString(`"}`)
+			line := []byte(b.String())
+			got := m.MatchParts(line, bits)
+			if want := Compile(Or(parts...)).NewMatcher().Match(line); got != want {
+				t.Fatalf("%s on %s: MatchParts %v, Match %v", Or(parts...), line, got, want)
+			}
+			// A line with a character that folds to ASCII is kept for
+			// every part when one part's terms have the letter it folds
+			// to: more than a part alone would keep, which is sound.
+			_, normal := normalize(nil, line)
+			for i, c := range parts {
+				want := Compile(c).NewMatcher().Match(line)
+				if bit := bits[i>>6]&(1<<(i&63)) != 0; bit != want && (want || normal) {
+					t.Fatalf("part %d %s on %q: bit %v, Match %v", i, c, line, bit, want)
+				}
+			}
+		}
+	}
+}
