@@ -36,7 +36,10 @@ import (
 // When the source takes prefilters (PrefilterSource), a table's reader
 // skips the records that fail the or of its subscribers' prefilters
 // (plan.Scan.Pre), and none when one of them has none: each query still
-// applies its own filters, so its rows are the same.
+// applies its own filters, so its rows are the same. When it also routes
+// rows (RoutingSource), each subscriber gets only the rows whose records
+// may satisfy its own prefilter: a rule of a pack does not evaluate its
+// filters on the candidates of the others.
 //
 // A Broadcast is used for one run of the queries: Register them all, set
 // Limits, then Start, then run each with Source(id).
@@ -172,12 +175,25 @@ func (b *Broadcast) read(ctx context.Context, t *broadcastTable, progress <-chan
 			s.finish(err)
 		}
 	}
-	op, err := scan(b.src, &plan.Scan{Table: t.table, Cols: t.cols, Pre: t.pre})
+	var op Operator
+	var err error
+	rs, routed := b.src.(RoutingSource)
+	routed = routed && t.pre != nil && len(t.subs) > 1
+	if routed {
+		parts := make([]*prefilter.Cond, len(t.subs))
+		for i, s := range t.subs {
+			parts[i] = s.pre
+		}
+		op, err = rs.ScanRouted(t.table, t.cols, parts)
+	} else {
+		op, err = scan(b.src, &plan.Scan{Table: t.table, Cols: t.cols, Pre: t.pre})
+	}
 	if err != nil {
 		finish(err)
 		return
 	}
 	defer op.Close()
+	var rows []int
 	for {
 		if err := ctx.Err(); err != nil {
 			finish(err)
@@ -190,12 +206,28 @@ func (b *Broadcast) read(ctx context.Context, t *broadcastTable, progress <-chan
 		}
 		live := false
 		size := int64(-1) // computed once, if an unbounded queue needs it
-		for _, s := range t.subs {
-			if s.bound == 0 && s.mem != nil && size < 0 {
-				size = batchBytes(batch)
+		for i, s := range t.subs {
+			sb := batch
+			if routed {
+				var all bool
+				rows, all = routedRows(batch, len(t.cols), i, rows[:0])
+				if len(rows) == 0 {
+					live = live || s.reading()
+					continue
+				}
+				if !all {
+					sb = batch.Take(rows)
+				}
+			}
+			sz := size
+			if s.bound == 0 && s.mem != nil && sz < 0 {
+				sz = batchBytes(sb)
+				if sb == batch {
+					size = sz
+				}
 			}
 			for {
-				ok, over := s.push(batch, size)
+				ok, over := s.push(sb, sz)
 				if !over {
 					live = live || ok
 					break
@@ -226,6 +258,36 @@ func (b *Broadcast) read(ctx context.Context, t *broadcastTable, progress <-chan
 			return
 		}
 	}
+}
+
+// routedRows appends to rows the rows of b, a batch of a routed scan
+// whose bitmaps start at column words, that part i may keep; all reports
+// that they are every row.
+func routedRows(b *value.Batch, words, i int, rows []int) ([]int, bool) {
+	c := b.Cols[words+i/64]
+	bit := uint64(1) << (i % 64)
+	if c.Const {
+		if uint64(c.Ints[0])&bit == 0 {
+			return rows, false
+		}
+		for r := range b.N {
+			rows = append(rows, r)
+		}
+		return rows, true
+	}
+	for r, w := range c.Ints[:b.N] {
+		if uint64(w)&bit != 0 {
+			rows = append(rows, r)
+		}
+	}
+	return rows, len(rows) == b.N
+}
+
+// reading reports whether the subscriber still takes batches.
+func (s *subscriber) reading() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return !s.closed && !s.done
 }
 
 // subscriber is one scan's queue of batches.

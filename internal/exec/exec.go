@@ -63,6 +63,22 @@ type PrefilterSource interface {
 	ScanPrefiltered(table *schema.Table, cols []int, pre *prefilter.Cond) (Operator, error)
 }
 
+// RoutingSource is a PrefilterSource that also tells, for each row, which
+// of several prefilters (one per query reading the table in one pass) its
+// record may satisfy, so that each query gets only its candidate rows.
+type RoutingSource interface {
+	PrefilterSource
+	// ScanRouted is ScanPrefiltered with the or of parts, whose batches
+	// hold, after the columns cols, RouteWords(len(parts)) long columns:
+	// per row, a bitmap of the parts that its record may satisfy. A clear
+	// bit is a promise that no value of the record passes the filters
+	// that part was derived from. A nil part is TRUE.
+	ScanRouted(table *schema.Table, cols []int, parts []*prefilter.Cond) (Operator, error)
+}
+
+// RouteWords is the number of 64-bit words of a bitmap of n parts.
+func RouteWords(n int) int { return (n + 63) / 64 }
+
 // scan opens a scan of n on src, with its prefilter when src takes one.
 func scan(src Source, n *plan.Scan) (Operator, error) {
 	if ps, ok := src.(PrefilterSource); ok && n.Pre != nil {
