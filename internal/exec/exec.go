@@ -63,8 +63,12 @@ type PrefilterSource interface {
 	ScanPrefiltered(table *schema.Table, cols []int, pre *prefilter.Cond) (Operator, error)
 }
 
-// scan opens a scan of n on src, with its prefilter when src takes one.
-func scan(src Source, n *plan.Scan) (Operator, error) {
+// scan opens a scan of n on src, with its prefilter when src takes one
+// and its time window win (nil for none) when src takes one.
+func scan(src Source, n *plan.Scan, win *TimeWindow) (Operator, error) {
+	if ws, ok := src.(WindowSource); ok && win != nil {
+		return ws.ScanWindow(n.Table, n.Cols, n.Pre, win)
+	}
 	if ps, ok := src.(PrefilterSource); ok && n.Pre != nil {
 		return ps.ScanPrefiltered(n.Table, n.Cols, n.Pre)
 	}
@@ -159,7 +163,7 @@ func newOperator(env *Env, node plan.Node, ins []Operator) (Operator, error) {
 		if env.Source == nil {
 			return nil, fmt.Errorf("table '%s': %w", n.Table.Name, ErrNoData)
 		}
-		return scan(env.Source, n)
+		return scan(env.Source, n, ScanTimeWindow(n, env.Funcs.Now))
 	case *plan.Values:
 		return &values{env: env, n: n}, nil
 	case *plan.Exclude:
