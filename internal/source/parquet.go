@@ -13,6 +13,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/deprecated"
+	"github.com/parquet-go/parquet-go/encoding"
 	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/kqlhunt/kqlhunt/internal/schema"
@@ -82,6 +83,7 @@ type pqLeaf struct {
 	// nested is set for a LIST, MAP, STRUCT or repeated column, whose
 	// values are not read.
 	nested bool
+	maxDef byte // the definition level of a present value
 }
 
 // parquetReader reads the rows of a Parquet file: only the columns the
@@ -101,7 +103,7 @@ type parquetReader struct {
 	rg     int       // next row group
 	left   int64     // rows left in the current row group
 	pages  []parquet.Pages
-	vals   []parquet.ValueReader
+	cur    []pqPage // per output, the page being read
 	buf    []parquet.Value
 	row    int64 // rows of the file before the current one
 	opened bool
@@ -121,7 +123,9 @@ func (r *parquetReader) closePages() {
 		if p != nil {
 			p.Close()
 		}
-		r.pages[i], r.vals[i] = nil, nil
+		r.pages[i] = nil
+		// A column chunk's dictionary is not used past it.
+		r.cur[i].page, r.cur[i].dict, r.cur[i].dbuf, r.cur[i].doff = nil, nil, nil, nil
 	}
 }
 
@@ -181,7 +185,7 @@ func (r *parquetReader) open() error {
 	n := len(r.w.cols)
 	r.leaves = make([]*pqLeaf, n)
 	r.pages = make([]parquet.Pages, n)
-	r.vals = make([]parquet.ValueReader, n)
+	r.cur = make([]pqPage, n)
 	for o := range r.leaves {
 		if r.dec.alias[o] != o {
 			continue
@@ -220,7 +224,7 @@ func (r *parquetReader) bad(reason string) error {
 }
 
 func newPQLeaf(c *parquet.Column) *pqLeaf {
-	l := &pqLeaf{index: c.Index(), name: c.Name()}
+	l := &pqLeaf{index: c.Index(), name: c.Name(), maxDef: byte(c.MaxDefinitionLevel())}
 	lt := c.Type().LogicalType()
 	if lt != nil {
 		switch t := lt.Value.(type) {
@@ -465,16 +469,48 @@ func (r *parquetReader) outputsOf(o int) []int {
 	return out
 }
 
+// pqPage is the page of a column chunk being read. The values of the
+// common physical types are read straight from the page's data (Data),
+// a dictionary's strings made once per column chunk; the others through
+// its ValueReader.
+type pqPage struct {
+	page parquet.Page
+	defs []byte // definition levels; nil when every value is present
+	row  int    // the next row of the page
+	rows int
+	val  int // the next present value of the page's data
+	// mode tells how the values are read (pqGeneric: vals).
+	mode pqMode
+	data encoding.Values
+	vals parquet.ValueReader
+	// dict and strs are the dictionary of the column chunk and its
+	// values as strings, made when a page uses it.
+	dict parquet.Dictionary
+	strs []string
+	dbuf []byte
+	doff []uint32
+}
+
+type pqMode uint8
+
+const (
+	pqGeneric pqMode = iota
+	pqDictBytes
+	pqBytes
+	pqInt32
+	pqInt64
+	pqFloat
+	pqDouble
+)
+
 // readColumn appends the next n values of leaf l to output o and to the
 // outputs that repeat it.
 func (r *parquetReader) readColumn(o int, l *pqLeaf, n int) error {
 	outs := r.outputsOf(o)
-	if cap(r.buf) < 1024 {
-		r.buf = make([]parquet.Value, 1024)
-	}
+	pg := &r.cur[o]
 	done := 0
 	for done < n {
-		if r.vals[o] == nil {
+		if pg.page == nil || pg.row >= pg.rows {
 			p, err := r.pages[o].ReadPage()
 			if err != nil {
 				if err == io.EOF {
@@ -482,166 +518,318 @@ func (r *parquetReader) readColumn(o int, l *pqLeaf, n int) error {
 				}
 				return err
 			}
-			r.vals[o] = p.Values()
+			r.startPage(o, l, pg, p)
+			if pg.rows == 0 {
+				continue
+			}
 		}
-		want := min(n-done, len(r.buf))
-		k, err := r.vals[o].ReadValues(r.buf[:want])
-		for i, v := range r.buf[:k] {
+		k := min(n-done, pg.rows-pg.row)
+		if pg.mode == pqGeneric {
+			if err := r.readGeneric(outs, l, pg, k, done); err != nil {
+				return err
+			}
+		} else {
+			r.readData(outs, l, pg, k, done)
+		}
+		pg.row += k
+		done += k
+	}
+	return nil
+}
+
+// startPage makes p the page of output o being read.
+func (r *parquetReader) startPage(o int, l *pqLeaf, pg *pqPage, p parquet.Page) {
+	pg.page, pg.row, pg.rows, pg.val, pg.vals = p, 0, int(p.NumValues()), 0, nil
+	pg.defs = p.DefinitionLevels()
+	if pg.defs != nil && len(pg.defs) != pg.rows || p.RepetitionLevels() != nil {
+		pg.mode, pg.vals = pqGeneric, p.Values()
+		return
+	}
+	pg.data = p.Data()
+	pg.mode = pqGeneric
+	if d := p.Dictionary(); d != nil {
+		if pg.data.Kind() == encoding.Int32 && d.Type().Kind() == parquet.ByteArray && !l.uuid && !l.dec {
+			if d != pg.dict {
+				pg.dict, pg.strs = d, pg.strs[:0]
+				dv := d.Page().Data()
+				pg.dbuf, pg.doff = dv.ByteArray()
+				if len(pg.doff) != d.Len()+1 {
+					pg.dict = nil
+				}
+				if r.w.cols[o].typ == schema.String {
+					// Every output of the leaf that is a string takes these.
+					for i := 0; i+1 < len(pg.doff); i++ {
+						pg.strs = append(pg.strs, r.w.cols[o].in.str(pg.dbuf[pg.doff[i]:pg.doff[i+1]]))
+					}
+				}
+			}
+			if pg.dict != nil {
+				pg.mode = pqDictBytes
+			}
+		}
+	} else {
+		switch pg.data.Kind() {
+		case encoding.ByteArray:
+			if !l.uuid {
+				pg.mode = pqBytes
+			}
+		case encoding.Int32:
+			pg.mode = pqInt32
+		case encoding.Int64:
+			pg.mode = pqInt64
+		case encoding.Float:
+			pg.mode = pqFloat
+		case encoding.Double:
+			pg.mode = pqDouble
+		}
+	}
+	if pg.mode == pqGeneric {
+		pg.vals = p.Values()
+	}
+}
+
+// readGeneric appends k values of the page through its ValueReader.
+func (r *parquetReader) readGeneric(outs []int, l *pqLeaf, pg *pqPage, k, done int) error {
+	if cap(r.buf) < 1024 {
+		r.buf = make([]parquet.Value, 1024)
+	}
+	for k > 0 {
+		want := min(k, len(r.buf))
+		got, err := pg.vals.ReadValues(r.buf[:want])
+		for i, v := range r.buf[:got] {
 			r.w.line = int(r.row) + done + i + 1
 			for _, a := range outs {
 				r.put(a, l, v)
 			}
 		}
-		done += k
-		if err == io.EOF {
-			r.vals[o] = nil
-			continue
+		done += got
+		k -= got
+		if err == io.EOF && k > 0 {
+			return errors.New("a page holds fewer values than it says")
 		}
-		if err != nil {
+		if err != nil && err != io.EOF {
 			return err
 		}
 	}
 	return nil
 }
 
+// readData appends the values of rows pg.row to pg.row+k of the page,
+// read from its data.
+func (r *parquetReader) readData(outs []int, l *pqLeaf, pg *pqPage, k, done int) {
+	w := r.w
+	var (
+		bytes   []byte
+		offsets []uint32
+		idx     []int32
+		i64     []int64
+		f32     []float32
+		f64     []float64
+	)
+	switch pg.mode {
+	case pqDictBytes, pqInt32:
+		idx = pg.data.Int32()
+	case pqBytes:
+		bytes, offsets = pg.data.ByteArray()
+	case pqInt64:
+		i64 = pg.data.Int64()
+	case pqFloat:
+		f32 = pg.data.Float()
+	case pqDouble:
+		f64 = pg.data.Double()
+	}
+	first := pg.row
+	for row := first; row < first+k; row++ {
+		if pg.defs != nil && pg.defs[row] != l.maxDef {
+			for _, a := range outs {
+				w.cols[a].col.AppendNull()
+			}
+			continue
+		}
+		v := pg.val
+		pg.val++
+		w.line = int(r.row) + done + (row - first) + 1
+		for _, a := range outs {
+			switch pg.mode {
+			case pqDictBytes:
+				x := idx[v]
+				if c := &w.cols[a]; c.typ == schema.String && len(pg.strs) > 0 {
+					c.pushStr(pg.strs[x])
+				} else {
+					r.putBytes(a, l, pg.dbuf[pg.doff[x]:pg.doff[x+1]])
+				}
+			case pqBytes:
+				r.putBytes(a, l, bytes[offsets[v]:offsets[v+1]])
+			case pqInt32:
+				r.putInt(a, l, int64(idx[v]), parquet.Int32)
+			case pqInt64:
+				r.putInt(a, l, i64[v], parquet.Int64)
+			case pqFloat:
+				r.putFloat(a, l, float64(f32[v]))
+			case pqDouble:
+				r.putFloat(a, l, f64[v])
+			}
+		}
+	}
+}
+
 // put appends v, a value of leaf l, to output o converted to its type; a
 // value that does not convert is null and counted.
 func (r *parquetReader) put(o int, l *pqLeaf, v parquet.Value) {
-	w := r.w
-	c := &w.cols[o]
 	if v.IsNull() {
-		c.col.AppendNull()
+		r.w.cols[o].col.AppendNull()
 		return
-	}
-	cannot := func(what string) {
-		w.fail(o, fmt.Sprintf("cannot convert Parquet %s %s to %s", what, l.name, c.typ))
 	}
 	switch kind := v.Kind(); kind {
 	case parquet.ByteArray, parquet.FixedLenByteArray:
-		b := v.ByteArray()
-		if l.uuid && len(b) == 16 {
-			g := formatUUID(b)
-			w.putText(o, g[:], false)
-			return
-		}
-		if l.dec {
-			cannot("decimal bytes")
-			return
-		}
-		w.putText(o, b, true)
+		r.putBytes(o, l, v.ByteArray())
 	case parquet.Boolean:
-		b := v.Boolean()
-		switch c.typ {
-		case schema.Bool:
-			c.pushBool(b)
-		case schema.String:
-			c.pushStr(strconv.FormatBool(b))
-		case schema.Dynamic:
-			c.pushDyn(b)
-		case schema.Int, schema.Long:
-			c.pushInt(map[bool]int64{false: 0, true: 1}[b])
-		default:
-			cannot("boolean")
-		}
-	case parquet.Int32, parquet.Int64:
-		x := v.Int64()
-		if kind == parquet.Int32 {
-			x = int64(v.Int32())
-		}
-		if c.typ == schema.Datetime {
-			if d, ok := l.ticks(x, kind); ok {
-				c.pushInt(int64(d))
-				return
-			}
-			cannot("integer")
-			return
-		}
-		if l.unit > 0 || l.nanos || l.date {
-			d, _ := l.ticks(x, kind)
-			switch c.typ {
-			case schema.String:
-				c.pushStr(d.String())
-			case schema.Dynamic:
-				c.pushDyn(d)
-			default:
-				cannot("timestamp")
-			}
-			return
-		}
-		if l.dec {
-			f := float64(x) / math.Pow10(l.scale)
-			switch c.typ {
-			case schema.Real, schema.Decimal:
-				c.pushReal(f)
-			case schema.String:
-				c.pushStr(strconv.FormatFloat(f, 'g', -1, 64))
-			case schema.Dynamic:
-				c.pushDyn(f)
-			default:
-				cannot("decimal")
-			}
-			return
-		}
-		switch c.typ {
-		case schema.Long, schema.Timespan:
-			c.pushInt(x)
-		case schema.Int:
-			if x < math.MinInt32 || x > math.MaxInt32 {
-				w.fail(o, fmt.Sprintf("cannot convert %d to int: out of range", x))
-				return
-			}
-			c.pushInt(x)
-		case schema.Real, schema.Decimal:
-			c.pushReal(float64(x))
-		case schema.Bool:
-			switch x {
-			case 0, 1:
-				c.pushBool(x == 1)
-			default:
-				cannot("integer")
-			}
-		case schema.String:
-			c.pushStr(strconv.FormatInt(x, 10))
-		case schema.Dynamic:
-			c.pushDyn(x)
-		default:
-			cannot("integer")
-		}
+		r.putBool(o, l, v.Boolean())
+	case parquet.Int32:
+		r.putInt(o, l, int64(v.Int32()), kind)
+	case parquet.Int64:
+		r.putInt(o, l, v.Int64(), kind)
 	case parquet.Int96:
-		d := int96Time(v)
-		switch c.typ {
-		case schema.Datetime:
+		r.putInt96(o, l, int96Time(v))
+	case parquet.Float:
+		r.putFloat(o, l, float64(v.Float()))
+	case parquet.Double:
+		r.putFloat(o, l, v.Double())
+	default:
+		r.cannot(o, l, kind.String())
+	}
+}
+
+// cannot counts a value of leaf l that does not convert to output o.
+func (r *parquetReader) cannot(o int, l *pqLeaf, what string) {
+	r.w.fail(o, fmt.Sprintf("cannot convert Parquet %s %s to %s", what, l.name, r.w.cols[o].typ))
+}
+
+func (r *parquetReader) putBytes(o int, l *pqLeaf, b []byte) {
+	w := r.w
+	if l.uuid && len(b) == 16 {
+		g := formatUUID(b)
+		w.putText(o, g[:], false)
+		return
+	}
+	if l.dec {
+		r.cannot(o, l, "decimal bytes")
+		return
+	}
+	w.putText(o, b, true)
+}
+
+func (r *parquetReader) putBool(o int, l *pqLeaf, b bool) {
+	c := &r.w.cols[o]
+	switch c.typ {
+	case schema.Bool:
+		c.pushBool(b)
+	case schema.String:
+		c.pushStr(strconv.FormatBool(b))
+	case schema.Dynamic:
+		c.pushDyn(b)
+	case schema.Int, schema.Long:
+		c.pushInt(int64(b2i(b)))
+	default:
+		r.cannot(o, l, "boolean")
+	}
+}
+
+func (r *parquetReader) putInt(o int, l *pqLeaf, x int64, kind parquet.Kind) {
+	w := r.w
+	c := &w.cols[o]
+	if c.typ == schema.Datetime {
+		if d, ok := l.ticks(x, kind); ok {
 			c.pushInt(int64(d))
+			return
+		}
+		r.cannot(o, l, "integer")
+		return
+	}
+	if l.unit > 0 || l.nanos || l.date {
+		d, _ := l.ticks(x, kind)
+		switch c.typ {
 		case schema.String:
 			c.pushStr(d.String())
 		case schema.Dynamic:
 			c.pushDyn(d)
 		default:
-			cannot("INT96 timestamp")
+			r.cannot(o, l, "timestamp")
 		}
-	case parquet.Float, parquet.Double:
-		f := v.Double()
-		if kind == parquet.Float {
-			f = float64(v.Float())
-		}
+		return
+	}
+	if l.dec {
+		f := float64(x) / math.Pow10(l.scale)
 		switch c.typ {
 		case schema.Real, schema.Decimal:
 			c.pushReal(f)
-		case schema.Int, schema.Long:
-			if f != math.Trunc(f) || f < math.MinInt64 || f >= math.MaxInt64 || c.typ == schema.Int && (f < math.MinInt32 || f > math.MaxInt32) {
-				cannot("double " + strconv.FormatFloat(f, 'g', -1, 64) + " of")
-				return
-			}
-			c.pushInt(int64(f))
 		case schema.String:
 			c.pushStr(strconv.FormatFloat(f, 'g', -1, 64))
 		case schema.Dynamic:
 			c.pushDyn(f)
 		default:
-			cannot("double")
+			r.cannot(o, l, "decimal")
 		}
+		return
+	}
+	switch c.typ {
+	case schema.Long, schema.Timespan:
+		c.pushInt(x)
+	case schema.Int:
+		if x < math.MinInt32 || x > math.MaxInt32 {
+			w.fail(o, fmt.Sprintf("cannot convert %d to int: out of range", x))
+			return
+		}
+		c.pushInt(x)
+	case schema.Real, schema.Decimal:
+		c.pushReal(float64(x))
+	case schema.Bool:
+		switch x {
+		case 0, 1:
+			c.pushBool(x == 1)
+		default:
+			r.cannot(o, l, "integer")
+		}
+	case schema.String:
+		c.pushStr(strconv.FormatInt(x, 10))
+	case schema.Dynamic:
+		c.pushDyn(x)
 	default:
-		cannot(kind.String())
+		r.cannot(o, l, "integer")
+	}
+}
+
+func (r *parquetReader) putInt96(o int, l *pqLeaf, d value.Datetime) {
+	c := &r.w.cols[o]
+	switch c.typ {
+	case schema.Datetime:
+		c.pushInt(int64(d))
+	case schema.String:
+		c.pushStr(d.String())
+	case schema.Dynamic:
+		c.pushDyn(d)
+	default:
+		r.cannot(o, l, "INT96 timestamp")
+	}
+}
+
+func (r *parquetReader) putFloat(o int, l *pqLeaf, f float64) {
+	c := &r.w.cols[o]
+	switch c.typ {
+	case schema.Real, schema.Decimal:
+		c.pushReal(f)
+	case schema.Int, schema.Long:
+		if f != math.Trunc(f) || f < math.MinInt64 || f >= math.MaxInt64 || c.typ == schema.Int && (f < math.MinInt32 || f > math.MaxInt32) {
+			r.cannot(o, l, "double "+strconv.FormatFloat(f, 'g', -1, 64)+" of")
+			return
+		}
+		c.pushInt(int64(f))
+	case schema.String:
+		c.pushStr(strconv.FormatFloat(f, 'g', -1, 64))
+	case schema.Dynamic:
+		c.pushDyn(f)
+	default:
+		r.cannot(o, l, "double")
 	}
 }
 
