@@ -47,7 +47,9 @@ func (r *TimeRange) misses(lo, hi value.Datetime) bool {
 }
 
 // parquetTable returns the table named by the key-value metadata of the
-// Parquet file at path, or "".
+// Parquet file at path, or "". It reads only the footer's key-value
+// metadata (footerTable); a footer it cannot read that way is decoded
+// whole.
 func parquetTable(path string) string {
 	f, err := os.Open(path)
 	if err != nil {
@@ -58,12 +60,231 @@ func parquetTable(path string) string {
 	if err != nil {
 		return ""
 	}
-	pf, err := parquet.OpenFile(f, info.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	if t, ok := footerTable(f, info.Size()); ok {
+		return strings.TrimSpace(t)
+	}
+	return parquetTableSlow(f, info.Size())
+}
+
+// parquetTableSlow is parquetTable through the Parquet library.
+func parquetTableSlow(f io.ReaderAt, size int64) string {
+	pf, err := parquet.OpenFile(f, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
 		return ""
 	}
 	t, _ := pf.Lookup(ParquetTableKey)
 	return strings.TrimSpace(t)
+}
+
+// maxFooter bounds the footer footerTable reads.
+const maxFooter = 64 << 20
+
+// footerTable reads the value of ParquetTableKey in the key-value
+// metadata of a Parquet file's footer, skipping the rest of the footer
+// (the schema and the row groups' column chunks, which take most of the
+// time to decode); ok is false when the footer is not one it can read.
+func footerTable(f io.ReaderAt, size int64) (table string, ok bool) {
+	if size < 12 {
+		return "", false
+	}
+	var tail [8]byte
+	if _, err := f.ReadAt(tail[:], size-8); err != nil || string(tail[4:]) != parquetMagic {
+		return "", false
+	}
+	n := int64(binary.LittleEndian.Uint32(tail[:4]))
+	if n <= 0 || n > maxFooter || n > size-12 {
+		return "", false
+	}
+	buf := make([]byte, n)
+	if _, err := f.ReadAt(buf, size-8-n); err != nil {
+		return "", false
+	}
+	d := &compactReader{b: buf}
+	// FileMetaData: field 5 is list<KeyValue>; KeyValue is key (1) and
+	// value (2), both strings.
+	found := false
+	d.fields(func(id int16, typ byte) bool {
+		if id != 5 || typ != tList {
+			return d.skip(typ, 0)
+		}
+		size, elem := d.listHeader()
+		if elem != tStruct {
+			return false
+		}
+		for range size {
+			var key, val string
+			var hasKey bool
+			d.fields(func(id int16, typ byte) bool {
+				if typ == tBinary && (id == 1 || id == 2) {
+					s, ok := d.binary()
+					if id == 1 {
+						key, hasKey = s, true
+					} else {
+						val = s
+					}
+					return ok
+				}
+				return d.skip(typ, 0)
+			})
+			if d.err {
+				return false
+			}
+			if hasKey && key == ParquetTableKey && !found {
+				table, found = val, true
+			}
+		}
+		return true
+	})
+	if d.err {
+		return "", false
+	}
+	return table, true
+}
+
+// Thrift compact protocol types.
+const (
+	tTrue   = 1
+	tFalse  = 2
+	tByte   = 3
+	tI16    = 4
+	tI32    = 5
+	tI64    = 6
+	tDouble = 7
+	tBinary = 8
+	tList   = 9
+	tSet    = 10
+	tMap    = 11
+	tStruct = 12
+)
+
+// compactReader reads Thrift compact protocol; err is set at the first
+// malformed or truncated value.
+type compactReader struct {
+	b   []byte
+	i   int
+	err bool
+}
+
+func (d *compactReader) byte() byte {
+	if d.i >= len(d.b) {
+		d.err = true
+		return 0
+	}
+	c := d.b[d.i]
+	d.i++
+	return c
+}
+
+func (d *compactReader) uvarint() uint64 {
+	x, n := binary.Uvarint(d.b[min(d.i, len(d.b)):])
+	if n <= 0 {
+		d.err = true
+		return 0
+	}
+	d.i += n
+	return x
+}
+
+func (d *compactReader) binary() (string, bool) {
+	n := d.uvarint()
+	if d.err || n > uint64(len(d.b)-d.i) {
+		d.err = true
+		return "", false
+	}
+	s := string(d.b[d.i : d.i+int(n)])
+	d.i += int(n)
+	return s, true
+}
+
+// listHeader reads the size and element type of a list or set.
+func (d *compactReader) listHeader() (int, byte) {
+	h := d.byte()
+	size := uint64(h >> 4)
+	if size == 15 {
+		size = d.uvarint()
+	}
+	if d.err || size > uint64(len(d.b)) {
+		d.err = true
+		return 0, 0
+	}
+	return int(size), h & 15
+}
+
+// fields reads a struct's fields up to its stop, calling fn with each
+// field's id and type; fn reads the value, and returns false on error.
+func (d *compactReader) fields(fn func(id int16, typ byte) bool) {
+	var last int16
+	for !d.err {
+		h := d.byte()
+		if d.err || h == 0 {
+			return
+		}
+		typ := h & 15
+		if delta := int16(h >> 4); delta != 0 {
+			last += delta
+		} else {
+			z := d.uvarint()
+			last = int16(int64(z>>1) ^ -int64(z&1))
+		}
+		if !fn(last, typ) {
+			d.err = true
+			return
+		}
+	}
+}
+
+// skip reads past a value of type typ; depth bounds the nesting.
+func (d *compactReader) skip(typ byte, depth int) bool {
+	if depth > 64 {
+		d.err = true
+		return false
+	}
+	switch typ {
+	case tTrue, tFalse:
+	case tByte:
+		d.byte()
+	case tI16, tI32, tI64:
+		d.uvarint()
+	case tDouble:
+		if len(d.b)-d.i < 8 {
+			d.err = true
+		}
+		d.i += 8
+	case tBinary:
+		d.binary()
+	case tList, tSet:
+		size, elem := d.listHeader()
+		for i := 0; i < size && !d.err; i++ {
+			if elem == tTrue || elem == tFalse {
+				d.byte() // a bool element takes a byte
+				continue
+			}
+			d.skip(elem, depth+1)
+		}
+	case tMap:
+		size := d.uvarint()
+		if size > 0 && !d.err {
+			kv := d.byte()
+			for i := uint64(0); i < size && !d.err; i++ {
+				d.skipElem(kv>>4, depth+1)
+				d.skipElem(kv&15, depth+1)
+			}
+		}
+	case tStruct:
+		d.fields(func(_ int16, typ byte) bool { return d.skip(typ, depth+1) })
+	default:
+		d.err = true
+	}
+	return !d.err
+}
+
+// skipElem skips an element of a map, where a bool takes a byte.
+func (d *compactReader) skipElem(typ byte, depth int) {
+	if typ == tTrue || typ == tFalse {
+		d.byte()
+		return
+	}
+	d.skip(typ, depth)
 }
 
 // pqLeaf is a Parquet leaf column a scan output reads, and how its values
