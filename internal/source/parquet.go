@@ -839,6 +839,9 @@ func (r *parquetReader) readGeneric(outs []int, l *pqLeaf, pg *pqPage, k, done i
 // read from its data.
 func (r *parquetReader) readData(outs []int, l *pqLeaf, pg *pqPage, k, done int) {
 	w := r.w
+	if len(outs) == 1 && r.readFast(outs[0], l, pg, k) {
+		return
+	}
 	var (
 		bytes   []byte
 		offsets []uint32
@@ -892,6 +895,68 @@ func (r *parquetReader) readData(outs []int, l *pqLeaf, pg *pqPage, k, done int)
 			}
 		}
 	}
+}
+
+// readFast appends the values of rows pg.row to pg.row+k of the page to
+// output o when they convert without a check: dictionary strings to a
+// string, integers to a long or timespan (int32 to an int too), 100 ns
+// ticks to a datetime, doubles to a real. It returns false, having read
+// nothing, for the other cases.
+func (r *parquetReader) readFast(o int, l *pqLeaf, pg *pqPage, k int) bool {
+	c := &r.w.cols[o]
+	col := c.col
+	plain := !l.dec && !l.date && !l.nanos && l.unit == 0
+	var defs []byte
+	if pg.defs != nil {
+		defs = pg.defs[pg.row : pg.row+k]
+	}
+	present := func(i int) bool { return defs == nil || defs[i] == l.maxDef }
+	switch {
+	case pg.mode == pqDictBytes && c.typ == schema.String && len(pg.strs) > 0:
+		idx := pg.data.Int32()
+		for i := range k {
+			if !present(i) {
+				col.AppendNull()
+				continue
+			}
+			c.pushStr(pg.strs[idx[pg.val]])
+			pg.val++
+		}
+	case pg.mode == pqInt32 && plain && (c.typ == schema.Int || c.typ == schema.Long || c.typ == schema.Timespan):
+		xs := pg.data.Int32()
+		for i := range k {
+			if !present(i) {
+				col.AppendNull()
+				continue
+			}
+			c.pushInt(int64(xs[pg.val]))
+			pg.val++
+		}
+	case pg.mode == pqInt64 && plain && (c.typ == schema.Long || c.typ == schema.Timespan || c.typ == schema.Datetime):
+		// A plain INT64 read as a datetime holds 100 ns ticks (ticks).
+		xs := pg.data.Int64()
+		for i := range k {
+			if !present(i) {
+				col.AppendNull()
+				continue
+			}
+			c.pushInt(xs[pg.val])
+			pg.val++
+		}
+	case pg.mode == pqDouble && (c.typ == schema.Real || c.typ == schema.Decimal):
+		xs := pg.data.Double()
+		for i := range k {
+			if !present(i) {
+				col.AppendNull()
+				continue
+			}
+			c.pushReal(xs[pg.val])
+			pg.val++
+		}
+	default:
+		return false
+	}
+	return true
 }
 
 // put appends v, a value of leaf l, to output o converted to its type; a
