@@ -345,6 +345,9 @@ func (r *parquetReader) closePages() {
 			p.Close()
 		}
 		r.pages[i] = nil
+		if r.cur[i].page != nil {
+			parquet.Release(r.cur[i].page)
+		}
 		// A column chunk's dictionary is not used past it.
 		r.cur[i].page, r.cur[i].dict, r.cur[i].dbuf, r.cur[i].doff = nil, nil, nil, nil
 	}
@@ -732,6 +735,12 @@ func (r *parquetReader) readColumn(o int, l *pqLeaf, n int) error {
 	done := 0
 	for done < n {
 		if pg.page == nil || pg.row >= pg.rows {
+			if pg.page != nil {
+				// Its values are converted: its buffers can serve the
+				// next page (strings are copied out of it).
+				parquet.Release(pg.page)
+				pg.page = nil
+			}
 			p, err := r.pages[o].ReadPage()
 			if err != nil {
 				if err == io.EOF {
