@@ -234,6 +234,9 @@ func (q *Query) finish(plans []plan.Node) []plan.Node {
 	if q.optimize && q.prefilter {
 		plan.Prefilters(out)
 	}
+	if q.optimize {
+		plan.ScanWindows(out)
+	}
 	return out
 }
 

@@ -38,6 +38,7 @@ func RunMany(ctx context.Context, queries []*Query, tables Tables, now Datetime,
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	b := exec.NewBroadcast(engineOf(tables))
+	b.Now = now
 	for i, q := range queries {
 		if q.plans != nil {
 			b.Register(i, q.plans)

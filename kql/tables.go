@@ -309,6 +309,11 @@ func (s dataSource) ScanPrefiltered(t *schema.Table, cols []int, pre *prefilter.
 	return s.d.d.ScanPrefiltered(t, cols, pre)
 }
 
+func (s dataSource) ScanWindow(t *schema.Table, cols []int, pre *prefilter.Cond, win *exec.TimeWindow) (exec.Operator, error) {
+	r := &source.TimeRange{Column: win.Column, From: win.From, To: win.To, HasFrom: win.HasFrom, HasTo: win.HasTo}
+	return s.d.d.ScanWith(t, cols, r, pre)
+}
+
 func (s dataSource) External(url string, cols []schema.Column, props map[string]string) ([]*value.Batch, error) {
 	return s.d.ext.Read(url, cols, props)
 }

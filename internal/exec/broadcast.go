@@ -36,9 +36,12 @@ import (
 // When the source takes prefilters (PrefilterSource), a table's reader
 // skips the records that fail the or of its subscribers' prefilters
 // (plan.Scan.Pre), and none when one of them has none: each query still
-// applies its own filters, so its rows are the same. When it also routes
-// rows (RoutingSource), each subscriber gets only the rows whose records
-// may satisfy its own prefilter: a rule of a pack does not evaluate its
+// applies its own filters, so its rows are the same. Likewise, when the
+// source takes time windows (WindowSource), the reader reads the union of
+// its subscribers' windows (plan.Scan.Windows with now() at Now), and
+// every row when one of them has none. When the source also routes rows
+// (RoutingSource), each subscriber gets only the rows whose records may
+// satisfy its own prefilter: a rule of a pack does not evaluate its
 // filters on the candidates of the others.
 //
 // A Broadcast is used for one run of the queries: Register them all, set
@@ -46,6 +49,9 @@ import (
 type Broadcast struct {
 	// Limits bound the queued batches; the zero value is unlimited.
 	Limits Limits
+	// Now is the queries' now(), for their scans' time windows; set it
+	// before Register.
+	Now    value.Datetime
 	src    Source
 	tables map[string]*broadcastTable
 	byID   map[int]*querySource
@@ -56,8 +62,10 @@ type broadcastTable struct {
 	table *schema.Table
 	cols  []int // union of the columns the subscribers ask for, sorted
 	subs  []*subscriber
-	// pre is the or of the subscribers' prefilters, set by Start.
+	// pre is the or of the subscribers' prefilters, win the union of
+	// their time windows, set by Start.
 	pre *prefilter.Cond
+	win *TimeWindow
 }
 
 // queueBound is how many batches a bounded subscriber may hold.
@@ -82,7 +90,7 @@ func (b *Broadcast) Register(id int, plans []plan.Node) {
 			t = &broadcastTable{table: s.Table}
 			b.tables[s.Table.Name] = t
 		}
-		sub := &subscriber{cols: s.Cols, bound: 0, table: s.Table.Name, pre: s.Pre}
+		sub := &subscriber{cols: s.Cols, bound: 0, table: s.Table.Name, pre: s.Pre, win: ScanTimeWindow(s, b.Now)}
 		if len(scans) == 1 {
 			sub.bound = queueBound
 		}
@@ -150,6 +158,10 @@ func (b *Broadcast) Start(ctx context.Context) {
 			pres[i] = s.pre
 		}
 		t.pre = prefilter.Or(pres...)
+		t.win = t.subs[0].win
+		for _, s := range t.subs[1:] {
+			t.win = t.win.union(s.win)
+		}
 		index := make(map[int]int, len(t.cols))
 		for i, c := range t.cols {
 			index[c] = i
@@ -184,9 +196,9 @@ func (b *Broadcast) read(ctx context.Context, t *broadcastTable, progress <-chan
 		for i, s := range t.subs {
 			parts[i] = s.pre
 		}
-		op, err = rs.ScanRouted(t.table, t.cols, parts)
+		op, err = rs.ScanRouted(t.table, t.cols, parts, t.win)
 	} else {
-		op, err = scan(b.src, &plan.Scan{Table: t.table, Cols: t.cols, Pre: t.pre})
+		op, err = scan(b.src, &plan.Scan{Table: t.table, Cols: t.cols, Pre: t.pre}, t.win)
 	}
 	if err != nil {
 		finish(err)
@@ -294,9 +306,10 @@ func (s *subscriber) reading() bool {
 type subscriber struct {
 	cols  []int // the table columns the scan asked for
 	pre   *prefilter.Cond
-	pick  []int  // their positions in the broadcast batches
-	bound int    // 0: unbounded
-	table string // the table's name, for messages
+	win   *TimeWindow // the scan's time window, nil for none
+	pick  []int       // their positions in the broadcast batches
+	bound int         // 0: unbounded
+	table string      // the table's name, for messages
 	// mem counts the batches of an unbounded queue (nil: unlimited);
 	// progress is signalled when such a batch leaves the queue.
 	mem      *budget
@@ -481,7 +494,17 @@ func (q *querySource) ScanPrefiltered(t *schema.Table, cols []int, pre *prefilte
 	if op := q.claim(t, cols); op != nil {
 		return op, nil
 	}
-	return scan(q.src, &plan.Scan{Table: t, Cols: cols, Pre: pre})
+	return scan(q.src, &plan.Scan{Table: t, Cols: cols, Pre: pre}, nil)
+}
+
+// ScanWindow implements WindowSource: a registered scan takes its
+// subscription, whose reader reads at least the rows in win; any further
+// scan reads the source with pre and win.
+func (q *querySource) ScanWindow(t *schema.Table, cols []int, pre *prefilter.Cond, win *TimeWindow) (Operator, error) {
+	if op := q.claim(t, cols); op != nil {
+		return op, nil
+	}
+	return scan(q.src, &plan.Scan{Table: t, Cols: cols, Pre: pre}, win)
 }
 
 // External passes externaldata through to the source, when it reads it.

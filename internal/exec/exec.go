@@ -68,19 +68,24 @@ type PrefilterSource interface {
 // record may satisfy, so that each query gets only its candidate rows.
 type RoutingSource interface {
 	PrefilterSource
-	// ScanRouted is ScanPrefiltered with the or of parts, whose batches
+	// ScanRouted is ScanPrefiltered with the or of parts (and the time
+	// window win, nil for none, as WindowSource takes it), whose batches
 	// hold, after the columns cols, RouteWords(len(parts)) long columns:
 	// per row, a bitmap of the parts that its record may satisfy. A clear
 	// bit is a promise that no value of the record passes the filters
 	// that part was derived from. A nil part is TRUE.
-	ScanRouted(table *schema.Table, cols []int, parts []*prefilter.Cond) (Operator, error)
+	ScanRouted(table *schema.Table, cols []int, parts []*prefilter.Cond, win *TimeWindow) (Operator, error)
 }
 
 // RouteWords is the number of 64-bit words of a bitmap of n parts.
 func RouteWords(n int) int { return (n + 63) / 64 }
 
-// scan opens a scan of n on src, with its prefilter when src takes one.
-func scan(src Source, n *plan.Scan) (Operator, error) {
+// scan opens a scan of n on src, with its prefilter when src takes one
+// and its time window win (nil for none) when src takes one.
+func scan(src Source, n *plan.Scan, win *TimeWindow) (Operator, error) {
+	if ws, ok := src.(WindowSource); ok && win != nil {
+		return ws.ScanWindow(n.Table, n.Cols, n.Pre, win)
+	}
 	if ps, ok := src.(PrefilterSource); ok && n.Pre != nil {
 		return ps.ScanPrefiltered(n.Table, n.Cols, n.Pre)
 	}
@@ -175,7 +180,7 @@ func newOperator(env *Env, node plan.Node, ins []Operator) (Operator, error) {
 		if env.Source == nil {
 			return nil, fmt.Errorf("table '%s': %w", n.Table.Name, ErrNoData)
 		}
-		return scan(env.Source, n)
+		return scan(env.Source, n, ScanTimeWindow(n, env.Funcs.Now))
 	case *plan.Values:
 		return &values{env: env, n: n}, nil
 	case *plan.Exclude:

@@ -28,6 +28,11 @@ type Scan struct {
 	// A source may skip the records that fail it without decoding them,
 	// or ignore it.
 	Pre *prefilter.Cond
+	// Windows are the bounds on the table's time column that the filters
+	// directly above the scan put on the rows, one per path by which the
+	// plan reads it (see ScanWindows): a source may leave out the rows
+	// outside all of them. Nil reads every row.
+	Windows []ScanWindow
 }
 
 // Values is a literal table (datatable, print): rows of constant

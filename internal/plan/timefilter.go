@@ -152,3 +152,103 @@ func rowIndependent(e Expr) bool {
 	})
 	return ok
 }
+
+// ScanWindow is what the filters on one path into a scan require of the
+// rows' time column Column: a row passes them only when its value is not
+// null, at least every Lo and at most every Hi (row-independent datetime
+// expressions; a strict comparison gives a bound too, a looser one).
+type ScanWindow struct {
+	Column string
+	Lo, Hi []Expr
+}
+
+// ScanWindows sets Windows on every Scan of roots: one per path by which
+// the plan reads the scan, the bounds that the filters directly above it
+// on that path put on one time column. A path without such a bound makes
+// the scan's Windows nil: every row is read. As for Prefilters, only the
+// filters below an exclusion count (it counts the rows it drops), and the
+// scans must belong to the caller (fresh from Prune).
+func ScanWindows(roots []Node) {
+	paths := map[*Scan][]ScanWindow{}
+	open := map[*Scan]bool{}
+	var order []*Scan
+	seen := map[Node]bool{}
+	var visit, entry func(n Node)
+	entry = func(n Node) {
+		var preds []Expr
+		for m := n; m != nil; {
+			switch x := m.(type) {
+			case *Filter:
+				preds = append(preds, x.Pred)
+				m = x.Input
+				continue
+			case *Exclude:
+				preds = preds[:0]
+				m = x.Input
+				continue
+			case *Scan:
+				if _, ok := paths[x]; !ok && !open[x] {
+					order = append(order, x)
+				}
+				if w, ok := pathWindow(preds); ok {
+					paths[x] = append(paths[x], w)
+				} else {
+					open[x] = true
+				}
+			}
+			break
+		}
+		visit(n)
+	}
+	visit = func(n Node) {
+		if n == nil || seen[n] {
+			return
+		}
+		seen[n] = true
+		for _, sub := range Subplans(n) {
+			entry(sub)
+		}
+		_, chain := n.(*Filter)
+		if _, ok := n.(*Exclude); ok {
+			chain = true
+		}
+		for _, in := range n.Inputs() {
+			if chain {
+				visit(in)
+			} else {
+				entry(in)
+			}
+		}
+	}
+	for _, r := range roots {
+		entry(r)
+	}
+	for _, s := range order {
+		s.Windows = nil
+		if !open[s] {
+			s.Windows = paths[s]
+		}
+	}
+}
+
+// pathWindow returns the bounds that the conjuncts of preds put on one
+// time column (the first one bounded), and whether there is any.
+func pathWindow(preds []Expr) (ScanWindow, bool) {
+	var w ScanWindow
+	for _, p := range preds {
+		for _, c := range conjuncts(p, nil) {
+			tf, ok := timeBound(c)
+			if !ok || w.Column != "" && tf.Column != w.Column {
+				continue
+			}
+			w.Column = tf.Column
+			if tf.Lo != nil {
+				w.Lo = append(w.Lo, tf.Lo)
+			}
+			if tf.Hi != nil {
+				w.Hi = append(w.Hi, tf.Hi)
+			}
+		}
+	}
+	return w, w.Column != ""
+}

@@ -11,7 +11,10 @@ import (
 
 // BenchmarkScanParquet scans the rows of BenchmarkScanJSONLines written as
 // Parquet (zstd, row groups of 64Ki rows), for the same columns: compare
-// its ns/row with BenchmarkScanJSONLines'.
+// its ns/row with BenchmarkScanJSONLines'. The sub-benchmarks read the
+// columns of the benchmark's workloads: the seed rule, dcount(RemoteUrl)
+// by DeviceName, the sum by Protocol, arg_max(Timestamp, RemoteUrl) by
+// DeviceId, a count and every column.
 func BenchmarkScanParquet(b *testing.B) {
 	dir := b.TempDir()
 	jsonPath, rows := writeBenchLines(b, dir, 8<<20)
@@ -51,6 +54,9 @@ func BenchmarkScanParquet(b *testing.B) {
 		cols []int
 	}{
 		{"rule", colsOf(b, tab, "Timestamp", "DeviceId", "DeviceName", "RemoteUrl", "InitiatingProcessVersionInfoCompanyName", "InitiatingProcessVersionInfoProductName", "ReportId")},
+		{"strings", colsOf(b, tab, "DeviceName", "RemoteUrl")},
+		{"ints", colsOf(b, tab, "RemotePort", "LocalPort", "Protocol")},
+		{"argmax", colsOf(b, tab, "DeviceId", "Timestamp", "RemoteUrl")},
 		{"count", nil},
 		{"all", allCols(tab)},
 	} {

@@ -587,3 +587,44 @@ func TestParquetPruneColumn(t *testing.T) {
 		}
 	}
 }
+
+// TestFooterTable checks that the footer reader finds the table of a
+// Parquet file as the Parquet library does, for kqlhunt's files, DuckDB's
+// and files with no table key, and that it gives up on damaged footers.
+func TestFooterTable(t *testing.T) {
+	dir := t.TempDir()
+	tab := typesTable()
+	ours := filepath.Join(dir, "ours.parquet")
+	writeParquetT(t, ours, tab, typesRows(t, 300), ParquetOptions{RowGroupRows: 64})
+	files, _ := filepath.Glob("testdata/duckdb/*.parquet")
+	files = append(files, ours)
+	tables := map[string]bool{}
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := bytes.NewReader(data)
+		want := parquetTableSlow(r, int64(len(data)))
+		got, ok := footerTable(r, int64(len(data)))
+		if !ok || strings.TrimSpace(got) != want {
+			t.Errorf("%s: footer table %q, %v; the library reads %q", path, got, ok, want)
+		}
+		tables[want] = true
+		// A damaged footer: footerTable gives up or agrees; it never
+		// panics.
+		for _, cut := range []int{9, 20, 100, 1000} {
+			if cut >= len(data)-8 {
+				continue
+			}
+			bad := bytes.Clone(data)
+			for i := len(bad) - 8 - cut; i < len(bad)-8 && i < len(bad)-8-cut+7; i++ {
+				bad[i] ^= 0xa5
+			}
+			footerTable(bytes.NewReader(bad), int64(len(bad)))
+		}
+	}
+	if !tables["DeviceEvents"] || !tables[""] || len(tables) < 3 {
+		t.Errorf("the files name the tables %v: want DeviceEvents, another and none", tables)
+	}
+}

@@ -53,7 +53,10 @@ func parquetNode(t schema.Type) parquet.Node {
 	case schema.Dynamic:
 		return parquet.Optional(parquet.JSON())
 	}
-	return parquet.Optional(parquet.String())
+	// Text is dictionary-encoded: telemetry repeats its strings (device
+	// names, URLs, process names), which a reader then converts once per
+	// row group rather than once per row.
+	return parquet.Optional(parquet.Encoded(parquet.String(), &parquet.RLEDictionary))
 }
 
 // WriteParquet writes the rows of batches, whose columns are those of

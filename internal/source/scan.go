@@ -90,6 +90,17 @@ func (d *Dataset) ScanWindow(table *schema.Table, cols []int, win *TimeRange) (S
 	return s, nil
 }
 
+// ScanWith is ScanWindow that also skips, as ScanPrefiltered, the JSON
+// lines whose raw bytes fail pre (nil reads every record).
+func (d *Dataset) ScanWith(table *schema.Table, cols []int, win *TimeRange, pre *prefilter.Cond) (Scan, error) {
+	s, err := d.ScanWindow(table, cols, win)
+	if err != nil || pre == nil || d.opts.Strict {
+		return s, err
+	}
+	s.(*tableScan).pre = prefilter.Compile(pre)
+	return s, nil
+}
+
 type tableScan struct {
 	d         *Dataset
 	table     *schema.Table
