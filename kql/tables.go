@@ -314,6 +314,14 @@ func (s dataSource) ScanWindow(t *schema.Table, cols []int, pre *prefilter.Cond,
 	return s.d.d.ScanWith(t, cols, r, pre)
 }
 
+func (s dataSource) ScanRouted(t *schema.Table, cols []int, parts []*prefilter.Cond, win *exec.TimeWindow) (exec.Operator, error) {
+	var r *source.TimeRange
+	if win != nil {
+		r = &source.TimeRange{Column: win.Column, From: win.From, To: win.To, HasFrom: win.HasFrom, HasTo: win.HasTo}
+	}
+	return s.d.d.ScanRouted(t, cols, r, parts)
+}
+
 func (s dataSource) External(url string, cols []schema.Column, props map[string]string) ([]*value.Batch, error) {
 	return s.d.ext.Read(url, cols, props)
 }

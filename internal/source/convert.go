@@ -43,6 +43,11 @@ type rowWriter struct {
 	// lines that gave no row, to check ctx every skipCheck of them.
 	ctx   context.Context
 	nskip int
+	// route is the bitmap of the row being written in a routed scan
+	// (Dataset.ScanRouted), which endRow appends after the columns; ones
+	// has every bit set, for rows whose raw bytes were not tested. Both
+	// are empty in other scans.
+	route, ones []uint64
 }
 
 // skipCheck is how many lines that give no row a reader passes between
@@ -78,6 +83,7 @@ func (w *rowWriter) rowLine() int {
 
 // endRow counts the row whose values were just appended.
 func (w *rowWriter) endRow() {
+	w.routeRows(1)
 	w.batch.N++
 	w.pass.rows++
 }

@@ -143,9 +143,18 @@ func (d *objDecoder) decodeLine(line []byte, n int) {
 		w.skip(&DataError{File: w.file, Line: n, Col: i + 1, Reason: "expected a JSON object, got " + jsonscan.Describe(line, i)})
 		return
 	}
-	if d.pre != nil && endsObject(line) && !d.pre.Match(line) {
-		w.prefiltered() // cannot give a row the query keeps
-		return
+	if d.pre != nil && endsObject(line) {
+		if len(w.route) > 0 {
+			if !d.pre.MatchParts(line, d.bits) {
+				w.prefiltered() // cannot give a row any query keeps
+				return
+			}
+			w.route = d.bits
+			defer func() { w.route = w.ones }()
+		} else if !d.pre.Match(line) {
+			w.prefiltered() // cannot give a row the query keeps
+			return
+		}
 	}
 	end, kind, err := d.decode(line, i)
 	if err == nil {

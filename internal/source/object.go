@@ -62,7 +62,9 @@ type objDecoder struct {
 	w *rowWriter
 	// pre, when set, skips the JSON lines that cannot give a row the
 	// query keeps (decodeLine); each decoder has its own matcher.
-	pre   *prefilter.Matcher
+	pre *prefilter.Matcher
+	// bits is the bitmap of a routed scan's line, from pre.MatchParts.
+	bits  []uint64
 	exact map[string]keyRes // column names and record keys
 	fold  map[string]keyRes // lowercased column names
 	top   []posEntry        // key cache for rows and records

@@ -95,7 +95,7 @@ func (s *tableScan) newParLines(rc *dataReader, threads int) *parLines {
 		timeOut: s.timeOut,
 	}
 	for range threads {
-		w := &rowWriter{tf: s.w.tf, file: s.w.file}
+		w := &rowWriter{tf: s.w.tf, file: s.w.file, route: s.w.ones, ones: s.w.ones}
 		for _, c := range s.w.cols {
 			w.cols = append(w.cols, outCol{name: c.name, typ: c.typ})
 		}
@@ -104,6 +104,7 @@ func (s *tableScan) newParLines(rc *dataReader, threads int) *parLines {
 		d.fileTables, d.forced, d.rowsOK = s.dec.fileTables, s.dec.forced, s.dec.rowsOK
 		if s.pre != nil {
 			d.pre = s.pre.NewMatcher()
+			d.bits = make([]uint64, len(s.w.ones))
 		}
 		wk := &parWorker{w: w, dec: d, types: s.types, batchSize: s.batchSize}
 		p.wg.Add(1)

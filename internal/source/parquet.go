@@ -647,6 +647,7 @@ func (r *parquetReader) read(max int) (err error) {
 				return r.bad(fmt.Sprintf("row group %d, column %q: %v", r.rg, l.name, err))
 			}
 		}
+		w.routeRows(n)
 		w.batch.N += n
 		w.pass.rows += int64(n)
 		r.left -= int64(n)

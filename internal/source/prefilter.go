@@ -26,6 +26,54 @@ func (d *Dataset) ScanPrefiltered(table *schema.Table, cols []int, pre *prefilte
 	return s, nil
 }
 
+// ScanRouted is ScanWith with the or of parts as prefilter (see
+// ScanPrefiltered), for several queries reading the table in one pass: its
+// batches hold, after the columns cols, (len(parts)+63)/64 long columns
+// with, per row, a bitmap of the parts that the row's record may satisfy
+// (prefilter.Matcher.MatchParts). A row read without its raw bytes being
+// tested (CSV, documents, Parquet, a line cut short, --strict) has every
+// bit set.
+func (d *Dataset) ScanRouted(table *schema.Table, cols []int, win *TimeRange, parts []*prefilter.Cond) (Scan, error) {
+	sc, err := d.ScanWindow(table, cols, win)
+	if err != nil {
+		return nil, err
+	}
+	s := sc.(*tableScan)
+	words := (len(parts) + 63) / 64
+	for range words {
+		s.types = append(s.types, schema.Long)
+	}
+	s.w.setRoute(words)
+	if !d.opts.Strict {
+		s.pre = prefilter.CompileParts(parts)
+	}
+	return s, nil
+}
+
+// setRoute makes w write rows of a routed scan, with words bitmap words
+// after the columns; every bit is set until a decoder says otherwise.
+func (w *rowWriter) setRoute(words int) {
+	w.ones = make([]uint64, words)
+	for i := range w.ones {
+		w.ones[i] = ^uint64(0)
+	}
+	w.route = w.ones
+}
+
+// routeRows appends the current bitmap for n rows that were written
+// column by column (Parquet).
+func (w *rowWriter) routeRows(n int) {
+	if len(w.route) == 0 {
+		return
+	}
+	cols := w.batch.Cols[len(w.batch.Cols)-len(w.route):]
+	for k, word := range w.route {
+		for range n {
+			cols[k].Ints = append(cols[k].Ints, int64(word))
+		}
+	}
+}
+
 // endsObject reports whether line's last byte other than white space is
 // '}': a line cut short (the usual damage) is decoded and reported even
 // when it fails the prefilter.

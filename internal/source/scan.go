@@ -231,11 +231,11 @@ func accountRows(p *passStats, b *value.Batch, from, to int, names []string, tim
 		return
 	}
 	if p.nonNull == nil {
-		p.nonNull = make([]int64, len(b.Cols))
+		p.nonNull = make([]int64, len(names))
 	}
-	for o, c := range b.Cols {
-		if names[o] != "" {
-			p.nonNull[o] += nonNull(c, from, to)
+	for o, name := range names { // not a routed scan's bitmaps after them
+		if name != "" {
+			p.nonNull[o] += nonNull(b.Cols[o], from, to)
 		}
 	}
 	if timeOut < 0 {
@@ -323,6 +323,7 @@ func (s *tableScan) open(i int) error {
 	default:
 		if s.pre != nil {
 			d.pre = s.pre.NewMatcher()
+			d.bits = make([]uint64, len(s.w.ones))
 		}
 		s.cur = newJSONLinesReader(rc, d)
 	}
