@@ -394,3 +394,15 @@ func StringValue(data []byte, start, end int, escaped bool) string {
 	}
 	return string(AppendUnquoted(make([]byte, 0, len(body)), body))
 }
+
+// MembersDepth is Members for an object nested depth levels deep (1 for a
+// top-level object): MaxDepth counts from the top of the document, so a
+// caller that walks the outer levels itself meets the errors that Members
+// on the whole document would.
+func MembersDepth(data []byte, i, depth int, fn func(key []byte, escaped bool, vstart, vend int) bool, end *int) error {
+	return members(data, i, depth, fn, end)
+}
+
+// SkipDepth is Skip for a value nested depth levels deep (0 for a whole
+// document, 1 for a member of a top-level object).
+func SkipDepth(data []byte, i, depth int) (int, error) { return skip(data, i, depth) }
