@@ -80,6 +80,7 @@ func (d *Dataset) index() {
 
 // fileIndex is what indexFile finds in a file.
 type fileIndex struct {
+	catBuf []byte
 	tables []string
 	rows   bool // plain rows, of the file's row table
 	more   bool // more than maxFileTables tables
@@ -98,6 +99,13 @@ func indexFile(f *fileEntry) (fi fileIndex) {
 	add := func(obj []byte, i int) {
 		if !bytes.Contains(obj[i:], categoryKey) && !bytes.Contains(obj[i:], escapeU) {
 			fi.rows = true // a row, or not JSON: the scan reports it
+			return
+		}
+		// Most records name a table already listed: the structure is
+		// enough to tell which, without validating the record, as the
+		// answer would not change the list (an invalid record names no
+		// table). A new table, or anything unusual, takes the exact path.
+		if tb, ok := quickCategory(obj, i, &fi.catBuf); ok && fi.listed(tb, last) {
 			return
 		}
 		tb, kind := classifyRaw(obj, i)
@@ -153,3 +161,133 @@ func indexFile(f *fileEntry) (fi fileIndex) {
 // categoryKey is in every streaming record, unless its name is escaped,
 // with escapeU.
 var categoryKey, escapeU = []byte(`"category"`), []byte(`\u`)
+
+// listed tells whether table tb is among the tables found so far (last is
+// the last one added or met).
+func (fi *fileIndex) listed(tb, last []byte) bool {
+	if last != nil && bytes.Equal(tb, last) {
+		return true
+	}
+	for _, x := range fi.tables {
+		if len(x) == len(tb) && strings.EqualFold(x, string(tb)) {
+			return true
+		}
+	}
+	return false
+}
+
+// quickCategory returns the table that the streaming record at data[i]
+// names, as classifyRaw would if the record is valid JSON, reading only its
+// structure: member names and string values are scanned, other values
+// skipped by counting brackets outside strings. ok is false when the
+// object is not a record (no string category, no object properties) or
+// its structure is unusual; classifyRaw then decides. buf holds an
+// unescaped category.
+func quickCategory(data []byte, i int, buf *[]byte) (table []byte, ok bool) {
+	if i >= len(data) || data[i] != '{' {
+		return nil, false
+	}
+	var cat []byte
+	catEsc, props := false, false
+	j := jsonscan.SkipSpace(data, i+1)
+	for {
+		if j >= len(data) || data[j] != '"' {
+			return nil, false
+		}
+		kend, kesc, err := jsonscan.ScanString(data, j)
+		if err != nil || kesc {
+			return nil, false
+		}
+		key := data[j+1 : kend-1]
+		j = jsonscan.SkipSpace(data, kend)
+		if j >= len(data) || data[j] != ':' {
+			return nil, false
+		}
+		j = jsonscan.SkipSpace(data, j+1)
+		if j >= len(data) {
+			return nil, false
+		}
+		var vend int
+		var vesc bool
+		switch data[j] {
+		case '"':
+			vend, vesc, err = jsonscan.ScanString(data, j)
+			if err != nil {
+				return nil, false
+			}
+		case '{', '[':
+			if vend = bracketEnd(data, j); vend < 0 {
+				return nil, false
+			}
+		default:
+			k := bytes.IndexAny(data[j:], ",}")
+			if k <= 0 {
+				return nil, false
+			}
+			vend = j + k
+		}
+		// As classifyRaw: the last member of a name counts.
+		switch string(key) {
+		case "category":
+			cat, catEsc = nil, false
+			if data[j] == '"' {
+				cat, catEsc = data[j+1:vend-1], vesc
+			}
+		case "properties":
+			props = data[j] == '{'
+		}
+		j = jsonscan.SkipSpace(data, vend)
+		if j < len(data) && data[j] == ',' {
+			j = jsonscan.SkipSpace(data, j+1)
+			continue
+		}
+		if j < len(data) && data[j] == '}' {
+			break
+		}
+		return nil, false
+	}
+	if cat == nil || !props {
+		return nil, false
+	}
+	if catEsc {
+		*buf = jsonscan.AppendUnquoted((*buf)[:0], cat)
+		cat = *buf
+	}
+	return categoryTable(cat), true
+}
+
+// bracketEnd returns the offset after the array or object at data[i],
+// found by counting brackets outside strings, or -1 when data ends first.
+// It does not validate what it skips.
+func bracketEnd(data []byte, i int) int {
+	depth := 0
+	for ; i < len(data); i++ {
+		switch data[i] {
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case '"':
+			// To the closing quote: one not preceded by an odd run of
+			// backslashes.
+			for {
+				k := bytes.IndexByte(data[i+1:], '"')
+				if k < 0 {
+					return -1
+				}
+				i += 1 + k
+				n := 0
+				for b := i - 1; data[b] == '\\'; b-- {
+					n++
+				}
+				if n%2 == 0 {
+					break
+				}
+			}
+		}
+	}
+	return -1
+}
