@@ -81,6 +81,8 @@ func (d *Dataset) index() {
 // fileIndex is what indexFile finds in a file.
 type fileIndex struct {
 	catBuf []byte
+	// slow counts the objects that took the exact, validating path.
+	slow   int
 	tables []string
 	rows   bool // plain rows, of the file's row table
 	more   bool // more than maxFileTables tables
@@ -97,15 +99,16 @@ func indexFile(f *fileEntry) (fi fileIndex) {
 	defer rc.Close()
 	var last []byte
 	add := func(obj []byte, i int) {
-		if !bytes.Contains(obj[i:], categoryKey) && !bytes.Contains(obj[i:], escapeU) {
-			fi.rows = true // a row, or not JSON: the scan reports it
-			return
-		}
 		// Most records name a table already listed: the structure is
 		// enough to tell which, without validating the record, as the
 		// answer would not change the list (an invalid record names no
 		// table). A new table, or anything unusual, takes the exact path.
 		if tb, ok := quickCategory(obj, i, &fi.catBuf); ok && fi.listed(tb, last) {
+			return
+		}
+		fi.slow++
+		if !bytes.Contains(obj[i:], categoryKey) && !bytes.Contains(obj[i:], escapeU) {
+			fi.rows = true // a row, or not JSON: the scan reports it
 			return
 		}
 		tb, kind := classifyRaw(obj, i)
@@ -216,6 +219,11 @@ func quickCategory(data []byte, i int, buf *[]byte) (table []byte, ok bool) {
 				return nil, false
 			}
 		case '{', '[':
+			if data[j] == '{' && cat != nil && string(key) == "properties" && !memberAfter(data, j) {
+				// The record's last member, after its category: what
+				// classifyRaw would find if the record is valid JSON.
+				return quickTable(cat, catEsc, buf), true
+			}
 			if vend = bracketEnd(data, j); vend < 0 {
 				return nil, false
 			}
@@ -249,11 +257,36 @@ func quickCategory(data []byte, i int, buf *[]byte) (table []byte, ok bool) {
 	if cat == nil || !props {
 		return nil, false
 	}
-	if catEsc {
+	return quickTable(cat, catEsc, buf), true
+}
+
+// quickTable returns the table of category cat (a raw string body).
+func quickTable(cat []byte, escaped bool, buf *[]byte) []byte {
+	if escaped {
 		*buf = jsonscan.AppendUnquoted((*buf)[:0], cat)
 		cat = *buf
 	}
-	return categoryTable(cat), true
+	return categoryTable(cat)
+}
+
+// memberAfter tells whether a member may follow the object value at
+// data[j] in its object: in valid JSON one follows only after the value's
+// closing brace, white space and a comma, so when no '}' in data[j:] is
+// followed by white space and a comma (braces in strings included, which
+// only make the answer true more often), the value is the last member.
+// It finds the rare braces with a vector search rather than walking the
+// value.
+func memberAfter(data []byte, j int) bool {
+	for {
+		k := bytes.IndexByte(data[j:], '}')
+		if k < 0 {
+			return false
+		}
+		j = jsonscan.SkipSpace(data, j+k+1)
+		if j < len(data) && data[j] == ',' {
+			return true
+		}
+	}
 }
 
 // bracketEnd returns the offset after the array or object at data[i],
