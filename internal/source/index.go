@@ -181,8 +181,8 @@ func (fi *fileIndex) listed(tb, last []byte) bool {
 
 // quickCategory returns the table that the streaming record at data[i]
 // names, as classifyRaw would if the record is valid JSON, reading only its
-// structure: member names and string values are scanned, other values
-// skipped by counting brackets outside strings. ok is false when the
+// structure, without validating it: strings end at their closing quote,
+// other values are skipped by counting brackets outside strings. ok is false when the
 // object is not a record (no string category, no object properties) or
 // its structure is unusual; classifyRaw then decides. buf holds an
 // unescaped category.
@@ -197,11 +197,14 @@ func quickCategory(data []byte, i int, buf *[]byte) (table []byte, ok bool) {
 		if j >= len(data) || data[j] != '"' {
 			return nil, false
 		}
-		kend, kesc, err := jsonscan.ScanString(data, j)
-		if err != nil || kesc {
+		kend := quoteEnd(data, j)
+		if kend < 0 {
 			return nil, false
 		}
 		key := data[j+1 : kend-1]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			return nil, false // an escaped name: classifyRaw decides
+		}
 		j = jsonscan.SkipSpace(data, kend)
 		if j >= len(data) || data[j] != ':' {
 			return nil, false
@@ -211,11 +214,9 @@ func quickCategory(data []byte, i int, buf *[]byte) (table []byte, ok bool) {
 			return nil, false
 		}
 		var vend int
-		var vesc bool
 		switch data[j] {
 		case '"':
-			vend, vesc, err = jsonscan.ScanString(data, j)
-			if err != nil {
+			if vend = quoteEnd(data, j); vend < 0 {
 				return nil, false
 			}
 		case '{', '[':
@@ -239,7 +240,8 @@ func quickCategory(data []byte, i int, buf *[]byte) (table []byte, ok bool) {
 		case "category":
 			cat, catEsc = nil, false
 			if data[j] == '"' {
-				cat, catEsc = data[j+1:vend-1], vesc
+				cat = data[j+1 : vend-1]
+				catEsc = bytes.IndexByte(cat, '\\') >= 0
 			}
 		case "properties":
 			props = data[j] == '{'
@@ -267,6 +269,26 @@ func quickTable(cat []byte, escaped bool, buf *[]byte) []byte {
 		cat = *buf
 	}
 	return categoryTable(cat)
+}
+
+// quoteEnd returns the offset after the string at data[i] == '"': after
+// the next quote not preceded by an odd run of backslashes, or -1 when
+// data ends first. It does not validate the string.
+func quoteEnd(data []byte, i int) int {
+	for {
+		k := bytes.IndexByte(data[i+1:], '"')
+		if k < 0 {
+			return -1
+		}
+		i += 1 + k
+		n := 0
+		for b := i - 1; data[b] == '\\'; b-- {
+			n++
+		}
+		if n%2 == 0 {
+			return i + 1
+		}
+	}
 }
 
 // memberAfter tells whether a member may follow the object value at
@@ -304,22 +326,11 @@ func bracketEnd(data []byte, i int) int {
 				return i + 1
 			}
 		case '"':
-			// To the closing quote: one not preceded by an odd run of
-			// backslashes.
-			for {
-				k := bytes.IndexByte(data[i+1:], '"')
-				if k < 0 {
-					return -1
-				}
-				i += 1 + k
-				n := 0
-				for b := i - 1; data[b] == '\\'; b-- {
-					n++
-				}
-				if n%2 == 0 {
-					break
-				}
+			e := quoteEnd(data, i)
+			if e < 0 {
+				return -1
 			}
+			i = e - 1
 		}
 	}
 	return -1
