@@ -242,6 +242,12 @@ func quickCategory(data []byte, i int, buf *[]byte) (table []byte, ok bool) {
 			if data[j] == '"' {
 				cat = data[j+1 : vend-1]
 				catEsc = bytes.IndexByte(cat, '\\') >= 0
+				if catEsc {
+					// Unescaping needs a valid string.
+					if e, _, err := jsonscan.ScanString(data, j); err != nil || e != vend {
+						return nil, false
+					}
+				}
 			}
 		case "properties":
 			props = data[j] == '{'
