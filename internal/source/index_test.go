@@ -98,3 +98,11 @@ func TestIndexValidatesNewTablesOnly(t *testing.T) {
 		t.Fatalf("index: %d records validated, tables %v, rows %v; want 2, 2 tables, no rows", fi.slow, fi.tables, fi.rows)
 	}
 }
+
+func TestQuoteOrBackslash(t *testing.T) {
+	for _, s := range []string{``, `abc`, `a"b`, `a\b"c`, `a"b\c`, `\`, `"`, `ab\`, `x\"y"`} {
+		if got, want := quoteOrBackslash([]byte(s)), strings.IndexAny(s, `"\`); got != want {
+			t.Errorf("quoteOrBackslash(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
