@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -31,6 +32,9 @@ func (d *Dataset) index() {
 			}
 		}
 		found := make([]fileIndex, len(todo))
+		// A large file of records is indexed in parts on the --threads
+		// that the files leave free.
+		parts := max(1, d.opts.Threads/max(1, len(todo)))
 		var wg sync.WaitGroup
 		next := make(chan int)
 		for range min(runtime.GOMAXPROCS(0), len(todo)) {
@@ -38,7 +42,7 @@ func (d *Dataset) index() {
 			go func() {
 				defer wg.Done()
 				for i := range next {
-					found[i] = indexFile(todo[i])
+					found[i] = indexFile(todo[i], parts)
 				}
 			}()
 		}
@@ -80,7 +84,10 @@ func (d *Dataset) index() {
 
 // fileIndex is what indexFile finds in a file.
 type fileIndex struct {
-	catBuf []byte
+	catBuf, last []byte
+	// skipLine leaves out the first line read: the end of a line that
+	// another part of the file indexes.
+	skipLine bool
 	// slow counts the objects that took the exact, validating path.
 	slow   int
 	tables []string
@@ -88,66 +95,25 @@ type fileIndex struct {
 	more   bool // more than maxFileTables tables
 }
 
-// indexFile lists the tables of the streaming records of f. Problems are
-// not reported here: the scans meet them again and report them with their
-// position; a file that cannot be read to its end is indexed up to there.
-func indexFile(f *fileEntry) (fi fileIndex) {
+// indexFile lists the tables of the streaming records of f, reading a
+// large uncompressed file of records in up to parts byte ranges at once
+// (see indexParts). Problems are not reported here: the scans meet them
+// again and report them with their position; a file that cannot be read
+// to its end is indexed up to there.
+func indexFile(f *fileEntry, parts int) (fi fileIndex) {
 	rc, _, err := openData(f.path, nil, nil)
 	if err != nil {
 		return fi
 	}
 	defer rc.Close()
-	var last []byte
-	add := func(obj []byte, i int) {
-		// Most records name a table already listed: the structure is
-		// enough to tell which, without validating the record, as the
-		// answer would not change the list (an invalid record names no
-		// table). A new table, or anything unusual, takes the exact path.
-		if tb, ok := quickCategory(obj, i, &fi.catBuf); ok && fi.listed(tb, last) {
-			return
-		}
-		fi.slow++
-		if !bytes.Contains(obj[i:], categoryKey) && !bytes.Contains(obj[i:], escapeU) {
-			fi.rows = true // a row, or not JSON: the scan reports it
-			return
-		}
-		tb, kind := classifyRaw(obj, i)
-		switch kind {
-		case kindRow:
-			fi.rows = true
-			return
-		case kindOrphan:
-			return
-		}
-		if last != nil && bytes.Equal(tb, last) {
-			return
-		}
-		last = append(last[:0], tb...)
-		for _, x := range fi.tables {
-			if len(x) == len(tb) && strings.EqualFold(x, string(tb)) {
-				return
-			}
-		}
-		if len(fi.tables) >= maxFileTables {
-			fi.more = true
-			return
-		}
-		fi.tables = append(fi.tables, string(tb))
-	}
 	if f.format == FormatStorage {
-		lr := lineReader{br: bufio.NewReaderSize(rc, rc.bufSize)}
-		for {
-			line, err := lr.next()
-			if err == errLineTooLong {
-				continue
-			}
-			if err != nil {
-				return fi
-			}
-			if j := jsonscan.SkipSpace(line, 0); j < len(line) && line[j] == '{' {
-				add(line, j)
+		if info, err := rc.f.Stat(); err == nil && rc.r == io.Reader(rc.f) {
+			if parts = min(parts, int(info.Size()/int64(chunkSize))); parts > 1 {
+				return indexParts(rc.f, info.Size(), parts)
 			}
 		}
+		fi.lines(rc, rc.bufSize, -1)
+		return fi
 	}
 	w := newDocWalker(rc)
 	for {
@@ -156,9 +122,138 @@ func indexFile(f *fileEntry) (fi fileIndex) {
 			return fi
 		}
 		if err == nil {
-			add(elem, 0)
+			fi.add(elem, 0)
 		}
 	}
+}
+
+// indexParts indexes the lines of the plain file f, of size bytes, in
+// parts byte ranges on as many goroutines: each range takes the lines that
+// start in it, read whole, and the lists are merged in file order, which
+// gives the tables, in the order, that one reader finds.
+func indexParts(f *os.File, size int64, parts int) fileIndex {
+	found := make([]fileIndex, parts)
+	var wg sync.WaitGroup
+	for k := range parts {
+		start, end := size*int64(k)/int64(parts), size*int64(k+1)/int64(parts)
+		if k == parts-1 {
+			end = -1 // to the end, should the file have grown
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if start > 0 {
+				// A line that starts before start is the previous range's.
+				var b [1]byte
+				if _, err := f.ReadAt(b[:], start-1); err != nil {
+					return
+				}
+				found[k].skipLine = b[0] != '\n'
+			}
+			limit := int64(-1)
+			if end >= 0 {
+				limit = end - start
+			}
+			found[k].lines(io.NewSectionReader(f, start, 1<<62), bufferSize, limit)
+		}()
+	}
+	wg.Wait()
+	var m fileIndex
+	for _, p := range found {
+		m.rows = m.rows || p.rows
+		m.more = m.more || p.more
+		m.slow += p.slow
+		for _, t := range p.tables {
+			if m.listed([]byte(t), nil) {
+				continue
+			}
+			if len(m.tables) >= maxFileTables {
+				m.more = true
+				continue
+			}
+			m.tables = append(m.tables, t)
+		}
+	}
+	return m
+}
+
+// lines indexes the lines of r, from the first when not fi.skipLine, else
+// from the second, up to the first line that starts at or after offset
+// limit of r (all of them when limit < 0).
+func (fi *fileIndex) lines(r io.Reader, bufSize int, limit int64) {
+	cr := &countingReader{r: r}
+	br := bufio.NewReaderSize(cr, bufSize)
+	lr := lineReader{br: br}
+	if fi.skipLine {
+		if _, err := lr.next(); err != nil && err != errLineTooLong {
+			return
+		}
+	}
+	for {
+		if limit >= 0 && cr.n-int64(br.Buffered()) >= limit {
+			return
+		}
+		line, err := lr.next()
+		if err == errLineTooLong {
+			continue
+		}
+		if err != nil {
+			return
+		}
+		if j := jsonscan.SkipSpace(line, 0); j < len(line) && line[j] == '{' {
+			fi.add(line, j)
+		}
+	}
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n += int64(k)
+	return k, err
+}
+
+// add notes the table of the object at obj[i], a record or a row.
+func (fi *fileIndex) add(obj []byte, i int) {
+	// Most records name a table already listed: the structure is enough
+	// to tell which, without validating the record, as the answer would
+	// not change the list (an invalid record names no table). A new table,
+	// or anything unusual, takes the exact path.
+	if tb, ok := quickCategory(obj, i, &fi.catBuf); ok && fi.listed(tb, fi.last) {
+		return
+	}
+	fi.slow++
+	if !bytes.Contains(obj[i:], categoryKey) && !bytes.Contains(obj[i:], escapeU) {
+		fi.rows = true // a row, or not JSON: the scan reports it
+		return
+	}
+	tb, kind := classifyRaw(obj, i)
+	switch kind {
+	case kindRow:
+		fi.rows = true
+		return
+	case kindOrphan:
+		return
+	}
+	if fi.last != nil && bytes.Equal(tb, fi.last) {
+		return
+	}
+	fi.last = append(fi.last[:0], tb...)
+	for _, x := range fi.tables {
+		if len(x) == len(tb) && strings.EqualFold(x, string(tb)) {
+			return
+		}
+	}
+	if len(fi.tables) >= maxFileTables {
+		fi.more = true
+		return
+	}
+	fi.tables = append(fi.tables, string(tb))
 }
 
 // categoryKey is in every streaming record, unless its name is escaped,

@@ -3,6 +3,7 @@ package source
 import (
 	"bytes"
 	"fmt"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
@@ -93,7 +94,7 @@ func TestIndexValidatesNewTablesOnly(t *testing.T) {
 	for _, x := range d.files {
 		f = x
 	}
-	fi := indexFile(f)
+	fi := indexFile(f, 1)
 	if fi.slow != 2 || len(fi.tables) != 2 || fi.rows {
 		t.Fatalf("index: %d records validated, tables %v, rows %v; want 2, 2 tables, no rows", fi.slow, fi.tables, fi.rows)
 	}
@@ -103,6 +104,52 @@ func TestQuoteOrBackslash(t *testing.T) {
 	for _, s := range []string{``, `abc`, `a"b`, `a\b"c`, `a"b\c`, `\`, `"`, `ab\`, `x\"y"`} {
 		if got, want := quoteOrBackslash([]byte(s)), strings.IndexAny(s, `"\`); got != want {
 			t.Errorf("quoteOrBackslash(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+// TestIndexParts checks that indexing a file of records in parts lists
+// the tables, in the order, rows and overflow that one reader finds,
+// wherever the parts cut the lines.
+func TestIndexParts(t *testing.T) {
+	defer func(c, m int) { chunkSize, maxLine = c, m }(chunkSize, maxLine)
+	chunkSize, maxLine = 16, 300
+	rng := rand.New(rand.NewSource(1))
+	dir := t.TempDir()
+	names := []string{"DeviceEvents", "EmailEvents", "deviceevents", "AlertInfo", "IdentityLogonEvents"}
+	for n := range 200 {
+		var b strings.Builder
+		for range rng.Intn(40) {
+			switch rng.Intn(8) {
+			case 0:
+				b.WriteString(`{"Timestamp":"x","DeviceName":"a"}`)
+			case 1:
+				b.WriteString(`not json`)
+			case 2:
+				fmt.Fprintf(&b, `{"category":"AdvancedHunting-%s","properties":{"A":"%s"}}`, names[rng.Intn(len(names))], strings.Repeat("x", 300))
+			case 3:
+				fmt.Fprintf(&b, `{"category":"AdvancedHunting-%s","properties":{"A":tru}}`, names[rng.Intn(len(names))])
+			default:
+				fmt.Fprintf(&b, `{"time":"t","category":"AdvancedHunting-%s","properties":{"A":"}, \"{","B":%d}}`, names[rng.Intn(len(names))], rng.Intn(100))
+			}
+			b.WriteString([]string{"\n", "\r\n", "\n\n"}[rng.Intn(3)])
+		}
+		data := b.String()
+		if rng.Intn(2) == 0 && len(data) > 0 {
+			data = data[:rng.Intn(len(data))]
+		}
+		path := filepath.Join(dir, fmt.Sprintf("PT1H-%d.json", n))
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f := &fileEntry{path: path, format: FormatStorage, size: int64(len(data))}
+		want := indexFile(f, 1)
+		for parts := 2; parts <= 7; parts++ {
+			got := indexFile(f, parts)
+			if fmt.Sprint(got.tables, got.rows, got.more) != fmt.Sprint(want.tables, want.rows, want.more) {
+				t.Fatalf("%q in %d parts: tables %v rows %v more %v; one reader: %v %v %v",
+					data, parts, got.tables, got.rows, got.more, want.tables, want.rows, want.more)
+			}
 		}
 	}
 }
