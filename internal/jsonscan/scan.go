@@ -279,21 +279,12 @@ func Members(data []byte, i int, fn func(key []byte, escaped bool, vstart, vend 
 	return members(data, i, 1, nil, fn, end)
 }
 
-// A KeyHint returns the member name that an object is expected to have at
-// member position pos (0 for the first member), as it was written in an
-// earlier object (rows of one file list their keys in the same order), or
-// nil. A hint must be the raw text of a key that was scanned before and
+// A KeyHint (for MembersDepth) returns the member name that an object is
+// expected to have at member position pos (0 for the first member), as it
+// was written in an earlier object (rows of one file list their keys in
+// the same order), or nil. A hint must be the raw text of a key that was scanned before and
 // holds no escape.
 type KeyHint func(pos int) []byte
-
-// MembersHint is Members for objects whose member names are usually those
-// given by hint, in order: a name that equals its hint, byte for byte and
-// followed by the closing quote, is taken without scanning it again, and
-// fn receives the hint itself as the key (the same slice, so that the
-// caller can tell a hit by identity).
-func MembersHint(data []byte, i int, hint KeyHint, fn func(key []byte, escaped bool, vstart, vend int) bool, end *int) error {
-	return members(data, i, 1, hint, fn, end)
-}
 
 func members(data []byte, i, depth int, hint KeyHint, fn func(key []byte, escaped bool, vstart, vend int) bool, end *int) error {
 	if i >= len(data) || data[i] != '{' {
@@ -455,3 +446,19 @@ func StringValue(data []byte, start, end int, escaped bool) string {
 	}
 	return string(AppendUnquoted(make([]byte, 0, len(body)), body))
 }
+
+// MembersDepth is Members for an object nested depth levels deep (1 for a
+// top-level object): MaxDepth counts from the top of the document, so a
+// caller that walks the outer levels itself meets the errors that Members
+// on the whole document would. Its member names are usually those given by
+// hint (nil for none), in order: a name that equals its hint, byte for
+// byte and followed by the closing quote, is taken without scanning it
+// again, and fn receives the hint itself as the key (the same slice, so
+// that the caller can tell a hit by identity).
+func MembersDepth(data []byte, i, depth int, hint KeyHint, fn func(key []byte, escaped bool, vstart, vend int) bool, end *int) error {
+	return members(data, i, depth, hint, fn, end)
+}
+
+// SkipDepth is Skip for a value nested depth levels deep (0 for a whole
+// document, 1 for a member of a top-level object).
+func SkipDepth(data []byte, i, depth int) (int, error) { return skip(data, i, depth) }

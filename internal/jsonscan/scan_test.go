@@ -128,7 +128,7 @@ func BenchmarkScanString(b *testing.B) {
 }
 
 // FuzzMembersHint checks that hints change nothing: the keys of a first
-// object are the hints for a second, which MembersHint must walk exactly
+// object are the hints for a second, which MembersDepth must walk exactly
 // as Members does (same members, spans, errors), whether the hints are
 // right, prefixes of the real keys, or wrong.
 func FuzzMembersHint(f *testing.F) {
@@ -163,7 +163,7 @@ func FuzzMembersHint(f *testing.F) {
 		walk := func(h KeyHint) ([]member, int, string) {
 			var ms []member
 			end := 0
-			err := MembersHint([]byte(second), 0, h, func(k []byte, esc bool, s, e int) bool {
+			err := MembersDepth([]byte(second), 0, 1, h, func(k []byte, esc bool, s, e int) bool {
 				ms = append(ms, member{string(k), esc, s, e})
 				return true
 			}, &end)

@@ -228,7 +228,7 @@ func (s *docStream) valueEnd(k int) (int, error) {
 					}
 				default:
 					// Skip to the next quote or backslash.
-					j := bytes.IndexAny(b[i:], `"\`)
+					j := quoteOrBackslash(b[i:])
 					if j < 0 {
 						i = len(b) - 1
 					} else {
@@ -268,6 +268,21 @@ func (s *docStream) valueEnd(k int) (int, error) {
 			return i, s.endError(start, "a value")
 		}
 	}
+}
+
+// quoteOrBackslash returns the index of the first '"' or '\\' in b, or -1:
+// bytes.IndexAny(b, `"\`) with two vector searches (the second over the
+// bytes before the quote, where a backslash is rare) instead of a byte
+// loop.
+func quoteOrBackslash(b []byte) int {
+	q := bytes.IndexByte(b, '"')
+	if q < 0 {
+		return bytes.IndexByte(b, '\\')
+	}
+	if k := bytes.IndexByte(b[:q], '\\'); k >= 0 {
+		return k
+	}
+	return q
 }
 
 // skipRest consumes the rest of the object or array the stream is in,

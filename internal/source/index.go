@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -31,6 +32,9 @@ func (d *Dataset) index() {
 			}
 		}
 		found := make([]fileIndex, len(todo))
+		// A large file of records is indexed in parts on the --threads
+		// that the files leave free.
+		parts := max(1, d.opts.Threads/max(1, len(todo)))
 		var wg sync.WaitGroup
 		next := make(chan int)
 		for range min(runtime.GOMAXPROCS(0), len(todo)) {
@@ -38,7 +42,7 @@ func (d *Dataset) index() {
 			go func() {
 				defer wg.Done()
 				for i := range next {
-					found[i] = indexFile(todo[i])
+					found[i] = indexFile(todo[i], parts)
 				}
 			}()
 		}
@@ -80,63 +84,36 @@ func (d *Dataset) index() {
 
 // fileIndex is what indexFile finds in a file.
 type fileIndex struct {
+	catBuf, last []byte
+	// skipLine leaves out the first line read: the end of a line that
+	// another part of the file indexes.
+	skipLine bool
+	// slow counts the objects that took the exact, validating path.
+	slow   int
 	tables []string
 	rows   bool // plain rows, of the file's row table
 	more   bool // more than maxFileTables tables
 }
 
-// indexFile lists the tables of the streaming records of f. Problems are
-// not reported here: the scans meet them again and report them with their
-// position; a file that cannot be read to its end is indexed up to there.
-func indexFile(f *fileEntry) (fi fileIndex) {
+// indexFile lists the tables of the streaming records of f, reading a
+// large uncompressed file of records in up to parts byte ranges at once
+// (see indexParts). Problems are not reported here: the scans meet them
+// again and report them with their position; a file that cannot be read
+// to its end is indexed up to there.
+func indexFile(f *fileEntry, parts int) (fi fileIndex) {
 	rc, _, err := openData(f.path, nil, nil)
 	if err != nil {
 		return fi
 	}
 	defer rc.Close()
-	var last []byte
-	add := func(obj []byte, i int) {
-		if !bytes.Contains(obj[i:], categoryKey) && !bytes.Contains(obj[i:], escapeU) {
-			fi.rows = true // a row, or not JSON: the scan reports it
-			return
-		}
-		tb, kind := classifyRaw(obj, i)
-		switch kind {
-		case kindRow:
-			fi.rows = true
-			return
-		case kindOrphan:
-			return
-		}
-		if last != nil && bytes.Equal(tb, last) {
-			return
-		}
-		last = append(last[:0], tb...)
-		for _, x := range fi.tables {
-			if len(x) == len(tb) && strings.EqualFold(x, string(tb)) {
-				return
-			}
-		}
-		if len(fi.tables) >= maxFileTables {
-			fi.more = true
-			return
-		}
-		fi.tables = append(fi.tables, string(tb))
-	}
 	if f.format == FormatStorage {
-		lr := lineReader{br: bufio.NewReaderSize(rc, rc.bufSize)}
-		for {
-			line, err := lr.next()
-			if err == errLineTooLong {
-				continue
-			}
-			if err != nil {
-				return fi
-			}
-			if j := jsonscan.SkipSpace(line, 0); j < len(line) && line[j] == '{' {
-				add(line, j)
+		if info, err := rc.f.Stat(); err == nil && rc.r == io.Reader(rc.f) {
+			if parts = min(parts, int(info.Size()/int64(chunkSize))); parts > 1 {
+				return indexParts(rc.f, info.Size(), parts)
 			}
 		}
+		fi.lines(rc, rc.bufSize, -1)
+		return fi
 	}
 	w := newDocWalker(rc)
 	for {
@@ -145,11 +122,317 @@ func indexFile(f *fileEntry) (fi fileIndex) {
 			return fi
 		}
 		if err == nil {
-			add(elem, 0)
+			fi.add(elem, 0)
 		}
 	}
+}
+
+// indexParts indexes the lines of the plain file f, of size bytes, in
+// parts byte ranges on as many goroutines: each range takes the lines that
+// start in it, read whole, and the lists are merged in file order, which
+// gives the tables, in the order, that one reader finds.
+func indexParts(f *os.File, size int64, parts int) fileIndex {
+	found := make([]fileIndex, parts)
+	var wg sync.WaitGroup
+	for k := range parts {
+		start, end := size*int64(k)/int64(parts), size*int64(k+1)/int64(parts)
+		if k == parts-1 {
+			end = -1 // to the end, should the file have grown
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if start > 0 {
+				// A line that starts before start is the previous range's.
+				var b [1]byte
+				if _, err := f.ReadAt(b[:], start-1); err != nil {
+					return
+				}
+				found[k].skipLine = b[0] != '\n'
+			}
+			limit := int64(-1)
+			if end >= 0 {
+				limit = end - start
+			}
+			found[k].lines(io.NewSectionReader(f, start, 1<<62), bufferSize, limit)
+		}()
+	}
+	wg.Wait()
+	var m fileIndex
+	for _, p := range found {
+		m.rows = m.rows || p.rows
+		m.more = m.more || p.more
+		m.slow += p.slow
+		for _, t := range p.tables {
+			if m.listed([]byte(t), nil) {
+				continue
+			}
+			if len(m.tables) >= maxFileTables {
+				m.more = true
+				continue
+			}
+			m.tables = append(m.tables, t)
+		}
+	}
+	return m
+}
+
+// lines indexes the lines of r, from the first when not fi.skipLine, else
+// from the second, up to the first line that starts at or after offset
+// limit of r (all of them when limit < 0).
+func (fi *fileIndex) lines(r io.Reader, bufSize int, limit int64) {
+	cr := &countingReader{r: r}
+	br := bufio.NewReaderSize(cr, bufSize)
+	lr := lineReader{br: br}
+	if fi.skipLine {
+		if _, err := lr.next(); err != nil && err != errLineTooLong {
+			return
+		}
+	}
+	for {
+		if limit >= 0 && cr.n-int64(br.Buffered()) >= limit {
+			return
+		}
+		line, err := lr.next()
+		if err == errLineTooLong {
+			continue
+		}
+		if err != nil {
+			return
+		}
+		if j := jsonscan.SkipSpace(line, 0); j < len(line) && line[j] == '{' {
+			fi.add(line, j)
+		}
+	}
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n += int64(k)
+	return k, err
+}
+
+// add notes the table of the object at obj[i], a record or a row.
+func (fi *fileIndex) add(obj []byte, i int) {
+	// Most records name a table already listed: the structure is enough
+	// to tell which, without validating the record, as the answer would
+	// not change the list (an invalid record names no table). A new table,
+	// or anything unusual, takes the exact path.
+	if tb, ok := quickCategory(obj, i, &fi.catBuf); ok && fi.listed(tb, fi.last) {
+		return
+	}
+	fi.slow++
+	if !bytes.Contains(obj[i:], categoryKey) && !bytes.Contains(obj[i:], escapeU) {
+		fi.rows = true // a row, or not JSON: the scan reports it
+		return
+	}
+	tb, kind := classifyRaw(obj, i)
+	switch kind {
+	case kindRow:
+		fi.rows = true
+		return
+	case kindOrphan:
+		return
+	}
+	if fi.last != nil && bytes.Equal(tb, fi.last) {
+		return
+	}
+	fi.last = append(fi.last[:0], tb...)
+	for _, x := range fi.tables {
+		if len(x) == len(tb) && strings.EqualFold(x, string(tb)) {
+			return
+		}
+	}
+	if len(fi.tables) >= maxFileTables {
+		fi.more = true
+		return
+	}
+	fi.tables = append(fi.tables, string(tb))
 }
 
 // categoryKey is in every streaming record, unless its name is escaped,
 // with escapeU.
 var categoryKey, escapeU = []byte(`"category"`), []byte(`\u`)
+
+// listed tells whether table tb is among the tables found so far (last is
+// the last one added or met).
+func (fi *fileIndex) listed(tb, last []byte) bool {
+	if last != nil && bytes.Equal(tb, last) {
+		return true
+	}
+	for _, x := range fi.tables {
+		if len(x) == len(tb) && strings.EqualFold(x, string(tb)) {
+			return true
+		}
+	}
+	return false
+}
+
+// quickCategory returns the table that the streaming record at data[i]
+// names, as classifyRaw would if the record is valid JSON, reading only its
+// structure, without validating it: strings end at their closing quote,
+// other values are skipped by counting brackets outside strings. ok is false when the
+// object is not a record (no string category, no object properties) or
+// its structure is unusual; classifyRaw then decides. buf holds an
+// unescaped category.
+func quickCategory(data []byte, i int, buf *[]byte) (table []byte, ok bool) {
+	if i >= len(data) || data[i] != '{' {
+		return nil, false
+	}
+	var cat []byte
+	catEsc, props := false, false
+	j := jsonscan.SkipSpace(data, i+1)
+	for {
+		if j >= len(data) || data[j] != '"' {
+			return nil, false
+		}
+		kend := quoteEnd(data, j)
+		if kend < 0 {
+			return nil, false
+		}
+		key := data[j+1 : kend-1]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			return nil, false // an escaped name: classifyRaw decides
+		}
+		j = jsonscan.SkipSpace(data, kend)
+		if j >= len(data) || data[j] != ':' {
+			return nil, false
+		}
+		j = jsonscan.SkipSpace(data, j+1)
+		if j >= len(data) {
+			return nil, false
+		}
+		var vend int
+		switch data[j] {
+		case '"':
+			if vend = quoteEnd(data, j); vend < 0 {
+				return nil, false
+			}
+		case '{', '[':
+			if data[j] == '{' && cat != nil && string(key) == "properties" && !memberAfter(data, j) {
+				// The record's last member, after its category: what
+				// classifyRaw would find if the record is valid JSON.
+				return quickTable(cat, catEsc, buf), true
+			}
+			if vend = bracketEnd(data, j); vend < 0 {
+				return nil, false
+			}
+		default:
+			k := bytes.IndexAny(data[j:], ",}")
+			if k <= 0 {
+				return nil, false
+			}
+			vend = j + k
+		}
+		// As classifyRaw: the last member of a name counts.
+		switch string(key) {
+		case "category":
+			cat, catEsc = nil, false
+			if data[j] == '"' {
+				cat = data[j+1 : vend-1]
+				catEsc = bytes.IndexByte(cat, '\\') >= 0
+				if catEsc {
+					// Unescaping needs a valid string.
+					if e, _, err := jsonscan.ScanString(data, j); err != nil || e != vend {
+						return nil, false
+					}
+				}
+			}
+		case "properties":
+			props = data[j] == '{'
+		}
+		j = jsonscan.SkipSpace(data, vend)
+		if j < len(data) && data[j] == ',' {
+			j = jsonscan.SkipSpace(data, j+1)
+			continue
+		}
+		if j < len(data) && data[j] == '}' {
+			break
+		}
+		return nil, false
+	}
+	if cat == nil || !props {
+		return nil, false
+	}
+	return quickTable(cat, catEsc, buf), true
+}
+
+// quickTable returns the table of category cat (a raw string body).
+func quickTable(cat []byte, escaped bool, buf *[]byte) []byte {
+	if escaped {
+		*buf = jsonscan.AppendUnquoted((*buf)[:0], cat)
+		cat = *buf
+	}
+	return categoryTable(cat)
+}
+
+// quoteEnd returns the offset after the string at data[i] == '"': after
+// the next quote not preceded by an odd run of backslashes, or -1 when
+// data ends first. It does not validate the string.
+func quoteEnd(data []byte, i int) int {
+	for {
+		k := bytes.IndexByte(data[i+1:], '"')
+		if k < 0 {
+			return -1
+		}
+		i += 1 + k
+		n := 0
+		for b := i - 1; data[b] == '\\'; b-- {
+			n++
+		}
+		if n%2 == 0 {
+			return i + 1
+		}
+	}
+}
+
+// memberAfter tells whether a member may follow the object value at
+// data[j] in its object: in valid JSON one follows only after the value's
+// closing brace, white space and a comma, so when no '}' in data[j:] is
+// followed by white space and a comma (braces in strings included, which
+// only make the answer true more often), the value is the last member.
+// It finds the rare braces with a vector search rather than walking the
+// value.
+func memberAfter(data []byte, j int) bool {
+	for {
+		k := bytes.IndexByte(data[j:], '}')
+		if k < 0 {
+			return false
+		}
+		j = jsonscan.SkipSpace(data, j+k+1)
+		if j < len(data) && data[j] == ',' {
+			return true
+		}
+	}
+}
+
+// bracketEnd returns the offset after the array or object at data[i],
+// found by counting brackets outside strings, or -1 when data ends first.
+// It does not validate what it skips.
+func bracketEnd(data []byte, i int) int {
+	depth := 0
+	for ; i < len(data); i++ {
+		switch data[i] {
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case '"':
+			e := quoteEnd(data, i)
+			if e < 0 {
+				return -1
+			}
+			i = e - 1
+		}
+	}
+	return -1
+}

@@ -69,10 +69,13 @@ type objDecoder struct {
 	fold  map[string]keyRes // lowercased column names
 	top   []posEntry        // key cache for rows and records
 	props []posEntry        // key cache for records' properties
-	// topHint and propsHint give the caches' keys to the scanner.
-	topHint, propsHint jsonscan.KeyHint
-	spans              []span // per output column
-	alias              []int  // output → the first output of the same column
+	// propsHint gives the properties' cache's keys to the scanner.
+	propsHint jsonscan.KeyHint
+	spans     []span // per output column
+	// pspans are the spans of the columns in a record's properties,
+	// swapped into spans when the object is a record of the table.
+	pspans []span
+	alias  []int // output → the first output of the same column
 	// timeOut and tenantOut are the outputs of TimeGenerated and TenantId,
 	// filled from a record's time and tenantId when its row lacks them; -1
 	// when not requested.
@@ -102,11 +105,11 @@ func newObjDecoder(w *rowWriter, t *schema.Table, cols []int) *objDecoder {
 		exact:     make(map[string]keyRes, len(t.Columns)+4),
 		fold:      make(map[string]keyRes, len(t.Columns)),
 		spans:     make([]span, len(cols)),
+		pspans:    make([]span, len(cols)),
 		alias:     make([]int, len(cols)),
 		timeOut:   -1,
 		tenantOut: -1,
 	}
-	d.topHint = func(pos int) []byte { return hint(d.top, pos) }
 	d.propsHint = func(pos int) []byte { return hint(d.props, pos) }
 	first := make(map[int]int, len(cols))
 	for o, ci := range cols {
@@ -199,8 +202,7 @@ func (d *objDecoder) lookup(key []byte, escaped bool) keyRes {
 func (d *objDecoder) resolve(cache *[]posEntry, pos int, key []byte, escaped bool) keyRes {
 	c := *cache
 	if pos < len(c) {
-		// A key that is its hint (jsonscan.MembersHint) is the cache's own
-		// slice.
+		// A key that is its hint (see hint) is the cache's own slice.
 		if e := &c[pos]; e.ok && (len(key) > 0 && len(e.key) == len(key) && &e.key[0] == &key[0] || bytes.Equal(e.key, key)) {
 			return e.res
 		}
@@ -219,7 +221,8 @@ func (d *objDecoder) resolve(cache *[]posEntry, pos int, key []byte, escaped boo
 }
 
 // hint is the key of member position pos in cache, for
-// jsonscan.MembersHint: the raw text of an unescaped key met there before.
+// jsonscan.MembersDepth and walkTop: the raw text of an unescaped key met
+// there before.
 func hint(cache []posEntry, pos int) []byte {
 	if pos < len(cache) && cache[pos].ok && cache[pos].plain {
 		return cache[pos].key
@@ -233,9 +236,16 @@ func (d *objDecoder) reset() {
 	}
 }
 
+// resetProps clears the spans of a record's properties.
+func (d *objDecoder) resetProps() {
+	for i := range d.pspans {
+		d.pspans[i] = span{s: -1, e: -1}
+	}
+}
+
 // set notes the value of a member that names a column.
-func (d *objDecoder) set(r keyRes, data []byte, s, e int) {
-	sp := &d.spans[r.col]
+func (d *objDecoder) set(spans []span, r keyRes, data []byte, s, e int) {
+	sp := &spans[r.col]
 	if !r.suffix {
 		*sp = span{s, e, 2}
 		return
@@ -248,15 +258,14 @@ func (d *objDecoder) set(r keyRes, data []byte, s, e int) {
 
 // decode walks the object at data[i], a row or a streaming record, and
 // notes the spans of the requested columns. It returns the offset after
-// the object.
+// the object. It reads each byte once: the members of a record's
+// properties are noted as the walk meets them (in pspans), not by a second
+// walk, so a streaming record costs what the JSON line of its row does.
+// Its errors are those of jsonscan.Members on the object.
 func (d *objDecoder) decode(data []byte, i int) (int, rowKind, error) {
 	d.reset()
-	cat, props, tm, tenant, stamp := span{s: -1}, span{s: -1}, span{s: -1}, span{s: -1}, span{s: -1}
-	pos := 0
-	var end int
-	err := jsonscan.MembersHint(data, i, d.topHint, func(key []byte, escaped bool, s, e int) bool {
-		r := d.resolve(&d.top, pos, key, escaped)
-		pos++
+	cat, props, tm, tenant, stamp, pstamp := span{s: -1}, span{s: -1}, span{s: -1}, span{s: -1}, span{s: -1}, span{s: -1}
+	end, err := d.walkTop(data, i, func(r keyRes, s, e int) {
 		switch r.special {
 		case keyCategory:
 			cat = span{s: s, e: e}
@@ -270,10 +279,28 @@ func (d *objDecoder) decode(data []byte, i int) (int, rowKind, error) {
 			stamp = span{s: s, e: e, prio: 2}
 		}
 		if r.col >= 0 {
-			d.set(r, data, s, e)
+			d.set(d.spans, r, data, s, e)
 		}
-		return true
-	}, &end)
+	}, func(s int) (int, error) {
+		// The value of a properties member that is an object: walk it
+		// once, noting its columns. The last properties member counts.
+		d.resetProps()
+		ppos := 0
+		pstamp = span{s: -1}
+		var pend int
+		err := jsonscan.MembersDepth(data, s, 2, d.propsHint, func(key []byte, escaped bool, s, e int) bool {
+			r := d.resolve(&d.props, ppos, key, escaped)
+			ppos++
+			if r.special == keyStamp {
+				pstamp = span{s: s, e: e, prio: 2}
+			}
+			if r.col >= 0 {
+				d.set(d.pspans, r, data, s, e)
+			}
+			return true
+		}, &pend)
+		return pend, err
+	})
 	if err != nil {
 		return end, kindRow, err
 	}
@@ -291,31 +318,80 @@ func (d *objDecoder) decode(data []byte, i int) (int, rowKind, error) {
 			return end, k, nil
 		}
 	}
-	d.reset()
-	pos = 0
-	stamp = span{s: -1}
-	var pend int
-	_ = jsonscan.MembersHint(data, props.s, d.propsHint, func(key []byte, escaped bool, s, e int) bool {
-		r := d.resolve(&d.props, pos, key, escaped)
-		pos++
-		if r.special == keyStamp {
-			stamp = span{s: s, e: e, prio: 2}
-		}
-		if r.col >= 0 {
-			d.set(r, data, s, e)
-		}
-		return true
-	}, &pend) // validated by the walk above
+	d.spans, d.pspans = d.pspans, d.spans
 	if d.timeOut >= 0 && d.spans[d.timeOut].s < 0 {
 		d.spans[d.timeOut] = tm
 		if tm.s < 0 && d.stampFill {
-			d.spans[d.timeOut] = stamp
+			d.spans[d.timeOut] = pstamp
 		}
 	}
 	if d.tenantOut >= 0 && d.spans[d.tenantOut].s < 0 {
 		d.spans[d.tenantOut] = tenant
 	}
 	return end, kindRecord, nil
+}
+
+// walkTop walks the members of the object at data[i] as jsonscan.Members
+// does, with the same errors, calling fn with each member's name, resolved
+// through the key cache, and value span; the value of a member that names
+// the properties of a record and is an object is walked by props, which
+// returns its end. It returns the offset after the closing brace, or where
+// the walk stopped.
+func (d *objDecoder) walkTop(data []byte, i int, fn func(r keyRes, s, e int), props func(s int) (int, error)) (int, error) {
+	if i >= len(data) || data[i] != '{' {
+		return i, &jsonscan.SyntaxError{Offset: i, Msg: "expected '{', got " + jsonscan.Describe(data, i)}
+	}
+	j := jsonscan.SkipSpace(data, i+1)
+	if j < len(data) && data[j] == '}' {
+		return j + 1, nil
+	}
+	for pos := 0; ; pos++ {
+		if j >= len(data) || data[j] != '"' {
+			return j, &jsonscan.SyntaxError{Offset: j, Msg: "expected a member name, got " + jsonscan.Describe(data, j)}
+		}
+		// A key equal to the one at this position in the previous row,
+		// byte for byte and followed by its closing quote, is that key:
+		// it needs no scan, and resolves by identity.
+		var kend int
+		var kesc bool
+		var err error
+		var key []byte
+		if k := hint(d.top, pos); k != nil && j+2+len(k) <= len(data) && data[j+1+len(k)] == '"' && string(data[j+1:j+1+len(k)]) == string(k) {
+			kend, key = j+2+len(k), k
+		} else {
+			if kend, kesc, err = jsonscan.ScanString(data, j); err != nil {
+				return kend, err
+			}
+			key = data[j+1 : kend-1]
+		}
+		j = jsonscan.SkipSpace(data, kend)
+		if j >= len(data) || data[j] != ':' {
+			return j, &jsonscan.SyntaxError{Offset: j, Msg: "expected ':' after member name, got " + jsonscan.Describe(data, j)}
+		}
+		j = jsonscan.SkipSpace(data, j+1)
+		// Members resolves a key after its value; resolving it first
+		// changes nothing, as a key's meaning does not depend on values.
+		r := d.resolve(&d.top, pos, key, kesc)
+		var vend int
+		if j < len(data) && data[j] == '{' && r.special == keyProperties {
+			vend, err = props(j)
+		} else {
+			vend, err = jsonscan.SkipDepth(data, j, 1)
+		}
+		if err != nil {
+			return vend, err
+		}
+		fn(r, j, vend)
+		j = jsonscan.SkipSpace(data, vend)
+		if j < len(data) && data[j] == ',' {
+			j = jsonscan.SkipSpace(data, j+1)
+			continue
+		}
+		if j < len(data) && data[j] == '}' {
+			return j + 1, nil
+		}
+		return j, &jsonscan.SyntaxError{Offset: j, Msg: "expected ',' or '}' in object, got " + jsonscan.Describe(data, j)}
+	}
 }
 
 // category tells whether a record with category cat (raw string body) is
