@@ -161,6 +161,17 @@ func (d *dataReader) Read(p []byte) (int, error) {
 
 func (d *dataReader) Close() error { return d.f.Close() }
 
+// counted adds k bytes, taken from the file without Read (a mapping), to
+// the counters that Read keeps.
+func (d *dataReader) counted(k int) {
+	if d.n != nil {
+		*d.n += int64(k)
+	}
+	if dr, ok := d.r.(*diskReader); ok {
+		dr.n.Add(int64(k))
+	}
+}
+
 // diskReader counts the bytes read from a file into a counter that other
 // goroutines read (Dataset.Progress).
 type diskReader struct {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -20,6 +21,9 @@ import (
 // line end (or more, when one line is longer). A file smaller than a
 // chunk is read sequentially. Tests lower it to cut files many times.
 var chunkSize = 1 << 20
+
+// pageSize is the size of the memory pages of a mapping.
+var pageSize = os.Getpagesize()
 
 // chunkBufs holds the buffers of decoded chunks, for the chunks of any
 // parallel scan to reuse. A buffer holds no pointers: rows copy what they
@@ -39,6 +43,10 @@ type lineChunk struct {
 	err     error
 	// panicErr is an ErrPanic of the splitter or the decoder.
 	panicErr error
+	// mapped is set when data is a slice of the mapped file, not a
+	// buffer of chunkBufs; mapEnd is then its end in the file.
+	mapped bool
+	mapEnd int
 
 	// Set by the decoder, then done is closed.
 	batches []*value.Batch
@@ -53,8 +61,12 @@ type lineChunk struct {
 // are exactly those of the sequential reader. At most 2×workers chunks
 // are in flight.
 type parLines struct {
-	rc   io.ReadCloser
+	rc   *dataReader
 	rerr error // the first read error, returned again
+	// mapped is the file mapped in memory (mapFile), or nil when it is
+	// read; released is how much of it was given back (releaseMapped).
+	mapped   []byte
+	released int
 	// pending is an error that nextBatches met after rows, which it
 	// returned first.
 	pending error
@@ -84,7 +96,7 @@ type parWorker struct {
 
 // newParLines starts reading rc, a file of JSON lines, on threads
 // decoders, set up like the scan's decoder dec for the file.
-func (s *tableScan) newParLines(rc *dataReader, threads int) *parLines {
+func (s *tableScan) newParLines(rc *dataReader, threads int, gz bool) *parLines {
 	p := &parLines{
 		rc:      rc,
 		order:   make(chan *lineChunk, 2*threads),
@@ -93,6 +105,11 @@ func (s *tableScan) newParLines(rc *dataReader, threads int) *parLines {
 		pass:    s.pass,
 		names:   s.names,
 		timeOut: s.timeOut,
+	}
+	if rc.enc == "" && !gz {
+		if info, err := rc.f.Stat(); err == nil && info.Mode().IsRegular() {
+			p.mapped = mapFile(rc.f, info.Size())
+		}
 	}
 	for range threads {
 		w := &rowWriter{tf: s.w.tf, file: s.w.file, route: s.w.ones, ones: s.w.ones}
@@ -125,7 +142,7 @@ func (p *parLines) split() {
 	defer close(p.order)
 	defer func() {
 		if r := recover(); r != nil {
-			c := &lineChunk{done: make(chan struct{}), panicErr: fmt.Errorf("%w: %v\n%s", ErrPanic, r, debug.Stack())}
+			c := &lineChunk{done: make(chan struct{}), panicErr: p.panicError(r)}
 			close(c.done)
 			select {
 			case p.order <- c:
@@ -133,6 +150,11 @@ func (p *parLines) split() {
 			}
 		}
 	}()
+	if p.mapped != nil {
+		debug.SetPanicOnFault(true)
+		p.splitMapped()
+		return
+	}
 	buf := getChunkBuf()
 	line := 0 // lines before buf
 	for {
@@ -191,6 +213,45 @@ func (p *parLines) split() {
 		}
 		buf = next
 	}
+}
+
+// splitMapped is split for a mapped file: its chunks are slices of the
+// mapping, each ending after a line end (the last at the file's end). A
+// line longer than a chunk makes a longer chunk; the decoder reports it
+// when it is longer than maxLine.
+func (p *parLines) splitMapped() {
+	m := p.mapped
+	line := 0 // lines before pos
+	for pos := 0; pos < len(m); {
+		end := pos + chunkSize
+		switch {
+		case end >= len(m):
+			end = len(m)
+		case bytes.LastIndexByte(m[pos:end], '\n') >= 0:
+			end = pos + bytes.LastIndexByte(m[pos:end], '\n') + 1
+		case bytes.IndexByte(m[end:], '\n') >= 0:
+			end += bytes.IndexByte(m[end:], '\n') + 1
+		default:
+			end = len(m)
+		}
+		c := &lineChunk{data: m[pos:end:end], first: line + 1, mapped: true, mapEnd: end, done: make(chan struct{})}
+		line += bytes.Count(c.data, nl)
+		p.rc.counted(end - pos)
+		if !p.send(c) {
+			return
+		}
+		pos = end
+	}
+}
+
+// panicError is the error of a panic r of the splitter or a decoder: a
+// fault reading a mapped file (cut short while it was read) is a data
+// error of the file.
+func (p *parLines) panicError(r any) error {
+	if _, ok := r.(interface{ Addr() uintptr }); ok && p.mapped != nil {
+		return &DataError{File: p.rc.f.Name(), Reason: fmt.Sprintf("the file changed while it was read (it was cut short?): %v", r)}
+	}
+	return fmt.Errorf("%w: %v\n%s", ErrPanic, r, debug.Stack())
 }
 
 // readFile reads from the file; after an error it returns the error again.
@@ -254,6 +315,9 @@ func (p *parLines) send(c *lineChunk) bool {
 // work decodes chunks until there are no more, or the scan stops.
 func (p *parLines) work(wk *parWorker) {
 	defer p.wg.Done()
+	if p.mapped != nil {
+		debug.SetPanicOnFault(true)
+	}
 	for c := range p.jobs {
 		select {
 		case <-p.stop:
@@ -261,17 +325,17 @@ func (p *parLines) work(wk *parWorker) {
 			continue
 		default:
 		}
-		wk.decode(c)
+		wk.decode(p, c)
 		close(c.done)
 	}
 }
 
 // decode fills c.batches with the rows of c's lines, and c.pass with what
 // the lines that gave no row were.
-func (wk *parWorker) decode(c *lineChunk) {
+func (wk *parWorker) decode(p *parLines, c *lineChunk) {
 	defer func() {
 		if r := recover(); r != nil {
-			c.panicErr = fmt.Errorf("%w: %v\n%s", ErrPanic, r, debug.Stack())
+			c.panicErr = p.panicError(r)
 		}
 	}()
 	w := wk.w
@@ -359,7 +423,20 @@ func (p *parLines) nextBatch(ctx context.Context) (*value.Batch, error) {
 				accountRows(p.pass, b, 0, b.N, p.names, p.timeOut)
 				return b, nil
 			}
-			if buf := c.data[:0]; cap(buf) <= 2*chunkSize {
+			switch {
+			case c.mapped:
+				// Give back the pages before the chunk's last one, which
+				// the next chunk may share.
+				end := c.mapEnd
+				if end == len(p.mapped) {
+					end += pageSize
+				}
+				if to := end / pageSize * pageSize; to > p.released {
+					releaseMapped(p.mapped[p.released:min(to, len(p.mapped))])
+					p.released = to
+				}
+			case cap(c.data) <= 2*chunkSize:
+				buf := c.data[:0]
 				chunkBufs.Put(&buf)
 			}
 			c.data = nil
@@ -397,6 +474,10 @@ func (p *parLines) close() error {
 		p.stopped = true
 		close(p.stop)
 		p.wg.Wait()
+	}
+	if p.mapped != nil {
+		unmapFile(p.mapped)
+		p.mapped = nil
 	}
 	return p.rc.Close()
 }

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math/rand"
+	"os"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -301,6 +303,46 @@ func TestParallelPrefiltered(t *testing.T) {
 				t.Errorf("chunk %d threads %d: %d rows, %d prefiltered; want %d and %d", chunk, threads,
 					len(got), gotStats.Prefiltered, len(want), wantStats.Prefiltered)
 			}
+		}
+	}
+}
+
+// TestMappedFileCutShort checks that a file cut short while a parallel
+// scan reads it through a memory mapping (where reading past the new end
+// is a fault, not a read error) ends the scan with a data error naming the
+// file, not a crash of the process.
+func TestMappedFileCutShort(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("files are mapped on Linux only")
+	}
+	defer func(c int) { chunkSize = c }(chunkSize)
+	chunkSize = 8 << 10
+	dir := t.TempDir()
+	path := writeFile(t, dir, "DeviceNetworkEvents.json", genLines(rand.New(rand.NewSource(1)), 40000, false, false))
+	tab := simpleTable("DeviceNetworkEvents")
+	d := open(t, []string{path}, nil, Options{Threads: 2})
+	s, err := d.Scan(tab, allCols(tab))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if b, err := s.Next(context.Background()); err != nil || b == nil {
+		t.Fatalf("first batch: %v, %v", b, err)
+	}
+	if err := os.Truncate(path, 0); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		b, err := s.Next(context.Background())
+		if err != nil {
+			var de *DataError
+			if !errors.As(err, &de) || de.File != path || !strings.Contains(err.Error(), "changed while it was read") {
+				t.Fatalf("error %v, want a DataError of %s saying it changed", err, path)
+			}
+			return
+		}
+		if b == nil {
+			t.Fatal("the scan of a file cut short to nothing while it was read ended without an error")
 		}
 	}
 }
