@@ -332,8 +332,9 @@ func (d *objDecoder) decode(data []byte, i int) (int, rowKind, error) {
 }
 
 // walkTop walks the members of the object at data[i] as jsonscan.Members
-// does, with the same errors, calling fn with each member's name, resolved
-// through the key cache, and value span; the value of a member that names
+// does, with the same errors, calling fn with the meaning of each member's
+// name that names a column or a record's key (resolved through the key
+// cache) and its value's span; the value of a member that names
 // the properties of a record and is an object is walked by props, which
 // returns its end. It returns the offset after the closing brace, or where
 // the walk stopped.
@@ -373,15 +374,20 @@ func (d *objDecoder) walkTop(data []byte, i int, fn func(r keyRes, s, e int), pr
 		// changes nothing, as a key's meaning does not depend on values.
 		r := d.resolve(&d.top, pos, key, kesc)
 		var vend int
-		if j < len(data) && data[j] == '{' && r.special == keyProperties {
+		switch {
+		case j < len(data) && data[j] == '"':
+			vend, _, err = jsonscan.ScanString(data, j)
+		case j < len(data) && data[j] == '{' && r.special == keyProperties:
 			vend, err = props(j)
-		} else {
+		default:
 			vend, err = jsonscan.SkipDepth(data, j, 1)
 		}
 		if err != nil {
 			return vend, err
 		}
-		fn(r, j, vend)
+		if r.col >= 0 || r.special != 0 {
+			fn(r, j, vend)
+		}
 		j = jsonscan.SkipSpace(data, vend)
 		if j < len(data) && data[j] == ',' {
 			j = jsonscan.SkipSpace(data, j+1)
