@@ -17,13 +17,13 @@ import (
 
 // pqPreRow is a row of a Parquet file written by another tool: Plain is
 // text without a dictionary, Dict with one, Flag a boolean read as a
-// string, Opt an optional text.
+// string, Opt an optional text, Num an optional long.
 type pqPreRow struct {
 	Plain string  `parquet:"Plain"`
 	Dict  string  `parquet:"Dict,dict"`
 	Flag  bool    `parquet:"Flag"`
 	Opt   *string `parquet:"Opt,optional"`
-	Num   int64   `parquet:"Num"`
+	Num   *int64  `parquet:"Num,optional"`
 }
 
 var pqPreValues = []string{"", "ws-1", "HUNT-me", "a.hunt.b", "Hu", "nt", "\u212aelvin", "ca\u017fe", "B-A", "x\x00hunt", "ünïcode"}
@@ -49,7 +49,10 @@ func writePQPre(t testing.TB, dir string, n int) {
 			Plain: pqPreValues[i%len(pqPreValues)],
 			Dict:  pqPreValues[(i/3)%len(pqPreValues)],
 			Flag:  i%7 == 0,
-			Num:   int64(i),
+		}
+		if i%6 != 0 {
+			x := int64(i)
+			r.Num = &x
 		}
 		if i%4 == 1 {
 			s := pqPreValues[(i*5)%len(pqPreValues)]
@@ -58,9 +61,13 @@ func writePQPre(t testing.TB, dir string, n int) {
 		rows = append(rows, r)
 	}
 	var buf bytes.Buffer
-	w := parquet.NewGenericWriter[pqPreRow](&buf, parquet.MaxRowsPerRowGroup(16), parquet.PageBufferSize(64))
-	if _, err := w.Write(rows); err != nil {
-		t.Fatal(err)
+	// Small pages, written a row at a time, so that a column chunk holds
+	// several pages and a batch step spans them.
+	w := parquet.NewGenericWriter[pqPreRow](&buf, parquet.MaxRowsPerRowGroup(48), parquet.PageBufferSize(16))
+	for i := range rows {
+		if _, err := w.Write(rows[i : i+1]); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
