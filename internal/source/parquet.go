@@ -727,9 +727,10 @@ type pqPage struct {
 	strs []string
 	dbuf []byte
 	doff []uint32
-	// tsets are the prefilter's term sets of the entries of tdict
-	// (pqPre.dictSets).
+	// tsets and tref are the prefilter's term sets of the entries of
+	// tdict (pqPre.dictSets).
 	tsets []uint64
+	tref  []int32
 	tdict parquet.Dictionary
 }
 

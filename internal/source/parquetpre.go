@@ -109,13 +109,12 @@ func (r *parquetReader) segment(o int, l *pqLeaf, pg *pqPage, first, v0, k, done
 			if pg.defs != nil && pg.defs[first+i] != l.maxDef {
 				continue
 			}
-			x := int(idx[v])
+			ref := pg.tref[idx[v]]
 			v++
-			if w == 1 {
-				q.sets[done+i] |= pg.tsets[x]
-				continue
+			if ref < 0 {
+				continue // most entries hold no term
 			}
-			dst, src := q.sets[(done+i)*w:(done+i+1)*w], pg.tsets[x*w:(x+1)*w]
+			dst, src := q.sets[(done+i)*w:(done+i+1)*w], pg.tsets[int(ref)*w:(int(ref)+1)*w]
 			for j := range dst {
 				dst[j] |= src[j]
 			}
@@ -129,24 +128,44 @@ func (r *parquetReader) segment(o int, l *pqLeaf, pg *pqPage, first, v0, k, done
 	}
 }
 
-// dictSets makes the term sets of the entries of pg's dictionary.
+// dictSets makes the term sets of the entries of pg's dictionary: tref
+// gives each entry's set in tsets, or -1 for an entry that holds no term.
 func (q *pqPre) dictSets(pg *pqPage) {
-	if pg.tdict == pg.dict && pg.tsets != nil {
+	if pg.tdict == pg.dict && pg.tref != nil {
 		return
 	}
 	n := len(pg.doff) - 1
-	need := n * q.words
-	if cap(pg.tsets) < need {
-		pg.tsets = make([]uint64, need)
-	}
-	pg.tsets = pg.tsets[:need]
-	clear(pg.tsets)
+	pg.tref = pg.tref[:0]
+	pg.tsets = pg.tsets[:0]
+	w := q.words
 	for x := range n {
+		ref := int32(-1)
 		if b := pg.dbuf[pg.doff[x]:pg.doff[x+1]]; len(b) > 0 {
-			q.m.ValueTerms(b, pg.tsets[x*q.words:(x+1)*q.words])
+			at := len(pg.tsets)
+			pg.tsets = append(pg.tsets, make([]uint64, w)...)
+			set := pg.tsets[at : at+w]
+			q.m.ValueTerms(b, set)
+			if nonZero(set) {
+				ref = int32(at / w)
+			} else {
+				pg.tsets = pg.tsets[:at]
+			}
 		}
+		pg.tref = append(pg.tref, ref)
+	}
+	if pg.tref == nil {
+		pg.tref = []int32{}
 	}
 	pg.tdict = pg.dict
+}
+
+func nonZero(set []uint64) bool {
+	for _, x := range set {
+		if x != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // filter drops the rows of the step (n rows from batch row base) that the
@@ -165,17 +184,10 @@ func (r *parquetReader) filter(base, n int) int {
 	kept := 0
 	for i := range n {
 		set := q.sets[i*q.words : (i+1)*q.words]
-		empty := true
-		for _, x := range set {
-			if x != 0 {
-				empty = false
-				break
-			}
-		}
 		// A condition of and/or of terms is false over no term.
 		ok := false
 		switch {
-		case empty:
+		case !nonZero(set):
 		case q.routed:
 			ok = q.p.EvalPartsSet(set, q.bits)
 		default:
