@@ -255,8 +255,9 @@ func genQuery(c *chooser) string {
 
 // prefilterCase writes a data folder of generated lines into dir and
 // checks nq generated queries on it; it returns how many lines the
-// prefilters skipped.
-func prefilterCase(t *testing.T, c *chooser, dir string, nq int) int64 {
+// prefilters skipped. With toParquet, the lines are converted to Parquet
+// (a few rows per row group) and the queries read that instead.
+func prefilterCase(t *testing.T, c *chooser, dir string, nq int, toParquet bool) int64 {
 	t.Helper()
 	c.theme = nil
 	for range 1 + c.intn(3) {
@@ -275,6 +276,9 @@ func prefilterCase(t *testing.T, c *chooser, dir string, nq int) int64 {
 		t.Fatal(err)
 	}
 	cat := Defender()
+	if toParquet {
+		dir = convertParquet(t, dir, cat, 1+c.intn(3))
+	}
 	data, err := OpenData(DataOptions{Paths: []string{dir}}, cat)
 	if err != nil {
 		t.Fatal(err)
@@ -359,7 +363,7 @@ func TestPrefilterDifferential(t *testing.T) {
 	c := &chooser{rng: rand.New(rand.NewPCG(9, 3))}
 	var skipped int64
 	for range 100 {
-		skipped += prefilterCase(t, c, t.TempDir(), 20)
+		skipped += prefilterCase(t, c, t.TempDir(), 20, false)
 	}
 	if skipped == 0 {
 		t.Fatal("the prefilters skipped no line: the test does not exercise them")
@@ -375,7 +379,7 @@ func FuzzPrefilter(f *testing.F) {
 	f.Add(uint64(2), []byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9})
 	f.Fuzz(func(t *testing.T, seed uint64, choices []byte) {
 		c := &chooser{b: choices, rng: rand.New(rand.NewPCG(seed, 1))}
-		prefilterCase(t, c, t.TempDir(), 4)
+		prefilterCase(t, c, t.TempDir(), 4, false)
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -479,7 +480,11 @@ const commonWords = " .com .dll .exe .net .org access account action adapter add
 // rarer. A window of a common word scores lowest; others score by the
 // rarity of their bytes (common).
 func windowRarity(w []byte) int {
-	if strings.Contains(commonWords, string(w)) {
+	if len(w) == 4 {
+		if _, ok := commonWindows()[binary.LittleEndian.Uint32(w)]; ok {
+			return 0
+		}
+	} else if strings.Contains(commonWords, string(w)) {
 		return 0
 	}
 	score := 1
@@ -492,6 +497,18 @@ func windowRarity(w []byte) int {
 	}
 	return score
 }
+
+// commonWindows holds every 4-byte window of commonWords: looking a
+// window up is cheaper than searching commonWords for it, which compiling
+// a program of hundreds of terms (a pack) does for each window of each
+// term.
+var commonWindows = sync.OnceValue(func() map[uint32]struct{} {
+	m := map[uint32]struct{}{}
+	for i := 0; i+4 <= len(commonWords); i++ {
+		m[binary.LittleEndian.Uint32([]byte(commonWords[i:i+4]))] = struct{}{}
+	}
+	return m
+})
 
 // find appends to found the index of every term that text holds,
 // ignoring ASCII case, and marks it in seen (1), which holds -1 for every

@@ -64,7 +64,10 @@ type objDecoder struct {
 	// query keeps (decodeLine); each decoder has its own matcher.
 	pre *prefilter.Matcher
 	// bits is the bitmap of a routed scan's line, from pre.MatchParts.
-	bits  []uint64
+	bits []uint64
+	// prog is the scan's prefilter, which the Parquet reader tests
+	// decoded values against (parquetpre.go); nil under Strict.
+	prog  *prefilter.Program
 	exact map[string]keyRes // column names and record keys
 	fold  map[string]keyRes // lowercased column names
 	top   []posEntry        // key cache for rows and records

@@ -328,6 +328,9 @@ type parquetReader struct {
 	buf    []parquet.Value
 	row    int64 // rows of the file before the current one
 	opened bool
+	// pre drops the rows that the scan's prefilter rules out (see
+	// parquetpre.go); nil keeps every row.
+	pre *pqPre
 }
 
 func newParquetReader(rc *dataReader, dec *objDecoder, win *TimeRange, disk *atomic.Int64) *parquetReader {
@@ -350,6 +353,7 @@ func (r *parquetReader) closePages() {
 		}
 		// A column chunk's dictionary is not used past it.
 		r.cur[i].page, r.cur[i].dict, r.cur[i].dbuf, r.cur[i].doff = nil, nil, nil, nil
+		r.cur[i].tdict = nil
 	}
 }
 
@@ -610,6 +614,7 @@ func (r *parquetReader) read(max int) (err error) {
 		if err := r.open(); err != nil {
 			return err
 		}
+		r.pre = newPQPre(r.dec.prog, w, r.dec.alias)
 	}
 	for w.batch.N < max {
 		if w.ctx != nil && w.ctx.Err() != nil {
@@ -621,6 +626,9 @@ func (r *parquetReader) read(max int) (err error) {
 			}
 		}
 		n := int(min(int64(max-w.batch.N), r.left))
+		if r.pre != nil {
+			r.pre.start(n)
+		}
 		for o, l := range r.leaves {
 			if r.dec.alias[o] != o {
 				continue
@@ -647,9 +655,14 @@ func (r *parquetReader) read(max int) (err error) {
 				return r.bad(fmt.Sprintf("row group %d, column %q: %v", r.rg, l.name, err))
 			}
 		}
-		w.routeRows(n)
-		w.batch.N += n
-		w.pass.rows += int64(n)
+		kept := n
+		if r.pre != nil {
+			kept = r.filter(w.batch.N, n)
+		} else {
+			w.routeRows(n)
+		}
+		w.batch.N += kept
+		w.pass.rows += int64(kept)
 		r.left -= int64(n)
 		r.row += int64(n)
 		if w.err != nil {
@@ -714,6 +727,11 @@ type pqPage struct {
 	strs []string
 	dbuf []byte
 	doff []uint32
+	// tsets and tref are the prefilter's term sets of the entries of
+	// tdict (pqPre.dictSets).
+	tsets []uint64
+	tref  []int32
+	tdict parquet.Dictionary
 }
 
 type pqMode uint8
@@ -755,12 +773,16 @@ func (r *parquetReader) readColumn(o int, l *pqLeaf, n int) error {
 			}
 		}
 		k := min(n-done, pg.rows-pg.row)
+		first, v0 := pg.row, pg.val
 		if pg.mode == pqGeneric {
 			if err := r.readGeneric(outs, l, pg, k, done); err != nil {
 				return err
 			}
 		} else {
 			r.readData(outs, l, pg, k, done)
+		}
+		if r.pre != nil {
+			r.segment(o, l, pg, first, v0, k, done)
 		}
 		pg.row += k
 		done += k

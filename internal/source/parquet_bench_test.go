@@ -2,10 +2,13 @@ package source
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/kqlhunt/kqlhunt/internal/prefilter"
+	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/value"
 )
 
@@ -16,8 +19,36 @@ import (
 // by DeviceName, the sum by Protocol, arg_max(Timestamp, RemoteUrl) by
 // DeviceId, a count and every column.
 func BenchmarkScanParquet(b *testing.B) {
+	path, rows, tab := writeBenchParquet(b, 8<<20)
+	for _, bc := range []struct {
+		name string
+		cols []int
+	}{
+		{"rule", colsOf(b, tab, "Timestamp", "DeviceId", "DeviceName", "RemoteUrl", "InitiatingProcessVersionInfoCompanyName", "InitiatingProcessVersionInfoProductName", "ReportId")},
+		{"strings", colsOf(b, tab, "DeviceName", "RemoteUrl")},
+		{"ints", colsOf(b, tab, "RemotePort", "LocalPort", "Protocol")},
+		{"argmax", colsOf(b, tab, "DeviceId", "Timestamp", "RemoteUrl")},
+		{"count", nil},
+		{"all", allCols(tab)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			d := open(b, []string{path}, nil, Options{})
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				countRows(b, d, tab, bc.cols, rows)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
+		})
+	}
+}
+
+// writeBenchParquet writes size bytes of the rows of BenchmarkScanJSONLines as Parquet
+// (zstd, row groups of 64Ki rows, dictionary-encoded text) and returns
+// the file, its number of rows and its table.
+func writeBenchParquet(b *testing.B, size int) (string, int, *schema.Table) {
 	dir := b.TempDir()
-	jsonPath, rows := writeBenchLines(b, dir, 8<<20)
+	jsonPath, rows := writeBenchLines(b, dir, size)
 	tab := screenmeetTable(b, nil)
 	d := open(b, []string{jsonPath}, nil, Options{BatchSize: 8192})
 	s, err := d.Scan(tab, allCols(tab))
@@ -48,24 +79,51 @@ func BenchmarkScanParquet(b *testing.B) {
 		b.Fatal(err)
 	}
 	f.Close()
-	batches = nil
+	return path, rows, tab
+}
+
+// BenchmarkParquetPrefilter scans the seed rule's columns of 64 MiB of
+// BenchmarkScanParquet's rows: whole ("none"), prefiltered by the seed
+// rule's condition ("seed"), and routed for 200 queries of a has_any of
+// three domains each, as the RMM pack's ("pack"). Compare the ns/row of
+// seed and pack with none's.
+func BenchmarkParquetPrefilter(b *testing.B) {
+	path, rows, tab := writeBenchParquet(b, 64<<20)
+	cols := colsOf(b, tab, "Timestamp", "DeviceId", "DeviceName", "RemoteUrl", "InitiatingProcessVersionInfoCompanyName", "InitiatingProcessVersionInfoProductName", "ReportId")
+	seed := prefilter.And(prefilter.Term("screenmeet.com"), prefilter.Term("Projector Inc"), prefilter.Term("ScreenMeet"))
+	var parts []*prefilter.Cond
+	for i := range 200 {
+		parts = append(parts, prefilter.Or(prefilter.Term(fmt.Sprintf("rmm%d.example", i)),
+			prefilter.Term(fmt.Sprintf("relay-%d.tool.net", i)), prefilter.Term(fmt.Sprintf("agent%dsvc", i))))
+	}
+	parts[7] = prefilter.Term("screenmeet.com")
 	for _, bc := range []struct {
 		name string
-		cols []int
+		scan func(d *Dataset) (Scan, error)
 	}{
-		{"rule", colsOf(b, tab, "Timestamp", "DeviceId", "DeviceName", "RemoteUrl", "InitiatingProcessVersionInfoCompanyName", "InitiatingProcessVersionInfoProductName", "ReportId")},
-		{"strings", colsOf(b, tab, "DeviceName", "RemoteUrl")},
-		{"ints", colsOf(b, tab, "RemotePort", "LocalPort", "Protocol")},
-		{"argmax", colsOf(b, tab, "DeviceId", "Timestamp", "RemoteUrl")},
-		{"count", nil},
-		{"all", allCols(tab)},
+		{"none", func(d *Dataset) (Scan, error) { return d.Scan(tab, cols) }},
+		{"seed", func(d *Dataset) (Scan, error) { return d.ScanPrefiltered(tab, cols, seed) }},
+		{"pack", func(d *Dataset) (Scan, error) { return d.ScanRouted(tab, cols, nil, parts) }},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			d := open(b, []string{path}, nil, Options{})
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				countRows(b, d, tab, bc.cols, rows)
+				s, err := bc.scan(d)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for {
+					bt, err := s.Next(context.Background())
+					if err != nil {
+						b.Fatal(err)
+					}
+					if bt == nil {
+						break
+					}
+				}
+				s.Close()
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
 		})

@@ -14,15 +14,17 @@ import (
 // pass that skipped lines records no column or time statistics, which
 // would describe only the rows read. CSV files and JSON documents are
 // read whole: a quoted CSV field may hold a record's text in another
-// form. Under Options.Strict every line is decoded, so that each
-// malformed one is an error, and pre is ignored. A nil pre reads every
-// record.
+// form. The rows of Parquet files are decoded and tested by the text of
+// their string columns' values (see parquetpre.go); those that fail pre
+// are dropped and counted in FileStats.Prefiltered too. Under
+// Options.Strict every line is decoded, so that each malformed one is an
+// error, and pre is ignored. A nil pre reads every record.
 func (d *Dataset) ScanPrefiltered(table *schema.Table, cols []int, pre *prefilter.Cond) (Scan, error) {
 	s, err := d.Scan(table, cols)
 	if err != nil || pre == nil || d.opts.Strict {
 		return s, err
 	}
-	s.(*tableScan).pre = prefilter.Compile(pre)
+	s.(*tableScan).setPre(prefilter.Compile(pre))
 	return s, nil
 }
 
@@ -30,9 +32,10 @@ func (d *Dataset) ScanPrefiltered(table *schema.Table, cols []int, pre *prefilte
 // ScanPrefiltered), for several queries reading the table in one pass: its
 // batches hold, after the columns cols, (len(parts)+63)/64 long columns
 // with, per row, a bitmap of the parts that the row's record may satisfy
-// (prefilter.Matcher.MatchParts). A row read without its raw bytes being
-// tested (CSV, documents, Parquet, a line cut short, --strict) has every
-// bit set.
+// (prefilter.Matcher.MatchParts; for a Parquet row, the parts its string
+// values may satisfy, prefilter.Program.EvalPartsSet). A row read without
+// being tested (CSV, documents, a line cut short, --strict) has every bit
+// set.
 func (d *Dataset) ScanRouted(table *schema.Table, cols []int, win *TimeRange, parts []*prefilter.Cond) (Scan, error) {
 	sc, err := d.ScanWindow(table, cols, win)
 	if err != nil {
@@ -45,9 +48,16 @@ func (d *Dataset) ScanRouted(table *schema.Table, cols []int, win *TimeRange, pa
 	}
 	s.w.setRoute(words)
 	if !d.opts.Strict {
-		s.pre = prefilter.CompileParts(parts)
+		s.setPre(prefilter.CompileParts(parts))
 	}
 	return s, nil
+}
+
+// setPre makes p the prefilter of s: of its JSON-lines readers (pre) and
+// of its Parquet reader (dec.prog), which tests decoded values.
+func (s *tableScan) setPre(p *prefilter.Program) {
+	s.pre = p
+	s.dec.prog = p
 }
 
 // setRoute makes w write rows of a routed scan, with words bitmap words

@@ -97,7 +97,7 @@ func (d *Dataset) ScanWith(table *schema.Table, cols []int, win *TimeRange, pre 
 	if err != nil || pre == nil || d.opts.Strict {
 		return s, err
 	}
-	s.(*tableScan).pre = prefilter.Compile(pre)
+	s.(*tableScan).setPre(prefilter.Compile(pre))
 	return s, nil
 }
 

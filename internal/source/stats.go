@@ -99,8 +99,9 @@ type FileStats struct {
 	// miss it. They are not in Rows.
 	Pruned int64
 	// Prefiltered counts the lines that a prefilter skipped without
-	// decoding them (see Dataset.ScanPrefiltered): they could give no
-	// row that the query keeps. They count neither in Rows nor in
+	// decoding them, and the Parquet rows it dropped after decoding them
+	// (see Dataset.ScanPrefiltered): they could give no row that the
+	// query keeps. They count neither in Rows nor in
 	// Skipped. A pass that prefiltered lines records no NonNull counts
 	// nor time range.
 	Prefiltered int64
