@@ -12,7 +12,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/kqlhunt/kqlhunt/internal/diag"
@@ -184,19 +187,38 @@ func compileRules(ctx context.Context, cfg Config, cat *kql.Catalog, set *exclud
 	// h.Rules does not grow after this, so pointers into it stay valid.
 	h.Rules = append(h.Rules, make([]report.RuleReport, len(loaded))...)
 	reports := h.Rules[len(h.Rules)-len(loaded):]
+	// Compile on every core (a pack has hundreds of rules); report in
+	// order.
+	type compiled struct {
+		hr  *rule
+		err error
+	}
+	results := make([]compiled, len(loaded))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(loaded)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(loaded) && ctx.Err() == nil; i = int(next.Add(1) - 1) {
+				r := loaded[i]
+				results[i].hr, results[i].err = compileRule(ctx, r, cat, set, cfg.QueryPeriod && r.QueryPeriod != "", cfg)
+			}
+		}()
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
 	var runnable []*rule
 	for i, r := range loaded {
 		rr := &reports[i]
 		*rr = report.RuleReport{ID: r.ID, Name: r.Name, Severity: r.Severity, Tactics: r.Tactics,
 			Techniques: r.RelevantTechniques, File: r.File}
-		lookback := cfg.QueryPeriod && r.QueryPeriod != ""
 		if r.QueryPeriod != "" && !cfg.QueryPeriod {
 			h.PeriodsNotApplied++
 		}
-		hr, err := compileRule(ctx, r, cat, set, lookback, cfg)
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
+		hr, err := results[i].hr, results[i].err
 		if err != nil {
 			msg := rules.FormatError(err)
 			fmt.Fprintf(cfg.Log, "kqlhunt: rule %q (%s) not run:\n%s", r.Name, r.ID, withNewline(msg))

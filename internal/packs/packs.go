@@ -15,13 +15,15 @@ package packs
 import (
 	"embed"
 	"fmt"
-	"github.com/kqlhunt/kqlhunt/internal/diag"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
+	"github.com/kqlhunt/kqlhunt/internal/diag"
 	"github.com/kqlhunt/kqlhunt/internal/rules"
 )
 
@@ -113,19 +115,40 @@ func load(name string) ([]*rules.Rule, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Parse the files on every core (a pack has hundreds), then take them
+	// in file order.
+	var names []string
+	for _, e := range entries {
+		if !e.IsDir() && IsRuleFile(e.Name()) {
+			names = append(names, e.Name())
+		}
+	}
+	type parsed struct {
+		r   *rules.Rule
+		err error
+	}
+	results := make([]parsed, len(names))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(names)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(names); i = int(next.Add(1) - 1) {
+				src, err := files.ReadFile(path.Join(name, names[i]))
+				if err == nil {
+					results[i].r, err = rules.Parse("pack:"+name+"/"+names[i], src)
+				}
+				results[i].err = err
+			}
+		}()
+	}
+	wg.Wait()
 	var out []*rules.Rule
 	var errs diag.List
 	byID := map[string]*rules.Rule{}
-	for _, e := range entries {
-		if e.IsDir() || !IsRuleFile(e.Name()) {
-			continue
-		}
-		src, err := files.ReadFile(path.Join(name, e.Name()))
-		if err != nil {
-			return nil, err
-		}
-		file := "pack:" + name + "/" + e.Name()
-		r, err := rules.Parse(file, src)
+	for _, res := range results {
+		r, err := res.r, res.err
 		if err != nil {
 			if list, ok := err.(diag.List); ok {
 				errs = append(errs, list...)
