@@ -21,10 +21,13 @@ type csvReader struct {
 	alt    [][]int
 	nhdr   int // fields in the header
 	header bool
+	// pre tests the rows' string values against the scan's prefilter
+	// (csvpre.go), or is nil.
+	pre *pqPre
 }
 
 func newCSVReader(rc *dataReader, dec *objDecoder) *csvReader {
-	return &csvReader{rc: rc, cs: newCSVScanner(rc, ',', false, rc.bufSize), dec: dec, w: dec.w}
+	return &csvReader{rc: rc, cs: newCSVScanner(rc, ',', false, rc.bufSize), dec: dec, w: dec.w, pre: newPQPre(dec.prog, dec.w, dec.alias)}
 }
 
 func (r *csvReader) close() error { return r.rc.Close() }
@@ -91,6 +94,17 @@ func (r *csvReader) readHeader() error {
 }
 
 func (r *csvReader) read(max int) error {
+	if r.pre == nil {
+		return r.readRows(max)
+	}
+	base := r.w.batch.N
+	err := r.readRows(max)
+	r.pre.prefilterRows(r.w, base, r.w.batch.N-base)
+	return err
+}
+
+// readRows reads rows into the batch until it holds max.
+func (r *csvReader) readRows(max int) error {
 	w := r.w
 	w.lineFn = nil
 	if !r.header {

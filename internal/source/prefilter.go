@@ -12,11 +12,11 @@ import (
 // malformed (a malformed line that fails pre is not reported, unless it
 // is cut short: a line that does not end with '}' is decoded), and a
 // pass that skipped lines records no column or time statistics, which
-// would describe only the rows read. CSV files and JSON documents are
-// read whole: a quoted CSV field may hold a record's text in another
-// form. The rows of Parquet files are decoded and tested by the text of
-// their string columns' values (see parquetpre.go); those that fail pre
-// are dropped and counted in FileStats.Prefiltered too. Under
+// would describe only the rows read. JSON documents are read whole. The
+// rows of Parquet and CSV files (a quoted CSV field may hold a value in
+// another form than its raw bytes) are decoded and tested by the text of
+// their string columns' values (see parquetpre.go, csvpre.go); those that
+// fail pre are dropped and counted in FileStats.Prefiltered too. Under
 // Options.Strict every line is decoded, so that each malformed one is an
 // error, and pre is ignored. A nil pre reads every record.
 func (d *Dataset) ScanPrefiltered(table *schema.Table, cols []int, pre *prefilter.Cond) (Scan, error) {
