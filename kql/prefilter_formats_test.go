@@ -83,35 +83,24 @@ func convertCSV(t *testing.T, src string, cat *Catalog) string {
 	return out
 }
 
-// TestPrefilterDifferentialCSV is TestPrefilterDifferential over the
-// generated rows written as CSV: a CSV row is prefiltered by its decoded
-// string values, as a Parquet row is, alone and routed in one pass.
-func TestPrefilterDifferentialCSV(t *testing.T) {
-	c := &chooser{rng: rand.New(rand.NewPCG(12, 6))}
-	var skipped int64
-	for range 60 {
-		skipped += prefilterCase(t, c, t.TempDir(), 20, "csv")
+// TestPrefilterDifferentialFormats is TestPrefilterDifferential over the
+// generated rows converted to Parquet (files of several row groups) and
+// written as CSV: their rows are prefiltered by their decoded string
+// values (mixed case, the Kelvin sign, the long s, dotted and dotless i,
+// empty and null values, nested values re-serialized into string
+// columns), alone and routed in one pass (RunMany).
+func TestPrefilterDifferentialFormats(t *testing.T) {
+	for i, format := range []string{"parquet", "csv"} {
+		t.Run(format, func(t *testing.T) {
+			c := &chooser{rng: rand.New(rand.NewPCG(11+uint64(i), 5+uint64(i)))}
+			var skipped int64
+			for range 60 {
+				skipped += prefilterCase(t, c, t.TempDir(), 20, format)
+			}
+			if skipped == 0 {
+				t.Fatalf("the prefilters dropped no %s row: the test does not exercise them", format)
+			}
+			t.Logf("%d %s rows dropped by prefilters", skipped, format)
+		})
 	}
-	if skipped == 0 {
-		t.Fatal("the prefilters dropped no CSV row: the test does not exercise them")
-	}
-	t.Logf("%d CSV rows dropped by prefilters", skipped)
-}
-
-// TestPrefilterDifferentialParquet is TestPrefilterDifferential over the
-// generated rows converted to Parquet: a Parquet row is prefiltered by its
-// decoded string values (mixed case, the Kelvin sign, the long s, dotted
-// and dotless i, empty and null values, nested values re-serialized into
-// string columns), alone and routed in one pass (RunMany), in files of
-// several row groups.
-func TestPrefilterDifferentialParquet(t *testing.T) {
-	c := &chooser{rng: rand.New(rand.NewPCG(11, 5))}
-	var skipped int64
-	for range 60 {
-		skipped += prefilterCase(t, c, t.TempDir(), 20, "parquet")
-	}
-	if skipped == 0 {
-		t.Fatal("the prefilters dropped no Parquet row: the test does not exercise them")
-	}
-	t.Logf("%d Parquet rows dropped by prefilters", skipped)
 }

@@ -12,14 +12,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/kqlhunt/kqlhunt/internal/diag"
 	"github.com/kqlhunt/kqlhunt/internal/exclude"
+	"github.com/kqlhunt/kqlhunt/internal/par"
 	"github.com/kqlhunt/kqlhunt/internal/report"
 	"github.com/kqlhunt/kqlhunt/internal/rules"
 	"github.com/kqlhunt/kqlhunt/kql"
@@ -194,19 +192,10 @@ func compileRules(ctx context.Context, cfg Config, cat *kql.Catalog, set *exclud
 		err error
 	}
 	results := make([]compiled, len(loaded))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(loaded)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(loaded) && ctx.Err() == nil; i = int(next.Add(1) - 1) {
-				r := loaded[i]
-				results[i].hr, results[i].err = compileRule(ctx, r, cat, set, cfg.QueryPeriod && r.QueryPeriod != "", cfg)
-			}
-		}()
-	}
-	wg.Wait()
+	par.Each(ctx, len(loaded), func(i int) {
+		r := loaded[i]
+		results[i].hr, results[i].err = compileRule(ctx, r, cat, set, cfg.QueryPeriod && r.QueryPeriod != "", cfg)
+	})
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}

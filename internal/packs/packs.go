@@ -13,17 +13,17 @@
 package packs
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"io/fs"
 	"path"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/kqlhunt/kqlhunt/internal/diag"
+	"github.com/kqlhunt/kqlhunt/internal/par"
 	"github.com/kqlhunt/kqlhunt/internal/rules"
 )
 
@@ -128,22 +128,13 @@ func load(name string) ([]*rules.Rule, error) {
 		err error
 	}
 	results := make([]parsed, len(names))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(names)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(names); i = int(next.Add(1) - 1) {
-				src, err := files.ReadFile(path.Join(name, names[i]))
-				if err == nil {
-					results[i].r, err = rules.Parse("pack:"+name+"/"+names[i], src)
-				}
-				results[i].err = err
-			}
-		}()
-	}
-	wg.Wait()
+	par.Each(context.Background(), len(names), func(i int) {
+		src, err := files.ReadFile(path.Join(name, names[i]))
+		if err == nil {
+			results[i].r, err = rules.Parse("pack:"+name+"/"+names[i], src)
+		}
+		results[i].err = err
+	})
 	var out []*rules.Rule
 	var errs diag.List
 	byID := map[string]*rules.Rule{}

@@ -15,30 +15,48 @@ import (
 // caller (fresh from Prune): Prefilters sets their field in place.
 func Prefilters(roots []Node) {
 	paths := map[*Scan][]*prefilter.Cond{}
+	order := scanPaths(roots, func(s *Scan, preds []Expr) {
+		conds := make([]*prefilter.Cond, len(preds))
+		for i, p := range preds {
+			conds[i] = Prefilter(p)
+		}
+		paths[s] = append(paths[s], prefilter.And(conds...))
+	})
+	for _, s := range order {
+		s.Pre = prefilter.Or(paths[s]...)
+	}
+}
+
+// scanPaths calls fn for every path by which roots read a Scan, with the
+// predicates of the filters directly above the scan on that path (below
+// any exclusion, which counts the rows it drops and so must see every row
+// that reaches it), nearest last; paths through subqueries count. It
+// returns the scans in the order first met.
+func scanPaths(roots []Node, fn func(s *Scan, preds []Expr)) []*Scan {
 	var order []*Scan
+	met := map[*Scan]bool{}
 	seen := map[Node]bool{}
 	var visit, entry func(n Node)
 	// entry is a path into n from a node that is not a filter or an
-	// exclusion: it records the condition of the filter chain below n.
+	// exclusion: it collects the filter chain below n.
 	entry = func(n Node) {
-		var conds []*prefilter.Cond
+		var preds []Expr
 		for m := n; m != nil; {
 			switch x := m.(type) {
 			case *Filter:
-				conds = append(conds, Prefilter(x.Pred))
+				preds = append(preds, x.Pred)
 				m = x.Input
 				continue
 			case *Exclude:
-				// The exclusion counts every row it drops, so that the
-				// rows the filters above it reject must still reach it.
-				conds = conds[:0]
+				preds = preds[:0]
 				m = x.Input
 				continue
 			case *Scan:
-				if _, ok := paths[x]; !ok {
+				if !met[x] {
+					met[x] = true
 					order = append(order, x)
 				}
-				paths[x] = append(paths[x], prefilter.And(conds...))
+				fn(x, preds)
 			}
 			break
 		}
@@ -67,9 +85,7 @@ func Prefilters(roots []Node) {
 	for _, r := range roots {
 		entry(r)
 	}
-	for _, s := range order {
-		s.Pre = prefilter.Or(paths[s]...)
-	}
+	return order
 }
 
 // Prefilter returns a condition on the raw bytes of a record that every

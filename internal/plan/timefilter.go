@@ -171,58 +171,13 @@ type ScanWindow struct {
 func ScanWindows(roots []Node) {
 	paths := map[*Scan][]ScanWindow{}
 	open := map[*Scan]bool{}
-	var order []*Scan
-	seen := map[Node]bool{}
-	var visit, entry func(n Node)
-	entry = func(n Node) {
-		var preds []Expr
-		for m := n; m != nil; {
-			switch x := m.(type) {
-			case *Filter:
-				preds = append(preds, x.Pred)
-				m = x.Input
-				continue
-			case *Exclude:
-				preds = preds[:0]
-				m = x.Input
-				continue
-			case *Scan:
-				if _, ok := paths[x]; !ok && !open[x] {
-					order = append(order, x)
-				}
-				if w, ok := pathWindow(preds); ok {
-					paths[x] = append(paths[x], w)
-				} else {
-					open[x] = true
-				}
-			}
-			break
+	order := scanPaths(roots, func(s *Scan, preds []Expr) {
+		if w, ok := pathWindow(preds); ok {
+			paths[s] = append(paths[s], w)
+		} else {
+			open[s] = true
 		}
-		visit(n)
-	}
-	visit = func(n Node) {
-		if n == nil || seen[n] {
-			return
-		}
-		seen[n] = true
-		for _, sub := range Subplans(n) {
-			entry(sub)
-		}
-		_, chain := n.(*Filter)
-		if _, ok := n.(*Exclude); ok {
-			chain = true
-		}
-		for _, in := range n.Inputs() {
-			if chain {
-				visit(in)
-			} else {
-				entry(in)
-			}
-		}
-	}
-	for _, r := range roots {
-		entry(r)
-	}
+	})
 	for _, s := range order {
 		s.Windows = nil
 		if !open[s] {

@@ -27,31 +27,12 @@ func (q *pqPre) prefilterRows(w *rowWriter, base, n int) {
 			}
 		}
 	}
-	if cap(q.keep) < n {
-		q.keep = make([]bool, n)
-	}
-	keep := q.keep[:n]
 	routes := w.batch.Cols[len(w.batch.Cols)-len(w.route):]
-	kept := 0
-	for i := range n {
-		set := q.sets[i*q.words : (i+1)*q.words]
-		ok := false
-		switch {
-		case !nonZero(set): // a condition of and/or of terms is false over no term
-		case q.routed:
-			ok = q.p.EvalPartsSet(set, q.bits)
-		default:
-			ok = q.p.EvalSet(set)
-		}
-		keep[i] = ok
-		if !ok {
-			continue
-		}
-		kept++
+	keep, kept := q.decide(n, func(i int) {
 		for k, c := range routes {
 			c.Ints[base+i] = int64(q.bits[k])
 		}
-	}
+	})
 	if kept == n {
 		return
 	}

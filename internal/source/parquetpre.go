@@ -173,15 +173,34 @@ func nonZero(set []uint64) bool {
 // returns the number of rows kept.
 func (r *parquetReader) filter(base, n int) int {
 	q, w := r.pre, r.w
-	if cap(q.keep) < n {
-		q.keep = make([]bool, n)
-	}
-	keep := q.keep[:n]
 	var routes []*value.Column
 	if q.routed {
 		routes = w.batch.Cols[len(w.batch.Cols)-len(w.route):]
 	}
-	kept := 0
+	keep, kept := q.decide(n, func(int) {
+		for k, c := range routes {
+			c.Ints = append(c.Ints, int64(q.bits[k]))
+		}
+	})
+	if kept < n {
+		for _, oc := range w.cols {
+			compactColumn(oc.col, base, keep)
+		}
+		w.pass.prefiltered += int64(n - kept)
+	}
+	return kept
+}
+
+// decide evaluates the prefilter over the term sets of the n rows of the
+// step: it returns which rows may pass and how many, and calls kept with
+// each of those, in order, while q.bits holds its bitmap of parts (in a
+// routed scan).
+func (q *pqPre) decide(n int, kept func(i int)) ([]bool, int) {
+	if cap(q.keep) < n {
+		q.keep = make([]bool, n)
+	}
+	keep := q.keep[:n]
+	count := 0
 	for i := range n {
 		set := q.sets[i*q.words : (i+1)*q.words]
 		// A condition of and/or of terms is false over no term.
@@ -194,21 +213,12 @@ func (r *parquetReader) filter(base, n int) int {
 			ok = q.p.EvalSet(set)
 		}
 		keep[i] = ok
-		if !ok {
-			continue
-		}
-		kept++
-		for k, c := range routes {
-			c.Ints = append(c.Ints, int64(q.bits[k]))
+		if ok {
+			count++
+			kept(i)
 		}
 	}
-	if kept < n {
-		for _, oc := range w.cols {
-			compactColumn(oc.col, base, keep)
-		}
-		w.pass.prefiltered += int64(n - kept)
-	}
-	return kept
+	return keep, count
 }
 
 // compactColumn keeps, of the len(keep) values of c from index base on,
