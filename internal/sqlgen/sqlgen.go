@@ -1,0 +1,391 @@
+// Package sqlgen translates a checked query plan (package plan) into one
+// ClickHouse SQL SELECT that returns exactly the rows, types and values
+// of the embedded engine (package exec), or refuses.
+//
+// The translation covers a documented subset (docs/clickhouse.md); every
+// other plan node, function or type is refused with an *Unsupported error
+// that names the construct and points at its span in the query. Nothing
+// is approximated: where ClickHouse's functions differ from the embedded
+// engine's (hasToken's term rules, lowerUTF8's case mapping, non-Nullable
+// defaults, integer division by zero, unstable sorting), the generated
+// SQL reproduces the embedded behaviour or the construct is refused.
+//
+// Storage mapping (the tables the SQL reads must follow it): datetime and
+// timespan are Nullable(Int64) ticks of 100 ns (datetime since the Unix
+// epoch, as value.Datetime); long is Nullable(Int64), int
+// Nullable(Int32), real Nullable(Float64), bool Nullable(UInt8), string
+// String (KQL strings are never null), guid Nullable(String) and dynamic
+// String holding JSON. Table and column names are the KQL names.
+//
+// Every intermediate SELECT names its columns _k<level>_<index>, so that
+// ClickHouse's query-wide aliases never capture a column of an inner
+// SELECT; only the outermost SELECT uses the KQL names.
+package sqlgen
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/kqlhunt/kqlhunt/internal/plan"
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/syntax"
+	"github.com/kqlhunt/kqlhunt/internal/value"
+)
+
+// ErrUnsupported is wrapped by every *Unsupported, so that a caller can
+// fall back to the embedded engine with errors.Is.
+var ErrUnsupported = errors.New("not translated to ClickHouse SQL yet")
+
+// Unsupported is a refusal: Construct (an operator, function or type, as
+// the query spells it) is not translated. Span points at it in the query;
+// it is zero when the plan kept no position for it.
+type Unsupported struct {
+	Construct string
+	Span      syntax.Span
+	// Operator is true when Construct is a query operator (a plan node)
+	// rather than a function, operator or type inside an expression; Span
+	// then lies somewhere inside the operator, and a caller that has the
+	// syntax tree may point at the operator's keyword instead.
+	Operator bool
+	// Why, when not empty, says what differs from the embedded engine.
+	Why string
+}
+
+func (e *Unsupported) Error() string {
+	msg := fmt.Sprintf("'%s' is not translated to ClickHouse SQL yet", e.Construct)
+	if e.Why != "" {
+		msg += " (" + e.Why + ")"
+	}
+	return msg
+}
+
+func (e *Unsupported) Unwrap() error { return ErrUnsupported }
+
+// Options configure a translation.
+type Options struct {
+	// Now is the query's now(): ago() and now() read it as a constant.
+	Now value.Datetime
+}
+
+// Translate returns the SQL SELECT for the plan n. Its result columns are
+// n.Schema(), in order, named by their KQL names and stored as the
+// storage mapping says. The error, when not nil, is an *Unsupported.
+func Translate(n plan.Node, opts Options) (sql string, err error) {
+	g := &gen{opts: opts}
+	defer func() {
+		if r := recover(); r != nil {
+			u, ok := r.(*Unsupported)
+			if !ok {
+				panic(r)
+			}
+			sql, err = "", u
+		}
+	}()
+	inner := g.node(n)
+	cols := n.Schema()
+	var b strings.Builder
+	b.WriteString("SELECT ")
+	for j, c := range cols {
+		if j > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(inner.cols[j] + " AS " + Ident(c.Name))
+	}
+	b.WriteString("\nFROM (\n" + indent(inner.sql) + "\n)")
+	if inner.order != "" {
+		b.WriteString("\nORDER BY " + inner.order)
+	}
+	return b.String(), nil
+}
+
+// ColumnType returns the ClickHouse type that stores a KQL column of type
+// t, or "" for a type that is not mapped.
+func ColumnType(t schema.Type) string {
+	switch t {
+	case schema.Bool:
+		return "Nullable(UInt8)"
+	case schema.Int:
+		return "Nullable(Int32)"
+	case schema.Long, schema.Datetime, schema.Timespan:
+		return "Nullable(Int64)"
+	case schema.Real:
+		return "Nullable(Float64)"
+	case schema.String, schema.Dynamic:
+		return "String"
+	case schema.Guid:
+		return "Nullable(String)"
+	}
+	return ""
+}
+
+// Ident quotes a name for ClickHouse.
+func Ident(name string) string {
+	return "`" + strings.NewReplacer(`\`, `\\`, "`", "\\`").Replace(name) + "`"
+}
+
+// String quotes a string literal for ClickHouse.
+func String(s string) string {
+	var b strings.Builder
+	b.WriteByte('\'')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\'', '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case 0:
+			b.WriteString(`\0`)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
+
+// rel is a translated node: a SELECT whose columns are named cols (one per
+// column of the node's schema). order, when not empty, is the ORDER BY
+// that a reader must repeat to keep the node's row order (a sort below a
+// projection or filter).
+type rel struct {
+	sql   string
+	cols  []string
+	order string
+}
+
+type gen struct {
+	opts  Options
+	level int
+}
+
+func refuse(construct string, span syntax.Span, why string) {
+	panic(&Unsupported{Construct: construct, Span: span, Why: why})
+}
+
+// names returns fresh column names for a new SELECT of n columns.
+func (g *gen) names(n int) []string {
+	g.level++
+	out := make([]string, n)
+	for j := range out {
+		out[j] = fmt.Sprintf("_k%d_%d", g.level, j)
+	}
+	return out
+}
+
+func indent(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ") }
+
+// nodeNames are the KQL spellings of the plan nodes that are refused.
+func nodeName(n plan.Node) string {
+	switch n.(type) {
+	case *plan.Join:
+		return "join"
+	case *plan.Union:
+		return "union"
+	case *plan.MvExpand:
+		return "mv-expand"
+	case *plan.Parse:
+		return "parse"
+	case *plan.Range:
+		return "range"
+	case *plan.Render:
+		return "render"
+	case *plan.Sample:
+		return "sample"
+	case *plan.Window:
+		return "serialize"
+	case *plan.TopNested:
+		return "top-nested"
+	case *plan.Cache:
+		return "materialize"
+	case *plan.Apply:
+		return "mv-apply"
+	case *plan.BagUnpack:
+		return "bag_unpack"
+	case *plan.Pivot:
+		return "pivot"
+	case *plan.IPLookup:
+		return "ipv4_lookup"
+	case *plan.External:
+		return "externaldata"
+	case *plan.Values:
+		return "datatable"
+	case *plan.Exclude:
+		return "exclusion"
+	case *plan.MakeSeries:
+		return "make-series"
+	case *plan.Limit:
+		return "take"
+	}
+	return fmt.Sprintf("%T", n)
+}
+
+// nodeSpan returns a span inside the operator n, for messages: its first
+// expression's, else its first input's.
+func nodeSpan(n plan.Node) syntax.Span {
+	if s, ok := n.(*plan.Scan); ok {
+		return s.Src
+	}
+	if e, ok := n.(*plan.External); ok {
+		return e.Src
+	}
+	for _, e := range plan.NodeExprs(n) {
+		if sp := e.Span(); sp != (syntax.Span{}) {
+			return sp
+		}
+	}
+	for _, in := range n.Inputs() {
+		if sp := nodeSpan(in); sp != (syntax.Span{}) {
+			return sp
+		}
+	}
+	return syntax.Span{}
+}
+
+func (g *gen) node(n plan.Node) rel {
+	switch n := n.(type) {
+	case *plan.Scan:
+		return g.scan(n)
+	case *plan.Filter:
+		in := g.node(n.Input)
+		pred := g.pred(n.Pred, in.cols)
+		return rel{sql: "SELECT *\nFROM (\n" + indent(in.sql) + "\n)\nWHERE " + pred, cols: in.cols, order: in.order}
+	case *plan.Project:
+		in := g.node(n.Input)
+		out := g.names(len(n.Exprs))
+		items := make([]string, len(n.Exprs))
+		for j, e := range n.Exprs {
+			items[j] = g.expr(e, in.cols) + " AS " + out[j]
+		}
+		order := ""
+		if in.order != "" {
+			// The order refers to the input's columns: carry them.
+			for j, c := range in.cols {
+				items = append(items, c+" AS "+c)
+				_ = j
+			}
+			order = in.order
+		}
+		return rel{sql: "SELECT " + strings.Join(items, ", ") + "\nFROM (\n" + indent(in.sql) + "\n)", cols: out, order: order}
+	case *plan.Aggregate:
+		return g.aggregate(n)
+	case *plan.Sort:
+		in := g.node(n.Input)
+		return rel{sql: in.sql, cols: in.cols, order: g.orderBy(n.Keys, in.cols, n)}
+	case *plan.TopN:
+		in := g.node(n.Input)
+		order := g.orderBy(n.Keys, in.cols, n)
+		lim := g.limit(n.N)
+		return rel{sql: "SELECT *\nFROM (\n" + indent(in.sql) + "\n)\nORDER BY " + order + "\nLIMIT " + lim, cols: in.cols, order: order}
+	case *plan.Limit:
+		if s, ok := n.Input.(*plan.Sort); ok {
+			in := g.node(s.Input)
+			order := g.orderBy(s.Keys, in.cols, s)
+			return rel{sql: "SELECT *\nFROM (\n" + indent(in.sql) + "\n)\nORDER BY " + order + "\nLIMIT " + g.limit(n.N), cols: in.cols, order: order}
+		}
+		panic(&Unsupported{Construct: "take", Span: nodeSpan(n), Operator: true,
+			Why: "without a sort, the embedded engine keeps the first rows in input order, which ClickHouse does not keep"})
+	}
+	panic(&Unsupported{Construct: nodeName(n), Span: nodeSpan(n), Operator: true})
+}
+
+func (g *gen) scan(n *plan.Scan) rel {
+	out := g.names(len(n.Cols))
+	items := make([]string, len(n.Cols))
+	for j, c := range n.Cols {
+		col := n.Table.Columns[c]
+		if ColumnType(col.Type) == "" {
+			refuse(col.Type.String(), n.Src, "column "+col.Name)
+		}
+		items[j] = Ident(col.Name) + " AS " + out[j]
+	}
+	if len(items) == 0 {
+		// A scan whose columns are all pruned (count): keep the rows.
+		items = []string{"1 AS _k_dummy"}
+	}
+	return rel{sql: "SELECT " + strings.Join(items, ", ") + "\nFROM " + Ident(n.Table.Name), cols: out}
+}
+
+func (g *gen) limit(e plan.Expr) string {
+	c, ok := e.(*plan.Const)
+	if !ok {
+		refuse("take", e.Span(), "the row count is not a constant")
+	}
+	v, ok := c.Value.(int64)
+	if !ok || v < 0 {
+		refuse("take", e.Span(), "the row count is not a non-negative long")
+	}
+	return fmt.Sprint(v)
+}
+
+func (g *gen) orderBy(keys []plan.SortKey, cols []string, n plan.Node) string {
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		switch k.X.Type() {
+		case schema.Long, schema.Int, schema.Datetime, schema.Timespan, schema.String, schema.Bool:
+		default:
+			refuse("sort by "+k.X.Type().String(), k.X.Span(), "")
+		}
+		s := g.expr(k.X, cols)
+		if k.Desc {
+			s += " DESC"
+		} else {
+			s += " ASC"
+		}
+		if k.NullsFirst {
+			s += " NULLS FIRST"
+		} else {
+			s += " NULLS LAST"
+		}
+		parts[i] = s
+	}
+	_ = n
+	return strings.Join(parts, ", ")
+}
+
+func (g *gen) aggregate(n *plan.Aggregate) rel {
+	in := g.node(n.Input)
+	out := g.names(len(n.Cols))
+	var items, keys []string
+	for j, k := range n.Keys {
+		s := g.expr(k, in.cols)
+		items = append(items, s+" AS "+out[j])
+		keys = append(keys, out[j])
+	}
+	j := len(n.Keys)
+	for _, a := range n.Aggs {
+		items = append(items, g.agg(a, in.cols)+" AS "+out[j])
+		j++
+	}
+	if j != len(n.Cols) {
+		refuse(n.Aggs[0].Fn.Name, n.Aggs[0].Src, "an aggregate with several output columns")
+	}
+	sql := "SELECT " + strings.Join(items, ", ") + "\nFROM (\n" + indent(in.sql) + "\n)"
+	if len(keys) > 0 {
+		sql += "\nGROUP BY " + strings.Join(keys, ", ")
+	}
+	return rel{sql: sql, cols: out}
+}
+
+func (g *gen) agg(a *plan.AggCall, cols []string) string {
+	arg := func(i int) string { return g.expr(a.Args[i], cols) }
+	switch a.Fn.Name {
+	case "count":
+		if len(a.Args) == 0 {
+			return "toInt64(count())"
+		}
+	case "countif":
+		return "toInt64(countIf(ifNull(" + arg(0) + ", 0)))"
+	case "sum":
+		switch a.Args[0].Type() {
+		case schema.Long:
+			return "sum(" + arg(0) + ")"
+		}
+	case "min", "max":
+		switch a.Args[0].Type() {
+		case schema.Long, schema.Datetime, schema.Timespan, schema.Int:
+			return a.Fn.Name + "(" + arg(0) + ")"
+		}
+	}
+	refuse(a.Fn.Name+"()", a.Src, "")
+	return ""
+}
