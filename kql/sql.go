@@ -109,3 +109,14 @@ func enclosingOperator(root *syntax.Query, sp syntax.Span) syntax.Operator {
 	walk(reflect.ValueOf(root))
 	return best
 }
+
+// SQLColumns returns the columns of the result that q.SQL's SELECT
+// returns, in order, so that a caller can convert the stored values back
+// (docs/clickhouse.md); nil when q has no single tabular statement whose
+// columns are known before the data is seen.
+func (q *Query) SQLColumns() []Column {
+	if q.deferred || len(q.plans) != 1 {
+		return nil
+	}
+	return q.plans[0].Schema()
+}

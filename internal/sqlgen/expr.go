@@ -177,7 +177,10 @@ func (g *gen) call(c *plan.Call, cols []string) string {
 			}
 			return "toUInt8(1)"
 		}
-		return "toUInt8(" + name[:len(name)-4] + "(" + arg(0) + "))"
+		if name == "isnull" {
+			return "toUInt8(isNull(" + arg(0) + "))"
+		}
+		return "toUInt8(isNotNull(" + arg(0) + "))"
 	case "isempty", "isnotempty":
 		t := c.Args[0].Type()
 		if t == schema.Dynamic || t == schema.Guid || ColumnType(t) == "" {

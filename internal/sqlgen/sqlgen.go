@@ -133,9 +133,13 @@ func String(s string) string {
 		case '\'', '\\':
 			b.WriteByte('\\')
 			b.WriteByte(c)
-		case 0:
-			b.WriteString(`\0`)
 		default:
+			if c < 0x20 || c == 0x7f {
+				// Control characters are escaped, so that the SQL text has
+				// no line break inside a literal (indent would change it).
+				fmt.Fprintf(&b, `\x%02X`, c)
+				continue
+			}
 			b.WriteByte(c)
 		}
 	}
@@ -245,6 +249,8 @@ func (g *gen) node(n plan.Node) rel {
 	switch n := n.(type) {
 	case *plan.Scan:
 		return g.scan(n)
+	case *plan.Values:
+		return g.values(n)
 	case *plan.Filter:
 		in := g.node(n.Input)
 		pred := g.pred(n.Pred, in.cols)
@@ -388,4 +394,40 @@ func (g *gen) agg(a *plan.AggCall, cols []string) string {
 	}
 	refuse(a.Fn.Name+"()", a.Src, "")
 	return ""
+}
+
+// values translates a literal table (datatable, print) to a UNION ALL of
+// one-row SELECTs, each value cast to its column's storage type.
+func (g *gen) values(n *plan.Values) rel {
+	out := g.names(len(n.Cols))
+	for _, c := range n.Cols {
+		if ColumnType(c.Type) == "" || c.Type == schema.Dynamic || c.Type == schema.Guid {
+			panic(&Unsupported{Construct: c.Type.String(), Span: nodeSpan(n), Why: "column " + c.Name})
+		}
+	}
+	row := func(exprs []plan.Expr) string {
+		items := make([]string, len(n.Cols))
+		for j, c := range n.Cols {
+			v := "NULL"
+			if c.Type == schema.String {
+				v = "''"
+			}
+			if exprs != nil {
+				v = g.expr(exprs[j], nil)
+			}
+			items[j] = "CAST(" + v + " AS " + ColumnType(c.Type) + ") AS " + out[j]
+		}
+		if len(items) == 0 {
+			items = []string{"1 AS _k_dummy"}
+		}
+		return "SELECT " + strings.Join(items, ", ")
+	}
+	if len(n.Rows) == 0 {
+		return rel{sql: row(nil) + "\nWHERE 0", cols: out}
+	}
+	parts := make([]string, len(n.Rows))
+	for i, r := range n.Rows {
+		parts[i] = row(r)
+	}
+	return rel{sql: strings.Join(parts, "\nUNION ALL\n"), cols: out}
 }
