@@ -49,6 +49,7 @@ func RunClickHouse(t *testing.T, path string, db SQLRunner, st *ClickHouseStats)
 	}
 	cat := schema.Defender()
 	created := map[string]*schema.Table{}
+	rows := map[string]*int{} // rows inserted so far, by table
 	defer func() {
 		for name := range created {
 			if _, err := db.Query("DROP TABLE IF EXISTS "+sqlgen.Ident(name), "TSV"); err != nil {
@@ -78,7 +79,10 @@ func RunClickHouse(t *testing.T, path string, db SQLRunner, st *ClickHouseStats)
 				}
 				created[c.Table] = target
 			}
-			if err := insertRows(db, target, tbl, batches); err != nil {
+			if rows[c.Table] == nil {
+				rows[c.Table] = new(int)
+			}
+			if err := insertRows(db, target, tbl, batches, rows[c.Table]); err != nil {
 				t.Fatalf("%s:%d: %v", path, c.Line, err)
 			}
 		case "eval":
@@ -143,6 +147,7 @@ func createTable(db SQLRunner, t *schema.Table) error {
 		}
 		cols[i] = sqlgen.Ident(c.Name) + " " + ct
 	}
+	cols = append(cols, sqlgen.RowColumn+" UInt64")
 	ddl := "CREATE TABLE " + sqlgen.Ident(t.Name) + " (" + strings.Join(cols, ", ") + ") ENGINE = Memory"
 	if _, err := db.Query("DROP TABLE IF EXISTS "+sqlgen.Ident(t.Name), "TSV"); err != nil {
 		return err
@@ -152,12 +157,13 @@ func createTable(db SQLRunner, t *schema.Table) error {
 }
 
 // insertRows inserts the rows of batches (with the columns of src) into
-// the table t; t's columns that src lacks get null (strings: "").
-func insertRows(db SQLRunner, t, src *schema.Table, batches []*value.Batch) error {
+// the table t; t's columns that src lacks get null (strings: ""), and
+// the row column numbers the rows from *next on.
+func insertRows(db SQLRunner, t, src *schema.Table, batches []*value.Batch, next *int) error {
 	var rows []string
 	for _, b := range batches {
 		for i := 0; i < b.N; i++ {
-			cells := make([]string, len(t.Columns))
+			cells := make([]string, len(t.Columns), len(t.Columns)+1)
 			for j, col := range t.Columns {
 				k := src.Lookup(col.Name)
 				if k < 0 {
@@ -169,6 +175,8 @@ func insertRows(db SQLRunner, t, src *schema.Table, batches []*value.Batch) erro
 				}
 				cells[j] = literal(col.Type, b.Cols[k].Get(i))
 			}
+			cells = append(cells, strconv.Itoa(*next))
+			*next++
 			rows = append(rows, "("+strings.Join(cells, ", ")+")")
 		}
 	}

@@ -83,6 +83,10 @@ func Translate(n plan.Node, opts Options) (sql string, err error) {
 		}
 	}()
 	inner := g.node(n)
+	if inner.order == "" {
+		panic(&Unsupported{Construct: "summarize", Span: nodeSpan(n), Operator: true,
+			Why: "the order of groups made from sorted rows"})
+	}
 	cols := n.Schema()
 	var b strings.Builder
 	b.WriteString("SELECT ")
@@ -98,6 +102,12 @@ func Translate(n plan.Node, opts Options) (sql string, err error) {
 	}
 	return b.String(), nil
 }
+
+// RowColumn is the column of every stored table that holds the position
+// of each row in the table (0, 1, ...: the order in which the embedded
+// engine would read the rows), so that take, sort ties, top and the order
+// of groups come out as the embedded engine's.
+const RowColumn = "_kqlhunt_row"
 
 // ColumnType returns the ClickHouse type that stores a KQL column of type
 // t, or "" for a type that is not mapped.
@@ -147,14 +157,21 @@ func String(s string) string {
 	return b.String()
 }
 
-// rel is a translated node: a SELECT whose columns are named cols (one per
-// column of the node's schema). order, when not empty, is the ORDER BY
-// that a reader must repeat to keep the node's row order (a sort below a
-// projection or filter).
+// rel is a translated node: a SELECT whose columns are named cols (one
+// per column of the node's schema), plus hidden columns. order, when not
+// empty, is an ORDER BY over the SELECT's columns that lists the rows in
+// the embedded engine's order (which a reader must repeat: ClickHouse
+// keeps no order between SELECTs); ordCol, when not empty, is the hidden
+// column holding each row's position in that order (for the first
+// appearance of a group). The embedded engine reads a table in the order
+// of its rows (the _kqlhunt_row column), keeps input order through where,
+// project and extend, emits groups in the order of their first row, and
+// sorts stably.
 type rel struct {
-	sql   string
-	cols  []string
-	order string
+	sql    string
+	cols   []string
+	order  string
+	ordCol string
 }
 
 type gen struct {
@@ -254,7 +271,7 @@ func (g *gen) node(n plan.Node) rel {
 	case *plan.Filter:
 		in := g.node(n.Input)
 		pred := g.pred(n.Pred, in.cols)
-		return rel{sql: "SELECT *\nFROM (\n" + indent(in.sql) + "\n)\nWHERE " + pred, cols: in.cols, order: in.order}
+		return rel{sql: "SELECT *\nFROM (\n" + indent(in.sql) + "\n)\nWHERE " + pred, cols: in.cols, order: in.order, ordCol: in.ordCol}
 	case *plan.Project:
 		in := g.node(n.Input)
 		out := g.names(len(n.Exprs))
@@ -262,34 +279,25 @@ func (g *gen) node(n plan.Node) rel {
 		for j, e := range n.Exprs {
 			items[j] = g.expr(e, in.cols) + " AS " + out[j]
 		}
-		order := ""
-		if in.order != "" {
-			// The order refers to the input's columns: carry them.
-			for j, c := range in.cols {
-				items = append(items, c+" AS "+c)
-				_ = j
-			}
-			order = in.order
-		}
-		return rel{sql: "SELECT " + strings.Join(items, ", ") + "\nFROM (\n" + indent(in.sql) + "\n)", cols: out, order: order}
+		// The order refers to the input's columns (sort keys, positions):
+		// carry them all, under their own names.
+		items = append(items, "*")
+		return rel{sql: "SELECT " + strings.Join(items, ", ") + "\nFROM (\n" + indent(in.sql) + "\n)", cols: out, order: in.order, ordCol: in.ordCol}
 	case *plan.Aggregate:
 		return g.aggregate(n)
 	case *plan.Sort:
 		in := g.node(n.Input)
-		return rel{sql: in.sql, cols: in.cols, order: g.orderBy(n.Keys, in.cols, n)}
+		return rel{sql: in.sql, cols: in.cols, order: g.orderBy(n.Keys, in, n)}
 	case *plan.TopN:
 		in := g.node(n.Input)
-		order := g.orderBy(n.Keys, in.cols, n)
-		lim := g.limit(n.N)
-		return rel{sql: "SELECT *\nFROM (\n" + indent(in.sql) + "\n)\nORDER BY " + order + "\nLIMIT " + lim, cols: in.cols, order: order}
+		order := g.orderBy(n.Keys, in, n)
+		return rel{sql: "SELECT *\nFROM (\n" + indent(in.sql) + "\n)\nORDER BY " + order + "\nLIMIT " + g.limit(n.N), cols: in.cols, order: order}
 	case *plan.Limit:
-		if s, ok := n.Input.(*plan.Sort); ok {
-			in := g.node(s.Input)
-			order := g.orderBy(s.Keys, in.cols, s)
-			return rel{sql: "SELECT *\nFROM (\n" + indent(in.sql) + "\n)\nORDER BY " + order + "\nLIMIT " + g.limit(n.N), cols: in.cols, order: order}
+		in := g.node(n.Input)
+		if in.order == "" {
+			panic(&Unsupported{Construct: "take", Span: nodeSpan(n), Operator: true, Why: "the order of groups made from sorted rows"})
 		}
-		panic(&Unsupported{Construct: "take", Span: nodeSpan(n), Operator: true,
-			Why: "without a sort, the embedded engine keeps the first rows in input order, which ClickHouse does not keep"})
+		return rel{sql: "SELECT *\nFROM (\n" + indent(in.sql) + "\n)\nORDER BY " + in.order + "\nLIMIT " + g.limit(n.N), cols: in.cols, order: in.order, ordCol: in.ordCol}
 	}
 	panic(&Unsupported{Construct: nodeName(n), Span: nodeSpan(n), Operator: true})
 }
@@ -304,11 +312,12 @@ func (g *gen) scan(n *plan.Scan) rel {
 		}
 		items[j] = Ident(col.Name) + " AS " + out[j]
 	}
-	if len(items) == 0 {
-		// A scan whose columns are all pruned (count): keep the rows.
-		items = []string{"1 AS _k_dummy"}
+	if n.Table.Lookup(RowColumn) >= 0 {
+		panic(&Unsupported{Construct: RowColumn, Span: n.Src, Why: "the table has a column of that name, which the storage mapping keeps for row positions"})
 	}
-	return rel{sql: "SELECT " + strings.Join(items, ", ") + "\nFROM " + Ident(n.Table.Name), cols: out}
+	ord := fmt.Sprintf("_k%d_ord", g.level)
+	items = append(items, RowColumn+" AS "+ord)
+	return rel{sql: "SELECT " + strings.Join(items, ", ") + "\nFROM " + Ident(n.Table.Name), cols: out, order: ord, ordCol: ord}
 }
 
 func (g *gen) limit(e plan.Expr) string {
@@ -323,7 +332,12 @@ func (g *gen) limit(e plan.Expr) string {
 	return fmt.Sprint(v)
 }
 
-func (g *gen) orderBy(keys []plan.SortKey, cols []string, n plan.Node) string {
+func (g *gen) orderBy(keys []plan.SortKey, in rel, n plan.Node) string {
+	if in.order == "" {
+		panic(&Unsupported{Construct: nodeName(n), Span: nodeSpan(n), Operator: true,
+			Why: "the order of groups made from sorted rows, which breaks ties"})
+	}
+	cols := in.cols
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		switch k.X.Type() {
@@ -344,8 +358,8 @@ func (g *gen) orderBy(keys []plan.SortKey, cols []string, n plan.Node) string {
 		}
 		parts[i] = s
 	}
-	_ = n
-	return strings.Join(parts, ", ")
+	// Sorting is stable: rows with equal keys keep the input's order.
+	return strings.Join(append(parts, in.order), ", ")
 }
 
 func (g *gen) aggregate(n *plan.Aggregate) rel {
@@ -353,6 +367,11 @@ func (g *gen) aggregate(n *plan.Aggregate) rel {
 	out := g.names(len(n.Cols))
 	var items, keys []string
 	for j, k := range n.Keys {
+		switch k.Type() {
+		case schema.Real, schema.Dynamic, schema.Guid:
+			// The embedded engine groups -0 with 0 and NaNs together.
+			refuse("summarize by "+k.Type().String(), k.Span(), "")
+		}
 		s := g.expr(k, in.cols)
 		items = append(items, s+" AS "+out[j])
 		keys = append(keys, out[j])
@@ -365,11 +384,18 @@ func (g *gen) aggregate(n *plan.Aggregate) rel {
 	if j != len(n.Cols) {
 		refuse(n.Aggs[0].Fn.Name, n.Aggs[0].Src, "an aggregate with several output columns")
 	}
-	sql := "SELECT " + strings.Join(items, ", ") + "\nFROM (\n" + indent(in.sql) + "\n)"
-	if len(keys) > 0 {
-		sql += "\nGROUP BY " + strings.Join(keys, ", ")
+	r := rel{cols: out}
+	if in.ordCol != "" && in.order == in.ordCol {
+		// Groups come in the order of their first row.
+		r.ordCol = fmt.Sprintf("_k%d_ord", g.level)
+		r.order = r.ordCol
+		items = append(items, "min("+in.ordCol+") AS "+r.ordCol)
 	}
-	return rel{sql: sql, cols: out}
+	r.sql = "SELECT " + strings.Join(items, ", ") + "\nFROM (\n" + indent(in.sql) + "\n)"
+	if len(keys) > 0 {
+		r.sql += "\nGROUP BY " + strings.Join(keys, ", ")
+	}
+	return r
 }
 
 func (g *gen) agg(a *plan.AggCall, cols []string) string {
@@ -422,12 +448,13 @@ func (g *gen) values(n *plan.Values) rel {
 		}
 		return "SELECT " + strings.Join(items, ", ")
 	}
+	ord := fmt.Sprintf("_k%d_ord", g.level)
 	if len(n.Rows) == 0 {
-		return rel{sql: row(nil) + "\nWHERE 0", cols: out}
+		return rel{sql: row(nil) + ", toUInt64(0) AS " + ord + "\nWHERE 0", cols: out, order: ord, ordCol: ord}
 	}
 	parts := make([]string, len(n.Rows))
 	for i, r := range n.Rows {
-		parts[i] = row(r)
+		parts[i] = row(r) + fmt.Sprintf(", toUInt64(%d) AS %s", i, ord)
 	}
-	return rel{sql: strings.Join(parts, "\nUNION ALL\n"), cols: out}
+	return rel{sql: strings.Join(parts, "\nUNION ALL\n"), cols: out, order: ord, ordCol: ord}
 }
