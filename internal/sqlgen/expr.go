@@ -322,9 +322,11 @@ func (g *gen) bin(c *plan.Call, cols []string) string {
 	switch {
 	case c.T == schema.Datetime && size.T == schema.Timespan:
 		e := value.EpochTicks
-		return fmt.Sprintf("((%s + %d) - (((%s + %d) %% %d) + %d) %% %d - %d)", x, e, x, e, s, s, s, e)
+		// Constants are typed Int64: ClickHouse reads a bare positive
+		// literal as UInt64, and Int64 % UInt64 is not Go's remainder.
+		return fmt.Sprintf("((%s + toInt64(%d)) - (((%s + toInt64(%d)) %% toInt64(%d)) + toInt64(%d)) %% toInt64(%d) - toInt64(%d))", x, e, x, e, s, s, s, e)
 	case (c.T == schema.Timespan && size.T == schema.Timespan) || (c.T == schema.Long && size.T == schema.Long && c.Args[0].Type() == schema.Long):
-		return fmt.Sprintf("(%s - ((%s %% %d) + %d) %% %d)", x, x, s, s, s)
+		return fmt.Sprintf("(%s - ((%s %% toInt64(%d)) + toInt64(%d)) %% toInt64(%d))", x, x, s, s, s)
 	}
 	refuse(c.Fn.Name+" of "+c.Args[0].Type().String(), c.Src, "")
 	return ""

@@ -88,6 +88,11 @@ func Translate(n plan.Node, opts Options) (sql string, err error) {
 			Why: "the order of groups made from sorted rows"})
 	}
 	cols := n.Schema()
+	for _, c := range cols {
+		if c.Type == schema.Dynamic || c.Type == schema.Guid {
+			panic(&Unsupported{Construct: c.Type.String(), Span: nodeSpan(n), Why: "column " + c.Name + " of the result"})
+		}
+	}
 	var b strings.Builder
 	b.WriteString("SELECT ")
 	for j, c := range cols {
@@ -410,7 +415,8 @@ func (g *gen) agg(a *plan.AggCall, cols []string) string {
 	case "sum":
 		switch a.Args[0].Type() {
 		case schema.Long:
-			return "sum(" + arg(0) + ")"
+			// The embedded engine's sum of no values (or only nulls) is 0.
+			return "ifNull(sum(" + arg(0) + "), toInt64(0))"
 		}
 	case "min", "max":
 		switch a.Args[0].Type() {
