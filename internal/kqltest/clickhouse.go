@@ -284,6 +284,15 @@ func fromJSON(t schema.Type, v any) (any, error) {
 	case schema.Timespan:
 		n, err := strconv.ParseInt(text, 10, 64)
 		return value.Timespan(n), err
+	case schema.Dynamic:
+		s, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("expected JSON text, got %v", v)
+		}
+		if s == "" {
+			return nil, nil
+		}
+		return value.ParseJSON([]byte(s))
 	case schema.Real:
 		switch text {
 		case "nan", "-nan":

@@ -42,7 +42,9 @@ func nullable(e plan.Expr) bool {
 func (g *gen) expr(e plan.Expr, cols []string) string {
 	switch e := e.(type) {
 	case *plan.ColRef:
-		if ColumnType(e.T) == "" || e.T == schema.Dynamic || e.T == schema.Guid {
+		// A dynamic column may be copied; the calls that take one refuse
+		// it (each checks its operands' types).
+		if ColumnType(e.T) == "" || e.T == schema.Guid {
 			refuse(e.T.String(), e.Src, "column "+e.Name)
 		}
 		return cols[e.Index]

@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kqlhunt/kqlhunt/internal/funcs"
 	"github.com/kqlhunt/kqlhunt/internal/plan"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/syntax"
@@ -89,7 +90,7 @@ func Translate(n plan.Node, opts Options) (sql string, err error) {
 	}
 	cols := n.Schema()
 	for _, c := range cols {
-		if c.Type == schema.Dynamic || c.Type == schema.Guid {
+		if c.Type == schema.Guid {
 			panic(&Unsupported{Construct: c.Type.String(), Span: nodeSpan(n), Why: "column " + c.Name + " of the result"})
 		}
 	}
@@ -383,7 +384,7 @@ func (g *gen) aggregate(n *plan.Aggregate) rel {
 	}
 	j := len(n.Keys)
 	for _, a := range n.Aggs {
-		items = append(items, g.agg(a, in.cols)+" AS "+out[j])
+		items = append(items, g.agg(a, in)+" AS "+out[j])
 		j++
 	}
 	if j != len(n.Cols) {
@@ -403,7 +404,8 @@ func (g *gen) aggregate(n *plan.Aggregate) rel {
 	return r
 }
 
-func (g *gen) agg(a *plan.AggCall, cols []string) string {
+func (g *gen) agg(a *plan.AggCall, in rel) string {
+	cols := in.cols
 	arg := func(i int) string { return g.expr(a.Args[i], cols) }
 	switch a.Fn.Name {
 	case "count":
@@ -423,9 +425,42 @@ func (g *gen) agg(a *plan.AggCall, cols []string) string {
 		case schema.Long, schema.Datetime, schema.Timespan, schema.Int:
 			return a.Fn.Name + "(" + arg(0) + ")"
 		}
+	case "make_set":
+		return g.makeSet(a, in)
 	}
 	refuse(a.Fn.Name+"()", a.Src, "")
 	return ""
+}
+
+// makeSet translates make_set(s[, maxSize]) of strings: the distinct
+// values in the order of their first row (the rows sorted by position,
+// then arrayDistinct, which keeps first occurrences), at most maxSize
+// (default funcs.MaxArrayLength, as the embedded engine's), as JSON text.
+func (g *gen) makeSet(a *plan.AggCall, in rel) string {
+	t := a.Args[0].Type()
+	if t != schema.String && t != schema.Long && t != schema.Int {
+		refuse("make_set()", a.Src, "only of strings and integers")
+	}
+	if in.ordCol == "" || in.order != in.ordCol {
+		refuse("make_set()", a.Src, "the order of rows after a sort or a summarize")
+	}
+	limit := int64(funcs.MaxArrayLength)
+	if len(a.Args) > 1 {
+		c, ok := a.Args[1].(*plan.Const)
+		v, isInt := c.Value.(int64)
+		if !ok || !isInt || v <= 0 {
+			refuse("make_set()", a.Src, "only with a positive constant size")
+		}
+		limit = v
+	}
+	x := g.expr(a.Args[0], in.cols)
+	if t == schema.String {
+		return fmt.Sprintf("toJSONString(arraySlice(arrayDistinct(arrayMap(p -> p.2, arraySort(groupArray(tuple(%s, %s))))), 1, %d))", in.ordCol, x, limit)
+	}
+	// Integers: nulls are left out, and the JSON is written by hand, as
+	// toJSONString may quote 64-bit integers.
+	set := fmt.Sprintf("arraySlice(arrayDistinct(arrayMap(p -> assumeNotNull(p.2), arraySort(arrayFilter(p -> isNotNull(p.2), groupArray(tuple(%s, %s)))))), 1, %d)", in.ordCol, x, limit)
+	return "concat('[', arrayStringConcat(arrayMap(v -> toString(v), " + set + "), ','), ']')"
 }
 
 // values translates a literal table (datatable, print) to a UNION ALL of
