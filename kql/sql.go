@@ -120,3 +120,18 @@ func (q *Query) SQLColumns() []Column {
 	}
 	return q.plans[0].Schema()
 }
+
+// SQLRowColumn is the column of every table stored for the SQL of
+// Query.SQL that holds each row's position in the table (0, 1, ...), in
+// the order the embedded engine would read the rows.
+const SQLRowColumn = sqlgen.RowColumn
+
+// SQLColumnType returns the ClickHouse type that stores a column of type
+// t for the SQL of Query.SQL (docs/clickhouse.md), or "" for none.
+func SQLColumnType(t Type) string { return sqlgen.ColumnType(t) }
+
+// SQLIdent quotes a table or column name for ClickHouse SQL.
+func SQLIdent(name string) string { return sqlgen.Ident(name) }
+
+// SQLString quotes a string literal for ClickHouse SQL.
+func SQLString(s string) string { return sqlgen.String(s) }

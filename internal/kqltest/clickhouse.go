@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/kqlhunt/kqlhunt/internal/schema"
-	"github.com/kqlhunt/kqlhunt/internal/sqlgen"
 	"github.com/kqlhunt/kqlhunt/internal/value"
 	"github.com/kqlhunt/kqlhunt/kql"
 )
@@ -37,7 +36,7 @@ type ClickHouseStats struct {
 }
 
 // RunClickHouse runs the script at path on ClickHouse through db: it
-// creates the loaded tables with the storage mapping of package sqlgen,
+// creates the loaded tables with the storage mapping of kql.SQLColumnType,
 // inserts the datatable rows, and runs the SQL of every eval whose query
 // translates, comparing the rows as Run does (a difference fails t).
 // The evals whose query does not translate are added to st.Refused.
@@ -52,7 +51,7 @@ func RunClickHouse(t *testing.T, path string, db SQLRunner, st *ClickHouseStats)
 	rows := map[string]*int{} // rows inserted so far, by table
 	defer func() {
 		for name := range created {
-			if _, err := db.Query("DROP TABLE IF EXISTS "+sqlgen.Ident(name), "TSV"); err != nil {
+			if _, err := db.Query("DROP TABLE IF EXISTS "+kql.SQLIdent(name), "TSV"); err != nil {
 				t.Errorf("%s: dropping %s: %v", path, name, err)
 			}
 		}
@@ -141,15 +140,15 @@ func (r *recorder) Helper()                           {}
 func createTable(db SQLRunner, t *schema.Table) error {
 	cols := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
-		ct := sqlgen.ColumnType(c.Type)
+		ct := kql.SQLColumnType(c.Type)
 		if ct == "" {
 			return fmt.Errorf("column %s of %s has type %s, which has no ClickHouse storage", c.Name, t.Name, c.Type)
 		}
-		cols[i] = sqlgen.Ident(c.Name) + " " + ct
+		cols[i] = kql.SQLIdent(c.Name) + " " + ct
 	}
-	cols = append(cols, sqlgen.RowColumn+" UInt64")
-	ddl := "CREATE TABLE " + sqlgen.Ident(t.Name) + " (" + strings.Join(cols, ", ") + ") ENGINE = Memory"
-	if _, err := db.Query("DROP TABLE IF EXISTS "+sqlgen.Ident(t.Name), "TSV"); err != nil {
+	cols = append(cols, kql.SQLRowColumn+" UInt64")
+	ddl := "CREATE TABLE " + kql.SQLIdent(t.Name) + " (" + strings.Join(cols, ", ") + ") ENGINE = Memory"
+	if _, err := db.Query("DROP TABLE IF EXISTS "+kql.SQLIdent(t.Name), "TSV"); err != nil {
 		return err
 	}
 	_, err := db.Query(ddl, "TSV")
@@ -183,7 +182,7 @@ func insertRows(db SQLRunner, t, src *schema.Table, batches []*value.Batch, next
 	if len(rows) == 0 {
 		return nil
 	}
-	_, err := db.Query("INSERT INTO "+sqlgen.Ident(t.Name)+" VALUES "+strings.Join(rows, ", "), "TSV")
+	_, err := db.Query("INSERT INTO "+kql.SQLIdent(t.Name)+" VALUES "+strings.Join(rows, ", "), "TSV")
 	return err
 }
 
@@ -218,9 +217,9 @@ func literal(t schema.Type, v any) string {
 		}
 		return strconv.FormatFloat(x, 'g', -1, 64)
 	case string:
-		return sqlgen.String(x)
+		return kql.SQLString(x)
 	}
-	return sqlgen.String(string(value.AppendJSON(nil, v)))
+	return kql.SQLString(string(value.AppendJSON(nil, v)))
 }
 
 // runSQL runs sql and converts its rows back to KQL values of cols.

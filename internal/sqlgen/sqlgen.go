@@ -255,6 +255,13 @@ func nodeSpan(n plan.Node) syntax.Span {
 	if e, ok := n.(*plan.External); ok {
 		return e.Src
 	}
+	if a, ok := n.(*plan.Aggregate); ok {
+		for _, c := range a.Aggs {
+			if c != nil && c.Src != (syntax.Span{}) {
+				return c.Src
+			}
+		}
+	}
 	for _, e := range plan.NodeExprs(n) {
 		if sp := e.Span(); sp != (syntax.Span{}) {
 			return sp
@@ -391,7 +398,13 @@ func (g *gen) aggregate(n *plan.Aggregate) rel {
 		refuse(n.Aggs[0].Fn.Name, n.Aggs[0].Src, "an aggregate with several output columns")
 	}
 	r := rel{cols: out}
-	if in.ordCol != "" && in.order == in.ordCol {
+	switch {
+	case len(keys) == 0:
+		// One row: its order is known whatever the input's.
+		r.ordCol = fmt.Sprintf("_k%d_ord", g.level)
+		r.order = r.ordCol
+		items = append(items, "toUInt64(0) AS "+r.ordCol)
+	case in.ordCol != "" && in.order == in.ordCol:
 		// Groups come in the order of their first row.
 		r.ordCol = fmt.Sprintf("_k%d_ord", g.level)
 		r.order = r.ordCol
