@@ -291,6 +291,15 @@ func (g *gen) arith(c *plan.Call, cols []string) string {
 	case c.T == schema.Long && ta == schema.Long && tb == schema.Long && op != "/":
 		// Int64 arithmetic wraps in both engines.
 		return "(" + x + " " + op + " " + y + ")"
+	case c.T == schema.Long && ta == schema.Long && tb == schema.Long && op == "/":
+		// Go's division truncates toward zero as intDiv does, gives null
+		// for a zero divisor, and wraps MinInt64 / -1 (where intDiv
+		// fails): negation wraps the same way.
+		return fmt.Sprintf("multiIf(%s = 0, CAST(NULL AS Nullable(Int64)), %s = -1, -%s, intDiv(%s, %s))", y, y, x, x, y)
+	case c.T == schema.Datetime && (ta == schema.Datetime && tb == schema.Timespan || ta == schema.Timespan && tb == schema.Datetime && op == "+"):
+		// Ticks add and wrap as in the embedded engine, which does not
+		// check the datetime range here.
+		return "(" + x + " " + op + " " + y + ")"
 	case c.T == schema.Timespan && ta == schema.Timespan && tb == schema.Timespan && (op == "+" || op == "-"):
 		return "(" + x + " " + op + " " + y + ")"
 	case c.T == schema.Timespan && ta == schema.Datetime && tb == schema.Datetime && op == "-":
