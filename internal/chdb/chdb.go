@@ -26,9 +26,11 @@ const Package = "chdb@3.4.0"
 // LibPath is where Install puts libchdb.so under its folder.
 const LibPath = "node_modules/@chdb/lib-linux-x64-gnu/libchdb.so"
 
+// connection and result mirror chdb.h's chdb_connection and chdb_result;
+// only the connection's pointer is read.
 type (
 	connection struct{ internal unsafe.Pointer }
-	result     struct{ internal unsafe.Pointer }
+	result     struct{ _ unsafe.Pointer }
 )
 
 var (
@@ -110,21 +112,35 @@ func (c *Conn) Close() {
 
 // Install makes sure that the npm package Package is installed under dir
 // (running npm when it is not) and returns the path of its libchdb.so.
-// The package is about 550 MB.
+// The package is about 550 MB. npm installs into a fresh folder beside
+// dir, which is then renamed to dir, so that test binaries installing at
+// the same time (go test ./... runs packages in parallel) never see half
+// an installation.
 func Install(dir string) (string, error) {
 	lib := filepath.Join(dir, LibPath)
 	if _, err := os.Stat(lib); err == nil {
 		return lib, nil
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return "", err
 	}
-	cmd := exec.Command("npm", "install", "--no-save", "--prefix", dir, Package)
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), filepath.Base(dir)+".installing-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	cmd := exec.Command("npm", "install", "--no-save", "--prefix", tmp, Package)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("chdb: npm install %s: %v\n%s", Package, err, out)
 	}
-	if _, err := os.Stat(lib); err != nil {
-		return "", fmt.Errorf("chdb: npm installed %s but %s is missing", Package, lib)
+	if _, err := os.Stat(filepath.Join(tmp, LibPath)); err != nil {
+		return "", fmt.Errorf("chdb: npm installed %s but %s is missing", Package, LibPath)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		// Another process may have installed it first.
+		if _, statErr := os.Stat(lib); statErr != nil {
+			return "", fmt.Errorf("chdb: %w", err)
+		}
 	}
 	return lib, nil
 }
