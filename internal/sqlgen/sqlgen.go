@@ -25,6 +25,7 @@ package sqlgen
 import (
 	"errors"
 	"fmt"
+	"math/big"
 	"strings"
 
 	"github.com/kqlhunt/kqlhunt/internal/funcs"
@@ -281,6 +282,8 @@ func (g *gen) node(n plan.Node) rel {
 		return g.scan(n)
 	case *plan.Values:
 		return g.values(n)
+	case *plan.Range:
+		return g.rangeRows(n)
 	case *plan.Filter:
 		in := g.node(n.Input)
 		pred := g.pred(n.Pred, in.cols)
@@ -511,4 +514,56 @@ func (g *gen) values(n *plan.Values) rel {
 		parts[i] = row(r) + fmt.Sprintf(", toUInt64(%d) AS %s", i, ord)
 	}
 	return rel{sql: strings.Join(parts, "\nUNION ALL\n"), cols: out, order: ord, ordCol: ord}
+}
+
+// maxRangeRows is the embedded engine's bound on the rows of range
+// (exec.maxRangeRows): a larger range fails there, so it is refused.
+const maxRangeRows = 100_000_000
+
+// rangeRows translates range with constant long, datetime or timespan
+// bounds: numbers(n) rows of from + i*step, n computed exactly here (the
+// embedded engine adds the step until it passes to, or overflows).
+// Ranges of reals are refused: repeated float addition differs from
+// multiplication.
+func (g *gen) rangeRows(n *plan.Range) rel {
+	t := n.Cols[0].Type
+	if t != schema.Long && t != schema.Datetime && t != schema.Timespan {
+		panic(&Unsupported{Construct: "range", Span: nodeSpan(n), Operator: true, Why: "only of longs, datetimes and timespans"})
+	}
+	var v [3]int64
+	for i, e := range []plan.Expr{n.From, n.To, n.Step} {
+		c, ok := e.(*plan.Const)
+		if !ok {
+			panic(&Unsupported{Construct: "range", Span: nodeSpan(n), Operator: true, Why: "only with constant bounds and step"})
+		}
+		switch x := c.Value.(type) {
+		case int64:
+			v[i] = x
+		case value.Datetime:
+			v[i] = int64(x)
+		case value.Timespan:
+			v[i] = int64(x)
+		default:
+			panic(&Unsupported{Construct: "range", Span: nodeSpan(n), Operator: true, Why: "only with constant bounds and step"})
+		}
+	}
+	from, to, step := v[0], v[1], v[2]
+	if step == 0 {
+		panic(&Unsupported{Construct: "range", Span: nodeSpan(n), Operator: true, Why: "a zero step fails in the embedded engine"})
+	}
+	// count = floor((to - from) / step) + 1 when to lies ahead of from.
+	count := new(big.Int)
+	if step > 0 && from <= to || step < 0 && from >= to {
+		d := new(big.Int).Sub(big.NewInt(to), big.NewInt(from))
+		count.Quo(d, big.NewInt(step))
+		count.Add(count, big.NewInt(1))
+	}
+	if count.Cmp(big.NewInt(maxRangeRows)) > 0 {
+		panic(&Unsupported{Construct: "range", Span: nodeSpan(n), Operator: true, Why: "more rows than the embedded engine makes"})
+	}
+	out := g.names(1)
+	ord := fmt.Sprintf("_k%d_ord", g.level)
+	sql := fmt.Sprintf("SELECT CAST(toInt64(%d) + toInt64(number) * toInt64(%d) AS Nullable(Int64)) AS %s, number AS %s\nFROM numbers(%s)",
+		from, step, out[0], ord, count.String())
+	return rel{sql: sql, cols: out, order: ord, ordCol: ord}
 }
