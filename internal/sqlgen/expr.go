@@ -233,6 +233,22 @@ func (g *gen) call(c *plan.Call, cols []string) string {
 		return "toInt64(lengthUTF8(" + arg(0) + "))"
 	case "bin", "floor":
 		return g.bin(c, cols)
+	case "iff", "iif", "case":
+		// A null predicate counts as false. The values must have the
+		// result's type (a conversion between branches is refused).
+		var parts []string
+		for i, a := range c.Args {
+			isValue := i%2 == 1 || i == len(c.Args)-1
+			if !isValue {
+				parts = append(parts, "ifNull("+arg(i)+", 0)")
+				continue
+			}
+			if a.Type() != c.T || c.T == schema.Dynamic || c.T == schema.Guid {
+				refuse(name, c.Src, "only with values of one type")
+			}
+			parts = append(parts, arg(i))
+		}
+		return "multiIf(" + strings.Join(parts, ", ") + ")"
 	case "in", "!in", "in~", "!in~":
 		return g.in(c, cols)
 	case "has_any":
