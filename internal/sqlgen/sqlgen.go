@@ -91,6 +91,10 @@ func Translate(n plan.Node, opts Options) (sql string, err error) {
 	}
 	cols := n.Schema()
 	for _, c := range cols {
+		if len(c.Name) > 2 && strings.HasPrefix(c.Name, "_k") && (c.Name[2] == '_' || '0' <= c.Name[2] && c.Name[2] <= '9') {
+			// The alias would capture an inner column in ORDER BY.
+			panic(&Unsupported{Construct: c.Name, Span: nodeSpan(n), Why: "a result column named like the SQL's own columns"})
+		}
 		if c.Type == schema.Guid {
 			panic(&Unsupported{Construct: c.Type.String(), Span: nodeSpan(n), Why: "column " + c.Name + " of the result"})
 		}
