@@ -74,6 +74,7 @@ rule or exclusion error; 3 data error under --strict; 4 a limit was reached
 	root.AddCommand(conformanceCommand(e))
 	root.AddCommand(rulesCommand(e))
 	root.AddCommand(testCommand(e))
+	root.AddCommand(sqlCommand(e))
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK

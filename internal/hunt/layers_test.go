@@ -11,7 +11,7 @@ import (
 )
 
 // engine are the packages of the engine, below package kql.
-var engine = []string{"check", "plan", "exec", "syntax", "funcs"}
+var engine = []string{"check", "plan", "exec", "syntax", "funcs", "sqlgen"}
 
 // TestOneDoor checks that the packages above the engine (the product
 // layer, rules, exclusions, tests, reports, the CLI) reach it only

@@ -357,7 +357,18 @@ func splitCells(line string) []string {
 	return cells
 }
 
+// reporter is the part of testing.T that compare reports to.
+type reporter interface {
+	Helper()
+	Errorf(format string, args ...any)
+}
+
 func compare(t *testing.T, path string, c *Command, got []string) {
+	t.Helper()
+	compareTo(t, path, c, got)
+}
+
+func compareTo(t reporter, path string, c *Command, got []string) {
 	t.Helper()
 	want := c.Want
 	switch {

@@ -1,0 +1,307 @@
+package kqltest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/value"
+	"github.com/kqlhunt/kqlhunt/kql"
+)
+
+// SQLRunner runs one ClickHouse SQL statement and returns its output in
+// the given ClickHouse output format. chdb.Conn is one.
+type SQLRunner interface {
+	Query(sql, format string) ([]byte, error)
+}
+
+// ClickHouseStats counts the evals of the scripts that ran on ClickHouse.
+type ClickHouseStats struct {
+	// Identical counts the evals whose query translated and whose rows
+	// ClickHouse returned exactly as expected.
+	Identical int
+	// Refused lists the evals whose query did not translate, one line
+	// each: "path:line: reason".
+	Refused []string
+	// Skipped counts the evals that expect a compile or run error: they
+	// test the front end or the embedded engine's run-time checks, not
+	// the SQL.
+	Skipped int
+}
+
+// RunClickHouse runs the script at path on ClickHouse through db: it
+// creates the loaded tables with the storage mapping of kql.SQLColumnType,
+// inserts the datatable rows, and runs the SQL of every eval whose query
+// translates, comparing the rows as Run does (a difference fails t).
+// The evals whose query does not translate are added to st.Refused.
+func RunClickHouse(t *testing.T, path string, db SQLRunner, st *ClickHouseStats) {
+	t.Helper()
+	cmds, err := Parse(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := schema.Defender()
+	created := map[string]*schema.Table{}
+	rows := map[string]*int{} // rows inserted so far, by table
+	defer func() {
+		for name := range created {
+			if _, err := db.Query("DROP TABLE IF EXISTS "+kql.SQLIdent(name), "TSV"); err != nil {
+				t.Errorf("%s: dropping %s: %v", path, name, err)
+			}
+		}
+	}()
+	hasExternal := false
+	for _, c := range cmds {
+		switch c.Kind {
+		case "external":
+			hasExternal = true
+		case "load":
+			tbl, batches, err := load(cat, c)
+			if err != nil {
+				t.Errorf("%s:%d: load %s: %v", path, c.Line, c.Table, err)
+				continue
+			}
+			target := schema.Defender().Table(c.Table)
+			if target == nil {
+				target = tbl
+				cat = cat.With(tbl)
+			}
+			if created[c.Table] == nil {
+				if err := createTable(db, target); err != nil {
+					t.Fatalf("%s:%d: %v", path, c.Line, err)
+				}
+				created[c.Table] = target
+			}
+			if rows[c.Table] == nil {
+				rows[c.Table] = new(int)
+			}
+			if err := insertRows(db, target, tbl, batches, rows[c.Table]); err != nil {
+				t.Fatalf("%s:%d: %v", path, c.Line, err)
+			}
+		case "eval":
+			if c.WantError != "" || c.WantRun != "" {
+				st.Skipped++
+				continue
+			}
+			now, err := kql.ParseNow(c.Now)
+			if err != nil {
+				t.Errorf("%s:%d: %v", path, c.Line, err)
+				continue
+			}
+			q, err := kql.Compile(c.Query, cat, kql.Options{})
+			if err != nil {
+				t.Errorf("%s:%d: %v", path, c.Line, err)
+				continue
+			}
+			sql, err := q.SQL(now)
+			if err == nil && hasExternal {
+				err = errors.New("externaldata is not loaded into ClickHouse")
+			}
+			if err != nil {
+				st.Refused = append(st.Refused, fmt.Sprintf("%s:%d: %s", path, c.Line, strings.TrimPrefix(err.Error(), "sql: ")))
+				continue
+			}
+			res, err := runSQL(db, sql, q.SQLColumns())
+			if err != nil {
+				t.Errorf("%s:%d: eval on ClickHouse\n%s\nSQL:\n%s\nerror: %v", path, c.Line, indent(c.Query), sql, err)
+				continue
+			}
+			if compareSQL(t, path, c, Render(res, c.Ordered), sql) {
+				st.Identical++
+			}
+		}
+	}
+}
+
+// compareSQL is compare with the SQL shown on a difference; it reports
+// whether the rows are identical.
+func compareSQL(t *testing.T, path string, c *Command, got []string, sql string) bool {
+	t.Helper()
+	sub := &recorder{}
+	compareTo(sub, path, c, got)
+	if sub.msg != "" {
+		t.Errorf("%s\nSQL:\n%s", sub.msg, sql)
+		return false
+	}
+	return true
+}
+
+type recorder struct{ msg string }
+
+func (r *recorder) Errorf(format string, args ...any) { r.msg = fmt.Sprintf(format, args...) }
+func (r *recorder) Helper()                           {}
+
+func createTable(db SQLRunner, t *schema.Table) error {
+	cols := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		ct := kql.SQLColumnType(c.Type)
+		if ct == "" {
+			return fmt.Errorf("column %s of %s has type %s, which has no ClickHouse storage", c.Name, t.Name, c.Type)
+		}
+		cols[i] = kql.SQLIdent(c.Name) + " " + ct
+	}
+	cols = append(cols, kql.SQLRowColumn+" UInt64")
+	ddl := "CREATE TABLE " + kql.SQLIdent(t.Name) + " (" + strings.Join(cols, ", ") + ") ENGINE = Memory"
+	if _, err := db.Query("DROP TABLE IF EXISTS "+kql.SQLIdent(t.Name), "TSV"); err != nil {
+		return err
+	}
+	_, err := db.Query(ddl, "TSV")
+	return err
+}
+
+// insertRows inserts the rows of batches (with the columns of src) into
+// the table t; t's columns that src lacks get null (strings: ""), and
+// the row column numbers the rows from *next on.
+func insertRows(db SQLRunner, t, src *schema.Table, batches []*value.Batch, next *int) error {
+	var rows []string
+	for _, b := range batches {
+		for i := 0; i < b.N; i++ {
+			cells := make([]string, len(t.Columns), len(t.Columns)+1)
+			for j, col := range t.Columns {
+				k := src.Lookup(col.Name)
+				if k < 0 {
+					cells[j] = "NULL"
+					if col.Type == schema.String || col.Type == schema.Dynamic {
+						cells[j] = "''"
+					}
+					continue
+				}
+				cells[j] = literal(col.Type, b.Cols[k].Get(i))
+			}
+			cells = append(cells, strconv.Itoa(*next))
+			*next++
+			rows = append(rows, "("+strings.Join(cells, ", ")+")")
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	_, err := db.Query("INSERT INTO "+kql.SQLIdent(t.Name)+" VALUES "+strings.Join(rows, ", "), "TSV")
+	return err
+}
+
+// literal is the SQL literal storing v, a value of type t.
+func literal(t schema.Type, v any) string {
+	if v == nil {
+		if t == schema.String || t == schema.Dynamic {
+			return "''"
+		}
+		return "NULL"
+	}
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return "1"
+		}
+		return "0"
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case value.Datetime:
+		return strconv.FormatInt(int64(x), 10)
+	case value.Timespan:
+		return strconv.FormatInt(int64(x), 10)
+	case float64:
+		switch {
+		case math.IsNaN(x):
+			return "nan"
+		case math.IsInf(x, 1):
+			return "inf"
+		case math.IsInf(x, -1):
+			return "-inf"
+		}
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case string:
+		return kql.SQLString(x)
+	}
+	return kql.SQLString(string(value.AppendJSON(nil, v)))
+}
+
+// runSQL runs sql and converts its rows back to KQL values of cols.
+func runSQL(db SQLRunner, sql string, cols []schema.Column) (*kql.Result, error) {
+	out, err := db.Query(sql+"\nSETTINGS output_format_json_quote_64bit_integers = 1, output_format_json_quote_denormals = 1", "JSONCompactEachRow")
+	if err != nil {
+		return nil, err
+	}
+	types := make([]schema.Type, len(cols))
+	for j, c := range cols {
+		types[j] = c.Type
+	}
+	b := value.NewBatch(types, 0)
+	dec := json.NewDecoder(bytes.NewReader(out))
+	dec.UseNumber()
+	for dec.More() {
+		var row []any
+		if err := dec.Decode(&row); err != nil {
+			return nil, err
+		}
+		if len(row) != len(cols) {
+			return nil, fmt.Errorf("a row has %d values, want %d", len(row), len(cols))
+		}
+		for j, c := range cols {
+			v, err := fromJSON(c.Type, row[j])
+			if err != nil {
+				return nil, fmt.Errorf("column %s: %v", c.Name, err)
+			}
+			b.Cols[j].Append(v)
+		}
+		b.N++
+	}
+	return &kql.Result{Columns: cols, Batches: []*value.Batch{b}}, nil
+}
+
+// fromJSON converts a stored value, as JSONCompactEachRow prints it, to
+// the KQL value of type t.
+func fromJSON(t schema.Type, v any) (any, error) {
+	if v == nil {
+		if t == schema.String {
+			return "", nil
+		}
+		return nil, nil
+	}
+	text := fmt.Sprint(v)
+	switch t {
+	case schema.String:
+		s, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("expected a string, got %v", v)
+		}
+		return s, nil
+	case schema.Bool:
+		n, err := strconv.ParseInt(text, 10, 64)
+		return n != 0, err
+	case schema.Int, schema.Long:
+		return strconv.ParseInt(text, 10, 64)
+	case schema.Datetime:
+		n, err := strconv.ParseInt(text, 10, 64)
+		return value.Datetime(n), err
+	case schema.Timespan:
+		n, err := strconv.ParseInt(text, 10, 64)
+		return value.Timespan(n), err
+	case schema.Dynamic:
+		s, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("expected JSON text, got %v", v)
+		}
+		if s == "" {
+			return nil, nil
+		}
+		return value.ParseJSON([]byte(s))
+	case schema.Real:
+		switch text {
+		case "nan", "-nan":
+			return math.NaN(), nil
+		case "inf", "+inf":
+			return math.Inf(1), nil
+		case "-inf":
+			return math.Inf(-1), nil
+		}
+		return strconv.ParseFloat(text, 64)
+	}
+	return nil, fmt.Errorf("type %s is not read back from ClickHouse", t)
+}

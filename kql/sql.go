@@ -1,0 +1,137 @@
+package kql
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+
+	"github.com/kqlhunt/kqlhunt/internal/sqlgen"
+	"github.com/kqlhunt/kqlhunt/internal/syntax"
+)
+
+// ErrNotTranslated is wrapped by the error of Query.SQL for a query that
+// uses a construct the ClickHouse translation does not cover yet.
+var ErrNotTranslated = sqlgen.ErrUnsupported
+
+// NotTranslatedError says which construct of a query stopped its
+// translation to ClickHouse SQL, and where it is.
+type NotTranslatedError struct {
+	Source *Source
+	// Construct is the operator, function or type, as the query spells
+	// it; Span points at it (zero when unknown).
+	Construct string
+	Span      syntax.Span
+	// Why, when not empty, says what differs from the embedded engine.
+	Why string
+}
+
+func (e *NotTranslatedError) Error() string {
+	msg := fmt.Sprintf("'%s' is not translated to ClickHouse SQL yet", e.Construct)
+	if e.Span != (syntax.Span{}) || e.Construct != "" {
+		line, col := e.Source.Position(e.Span.Start)
+		msg = fmt.Sprintf("'%s' at %d:%d is not translated to ClickHouse SQL yet", e.Construct, line, col)
+		if e.Source.Name != "" {
+			msg = e.Source.Name + ": " + msg
+		}
+	}
+	if e.Why != "" {
+		msg += " (" + e.Why + ")"
+	}
+	return "sql: " + msg
+}
+
+func (e *NotTranslatedError) Unwrap() error { return ErrNotTranslated }
+
+// SQL returns the ClickHouse SQL SELECT that computes q's result over
+// tables stored as docs/clickhouse.md describes, with now as now(). The
+// result columns are q's, in order, under their KQL names. A query
+// outside the translated subset gets a *NotTranslatedError; SQL never
+// approximates.
+func (q *Query) SQL(now Datetime) (string, error) {
+	if q.plans == nil {
+		return "", errNotCompiled
+	}
+	if q.deferred {
+		return "", &NotTranslatedError{Source: q.Source, Construct: "bag_unpack or pivot", Why: "columns that depend on the data"}
+	}
+	if len(q.plans) != 1 {
+		return "", &NotTranslatedError{Source: q.Source, Construct: "several tabular statements"}
+	}
+	sql, err := sqlgen.Translate(q.plans[0], sqlgen.Options{Now: now})
+	var u *sqlgen.Unsupported
+	if errors.As(err, &u) {
+		e := &NotTranslatedError{Source: q.Source, Construct: u.Construct, Span: u.Span, Why: u.Why}
+		if u.Operator {
+			if op := enclosingOperator(q.ast, u.Span); op != nil {
+				e.Construct, e.Span = op.Name(), op.Span()
+			}
+		}
+		return "", e
+	}
+	return sql, err
+}
+
+// enclosingOperator returns the innermost query operator of the syntax
+// tree whose span holds sp, or nil.
+func enclosingOperator(root *syntax.Query, sp syntax.Span) syntax.Operator {
+	if sp == (syntax.Span{}) {
+		return nil
+	}
+	var best syntax.Operator
+	opType := reflect.TypeFor[syntax.Operator]()
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Interface, reflect.Pointer:
+			if v.IsNil() {
+				return
+			}
+			if v.Type().Implements(opType) {
+				op := v.Interface().(syntax.Operator)
+				s := op.Span()
+				if s.Start <= sp.Start && sp.End <= s.End && (best == nil || s.End-s.Start < best.Span().End-best.Span().Start) {
+					best = op
+				}
+			}
+			walk(v.Elem())
+		case reflect.Struct:
+			for i := 0; i < v.NumField(); i++ {
+				if v.Type().Field(i).IsExported() {
+					walk(v.Field(i))
+				}
+			}
+		case reflect.Slice:
+			for i := 0; i < v.Len(); i++ {
+				walk(v.Index(i))
+			}
+		}
+	}
+	walk(reflect.ValueOf(root))
+	return best
+}
+
+// SQLColumns returns the columns of the result that q.SQL's SELECT
+// returns, in order, so that a caller can convert the stored values back
+// (docs/clickhouse.md); nil when q has no single tabular statement whose
+// columns are known before the data is seen.
+func (q *Query) SQLColumns() []Column {
+	if q.deferred || len(q.plans) != 1 {
+		return nil
+	}
+	return q.plans[0].Schema()
+}
+
+// SQLRowColumn is the column of every table stored for the SQL of
+// Query.SQL that holds each row's position in the table (0, 1, ...), in
+// the order the embedded engine would read the rows.
+const SQLRowColumn = sqlgen.RowColumn
+
+// SQLColumnType returns the ClickHouse type that stores a column of type
+// t for the SQL of Query.SQL (docs/clickhouse.md), or "" for none.
+func SQLColumnType(t Type) string { return sqlgen.ColumnType(t) }
+
+// SQLIdent quotes a table or column name for ClickHouse SQL.
+func SQLIdent(name string) string { return sqlgen.Ident(name) }
+
+// SQLString quotes a string literal for ClickHouse SQL.
+func SQLString(s string) string { return sqlgen.String(s) }

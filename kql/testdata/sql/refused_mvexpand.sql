@@ -1,0 +1,1 @@
+-- sql: 'mv-expand' at 3:3 is not translated to ClickHouse SQL yet

@@ -1,0 +1,1 @@
+-- sql: 'tolower' at 2:14 is not translated to ClickHouse SQL yet
