@@ -48,6 +48,22 @@ func (e *NotTranslatedError) Unwrap() error { return ErrNotTranslated }
 // outside the translated subset gets a *NotTranslatedError; SQL never
 // approximates.
 func (q *Query) SQL(now Datetime) (string, error) {
+	return q.SQLWith(SQLOptions{Now: now})
+}
+
+// SQLOptions say for which server and when Query.SQLWith translates.
+type SQLOptions struct {
+	// Now is the query's now().
+	Now Datetime
+	// Version is the server's version, as SELECT version() gives it:
+	// the translation refuses the forms an older server lacks. "" means a
+	// current server.
+	Version string
+}
+
+// SQLWith is Query.SQL for the server of opts.
+func (q *Query) SQLWith(opts SQLOptions) (string, error) {
+	now := opts.Now
 	if q.plans == nil {
 		return "", errNotCompiled
 	}
@@ -57,7 +73,7 @@ func (q *Query) SQL(now Datetime) (string, error) {
 	if len(q.plans) != 1 {
 		return "", &NotTranslatedError{Source: q.Source, Construct: "several tabular statements"}
 	}
-	sql, err := sqlgen.Translate(q.plans[0], sqlgen.Options{Now: now})
+	sql, err := sqlgen.Translate(q.plans[0], sqlgen.Options{Now: now, Version: opts.Version})
 	var u *sqlgen.Unsupported
 	if errors.As(err, &u) {
 		e := &NotTranslatedError{Source: q.Source, Construct: u.Construct, Span: u.Span, Why: u.Why}

@@ -68,6 +68,26 @@ func (e *Unsupported) Unwrap() error { return ErrUnsupported }
 type Options struct {
 	// Now is the query's now(): ago() and now() read it as a constant.
 	Now value.Datetime
+	// Version is the ClickHouse server's version ("18.16.1"), to choose
+	// forms that it has; "" means a current server.
+	Version string
+}
+
+// hasJSONString reports whether the target server has toJSONString
+// (ClickHouse 21.7 and later).
+func (o Options) hasJSONString() bool { return versionAtLeast(o.Version, 21, 7) }
+
+// versionAtLeast reports whether version v ("major.minor...") is at least
+// major.minor; "" and versions it cannot read count as current.
+func versionAtLeast(v string, major, minor int) bool {
+	if v == "" {
+		return true
+	}
+	var ma, mi int
+	if _, err := fmt.Sscanf(v, "%d.%d", &ma, &mi); err != nil {
+		return true
+	}
+	return ma > major || ma == major && mi >= minor
 }
 
 // Translate returns the SQL SELECT for the plan n. Its result columns are
@@ -475,6 +495,9 @@ func (g *gen) makeSet(a *plan.AggCall, in rel) string {
 	}
 	x := g.expr(a.Args[0], in.cols)
 	if t == schema.String {
+		if !g.opts.hasJSONString() {
+			refuse("make_set()", a.Src, "of strings needs toJSONString, which ClickHouse "+g.opts.Version+" lacks")
+		}
 		return fmt.Sprintf("toJSONString(arraySlice(arrayDistinct(arrayMap(p -> p.2, arraySort(groupArray(tuple(%s, %s))))), 1, %d))", in.ordCol, x, limit)
 	}
 	// Integers: nulls are left out, and the JSON is written by hand, as
