@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kqlhunt/kqlhunt/internal/funcs"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/value"
 )
@@ -19,6 +20,9 @@ func SQLLiteral(t Type, v any) string {
 			return "''"
 		}
 		return "NULL"
+	}
+	if t == schema.Guid {
+		return SQLString(funcs.ToString(t, v))
 	}
 	switch x := v.(type) {
 	case bool:

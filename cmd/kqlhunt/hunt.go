@@ -23,6 +23,7 @@ type huntOptions struct {
 	failOnFindings bool
 	queryPeriod    bool
 	progress       string
+	engine         string
 }
 
 func huntCommand(e *env) *cobra.Command {
@@ -78,6 +79,7 @@ interrupted.`,
 		},
 	}
 	o.data.register(cmd)
+	engineFlag(cmd, &o.engine, "run the rules")
 	cmd.Flags().StringArrayVar(&o.rulePaths, "rules", nil, "rule file or folder (repeatable)")
 	packFlag(cmd, &o.packs)
 	cmd.Flags().StringVar(&o.exclusions, "exclusions", "", "apply the exclusions of the YAML `FILE` (see docs/exclusions.md)")
@@ -103,6 +105,16 @@ func runHunt(e *env, o *huntOptions) error {
 		Progress: func(what string, read func() (int64, int64)) func() {
 			return startProgress(e.stderr, o.progress, read, what)
 		},
+	}
+	if o.engine != "" {
+		if len(o.data.data) > 0 || len(o.data.tables) > 0 {
+			return fail(exitUsage, "--engine runs on the server's data: load --data into it with kqlhunt load, not with hunt")
+		}
+		eng, err := serverEngine(o.engine)
+		if err != nil {
+			return err
+		}
+		cfg.Engine = eng
 	}
 	ctx, cancel, err := o.data.limits.context(e.ctx)
 	if err != nil {

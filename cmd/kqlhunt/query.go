@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +16,7 @@ import (
 
 func queryCommand(e *env) *cobra.Command {
 	var df dataFlags
-	var file, format string
+	var file, format, engine string
 	cmd := &cobra.Command{
 		Use:   "query [flags] [QUERY]",
 		Short: "Run a KQL query over telemetry",
@@ -55,6 +56,9 @@ or from standard input.`,
 				return compileError(err)
 			}
 			printWarnings(e, q)
+			if engine != "" {
+				return queryServer(e, ctx, engine, q, cat, now, f, &df)
+			}
 			d, err := df.open(cat)
 			if err != nil {
 				return err
@@ -84,6 +88,7 @@ or from standard input.`,
 		},
 	}
 	df.register(cmd)
+	engineFlag(cmd, &engine, "run the query")
 	cmd.Flags().StringVarP(&file, "file", "f", "", "read the query from `FILE`")
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv, json or jsonl")
 	return cmd
@@ -149,4 +154,38 @@ func printWarnings(e *env, q *kql.Query) {
 	if len(q.Warnings) > 0 {
 		fmt.Fprint(e.stderr, q.Warnings.Format(q.Source))
 	}
+}
+
+// queryServer runs q on the ClickHouse server at url and writes its rows
+// as the embedded engine's would be written.
+func queryServer(e *env, ctx context.Context, url string, q *kql.Query, cat *kql.Catalog, now kql.Datetime, f report.Format, df *dataFlags) error {
+	if len(df.data) > 0 || len(df.tables) > 0 {
+		return fail(exitUsage, "--engine runs on the server's data: load --data into it with kqlhunt load, not with query")
+	}
+	eng, err := serverEngine(url)
+	if err != nil {
+		return err
+	}
+	if err := eng.Open(cat); err != nil {
+		return err
+	}
+	for _, t := range hunt.MissingTables(eng, q.Tables) {
+		fmt.Fprintf(e.stderr, "kqlhunt: warning: no data for table %s on the server; it reads as empty\n", t)
+	}
+	cols, b, err := eng.Run(ctx, q, now)
+	var nt *kql.NotTranslatedError
+	if errors.As(err, &nt) {
+		return fail(exitUsage, "query: %v", err)
+	}
+	if err != nil {
+		return df.limits.outcome(ctx, err)
+	}
+	w := report.NewResultWriter(e.stdout, f)
+	if err := w.Begin(cols); err != nil {
+		return err
+	}
+	if err := w.Write(b); err != nil {
+		return err
+	}
+	return w.End()
 }

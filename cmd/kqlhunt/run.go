@@ -75,6 +75,7 @@ rule or exclusion error; 3 data error under --strict; 4 a limit was reached
 	root.AddCommand(rulesCommand(e))
 	root.AddCommand(testCommand(e))
 	root.AddCommand(sqlCommand(e))
+	root.AddCommand(loadCommand(e))
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK

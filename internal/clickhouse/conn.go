@@ -1,0 +1,152 @@
+// Package clickhouse runs kqlhunt's queries on a ClickHouse server and
+// loads telemetry into it. It is an engine of the product layer
+// (hunt.Engine) and reaches the KQL engine only through package kql:
+// queries are translated with kql.Query.SQLWith, and the rows are stored
+// and read back with the mapping of docs/clickhouse.md.
+//
+// The server is reached through its HTTP interface with TabSeparated
+// data, which ClickHouse has read and written the same way since 1.1, so
+// that one client speaks to Debian's 18.16 and to current servers alike.
+package clickhouse
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Runner runs one SQL statement and returns its output in the given
+// ClickHouse output format ("" for statements without output). A *Conn
+// is one, and so is an in-process chDB connection.
+type Runner interface {
+	Query(sql, format string) ([]byte, error)
+}
+
+// Conn is a connection to a ClickHouse server's HTTP interface. It is safe
+// for concurrent use.
+type Conn struct {
+	base     string // http://host:port/
+	database string
+	user     string
+	password string
+	client   *http.Client
+	ctx      context.Context
+}
+
+// ParseURL reads an engine URL, clickhouse://[user[:password]@]host:port/database,
+// where port is the server's HTTP port (8123 by default). It returns
+// the connection, not yet used.
+func ParseURL(raw string) (*Conn, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("engine URL: %v", err)
+	}
+	if u.Scheme != "clickhouse" {
+		return nil, fmt.Errorf("engine URL %q: expected clickhouse://[user[:password]@]host:port/database", raw)
+	}
+	host := u.Host
+	if u.Port() == "" {
+		host += ":8123"
+	}
+	if u.Hostname() == "" {
+		return nil, fmt.Errorf("engine URL %q: no host", raw)
+	}
+	c := &Conn{
+		base:     "http://" + host + "/",
+		database: strings.Trim(u.Path, "/"),
+		user:     "default",
+		client:   &http.Client{Timeout: 0},
+		ctx:      context.Background(),
+	}
+	if c.database == "" {
+		c.database = "default"
+	}
+	if strings.Contains(c.database, "/") {
+		return nil, fmt.Errorf("engine URL %q: expected one database name after the host", raw)
+	}
+	if u.User != nil {
+		c.user = u.User.Username()
+		c.password, _ = u.User.Password()
+	}
+	return c, nil
+}
+
+// Database returns the name of the database the connection uses.
+func (c *Conn) Database() string { return c.database }
+
+// WithContext returns a copy of c whose requests stop when ctx is done.
+func (c *Conn) WithContext(ctx context.Context) *Conn {
+	d := *c
+	d.ctx = ctx
+	return &d
+}
+
+// Query implements Runner: it sends sql to the server, in the
+// connection's database, and returns the output in format.
+func (c *Conn) Query(sql, format string) ([]byte, error) {
+	return c.query(c.database, sql, format)
+}
+
+func (c *Conn) query(database, sql, format string) ([]byte, error) {
+	if format != "" {
+		sql += "\nFORMAT " + format
+	}
+	params := url.Values{}
+	if database != "" {
+		params.Set("database", database)
+	}
+	req, err := http.NewRequestWithContext(c.ctx, http.MethodPost, c.base+"?"+params.Encode(), strings.NewReader(sql))
+	if err != nil {
+		return nil, err
+	}
+	// The user in headers: 18.16 reads X-ClickHouse-User and -Key.
+	req.Header.Set("X-ClickHouse-User", c.user)
+	if c.password != "" {
+		req.Header.Set("X-ClickHouse-Key", c.password)
+	}
+	resp, err := c.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse: %v", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse: reading the answer: %v", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("clickhouse: %s", strings.TrimSpace(string(bytes.TrimSpace(body))))
+	}
+	return body, nil
+}
+
+// Version returns the server's version, as SELECT version() gives it.
+func Version(r Runner) (string, error) {
+	out, err := r.Query("SELECT version()", "TabSeparated")
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// CreateDatabase creates the connection's database when it does not exist.
+func (c *Conn) CreateDatabase() error {
+	_, err := c.query("", "CREATE DATABASE IF NOT EXISTS `"+strings.ReplaceAll(c.database, "`", "\\`")+"`", "")
+	return err
+}
+
+// Ping waits up to d for the server to answer.
+func (c *Conn) Ping(d time.Duration) error {
+	deadline := time.Now().Add(d)
+	for {
+		_, err := c.query("", "SELECT 1", "TabSeparated")
+		if err == nil || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -1,0 +1,250 @@
+package clickhouse
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kqlhunt/kqlhunt/kql"
+)
+
+// LedgerTable is the table in which Load records the files it loaded.
+const LedgerTable = "_kqlhunt_loads"
+
+// LoadOptions say what Load loads.
+type LoadOptions struct {
+	// Data names the telemetry, as for the embedded engine.
+	Data kql.DataOptions
+	// BatchRows is the number of rows of one INSERT (default 10000).
+	BatchRows int
+	// Log receives a line per file loaded or skipped; nil for none.
+	Log io.Writer
+}
+
+// FileLoad is what Load did with one file's rows of one table.
+type FileLoad struct {
+	Path  string
+	Table string
+	// Rows is the number of rows inserted, or found in the ledger when
+	// Skipped.
+	Rows int64
+	// Skipped is true when the ledger says the file was loaded already.
+	Skipped bool
+	// Stats are what reading the file found (rows skipped as malformed,
+	// values that did not convert), to report as the embedded engine does.
+	Stats kql.DataStats
+}
+
+// Load creates the tables the data has and inserts its rows, file by
+// file in the order the embedded engine reads them, numbering each
+// table's rows in _kqlhunt_row after those already loaded. A file whose
+// identity (table, size and SHA-256 of its content) is in the load ledger
+// is skipped. A table whose row count differs from the ledger's (a load
+// interrupted before it recorded its file) stops the load with an error
+// rather than numbering rows twice. Load reports what it did for each
+// file, including the files before an error.
+func Load(ctx context.Context, c *Conn, cat *kql.Catalog, opts LoadOptions) ([]FileLoad, error) {
+	if opts.BatchRows <= 0 {
+		opts.BatchRows = 10000
+	}
+	c = c.WithContext(ctx)
+	if err := c.CreateDatabase(); err != nil {
+		return nil, err
+	}
+	if _, err := c.Query(ledgerDDL, ""); err != nil {
+		return nil, err
+	}
+	all, err := kql.OpenData(opts.Data, cat)
+	if err != nil {
+		return nil, err
+	}
+	var done []FileLoad
+	for _, f := range all.Stats().Files {
+		fl, err := loadFile(ctx, c, cat, f.Path, f.Table, opts)
+		if err != nil {
+			return done, fmt.Errorf("%s: %w", f.Path, err)
+		}
+		done = append(done, fl)
+		if opts.Log != nil {
+			if fl.Skipped {
+				fmt.Fprintf(opts.Log, "kqlhunt: %s: already loaded into %s (%d rows); skipped\n", f.Path, f.Table, fl.Rows)
+			} else {
+				fmt.Fprintf(opts.Log, "kqlhunt: %s: loaded %d rows into %s\n", f.Path, fl.Rows, f.Table)
+			}
+		}
+	}
+	return done, nil
+}
+
+const ledgerDDL = "CREATE TABLE IF NOT EXISTS " + LedgerTable + ` (
+  table String,
+  hash String,
+  size Int64,
+  path String,
+  mtime Int64,
+  first_row UInt64,
+  rows UInt64,
+  loaded_at DateTime
+) ENGINE = MergeTree ORDER BY (table, hash)`
+
+// identity returns the size, modification time (Unix ns) and SHA-256 of
+// the file at path.
+func identity(path string) (size, mtime int64, hash string, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, 0, "", err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, 0, "", err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return 0, 0, "", err
+	}
+	return st.Size(), st.ModTime().UnixNano(), hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func loadFile(ctx context.Context, c *Conn, cat *kql.Catalog, path, table string, opts LoadOptions) (FileLoad, error) {
+	fl := FileLoad{Path: path, Table: table}
+	t := cat.Table(table)
+	if t == nil {
+		return fl, fmt.Errorf("unknown table '%s'", table)
+	}
+	size, mtime, hash, err := identity(path)
+	if err != nil {
+		return fl, err
+	}
+	out, err := c.Query("SELECT rows FROM "+LedgerTable+" WHERE table = "+kql.SQLString(t.Name)+" AND hash = "+kql.SQLString(hash)+" AND size = "+strconv.FormatInt(size, 10)+" LIMIT 1", "TabSeparated")
+	if err != nil {
+		return fl, err
+	}
+	if s := strings.TrimSpace(string(out)); s != "" {
+		fl.Rows, _ = strconv.ParseInt(s, 10, 64)
+		fl.Skipped = true
+		return fl, nil
+	}
+	if _, err := c.Query(TableDDL(t), ""); err != nil {
+		return fl, err
+	}
+	next, err := nextRow(c, t.Name)
+	if err != nil {
+		return fl, err
+	}
+	dopts := opts.Data
+	dopts.Paths = nil
+	dopts.Tables = map[string][]string{t.Name: {path}}
+	d, err := kql.OpenData(dopts, cat)
+	if err != nil {
+		return fl, err
+	}
+	cols := make([]string, len(t.Columns)+1)
+	for i, col := range t.Columns {
+		cols[i] = kql.SQLIdent(col.Name)
+	}
+	cols[len(t.Columns)] = kql.SQLRowColumn
+	head := "INSERT INTO " + kql.SQLIdent(t.Name) + " (" + strings.Join(cols, ", ") + ") VALUES "
+	var sb strings.Builder
+	pending := 0
+	row := next
+	flush := func() error {
+		if pending == 0 {
+			return nil
+		}
+		_, err := c.Query(head+sb.String(), "")
+		sb.Reset()
+		pending = 0
+		return err
+	}
+	err = d.ReadTable(ctx, t, func(b *kql.Batch) error {
+		for i := 0; i < b.N; i++ {
+			if pending > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteByte('(')
+			for j, col := range t.Columns {
+				sb.WriteString(kql.SQLLiteral(col.Type, b.Cols[j].Get(i)))
+				sb.WriteString(", ")
+			}
+			sb.WriteString(strconv.FormatUint(row, 10))
+			sb.WriteByte(')')
+			row++
+			pending++
+			if pending >= opts.BatchRows {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	fl.Stats = d.Stats()
+	if err != nil {
+		return fl, err
+	}
+	fl.Rows = int64(row - next)
+	_, err = c.Query("INSERT INTO "+LedgerTable+" VALUES ("+strings.Join([]string{
+		kql.SQLString(t.Name), kql.SQLString(hash), strconv.FormatInt(size, 10), kql.SQLString(path),
+		strconv.FormatInt(mtime, 10), strconv.FormatUint(next, 10), strconv.FormatInt(fl.Rows, 10),
+		strconv.FormatInt(time.Now().Unix(), 10),
+	}, ", ")+")", "")
+	return fl, err
+}
+
+// nextRow returns the _kqlhunt_row of the next row of table name: the
+// rows the ledger accounts for, after checking that the table holds
+// exactly those.
+func nextRow(c *Conn, name string) (uint64, error) {
+	out, err := c.Query("SELECT toUInt64(sum(rows)) FROM "+LedgerTable+" WHERE table = "+kql.SQLString(name), "TabSeparated")
+	if err != nil {
+		return 0, err
+	}
+	ledger, err := strconv.ParseUint(strings.TrimSpace(string(out)), 10, 64)
+	if err != nil {
+		return 0, err
+	}
+	n, err := countRows(c, name)
+	if err != nil {
+		return 0, err
+	}
+	if uint64(n) != ledger {
+		return 0, fmt.Errorf("table %s holds %d rows but the load ledger (%s) accounts for %d: a load was interrupted or rows were added by other means; delete the rows with %s >= %d (ALTER TABLE %s DELETE WHERE %s >= %d) and load again",
+			name, n, LedgerTable, ledger, kql.SQLRowColumn, ledger, kql.SQLIdent(name), kql.SQLRowColumn, ledger)
+	}
+	return ledger, nil
+}
+
+// TableDDL returns the CREATE TABLE IF NOT EXISTS statement of table t,
+// stored as docs/clickhouse.md maps it: a MergeTree ordered by the
+// table's time (Timestamp, or TimeGenerated), its DeviceId when it has
+// one, and _kqlhunt_row.
+func TableDDL(t *kql.Table) string {
+	cols := make([]string, 0, len(t.Columns)+1)
+	var key []string
+	for _, name := range []string{"Timestamp", "TimeGenerated"} {
+		if i := t.Lookup(name); i >= 0 && t.Columns[i].Type.String() == "datetime" {
+			// A sorting key holds no Nullable column: nulls sort as 0.
+			key = append(key, "ifNull("+kql.SQLIdent(name)+", toInt64(0))")
+			break
+		}
+	}
+	if i := t.Lookup("DeviceId"); i >= 0 && t.Columns[i].Type.String() == "string" {
+		key = append(key, kql.SQLIdent("DeviceId"))
+	}
+	key = append(key, kql.SQLRowColumn)
+	for _, c := range t.Columns {
+		cols = append(cols, kql.SQLIdent(c.Name)+" "+kql.SQLColumnType(c.Type))
+	}
+	cols = append(cols, kql.SQLRowColumn+" UInt64")
+	return "CREATE TABLE IF NOT EXISTS " + kql.SQLIdent(t.Name) + " (\n  " + strings.Join(cols, ",\n  ") + "\n) ENGINE = MergeTree ORDER BY (" + strings.Join(key, ", ") + ")"
+}
