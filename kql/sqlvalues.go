@@ -13,7 +13,7 @@ import (
 )
 
 // SQLLiteral returns the ClickHouse SQL literal that stores v, a value of
-// type t, as docs/clickhouse.md maps it (a null string or dynamic is '').
+// type t, as docs/clickhouse.md maps it (a null string or dynamic is ”).
 func SQLLiteral(t Type, v any) string {
 	if v == nil {
 		if t == schema.String || t == schema.Dynamic {
