@@ -93,10 +93,12 @@ func (c *Conn) Query(sql, format string) ([]byte, error) {
 }
 
 func (c *Conn) query(database, sql, format string) ([]byte, error) {
-	if format != "" {
-		sql += "\nFORMAT " + format
-	}
 	params := url.Values{}
+	if format != "" {
+		// The HTTP interface's default format, not a FORMAT clause: an
+		// INSERT's VALUES would read the clause as data.
+		params.Set("default_format", format)
+	}
 	if database != "" {
 		params.Set("database", database)
 	}

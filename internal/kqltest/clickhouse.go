@@ -1,11 +1,8 @@
 package kqltest
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -41,6 +38,13 @@ type ClickHouseStats struct {
 // translates, comparing the rows as Run does (a difference fails t).
 // The evals whose query does not translate are added to st.Refused.
 func RunClickHouse(t *testing.T, path string, db SQLRunner, st *ClickHouseStats) {
+	t.Helper()
+	RunClickHouseVersion(t, path, db, "", st)
+}
+
+// RunClickHouseVersion is RunClickHouse on a server of the given version
+// (SELECT version()): the SQL uses the forms that version has.
+func RunClickHouseVersion(t *testing.T, path string, db SQLRunner, version string, st *ClickHouseStats) {
 	t.Helper()
 	cmds, err := Parse(path)
 	if err != nil {
@@ -99,7 +103,7 @@ func RunClickHouse(t *testing.T, path string, db SQLRunner, st *ClickHouseStats)
 				t.Errorf("%s:%d: %v", path, c.Line, err)
 				continue
 			}
-			sql, err := q.SQL(now)
+			sql, err := q.SQLWith(kql.SQLOptions{Now: now, Version: version})
 			if err == nil && hasExternal {
 				err = errors.New("externaldata is not loaded into ClickHouse")
 			}
@@ -172,7 +176,7 @@ func insertRows(db SQLRunner, t, src *schema.Table, batches []*value.Batch, next
 					}
 					continue
 				}
-				cells[j] = literal(col.Type, b.Cols[k].Get(i))
+				cells[j] = kql.SQLLiteral(col.Type, b.Cols[k].Get(i))
 			}
 			cells = append(cells, strconv.Itoa(*next))
 			*next++
@@ -186,122 +190,16 @@ func insertRows(db SQLRunner, t, src *schema.Table, batches []*value.Batch, next
 	return err
 }
 
-// literal is the SQL literal storing v, a value of type t.
-func literal(t schema.Type, v any) string {
-	if v == nil {
-		if t == schema.String || t == schema.Dynamic {
-			return "''"
-		}
-		return "NULL"
-	}
-	switch x := v.(type) {
-	case bool:
-		if x {
-			return "1"
-		}
-		return "0"
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case value.Datetime:
-		return strconv.FormatInt(int64(x), 10)
-	case value.Timespan:
-		return strconv.FormatInt(int64(x), 10)
-	case float64:
-		switch {
-		case math.IsNaN(x):
-			return "nan"
-		case math.IsInf(x, 1):
-			return "inf"
-		case math.IsInf(x, -1):
-			return "-inf"
-		}
-		return strconv.FormatFloat(x, 'g', -1, 64)
-	case string:
-		return kql.SQLString(x)
-	}
-	return kql.SQLString(string(value.AppendJSON(nil, v)))
-}
-
-// runSQL runs sql and converts its rows back to KQL values of cols.
+// runSQL runs sql and converts its rows back to KQL values of cols, read
+// in TabSeparated as every ClickHouse version writes it.
 func runSQL(db SQLRunner, sql string, cols []schema.Column) (*kql.Result, error) {
-	out, err := db.Query(sql+"\nSETTINGS output_format_json_quote_64bit_integers = 1, output_format_json_quote_denormals = 1", "JSONCompactEachRow")
+	out, err := db.Query(sql, "TabSeparated")
 	if err != nil {
 		return nil, err
 	}
-	types := make([]schema.Type, len(cols))
-	for j, c := range cols {
-		types[j] = c.Type
-	}
-	b := value.NewBatch(types, 0)
-	dec := json.NewDecoder(bytes.NewReader(out))
-	dec.UseNumber()
-	for dec.More() {
-		var row []any
-		if err := dec.Decode(&row); err != nil {
-			return nil, err
-		}
-		if len(row) != len(cols) {
-			return nil, fmt.Errorf("a row has %d values, want %d", len(row), len(cols))
-		}
-		for j, c := range cols {
-			v, err := fromJSON(c.Type, row[j])
-			if err != nil {
-				return nil, fmt.Errorf("column %s: %v", c.Name, err)
-			}
-			b.Cols[j].Append(v)
-		}
-		b.N++
+	b, err := kql.DecodeSQLRows(out, cols)
+	if err != nil {
+		return nil, err
 	}
 	return &kql.Result{Columns: cols, Batches: []*value.Batch{b}}, nil
-}
-
-// fromJSON converts a stored value, as JSONCompactEachRow prints it, to
-// the KQL value of type t.
-func fromJSON(t schema.Type, v any) (any, error) {
-	if v == nil {
-		if t == schema.String {
-			return "", nil
-		}
-		return nil, nil
-	}
-	text := fmt.Sprint(v)
-	switch t {
-	case schema.String:
-		s, ok := v.(string)
-		if !ok {
-			return nil, fmt.Errorf("expected a string, got %v", v)
-		}
-		return s, nil
-	case schema.Bool:
-		n, err := strconv.ParseInt(text, 10, 64)
-		return n != 0, err
-	case schema.Int, schema.Long:
-		return strconv.ParseInt(text, 10, 64)
-	case schema.Datetime:
-		n, err := strconv.ParseInt(text, 10, 64)
-		return value.Datetime(n), err
-	case schema.Timespan:
-		n, err := strconv.ParseInt(text, 10, 64)
-		return value.Timespan(n), err
-	case schema.Dynamic:
-		s, ok := v.(string)
-		if !ok {
-			return nil, fmt.Errorf("expected JSON text, got %v", v)
-		}
-		if s == "" {
-			return nil, nil
-		}
-		return value.ParseJSON([]byte(s))
-	case schema.Real:
-		switch text {
-		case "nan", "-nan":
-			return math.NaN(), nil
-		case "inf", "+inf":
-			return math.Inf(1), nil
-		case "-inf":
-			return math.Inf(-1), nil
-		}
-		return strconv.ParseFloat(text, 64)
-	}
-	return nil, fmt.Errorf("type %s is not read back from ClickHouse", t)
 }

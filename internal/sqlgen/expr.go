@@ -311,7 +311,10 @@ func (g *gen) arith(c *plan.Call, cols []string) string {
 		// Go's division truncates toward zero as intDiv does, gives null
 		// for a zero divisor, and wraps MinInt64 / -1 (where intDiv
 		// fails): negation wraps the same way.
-		return fmt.Sprintf("multiIf(%s = 0, CAST(NULL AS Nullable(Int64)), %s = -1, -%s, intDiv(%s, %s))", y, y, x, x, y)
+		// ClickHouse 18.16's multiIf evaluates every branch, and on the
+		// values under the nulls too (0), so intDiv gets 1 for the
+		// divisors of the other branches (a null divisor is 0 here).
+		return fmt.Sprintf("multiIf(ifNull(%s, toInt64(0)) = 0, CAST(NULL AS Nullable(Int64)), %s = -1, -%s, intDiv(%s, if(ifNull(%s, toInt64(0)) IN (0, -1), toInt64(1), assumeNotNull(%s))))", y, y, x, x, y, y)
 	case c.T == schema.Datetime && (ta == schema.Datetime && tb == schema.Timespan || ta == schema.Timespan && tb == schema.Datetime && op == "+"):
 		// Ticks add and wrap as in the embedded engine, which does not
 		// check the datetime range here.

@@ -79,7 +79,7 @@ const config = `<?xml version="1.0"?>
   <users>
     <default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default>
   </users>
-  <profiles><default></default></profiles>
+  <profiles><default><max_execution_time>60</max_execution_time></default></profiles>
   <quotas><default></default></quotas>
 </yandex>
 `
