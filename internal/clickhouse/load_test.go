@@ -1,0 +1,66 @@
+package clickhouse_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/kqlhunt/kqlhunt/internal/clickhouse"
+	"github.com/kqlhunt/kqlhunt/internal/clickhouse/chtest"
+	"github.com/kqlhunt/kqlhunt/kql"
+)
+
+func TestParseURL(t *testing.T) {
+	for _, bad := range []string{"http://h:8123/db", "clickhouse:///db", "clickhouse://h:1/a/b"} {
+		if _, err := clickhouse.ParseURL(bad); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+	c, err := clickhouse.ParseURL("clickhouse://u:p@h/")
+	if err != nil || c.Database() != "default" {
+		t.Errorf("default database: %v %v", c, err)
+	}
+}
+
+func TestTableDDL(t *testing.T) {
+	ddl := clickhouse.TableDDL(kql.Defender().Table("DeviceNetworkEvents"))
+	for _, want := range []string{"`Timestamp` Nullable(Int64)", "`RemoteUrl` String", "_kqlhunt_row UInt64",
+		"ENGINE = MergeTree ORDER BY (ifNull(`Timestamp`, toInt64(0)), `DeviceId`, _kqlhunt_row)"} {
+		if !strings.Contains(ddl, want) {
+			t.Errorf("DDL lacks %q:\n%s", want, ddl)
+		}
+	}
+}
+
+// TestLoadInterrupted: rows the load ledger does not account for (a load
+// killed before it recorded its file) stop the next load, which names
+// the rows to delete, instead of numbering rows twice.
+func TestLoadInterrupted(t *testing.T) {
+	url := chtest.Server(t, "interrupted")
+	c, err := clickhouse.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := kql.Defender()
+	opts := clickhouse.LoadOptions{Data: kql.DataOptions{Paths: []string{"../../examples/telemetry/DeviceNetworkEvents.jsonl"}}}
+	loads, err := clickhouse.Load(context.Background(), c, cat, opts)
+	if err != nil || len(loads) != 1 || loads[0].Rows != 18 || loads[0].Skipped {
+		t.Fatalf("first load: %+v, %v", loads, err)
+	}
+	// A row of a load that did not finish.
+	if _, err := c.Query("INSERT INTO DeviceNetworkEvents (DeviceName, _kqlhunt_row) VALUES ('partial', 18)", ""); err != nil {
+		t.Fatal(err)
+	}
+	opts.Data.Paths = []string{"../../examples/telemetry/storage"}
+	_, err = clickhouse.Load(context.Background(), c, cat, opts)
+	if err == nil || !strings.Contains(err.Error(), "holds 19 rows but the load ledger (_kqlhunt_loads) accounts for 18") ||
+		!strings.Contains(err.Error(), "DELETE WHERE _kqlhunt_row >= 18") {
+		t.Fatalf("want the interrupted load explained, got %v", err)
+	}
+	// The file already loaded is still skipped.
+	opts.Data.Paths = []string{"../../examples/telemetry/DeviceNetworkEvents.jsonl"}
+	loads, err = clickhouse.Load(context.Background(), c, cat, opts)
+	if err != nil || len(loads) != 1 || !loads[0].Skipped {
+		t.Fatalf("reload: %+v, %v", loads, err)
+	}
+}
