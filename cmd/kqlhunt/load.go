@@ -65,6 +65,9 @@ data with --strict.`,
 		},
 	}
 	df.register(cmd)
+	for _, name := range []string{"now", "prefilter", "externaldata"} {
+		cmd.Flags().MarkHidden(name) // they do not bear on a load
+	}
 	engineFlag(cmd, &engine, "load")
 	cmd.Flags().IntVar(&batch, "batch", 10000, "insert `N` rows per INSERT")
 	return cmd
