@@ -117,6 +117,7 @@ func Server(t testing.TB, database string) string {
 		cmd.Dir = dir
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
+		dieWithParent(cmd)
 		if err := cmd.Start(); err != nil {
 			t.Fatalf("starting %s: %v", Binary, err)
 		}
