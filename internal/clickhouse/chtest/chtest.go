@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -29,8 +30,23 @@ func Enabled() (ok bool, skip string) {
 	return false, "ClickHouse server tests: set CI=true or KQLHUNT_CLICKHOUSE=1 to run them (they install Debian's clickhouse-server with apt-get when it is missing)"
 }
 
-// install installs Debian's clickhouse-server when it is missing.
+// install installs Debian's clickhouse-server when it is missing. Test
+// binaries of several packages run at once under go test ./..., and two
+// apt-get runs at once fail on dpkg's lock: a file lock makes them take
+// turns, and the second finds the package installed.
 func install() error {
+	if _, err := os.Stat(Binary); err == nil {
+		return nil
+	}
+	lock, err := os.OpenFile(filepath.Join(os.TempDir(), "kqlhunt-clickhouse-install.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return err
+	}
+	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
 	if _, err := os.Stat(Binary); err == nil {
 		return nil
 	}
