@@ -2,24 +2,31 @@ package clickhouse
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/kqlhunt/kqlhunt/kql"
 )
 
 // Engine runs queries on a ClickHouse server whose tables hold telemetry
 // stored as docs/clickhouse.md describes (kqlhunt load writes them). It
-// implements hunt.Engine. A query that does not translate fails with the
-// translation's error (a *kql.NotTranslatedError): nothing runs in the
-// embedded engine yet.
+// implements hunt.Engine. A query that does not translate whole runs
+// split: the parts that read a table and translate run on the server,
+// the rest in kqlhunt over their rows (kql.Query.RunSQLSplit).
 type Engine struct {
 	// Conn reaches the server.
 	Conn Runner
 	// Version is the server's version, set by Open.
 	Version string
-	rows    map[string]int64 // the rows of each catalog table on the server
+	// Warn, when not nil, receives a warning for each query that does not
+	// translate whole and so runs in part in kqlhunt.
+	Warn     io.Writer
+	rows     map[string]int64 // the rows of each catalog table on the server
+	returned atomic.Int64
 }
 
 // Open reads the server's version and which tables of cat it holds, with
@@ -61,8 +68,10 @@ func countRows(r Runner, name string) (int64, error) {
 // HasTable implements hunt.Engine: the server has rows of table name.
 func (e *Engine) HasTable(name string) bool { return e.rows[strings.ToLower(name)] > 0 }
 
-// RunMany implements hunt.Engine: each query runs as one SELECT, in turn,
-// and its rows go to emit as one batch.
+// RunMany implements hunt.Engine: each query runs in turn, as one SELECT
+// when it translates whole, else split (kql.Query.RunSQLSplit): its
+// parts that read a table and translate run on the server and the rest
+// in kqlhunt, with a warning to e.Warn. Its rows go to emit.
 func (e *Engine) RunMany(ctx context.Context, queries []*kql.Query, now kql.Datetime, emit kql.Emit) []kql.Outcome {
 	outcomes := make([]kql.Outcome, len(queries))
 	for i, q := range queries {
@@ -70,47 +79,107 @@ func (e *Engine) RunMany(ctx context.Context, queries []*kql.Query, now kql.Date
 			outcomes[i].Err = err
 			continue
 		}
-		cols, b, err := e.run(ctx, q, now)
-		if err == nil {
-			outcomes[i].Rows = int64(b.N)
-			err = emit(i, 0, cols, b)
-		}
-		outcomes[i].Err = err
+		outcomes[i] = e.stream(ctx, q, now, func(stmt int, cols []kql.Column, b *kql.Batch) error {
+			return emit(i, stmt, cols, b)
+		})
 	}
 	return outcomes
 }
 
 // Count implements hunt.Engine.
 func (e *Engine) Count(ctx context.Context, q *kql.Query, now kql.Datetime) (int, error) {
-	_, b, err := e.run(ctx, q, now)
-	if err != nil {
-		return 0, err
-	}
-	return b.N, nil
+	out := e.stream(ctx, q, now, func(int, []kql.Column, *kql.Batch) error { return nil })
+	return int(out.Rows), out.Err
 }
 
-// Run runs q on the server and returns its columns and rows.
+// Run runs q on the server (split as RunMany does) and returns its
+// columns and rows. A query of several tabular statements that does not
+// translate whole is refused.
 func (e *Engine) Run(ctx context.Context, q *kql.Query, now kql.Datetime) ([]kql.Column, *kql.Batch, error) {
-	return e.run(ctx, q, now)
+	var cols []kql.Column
+	var batches []*kql.Batch
+	out := e.stream(ctx, q, now, func(stmt int, c []kql.Column, b *kql.Batch) error {
+		if stmt > 0 {
+			return fmt.Errorf("clickhouse: a query of several tabular statements runs on a server only when it translates whole")
+		}
+		cols = c
+		batches = append(batches, b)
+		return nil
+	})
+	if out.Err != nil {
+		return nil, nil, out.Err
+	}
+	if cols == nil {
+		cols = q.SQLColumns()
+	}
+	return cols, kql.ConcatBatches(cols, batches), nil
 }
 
-func (e *Engine) run(ctx context.Context, q *kql.Query, now kql.Datetime) ([]kql.Column, *kql.Batch, error) {
-	sql, err := q.SQLWith(kql.SQLOptions{Now: now, Version: e.Version})
+// stream runs q and hands its rows to emit: one SELECT when q translates
+// whole, else q split between the server and kqlhunt.
+func (e *Engine) stream(ctx context.Context, q *kql.Query, now kql.Datetime, emit func(stmt int, cols []kql.Column, b *kql.Batch) error) (out kql.Outcome) {
+	opts := kql.SQLOptions{Now: now, Version: e.Version, Tables: func(name string) bool {
+		_, ok := e.rows[strings.ToLower(name)]
+		return ok
+	}}
+	sql, err := q.SQLWith(opts)
+	var nt *kql.NotTranslatedError
+	if errors.As(err, &nt) {
+		if e.Warn != nil {
+			fmt.Fprintf(e.Warn, "kqlhunt: warning: %s\n", SplitWarning(nt))
+		}
+		return q.RunSQLSplit(ctx, opts, e.runSQL, emit)
+	}
 	if err != nil {
-		return nil, nil, err
+		out.Err = err
+		return out
 	}
 	cols := q.SQLColumns()
+	b, err := e.runSQL(ctx, sql, cols)
+	if err != nil {
+		out.Err = err
+		return out
+	}
+	out.Rows = int64(b.N)
+	out.Err = emit(0, cols, b)
+	return out
+}
+
+// SplitWarning says that the construct of nt, and what follows it, runs
+// in kqlhunt rather than on the server.
+func SplitWarning(nt *kql.NotTranslatedError) string {
+	msg := fmt.Sprintf("'%s'", nt.Construct)
+	if nt.Source != nil {
+		line, col := nt.Source.Position(nt.Span.Start)
+		msg = fmt.Sprintf("'%s' at %d:%d", nt.Construct, line, col)
+		if nt.Source.Name != "" {
+			msg = nt.Source.Name + ": " + msg
+		}
+	}
+	msg += " runs in kqlhunt on the rows the server returned"
+	if nt.Why != "" {
+		msg += " (" + nt.Why + ")"
+	}
+	return msg
+}
+
+// runSQL runs one SELECT and decodes its rows as cols.
+func (e *Engine) runSQL(ctx context.Context, sql string, cols []kql.Column) (*kql.Batch, error) {
 	r := e.Conn
 	if c, ok := r.(*Conn); ok {
 		r = c.WithContext(ctx)
 	}
 	out, err := r.Query(sql, "TabSeparated")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	b, err := kql.DecodeSQLRows(out, cols)
 	if err != nil {
-		return nil, nil, fmt.Errorf("clickhouse: reading the rows: %v", err)
+		return nil, fmt.Errorf("clickhouse: reading the rows: %v", err)
 	}
-	return cols, b, nil
+	e.returned.Add(int64(b.N))
+	return b, nil
 }
+
+// Returned counts the rows that the server has returned to e so far.
+func (e *Engine) Returned() int64 { return e.returned.Load() }
