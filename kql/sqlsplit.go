@@ -22,6 +22,9 @@ type SQLRunner func(ctx context.Context, sql string, cols []Column) (*Batch, err
 type SQLPart struct {
 	SQL     string
 	Columns []Column
+	// Plan is the part's plan as text (one operator a line, inputs
+	// below), for reviews and tests.
+	Plan string
 }
 
 // SQLSplit says how a query that does not translate whole runs on a
@@ -62,7 +65,7 @@ func (q *Query) SplitSQL(opts SQLOptions) (*SQLSplit, error) {
 		sp.Split(p)
 	}
 	for _, p := range sp.Parts {
-		s.Parts = append(s.Parts, SQLPart{SQL: p.SQL, Columns: p.Cols})
+		s.Parts = append(s.Parts, SQLPart{SQL: p.SQL, Columns: p.Cols, Plan: plan.Format(p.Node)})
 	}
 	return s, nil
 }
