@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -74,21 +75,64 @@ func (e *Engine) HasTable(name string) bool { return e.rows[strings.ToLower(name
 // in kqlhunt, with a warning to e.Warn. Its rows go to emit.
 func (e *Engine) RunMany(ctx context.Context, queries []*kql.Query, now kql.Datetime, emit kql.Emit) []kql.Outcome {
 	outcomes := make([]kql.Outcome, len(queries))
+	// A pack gets one warning, not one per rule.
+	warn := e.Warn
+	if len(queries) > 1 {
+		warn = nil
+	}
+	var split []*kql.NotTranslatedError
+	before := e.Returned()
 	for i, q := range queries {
 		if err := ctx.Err(); err != nil {
 			outcomes[i].Err = err
 			continue
 		}
-		outcomes[i] = e.stream(ctx, q, now, func(stmt int, cols []kql.Column, b *kql.Batch) error {
+		if _, err := q.SQLWith(kql.SQLOptions{Now: now, Version: e.Version}); err != nil {
+			var nt *kql.NotTranslatedError
+			if errors.As(err, &nt) {
+				split = append(split, nt)
+			}
+		}
+		outcomes[i] = e.stream(ctx, q, now, warn, func(stmt int, cols []kql.Column, b *kql.Batch) error {
 			return emit(i, stmt, cols, b)
 		})
+	}
+	if e.Warn != nil && len(queries) > 1 && len(split) > 0 {
+		fmt.Fprintf(e.Warn, "kqlhunt: warning: %s\n", packWarning(split, len(queries), e.Returned()-before))
 	}
 	return outcomes
 }
 
+// packWarning says how many of n queries ran in part in kqlhunt, and
+// which constructs kept them from running whole on the server, most
+// frequent first; returned is the number of rows the server returned for
+// the n queries.
+func packWarning(split []*kql.NotTranslatedError, n int, returned int64) string {
+	count := map[string]int{}
+	for _, nt := range split {
+		count[nt.Construct]++
+	}
+	names := make([]string, 0, len(count))
+	for c := range count {
+		names = append(names, c)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if count[names[i]] != count[names[j]] {
+			return count[names[i]] > count[names[j]]
+		}
+		return names[i] < names[j]
+	})
+	parts := make([]string, len(names))
+	for i, c := range names {
+		parts[i] = fmt.Sprintf("'%s' %d", c, count[c])
+	}
+	return fmt.Sprintf("%d of %d rules run in part in kqlhunt, on the rows the server returned for them (%s; e.g. %s); the server returned %d rows in all; 'kqlhunt sql --split' shows what a rule pushes down",
+		len(split), n, strings.Join(parts, ", "), SplitWarning(split[0]), returned)
+}
+
 // Count implements hunt.Engine.
 func (e *Engine) Count(ctx context.Context, q *kql.Query, now kql.Datetime) (int, error) {
-	out := e.stream(ctx, q, now, func(int, []kql.Column, *kql.Batch) error { return nil })
+	out := e.stream(ctx, q, now, nil, func(int, []kql.Column, *kql.Batch) error { return nil })
 	return int(out.Rows), out.Err
 }
 
@@ -98,7 +142,7 @@ func (e *Engine) Count(ctx context.Context, q *kql.Query, now kql.Datetime) (int
 func (e *Engine) Run(ctx context.Context, q *kql.Query, now kql.Datetime) ([]kql.Column, *kql.Batch, error) {
 	var cols []kql.Column
 	var batches []*kql.Batch
-	out := e.stream(ctx, q, now, func(stmt int, c []kql.Column, b *kql.Batch) error {
+	out := e.stream(ctx, q, now, e.Warn, func(stmt int, c []kql.Column, b *kql.Batch) error {
 		if stmt > 0 {
 			return fmt.Errorf("clickhouse: a query of several tabular statements runs on a server only when it translates whole")
 		}
@@ -117,7 +161,7 @@ func (e *Engine) Run(ctx context.Context, q *kql.Query, now kql.Datetime) ([]kql
 
 // stream runs q and hands its rows to emit: one SELECT when q translates
 // whole, else q split between the server and kqlhunt.
-func (e *Engine) stream(ctx context.Context, q *kql.Query, now kql.Datetime, emit func(stmt int, cols []kql.Column, b *kql.Batch) error) (out kql.Outcome) {
+func (e *Engine) stream(ctx context.Context, q *kql.Query, now kql.Datetime, warn io.Writer, emit func(stmt int, cols []kql.Column, b *kql.Batch) error) (out kql.Outcome) {
 	opts := kql.SQLOptions{Now: now, Version: e.Version, Tables: func(name string) bool {
 		_, ok := e.rows[strings.ToLower(name)]
 		return ok
@@ -125,8 +169,8 @@ func (e *Engine) stream(ctx context.Context, q *kql.Query, now kql.Datetime, emi
 	sql, err := q.SQLWith(opts)
 	var nt *kql.NotTranslatedError
 	if errors.As(err, &nt) {
-		if e.Warn != nil {
-			fmt.Fprintf(e.Warn, "kqlhunt: warning: %s\n", SplitWarning(nt))
+		if warn != nil {
+			fmt.Fprintf(warn, "kqlhunt: warning: %s\n", SplitWarning(nt))
 		}
 		return q.RunSQLSplit(ctx, opts, e.runSQL, emit)
 	}
