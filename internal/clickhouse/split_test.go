@@ -76,3 +76,23 @@ func TestRMMSplit(t *testing.T) {
 	}
 	t.Logf("RMM pack on ClickHouse 18.16: %d rules translate whole, %d run split, %d of them reading their table's columns whole (their filter does not translate)", whole, split, scanOnly)
 }
+
+// TestSplitConjuncts: of a filter that does not translate whole, the
+// conjuncts that translate run on the server, above the scan, and the
+// whole filter again in kqlhunt.
+func TestSplitConjuncts(t *testing.T) {
+	q, err := kql.Compile(`DeviceNetworkEvents | where RemoteUrl has "anydesk.com" and RemoteUrl matches regex "relay" and RemotePort == 443 | project DeviceName, RemoteUrl`, kql.Defender(), kql.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := q.SplitSQL(kql.SQLOptions{})
+	if err != nil || s == nil {
+		t.Fatalf("want a split, got %v, %v", s, err)
+	}
+	// RemotePort == 443 (an int against a long) does not translate
+	// either: it runs in kqlhunt with the regex.
+	want := "Filter has(RemoteUrl, \"anydesk.com\")\n  Scan DeviceNetworkEvents [DeviceName, RemotePort, RemoteUrl]\n"
+	if s.NotPushed.Construct != "matches regex" || len(s.Parts) != 1 || s.Parts[0].Plan != want {
+		t.Errorf("not pushed: %v; parts:\n%v\nwant one:\n%s", s.NotPushed, s.Parts, want)
+	}
+}

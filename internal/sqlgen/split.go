@@ -63,15 +63,28 @@ func (s *Splitter) splitNode(n plan.Node) plan.Node {
 	// A part needs a column (a SELECT lists one at least); a scan of no
 	// column is read with ScanSQL's.
 	if len(n.Schema()) > 0 && s.readsTable(n) {
-		if sql, err := Translate(n, s.Opts); err == nil {
-			cols := n.Schema()
-			t := &schema.Table{Name: fmt.Sprintf("%s%d", PartTablePrefix, len(s.Parts)), Columns: cols}
-			s.Parts = append(s.Parts, Part{SQL: sql, Cols: cols, Table: t, Node: n})
-			idx := make([]int, len(cols))
-			for i := range idx {
-				idx[i] = i
+		if scan := s.push(n); scan != nil {
+			return scan
+		}
+		if f, ok := n.(*plan.Filter); ok {
+			// The conjuncts of the predicate that translate run on the
+			// server, and the whole predicate again here: a row that fails
+			// one conjunct fails the predicate (false and null are not
+			// true), so the server drops only rows the filter drops.
+			var in plan.Node = f.Input
+			for _, c := range conjuncts(f.Pred) {
+				try := &plan.Filter{Input: in, Pred: c, Cols: f.Cols}
+				if _, err := Translate(try, s.Opts); err == nil {
+					in = try
+				}
 			}
-			return &plan.Scan{Table: t, Cols: idx, Src: nodeSpan(n)}
+			if in != f.Input {
+				if scan := s.push(in); scan != nil {
+					c := *f
+					c.Input = scan
+					return &c
+				}
+			}
 		}
 	}
 	ins := n.Inputs()
@@ -102,6 +115,31 @@ func (s *Splitter) splitNode(n plan.Node) plan.Node {
 		return out
 	}
 	return n
+}
+
+// push makes n a part when it translates, and returns the scan that
+// stands for it; nil when n does not translate.
+func (s *Splitter) push(n plan.Node) plan.Node {
+	sql, err := Translate(n, s.Opts)
+	if err != nil {
+		return nil
+	}
+	cols := n.Schema()
+	t := &schema.Table{Name: fmt.Sprintf("%s%d", PartTablePrefix, len(s.Parts)), Columns: cols}
+	s.Parts = append(s.Parts, Part{SQL: sql, Cols: cols, Table: t, Node: n})
+	idx := make([]int, len(cols))
+	for i := range idx {
+		idx[i] = i
+	}
+	return &plan.Scan{Table: t, Cols: idx, Src: nodeSpan(n)}
+}
+
+// conjuncts returns the operands of the ands at the top of e, in order.
+func conjuncts(e plan.Expr) []plan.Expr {
+	if c, ok := e.(*plan.Call); ok && c.Fn.Name == "and" && len(c.Args) == 2 {
+		return append(conjuncts(c.Args[0]), conjuncts(c.Args[1])...)
+	}
+	return []plan.Expr{e}
 }
 
 // readsTable reports whether n reads a catalog table through its inputs,
