@@ -87,15 +87,13 @@ func (e *Engine) RunMany(ctx context.Context, queries []*kql.Query, now kql.Date
 			outcomes[i].Err = err
 			continue
 		}
-		if _, err := q.SQLWith(kql.SQLOptions{Now: now, Version: e.Version}); err != nil {
-			var nt *kql.NotTranslatedError
-			if errors.As(err, &nt) {
-				split = append(split, nt)
-			}
-		}
-		outcomes[i] = e.stream(ctx, q, now, warn, func(stmt int, cols []kql.Column, b *kql.Batch) error {
+		var nt *kql.NotTranslatedError
+		outcomes[i], nt = e.stream(ctx, q, now, warn, func(stmt int, cols []kql.Column, b *kql.Batch) error {
 			return emit(i, stmt, cols, b)
 		})
+		if nt != nil {
+			split = append(split, nt)
+		}
 	}
 	if e.Warn != nil && len(queries) > 1 && len(split) > 0 {
 		fmt.Fprintf(e.Warn, "kqlhunt: warning: %s\n", packWarning(split, len(queries), e.Returned()-before))
@@ -132,7 +130,7 @@ func packWarning(split []*kql.NotTranslatedError, n int, returned int64) string 
 
 // Count implements hunt.Engine.
 func (e *Engine) Count(ctx context.Context, q *kql.Query, now kql.Datetime) (int, error) {
-	out := e.stream(ctx, q, now, nil, func(int, []kql.Column, *kql.Batch) error { return nil })
+	out, _ := e.stream(ctx, q, now, nil, func(int, []kql.Column, *kql.Batch) error { return nil })
 	return int(out.Rows), out.Err
 }
 
@@ -142,7 +140,7 @@ func (e *Engine) Count(ctx context.Context, q *kql.Query, now kql.Datetime) (int
 func (e *Engine) Run(ctx context.Context, q *kql.Query, now kql.Datetime) ([]kql.Column, *kql.Batch, error) {
 	var cols []kql.Column
 	var batches []*kql.Batch
-	out := e.stream(ctx, q, now, e.Warn, func(stmt int, c []kql.Column, b *kql.Batch) error {
+	out, _ := e.stream(ctx, q, now, e.Warn, func(stmt int, c []kql.Column, b *kql.Batch) error {
 		if stmt > 0 {
 			return fmt.Errorf("clickhouse: a query of several tabular statements runs on a server only when it translates whole")
 		}
@@ -160,8 +158,9 @@ func (e *Engine) Run(ctx context.Context, q *kql.Query, now kql.Datetime) ([]kql
 }
 
 // stream runs q and hands its rows to emit: one SELECT when q translates
-// whole, else q split between the server and kqlhunt.
-func (e *Engine) stream(ctx context.Context, q *kql.Query, now kql.Datetime, warn io.Writer, emit func(stmt int, cols []kql.Column, b *kql.Batch) error) (out kql.Outcome) {
+// whole, else q split between the server and kqlhunt, with a warning to
+// warn when it is not nil; split is then why q does not translate whole.
+func (e *Engine) stream(ctx context.Context, q *kql.Query, now kql.Datetime, warn io.Writer, emit func(stmt int, cols []kql.Column, b *kql.Batch) error) (out kql.Outcome, split *kql.NotTranslatedError) {
 	opts := kql.SQLOptions{Now: now, Version: e.Version, Tables: func(name string) bool {
 		_, ok := e.rows[strings.ToLower(name)]
 		return ok
@@ -172,21 +171,21 @@ func (e *Engine) stream(ctx context.Context, q *kql.Query, now kql.Datetime, war
 		if warn != nil {
 			fmt.Fprintf(warn, "kqlhunt: warning: %s\n", SplitWarning(nt))
 		}
-		return q.RunSQLSplit(ctx, opts, e.runSQL, emit)
+		return q.RunSQLSplit(ctx, opts, e.runSQL, emit), nt
 	}
 	if err != nil {
 		out.Err = err
-		return out
+		return out, nil
 	}
 	cols := q.SQLColumns()
 	b, err := e.runSQL(ctx, sql, cols)
 	if err != nil {
 		out.Err = err
-		return out
+		return out, nil
 	}
 	out.Rows = int64(b.N)
 	out.Err = emit(0, cols, b)
-	return out
+	return out, nil
 }
 
 // SplitWarning says that the construct of nt, and what follows it, runs
