@@ -108,6 +108,11 @@ func (s *serverSource) Scan(t *schema.Table, cols []int) (exec.Operator, error) 
 	var sql string
 	var types []schema.Column
 	if p, ok := s.parts[t]; ok {
+		if !identity(cols, len(p.Cols)) {
+			// A part's table is read whole by the plan made for it;
+			// another choice of columns would be a bug of the split.
+			return nil, fmt.Errorf("internal error: a part's table read as columns %v", cols)
+		}
 		sql, types = p.SQL, p.Cols
 	} else if s.has != nil && !s.has(t.Name) {
 		return exec.NewMemSource().Scan(t, cols)
@@ -124,11 +129,6 @@ func (s *serverSource) Scan(t *schema.Table, cols []int) (exec.Operator, error) 
 	b, err := s.run(s.ctx, sql, types)
 	if err != nil {
 		return nil, err
-	}
-	if _, ok := s.parts[t]; ok && !identity(cols, len(types)) {
-		// A part's table is read whole by the plan made for it; another
-		// choice of columns would be a bug of the split.
-		return nil, fmt.Errorf("internal error: a part's table read as columns %v", cols)
 	}
 	return &batchOp{b: b}, nil
 }
