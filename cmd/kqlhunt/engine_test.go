@@ -60,10 +60,29 @@ func TestHuntOnClickHouse(t *testing.T) {
 		}
 	}
 
+	// The seed rule with its exclusions: the exclusions run in kqlhunt
+	// (the rule runs split, reading the table's columns), with the same
+	// findings and the same counts of suppressed rows in the summary.
+	args := []string{"hunt", "--rules", "../../examples/rules/screenmeet_netconn.yaml", "--exclusions", "../../examples/exclusions/screenmeet.yaml", "--now", now, "--format", "jsonl"}
+	code, want, werrs := kqlhunt(t, "", append(args, "--data", "../../examples/telemetry")...)
+	if code != 0 {
+		t.Fatalf("embedded hunt with exclusions: exit %d: %s", code, werrs)
+	}
+	code, got, errs := kqlhunt(t, "", append(args, "--engine", url)...)
+	if code != 0 || got != want || !strings.Contains(errs, "'exclusion'") || !strings.Contains(errs, "runs in kqlhunt") {
+		t.Errorf("hunt --engine with exclusions: exit %d (%s):\n%s\nwant:\n%s", code, errs, got, want)
+	}
+	// The example's exclusions suppress all 4 findings, which the
+	// warnings and the counts say alike.
+	suppressed := regexp.MustCompile(`(?m)^.*suppress.*$`)
+	if w, g := suppressed.FindAllString(werrs, -1), suppressed.FindAllString(errs, -1); len(w) == 0 || !strings.Contains(strings.Join(g, "\n"), strings.Join(w, "\n")) {
+		t.Errorf("exclusion counts differ:\n%s\nwant:\n%s", strings.Join(g, "\n"), strings.Join(w, "\n"))
+	}
+
 	// The same query, on both engines.
 	query := `DeviceNetworkEvents | where RemoteUrl has "screenmeet.com" | summarize n=count(), earliest=min(Timestamp) by DeviceName | sort by n desc`
-	_, want, _ := kqlhunt(t, "", "query", "--data", "../../examples/telemetry", query)
-	code, got, errs := kqlhunt(t, "", "query", "--engine", url, query)
+	_, want, _ = kqlhunt(t, "", "query", "--data", "../../examples/telemetry", query)
+	code, got, errs = kqlhunt(t, "", "query", "--engine", url, query)
 	if code != 0 || got != want {
 		t.Errorf("query --engine: exit %d (%s):\n%s\nwant:\n%s", code, errs, got, want)
 	}
