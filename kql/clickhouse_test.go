@@ -43,8 +43,8 @@ func TestScriptsClickHouse(t *testing.T) {
 			kqltest.RunClickHouse(t, f, db, &st)
 		})
 	}
-	t.Logf("ClickHouse: %d evals identical, %d refused (listed in %s), %d expecting errors skipped",
-		st.Identical, len(st.Refused), filepath.Base(refusedList), st.Skipped)
+	t.Logf("ClickHouse: %d evals identical run whole, %d identical run in part (split; %d of them read no table), %d not run at all (listed in %s), %d expecting errors skipped",
+		st.Identical, st.InPart, st.Local, len(st.Refused), filepath.Base(refusedList), st.Skipped)
 	// Lines name the scripts from the repository's root.
 	want := ""
 	for _, line := range st.Refused {

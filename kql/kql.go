@@ -415,6 +415,13 @@ func (q *Query) Open(ctx context.Context, tables Tables, now Datetime) (cursors 
 
 // open is Open over the executor's view of the tables.
 func (q *Query) open(ctx context.Context, tables exec.Source, now value.Datetime) (cursors []*Cursor, err error) {
+	return q.openWith(ctx, tables, now, nil)
+}
+
+// openWith is open that runs rewrite(plans) instead of the plans, when
+// rewrite is not nil: the plans as made for the run (a query whose
+// columns depend on the data has them only then).
+func (q *Query) openWith(ctx context.Context, tables exec.Source, now value.Datetime, rewrite func([]plan.Node) []plan.Node) (cursors []*Cursor, err error) {
 	defer recoverInternal(&err)
 	if q.plans == nil {
 		return nil, errNotCompiled
@@ -426,6 +433,9 @@ func (q *Query) open(ctx context.Context, tables exec.Source, now value.Datetime
 		if plans, err = q.resolve(ctx, env); err != nil {
 			return nil, err
 		}
+	}
+	if rewrite != nil {
+		plans = rewrite(plans)
 	}
 	for _, p := range plans {
 		op, err := exec.Build(env, p)

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/kqlhunt/kqlhunt/internal/exec"
+	"github.com/kqlhunt/kqlhunt/internal/plan"
 )
 
 // Outcome is the outcome of one query of RunMany.
@@ -71,7 +72,12 @@ func RunMany(ctx context.Context, queries []*Query, tables Tables, now Datetime,
 
 // stream runs q, handing every non-empty batch to emit.
 func (q *Query) stream(ctx context.Context, tables exec.Source, now Datetime, emit func(stmt int, cols []Column, b *Batch) error) (out Outcome) {
-	cursors, err := q.open(ctx, tables, now)
+	return q.streamWith(ctx, tables, now, nil, emit)
+}
+
+// streamWith is stream with openWith's rewrite.
+func (q *Query) streamWith(ctx context.Context, tables exec.Source, now Datetime, rewrite func([]plan.Node) []plan.Node, emit func(stmt int, cols []Column, b *Batch) error) (out Outcome) {
+	cursors, err := q.openWith(ctx, tables, now, rewrite)
 	if err != nil {
 		out.Err = err
 		return out

@@ -59,6 +59,10 @@ type SQLOptions struct {
 	// the translation refuses the forms an older server lacks. "" means a
 	// current server.
 	Version string
+	// Tables, when not nil, reports whether the server holds a table:
+	// Query.RunSQLSplit reads a table it lacks as empty, as the embedded
+	// engine does, rather than asking the server for it.
+	Tables func(name string) bool
 }
 
 // SQLWith is Query.SQL for the server of opts.

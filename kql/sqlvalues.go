@@ -106,6 +106,16 @@ func fromTSV(t Type, f string) (any, error) {
 			return nil, err
 		}
 		return value.ParseJSON([]byte(s))
+	case schema.Guid:
+		s, err := unescapeTSV(f)
+		if err != nil {
+			return nil, err
+		}
+		g, ok := value.ParseGUID(s)
+		if !ok {
+			return nil, fmt.Errorf("%q is not a guid", s)
+		}
+		return g, nil
 	case schema.Bool:
 		n, err := strconv.ParseInt(f, 10, 64)
 		return n != 0, err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -26,11 +27,12 @@ func serverConn(url string) (*clickhouse.Conn, error) {
 }
 
 // serverEngine returns the engine of an --engine URL, opened on the
-// Defender catalog's tables.
-func serverEngine(url string) (*clickhouse.Engine, error) {
+// Defender catalog's tables; warnings about the queries that run in
+// part in kqlhunt go to warn.
+func serverEngine(url string, warn io.Writer) (*clickhouse.Engine, error) {
 	c, err := serverConn(url)
 	if err != nil {
 		return nil, err
 	}
-	return &clickhouse.Engine{Conn: c}, nil
+	return &clickhouse.Engine{Conn: c, Warn: warn}, nil
 }

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -56,16 +60,39 @@ func TestHuntOnClickHouse(t *testing.T) {
 		}
 	}
 
+	// The seed rule with its exclusions: the exclusions run in kqlhunt
+	// (the rule runs split, reading the table's columns), with the same
+	// findings and the same counts of suppressed rows in the summary.
+	args := []string{"hunt", "--rules", "../../examples/rules/screenmeet_netconn.yaml", "--exclusions", "../../examples/exclusions/screenmeet.yaml", "--now", now, "--format", "jsonl"}
+	code, want, werrs := kqlhunt(t, "", append(args, "--data", "../../examples/telemetry")...)
+	if code != 0 {
+		t.Fatalf("embedded hunt with exclusions: exit %d: %s", code, werrs)
+	}
+	code, got, errs := kqlhunt(t, "", append(args, "--engine", url)...)
+	if code != 0 || got != want || !strings.Contains(errs, "'exclusion'") || !strings.Contains(errs, "runs in kqlhunt") {
+		t.Errorf("hunt --engine with exclusions: exit %d (%s):\n%s\nwant:\n%s", code, errs, got, want)
+	}
+	// The example's exclusions suppress all 4 findings, which the
+	// warnings and the counts say alike.
+	suppressed := regexp.MustCompile(`(?m)^.*suppress.*$`)
+	if w, g := suppressed.FindAllString(werrs, -1), suppressed.FindAllString(errs, -1); len(w) == 0 || !strings.Contains(strings.Join(g, "\n"), strings.Join(w, "\n")) {
+		t.Errorf("exclusion counts differ:\n%s\nwant:\n%s", strings.Join(g, "\n"), strings.Join(w, "\n"))
+	}
+
 	// The same query, on both engines.
 	query := `DeviceNetworkEvents | where RemoteUrl has "screenmeet.com" | summarize n=count(), earliest=min(Timestamp) by DeviceName | sort by n desc`
-	_, want, _ := kqlhunt(t, "", "query", "--data", "../../examples/telemetry", query)
-	code, got, errs := kqlhunt(t, "", "query", "--engine", url, query)
+	_, want, _ = kqlhunt(t, "", "query", "--data", "../../examples/telemetry", query)
+	code, got, errs = kqlhunt(t, "", "query", "--engine", url, query)
 	if code != 0 || got != want {
 		t.Errorf("query --engine: exit %d (%s):\n%s\nwant:\n%s", code, errs, got, want)
 	}
-	code, _, errs = kqlhunt(t, "", "query", "--engine", url, "DeviceNetworkEvents | mv-expand x = pack_array(1, 2)")
-	if code != 2 || !strings.Contains(errs, "'mv-expand' at 1:23 is not translated") {
-		t.Errorf("an untranslated query: exit %d: %s", code, errs)
+	// A query that does not translate whole runs its scan on the server
+	// and the rest here, with a warning, and gives the same rows.
+	query = `DeviceNetworkEvents | where RemoteUrl has "screenmeet.com" | mv-expand x = pack_array(1, 2) | project DeviceName, x, Timestamp`
+	_, want, _ = kqlhunt(t, "", "query", "--data", "../../examples/telemetry", query)
+	code, got, errs = kqlhunt(t, "", "query", "--engine", url, query)
+	if code != 0 || got != want || !strings.Contains(errs, "'mv-expand' at 1:62 runs in kqlhunt on the rows the server returned") {
+		t.Errorf("a query that translates in part: exit %d (%s):\n%s\nwant:\n%s", code, errs, got, want)
 	}
 
 	// Loading again skips every file.
@@ -94,4 +121,104 @@ func TestHuntOnClickHouse(t *testing.T) {
 	if code != 0 || !strings.Contains(errs, "already loaded") {
 		t.Errorf("a file loaded already is skipped before it is read: exit %d: %s", code, errs)
 	}
+}
+
+// TestHuntRMMPackOnClickHouse: the whole RMM pack over its example
+// telemetry and generated rows gives the embedded engine's findings byte
+// for byte on Debian's ClickHouse server, although 281 of its rules run
+// in part in kqlhunt (the network rules' trim_end): one warning line says
+// so, and only their candidate rows come back from the server.
+func TestHuntRMMPackOnClickHouse(t *testing.T) {
+	url := chtest.Server(t, "rmm")
+	const now = "2026-01-01T00:00:00Z"
+	gen := filepath.Join(t.TempDir(), "gen")
+	code, _, errs := kqlhunt(t, "", "gen", "--table", "DeviceNetworkEvents", "--table", "DeviceProcessEvents",
+		"--table", "DeviceFileCertificateInfo", "--rows", "3000", "--now", now, "--out", gen)
+	if code != 0 {
+		t.Fatalf("gen: exit %d: %s", code, errs)
+	}
+	data := []string{"--data", "../../examples/rmm", "--data", gen}
+	code, _, errs = kqlhunt(t, "", append([]string{"load", "--engine", url}, data...)...)
+	if code != 0 {
+		t.Fatalf("load: exit %d: %s", code, errs)
+	}
+	tableRows := serverRows(t, url, "DeviceNetworkEvents")
+	for _, format := range []string{"jsonl"} {
+		args := []string{"hunt", "--pack", "rmm", "--now", now, "--format", format}
+		code, want, errs := kqlhunt(t, "", append(args, data...)...)
+		if code != 0 {
+			t.Fatalf("embedded hunt: exit %d: %s", code, errs)
+		}
+		code, got, errs := kqlhunt(t, "", append(args, "--engine", url)...)
+		if code != 0 {
+			t.Fatalf("hunt --engine: exit %d: %s", code, errs)
+		}
+		// The rules of a pack run concurrently in the embedded engine, so
+		// their findings interleave in any order: each rule's findings,
+		// in their order, are compared.
+		if g, w := byRule(t, got), byRule(t, want); !reflect.DeepEqual(g, w) {
+			t.Errorf("--format %s: findings on ClickHouse differ from the embedded engine's:\n%s\nwant:\n%s", format, got, want)
+		}
+		if format == "jsonl" {
+			n := strings.Count(got, "\n")
+			if n < 12 {
+				t.Errorf("want at least the 12 planted findings, got %d:\n%s", n, got)
+			}
+			warn := regexp.MustCompile(`kqlhunt: warning: (\d+) of 592 rules run in part in kqlhunt.*'trim_end' (\d+).*the server returned (\d+) rows in all`).FindStringSubmatch(errs)
+			if warn == nil || strings.Count(errs, "run in part") != 1 {
+				t.Fatalf("want one warning line for the pack, got:\n%s", errs)
+			}
+			t.Logf("RMM pack: %d findings, identical; %s rules split (%s at trim_end); the server returned %s rows; DeviceNetworkEvents holds (count, max row) %s",
+				n, warn[1], warn[2], warn[3], tableRows)
+		}
+	}
+
+	// The network rules alone: only their candidate rows (those their
+	// has_any filter keeps) come back from the server.
+	dir := t.TempDir()
+	files, err := filepath.Glob("../../internal/packs/rmm/*_netconn.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no network rules: %v", err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644)
+	}
+	args := []string{"hunt", "--rules", dir, "--now", now, "--format", "jsonl"}
+	_, want, _ := kqlhunt(t, "", append(args, data...)...)
+	code, got, errs := kqlhunt(t, "", append(args, "--engine", url)...)
+	warn := regexp.MustCompile(`(\d+) of (\d+) rules run in part.*the server returned (\d+) rows in all`).FindStringSubmatch(errs)
+	if same := reflect.DeepEqual(byRule(t, got), byRule(t, want)); code != 0 || !same || warn == nil || warn[1] != warn[2] {
+		t.Fatalf("network rules: exit %d, identical %v: %s", code, same, errs)
+	}
+	var rows, returned int
+	fmt.Sscan(strings.Fields(tableRows)[0], &rows)
+	fmt.Sscan(warn[3], &returned)
+	if returned >= rows {
+		t.Errorf("the network rules got %d rows from the server, more than DeviceNetworkEvents holds (%d)", returned, rows)
+	}
+	t.Logf("RMM network rules: %s rules, identical findings; the server returned %d rows, against %d × %d = %d for reading the table per rule",
+		warn[1], returned, len(files), rows, len(files)*rows)
+}
+
+// byRule returns the lines of jsonl findings by rule, in order.
+func byRule(t *testing.T, jsonl string) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(jsonl), "\n") {
+		if line == "" {
+			continue
+		}
+		var f struct {
+			RuleID string `json:"rule_id"`
+		}
+		if err := json.Unmarshal([]byte(line), &f); err != nil || f.RuleID == "" {
+			t.Fatalf("not a finding: %q: %v", line, err)
+		}
+		out[f.RuleID] = append(out[f.RuleID], line)
+	}
+	return out
 }

@@ -162,7 +162,7 @@ func queryServer(e *env, ctx context.Context, url string, q *kql.Query, cat *kql
 	if len(df.data) > 0 || len(df.tables) > 0 {
 		return fail(exitUsage, "--engine runs on the server's data: load --data into it with kqlhunt load, not with query")
 	}
-	eng, err := serverEngine(url)
+	eng, err := serverEngine(url, e.stderr)
 	if err != nil {
 		return err
 	}

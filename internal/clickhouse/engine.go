@@ -2,24 +2,32 @@ package clickhouse
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/kqlhunt/kqlhunt/kql"
 )
 
 // Engine runs queries on a ClickHouse server whose tables hold telemetry
 // stored as docs/clickhouse.md describes (kqlhunt load writes them). It
-// implements hunt.Engine. A query that does not translate fails with the
-// translation's error (a *kql.NotTranslatedError): nothing runs in the
-// embedded engine yet.
+// implements hunt.Engine. A query that does not translate whole runs
+// split: the parts that read a table and translate run on the server,
+// the rest in kqlhunt over their rows (kql.Query.RunSQLSplit).
 type Engine struct {
 	// Conn reaches the server.
 	Conn Runner
 	// Version is the server's version, set by Open.
 	Version string
-	rows    map[string]int64 // the rows of each catalog table on the server
+	// Warn, when not nil, receives a warning for each query that does not
+	// translate whole and so runs in part in kqlhunt.
+	Warn     io.Writer
+	rows     map[string]int64 // the rows of each catalog table on the server
+	returned atomic.Int64
 }
 
 // Open reads the server's version and which tables of cat it holds, with
@@ -61,56 +69,160 @@ func countRows(r Runner, name string) (int64, error) {
 // HasTable implements hunt.Engine: the server has rows of table name.
 func (e *Engine) HasTable(name string) bool { return e.rows[strings.ToLower(name)] > 0 }
 
-// RunMany implements hunt.Engine: each query runs as one SELECT, in turn,
-// and its rows go to emit as one batch.
+// RunMany implements hunt.Engine: each query runs in turn, as one SELECT
+// when it translates whole, else split (kql.Query.RunSQLSplit): its
+// parts that read a table and translate run on the server and the rest
+// in kqlhunt, with a warning to e.Warn. Its rows go to emit.
 func (e *Engine) RunMany(ctx context.Context, queries []*kql.Query, now kql.Datetime, emit kql.Emit) []kql.Outcome {
 	outcomes := make([]kql.Outcome, len(queries))
+	// A pack gets one warning, not one per rule.
+	warn := e.Warn
+	if len(queries) > 1 {
+		warn = nil
+	}
+	var split []*kql.NotTranslatedError
+	before := e.Returned()
 	for i, q := range queries {
 		if err := ctx.Err(); err != nil {
 			outcomes[i].Err = err
 			continue
 		}
-		cols, b, err := e.run(ctx, q, now)
-		if err == nil {
-			outcomes[i].Rows = int64(b.N)
-			err = emit(i, 0, cols, b)
+		var nt *kql.NotTranslatedError
+		outcomes[i], nt = e.stream(ctx, q, now, warn, func(stmt int, cols []kql.Column, b *kql.Batch) error {
+			return emit(i, stmt, cols, b)
+		})
+		if nt != nil {
+			split = append(split, nt)
 		}
-		outcomes[i].Err = err
+	}
+	if e.Warn != nil && len(queries) > 1 && len(split) > 0 {
+		fmt.Fprintf(e.Warn, "kqlhunt: warning: %s\n", packWarning(split, len(queries), e.Returned()-before))
 	}
 	return outcomes
 }
 
+// packWarning says how many of n queries ran in part in kqlhunt, and
+// which constructs kept them from running whole on the server, most
+// frequent first; returned is the number of rows the server returned for
+// the n queries.
+func packWarning(split []*kql.NotTranslatedError, n int, returned int64) string {
+	count := map[string]int{}
+	for _, nt := range split {
+		count[nt.Construct]++
+	}
+	names := make([]string, 0, len(count))
+	for c := range count {
+		names = append(names, c)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if count[names[i]] != count[names[j]] {
+			return count[names[i]] > count[names[j]]
+		}
+		return names[i] < names[j]
+	})
+	parts := make([]string, len(names))
+	for i, c := range names {
+		parts[i] = fmt.Sprintf("'%s' %d", c, count[c])
+	}
+	return fmt.Sprintf("%d of %d rules run in part in kqlhunt, on the rows the server returned for them (%s; e.g. %s); the server returned %d rows in all; 'kqlhunt sql --split' shows what a rule pushes down",
+		len(split), n, strings.Join(parts, ", "), SplitWarning(split[0]), returned)
+}
+
 // Count implements hunt.Engine.
 func (e *Engine) Count(ctx context.Context, q *kql.Query, now kql.Datetime) (int, error) {
-	_, b, err := e.run(ctx, q, now)
-	if err != nil {
-		return 0, err
-	}
-	return b.N, nil
+	out, _ := e.stream(ctx, q, now, nil, func(int, []kql.Column, *kql.Batch) error { return nil })
+	return int(out.Rows), out.Err
 }
 
-// Run runs q on the server and returns its columns and rows.
+// Run runs q on the server (split as RunMany does) and returns its
+// columns and rows. A query of several tabular statements that does not
+// translate whole is refused.
 func (e *Engine) Run(ctx context.Context, q *kql.Query, now kql.Datetime) ([]kql.Column, *kql.Batch, error) {
-	return e.run(ctx, q, now)
+	var cols []kql.Column
+	var batches []*kql.Batch
+	out, _ := e.stream(ctx, q, now, e.Warn, func(stmt int, c []kql.Column, b *kql.Batch) error {
+		if stmt > 0 {
+			return fmt.Errorf("clickhouse: a query of several tabular statements runs on a server only when it translates whole")
+		}
+		cols = c
+		batches = append(batches, b)
+		return nil
+	})
+	if out.Err != nil {
+		return nil, nil, out.Err
+	}
+	if cols == nil {
+		cols = q.SQLColumns()
+	}
+	return cols, kql.ConcatBatches(cols, batches), nil
 }
 
-func (e *Engine) run(ctx context.Context, q *kql.Query, now kql.Datetime) ([]kql.Column, *kql.Batch, error) {
-	sql, err := q.SQLWith(kql.SQLOptions{Now: now, Version: e.Version})
+// stream runs q and hands its rows to emit: one SELECT when q translates
+// whole, else q split between the server and kqlhunt, with a warning to
+// warn when it is not nil; split is then why q does not translate whole.
+func (e *Engine) stream(ctx context.Context, q *kql.Query, now kql.Datetime, warn io.Writer, emit func(stmt int, cols []kql.Column, b *kql.Batch) error) (out kql.Outcome, split *kql.NotTranslatedError) {
+	opts := kql.SQLOptions{Now: now, Version: e.Version, Tables: func(name string) bool {
+		_, ok := e.rows[strings.ToLower(name)]
+		return ok
+	}}
+	sql, err := q.SQLWith(opts)
+	var nt *kql.NotTranslatedError
+	if errors.As(err, &nt) {
+		if warn != nil {
+			fmt.Fprintf(warn, "kqlhunt: warning: %s\n", SplitWarning(nt))
+		}
+		return q.RunSQLSplit(ctx, opts, e.runSQL, emit), nt
+	}
 	if err != nil {
-		return nil, nil, err
+		out.Err = err
+		return out, nil
 	}
 	cols := q.SQLColumns()
+	b, err := e.runSQL(ctx, sql, cols)
+	if err != nil {
+		out.Err = err
+		return out, nil
+	}
+	out.Rows = int64(b.N)
+	out.Err = emit(0, cols, b)
+	return out, nil
+}
+
+// SplitWarning says that the construct of nt, and what follows it, runs
+// in kqlhunt rather than on the server.
+func SplitWarning(nt *kql.NotTranslatedError) string {
+	msg := fmt.Sprintf("'%s'", nt.Construct)
+	if nt.Source != nil {
+		line, col := nt.Source.Position(nt.Span.Start)
+		msg = fmt.Sprintf("'%s' at %d:%d", nt.Construct, line, col)
+		if nt.Source.Name != "" {
+			msg = nt.Source.Name + ": " + msg
+		}
+	}
+	msg += " runs in kqlhunt on the rows the server returned"
+	if nt.Why != "" {
+		msg += " (" + nt.Why + ")"
+	}
+	return msg
+}
+
+// runSQL runs one SELECT and decodes its rows as cols.
+func (e *Engine) runSQL(ctx context.Context, sql string, cols []kql.Column) (*kql.Batch, error) {
 	r := e.Conn
 	if c, ok := r.(*Conn); ok {
 		r = c.WithContext(ctx)
 	}
 	out, err := r.Query(sql, "TabSeparated")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	b, err := kql.DecodeSQLRows(out, cols)
 	if err != nil {
-		return nil, nil, fmt.Errorf("clickhouse: reading the rows: %v", err)
+		return nil, fmt.Errorf("clickhouse: reading the rows: %v", err)
 	}
-	return cols, b, nil
+	e.returned.Add(int64(b.N))
+	return b, nil
 }
+
+// Returned counts the rows that the server has returned to e so far.
+func (e *Engine) Returned() int64 { return e.returned.Load() }

@@ -46,8 +46,8 @@ func TestScriptsServer(t *testing.T) {
 			kqltest.RunClickHouseVersion(t, f, c, version, &st)
 		})
 	}
-	t.Logf("ClickHouse %s: %d evals identical, %d refused (listed in %s), %d expecting errors skipped",
-		version, st.Identical, len(st.Refused), filepath.Base(serverRefused), st.Skipped)
+	t.Logf("ClickHouse %s: %d evals identical run whole, %d identical run in part (split; %d of them read no table), %d not run at all (listed in %s), %d expecting errors skipped",
+		version, st.Identical, st.InPart, st.Local, len(st.Refused), filepath.Base(serverRefused), st.Skipped)
 	want := fmt.Sprintf("# ClickHouse %s\n", version)
 	for _, line := range st.Refused {
 		want += strings.TrimPrefix(filepath.ToSlash(line), "../../") + "\n"

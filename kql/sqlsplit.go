@@ -1,0 +1,173 @@
+package kql
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/kqlhunt/kqlhunt/internal/exec"
+	"github.com/kqlhunt/kqlhunt/internal/plan"
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+	"github.com/kqlhunt/kqlhunt/internal/sqlgen"
+	"github.com/kqlhunt/kqlhunt/internal/value"
+)
+
+// SQLRunner executes a ClickHouse SELECT and returns its rows, whose
+// columns store cols as docs/clickhouse.md maps them (DecodeSQLRows reads
+// the TabSeparated output), in the order the SELECT gives them.
+type SQLRunner func(ctx context.Context, sql string, cols []Column) (*Batch, error)
+
+// SQLPart is a part of a query that runs on the server: a SELECT and the
+// columns of its rows.
+type SQLPart struct {
+	SQL     string
+	Columns []Column
+	// Plan is the part's plan as text (one operator a line, inputs
+	// below), for reviews and tests.
+	Plan string
+}
+
+// SQLSplit says how a query that does not translate whole runs on a
+// server: its Parts run there, and the rest of the query runs in the
+// embedded engine over their rows (Query.RunSQLSplit).
+type SQLSplit struct {
+	// NotPushed is why the query does not translate whole: the construct
+	// that runs in the embedded engine and its position.
+	NotPushed *NotTranslatedError
+	// Parts are the largest subtrees of the plan that read a table and
+	// translate (a table's scan with the filters and projections above
+	// it, at least), in the order of the plan. A table whose scan is in
+	// no part is read whole (the columns the query needs) with ScanSQL's
+	// SELECT. A query whose columns depend on the data (bag_unpack,
+	// pivot) is split only when it runs, so it lists no part here.
+	Parts []SQLPart
+}
+
+// SplitSQL returns how q runs on the server of opts when it does not
+// translate whole; for a query that translates whole it returns nil, nil
+// (Query.SQLWith has its SQL). An error other than a *NotTranslatedError
+// of the whole query is returned as is.
+func (q *Query) SplitSQL(opts SQLOptions) (*SQLSplit, error) {
+	_, err := q.SQLWith(opts)
+	if err == nil {
+		return nil, nil
+	}
+	var nt *NotTranslatedError
+	if !errors.As(err, &nt) {
+		return nil, err
+	}
+	s := &SQLSplit{NotPushed: nt}
+	if q.deferred {
+		return s, nil
+	}
+	sp := &sqlgen.Splitter{Opts: sqlgen.Options{Now: opts.Now, Version: opts.Version}, Has: opts.Tables}
+	for _, p := range q.plans {
+		sp.Split(p)
+	}
+	for _, p := range sp.Parts {
+		s.Parts = append(s.Parts, SQLPart{SQL: p.SQL, Columns: p.Cols, Plan: plan.Format(p.Node)})
+	}
+	return s, nil
+}
+
+// RunSQLSplit runs q with the tables on a ClickHouse server that run
+// executes SELECTs on: the largest parts of each statement's plan that
+// read a table and translate run there (SplitSQL), each once, and the
+// rest of the plan runs in the embedded engine over the rows they return,
+// which come in the embedded engine's order, so that the result is the
+// embedded engine's exactly. A table read by no part is read whole (the
+// columns the query needs, in the order of its rows). The rows of each
+// statement stream to emit as RunMany's do; the outcome counts them, and
+// what q's exclusions dropped (exclusions run in the embedded engine).
+func (q *Query) RunSQLSplit(ctx context.Context, opts SQLOptions, run SQLRunner, emit func(stmt int, cols []Column, b *Batch) error) Outcome {
+	src := &serverSource{ctx: ctx, run: run, has: opts.Tables, parts: map[*schema.Table]*sqlgen.Part{}}
+	sp := &sqlgen.Splitter{Opts: sqlgen.Options{Now: opts.Now, Version: opts.Version}, Has: opts.Tables}
+	rewrite := func(plans []plan.Node) []plan.Node {
+		out := make([]plan.Node, len(plans))
+		for i, p := range plans {
+			out[i] = sp.Split(p)
+		}
+		for i := range sp.Parts {
+			src.parts[sp.Parts[i].Table] = &sp.Parts[i]
+		}
+		return out
+	}
+	return q.streamWith(ctx, src, opts.Now, rewrite, emit)
+}
+
+// serverSource serves the scans of a split plan from the server: a part's
+// table by the part's SELECT, a catalog table by ScanSQL's.
+type serverSource struct {
+	ctx   context.Context
+	run   SQLRunner
+	has   func(string) bool
+	parts map[*schema.Table]*sqlgen.Part
+}
+
+func (s *serverSource) Scan(t *schema.Table, cols []int) (exec.Operator, error) {
+	var sql string
+	var types []schema.Column
+	if p, ok := s.parts[t]; ok {
+		if !identity(cols, len(p.Cols)) {
+			// A part's table is read whole by the plan made for it;
+			// another choice of columns would be a bug of the split.
+			return nil, fmt.Errorf("internal error: a part's table read as columns %v", cols)
+		}
+		sql, types = p.SQL, p.Cols
+	} else if s.has != nil && !s.has(t.Name) {
+		return exec.NewMemSource().Scan(t, cols)
+	} else {
+		var err error
+		if sql, err = sqlgen.ScanSQL(t, cols); err != nil {
+			return nil, fmt.Errorf("sql: reading table '%s' from the server: %w", t.Name, err)
+		}
+		types = make([]schema.Column, len(cols))
+		for i, c := range cols {
+			types[i] = t.Columns[c]
+		}
+	}
+	b, err := s.run(s.ctx, sql, types)
+	if err != nil {
+		return nil, err
+	}
+	return &batchOp{b: b}, nil
+}
+
+func identity(cols []int, n int) bool {
+	if len(cols) != n {
+		return false
+	}
+	for i, c := range cols {
+		if c != i {
+			return false
+		}
+	}
+	return true
+}
+
+// batchOp yields one batch.
+type batchOp struct{ b *value.Batch }
+
+func (o *batchOp) Next(ctx context.Context) (*value.Batch, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	b := o.b
+	o.b = nil
+	return b, nil
+}
+
+func (o *batchOp) Close() error { o.b = nil; return nil }
+
+// ConcatBatches returns the rows of batches, whose columns are cols, as
+// one batch.
+func ConcatBatches(cols []Column, batches []*Batch) *Batch {
+	if len(batches) == 1 {
+		return batches[0]
+	}
+	types := make([]Type, len(cols))
+	for j, c := range cols {
+		types[j] = c.Type
+	}
+	return value.Concat(types, batches)
+}
