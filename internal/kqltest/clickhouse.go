@@ -258,7 +258,8 @@ func runSplit(db SQLRunner, q *kql.Query, now kql.Datetime, version string, has 
 	return res, selects, out.Err
 }
 
-// renderChart is Render with the chart line that eval puts first.
+// renderChart is Render with the chart line that eval puts first (every
+// engine's runner renders so).
 func renderChart(res *kql.Result, ordered bool) []string {
 	out := Render(res, ordered)
 	if ch := res.Chart; ch != nil {

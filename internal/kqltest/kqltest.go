@@ -270,20 +270,7 @@ func eval(cat *schema.Catalog, mem kql.Tables, c *Command, e Engine) []string {
 	if err != nil {
 		return []string{"expect run error: " + err.Error()}
 	}
-	out := Render(res[0], c.Ordered)
-	if ch := res[0].Chart; ch != nil {
-		line := "render " + ch.Kind
-		names := make([]string, 0, len(ch.Props))
-		for k := range ch.Props {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for _, k := range names {
-			line += " " + k + "=" + ch.Props[k]
-		}
-		out = append([]string{line}, out...)
-	}
-	return out
+	return renderChart(res[0], c.Ordered)
 }
 
 // Render formats a result as an aligned header and rows, sorted unless
