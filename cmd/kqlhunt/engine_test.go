@@ -291,3 +291,40 @@ func TestHuntOnClickHouseCluster(t *testing.T) {
 		t.Errorf("after loading again, count and max row: %q, want 23 and 22", got)
 	}
 }
+
+// TestHuntRMMPackOnClickHouseCluster: the whole RMM pack hunted through
+// the Distributed tables of a two-shard cluster gives the embedded
+// engine's findings, rule by rule, as on one server
+// (TestHuntRMMPackOnClickHouse); fewer generated rows keep it short.
+func TestHuntRMMPackOnClickHouseCluster(t *testing.T) {
+	url := chtest.Cluster(t, "rmm", "kqlhunt_test")
+	const now = "2026-01-01T00:00:00Z"
+	gen := filepath.Join(t.TempDir(), "gen")
+	code, _, errs := kqlhunt(t, "", "gen", "--table", "DeviceNetworkEvents", "--table", "DeviceProcessEvents",
+		"--table", "DeviceFileCertificateInfo", "--rows", "500", "--now", now, "--out", gen)
+	if code != 0 {
+		t.Fatalf("gen: exit %d: %s", code, errs)
+	}
+	data := []string{"--data", "../../examples/rmm", "--data", gen}
+	code, _, errs = kqlhunt(t, "", append([]string{"load", "--engine", url}, data...)...)
+	if code != 0 {
+		t.Fatalf("load: exit %d: %s", code, errs)
+	}
+	args := []string{"hunt", "--pack", "rmm", "--now", now, "--format", "jsonl"}
+	code, want, errs := kqlhunt(t, "", append(args, data...)...)
+	if code != 0 {
+		t.Fatalf("embedded hunt: exit %d: %s", code, errs)
+	}
+	code, got, errs := kqlhunt(t, "", append(args, "--engine", url)...)
+	if code != 0 {
+		t.Fatalf("hunt --engine: exit %d: %s", code, errs)
+	}
+	if g, w := byRule(t, got), byRule(t, want); !reflect.DeepEqual(g, w) {
+		t.Errorf("findings on the cluster differ from the embedded engine's:\n%s\nwant:\n%s", got, want)
+	}
+	if n := strings.Count(got, "\n"); n < 12 {
+		t.Errorf("want at least the 12 planted findings, got %d:\n%s", n, got)
+	} else {
+		t.Logf("RMM pack on two shards: %d findings, identical; DeviceNetworkEvents holds (count, max row) %s", n, serverRows(t, url, "DeviceNetworkEvents"))
+	}
+}
