@@ -222,3 +222,109 @@ func byRule(t *testing.T, jsonl string) map[string][]string {
 	}
 	return out
 }
+
+// TestHuntOnClickHouseCluster: issue 10's "works on a Distributed table".
+// The README's telemetry loaded into a cluster of two shards (two servers
+// on loopback) spreads over both, and the seed rule hunted through the
+// Distributed table, from either shard, gives the embedded engine's
+// findings byte for byte, as a single server does (TestHuntOnClickHouse).
+func TestHuntOnClickHouseCluster(t *testing.T) {
+	url := chtest.Cluster(t, "hunting", "kqlhunt_test")
+	c, err := clickhouse.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const now = "2025-03-05T00:00:00Z"
+	code, _, errs := kqlhunt(t, "", "load", "--engine", url, "--data", "../../examples/telemetry")
+	if code != 0 || !strings.Contains(errs, "loaded 23 rows from 2 files") {
+		t.Fatalf("load: exit %d: %s", code, errs)
+	}
+	if got := serverRows(t, url, "DeviceNetworkEvents"); got != "23\t22" {
+		t.Fatalf("after the load, count and max row through the Distributed table: %q, want 23 and 22", got)
+	}
+	// Each shard holds a part of the rows, and the parts make the whole.
+	var shardURLs []string
+	total := 0
+	for _, addr := range c.Shards {
+		u := "clickhouse://" + addr + "/hunting"
+		shardURLs = append(shardURLs, u)
+		var n, max int
+		fmt.Sscan(serverRows(t, u, "DeviceNetworkEvents"+clickhouse.LocalSuffix), &n, &max)
+		if n == 0 || n == 23 {
+			t.Errorf("shard %s holds %d of the 23 rows: the rows are not spread", addr, n)
+		}
+		total += n
+		t.Logf("shard %s: %d rows", addr, n)
+	}
+	if total != 23 {
+		t.Errorf("the shards hold %d rows in all, want 23", total)
+	}
+	for _, format := range []string{"jsonl", "table"} {
+		args := []string{"hunt", "--rules", "../../examples/rules/screenmeet_netconn.yaml", "--now", now, "--format", format}
+		code, want, errs := kqlhunt(t, "", append(args, "--data", "../../examples/telemetry")...)
+		if code != 0 {
+			t.Fatalf("embedded hunt: exit %d: %s", code, errs)
+		}
+		if format == "jsonl" && strings.Count(want, "\n") != 4 {
+			t.Fatalf("want the seed rule's 4 findings, got:\n%s", want)
+		}
+		for _, u := range append([]string{url}, shardURLs...) {
+			code, got, errs := kqlhunt(t, "", append(args, "--engine", u)...)
+			if code != 0 || got != want {
+				t.Errorf("--format %s, hunt --engine %s: exit %d (%s):\n%s\nwant:\n%s", format, u, code, errs, got, want)
+			}
+		}
+	}
+	// The same query through the Distributed table.
+	query := `DeviceNetworkEvents | where RemoteUrl has "screenmeet.com" | summarize n=count(), earliest=min(Timestamp) by DeviceName | sort by n desc`
+	_, want, _ := kqlhunt(t, "", "query", "--data", "../../examples/telemetry", query)
+	code, got, errs := kqlhunt(t, "", "query", "--engine", url, query)
+	if code != 0 || got != want {
+		t.Errorf("query --engine: exit %d (%s):\n%s\nwant:\n%s", code, errs, got, want)
+	}
+	// Loading again skips every file: the ledger is on the node connected to.
+	code, _, errs = kqlhunt(t, "", "load", "--engine", url, "--data", "../../examples/telemetry")
+	if code != 0 || strings.Count(errs, "already loaded") != 2 || !strings.Contains(errs, "loaded 0 rows") {
+		t.Fatalf("second load: exit %d: %s", code, errs)
+	}
+	if got := serverRows(t, url, "DeviceNetworkEvents"); got != "23\t22" {
+		t.Errorf("after loading again, count and max row: %q, want 23 and 22", got)
+	}
+}
+
+// TestHuntRMMPackOnClickHouseCluster: the whole RMM pack hunted through
+// the Distributed tables of a two-shard cluster gives the embedded
+// engine's findings, rule by rule, as on one server
+// (TestHuntRMMPackOnClickHouse); fewer generated rows keep it short.
+func TestHuntRMMPackOnClickHouseCluster(t *testing.T) {
+	url := chtest.Cluster(t, "rmm", "kqlhunt_test")
+	const now = "2026-01-01T00:00:00Z"
+	gen := filepath.Join(t.TempDir(), "gen")
+	code, _, errs := kqlhunt(t, "", "gen", "--table", "DeviceNetworkEvents", "--table", "DeviceProcessEvents",
+		"--table", "DeviceFileCertificateInfo", "--rows", "500", "--now", now, "--out", gen)
+	if code != 0 {
+		t.Fatalf("gen: exit %d: %s", code, errs)
+	}
+	data := []string{"--data", "../../examples/rmm", "--data", gen}
+	code, _, errs = kqlhunt(t, "", append([]string{"load", "--engine", url}, data...)...)
+	if code != 0 {
+		t.Fatalf("load: exit %d: %s", code, errs)
+	}
+	args := []string{"hunt", "--pack", "rmm", "--now", now, "--format", "jsonl"}
+	code, want, errs := kqlhunt(t, "", append(args, data...)...)
+	if code != 0 {
+		t.Fatalf("embedded hunt: exit %d: %s", code, errs)
+	}
+	code, got, errs := kqlhunt(t, "", append(args, "--engine", url)...)
+	if code != 0 {
+		t.Fatalf("hunt --engine: exit %d: %s", code, errs)
+	}
+	if g, w := byRule(t, got), byRule(t, want); !reflect.DeepEqual(g, w) {
+		t.Errorf("findings on the cluster differ from the embedded engine's:\n%s\nwant:\n%s", got, want)
+	}
+	if n := strings.Count(got, "\n"); n < 12 {
+		t.Errorf("want at least the 12 planted findings, got %d:\n%s", n, got)
+	} else {
+		t.Logf("RMM pack on two shards: %d findings, identical; DeviceNetworkEvents holds (count, max row) %s", n, serverRows(t, url, "DeviceNetworkEvents"))
+	}
+}

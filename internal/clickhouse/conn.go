@@ -36,11 +36,20 @@ type Conn struct {
 	password string
 	client   *http.Client
 	ctx      context.Context
+	// Cluster and Shards come from the URL's ?cluster=NAME&shards=...:
+	// Load then stores each table on every shard and reads and writes it
+	// through a Distributed table (docs/clickhouse.md, "A cluster").
+	Cluster string
+	Shards  []string // the shards' HTTP addresses, host:port
+	// settings are sent with every query, as URL parameters.
+	settings url.Values
 }
 
 // ParseURL reads an engine URL, clickhouse://[user[:password]@]host:port/database,
-// where port is the server's HTTP port (8123 by default). It returns
-// the connection, not yet used.
+// where port is the server's HTTP port (8123 by default), with the
+// options ?cluster=NAME&shards=HOST:PORT,HOST:PORT (a cluster of the
+// server's remote_servers, and the HTTP addresses of its shards, all of
+// them). It returns the connection, not yet used.
 func ParseURL(raw string) (*Conn, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -73,7 +82,39 @@ func ParseURL(raw string) (*Conn, error) {
 		c.user = u.User.Username()
 		c.password, _ = u.User.Password()
 	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return nil, fmt.Errorf("engine URL %q: %v", raw, err)
+	}
+	for k := range q {
+		if k != "cluster" && k != "shards" {
+			return nil, fmt.Errorf("engine URL %q: unknown option %q (expected cluster and shards)", raw, k)
+		}
+	}
+	c.Cluster = q.Get("cluster")
+	for _, s := range strings.Split(q.Get("shards"), ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			c.Shards = append(c.Shards, s)
+		}
+	}
+	if (c.Cluster == "") != (len(c.Shards) == 0) {
+		return nil, fmt.Errorf("engine URL %q: the options cluster and shards go together: ?cluster=NAME&shards=HOST:PORT,HOST:PORT (the HTTP address of every shard)", raw)
+	}
+	if c.Cluster != "" {
+		// An INSERT into a Distributed table returns once every shard
+		// has its rows, so that a load is complete when it returns.
+		c.settings = url.Values{"insert_distributed_sync": {"1"}}
+	}
 	return c, nil
+}
+
+// Shard returns a connection to the shard at the HTTP address addr, in
+// the same database, as the same user.
+func (c *Conn) Shard(addr string) *Conn {
+	d := *c
+	d.base = "http://" + addr + "/"
+	d.Cluster, d.Shards = "", nil
+	return &d
 }
 
 // Database returns the name of the database the connection uses.
@@ -94,6 +135,9 @@ func (c *Conn) Query(sql, format string) ([]byte, error) {
 
 func (c *Conn) query(database, sql, format string) ([]byte, error) {
 	params := url.Values{}
+	for k, v := range c.settings {
+		params[k] = v
+	}
 	if format != "" {
 		// The HTTP interface's default format, not a FORMAT clause: an
 		// INSERT's VALUES would read the clause as data.

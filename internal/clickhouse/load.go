@@ -131,7 +131,7 @@ func loadFile(ctx context.Context, c *Conn, cat *kql.Catalog, path, table string
 		fl.Skipped = true
 		return fl, nil
 	}
-	if _, err := c.Query(TableDDL(t), ""); err != nil {
+	if err := createTable(c, t); err != nil {
 		return fl, err
 	}
 	next, err := nextRow(c, t.Name)
@@ -228,8 +228,50 @@ func nextRow(c *Conn, name string) (uint64, error) {
 // stored as docs/clickhouse.md maps it: a MergeTree ordered by the
 // table's time (Timestamp, or TimeGenerated), its DeviceId when it has
 // one, and _kqlhunt_row.
-func TableDDL(t *kql.Table) string {
-	cols := make([]string, 0, len(t.Columns)+1)
+func TableDDL(t *kql.Table) string { return tableDDL(t, t.Name) }
+
+// LocalSuffix ends the name of a table's local MergeTree table on each
+// shard of a cluster; the table's own name is its Distributed table.
+const LocalSuffix = "_kqlhunt_local"
+
+// DistributedDDL returns the CREATE TABLE IF NOT EXISTS statement of the
+// Distributed table of t over cluster's shards' local tables (TableDDL's
+// table named t.Name+LocalSuffix) in database, its rows sent to the
+// shards by _kqlhunt_row: consecutive rows to different shards.
+func DistributedDDL(t *kql.Table, cluster, database string) string {
+	local := t.Name + LocalSuffix
+	return "CREATE TABLE IF NOT EXISTS " + kql.SQLIdent(t.Name) + " (\n  " + strings.Join(columnsDDL(t), ",\n  ") +
+		"\n) ENGINE = Distributed(" + kql.SQLString(cluster) + ", " + kql.SQLString(database) + ", " + kql.SQLString(local) + ", " + kql.SQLRowColumn + ")"
+}
+
+// createTable creates table t on the server, or, on a cluster, its local
+// table and its Distributed table on every shard (each shard can then be
+// hunted on), one shard after the other: 18.16's ON CLUSTER needs
+// ZooKeeper.
+func createTable(c *Conn, t *kql.Table) error {
+	if c.Cluster == "" {
+		_, err := c.Query(TableDDL(t), "")
+		return err
+	}
+	for _, addr := range c.Shards {
+		s := c.Shard(addr)
+		if err := s.CreateDatabase(); err != nil {
+			return fmt.Errorf("shard %s: %w", addr, err)
+		}
+		if _, err := s.Query(tableDDL(t, t.Name+LocalSuffix), ""); err != nil {
+			return fmt.Errorf("shard %s: %w", addr, err)
+		}
+		if _, err := s.Query(DistributedDDL(t, c.Cluster, c.Database()), ""); err != nil {
+			return fmt.Errorf("shard %s: %w", addr, err)
+		}
+	}
+	// The node connected to may be no shard.
+	_, err := c.Query(DistributedDDL(t, c.Cluster, c.Database()), "")
+	return err
+}
+
+func tableDDL(t *kql.Table, stored string) string {
+	cols := columnsDDL(t)
 	var key []string
 	for _, name := range []string{"Timestamp", "TimeGenerated"} {
 		if i := t.Lookup(name); i >= 0 && t.Columns[i].Type.String() == "datetime" {
@@ -242,9 +284,14 @@ func TableDDL(t *kql.Table) string {
 		key = append(key, kql.SQLIdent("DeviceId"))
 	}
 	key = append(key, kql.SQLRowColumn)
+	return "CREATE TABLE IF NOT EXISTS " + kql.SQLIdent(stored) + " (\n  " + strings.Join(cols, ",\n  ") + "\n) ENGINE = MergeTree ORDER BY (" + strings.Join(key, ", ") + ")"
+}
+
+// columnsDDL returns the column definitions of t's stored table.
+func columnsDDL(t *kql.Table) []string {
+	cols := make([]string, 0, len(t.Columns)+1)
 	for _, c := range t.Columns {
 		cols = append(cols, kql.SQLIdent(c.Name)+" "+kql.SQLColumnType(c.Type))
 	}
-	cols = append(cols, kql.SQLRowColumn+" UInt64")
-	return "CREATE TABLE IF NOT EXISTS " + kql.SQLIdent(t.Name) + " (\n  " + strings.Join(cols, ",\n  ") + "\n) ENGINE = MergeTree ORDER BY (" + strings.Join(key, ", ") + ")"
+	return append(cols, kql.SQLRowColumn+" UInt64")
 }

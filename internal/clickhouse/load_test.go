@@ -11,7 +11,8 @@ import (
 )
 
 func TestParseURL(t *testing.T) {
-	for _, bad := range []string{"http://h:8123/db", "clickhouse:///db", "clickhouse://h:1/a/b"} {
+	for _, bad := range []string{"http://h:8123/db", "clickhouse:///db", "clickhouse://h:1/a/b",
+		"clickhouse://h:1/db?cluster=c", "clickhouse://h:1/db?shards=h:2", "clickhouse://h:1/db?replica=r"} {
 		if _, err := clickhouse.ParseURL(bad); err == nil {
 			t.Errorf("%s: no error", bad)
 		}
@@ -19,6 +20,20 @@ func TestParseURL(t *testing.T) {
 	c, err := clickhouse.ParseURL("clickhouse://u:p@h/")
 	if err != nil || c.Database() != "default" {
 		t.Errorf("default database: %v %v", c, err)
+	}
+	c, err = clickhouse.ParseURL("clickhouse://h:1/db?cluster=c&shards=h:1,%20h2:3")
+	if err != nil || c.Cluster != "c" || strings.Join(c.Shards, " ") != "h:1 h2:3" {
+		t.Errorf("cluster: %+v %v", c, err)
+	}
+}
+
+func TestDistributedDDL(t *testing.T) {
+	ddl := clickhouse.DistributedDDL(kql.Defender().Table("DeviceNetworkEvents"), "c", "db")
+	for _, want := range []string{"CREATE TABLE IF NOT EXISTS `DeviceNetworkEvents` (", "`RemoteUrl` String", "_kqlhunt_row UInt64",
+		"ENGINE = Distributed('c', 'db', 'DeviceNetworkEvents" + clickhouse.LocalSuffix + "', _kqlhunt_row)"} {
+		if !strings.Contains(ddl, want) {
+			t.Errorf("DDL lacks %q:\n%s", want, ddl)
+		}
 	}
 }
 

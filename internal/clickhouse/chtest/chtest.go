@@ -97,7 +97,7 @@ const config = `<?xml version="1.0"?>
   </users>
   <profiles><default><max_execution_time>60</max_execution_time></default></profiles>
   <quotas><default></default></quotas>
-</yandex>
+%[4]s</yandex>
 `
 
 // Server starts a ClickHouse server for t and returns its engine URL,
@@ -106,58 +106,109 @@ const config = `<?xml version="1.0"?>
 // started. The server stops, and its folder is removed, when t ends.
 func Server(t testing.TB, database string) string {
 	t.Helper()
+	setup(t)
+	for attempt := 0; ; attempt++ {
+		httpPort, tcpPort := ports(t), ports(t)
+		err := start(t, httpPort, tcpPort, "")
+		if err == nil {
+			return fmt.Sprintf("clickhouse://127.0.0.1:%d/%s", httpPort, database)
+		}
+		if attempt == 2 {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Cluster starts two ClickHouse servers for t whose configuration
+// declares the cluster name, of two shards of one replica each, the two
+// servers, and returns the engine URL of a cluster of them: the first
+// server's, clickhouse://127.0.0.1:PORT/DATABASE?cluster=NAME&shards=...
+// with both servers' HTTP addresses. It skips and fails as Server does.
+func Cluster(t testing.TB, database, name string) string {
+	t.Helper()
+	setup(t)
+	for attempt := 0; ; attempt++ {
+		var http, tcp [2]int
+		for i := range 2 {
+			http[i], tcp[i] = ports(t), ports(t)
+		}
+		remote := fmt.Sprintf(`  <remote_servers><%[1]s>
+    <shard><replica><host>127.0.0.1</host><port>%[2]d</port></replica></shard>
+    <shard><replica><host>127.0.0.1</host><port>%[3]d</port></replica></shard>
+  </%[1]s></remote_servers>
+`, name, tcp[0], tcp[1])
+		err := start(t, http[0], tcp[0], remote)
+		if err == nil {
+			err = start(t, http[1], tcp[1], remote)
+		}
+		if err == nil {
+			return fmt.Sprintf("clickhouse://127.0.0.1:%d/%s?cluster=%s&shards=127.0.0.1:%d,127.0.0.1:%d", http[0], database, name, http[0], http[1])
+		}
+		if attempt == 2 {
+			t.Fatal(err)
+		}
+	}
+}
+
+// setup skips t when the server tests are not enabled and installs the
+// server when it is missing.
+func setup(t testing.TB) {
+	t.Helper()
 	if ok, skip := Enabled(); !ok {
 		t.Skip(skip)
 	}
 	if err := install(); err != nil {
 		t.Fatalf("installing clickhouse-server: %v", err)
 	}
+}
+
+func ports(t testing.TB) int {
+	p, err := freePort()
+	if err != nil {
+		t.Fatalf("no free port: %v", err)
+	}
+	return p
+}
+
+// start starts a server on the ports with extra configuration, stopped
+// when t ends. It returns an error when the server does not answer (a
+// port taken meanwhile: the caller tries other ports).
+func start(t testing.TB, httpPort, tcpPort int, extra string) error {
+	t.Helper()
 	dir := t.TempDir()
 	for _, sub := range []string{"data", "tmp"} {
 		if err := os.Mkdir(filepath.Join(dir, sub), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
-	var url string
-	for attempt := 0; ; attempt++ {
-		httpPort, err1 := freePort()
-		tcpPort, err2 := freePort()
-		if err1 != nil || err2 != nil {
-			t.Fatalf("no free port: %v %v", err1, err2)
-		}
-		conf := filepath.Join(dir, "config.xml")
-		if err := os.WriteFile(conf, fmt.Appendf(nil, config, dir, httpPort, tcpPort), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command(Binary, "--config-file="+conf)
-		cmd.Dir = dir
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		dieWithParent(cmd)
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("starting %s: %v", Binary, err)
-		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		url = fmt.Sprintf("clickhouse://127.0.0.1:%d/%s", httpPort, database)
-		c, err := clickhouse.ParseURL(url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = c.Ping(30 * time.Second)
-		if err == nil {
-			t.Cleanup(func() {
-				cmd.Process.Kill()
-				<-exited
-			})
-			break
-		}
-		cmd.Process.Kill()
-		<-exited
-		log, _ := os.ReadFile(filepath.Join(dir, "server.err.log"))
-		if attempt == 2 {
-			t.Fatalf("clickhouse-server did not answer on port %d: %v\n%s%s", httpPort, err, out.Bytes(), log)
-		}
+	conf := filepath.Join(dir, "config.xml")
+	if err := os.WriteFile(conf, fmt.Appendf(nil, config, dir, httpPort, tcpPort, extra), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	return url
+	cmd := exec.Command(Binary, "--config-file="+conf)
+	cmd.Dir = dir
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	dieWithParent(cmd)
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting %s: %v", Binary, err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	c, err := clickhouse.ParseURL(fmt.Sprintf("clickhouse://127.0.0.1:%d/", httpPort))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Ping(30 * time.Second)
+	if err == nil {
+		t.Cleanup(func() {
+			cmd.Process.Kill()
+			<-exited
+		})
+		return nil
+	}
+	cmd.Process.Kill()
+	<-exited
+	log, _ := os.ReadFile(filepath.Join(dir, "server.err.log"))
+	return fmt.Errorf("clickhouse-server did not answer on port %d: %v\n%s%s", httpPort, err, out.Bytes(), log)
 }
