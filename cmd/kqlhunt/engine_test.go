@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -131,17 +132,7 @@ func TestHuntOnClickHouse(t *testing.T) {
 func TestHuntRMMPackOnClickHouse(t *testing.T) {
 	url := chtest.Server(t, "rmm")
 	const now = "2026-01-01T00:00:00Z"
-	gen := filepath.Join(t.TempDir(), "gen")
-	code, _, errs := kqlhunt(t, "", "gen", "--table", "DeviceNetworkEvents", "--table", "DeviceProcessEvents",
-		"--table", "DeviceFileCertificateInfo", "--rows", "3000", "--now", now, "--out", gen)
-	if code != 0 {
-		t.Fatalf("gen: exit %d: %s", code, errs)
-	}
-	data := []string{"--data", "../../examples/rmm", "--data", gen}
-	code, _, errs = kqlhunt(t, "", append([]string{"load", "--engine", url}, data...)...)
-	if code != 0 {
-		t.Fatalf("load: exit %d: %s", code, errs)
-	}
+	data := loadRMMData(t, url, now, 3000)
 	tableRows := serverRows(t, url, "DeviceNetworkEvents")
 	for _, format := range []string{"jsonl"} {
 		args := []string{"hunt", "--pack", "rmm", "--now", now, "--format", format}
@@ -292,16 +283,14 @@ func TestHuntOnClickHouseCluster(t *testing.T) {
 	}
 }
 
-// TestHuntRMMPackOnClickHouseCluster: the whole RMM pack hunted through
-// the Distributed tables of a two-shard cluster gives the embedded
-// engine's findings, rule by rule, as on one server
-// (TestHuntRMMPackOnClickHouse); fewer generated rows keep it short.
-func TestHuntRMMPackOnClickHouseCluster(t *testing.T) {
-	url := chtest.Cluster(t, "rmm", "kqlhunt_test")
-	const now = "2026-01-01T00:00:00Z"
+// loadRMMData generates rows of the RMM pack's three tables, loads them
+// and the pack's example telemetry into the server at url, and returns the
+// --data arguments that read the same files.
+func loadRMMData(t *testing.T, url, now string, rows int) []string {
+	t.Helper()
 	gen := filepath.Join(t.TempDir(), "gen")
 	code, _, errs := kqlhunt(t, "", "gen", "--table", "DeviceNetworkEvents", "--table", "DeviceProcessEvents",
-		"--table", "DeviceFileCertificateInfo", "--rows", "500", "--now", now, "--out", gen)
+		"--table", "DeviceFileCertificateInfo", "--rows", strconv.Itoa(rows), "--now", now, "--out", gen)
 	if code != 0 {
 		t.Fatalf("gen: exit %d: %s", code, errs)
 	}
@@ -310,6 +299,17 @@ func TestHuntRMMPackOnClickHouseCluster(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("load: exit %d: %s", code, errs)
 	}
+	return data
+}
+
+// TestHuntRMMPackOnClickHouseCluster: the whole RMM pack hunted through
+// the Distributed tables of a two-shard cluster gives the embedded
+// engine's findings, rule by rule, as on one server
+// (TestHuntRMMPackOnClickHouse); fewer generated rows keep it short.
+func TestHuntRMMPackOnClickHouseCluster(t *testing.T) {
+	url := chtest.Cluster(t, "rmm", "kqlhunt_test")
+	const now = "2026-01-01T00:00:00Z"
+	data := loadRMMData(t, url, now, 500)
 	args := []string{"hunt", "--pack", "rmm", "--now", now, "--format", "jsonl"}
 	code, want, errs := kqlhunt(t, "", append(args, data...)...)
 	if code != 0 {
