@@ -271,21 +271,25 @@ func (p *Program) plain(line []byte) bool {
 			return false
 		}
 	}
-	if p.folded {
-		for _, lead := range foldLeads {
-			for i := 0; ; i++ {
-				j := bytes.IndexByte(line[i:], lead)
-				if j < 0 {
-					break
-				}
-				i += j
-				if r, _ := utf8.DecodeRune(line[i:]); foldsASCII(r) {
-					return false
-				}
+	return !p.folded || !foldsAbove(line)
+}
+
+// foldsAbove reports whether text holds a character of foldsToASCII,
+// looking for their first bytes with bytes.IndexByte (vectorised).
+func foldsAbove(text []byte) bool {
+	for _, lead := range foldLeads {
+		for i := 0; ; i++ {
+			j := bytes.IndexByte(text[i:], lead)
+			if j < 0 {
+				break
+			}
+			i += j
+			if r, _ := utf8.DecodeRune(text[i:]); foldsASCII(r) {
+				return true
 			}
 		}
 	}
-	return true
+	return false
 }
 
 // foldLeads are the first bytes of the UTF-8 encodings of foldsToASCII.
@@ -476,15 +480,11 @@ const commonWords = " .com .dll .exe .net .org access account action adapter add
 	"state status subject success system system32 tags target tenant thread threat time timestamp title " +
 	"token type types user value vendor version windows www. audit admin works google update support download office "
 
-// windowRarity scores a window of a term (in lower case): higher is
+// windowRarity scores a 4-byte window of a term (in lower case): higher is
 // rarer. A window of a common word scores lowest; others score by the
 // rarity of their bytes (common).
 func windowRarity(w []byte) int {
-	if len(w) == 4 {
-		if _, ok := commonWindows()[binary.LittleEndian.Uint32(w)]; ok {
-			return 0
-		}
-	} else if strings.Contains(commonWords, string(w)) {
+	if _, ok := commonWindows()[binary.LittleEndian.Uint32(w)]; ok {
 		return 0
 	}
 	score := 1

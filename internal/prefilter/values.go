@@ -1,7 +1,5 @@
 package prefilter
 
-import "unicode/utf8"
-
 // Testing decoded values. A reader of columnar data (Parquet) holds the
 // decoded string values of a row rather than its raw bytes; it tests them
 // by the set of terms they hold: ValueTerms gives the terms of one value,
@@ -42,22 +40,6 @@ func (m *Matcher) ValueTerms(text []byte, set []uint64) {
 			set[i>>6] |= 1 << (i & 63)
 		}
 	}
-}
-
-// foldsAbove reports whether text holds a character of foldsToASCII.
-func foldsAbove(text []byte) bool {
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		if c < utf8.RuneSelf {
-			continue
-		}
-		if c == foldLeads[0] || c == foldLeads[1] || c == foldLeads[2] {
-			if r, _ := utf8.DecodeRune(text[i:]); foldsASCII(r) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // EvalSet reports whether the program's condition holds when the terms
