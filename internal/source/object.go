@@ -65,8 +65,10 @@ type objDecoder struct {
 	pre *prefilter.Matcher
 	// bits is the bitmap of a routed scan's line, from pre.MatchParts.
 	bits []uint64
-	// prog is the scan's prefilter, which the Parquet reader tests
-	// decoded values against (parquetpre.go); nil under Strict.
+	// prog is the scan's prefilter (nil: none, and under Strict): the
+	// JSON-lines readers test raw lines with a Matcher of it (pre, one per
+	// decoder), the Parquet and CSV readers decoded values
+	// (parquetpre.go, csvpre.go).
 	prog  *prefilter.Program
 	exact map[string]keyRes // column names and record keys
 	fold  map[string]keyRes // lowercased column names

@@ -119,8 +119,8 @@ func (s *tableScan) newParLines(rc *dataReader, threads int, gz bool) *parLines 
 		d := newObjDecoder(w, s.table, s.cols)
 		d.table = s.dec.table
 		d.fileTables, d.forced, d.rowsOK = s.dec.fileTables, s.dec.forced, s.dec.rowsOK
-		if s.pre != nil {
-			d.pre = s.pre.NewMatcher()
+		if s.dec.prog != nil {
+			d.pre = s.dec.prog.NewMatcher()
 			d.bits = make([]uint64, len(s.w.ones))
 		}
 		wk := &parWorker{w: w, dec: d, types: s.types, batchSize: s.batchSize}

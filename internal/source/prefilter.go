@@ -20,12 +20,7 @@ import (
 // Options.Strict every line is decoded, so that each malformed one is an
 // error, and pre is ignored. A nil pre reads every record.
 func (d *Dataset) ScanPrefiltered(table *schema.Table, cols []int, pre *prefilter.Cond) (Scan, error) {
-	s, err := d.Scan(table, cols)
-	if err != nil || pre == nil || d.opts.Strict {
-		return s, err
-	}
-	s.(*tableScan).setPre(prefilter.Compile(pre))
-	return s, nil
+	return d.ScanWith(table, cols, nil, pre)
 }
 
 // ScanRouted is ScanWith with the or of parts as prefilter (see
@@ -34,7 +29,7 @@ func (d *Dataset) ScanPrefiltered(table *schema.Table, cols []int, pre *prefilte
 // with, per row, a bitmap of the parts that the row's record may satisfy
 // (prefilter.Matcher.MatchParts; for a Parquet row, the parts its string
 // values may satisfy, prefilter.Program.EvalPartsSet). A row read without
-// being tested (CSV, documents, a line cut short, --strict) has every bit
+// being tested (JSON documents, a line cut short, --strict) has every bit
 // set.
 func (d *Dataset) ScanRouted(table *schema.Table, cols []int, win *TimeRange, parts []*prefilter.Cond) (Scan, error) {
 	sc, err := d.ScanWindow(table, cols, win)
@@ -48,16 +43,9 @@ func (d *Dataset) ScanRouted(table *schema.Table, cols []int, win *TimeRange, pa
 	}
 	s.w.setRoute(words)
 	if !d.opts.Strict {
-		s.setPre(prefilter.CompileParts(parts))
+		s.dec.prog = prefilter.CompileParts(parts)
 	}
 	return s, nil
-}
-
-// setPre makes p the prefilter of s: of its JSON-lines readers (pre) and
-// of its Parquet reader (dec.prog), which tests decoded values.
-func (s *tableScan) setPre(p *prefilter.Program) {
-	s.pre = p
-	s.dec.prog = p
 }
 
 // setRoute makes w write rows of a routed scan, with words bitmap words

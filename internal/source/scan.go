@@ -97,7 +97,7 @@ func (d *Dataset) ScanWith(table *schema.Table, cols []int, win *TimeRange, pre 
 	if err != nil || pre == nil || d.opts.Strict {
 		return s, err
 	}
-	s.(*tableScan).setPre(prefilter.Compile(pre))
+	s.(*tableScan).dec.prog = prefilter.Compile(pre)
 	return s, nil
 }
 
@@ -125,10 +125,6 @@ type tableScan struct {
 	batch     *value.Batch
 	countFrom int
 	win       *TimeRange // rows needed, or nil
-	// pre skips the JSON lines that cannot give a row the query keeps
-	// (see ScanPrefiltered); nil reads them all. Each reader (each
-	// goroutine) tests lines with its own pre.NewMatcher().
-	pre *prefilter.Program
 }
 
 func (s *tableScan) Next(ctx context.Context) (b *value.Batch, err error) {
@@ -321,8 +317,8 @@ func (s *tableScan) open(i int) error {
 	case s.parallel(f):
 		s.cur = s.newParLines(rc, s.d.opts.Threads, f.gz)
 	default:
-		if s.pre != nil {
-			d.pre = s.pre.NewMatcher()
+		if d.prog != nil {
+			d.pre = d.prog.NewMatcher()
 			d.bits = make([]uint64, len(s.w.ones))
 		}
 		s.cur = newJSONLinesReader(rc, d)
