@@ -43,9 +43,9 @@ type lineChunk struct {
 	err     error
 	// panicErr is an ErrPanic of the splitter or the decoder.
 	panicErr error
-	// mapped is set when data is a slice of the mapped file, not a
-	// buffer of chunkBufs; mapEnd is then its end in the file.
-	mapped bool
+	// mapEnd is, when data is a slice of the mapped file rather than a
+	// buffer of chunkBufs, the offset in the file where the chunk ends;
+	// else 0.
 	mapEnd int
 
 	// Set by the decoder, then done is closed.
@@ -217,31 +217,56 @@ func (p *parLines) split() {
 
 // splitMapped is split for a mapped file: its chunks are slices of the
 // mapping, each ending after a line end (the last at the file's end). A
-// line longer than a chunk makes a longer chunk; the decoder reports it
-// when it is longer than maxLine.
+// line longer than a chunk makes a longer chunk, unless it is longer than
+// maxLine: it is then not handed on but reported, as split does, and the
+// pages the search for its end went through are given back at once, so
+// that a file of one huge line does not stay resident.
 func (p *parLines) splitMapped() {
 	m := p.mapped
 	line := 0 // lines before pos
 	for pos := 0; pos < len(m); {
-		end := pos + chunkSize
-		switch {
-		case end >= len(m):
-			end = len(m)
-		case bytes.LastIndexByte(m[pos:end], '\n') >= 0:
-			end = pos + bytes.LastIndexByte(m[pos:end], '\n') + 1
-		case bytes.IndexByte(m[end:], '\n') >= 0:
-			end += bytes.IndexByte(m[end:], '\n') + 1
-		default:
-			end = len(m)
+		end, one := min(pos+chunkSize, len(m)), false
+		if end < len(m) {
+			if i := bytes.LastIndexByte(m[pos:end], '\n'); i >= 0 {
+				end = pos + i + 1
+			} else {
+				end, one = p.lineEnd(pos, end), true
+			}
 		}
-		c := &lineChunk{data: m[pos:end:end], first: line + 1, mapped: true, mapEnd: end, done: make(chan struct{})}
-		line += bytes.Count(c.data, nl)
+		c := &lineChunk{data: m[pos:end:end], first: line + 1, mapEnd: end, done: make(chan struct{})}
+		if one && end-pos > maxLine {
+			line++
+			c.data, c.first, c.long = m[pos:pos:pos], line, line
+		} else {
+			line += bytes.Count(c.data, nl)
+		}
 		p.rc.counted(end - pos)
 		if !p.send(c) {
 			return
 		}
 		pos = end
 	}
+}
+
+// lineEnd returns the offset after the end of the line that starts at
+// pos, searching from from on a chunk at a time, and gives back the
+// pages it went through once the line is longer than maxLine (no chunk
+// holds them).
+func (p *parLines) lineEnd(pos, from int) int {
+	m := p.mapped
+	for from < len(m) {
+		to := min(from+chunkSize, len(m))
+		if i := bytes.IndexByte(m[from:to], '\n'); i >= 0 {
+			return from + i + 1
+		}
+		if to-pos > maxLine {
+			if lo, hi := (pos+pageSize-1)/pageSize*pageSize, to/pageSize*pageSize; lo < hi {
+				releaseMapped(m[lo:hi])
+			}
+		}
+		from = to
+	}
+	return len(m)
 }
 
 // panicError is the error of a panic r of the splitter or a decoder: a
@@ -424,7 +449,7 @@ func (p *parLines) nextBatch(ctx context.Context) (*value.Batch, error) {
 				return b, nil
 			}
 			switch {
-			case c.mapped:
+			case c.mapEnd > 0:
 				// Give back the pages before the chunk's last one, which
 				// the next chunk may share.
 				end := c.mapEnd
