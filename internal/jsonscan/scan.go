@@ -301,18 +301,10 @@ func members(data []byte, i, depth int, hint KeyHint, fn func(key []byte, escape
 			*end = j
 			return errAt(j, "expected a member name, got %s", Describe(data, j))
 		}
-		var kend int
-		var kesc bool
-		var err error
-		var key []byte
-		if k := hintAt(hint, pos); k != nil && j+2+len(k) <= len(data) && data[j+1+len(k)] == '"' && string(data[j+1:j+1+len(k)]) == string(k) {
-			kend, key = j+2+len(k), k
-		} else if kend, kesc, err = ScanString(data, j); err != nil {
+		key, kend, kesc, err := ScanKey(data, j, hintAt(hint, pos))
+		if err != nil {
 			*end = kend
 			return err
-		}
-		if key == nil {
-			key = data[j+1 : kend-1]
 		}
 		j = SkipSpace(data, kend)
 		if j >= len(data) || data[j] != ':' {
@@ -341,6 +333,23 @@ func members(data []byte, i, depth int, hint KeyHint, fn func(key []byte, escape
 		*end = j
 		return errAt(j, "expected ',' or '}' in object, got %s", Describe(data, j))
 	}
+}
+
+// ScanKey scans the member name that starts at data[i] == '"' as
+// ScanString does and returns its raw text; a name equal to hint (the
+// raw text of a key scanned before, without escapes, or nil), byte for
+// byte and followed by its closing quote, is taken without scanning it,
+// and key is then hint itself (the same slice, so that the caller can
+// tell a hit by identity).
+func ScanKey(data []byte, i int, hint []byte) (key []byte, end int, escaped bool, err error) {
+	if k := hint; k != nil && i+2+len(k) <= len(data) && data[i+1+len(k)] == '"' && string(data[i+1:i+1+len(k)]) == string(k) {
+		return k, i + 2 + len(k), false, nil
+	}
+	end, escaped, err = ScanString(data, i)
+	if err != nil {
+		return nil, end, escaped, err
+	}
+	return data[i+1 : end-1], end, escaped, nil
 }
 
 func hintAt(hint KeyHint, pos int) []byte {

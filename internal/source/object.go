@@ -355,20 +355,11 @@ func (d *objDecoder) walkTop(data []byte, i int, fn func(r keyRes, s, e int), pr
 		if j >= len(data) || data[j] != '"' {
 			return j, &jsonscan.SyntaxError{Offset: j, Msg: "expected a member name, got " + jsonscan.Describe(data, j)}
 		}
-		// A key equal to the one at this position in the previous row,
-		// byte for byte and followed by its closing quote, is that key:
-		// it needs no scan, and resolves by identity.
-		var kend int
-		var kesc bool
-		var err error
-		var key []byte
-		if k := hint(d.top, pos); k != nil && j+2+len(k) <= len(data) && data[j+1+len(k)] == '"' && string(data[j+1:j+1+len(k)]) == string(k) {
-			kend, key = j+2+len(k), k
-		} else {
-			if kend, kesc, err = jsonscan.ScanString(data, j); err != nil {
-				return kend, err
-			}
-			key = data[j+1 : kend-1]
+		// A key equal to the one at this position in the previous row
+		// needs no scan, and resolves by identity.
+		key, kend, kesc, err := jsonscan.ScanKey(data, j, hint(d.top, pos))
+		if err != nil {
+			return kend, err
 		}
 		j = jsonscan.SkipSpace(data, kend)
 		if j >= len(data) || data[j] != ':' {
