@@ -28,11 +28,13 @@ func serverConn(url string) (*clickhouse.Conn, error) {
 
 // serverEngine returns the engine of an --engine URL, opened on the
 // Defender catalog's tables; warnings about the queries that run in
-// part in kqlhunt go to warn.
-func serverEngine(url string, warn io.Writer) (*clickhouse.Engine, error) {
+// part in kqlhunt go to warn. An answer of the server is held whole while
+// its rows are decoded: maxMemory (--max-memory, 0 for none) bounds it.
+func serverEngine(url string, warn io.Writer, maxMemory int64) (*clickhouse.Engine, error) {
 	c, err := serverConn(url)
 	if err != nil {
 		return nil, err
 	}
+	c.MaxAnswer = maxMemory
 	return &clickhouse.Engine{Conn: c, Warn: warn}, nil
 }

@@ -106,11 +106,15 @@ func runHunt(e *env, o *huntOptions) error {
 			return startProgress(e.stderr, o.progress, read, what)
 		},
 	}
+	var err error
+	if cfg.MaxMemory, err = o.data.limits.memory(); err != nil {
+		return err
+	}
 	if o.engine != "" {
 		if len(o.data.data) > 0 || len(o.data.tables) > 0 {
 			return fail(exitUsage, "--engine runs on the server's data: load --data into it with kqlhunt load, not with hunt")
 		}
-		eng, err := serverEngine(o.engine, e.stderr)
+		eng, err := serverEngine(o.engine, e.stderr, cfg.MaxMemory)
 		if err != nil {
 			return err
 		}
@@ -118,9 +122,6 @@ func runHunt(e *env, o *huntOptions) error {
 	}
 	ctx, cancel, err := o.data.limits.context(e.ctx)
 	if err != nil {
-		return err
-	}
-	if cfg.MaxMemory, err = o.data.limits.memory(); err != nil {
 		return err
 	}
 	defer cancel()

@@ -18,6 +18,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/kqlhunt/kqlhunt/kql"
 )
 
 // Runner runs one SQL statement and returns its output in the given
@@ -43,6 +45,11 @@ type Conn struct {
 	Shards  []string // the shards' HTTP addresses, host:port
 	// settings are sent with every query, as URL parameters.
 	settings url.Values
+	// MaxAnswer bounds the bytes of an answer that a query holds (the
+	// rows are decoded from it); 0 is unlimited. A larger answer fails
+	// with an error that wraps kql.ErrLimit, rather than growing memory
+	// with the data.
+	MaxAnswer int64
 }
 
 // ParseURL reads an engine URL, clickhouse://[user[:password]@]host:port/database,
@@ -160,9 +167,16 @@ func (c *Conn) query(database, sql, format string) ([]byte, error) {
 		return nil, fmt.Errorf("clickhouse: %v", err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	var r io.Reader = resp.Body
+	if c.MaxAnswer > 0 {
+		r = io.LimitReader(r, c.MaxAnswer+1)
+	}
+	body, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: reading the answer: %v", err)
+	}
+	if c.MaxAnswer > 0 && int64(len(body)) > c.MaxAnswer {
+		return nil, fmt.Errorf("clickhouse: the server's answer is larger than %d bytes (--max-memory); narrow the query: %w", c.MaxAnswer, kql.ErrLimit)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("clickhouse: %s", strings.TrimSpace(string(bytes.TrimSpace(body))))

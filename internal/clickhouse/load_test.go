@@ -2,6 +2,10 @@ package clickhouse_test
 
 import (
 	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -77,5 +81,28 @@ func TestLoadInterrupted(t *testing.T) {
 	loads, err = clickhouse.Load(context.Background(), c, cat, opts)
 	if err != nil || len(loads) != 1 || !loads[0].Skipped {
 		t.Fatalf("reload: %+v, %v", loads, err)
+	}
+}
+
+// TestMaxAnswer checks that an answer larger than Conn.MaxAnswer fails
+// with a limit error instead of being held whole, and that one within it
+// is read.
+func TestMaxAnswer(t *testing.T) {
+	body := strings.Repeat("x\t1\n", 1000) // 4000 bytes
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, body)
+	}))
+	defer srv.Close()
+	c, err := clickhouse.ParseURL("clickhouse://" + strings.TrimPrefix(srv.URL, "http://") + "/db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.MaxAnswer = 4000
+	if out, err := c.Query("SELECT 1", "TabSeparated"); err != nil || len(out) != 4000 {
+		t.Fatalf("an answer of the limit's size: %d bytes, %v", len(out), err)
+	}
+	c.MaxAnswer = 3999
+	if _, err := c.Query("SELECT 1", "TabSeparated"); !errors.Is(err, kql.ErrLimit) || !strings.Contains(err.Error(), "larger than 3999 bytes") {
+		t.Fatalf("an answer over the limit: %v, want a limit error", err)
 	}
 }
