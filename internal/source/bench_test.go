@@ -122,6 +122,13 @@ func countRows(b *testing.B, d *Dataset, tab *schema.Table, cols []int, want int
 	if err != nil {
 		b.Fatal(err)
 	}
+	if n := drain(b, s); n != want {
+		b.Fatalf("%d rows, want %d", n, want)
+	}
+}
+
+// drain reads s to its end, closes it and returns how many rows it gave.
+func drain(b *testing.B, s Scan) int {
 	defer s.Close()
 	n := 0
 	for {
@@ -130,11 +137,8 @@ func countRows(b *testing.B, d *Dataset, tab *schema.Table, cols []int, want int
 			b.Fatal(err)
 		}
 		if bt == nil {
-			break
+			return n
 		}
 		n += bt.N
-	}
-	if n != want {
-		b.Fatalf("%d rows, want %d", n, want)
 	}
 }

@@ -114,16 +114,7 @@ func BenchmarkParquetPrefilter(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				for {
-					bt, err := s.Next(context.Background())
-					if err != nil {
-						b.Fatal(err)
-					}
-					if bt == nil {
-						break
-					}
-				}
-				s.Close()
+				drain(b, s)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
 		})
