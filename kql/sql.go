@@ -65,19 +65,26 @@ type SQLOptions struct {
 	Tables func(name string) bool
 }
 
-// SQLWith is Query.SQL for the server of opts.
+// SQLWith is Query.SQL for the server of opts. The rows that q's
+// exclusions drop are left out; Query.RunSQL also counts them.
 func (q *Query) SQLWith(opts SQLOptions) (string, error) {
-	now := opts.Now
+	sql, _, err := q.translate(opts)
+	return sql, err
+}
+
+// translate returns q's SELECT and the SELECTs that count what its
+// exclusions drop (sqlgen.Translate).
+func (q *Query) translate(opts SQLOptions) (string, []sqlgen.Count, error) {
 	if q.plans == nil {
-		return "", errNotCompiled
+		return "", nil, errNotCompiled
 	}
 	if q.deferred {
-		return "", &NotTranslatedError{Source: q.Source, Construct: "bag_unpack or pivot", Why: "columns that depend on the data"}
+		return "", nil, &NotTranslatedError{Source: q.Source, Construct: "bag_unpack or pivot", Why: "columns that depend on the data"}
 	}
 	if len(q.plans) != 1 {
-		return "", &NotTranslatedError{Source: q.Source, Construct: "several tabular statements"}
+		return "", nil, &NotTranslatedError{Source: q.Source, Construct: "several tabular statements"}
 	}
-	sql, err := sqlgen.Translate(q.plans[0], sqlgen.Options{Now: now, Version: opts.Version})
+	sql, counts, err := sqlgen.Translate(q.plans[0], sqlgen.Options{Now: opts.Now, Version: opts.Version})
 	var u *sqlgen.Unsupported
 	if errors.As(err, &u) {
 		e := &NotTranslatedError{Source: q.Source, Construct: u.Construct, Span: u.Span, Why: u.Why}
@@ -86,9 +93,9 @@ func (q *Query) SQLWith(opts SQLOptions) (string, error) {
 				e.Construct, e.Span = op.Name(), op.Span()
 			}
 		}
-		return "", e
+		return "", nil, e
 	}
-	return sql, err
+	return sql, counts, err
 }
 
 // enclosingOperator returns the innermost query operator of the syntax

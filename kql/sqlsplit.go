@@ -70,6 +70,61 @@ func (q *Query) SplitSQL(opts SQLOptions) (*SQLSplit, error) {
 	return s, nil
 }
 
+// RunSQL runs q on the server that run executes SELECTs on: as one
+// SELECT when it translates whole, else split (Query.RunSQLSplit, and
+// split is then why q does not translate whole). Its rows stream to emit
+// as RunMany's do, and the outcome counts them and what q's exclusions
+// dropped, counted on the server too where they run there.
+func (q *Query) RunSQL(ctx context.Context, opts SQLOptions, run SQLRunner, emit func(stmt int, cols []Column, b *Batch) error) (out Outcome, split *NotTranslatedError) {
+	sql, counts, err := q.translate(opts)
+	if errors.As(err, &split) {
+		return q.RunSQLSplit(ctx, opts, run, emit), split
+	}
+	if err != nil {
+		out.Err = err
+		return out, nil
+	}
+	cols := q.SQLColumns()
+	b, err := run(ctx, sql, cols)
+	if err == nil {
+		out.Rows = int64(b.N)
+		err = emit(0, cols, b)
+	}
+	if err == nil {
+		err = runCounts(ctx, run, counts, &out)
+	}
+	out.Err = err
+	return out, nil
+}
+
+// runCounts runs the SELECTs that count what exclusions drop and adds
+// their counts to out.
+func runCounts(ctx context.Context, run SQLRunner, counts []sqlgen.Count, out *Outcome) error {
+	for _, c := range counts {
+		cols := make([]Column, len(c.Names)+1)
+		for i := range cols {
+			cols[i] = Column{Name: fmt.Sprintf("n%d", i), Type: schema.Long}
+		}
+		b, err := run(ctx, c.SQL, cols)
+		if err != nil {
+			return err
+		}
+		if b.N != 1 {
+			return fmt.Errorf("sql: an exclusion count returned %d rows, not 1", b.N)
+		}
+		if out.Suppressed == nil {
+			out.Suppressed = map[string]int64{}
+		}
+		for i, name := range c.Names {
+			n, _ := b.Cols[i].Get(0).(int64)
+			out.Suppressed[name] += n
+		}
+		n, _ := b.Cols[len(c.Names)].Get(0).(int64)
+		out.SuppressedRows += n
+	}
+	return nil
+}
+
 // RunSQLSplit runs q with the tables on a ClickHouse server that run
 // executes SELECTs on: the largest parts of each statement's plan that
 // read a table and translate run there (SplitSQL), each once, and the
@@ -78,7 +133,7 @@ func (q *Query) SplitSQL(opts SQLOptions) (*SQLSplit, error) {
 // embedded engine's exactly. A table read by no part is read whole (the
 // columns the query needs, in the order of its rows). The rows of each
 // statement stream to emit as RunMany's do; the outcome counts them, and
-// what q's exclusions dropped (exclusions run in the embedded engine).
+// what q's exclusions dropped (on the server for those inside a part).
 func (q *Query) RunSQLSplit(ctx context.Context, opts SQLOptions, run SQLRunner, emit func(stmt int, cols []Column, b *Batch) error) Outcome {
 	src := &serverSource{ctx: ctx, run: run, has: opts.Tables, parts: map[*schema.Table]*sqlgen.Part{}}
 	sp := &sqlgen.Splitter{Opts: sqlgen.Options{Now: opts.Now, Version: opts.Version}, Has: opts.Tables}
@@ -92,7 +147,17 @@ func (q *Query) RunSQLSplit(ctx context.Context, opts SQLOptions, run SQLRunner,
 		}
 		return out
 	}
-	return q.streamWith(ctx, src, opts.Now, rewrite, emit)
+	out := q.streamWith(ctx, src, opts.Now, rewrite, emit)
+	if out.Err == nil {
+		// The exclusions inside the parts ran on the server, each part
+		// once: their counts come from there.
+		for _, p := range sp.Parts {
+			if out.Err = runCounts(ctx, run, p.Counts, &out); out.Err != nil {
+				break
+			}
+		}
+	}
+	return out
 }
 
 // serverSource serves the scans of a split plan from the server: a part's

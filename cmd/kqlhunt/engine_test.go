@@ -61,29 +61,14 @@ func TestHuntOnClickHouse(t *testing.T) {
 		}
 	}
 
-	// The seed rule with its exclusions: the exclusions run in kqlhunt
-	// (the rule runs split, reading the table's columns), with the same
-	// findings and the same counts of suppressed rows in the summary.
-	args := []string{"hunt", "--rules", "../../examples/rules/screenmeet_netconn.yaml", "--exclusions", "../../examples/exclusions/screenmeet.yaml", "--now", now, "--format", "jsonl"}
-	code, want, werrs := kqlhunt(t, "", append(args, "--data", "../../examples/telemetry")...)
-	if code != 0 {
-		t.Fatalf("embedded hunt with exclusions: exit %d: %s", code, werrs)
-	}
-	code, got, errs := kqlhunt(t, "", append(args, "--engine", url)...)
-	if code != 0 || got != want || !strings.Contains(errs, "'exclusion'") || !strings.Contains(errs, "runs in kqlhunt") {
-		t.Errorf("hunt --engine with exclusions: exit %d (%s):\n%s\nwant:\n%s", code, errs, got, want)
-	}
-	// The example's exclusions suppress all 4 findings, which the
-	// warnings and the counts say alike.
-	suppressed := regexp.MustCompile(`(?m)^.*suppress.*$`)
-	if w, g := suppressed.FindAllString(werrs, -1), suppressed.FindAllString(errs, -1); len(w) == 0 || !strings.Contains(strings.Join(g, "\n"), strings.Join(w, "\n")) {
-		t.Errorf("exclusion counts differ:\n%s\nwant:\n%s", strings.Join(g, "\n"), strings.Join(w, "\n"))
-	}
+	// The seed rule with exclusions: they run on the server with the
+	// rule, with the same findings and counts.
+	sameWithExclusions(t, url, now)
 
 	// The same query, on both engines.
 	query := `DeviceNetworkEvents | where RemoteUrl has "screenmeet.com" | summarize n=count(), earliest=min(Timestamp) by DeviceName | sort by n desc`
-	_, want, _ = kqlhunt(t, "", "query", "--data", "../../examples/telemetry", query)
-	code, got, errs = kqlhunt(t, "", "query", "--engine", url, query)
+	_, want, _ := kqlhunt(t, "", "query", "--data", "../../examples/telemetry", query)
+	code, got, errs := kqlhunt(t, "", "query", "--engine", url, query)
 	if code != 0 || got != want {
 		t.Errorf("query --engine: exit %d (%s):\n%s\nwant:\n%s", code, errs, got, want)
 	}
@@ -266,6 +251,8 @@ func TestHuntOnClickHouseCluster(t *testing.T) {
 			}
 		}
 	}
+	// The seed rule with exclusions, through the Distributed table.
+	sameWithExclusions(t, url, now)
 	// The same query through the Distributed table.
 	query := `DeviceNetworkEvents | where RemoteUrl has "screenmeet.com" | summarize n=count(), earliest=min(Timestamp) by DeviceName | sort by n desc`
 	_, want, _ := kqlhunt(t, "", "query", "--data", "../../examples/telemetry", query)
@@ -280,6 +267,32 @@ func TestHuntOnClickHouseCluster(t *testing.T) {
 	}
 	if got := serverRows(t, url, "DeviceNetworkEvents"); got != "23\t22" {
 		t.Errorf("after loading again, count and max row: %q, want 23 and 22", got)
+	}
+}
+
+// sameWithExclusions hunts with the seed rule and two exclusions files
+// (the example's, which suppresses every finding, and one that suppresses
+// one device's) on the server at url and embedded, and checks that the
+// findings and the counts of suppressed rows are the same, and that the
+// exclusions ran on the server (no part of the rule ran in kqlhunt).
+func sameWithExclusions(t *testing.T, url, now string) {
+	t.Helper()
+	partial := filepath.Join(t.TempDir(), "one-device.yaml")
+	os.WriteFile(partial, []byte("exclusions:\n  - rule: f413b02c-92da-4243-82e6-b9bbe8e89a35\n    name: lab workstation\n    kql: DeviceName == \"ws-0142.contoso.local\"\n"), 0o644)
+	suppressed := regexp.MustCompile(`(?m)^.*suppress.*$`)
+	for file, findings := range map[string]int{"../../examples/exclusions/screenmeet.yaml": 0, partial: 2} {
+		args := []string{"hunt", "--rules", "../../examples/rules/screenmeet_netconn.yaml", "--exclusions", file, "--now", now, "--format", "jsonl"}
+		code, want, werrs := kqlhunt(t, "", append(args, "--data", "../../examples/telemetry")...)
+		if code != 0 || strings.Count(want, "\n") != findings {
+			t.Fatalf("embedded hunt with %s: exit %d, want %d findings: %s\n%s", file, code, findings, werrs, want)
+		}
+		code, got, errs := kqlhunt(t, "", append(args, "--engine", url)...)
+		if code != 0 || got != want || strings.Contains(errs, "runs in kqlhunt") {
+			t.Errorf("hunt --engine %s with %s: exit %d (%s):\n%s\nwant:\n%s", url, file, code, errs, got, want)
+		}
+		if w, g := suppressed.FindAllString(werrs, -1), suppressed.FindAllString(errs, -1); len(w) == 0 || strings.Join(g, "\n") != strings.Join(w, "\n") {
+			t.Errorf("%s: exclusion counts on %s differ:\n%s\nwant:\n%s", file, url, strings.Join(g, "\n"), strings.Join(w, "\n"))
+		}
 	}
 }
 

@@ -2,7 +2,6 @@ package clickhouse
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -165,27 +164,11 @@ func (e *Engine) stream(ctx context.Context, q *kql.Query, now kql.Datetime, war
 		_, ok := e.rows[strings.ToLower(name)]
 		return ok
 	}}
-	sql, err := q.SQLWith(opts)
-	var nt *kql.NotTranslatedError
-	if errors.As(err, &nt) {
-		if warn != nil {
-			fmt.Fprintf(warn, "kqlhunt: warning: %s\n", SplitWarning(nt))
-		}
-		return q.RunSQLSplit(ctx, opts, e.runSQL, emit), nt
+	out, split = q.RunSQL(ctx, opts, e.runSQL, emit)
+	if split != nil && warn != nil {
+		fmt.Fprintf(warn, "kqlhunt: warning: %s\n", SplitWarning(split))
 	}
-	if err != nil {
-		out.Err = err
-		return out, nil
-	}
-	cols := q.SQLColumns()
-	b, err := e.runSQL(ctx, sql, cols)
-	if err != nil {
-		out.Err = err
-		return out, nil
-	}
-	out.Rows = int64(b.N)
-	out.Err = emit(0, cols, b)
-	return out, nil
+	return out, split
 }
 
 // SplitWarning says that the construct of nt, and what follows it, runs

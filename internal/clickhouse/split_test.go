@@ -89,9 +89,9 @@ func TestSplitConjuncts(t *testing.T) {
 	if err != nil || s == nil {
 		t.Fatalf("want a split, got %v, %v", s, err)
 	}
-	// RemotePort == 443 (an int against a long) does not translate
-	// either: it runs in kqlhunt with the regex.
-	want := "Filter has(RemoteUrl, \"anydesk.com\")\n  Scan DeviceNetworkEvents [DeviceName, RemotePort, RemoteUrl]\n"
+	// RemotePort == 443 (an int against a long) translates too: it runs
+	// on the server, above the first conjunct.
+	want := "Filter ==(RemotePort, 443)\n  Filter has(RemoteUrl, \"anydesk.com\")\n    Scan DeviceNetworkEvents [DeviceName, RemotePort, RemoteUrl]\n"
 	if s.NotPushed.Construct != "matches regex" || len(s.Parts) != 1 || s.Parts[0].Plan != want {
 		t.Errorf("not pushed: %v; parts:\n%v\nwant one:\n%s", s.NotPushed, s.Parts, want)
 	}

@@ -276,3 +276,26 @@ func renderChart(res *kql.Result, ordered bool) []string {
 	}
 	return out
 }
+
+// LoadClickHouse creates table t on db with the storage mapping of
+// kql.SQLColumnType (replacing a table of that name) and inserts the rows
+// of batches, whose columns are t's, numbered from 0.
+func LoadClickHouse(db SQLRunner, t *schema.Table, batches []*value.Batch) error {
+	if err := createTable(db, t); err != nil {
+		return err
+	}
+	next := 0
+	return insertRows(db, t, t, batches, &next)
+}
+
+// ClickHouseRunner returns a kql.SQLRunner that runs SELECTs on db and
+// reads their TabSeparated rows.
+func ClickHouseRunner(db SQLRunner) kql.SQLRunner {
+	return func(_ context.Context, sql string, cols []kql.Column) (*kql.Batch, error) {
+		out, err := db.Query(sql, "TabSeparated")
+		if err != nil {
+			return nil, fmt.Errorf("%v\nSQL:\n%s", err, sql)
+		}
+		return kql.DecodeSQLRows(out, cols)
+	}
+}

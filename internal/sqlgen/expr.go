@@ -264,7 +264,12 @@ func (g *gen) call(c *plan.Call, cols []string) string {
 func (g *gen) compare(c *plan.Call, cols []string) string {
 	a, b := c.Args[0], c.Args[1]
 	t := a.Type()
-	if t != b.Type() {
+	// Numbers of different types compare as the embedded engine compares
+	// them: two integers (int, long) as integers, an integer and a real
+	// as reals.
+	integer := func(t schema.Type) bool { return t == schema.Int || t == schema.Long }
+	numeric := func(t schema.Type) bool { return integer(t) || t == schema.Real }
+	if t != b.Type() && !(numeric(t) && numeric(b.Type())) {
 		refuse(c.Fn.Name+" of "+t.String()+" and "+b.Type().String(), c.Src, "")
 	}
 	switch t {
@@ -274,6 +279,11 @@ func (g *gen) compare(c *plan.Call, cols []string) string {
 	}
 	op := map[string]string{"==": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}[c.Fn.Name]
 	x, y := g.expr(a, cols), g.expr(b, cols)
+	if t == schema.Real && integer(b.Type()) {
+		y = "toFloat64(" + y + ")"
+	} else if integer(t) && b.Type() == schema.Real {
+		x = "toFloat64(" + x + ")"
+	}
 	s := "(" + x + " " + op + " " + y + ")"
 	if c.Fn.Name != "==" && c.Fn.Name != "!=" {
 		return s

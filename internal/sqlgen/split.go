@@ -19,6 +19,8 @@ type Part struct {
 	Table *schema.Table
 	// Node is the subtree of the original plan.
 	Node plan.Node
+	// Counts count what the exclusions inside the part drop (Translate).
+	Counts []Count
 }
 
 // PartTablePrefix begins the names of the tables that stand for parts.
@@ -74,7 +76,7 @@ func (s *Splitter) splitNode(n plan.Node) plan.Node {
 			var in plan.Node = f.Input
 			for _, c := range conjuncts(f.Pred) {
 				try := &plan.Filter{Input: in, Pred: c, Cols: f.Cols}
-				if _, err := Translate(try, s.Opts); err == nil {
+				if _, _, err := Translate(try, s.Opts); err == nil {
 					in = try
 				}
 			}
@@ -120,13 +122,13 @@ func (s *Splitter) splitNode(n plan.Node) plan.Node {
 // push makes n a part when it translates, and returns the scan that
 // stands for it; nil when n does not translate.
 func (s *Splitter) push(n plan.Node) plan.Node {
-	sql, err := Translate(n, s.Opts)
+	sql, counts, err := Translate(n, s.Opts)
 	if err != nil {
 		return nil
 	}
 	cols := n.Schema()
 	t := &schema.Table{Name: fmt.Sprintf("%s%d", PartTablePrefix, len(s.Parts)), Columns: cols}
-	s.Parts = append(s.Parts, Part{SQL: sql, Cols: cols, Table: t, Node: n})
+	s.Parts = append(s.Parts, Part{SQL: sql, Cols: cols, Table: t, Node: n, Counts: counts})
 	idx := make([]int, len(cols))
 	for i := range idx {
 		idx[i] = i

@@ -93,7 +93,12 @@ func versionAtLeast(v string, major, minor int) bool {
 // Translate returns the SQL SELECT for the plan n. Its result columns are
 // n.Schema(), in order, named by their KQL names and stored as the
 // storage mapping says. The error, when not nil, is an *Unsupported.
-func Translate(n plan.Node, opts Options) (sql string, err error) {
+//
+// A plan with exclusions (plan.Exclude) translates with the rows they
+// drop left out; counts has, for each exclusion operator of the plan, the
+// SELECT that counts what it drops, which the caller runs too when it
+// reports the exclusions' counts (the embedded engine's Suppressed).
+func Translate(n plan.Node, opts Options) (sql string, counts []Count, err error) {
 	g := &gen{opts: opts}
 	defer func() {
 		if r := recover(); r != nil {
@@ -101,7 +106,7 @@ func Translate(n plan.Node, opts Options) (sql string, err error) {
 			if !ok {
 				panic(r)
 			}
-			sql, err = "", u
+			sql, counts, err = "", nil, u
 		}
 	}()
 	inner := g.node(n)
@@ -131,7 +136,17 @@ func Translate(n plan.Node, opts Options) (sql string, err error) {
 	if inner.order != "" {
 		b.WriteString("\nORDER BY " + inner.order)
 	}
-	return b.String(), nil
+	return b.String(), g.counts, nil
+}
+
+// Count is the SELECT that counts what one exclusion operator of a plan
+// (plan.Exclude) drops, over the rows it reads: its one row has a UInt64
+// per exclusion, in the order of Names (the rows the exclusion's
+// predicate is true for), then the rows dropped (those any predicate is
+// true for), as the embedded engine's exclusion operator counts them.
+type Count struct {
+	SQL   string
+	Names []string
 }
 
 // RowColumn is the column of every stored table that holds the position
@@ -208,6 +223,8 @@ type rel struct {
 type gen struct {
 	opts  Options
 	level int
+	// counts are the count SELECTs of the plan's exclusions.
+	counts []Count
 }
 
 func refuse(construct string, span syntax.Span, why string) {
@@ -261,8 +278,6 @@ func nodeName(n plan.Node) string {
 		return "externaldata"
 	case *plan.Values:
 		return "datatable"
-	case *plan.Exclude:
-		return "exclusion"
 	case *plan.MakeSeries:
 		return "make-series"
 	case *plan.Limit:
@@ -312,6 +327,8 @@ func (g *gen) node(n plan.Node) rel {
 		in := g.node(n.Input)
 		pred := g.pred(n.Pred, in.cols)
 		return rel{sql: "SELECT *\nFROM (\n" + indent(in.sql) + "\n)\nWHERE " + pred, cols: in.cols, order: in.order, ordCol: in.ordCol}
+	case *plan.Exclude:
+		return g.exclude(n)
 	case *plan.Project:
 		in := g.node(n.Input)
 		out := g.names(len(n.Exprs))
@@ -340,6 +357,34 @@ func (g *gen) node(n plan.Node) rel {
 		return rel{sql: "SELECT *\nFROM (\n" + indent(in.sql) + "\n)\nORDER BY " + in.order + "\nLIMIT " + g.limit(n.N), cols: in.cols, order: in.order, ordCol: in.ordCol}
 	}
 	panic(&Unsupported{Construct: nodeName(n), Span: nodeSpan(n), Operator: true})
+}
+
+// exclude drops the rows that a predicate of n is true for (null is not
+// true: the row stays), in the input's order, and records the SELECT
+// that counts them.
+func (g *gen) exclude(n *plan.Exclude) rel {
+	in := g.node(n.Input)
+	matched := make([]string, len(n.Preds))
+	for i, p := range n.Preds {
+		matched[i] = g.pred(p, in.cols)
+		if nullable(p) {
+			matched[i] = "ifNull(" + matched[i] + ", 0)"
+		}
+	}
+	if len(matched) == 0 {
+		return in
+	}
+	dropped := "(" + strings.Join(matched, " OR ") + ")"
+	items := make([]string, 0, len(matched)+1)
+	for _, m := range matched {
+		items = append(items, "countIf("+m+")")
+	}
+	items = append(items, "countIf("+dropped+")")
+	g.counts = append(g.counts, Count{
+		SQL:   "SELECT " + strings.Join(items, ", ") + "\nFROM (\n" + indent(in.sql) + "\n)",
+		Names: n.Names,
+	})
+	return rel{sql: "SELECT *\nFROM (\n" + indent(in.sql) + "\n)\nWHERE NOT " + dropped, cols: in.cols, order: in.order, ordCol: in.ordCol}
 }
 
 func (g *gen) scan(n *plan.Scan) rel {
