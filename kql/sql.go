@@ -84,6 +84,15 @@ func (q *Query) translate(opts SQLOptions) (string, []sqlgen.Count, error) {
 	if len(q.plans) != 1 {
 		return "", nil, &NotTranslatedError{Source: q.Source, Construct: "several tabular statements"}
 	}
+	if opts.Tables != nil {
+		for _, t := range q.Tables {
+			if !opts.Tables(t) {
+				// Read as empty in kqlhunt, as the embedded engine reads a
+				// table without data.
+				return "", nil, &NotTranslatedError{Source: q.Source, Construct: t, Why: "a table the server does not have"}
+			}
+		}
+	}
 	sql, counts, err := sqlgen.Translate(q.plans[0], sqlgen.Options{Now: opts.Now, Version: opts.Version})
 	var u *sqlgen.Unsupported
 	if errors.As(err, &u) {

@@ -81,6 +81,18 @@ func TestHuntOnClickHouse(t *testing.T) {
 		t.Errorf("a query that translates in part: exit %d (%s):\n%s\nwant:\n%s", code, errs, got, want)
 	}
 
+	// check --engine says how a query runs there, without running it.
+	for _, c := range []struct{ query, want string }{
+		{`DeviceNetworkEvents | where RemoteUrl has "screenmeet.com" | summarize n=count() by DeviceName`, "runs whole on ClickHouse 18.16"},
+		{query, "runs in part on ClickHouse 18.16.1: 'mv-expand' at 1:62 runs in kqlhunt on the rows the server returned; 1 part pushed down"},
+		{`DeviceProcessEvents | where FileName =~ "x.exe"`, "warning: the server has no rows of table DeviceProcessEvents"},
+	} {
+		code, got, errs := kqlhunt(t, "", "check", "--engine", url, c.query)
+		if code != 0 || !strings.Contains(got, c.want) {
+			t.Errorf("check --engine %s: exit %d (%s):\n%s\nwant %q", c.query, code, errs, got, c.want)
+		}
+	}
+
 	// Loading again skips every file.
 	code, _, errs = kqlhunt(t, "", "load", "--engine", url, "--data", "../../examples/telemetry")
 	if code != 0 || strings.Count(errs, "already loaded") != 2 || !strings.Contains(errs, "loaded 0 rows") {

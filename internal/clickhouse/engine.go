@@ -2,6 +2,7 @@ package clickhouse
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -209,3 +210,47 @@ func (e *Engine) runSQL(ctx context.Context, sql string, cols []kql.Column) (*kq
 
 // Returned counts the rows that the server has returned to e so far.
 func (e *Engine) Returned() int64 { return e.returned.Load() }
+
+// Check says how q would run on the server, without reading its rows:
+// whole, or split (the construct that keeps it from running whole, and
+// the parts pushed down). The server checks every SELECT that would run
+// (each is sent with LIMIT 0), so that a form it does not accept is an
+// error here rather than in a hunt.
+func (e *Engine) Check(ctx context.Context, q *kql.Query, now kql.Datetime) (CheckResult, error) {
+	var res CheckResult
+	opts := kql.SQLOptions{Now: now, Version: e.Version, Tables: func(name string) bool {
+		_, ok := e.rows[strings.ToLower(name)]
+		return ok
+	}}
+	var sqls []string
+	sql, err := q.SQLWith(opts)
+	if errors.As(err, &res.Split) {
+		s, err := q.SplitSQL(opts)
+		if err != nil {
+			return res, err
+		}
+		for _, p := range s.Parts {
+			sqls = append(sqls, p.SQL)
+		}
+		res.Parts = len(s.Parts)
+	} else if err != nil {
+		return res, err
+	} else {
+		sqls = []string{sql}
+	}
+	for _, s := range sqls {
+		if _, err := e.runSQL(ctx, "SELECT *\nFROM (\n"+s+"\n)\nLIMIT 0", nil); err != nil {
+			return res, fmt.Errorf("the server refuses the SQL of the query: %w", err)
+		}
+	}
+	return res, nil
+}
+
+// CheckResult is how a query would run on a server (Engine.Check).
+type CheckResult struct {
+	// Split is nil when the query runs whole on the server; else why it
+	// runs in part in kqlhunt.
+	Split *kql.NotTranslatedError
+	// Parts counts the parts of a split query that run on the server.
+	Parts int
+}
