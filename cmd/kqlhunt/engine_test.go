@@ -93,6 +93,9 @@ func TestHuntOnClickHouse(t *testing.T) {
 		}
 	}
 
+	// Detection tests on the server: the same report as embedded.
+	sameTests(t, url, "../../examples/rules")
+
 	// Loading again skips every file.
 	code, _, errs = kqlhunt(t, "", "load", "--engine", url, "--data", "../../examples/telemetry")
 	if code != 0 || strings.Count(errs, "already loaded") != 2 || !strings.Contains(errs, "loaded 0 rows") {
@@ -131,6 +134,8 @@ func TestHuntRMMPackOnClickHouse(t *testing.T) {
 	const now = "2026-01-01T00:00:00Z"
 	data := loadRMMData(t, url, now, 3000)
 	tableRows := serverRows(t, url, "DeviceNetworkEvents")
+	// The pack's detection tests, each over its rows on the server.
+	sameTests(t, url, "--pack", "rmm")
 	for _, format := range []string{"jsonl"} {
 		args := []string{"hunt", "--pack", "rmm", "--now", now, "--format", format}
 		code, want, errs := kqlhunt(t, "", append(args, data...)...)
@@ -280,6 +285,39 @@ func TestHuntOnClickHouseCluster(t *testing.T) {
 	if got := serverRows(t, url, "DeviceNetworkEvents"); got != "23\t22" {
 		t.Errorf("after loading again, count and max row: %q, want 23 and 22", got)
 	}
+}
+
+// sameTests runs `kqlhunt test args...` embedded and on the server at url
+// (each test's rows in a scratch database) and checks that the reports
+// are the same and that the tests pass, and that no scratch database is
+// left behind.
+func sameTests(t *testing.T, url string, args ...string) {
+	t.Helper()
+	code, want, werrs := kqlhunt(t, "", append([]string{"test"}, args...)...)
+	if code != 0 || !strings.Contains(want, "PASS") {
+		t.Fatalf("embedded test %v: exit %d: %s\n%s", args, code, werrs, want)
+	}
+	code, got, errs := kqlhunt(t, "", append([]string{"test", "--engine", url}, args...)...)
+	if code != 0 || got != want {
+		t.Errorf("test --engine %s %v: exit %d (%s):\n%s\nwant:\n%s", url, args, code, errs, got, want)
+	}
+	if left := serverQuery(t, url, "SELECT count() FROM system.databases WHERE name LIKE 'kqlhunt_scratch%'"); left != "0" {
+		t.Errorf("%s scratch databases left on the server", left)
+	}
+}
+
+// serverQuery returns the TabSeparated answer of sql on the server at url.
+func serverQuery(t *testing.T, url, sql string) string {
+	t.Helper()
+	c, err := clickhouse.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.Query(sql, "TabSeparated")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(out))
 }
 
 // sameWithExclusions hunts with the seed rule and two exclusions files

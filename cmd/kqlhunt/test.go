@@ -1,8 +1,7 @@
 package main
 
 import (
-	"github.com/kqlhunt/kqlhunt/internal/diag"
-
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,11 +13,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kqlhunt/kqlhunt/internal/clickhouse"
+	"github.com/kqlhunt/kqlhunt/internal/diag"
 	"github.com/kqlhunt/kqlhunt/internal/packs"
 	"github.com/kqlhunt/kqlhunt/internal/report"
 	"github.com/kqlhunt/kqlhunt/internal/rules"
 	"github.com/kqlhunt/kqlhunt/internal/ruletest"
 	"github.com/kqlhunt/kqlhunt/internal/value"
+	"github.com/kqlhunt/kqlhunt/kql"
 )
 
 // exitTestsFailed is the exit code of `kqlhunt test` when a test failed
@@ -53,12 +55,13 @@ type testFlags struct {
 	run     string
 	format  string
 	verbose bool
+	engine  string
 }
 
 func newTestCommand(e *env, pks rulePacks) *cobra.Command {
 	var tf testFlags
 	cmd := &cobra.Command{
-		Use:   "test PATH... [--pack NAME] [--run REGEX] [--format text|jsonl] [-v]",
+		Use:   "test PATH... [--pack NAME] [--run REGEX] [--format text|jsonl] [--engine URL] [-v]",
 		Short: "Run detection tests: rules over given rows, compared with the expected findings",
 		Long: `Run the detection tests of rules: YAML files named like the rule with .test.yaml,
 which give the rule input rows, table by table, and list the findings it must
@@ -89,6 +92,7 @@ file or rule file that does not load.`,
 	fl.StringVar(&tf.run, "run", "", "run only the tests whose names match `REGEX`")
 	fl.StringVar(&tf.format, "format", "text", "output format: text or jsonl")
 	fl.BoolVarP(&tf.verbose, "verbose", "v", false, "print every test's findings, passing or not")
+	engineFlag(cmd, &tf.engine, "run each test's rule over its rows (loaded into a scratch database, dropped afterwards)")
 	return cmd
 }
 
@@ -122,6 +126,13 @@ func runTests(e *env, pks rulePacks, paths []string, tf testFlags) error {
 		}
 		tr.opts.Match = re.MatchString
 	}
+	if tf.engine != "" {
+		run, err := serverTests(e, tf.engine)
+		if err != nil {
+			return err
+		}
+		tr.opts.Run = run
+	}
 	if tf.pack != "" {
 		if err := tr.pack(pks, tf.pack); err != nil {
 			return err
@@ -141,6 +152,32 @@ func runTests(e *env, pks rulePacks, paths []string, tf testFlags) error {
 		}
 	}
 	return tr.finish(tf.run)
+}
+
+// serverTests returns what runs a test's rule on the server at url
+// (test --engine): over the test's rows, in a scratch database. A rule
+// that runs in part in kqlhunt is said once, on standard error.
+func serverTests(e *env, url string) (func(context.Context, *kql.Query, []*ruletest.Input, kql.Datetime) ([]*kql.Result, error), error) {
+	c, err := serverConn(url)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Ping(0); err != nil {
+		return nil, fail(exitUsage, "--engine: %v", err)
+	}
+	said := map[string]bool{}
+	return func(ctx context.Context, q *kql.Query, inputs []*ruletest.Input, now kql.Datetime) ([]*kql.Result, error) {
+		tables := make([]clickhouse.TableRows, len(inputs))
+		for i, in := range inputs {
+			tables[i] = clickhouse.TableRows{Table: in.Table, Rows: in.Rows}
+		}
+		return clickhouse.RunOnRows(ctx, c, kql.Defender(), q, tables, now, func(w string) {
+			if !said[w] {
+				said[w] = true
+				fmt.Fprintf(e.stderr, "kqlhunt: warning: %s\n", w)
+			}
+		})
+	}, nil
 }
 
 // file runs the tests of the test file at p.

@@ -145,49 +145,12 @@ func loadFile(ctx context.Context, c *Conn, cat *kql.Catalog, path, table string
 	if err != nil {
 		return fl, err
 	}
-	cols := make([]string, len(t.Columns)+1)
-	for i, col := range t.Columns {
-		cols[i] = kql.SQLIdent(col.Name)
-	}
-	cols[len(t.Columns)] = kql.SQLRowColumn
-	head := "INSERT INTO " + kql.SQLIdent(t.Name) + " (" + strings.Join(cols, ", ") + ") VALUES "
-	var sb strings.Builder
-	pending := 0
-	row := next
-	flush := func() error {
-		if pending == 0 {
-			return nil
-		}
-		_, err := c.Query(head+sb.String(), "")
-		sb.Reset()
-		pending = 0
-		return err
-	}
-	err = d.ReadTable(ctx, t, func(b *kql.Batch) error {
-		for i := 0; i < b.N; i++ {
-			if pending > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteByte('(')
-			for j, col := range t.Columns {
-				sb.WriteString(kql.SQLLiteral(col.Type, b.Cols[j].Get(i)))
-				sb.WriteString(", ")
-			}
-			sb.WriteString(strconv.FormatUint(row, 10))
-			sb.WriteByte(')')
-			row++
-			pending++
-			if pending >= opts.BatchRows {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
+	ins := newInserter(c, t, next, opts.BatchRows)
+	err = d.ReadTable(ctx, t, ins.add)
 	if err == nil {
-		err = flush()
+		err = ins.flush()
 	}
+	row := ins.row
 	fl.Stats = d.Stats()
 	if err != nil {
 		return fl, err
@@ -199,6 +162,63 @@ func loadFile(ctx context.Context, c *Conn, cat *kql.Catalog, path, table string
 		strconv.FormatInt(time.Now().Unix(), 10),
 	}, ", ")+")", "")
 	return fl, err
+}
+
+// inserter inserts rows of table t, numbering them in _kqlhunt_row from
+// row on, batchRows to an INSERT.
+type inserter struct {
+	c         *Conn
+	t         *kql.Table
+	head      string
+	sb        strings.Builder
+	pending   int
+	batchRows int
+	row       uint64
+}
+
+func newInserter(c *Conn, t *kql.Table, row uint64, batchRows int) *inserter {
+	cols := make([]string, len(t.Columns)+1)
+	for i, col := range t.Columns {
+		cols[i] = kql.SQLIdent(col.Name)
+	}
+	cols[len(t.Columns)] = kql.SQLRowColumn
+	return &inserter{c: c, t: t, row: row, batchRows: batchRows,
+		head: "INSERT INTO " + kql.SQLIdent(t.Name) + " (" + strings.Join(cols, ", ") + ") VALUES "}
+}
+
+// add adds the rows of b, whose columns are t's.
+func (ins *inserter) add(b *kql.Batch) error {
+	for i := 0; i < b.N; i++ {
+		if ins.pending > 0 {
+			ins.sb.WriteString(", ")
+		}
+		ins.sb.WriteByte('(')
+		for j, col := range ins.t.Columns {
+			ins.sb.WriteString(kql.SQLLiteral(col.Type, b.Cols[j].Get(i)))
+			ins.sb.WriteString(", ")
+		}
+		ins.sb.WriteString(strconv.FormatUint(ins.row, 10))
+		ins.sb.WriteByte(')')
+		ins.row++
+		ins.pending++
+		if ins.pending >= ins.batchRows {
+			if err := ins.flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// flush sends the rows added since the last INSERT.
+func (ins *inserter) flush() error {
+	if ins.pending == 0 {
+		return nil
+	}
+	_, err := ins.c.Query(ins.head+ins.sb.String(), "")
+	ins.sb.Reset()
+	ins.pending = 0
+	return err
 }
 
 // nextRow returns the _kqlhunt_row of the next row of table name: the

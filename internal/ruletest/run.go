@@ -21,6 +21,10 @@ type Options struct {
 	Catalog *schema.Catalog
 	// Match selects the tests to run by name; nil runs them all.
 	Match func(name string) bool
+	// Run, when not nil, runs the rule's query over a test's inputs in
+	// place of the embedded engine (kqlhunt test --engine runs it on a
+	// server) and returns a result per tabular statement.
+	Run func(ctx context.Context, q *kql.Query, inputs []*Input, now kql.Datetime) ([]*kql.Result, error)
 }
 
 // Result is the outcome of one test.
@@ -134,14 +138,14 @@ func Run(ctx context.Context, f *File, r *rules.Rule, opts Options) []Result {
 			out = append(out, res)
 			continue
 		}
-		runTest(ctx, f, t, q, &res)
+		runTest(ctx, f, t, q, opts, &res)
 		out = append(out, res)
 	}
 	return out
 }
 
 // runTest runs one test and fills res.
-func runTest(ctx context.Context, f *File, t *Test, q *kql.Query, res *Result) {
+func runTest(ctx context.Context, f *File, t *Test, q *kql.Query, opts Options, res *Result) {
 	defer func() {
 		if p := recover(); p != nil {
 			res.Pass = false
@@ -153,12 +157,18 @@ func runTest(ctx context.Context, f *File, t *Test, q *kql.Query, res *Result) {
 		res.Err, res.Diff = err, "not run: "+err.Error()
 		return
 	}
-	mem := kql.NewMemTables()
-	for _, in := range t.Inputs {
-		mem.Add(in.Table, in.Rows)
+	var results []*kql.Result
+	var err error
+	if opts.Run != nil {
+		results, err = opts.Run(ctx, q, t.Inputs, t.Now)
+	} else {
+		mem := kql.NewMemTables()
+		for _, in := range t.Inputs {
+			mem.Add(in.Table, in.Rows)
+		}
+		mem.External = externalFiles{f.data()}.read
+		results, err = q.Run(ctx, mem, t.Now)
 	}
-	mem.External = externalFiles{f.data()}.read
-	results, err := q.Run(ctx, mem, t.Now)
 	if err != nil {
 		res.Err, res.Diff = err, "rule failed: "+err.Error()
 		return

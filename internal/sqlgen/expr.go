@@ -249,6 +249,25 @@ func (g *gen) call(c *plan.Call, cols []string) string {
 			parts = append(parts, arg(i))
 		}
 		return "multiIf(" + strings.Join(parts, ", ") + ")"
+	case "matches regex":
+		// KQL's regular expressions are RE2's, which ClickHouse's match
+		// runs too (https://learn.microsoft.com/kusto/query/re2); only
+		// the default of . differs: ClickHouse lets it match a line
+		// break, KQL does not, so (?-s) restores KQL's (a pattern can
+		// still set s itself).
+		pat, ok := constString(c.Args[1])
+		if !ok || c.Args[0].Type() != schema.String || strings.IndexByte(pat, 0) >= 0 {
+			refuse(name, c.Src, "only on a string with a constant pattern")
+		}
+		if g.opts.literalRegexSearch() {
+			pat = "(?-s)" + pat
+		} else {
+			// An alternative at the top makes an older server run RE2
+			// without looking for literal text first; [^\s\S] matches
+			// nothing.
+			pat = "(?-s)(?:" + pat + `)|[^\s\S]`
+		}
+		return "toUInt8(match(" + arg(0) + ", " + String(pat) + "))"
 	case "in", "!in", "in~", "!in~":
 		return g.in(c, cols)
 	case "has_any":

@@ -77,6 +77,13 @@ type Options struct {
 // (ClickHouse 21.7 and later).
 func (o Options) hasJSONString() bool { return versionAtLeast(o.Version, 21, 7) }
 
+// literalRegexSearch reports whether the target server's match can be
+// trusted to look for a pattern's literal text before it runs RE2: 18.16
+// looks for it case-sensitively, so that (?i)abc misses ABC. 26.7 is
+// right; the versions between are not tested, so only 24.1 and later are
+// given patterns whose literal text it may use.
+func (o Options) literalRegexSearch() bool { return versionAtLeast(o.Version, 24, 1) }
+
 // versionAtLeast reports whether version v ("major.minor...") is at least
 // major.minor; "" and versions it cannot read count as current.
 func versionAtLeast(v string, major, minor int) bool {
