@@ -14,8 +14,31 @@ import (
 
 // SQLRunner executes a ClickHouse SELECT and returns its rows, whose
 // columns store cols as docs/clickhouse.md maps them (DecodeSQLRows reads
-// the TabSeparated output), in the order the SELECT gives them.
-type SQLRunner func(ctx context.Context, sql string, cols []Column) (*Batch, error)
+// the TabSeparated output, SQLRowDecoder a driver's values), in the order
+// the SELECT gives them.
+type SQLRunner func(ctx context.Context, sql string, cols []Column) (SQLRows, error)
+
+// SQLRows are the rows of a SELECT as they arrive, batch by batch.
+type SQLRows interface {
+	// Next returns the next batch of rows, or nil after the last.
+	Next() (*Batch, error)
+	// Close releases the rows; the rows not read are dropped.
+	Close() error
+}
+
+// SQLBatch returns the rows of b as SQLRows, for a runner that reads an
+// answer whole.
+func SQLBatch(b *Batch) SQLRows { return &oneBatch{b: b} }
+
+type oneBatch struct{ b *Batch }
+
+func (o *oneBatch) Next() (*Batch, error) {
+	b := o.b
+	o.b = nil
+	return b, nil
+}
+
+func (o *oneBatch) Close() error { o.b = nil; return nil }
 
 // SQLPart is a part of a query that runs on the server: a SELECT and the
 // columns of its rows.
@@ -85,16 +108,52 @@ func (q *Query) RunSQL(ctx context.Context, opts SQLOptions, run SQLRunner, emit
 		return out, nil
 	}
 	cols := q.SQLColumns()
-	b, err := run(ctx, sql, cols)
-	if err == nil {
-		out.Rows = int64(b.N)
+	rows, err := run(ctx, sql, cols)
+	if err != nil {
+		out.Err = err
+		return out, nil
+	}
+	// The rows stream to emit as they arrive.
+	for err == nil {
+		var b *Batch
+		if b, err = rows.Next(); b == nil || err != nil {
+			break
+		}
+		out.Rows += int64(b.N)
 		err = emit(0, cols, b)
+	}
+	if cerr := rows.Close(); err == nil {
+		err = cerr
 	}
 	if err == nil {
 		err = runCounts(ctx, run, counts, &out)
 	}
 	out.Err = err
 	return out, nil
+}
+
+// readAll returns the rows of a SELECT as one batch.
+func readAll(ctx context.Context, run SQLRunner, sql string, cols []Column) (*Batch, error) {
+	rows, err := run(ctx, sql, cols)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var batches []*Batch
+	for {
+		b, err := rows.Next()
+		if err != nil {
+			return nil, err
+		}
+		if b == nil {
+			break
+		}
+		batches = append(batches, b)
+	}
+	if len(batches) == 0 {
+		return NewSQLRowDecoder(cols).Take(), nil
+	}
+	return ConcatBatches(cols, batches), nil
 }
 
 // runCounts runs the SELECTs that count what exclusions drop and adds
@@ -105,7 +164,7 @@ func runCounts(ctx context.Context, run SQLRunner, counts []sqlgen.Count, out *O
 		for i := range cols {
 			cols[i] = Column{Name: fmt.Sprintf("n%d", i), Type: schema.Long}
 		}
-		b, err := run(ctx, c.SQL, cols)
+		b, err := readAll(ctx, run, c.SQL, cols)
 		if err != nil {
 			return err
 		}
@@ -191,11 +250,11 @@ func (s *serverSource) Scan(t *schema.Table, cols []int) (exec.Operator, error) 
 			types[i] = t.Columns[c]
 		}
 	}
-	b, err := s.run(s.ctx, sql, types)
+	rows, err := s.run(s.ctx, sql, types)
 	if err != nil {
 		return nil, err
 	}
-	return &batchOp{b: b}, nil
+	return &rowsOp{rows: rows}, nil
 }
 
 func identity(cols []int, n int) bool {
@@ -210,19 +269,17 @@ func identity(cols []int, n int) bool {
 	return true
 }
 
-// batchOp yields one batch.
-type batchOp struct{ b *value.Batch }
+// rowsOp yields the rows of a SELECT as they arrive.
+type rowsOp struct{ rows SQLRows }
 
-func (o *batchOp) Next(ctx context.Context) (*value.Batch, error) {
+func (o *rowsOp) Next(ctx context.Context) (*value.Batch, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	b := o.b
-	o.b = nil
-	return b, nil
+	return o.rows.Next()
 }
 
-func (o *batchOp) Close() error { o.b = nil; return nil }
+func (o *rowsOp) Close() error { return o.rows.Close() }
 
 // ConcatBatches returns the rows of batches, whose columns are cols, as
 // one batch.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -179,4 +180,195 @@ func unescapeTSV(f string) (string, error) {
 		}
 	}
 	return sb.String(), nil
+}
+
+// SQLRowDecoder converts the rows of a SELECT whose columns store cols as
+// docs/clickhouse.md maps them, as a database driver scans them (a
+// pointer, nil for null, for a Nullable column; Go integers, floats and
+// strings), to batches of KQL values.
+type SQLRowDecoder struct {
+	cols []Column
+	b    *Batch
+}
+
+// NewSQLRowDecoder returns a decoder of rows of cols.
+func NewSQLRowDecoder(cols []Column) *SQLRowDecoder {
+	d := &SQLRowDecoder{cols: cols}
+	d.b = d.empty()
+	return d
+}
+
+func (d *SQLRowDecoder) empty() *Batch {
+	types := make([]Type, len(d.cols))
+	for j, c := range d.cols {
+		types[j] = c.Type
+	}
+	return value.NewBatch(types, 0)
+}
+
+// Add appends a row, one value per column.
+func (d *SQLRowDecoder) Add(row []any) error {
+	if len(row) != len(d.cols) {
+		return fmt.Errorf("a row has %d values, want %d", len(row), len(d.cols))
+	}
+	for j, c := range d.cols {
+		v, err := fromDriver(c.Type, row[j])
+		if err != nil {
+			return fmt.Errorf("row %d, column %s: %v", d.b.N+1, c.Name, err)
+		}
+		d.b.Cols[j].Append(v)
+	}
+	d.b.N++
+	return nil
+}
+
+// Len returns the number of rows added since the last Take.
+func (d *SQLRowDecoder) Len() int { return d.b.N }
+
+// Take returns the rows added since the last Take, as a batch.
+func (d *SQLRowDecoder) Take() *Batch {
+	b := d.b
+	d.b = d.empty()
+	return b
+}
+
+// fromDriver converts a value of a driver's scan, storing a value of
+// type t, to the KQL value.
+func fromDriver(t Type, v any) (any, error) {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			v, rv = nil, reflect.Value{}
+			break
+		}
+		rv = rv.Elem()
+		v = rv.Interface()
+	}
+	if v == nil {
+		if t == schema.String {
+			return "", nil
+		}
+		return nil, nil
+	}
+	if b, ok := v.([]byte); ok {
+		v, rv = string(b), reflect.ValueOf(string(b))
+	}
+	var n int64
+	isInt := true
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		n = rv.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		u := rv.Uint()
+		if u > math.MaxInt64 {
+			return nil, fmt.Errorf("%d is out of the range of long", u)
+		}
+		n = int64(u)
+	case reflect.Bool:
+		if rv.Bool() {
+			n = 1
+		}
+	default:
+		isInt = false
+	}
+	switch t {
+	case schema.String, schema.Dynamic, schema.Guid:
+		s, ok := v.(string)
+		if !ok {
+			break
+		}
+		switch t {
+		case schema.String:
+			return s, nil
+		case schema.Dynamic:
+			if s == "" {
+				return nil, nil
+			}
+			return value.ParseJSON([]byte(s))
+		}
+		g, ok := value.ParseGUID(s)
+		if !ok {
+			return nil, fmt.Errorf("%q is not a guid", s)
+		}
+		return g, nil
+	case schema.Bool:
+		if isInt {
+			return n != 0, nil
+		}
+	case schema.Int, schema.Long:
+		if isInt {
+			return n, nil
+		}
+	case schema.Datetime:
+		if isInt {
+			return value.Datetime(n), nil
+		}
+	case schema.Timespan:
+		if isInt {
+			return value.Timespan(n), nil
+		}
+	case schema.Real:
+		if isInt {
+			return float64(n), nil
+		}
+		if rv.Kind() == reflect.Float32 || rv.Kind() == reflect.Float64 {
+			return rv.Float(), nil
+		}
+	}
+	return nil, fmt.Errorf("a %T does not store a %s", v, t)
+}
+
+// SQLInsertValue returns the Go value that a database driver inserts into
+// the ClickHouse column storing v, a value of type t, as docs/clickhouse.md
+// maps it: a pointer (nil for null) for the Nullable columns, a string
+// for string and dynamic (JSON text; null is "").
+func SQLInsertValue(t Type, v any) any {
+	switch t {
+	case schema.String, schema.Dynamic:
+		switch x := v.(type) {
+		case nil:
+			return ""
+		case string:
+			return x
+		}
+		return string(value.AppendJSON(nil, v))
+	case schema.Guid:
+		if v == nil {
+			return (*string)(nil)
+		}
+		s := funcs.ToString(t, v)
+		return &s
+	case schema.Real:
+		if x, ok := v.(float64); ok {
+			return &x
+		}
+		return (*float64)(nil)
+	case schema.Bool:
+		if x, ok := v.(bool); ok {
+			var u uint8
+			if x {
+				u = 1
+			}
+			return &u
+		}
+		return (*uint8)(nil)
+	case schema.Int:
+		if x, ok := v.(int64); ok {
+			i := int32(x)
+			return &i
+		}
+		return (*int32)(nil)
+	}
+	var n int64
+	switch x := v.(type) {
+	case int64:
+		n = x
+	case value.Datetime:
+		n = int64(x)
+	case value.Timespan:
+		n = int64(x)
+	default:
+		return (*int64)(nil)
+	}
+	return &n
 }

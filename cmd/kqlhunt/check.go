@@ -30,7 +30,7 @@ checks every SELECT the query would send (with LIMIT 0, reading no rows), and
 a SELECT it refuses is an error (exit 2).`,
 		Example: `  kqlhunt check 'DeviceNetworkEvents | where AccountUpn has "x"'
   kqlhunt check --syntax-only -f hunt.kql
-  kqlhunt check --engine clickhouse://localhost:8123/hunting -f hunt.kql`,
+  kqlhunt check --engine clickhouse://localhost:9000/hunting -f hunt.kql`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			text, name, err := queryText(e, file, args)
@@ -72,7 +72,7 @@ a SELECT it refuses is an error (exit 2).`,
 
 // checkServer prints how q runs on the server at url (check --engine).
 func checkServer(e *env, ctx context.Context, url string, q *kql.Query, now kql.Datetime) error {
-	eng, err := serverEngine(url, nil, 0)
+	eng, err := serverEngine(url, nil)
 	if err != nil {
 		return err
 	}

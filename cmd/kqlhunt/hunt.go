@@ -114,7 +114,7 @@ func runHunt(e *env, o *huntOptions) error {
 		if len(o.data.data) > 0 || len(o.data.tables) > 0 {
 			return fail(exitUsage, "--engine runs on the server's data: load --data into it with kqlhunt load, not with hunt")
 		}
-		eng, err := serverEngine(o.engine, e.stderr, cfg.MaxMemory)
+		eng, err := serverEngine(o.engine, e.stderr)
 		if err != nil {
 			return err
 		}

@@ -29,8 +29,8 @@ A load ledger on the server (table _kqlhunt_loads) records each file loaded,
 by table, size and SHA-256 of its content: loading a file again skips it, so
 rows are never doubled. Exit codes: 0 done; 2 usage or server error; 3 bad
 data with --strict.`,
-		Example: `  kqlhunt load --engine clickhouse://localhost:8123/hunting --data examples/telemetry
-  kqlhunt load --engine clickhouse://user:secret@ch1:8123/hunting --table DeviceEvents=export/events.csv`,
+		Example: `  kqlhunt load --engine clickhouse://localhost:9000/hunting --data examples/telemetry
+  kqlhunt load --engine clickhouse://user:secret@ch1:9000/hunting --table DeviceEvents=export/events.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if engine == "" {

@@ -57,7 +57,7 @@ or from standard input.`,
 			}
 			printWarnings(e, q)
 			if engine != "" {
-				return queryServer(e, ctx, engine, q, cat, now, f, &df, maxMemory)
+				return queryServer(e, ctx, engine, q, cat, now, f, &df)
 			}
 			d, err := df.open(cat)
 			if err != nil {
@@ -158,11 +158,11 @@ func printWarnings(e *env, q *kql.Query) {
 
 // queryServer runs q on the ClickHouse server at url and writes its rows
 // as the embedded engine's would be written.
-func queryServer(e *env, ctx context.Context, url string, q *kql.Query, cat *kql.Catalog, now kql.Datetime, f report.Format, df *dataFlags, maxMemory int64) error {
+func queryServer(e *env, ctx context.Context, url string, q *kql.Query, cat *kql.Catalog, now kql.Datetime, f report.Format, df *dataFlags) error {
 	if len(df.data) > 0 || len(df.tables) > 0 {
 		return fail(exitUsage, "--engine runs on the server's data: load --data into it with kqlhunt load, not with query")
 	}
-	eng, err := serverEngine(url, e.stderr, maxMemory)
+	eng, err := serverEngine(url, e.stderr)
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ import (
 // the rest in kqlhunt over their rows (kql.Query.RunSQLSplit).
 type Engine struct {
 	// Conn reaches the server.
-	Conn Runner
+	Conn *Conn
 	// Version is the server's version, set by Open.
 	Version string
 	// Warn, when not nil, receives a warning for each query that does not
@@ -190,22 +190,28 @@ func SplitWarning(nt *kql.NotTranslatedError) string {
 	return msg
 }
 
-// runSQL runs one SELECT and decodes its rows as cols.
-func (e *Engine) runSQL(ctx context.Context, sql string, cols []kql.Column) (*kql.Batch, error) {
-	r := e.Conn
-	if c, ok := r.(*Conn); ok {
-		r = c.WithContext(ctx)
-	}
-	out, err := r.Query(sql, "TabSeparated")
+// runSQL runs one SELECT and returns its rows, decoded as cols, as they
+// arrive (a kql.SQLRunner).
+func (e *Engine) runSQL(ctx context.Context, sql string, cols []kql.Column) (kql.SQLRows, error) {
+	rows, err := e.Conn.Select(ctx, sql, cols)
 	if err != nil {
 		return nil, err
 	}
-	b, err := kql.DecodeSQLRows(out, cols)
-	if err != nil {
-		return nil, fmt.Errorf("clickhouse: reading the rows: %v", err)
+	return &countedRows{SQLRows: rows, n: &e.returned}, nil
+}
+
+// countedRows counts the rows read into n.
+type countedRows struct {
+	kql.SQLRows
+	n *atomic.Int64
+}
+
+func (r *countedRows) Next() (*kql.Batch, error) {
+	b, err := r.SQLRows.Next()
+	if b != nil {
+		r.n.Add(int64(b.N))
 	}
-	e.returned.Add(int64(b.N))
-	return b, nil
+	return b, err
 }
 
 // Returned counts the rows that the server has returned to e so far.
@@ -239,7 +245,7 @@ func (e *Engine) Check(ctx context.Context, q *kql.Query, now kql.Datetime) (Che
 		sqls = []string{sql}
 	}
 	for _, s := range sqls {
-		if _, err := e.runSQL(ctx, "SELECT *\nFROM (\n"+s+"\n)\nLIMIT 0", nil); err != nil {
+		if err := e.Conn.WithContext(ctx).Exec("SELECT *\nFROM (\n" + s + "\n)\nLIMIT 0"); err != nil {
 			return res, fmt.Errorf("the server refuses the SQL of the query: %w", err)
 		}
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
 	"github.com/kqlhunt/kqlhunt/kql"
 )
 
@@ -146,6 +148,7 @@ func loadFile(ctx context.Context, c *Conn, cat *kql.Catalog, path, table string
 		return fl, err
 	}
 	ins := newInserter(c, t, next, opts.BatchRows)
+	defer ins.abort()
 	err = d.ReadTable(ctx, t, ins.add)
 	if err == nil {
 		err = ins.flush()
@@ -156,21 +159,24 @@ func loadFile(ctx context.Context, c *Conn, cat *kql.Catalog, path, table string
 		return fl, err
 	}
 	fl.Rows = int64(row - next)
-	_, err = c.Query("INSERT INTO "+LedgerTable+" VALUES ("+strings.Join([]string{
+	// INSERT … SELECT: the values are in the statement, no data block
+	// follows it.
+	_, err = c.Query("INSERT INTO "+LedgerTable+" SELECT "+strings.Join([]string{
 		kql.SQLString(t.Name), kql.SQLString(hash), strconv.FormatInt(size, 10), kql.SQLString(path),
 		strconv.FormatInt(mtime, 10), strconv.FormatUint(next, 10), strconv.FormatInt(fl.Rows, 10),
-		strconv.FormatInt(time.Now().Unix(), 10),
-	}, ", ")+")", "")
+		"toDateTime(" + strconv.FormatInt(time.Now().Unix(), 10) + ")",
+	}, ", "), "")
 	return fl, err
 }
 
-// inserter inserts rows of table t, numbering them in _kqlhunt_row from
-// row on, batchRows to an INSERT.
+// inserter inserts rows of table t in typed blocks of batchRows rows
+// (the Go client's batches), numbering them in _kqlhunt_row from row on.
 type inserter struct {
 	c         *Conn
 	t         *kql.Table
-	head      string
-	sb        strings.Builder
+	sql       string
+	batch     driver.Batch
+	vals      []any
 	pending   int
 	batchRows int
 	row       uint64
@@ -182,23 +188,30 @@ func newInserter(c *Conn, t *kql.Table, row uint64, batchRows int) *inserter {
 		cols[i] = kql.SQLIdent(col.Name)
 	}
 	cols[len(t.Columns)] = kql.SQLRowColumn
-	return &inserter{c: c, t: t, row: row, batchRows: batchRows,
-		head: "INSERT INTO " + kql.SQLIdent(t.Name) + " (" + strings.Join(cols, ", ") + ") VALUES "}
+	// The columns named: 18.16 sends no column list for INSERT INTO T.
+	return &inserter{c: c, t: t, row: row, batchRows: batchRows, vals: make([]any, len(cols)),
+		sql: "INSERT INTO " + kql.SQLIdent(t.Name) + " (" + strings.Join(cols, ", ") + ")"}
 }
 
 // add adds the rows of b, whose columns are t's.
 func (ins *inserter) add(b *kql.Batch) error {
 	for i := 0; i < b.N; i++ {
-		if ins.pending > 0 {
-			ins.sb.WriteString(", ")
+		if ins.batch == nil {
+			conn, err := ins.c.client.get()
+			if err != nil {
+				return err
+			}
+			if ins.batch, err = conn.PrepareBatch(ins.c.ctx, ins.sql); err != nil {
+				return serverError(err)
+			}
 		}
-		ins.sb.WriteByte('(')
 		for j, col := range ins.t.Columns {
-			ins.sb.WriteString(kql.SQLLiteral(col.Type, b.Cols[j].Get(i)))
-			ins.sb.WriteString(", ")
+			ins.vals[j] = kql.SQLInsertValue(col.Type, b.Cols[j].Get(i))
 		}
-		ins.sb.WriteString(strconv.FormatUint(ins.row, 10))
-		ins.sb.WriteByte(')')
+		ins.vals[len(ins.t.Columns)] = ins.row
+		if err := ins.batch.Append(ins.vals...); err != nil {
+			return serverError(err)
+		}
 		ins.row++
 		ins.pending++
 		if ins.pending >= ins.batchRows {
@@ -210,15 +223,22 @@ func (ins *inserter) add(b *kql.Batch) error {
 	return nil
 }
 
-// flush sends the rows added since the last INSERT.
+// flush sends the rows added since the last block.
 func (ins *inserter) flush() error {
-	if ins.pending == 0 {
+	if ins.batch == nil {
 		return nil
 	}
-	_, err := ins.c.Query(ins.head+ins.sb.String(), "")
-	ins.sb.Reset()
-	ins.pending = 0
-	return err
+	err := ins.batch.Send()
+	ins.batch, ins.pending = nil, 0
+	return serverError(err)
+}
+
+// abort drops the rows not sent.
+func (ins *inserter) abort() {
+	if ins.batch != nil {
+		ins.batch.Abort()
+		ins.batch = nil
+	}
 }
 
 // nextRow returns the _kqlhunt_row of the next row of table name: the
@@ -274,20 +294,27 @@ func createTable(c *Conn, t *kql.Table) error {
 		return err
 	}
 	for _, addr := range c.Shards {
-		s := c.Shard(addr)
-		if err := s.CreateDatabase(); err != nil {
-			return fmt.Errorf("shard %s: %w", addr, err)
-		}
-		if _, err := s.Query(tableDDL(t, t.Name+LocalSuffix), ""); err != nil {
-			return fmt.Errorf("shard %s: %w", addr, err)
-		}
-		if _, err := s.Query(DistributedDDL(t, c.Cluster, c.Database()), ""); err != nil {
+		if err := createOnShard(c, t, addr); err != nil {
 			return fmt.Errorf("shard %s: %w", addr, err)
 		}
 	}
 	// The node connected to may be no shard.
 	_, err := c.Query(DistributedDDL(t, c.Cluster, c.Database()), "")
 	return err
+}
+
+// createOnShard creates the local table of t and its Distributed table
+// on the shard at addr.
+func createOnShard(c *Conn, t *kql.Table, addr string) error {
+	s := c.Shard(addr)
+	defer s.Close()
+	if err := s.CreateDatabase(); err != nil {
+		return err
+	}
+	if err := s.Exec(tableDDL(t, t.Name+LocalSuffix)); err != nil {
+		return err
+	}
+	return s.Exec(DistributedDDL(t, c.Cluster, c.Database()))
 }
 
 func tableDDL(t *kql.Table, stored string) string {

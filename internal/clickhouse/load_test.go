@@ -2,12 +2,10 @@ package clickhouse_test
 
 import (
 	"context"
-	"errors"
-	"io"
-	"net/http"
-	"net/http/httptest"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kqlhunt/kqlhunt/internal/clickhouse"
 	"github.com/kqlhunt/kqlhunt/internal/clickhouse/chtest"
@@ -15,7 +13,7 @@ import (
 )
 
 func TestParseURL(t *testing.T) {
-	for _, bad := range []string{"http://h:8123/db", "clickhouse:///db", "clickhouse://h:1/a/b",
+	for _, bad := range []string{"http://h:9000/db", "clickhouse:///db", "clickhouse://h:1/a/b",
 		"clickhouse://h:1/db?cluster=c", "clickhouse://h:1/db?shards=h:2", "clickhouse://h:1/db?replica=r"} {
 		if _, err := clickhouse.ParseURL(bad); err == nil {
 			t.Errorf("%s: no error", bad)
@@ -67,7 +65,7 @@ func TestLoadInterrupted(t *testing.T) {
 		t.Fatalf("first load: %+v, %v", loads, err)
 	}
 	// A row of a load that did not finish.
-	if _, err := c.Query("INSERT INTO DeviceNetworkEvents (DeviceName, _kqlhunt_row) VALUES ('partial', 18)", ""); err != nil {
+	if _, err := c.Query("INSERT INTO DeviceNetworkEvents (DeviceName, _kqlhunt_row) SELECT 'partial', toUInt64(18)", ""); err != nil {
 		t.Fatal(err)
 	}
 	opts.Data.Paths = []string{"../../examples/telemetry/storage"}
@@ -84,25 +82,58 @@ func TestLoadInterrupted(t *testing.T) {
 	}
 }
 
-// TestMaxAnswer checks that an answer larger than Conn.MaxAnswer fails
-// with a limit error instead of being held whole, and that one within it
-// is read.
-func TestMaxAnswer(t *testing.T) {
-	body := strings.Repeat("x\t1\n", 1000) // 4000 bytes
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, body)
-	}))
-	defer srv.Close()
-	c, err := clickhouse.ParseURL("clickhouse://" + strings.TrimPrefix(srv.URL, "http://") + "/db")
+// TestSelectStreams checks that a SELECT's rows arrive batch by batch as
+// the server sends them, decoded as KQL values, and that closing the rows
+// early stops the query: an answer of a billion rows is never held.
+func TestSelectStreams(t *testing.T) {
+	c, err := clickhouse.ParseURL(chtest.Server(t, "default"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.MaxAnswer = 4000
-	if out, err := c.Query("SELECT 1", "TabSeparated"); err != nil || len(out) != 4000 {
-		t.Fatalf("an answer of the limit's size: %d bytes, %v", len(out), err)
+	defer c.Close()
+	ctx := context.Background()
+	typ := func(name string) kql.Type {
+		ty, _ := kql.ParseType(name)
+		return ty
 	}
-	c.MaxAnswer = 3999
-	if _, err := c.Query("SELECT 1", "TabSeparated"); !errors.Is(err, kql.ErrLimit) || !strings.Contains(err.Error(), "larger than 3999 bytes") {
-		t.Fatalf("an answer over the limit: %v, want a limit error", err)
+	cols := []kql.Column{{Name: "n", Type: typ("long")}, {Name: "s", Type: typ("string")}, {Name: "r", Type: typ("real")}}
+	rows, err := c.Select(ctx, "SELECT toInt64(number), toString(number), if(number % 2 = 0, NULL, toFloat64(number) / 2) FROM system.numbers LIMIT 20000", cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sizes []int
+	var last []any
+	for {
+		b, err := rows.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b == nil {
+			break
+		}
+		sizes = append(sizes, b.N)
+		last = b.Row(b.N - 1)
+	}
+	rows.Close()
+	if fmt.Sprint(sizes) != "[8192 8192 3616]" || fmt.Sprint(last) != "[19999 19999 9999.5]" {
+		t.Errorf("batches %v, last row %v; want [8192 8192 3616] and [19999 19999 9999.5]", sizes, last)
+	}
+	start := time.Now()
+	rows, err = c.Select(ctx, "SELECT toInt64(number), toString(number), toFloat64(number) FROM system.numbers LIMIT 1000000000", cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := rows.Next(); err != nil || b == nil || b.N != 8192 {
+		t.Fatalf("first batch of a billion rows: %v, %v", b, err)
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("closing a billion-row answer after its first batch took %v", d)
+	}
+	// The connection still works.
+	if v, err := clickhouse.Version(c); err != nil || !strings.HasPrefix(v, "18.16") {
+		t.Errorf("version after an early close: %q, %v", v, err)
 	}
 }

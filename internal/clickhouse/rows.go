@@ -29,27 +29,31 @@ var scratch atomic.Int64
 // (kqlhunt test --engine). It returns one result per tabular statement.
 func RunOnRows(ctx context.Context, c *Conn, cat *kql.Catalog, q *kql.Query, tables []TableRows, now kql.Datetime, warn func(string)) (results []*kql.Result, err error) {
 	db := fmt.Sprintf("kqlhunt_scratch_%d_%d", os.Getpid(), scratch.Add(1))
-	s := c.WithContext(ctx)
-	s.database, s.Cluster, s.Shards = db, "", nil
+	s := c.at(c.addr, db).WithContext(ctx)
+	defer s.Close()
 	if err := s.CreateDatabase(); err != nil {
 		return nil, err
 	}
 	defer func() {
 		// Dropped even when ctx is done.
-		if _, derr := s.WithContext(context.Background()).query("", "DROP DATABASE IF EXISTS "+kql.SQLIdent(db), ""); derr != nil && err == nil {
+		d := c.at(c.addr, "default")
+		defer d.Close()
+		if derr := d.Exec("DROP DATABASE IF EXISTS " + kql.SQLIdent(db)); derr != nil && err == nil {
 			err = derr
 		}
 	}()
 	for _, tr := range tables {
 		ddl := "CREATE TABLE " + kql.SQLIdent(tr.Table.Name) + " (\n  " + strings.Join(columnsDDL(tr.Table), ",\n  ") + "\n) ENGINE = Memory"
-		if _, err := s.Query(ddl, ""); err != nil {
+		if err := s.Exec(ddl); err != nil {
 			return nil, err
 		}
 		ins := newInserter(s, tr.Table, 0, 10000)
-		if err := ins.add(tr.Rows); err != nil {
-			return nil, err
+		err := ins.add(tr.Rows)
+		if err == nil {
+			err = ins.flush()
 		}
-		if err := ins.flush(); err != nil {
+		ins.abort()
+		if err != nil {
 			return nil, err
 		}
 	}

@@ -187,6 +187,9 @@ func createTable(db SQLRunner, t *schema.Table) error {
 // the table t; t's columns that src lacks get null (strings: ""), and
 // the row column numbers the rows from *next on.
 func insertRows(db SQLRunner, t, src *schema.Table, batches []*value.Batch, next *int) error {
+	if ins, ok := db.(inserter); ok {
+		return insertTyped(ins, t, src, batches, next)
+	}
 	var rows []string
 	for _, b := range batches {
 		for i := 0; i < b.N; i++ {
@@ -212,6 +215,40 @@ func insertRows(db SQLRunner, t, src *schema.Table, batches []*value.Batch, next
 	}
 	_, err := db.Query("INSERT INTO "+kql.SQLIdent(t.Name)+" VALUES "+strings.Join(rows, ", "), "TSV")
 	return err
+}
+
+// inserter is a connection that inserts typed rows (a server reached
+// with the native protocol, which takes no INSERT … VALUES).
+type inserter interface {
+	Insert(table string, cols []string, rows [][]any) error
+}
+
+// insertTyped is insertRows through an inserter.
+func insertTyped(ins inserter, t, src *schema.Table, batches []*value.Batch, next *int) error {
+	names := make([]string, 0, len(t.Columns)+1)
+	for _, c := range t.Columns {
+		names = append(names, c.Name)
+	}
+	names = append(names, kql.SQLRowColumn)
+	var rows [][]any
+	for _, b := range batches {
+		for i := 0; i < b.N; i++ {
+			row := make([]any, 0, len(names))
+			for _, col := range t.Columns {
+				var v any
+				if k := src.Lookup(col.Name); k >= 0 {
+					v = b.Cols[k].Get(i)
+				}
+				row = append(row, kql.SQLInsertValue(col.Type, v))
+			}
+			rows = append(rows, append(row, uint64(*next)))
+			*next++
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return ins.Insert(t.Name, names, rows)
 }
 
 // runSQL runs sql and converts its rows back to KQL values of cols, read
@@ -240,13 +277,10 @@ func runSplit(db SQLRunner, q *kql.Query, now kql.Datetime, version string, has 
 	}
 	selects := 0
 	res := &kql.Result{Columns: empty[0].Columns, Chart: empty[0].Chart}
-	run := func(_ context.Context, sql string, cols []kql.Column) (*kql.Batch, error) {
+	tsv := ClickHouseRunner(db)
+	run := func(ctx context.Context, sql string, cols []kql.Column) (kql.SQLRows, error) {
 		selects++
-		out, err := db.Query(sql, "TabSeparated")
-		if err != nil {
-			return nil, fmt.Errorf("%v\nSQL:\n%s", err, sql)
-		}
-		return kql.DecodeSQLRows(out, cols)
+		return tsv(ctx, sql, cols)
 	}
 	out := q.RunSQLSplit(context.Background(), kql.SQLOptions{Now: now, Version: version, Tables: has}, run, func(stmt int, cols []kql.Column, b *kql.Batch) error {
 		if stmt == 0 {
@@ -291,11 +325,15 @@ func LoadClickHouse(db SQLRunner, t *schema.Table, batches []*value.Batch) error
 // ClickHouseRunner returns a kql.SQLRunner that runs SELECTs on db and
 // reads their TabSeparated rows.
 func ClickHouseRunner(db SQLRunner) kql.SQLRunner {
-	return func(_ context.Context, sql string, cols []kql.Column) (*kql.Batch, error) {
+	return func(_ context.Context, sql string, cols []kql.Column) (kql.SQLRows, error) {
 		out, err := db.Query(sql, "TabSeparated")
 		if err != nil {
 			return nil, fmt.Errorf("%v\nSQL:\n%s", err, sql)
 		}
-		return kql.DecodeSQLRows(out, cols)
+		b, err := kql.DecodeSQLRows(out, cols)
+		if err != nil {
+			return nil, err
+		}
+		return kql.SQLBatch(b), nil
 	}
 }

@@ -111,7 +111,7 @@ func Server(t testing.TB, database string) string {
 		httpPort, tcpPort := ports(t), ports(t)
 		err := start(t, httpPort, tcpPort, "")
 		if err == nil {
-			return fmt.Sprintf("clickhouse://127.0.0.1:%d/%s", httpPort, database)
+			return fmt.Sprintf("clickhouse://127.0.0.1:%d/%s", tcpPort, database)
 		}
 		if attempt == 2 {
 			t.Fatal(err)
@@ -123,7 +123,7 @@ func Server(t testing.TB, database string) string {
 // declares the cluster name, of two shards of one replica each, the two
 // servers, and returns the engine URL of a cluster of them: the first
 // server's, clickhouse://127.0.0.1:PORT/DATABASE?cluster=NAME&shards=...
-// with both servers' HTTP addresses. It skips and fails as Server does.
+// with both servers' native addresses. It skips and fails as Server does.
 func Cluster(t testing.TB, database, name string) string {
 	t.Helper()
 	setup(t)
@@ -142,7 +142,7 @@ func Cluster(t testing.TB, database, name string) string {
 			err = start(t, http[1], tcp[1], remote)
 		}
 		if err == nil {
-			return fmt.Sprintf("clickhouse://127.0.0.1:%d/%s?cluster=%s&shards=127.0.0.1:%d,127.0.0.1:%d", http[0], database, name, http[0], http[1])
+			return fmt.Sprintf("clickhouse://127.0.0.1:%d/%s?cluster=%s&shards=127.0.0.1:%d,127.0.0.1:%d", tcp[0], database, name, tcp[0], tcp[1])
 		}
 		if attempt == 2 {
 			t.Fatal(err)
@@ -195,7 +195,7 @@ func start(t testing.TB, httpPort, tcpPort int, extra string) error {
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	c, err := clickhouse.ParseURL(fmt.Sprintf("clickhouse://127.0.0.1:%d/", httpPort))
+	c, err := clickhouse.ParseURL(fmt.Sprintf("clickhouse://127.0.0.1:%d/", tcpPort))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,5 +210,5 @@ func start(t testing.TB, httpPort, tcpPort int, extra string) error {
 	cmd.Process.Kill()
 	<-exited
 	log, _ := os.ReadFile(filepath.Join(dir, "server.err.log"))
-	return fmt.Errorf("clickhouse-server did not answer on port %d: %v\n%s%s", httpPort, err, out.Bytes(), log)
+	return fmt.Errorf("clickhouse-server did not answer on port %d: %v\n%s%s", tcpPort, err, out.Bytes(), log)
 }
