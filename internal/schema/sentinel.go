@@ -1,0 +1,95 @@
+package schema
+
+import (
+	"embed"
+	"sync"
+)
+
+// The Log Analytics tables that Microsoft Sentinel hunting queries read
+// (SigninLogs, SecurityEvent, CommonSecurityLog, OfficeActivity, ...) are
+// declared like the Defender XDR catalog, in text files under sentinel/, one
+// per family, in the format documented in defender.go. Only "table" lines
+// are used there: Log Analytics has no legacy names in this catalog.
+// Column names and types are those of the Azure Monitor Logs table
+// reference; each file's header names the reference it was taken from.
+// TestSentinelFiles parses every file.
+
+//go:embed sentinel/*.txt
+var sentinelFS embed.FS
+
+// logAnalyticsColumns are the standard columns of every Log Analytics
+// table. The reference documents them on nearly every table; a table that
+// lacks one gets it appended.
+var logAnalyticsColumns = []Column{
+	{Name: "TimeGenerated", Type: Datetime, Doc: "Log Analytics: date and time when the record was created"},
+	{Name: "TenantId", Type: String, Doc: "Log Analytics: identifier of the workspace"},
+	{Name: "Type", Type: String, Doc: "Log Analytics: name of the table"},
+}
+
+var sentinelOnce = sync.OnceValues(func() (*Catalog, []defenderTable) {
+	decls, err := parseTablesFS(sentinelFS, "sentinel")
+	if err != nil {
+		// The files are embedded and TestSentinelFiles parses them, so
+		// this is reachable only by a build whose tests were not run.
+		panic("schema: malformed Sentinel catalog: " + err.Error())
+	}
+	tables := make([]*Table, 0, len(decls))
+	for _, d := range decls {
+		t := NewTable(d.name, withColumns(d.cols, logAnalyticsColumns))
+		t.Doc = d.doc
+		tables = append(tables, t)
+	}
+	return NewCatalog(tables...), decls
+})
+
+// Sentinel returns the built-in catalog of the Log Analytics tables that
+// Microsoft Sentinel hunting queries use, with the columns and types of
+// the Azure Monitor Logs table reference (plus the standard columns
+// TimeGenerated, TenantId and Type where a page omits them). It holds the
+// Log Analytics form of IdentityInfo, which Defender XDR also has under
+// that name; Builtin merges the two.
+//
+// The catalog is built on first use and shared, like Defender's: it must
+// not be modified (use Catalog.With to extend it).
+func Sentinel() *Catalog {
+	c, _ := sentinelOnce()
+	return c
+}
+
+var builtinOnce = sync.OnceValue(func() *Catalog {
+	def := Defender()
+	sen := Sentinel()
+	tables := make([]*Table, 0, len(def.Names())+len(sen.Names()))
+	for _, name := range def.Names() {
+		tables = append(tables, def.Table(name))
+	}
+	for _, name := range sen.Names() {
+		t := sen.Table(name)
+		if d := def.Table(name); d != nil {
+			m := NewTable(name, withColumns(d.Columns, t.Columns))
+			m.Doc = d.Doc
+			t = m
+		}
+		tables = append(tables, t)
+	}
+	return NewCatalog(tables...)
+})
+
+// Builtin returns the catalog that commands compile queries against: the
+// Defender XDR tables of Defender (which carry the Sentinel common
+// columns, as Sentinel's copies of them do) and the Log Analytics tables
+// of Sentinel. A table both have (IdentityInfo) keeps Defender's columns,
+// positions and types, followed by the Log Analytics columns Defender's
+// lacks, so that queries written for either product compile.
+//
+// The catalog is built on first use and shared: it must not be modified
+// (use Catalog.With to extend it).
+func Builtin() *Catalog {
+	return builtinOnce()
+}
+
+// BuiltinTableNames returns the names of the tables in Builtin, sorted.
+// The caller owns the returned slice.
+func BuiltinTableNames() []string {
+	return Builtin().Names()
+}
