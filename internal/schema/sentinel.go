@@ -18,12 +18,18 @@ import (
 var sentinelFS embed.FS
 
 // logAnalyticsColumns are the standard columns of every Log Analytics
-// table. The reference documents them on nearly every table; a table that
-// lacks one gets it appended.
+// table, as "Standard columns in Azure Monitor Logs" documents them. The
+// table pages list most of them; a table that lacks one gets it appended.
 var logAnalyticsColumns = []Column{
 	{Name: "TimeGenerated", Type: Datetime, Doc: "Log Analytics: date and time when the record was created"},
 	{Name: "TenantId", Type: String, Doc: "Log Analytics: identifier of the workspace"},
 	{Name: "Type", Type: String, Doc: "Log Analytics: name of the table"},
+	{Name: "_TimeReceived", Type: Datetime, Doc: "Log Analytics: date and time when the record reached the ingestion point"},
+	{Name: "_ItemId", Type: String, Doc: "Log Analytics: unique identifier of the record"},
+	{Name: "_ResourceId", Type: String, Doc: "Log Analytics: identifier of the Azure resource the record is associated with"},
+	{Name: "_SubscriptionId", Type: String, Doc: "Log Analytics: identifier of the subscription the record is associated with"},
+	{Name: "_IsBillable", Type: String, Doc: "Log Analytics: whether ingesting the record is billed"},
+	{Name: "_BilledSize", Type: Real, Doc: "Log Analytics: size of the record in bytes"},
 }
 
 var sentinelOnce = sync.OnceValues(func() (*Catalog, []defenderTable) {
@@ -44,8 +50,8 @@ var sentinelOnce = sync.OnceValues(func() (*Catalog, []defenderTable) {
 
 // Sentinel returns the built-in catalog of the Log Analytics tables that
 // Microsoft Sentinel hunting queries use, with the columns and types of
-// the Azure Monitor Logs table reference (plus the standard columns
-// TimeGenerated, TenantId and Type where a page omits them). It holds the
+// the Azure Monitor Logs table reference (plus the standard columns of
+// logAnalyticsColumns where a page omits them). It holds the
 // Log Analytics form of IdentityInfo, which Defender XDR also has under
 // that name; Builtin merges the two.
 //
