@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/kql"
 )
 
@@ -16,7 +15,7 @@ func checkCommand(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check [flags] [QUERY]",
 		Short: "Parse and type-check a query without data",
-		Long: `Parse and type-check a query against the Defender XDR schema, without data.
+		Long: `Parse and type-check a query against the built-in Defender XDR and Sentinel schema, without data.
 Prints every diagnostic as LINE:COL: message with the source line; exits 0 when
 the query is clean and 2 otherwise.`,
 		Example: `  kqlhunt check 'DeviceNetworkEvents | where AccountUpn has "x"'
@@ -27,7 +26,7 @@ the query is clean and 2 otherwise.`,
 			if err != nil {
 				return err
 			}
-			q, err := kql.Compile(text, schema.Defender(), kql.Options{Name: name, SyntaxOnly: syntaxOnly})
+			q, err := kql.Compile(text, kql.Builtin(), kql.Options{Name: name, SyntaxOnly: syntaxOnly})
 			if err != nil {
 				var ce *kql.Error
 				if errors.As(err, &ce) {

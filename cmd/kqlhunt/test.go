@@ -70,7 +70,7 @@ Each test prints PASS or FAIL with its name and position; a failure shows what
 differed: expected findings that are missing, findings that were not expected,
 and, for a near miss, the columns that differ. A summary follows.
 
-Input values convert to the columns' types in the Defender XDR catalog
+Input values convert to the columns' types in the built-in catalog
 (datetimes in ISO 8601, dynamic values as YAML mappings and lists or JSON
 text); columns a row does not give are null. now() reads the file's now:,
 else 2025-01-01T00:00:00Z, never the clock.

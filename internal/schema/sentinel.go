@@ -2,6 +2,7 @@ package schema
 
 import (
 	"embed"
+	"strings"
 	"sync"
 )
 
@@ -72,7 +73,7 @@ var builtinOnce = sync.OnceValue(func() *Catalog {
 	for _, name := range sen.Names() {
 		t := sen.Table(name)
 		if d := def.Table(name); d != nil {
-			m := NewTable(name, withColumns(d.Columns, t.Columns))
+			m := NewTable(name, withNewColumns(d.Columns, t.Columns))
 			m.Doc = d.Doc
 			t = m
 		}
@@ -86,12 +87,33 @@ var builtinOnce = sync.OnceValue(func() *Catalog {
 // columns, as Sentinel's copies of them do) and the Log Analytics tables
 // of Sentinel. A table both have (IdentityInfo) keeps Defender's columns,
 // positions and types, followed by the Log Analytics columns Defender's
-// lacks, so that queries written for either product compile.
+// lacks (AccountUPN, whose name differs from Defender's AccountUpn only in
+// case, is left out), so that queries written for either product compile.
 //
 // The catalog is built on first use and shared: it must not be modified
 // (use Catalog.With to extend it).
 func Builtin() *Catalog {
 	return builtinOnce()
+}
+
+// withNewColumns returns cols followed by those of extra whose names
+// differ from every name in cols in more than case: readers match the
+// keys of exported data to columns case-insensitively, so that a table
+// with both AccountUpn and AccountUPN could not be read back. It does not
+// modify cols.
+func withNewColumns(cols, extra []Column) []Column {
+	have := make(map[string]bool, len(cols))
+	for _, c := range cols {
+		have[strings.ToLower(c.Name)] = true
+	}
+	out := append([]Column(nil), cols...)
+	for _, c := range extra {
+		if !have[strings.ToLower(c.Name)] {
+			have[strings.ToLower(c.Name)] = true
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // BuiltinTableNames returns the names of the tables in Builtin, sorted.

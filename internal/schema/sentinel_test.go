@@ -142,7 +142,7 @@ func TestBuiltin(t *testing.T) {
 		}
 		if s := sen.Table(n); s != nil {
 			for _, col := range s.Columns {
-				if got.Lookup(col.Name) < 0 {
+				if got.LookupFold(col.Name) < 0 {
 					t.Errorf("%s: Log Analytics column %s missing from the merged table", n, col.Name)
 				}
 			}
