@@ -139,7 +139,9 @@ func sentinelColumn(table, name string, key uint64) (typed, bool) {
 	switch {
 	case isSignIn(table):
 		res := func(r *row) *signInResult { return &signInResults[r.pick(kSignIn, len(signInResults))] }
-		loc := func(r *row) [3]string { return signInLocations[r.pick(strHash("slot:signin-location"), len(signInLocations))] }
+		loc := func(r *row) [3]string {
+			return signInLocations[r.pick(strHash("slot:signin-location"), len(signInLocations))]
+		}
 		switch name {
 		case "ResultType":
 			return str(func(r *row) string { return res(r).code }), true
