@@ -36,6 +36,15 @@ type (
 // shared and must not be modified; Catalog.With returns an extended copy.
 func Defender() *Catalog { return schema.Defender() }
 
+// Builtin returns the catalog commands compile queries against: the
+// Defender XDR tables of Defender and the Log Analytics tables Microsoft
+// Sentinel hunting reads (SigninLogs, SecurityEvent, CommonSecurityLog,
+// OfficeActivity, ...), with the columns and types of the Azure Monitor
+// Logs table reference. IdentityInfo, which both products have, holds
+// Defender's columns followed by the Log Analytics ones. It is shared and
+// must not be modified; Catalog.With returns an extended copy.
+func Builtin() *Catalog { return schema.Builtin() }
+
 // NewTable returns a table schema, for catalogs of custom tables.
 func NewTable(name string, cols []Column) *Table { return schema.NewTable(name, cols) }
 

@@ -9,7 +9,6 @@ import (
 
 	"github.com/kqlhunt/kqlhunt/internal/clickhouse"
 	"github.com/kqlhunt/kqlhunt/internal/hunt"
-	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/kql"
 )
 
@@ -19,7 +18,7 @@ func checkCommand(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check [flags] [QUERY]",
 		Short: "Parse and type-check a query without data",
-		Long: `Parse and type-check a query against the Defender XDR schema, without data.
+		Long: `Parse and type-check a query against the built-in Defender XDR and Sentinel schema, without data.
 Prints every diagnostic as LINE:COL: message with the source line; exits 0 when
 the query is clean and 2 otherwise.
 
@@ -37,7 +36,7 @@ a SELECT it refuses is an error (exit 2).`,
 			if err != nil {
 				return err
 			}
-			q, err := kql.Compile(text, schema.Defender(), kql.Options{Name: name, SyntaxOnly: syntaxOnly})
+			q, err := kql.Compile(text, kql.Builtin(), kql.Options{Name: name, SyntaxOnly: syntaxOnly})
 			if err != nil {
 				var ce *kql.Error
 				if errors.As(err, &ce) {
@@ -76,7 +75,7 @@ func checkServer(e *env, ctx context.Context, url string, q *kql.Query, now kql.
 	if err != nil {
 		return err
 	}
-	if err := eng.Open(kql.Defender()); err != nil {
+	if err := eng.Open(kql.Builtin()); err != nil {
 		return fail(exitUsage, "--engine: %v", err)
 	}
 	for _, t := range hunt.MissingTables(eng, q.Tables) {

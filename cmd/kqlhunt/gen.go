@@ -23,8 +23,9 @@ func genCommand(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "gen --table NAME [--table NAME]... [flags]",
 		Short: "Generate synthetic telemetry for tables",
-		Long: `Generate plausible, typed rows for tables of the Defender XDR schema and write
-them as Advanced Hunting JSON lines, one file NAME.jsonl per table, which
+		Long: `Generate plausible, typed rows for tables of the built-in schema (the Defender
+XDR tables and the Sentinel Log Analytics tables, listed in docs/tables.md) and
+write them as Advanced Hunting JSON lines, one file NAME.jsonl per table, which
 'kqlhunt query --data DIR' reads back.
 
 The rows are deterministic: the same table, --seed, --rows and --now give the
@@ -48,7 +49,7 @@ github.com/kqlhunt/kqlhunt/internal/gen' for what they look like.`,
 					return fail(exitUsage, "--now: %v", err)
 				}
 			}
-			cat := schema.Defender()
+			cat := schema.Builtin()
 			if corpusDir != "" {
 				var err error
 				if cat, err = (&corpus.Corpus{Dir: corpusDir}).Schemas(); err != nil {
@@ -90,7 +91,7 @@ github.com/kqlhunt/kqlhunt/internal/gen' for what they look like.`,
 	fl.Uint64Var(&seed, "seed", 1, "seed: another seed gives other, equally plausible rows")
 	fl.StringVar(&now, "now", "", "the `TIME` the data ends at (RFC 3339); default: the current time")
 	fl.StringVar(&out, "out", ".", "write NAME.jsonl files into `DIR`, created if missing")
-	fl.StringVar(&corpusDir, "corpus", "", "use the table schemas of a conformance corpus, `DIR`/schemas/*.json, instead of the Defender XDR catalog")
+	fl.StringVar(&corpusDir, "corpus", "", "use the table schemas of a conformance corpus, `DIR`/schemas/*.json, instead of the built-in catalog")
 	return cmd
 }
 

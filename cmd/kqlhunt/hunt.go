@@ -72,7 +72,7 @@ interrupted.`,
 			if o.now, err = o.data.nowValue(); err != nil {
 				return err
 			}
-			if err := o.data.checkTables(kql.Defender()); err != nil {
+			if err := o.data.checkTables(kql.Builtin()); err != nil {
 				return err
 			}
 			return runHunt(e, &o)

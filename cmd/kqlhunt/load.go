@@ -39,7 +39,7 @@ data with --strict.`,
 			if len(df.data) == 0 && len(df.tables) == 0 {
 				return fail(exitUsage, "nothing to load: give --data PATH or --table NAME=PATH")
 			}
-			cat := kql.Defender()
+			cat := kql.Builtin()
 			if err := df.checkTables(cat); err != nil {
 				return err
 			}

@@ -38,7 +38,7 @@ or from standard input.`,
 			if err != nil {
 				return err
 			}
-			cat := kql.Defender()
+			cat := kql.Builtin()
 			maxMemory, err := df.limits.memory()
 			if err != nil {
 				return err

@@ -60,7 +60,7 @@ func rulesValidateCommand(e *env) *cobra.Command {
 		Short: "Load and compile rules, and print every problem with its file position",
 		Long: `Load every rule under the paths (files or folders, searched recursively for
 *.yaml, *.yml, *.md, *.markdown and *.kql) and in the --pack packs, compile each
-query against the Defender XDR schema, and print every diagnostic as
+query against the Defender XDR and Sentinel schema, and print every diagnostic as
 FILE:LINE:COL: error: message or FILE:LINE:COL: warning: message, followed by
 the file's line and a caret, sorted by file and position. KQL errors point at
 the query's text in the YAML or Markdown file.
@@ -90,7 +90,7 @@ or a usage problem.`,
 
 // validate checks every rule of s and prints the diagnostics.
 func validate(e *env, s *hunt.RuleSet, brief bool) error {
-	cat := schema.Defender()
+	cat := schema.Builtin()
 	diags := append(rules.ErrorList{}, s.Diags...)
 	loaded := s.Loaded()
 	bad := len(s.Files.Rejected) // rules with errors
@@ -223,7 +223,7 @@ func list(e *env, s *hunt.RuleSet, format string) error {
 	if n := len(s.Diags) - len(errs); n > 0 {
 		fmt.Fprintf(e.stderr, "kqlhunt: %s; 'kqlhunt rules validate' shows them\n", countOf(n, "warning", "warnings"))
 	}
-	cat := schema.Defender()
+	cat := schema.Builtin()
 	var entries []listEntry
 	for _, r := range s.Loaded() {
 		line, _ := r.QueryStart()

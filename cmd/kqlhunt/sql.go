@@ -40,7 +40,7 @@ its plan in comments); the rest runs in kqlhunt over their rows.`,
 			if err != nil {
 				return err
 			}
-			q, err := kql.CompileContext(e.ctx, text, kql.Defender(), kql.Options{Name: name})
+			q, err := kql.CompileContext(e.ctx, text, kql.Builtin(), kql.Options{Name: name})
 			if err != nil {
 				return compileError(err)
 			}

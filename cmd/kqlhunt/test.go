@@ -73,7 +73,7 @@ Each test prints PASS or FAIL with its name and position; a failure shows what
 differed: expected findings that are missing, findings that were not expected,
 and, for a near miss, the columns that differ. A summary follows.
 
-Input values convert to the columns' types in the Defender XDR catalog
+Input values convert to the columns' types in the built-in catalog
 (datetimes in ISO 8601, dynamic values as YAML mappings and lists or JSON
 text); columns a row does not give are null. now() reads the file's now:,
 else 2025-01-01T00:00:00Z, never the clock.
@@ -171,7 +171,7 @@ func serverTests(e *env, url string) (func(context.Context, *kql.Query, []*rulet
 		for i, in := range inputs {
 			tables[i] = clickhouse.TableRows{Table: in.Table, Rows: in.Rows}
 		}
-		return clickhouse.RunOnRows(ctx, c, kql.Defender(), q, tables, now, func(w string) {
+		return clickhouse.RunOnRows(ctx, c, kql.Builtin(), q, tables, now, func(w string) {
 			if !said[w] {
 				said[w] = true
 				fmt.Fprintf(e.stderr, "kqlhunt: warning: %s\n", w)

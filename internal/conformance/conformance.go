@@ -90,6 +90,15 @@ type Options struct {
 	Rows int
 	// Seed is the generator's seed; 0 means DefaultSeed.
 	Seed uint64
+	// Catalog, when not nil, is the catalog the checker and execution
+	// modes compile against, instead of the corpus's schemas.
+	Catalog *schema.Catalog
+	// Select, when not nil, chooses the queries the checker and execution
+	// modes measure, instead of the reference's semantic verdicts: each
+	// selected query is expected to pass the checker and to run. It is
+	// how the Sentinel (non-Defender) queries, which the reference did not
+	// check for want of their schemas, are measured against Catalog.
+	Select func(e corpus.Entry) bool
 	// Progress, when not nil, is called as queries finish, with the mode,
 	// the number of its queries done and their total. Calls are
 	// serialized.
@@ -201,8 +210,8 @@ func run(ctx context.Context, c *corpus.Corpus, opts Options, hook func(*runner)
 		}
 		entries[i] = entryText{e, text}
 	}
-	var cat *schema.Catalog
-	if want(opts.Modes, Checker) || want(opts.Modes, Execution) {
+	cat := opts.Catalog
+	if cat == nil && (want(opts.Modes, Checker) || want(opts.Modes, Execution)) {
 		if cat, err = c.Schemas(); err != nil {
 			return nil, err
 		}
@@ -298,15 +307,18 @@ func (r *runner) run(ctx context.Context, m Mode, all []entryText) (*Result, err
 		check = r.parse
 	case Checker:
 		for _, e := range all {
-			if e.Semantic == "ok" || e.Semantic == "fail" {
+			if r.opts.Select != nil && r.opts.Select(e.Entry) || r.opts.Select == nil && (e.Semantic == "ok" || e.Semantic == "fail") {
 				entries = append(entries, e)
 			}
 		}
 		ref = func(e *entryText) (string, string) { return e.Semantic, e.SemanticErr }
+		if r.opts.Select != nil {
+			ref = func(e *entryText) (string, string) { return "ok", "" }
+		}
 		check = r.check
 	case Execution:
 		for _, e := range all {
-			if e.Semantic == "ok" {
+			if r.opts.Select != nil && r.opts.Select(e.Entry) || r.opts.Select == nil && e.Semantic == "ok" {
 				entries = append(entries, e)
 			}
 		}

@@ -308,3 +308,37 @@ func TestWriteText(t *testing.T) {
 		t.Errorf("text differs from %s (-want +got):\n%s", golden, diff)
 	}
 }
+
+// TestSelectCatalog measures chosen queries against a given catalog: each
+// selected query is expected to pass the checker and to run, whatever the
+// reference's semantic verdict, and the catalog replaces the corpus's
+// schemas: EmailEvents, which the fixture has no schema for, compiles, and
+// so does checker_disagree_ok.kql, whose LocalPort the fixture's
+// DeviceNetworkEvents lacks.
+func TestSelectCatalog(t *testing.T) {
+	rep, err := Run(context.Background(), load(t, fixture), Options{
+		Modes:   []Mode{Checker, Execution},
+		Catalog: kql.Builtin(),
+		Select:  func(e corpus.Entry) bool { return e.Syntax == "ok" },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check, run := rep.Result(Checker), rep.Result(Execution)
+	if check.Total != 7 || run.Total != 7 {
+		t.Errorf("checker measured %d and execution %d queries, want the 7 with reference_syntax=ok", check.Total, run.Total)
+	}
+	want := []string{"queries/unknown_column.kql: fail"}
+	if diff := cmp.Diff(want, verdicts(check)); diff != "" {
+		t.Errorf("checker failures (-want +got):\n%s", diff)
+	}
+	for _, d := range check.Disagreements {
+		if d.Reference != "ok" {
+			t.Errorf("%s: expected verdict %q, want ok", d.File, d.Reference)
+		}
+	}
+	want = []string{"queries/unknown_column.kql: compile error"}
+	if diff := cmp.Diff(want, verdicts(run)); diff != "" {
+		t.Errorf("execution failures (-want +got):\n%s", diff)
+	}
+}

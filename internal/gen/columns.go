@@ -119,6 +119,11 @@ func (r *row) action() string {
 
 // byName returns the rule for a column name, if one knows it.
 func byName(table, name string, key uint64) (typed, bool) {
+	if sentinelTable(table) {
+		if g, ok := sentinelColumn(table, name, key); ok {
+			return g, true
+		}
+	}
 	if g, ok := processColumn(table, name); ok {
 		return g, true
 	}

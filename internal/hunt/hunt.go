@@ -30,8 +30,8 @@ type Config struct {
 	Packs     []string
 	// Exclusions is the path of an exclusions file, or "".
 	Exclusions string
-	// Catalog is the tables the rules are checked against; the Defender
-	// XDR catalog when nil.
+	// Catalog is the tables the rules are checked against; the built-in
+	// Defender XDR and Sentinel catalog (kql.Builtin) when nil.
 	Catalog *kql.Catalog
 	// Engine runs the queries where the data is.
 	Engine Engine
@@ -96,7 +96,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	start := time.Now()
 	cat := cfg.Catalog
 	if cat == nil {
-		cat = kql.Defender()
+		cat = kql.Builtin()
 	}
 	h := &report.Hunt{Started: start, Now: cfg.Now.Time()}
 	warnings := recorder{w: cfg.Log, lines: &h.Warnings} // for the HTML report

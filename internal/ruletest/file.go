@@ -241,7 +241,7 @@ func LoadFile(path string) (*File, error) {
 		return nil, err
 	}
 	dir := filepath.Dir(path)
-	return parse(path, src, dir, schema.Defender(), osData{dir: dir})
+	return parse(path, src, dir, schema.Builtin(), osData{dir: dir})
 }
 
 // LoadFS is LoadFile for the test file name in fsys, whose data files are
@@ -251,7 +251,7 @@ func LoadFS(fsys fs.FS, name string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return parse(name, src, "", schema.Defender(), fsData{fsys: fsys, dir: path.Dir(name)})
+	return parse(name, src, "", schema.Builtin(), fsData{fsys: fsys, dir: path.Dir(name)})
 }
 
 // dataFiles gives the OS paths of the data files a test file names.

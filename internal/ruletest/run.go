@@ -16,8 +16,8 @@ import (
 
 // Options configure Run.
 type Options struct {
-	// Catalog types the rule's query; nil means the Defender XDR catalog,
-	// the one test inputs are typed with.
+	// Catalog types the rule's query; nil means the built-in Defender XDR
+	// and Sentinel catalog, the one test inputs are typed with.
 	Catalog *schema.Catalog
 	// Match selects the tests to run by name; nil runs them all.
 	Match func(name string) bool
@@ -125,7 +125,7 @@ func Failed(f *File, rulePath string, err error, opts Options) []Result {
 func Run(ctx context.Context, f *File, r *rules.Rule, opts Options) []Result {
 	cat := opts.Catalog
 	if cat == nil {
-		cat = schema.Defender()
+		cat = schema.Builtin()
 	}
 	tests := selected(f, opts)
 	q, cerr := kql.Compile(r.Query, cat, kql.Options{Name: r.File, Pos: r.QueryPosition})

@@ -110,12 +110,18 @@ func buildDefender(decls []defenderTable) *Catalog {
 // withSentinelColumns returns cols followed by those of sentinelColumns
 // that cols does not name. It does not modify cols.
 func withSentinelColumns(cols []Column) []Column {
+	return withColumns(cols, sentinelColumns)
+}
+
+// withColumns returns cols followed by those of extra that cols does not
+// name, in extra's order. It does not modify cols.
+func withColumns(cols, extra []Column) []Column {
 	have := make(map[string]bool, len(cols))
 	for _, c := range cols {
 		have[c.Name] = true
 	}
 	out := append([]Column(nil), cols...)
-	for _, c := range sentinelColumns {
+	for _, c := range extra {
 		if !have[c.Name] {
 			out = append(out, c)
 		}
@@ -127,12 +133,19 @@ func withSentinelColumns(cols []Column) []Column {
 // order, and checks that table names are unique across files. It returns
 // all errors found, joined.
 func parseDefenderFS(fsys fs.FS) ([]defenderTable, error) {
-	files, err := fs.Glob(fsys, "defender/*.txt")
+	return parseTablesFS(fsys, "defender")
+}
+
+// parseTablesFS parses every *.txt file in the folder dir of fsys, in name
+// order, and checks that table names are unique across files. It returns
+// all errors found, joined.
+func parseTablesFS(fsys fs.FS, dir string) ([]defenderTable, error) {
+	files, err := fs.Glob(fsys, dir+"/*.txt")
 	if err != nil {
 		return nil, err
 	}
 	if len(files) == 0 {
-		return nil, errors.New("no defender/*.txt files")
+		return nil, fmt.Errorf("no %s/*.txt files", dir)
 	}
 	sort.Strings(files)
 	var (
