@@ -6,13 +6,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/kql"
 )
 
 func checkCommand(e *env) *cobra.Command {
 	var file string
 	var syntaxOnly bool
+	var cf catalogFlags
 	cmd := &cobra.Command{
 		Use:   "check [flags] [QUERY]",
 		Short: "Parse and type-check a query without data",
@@ -27,7 +27,11 @@ the query is clean and 2 otherwise.`,
 			if err != nil {
 				return err
 			}
-			q, err := kql.Compile(text, schema.Defender(), kql.Options{Name: name, SyntaxOnly: syntaxOnly})
+			cat, err := cf.catalog(nil)
+			if err != nil {
+				return err
+			}
+			q, err := kql.Compile(text, cat, kql.Options{Name: name, SyntaxOnly: syntaxOnly})
 			if err != nil {
 				var ce *kql.Error
 				if errors.As(err, &ce) {
@@ -44,5 +48,6 @@ the query is clean and 2 otherwise.`,
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", "read the query from `FILE`")
 	cmd.Flags().BoolVar(&syntaxOnly, "syntax-only", false, "only parse; do not resolve names and types")
+	cf.register(cmd, true)
 	return cmd
 }

@@ -57,7 +57,10 @@ with the same query results as the original telemetry.`,
 			if _, ok := source.ParquetCodecs[codec]; !ok {
 				return fail(exitUsage, "--codec %q: expected one of snappy, gzip, zstd, lz4, brotli, uncompressed", codec)
 			}
-			cat := kql.Defender()
+			cat, err := df.catalog.catalog(nil)
+			if err != nil {
+				return err
+			}
 			d, err := df.open(cat)
 			if err != nil {
 				return err

@@ -8,7 +8,6 @@ import (
 
 	"github.com/kqlhunt/kqlhunt/internal/clickhouse"
 	"github.com/kqlhunt/kqlhunt/internal/hunt"
-	"github.com/kqlhunt/kqlhunt/kql"
 )
 
 func loadCommand(e *env) *cobra.Command {
@@ -39,7 +38,10 @@ data with --strict.`,
 			if len(df.data) == 0 && len(df.tables) == 0 {
 				return fail(exitUsage, "nothing to load: give --data PATH or --table NAME=PATH")
 			}
-			cat := kql.Defender()
+			cat, err := df.catalog.catalog(nil)
+			if err != nil {
+				return err
+			}
 			if err := df.checkTables(cat); err != nil {
 				return err
 			}

@@ -38,7 +38,10 @@ or from standard input.`,
 			if err != nil {
 				return err
 			}
-			cat := kql.Defender()
+			cat, err := df.catalog.catalog(nil)
+			if err != nil {
+				return err
+			}
 			maxMemory, err := df.limits.memory()
 			if err != nil {
 				return err

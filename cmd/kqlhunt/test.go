@@ -53,6 +53,7 @@ type testFlags struct {
 	run     string
 	format  string
 	verbose bool
+	catalog catalogFlags
 }
 
 func newTestCommand(e *env, pks rulePacks) *cobra.Command {
@@ -89,6 +90,7 @@ file or rule file that does not load.`,
 	fl.StringVar(&tf.run, "run", "", "run only the tests whose names match `REGEX`")
 	fl.StringVar(&tf.format, "format", "text", "output format: text or jsonl")
 	fl.BoolVarP(&tf.verbose, "verbose", "v", false, "print every test's findings, passing or not")
+	tf.catalog.register(cmd, false)
 	return cmd
 }
 
@@ -108,6 +110,11 @@ func runTests(e *env, pks rulePacks, paths []string, tf testFlags) error {
 		return fail(exitUsage, "no tests: give a test file, rule or folder, or --pack NAME")
 	}
 	tr := &testRun{e: e, verbose: tf.verbose}
+	cat, err := tf.catalog.catalog(paths)
+	if err != nil {
+		return err
+	}
+	tr.opts.Catalog = cat
 	switch tf.format {
 	case "text":
 	case "jsonl":
@@ -145,7 +152,7 @@ func runTests(e *env, pks rulePacks, paths []string, tf testFlags) error {
 
 // file runs the tests of the test file at p.
 func (tr *testRun) file(p string) {
-	f, err := ruletest.LoadFile(p)
+	f, err := ruletest.LoadFileCatalog(p, tr.opts.Catalog)
 	if err != nil {
 		tr.loadError(err)
 		return
