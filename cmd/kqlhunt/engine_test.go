@@ -155,7 +155,7 @@ func TestHuntRMMPackOnClickHouse(t *testing.T) {
 			if n < 12 {
 				t.Errorf("want at least the 12 planted findings, got %d:\n%s", n, got)
 			}
-			warn := regexp.MustCompile(`kqlhunt: warning: (\d+) of 592 rules run in part in kqlhunt.*'trim_end' (\d+).*the server returned (\d+) rows in all`).FindStringSubmatch(errs)
+			warn := regexp.MustCompile(`kqlhunt: warning: (\d+) of \d+ rules run in part in kqlhunt.*'trim_end' (\d+).*the server returned (\d+) rows in all`).FindStringSubmatch(errs)
 			if warn == nil || strings.Count(errs, "run in part") != 1 {
 				t.Fatalf("want one warning line for the pack, got:\n%s", errs)
 			}
@@ -164,8 +164,9 @@ func TestHuntRMMPackOnClickHouse(t *testing.T) {
 		}
 	}
 
-	// The network rules alone: only their candidate rows (those their
-	// has_any filter keeps) come back from the server.
+	// The network rules on domains alone: only their candidate rows
+	// (those their has_any filter keeps) come back from the server. (The
+	// rules of tools without domains run whole on the server.)
 	dir := t.TempDir()
 	files, err := filepath.Glob("../../internal/packs/rmm/*_netconn.yaml")
 	if err != nil || len(files) == 0 {
@@ -175,6 +176,9 @@ func TestHuntRMMPackOnClickHouse(t *testing.T) {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), "RemoteUrl has_any") {
+			continue
 		}
 		os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644)
 	}

@@ -46,7 +46,8 @@ const (
 	rsUncorrob        = "a signer that nothing else in the tool's entry names (not its name, website, domains, paths or PE data, nor the signed file's company): likely a bundled or mis-attributed file"
 	rsBogusSigner     = "not a real code-signing subject (a certificate authority, a placeholder or a truncated name)"
 	rsBundler         = "signs installers that bundle many unrelated programs"
-	rsNetProcess      = "a condition on the initiating process of a network query; the network rule keys on domains, and process facts come from the create-process query"
+	rsNetProcess        = "a condition on the initiating process of a network query other than its company; the network rule takes the program's file names from the process facts"
+	rsNetPublisherAlone = "a condition on the company of a network query's initiating process, for a tool with no exact program file name to pair it with"
 )
 
 // platformDomains are registrable domains of platforms that benign traffic
