@@ -294,7 +294,11 @@ func queryText(r *ruleSpec) string {
 		}
 		b.WriteString("| where RemoteUrl has_any " + kqlList(netTerms(r.Domains), "    ") + "\n")
 		if len(r.Programs) > 0 {
-			b.WriteString("    or InitiatingProcessFileName in~ " + kqlList(r.Programs, "        ") + "\n")
+			// A cheap first cut, which every row the exact comparison
+			// below keeps passes (a name equal to a program's has it);
+			// the pack's 200 network rules each compare every row here,
+			// and in~ would lowercase each value for each rule.
+			b.WriteString("    or InitiatingProcessFileName has_any " + kqlList(r.Programs, "        ") + "\n")
 			b.WriteString("// RemoteUrl holds a host or a URL: compare its host, lowercased and\n// without a trailing dot, with the tool's domains. A connection made by\n// one of the tool's programs, by file name and the company in its version\n// information, is the tool's whatever the address.\n")
 		} else {
 			b.WriteString("// RemoteUrl holds a host or a URL: compare its host, lowercased and\n// without a trailing dot, with the tool's domains.\n")

@@ -65,7 +65,7 @@ func TestNetProcess(t *testing.T) {
 	}
 	q := queryText(net)
 	for _, want := range []string{
-		`or InitiatingProcessFileName in~ ("FooDesk.exe")`,
+		`or InitiatingProcessFileName has_any ("FooDesk.exe")`,
 		`or (InitiatingProcessFileName in~ ("FooDesk.exe")`,
 		`and (InitiatingProcessVersionInfoCompanyName in~ ("Foo Software GmbH")`,
 		`RemoteIPs=make_set(RemoteIP)`,
