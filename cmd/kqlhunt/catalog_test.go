@@ -147,3 +147,38 @@ func TestWatchlistFlag(t *testing.T) {
 		t.Errorf("bad search key: exit %d\n%s", code, stderr)
 	}
 }
+
+// TestWatchlistInRuleTests: `kqlhunt test --watchlist` gives the rule
+// tests the watchlist's rows.
+func TestWatchlistInRuleTests(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"hvu.csv":                   "Host,Owner\nh2,ann\n",
+		"rules/kqlhunt-schema.yaml": appSchema,
+		"rules/hvu.yaml": `id: 3f1c2a4e-0000-4000-8000-000000000003
+name: high-value hosts
+severity: Low
+query: |
+  MyApp_CL
+  | where Computer in ((_GetWatchlist('hvu') | project SearchKey))
+`,
+		"rules/hvu.test.yaml": `rule: hvu.yaml
+tests:
+  - name: finds the high-value host
+    input:
+      MyApp_CL:
+        - {TimeGenerated: 2026-01-01T00:00:00Z, Computer: h1, Level: 3}
+        - {TimeGenerated: 2026-01-01T00:00:00Z, Computer: h2, Level: 5}
+    expect:
+      - {Computer: h2}
+`,
+	})
+	rules := filepath.Join(dir, "rules")
+	code, stdout, stderr := kqlhunt(t, "", "test", "--watchlist", "hvu="+filepath.Join(dir, "hvu.csv"), rules)
+	if code != 0 || !strings.Contains(stdout, "1 passed, 0 failed") {
+		t.Errorf("test --watchlist: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = kqlhunt(t, "", "test", rules)
+	if code != 1 || !strings.Contains(stdout, "unknown watchlist 'hvu'") {
+		t.Errorf("test without --watchlist: exit %d, want 1 naming the watchlist\n%s%s", code, stdout, stderr)
+	}
+}

@@ -172,6 +172,7 @@ func TestHuntRMMPackOnClickHouse(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no network rules: %v", err)
 	}
+	copied := 0
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -181,6 +182,7 @@ func TestHuntRMMPackOnClickHouse(t *testing.T) {
 			continue
 		}
 		os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644)
+		copied++
 	}
 	args := []string{"hunt", "--rules", dir, "--now", now, "--format", "jsonl"}
 	_, want, _ := kqlhunt(t, "", append(args, data...)...)
@@ -196,7 +198,7 @@ func TestHuntRMMPackOnClickHouse(t *testing.T) {
 		t.Errorf("the network rules got %d rows from the server, more than DeviceNetworkEvents holds (%d)", returned, rows)
 	}
 	t.Logf("RMM network rules: %s rules, identical findings; the server returned %d rows, against %d × %d = %d for reading the table per rule",
-		warn[1], returned, len(files), rows, len(files)*rows)
+		warn[1], returned, copied, rows, copied*rows)
 }
 
 // byRule returns the lines of jsonl findings by rule, in order.

@@ -90,7 +90,7 @@ file or rule file that does not load.`,
 	fl.StringVar(&tf.run, "run", "", "run only the tests whose names match `REGEX`")
 	fl.StringVar(&tf.format, "format", "text", "output format: text or jsonl")
 	fl.BoolVarP(&tf.verbose, "verbose", "v", false, "print every test's findings, passing or not")
-	tf.catalog.register(cmd, false)
+	tf.catalog.register(cmd, true)
 	return cmd
 }
 
@@ -115,6 +115,7 @@ func runTests(e *env, pks rulePacks, paths []string, tf testFlags) error {
 		return err
 	}
 	tr.opts.Catalog = cat
+	tr.opts.Watchlists = tf.catalog.loaded
 	switch tf.format {
 	case "text":
 	case "jsonl":

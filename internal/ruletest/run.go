@@ -21,6 +21,10 @@ type Options struct {
 	Catalog *schema.Catalog
 	// Match selects the tests to run by name; nil runs them all.
 	Match func(name string) bool
+	// Watchlists give every test the rows of _GetWatchlist; their tables
+	// must be in Catalog. A test's input of the watchlist's table
+	// (_GetWatchlist('ALIAS')) replaces them.
+	Watchlists []*kql.Watchlist
 }
 
 // Result is the outcome of one test.
@@ -134,14 +138,14 @@ func Run(ctx context.Context, f *File, r *rules.Rule, opts Options) []Result {
 			out = append(out, res)
 			continue
 		}
-		runTest(ctx, f, t, q, &res)
+		runTest(ctx, f, t, q, opts.Watchlists, &res)
 		out = append(out, res)
 	}
 	return out
 }
 
 // runTest runs one test and fills res.
-func runTest(ctx context.Context, f *File, t *Test, q *kql.Query, res *Result) {
+func runTest(ctx context.Context, f *File, t *Test, q *kql.Query, watchlists []*kql.Watchlist, res *Result) {
 	defer func() {
 		if p := recover(); p != nil {
 			res.Pass = false
@@ -154,6 +158,9 @@ func runTest(ctx context.Context, f *File, t *Test, q *kql.Query, res *Result) {
 		return
 	}
 	mem := kql.NewMemTables()
+	for _, w := range watchlists {
+		mem.Add(w.Table, w.Rows())
+	}
 	for _, in := range t.Inputs {
 		mem.Add(in.Table, in.Rows)
 	}
