@@ -116,6 +116,9 @@ func runHunt(e *env, o *huntOptions) error {
 		return err
 	}
 	if o.engine != "" {
+		if len(o.data.catalog.loaded) > 0 {
+			return fail(exitUsage, "--watchlist is read by the embedded engine; --engine runs the rules on the server, which has no watchlists")
+		}
 		if len(o.data.data) > 0 || len(o.data.tables) > 0 {
 			return fail(exitUsage, "--engine runs on the server's data: load --data into it with kqlhunt load, not with hunt")
 		}

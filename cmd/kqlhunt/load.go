@@ -67,7 +67,7 @@ data with --strict.`,
 		},
 	}
 	df.register(cmd)
-	for _, name := range []string{"now", "prefilter", "externaldata"} {
+	for _, name := range []string{"now", "prefilter", "externaldata", "watchlist"} {
 		cmd.Flags().MarkHidden(name) // they do not bear on a load
 	}
 	engineFlag(cmd, &engine, "load")
