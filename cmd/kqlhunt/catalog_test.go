@@ -71,6 +71,15 @@ func TestSchemaFlag(t *testing.T) {
 	if code != 0 || strings.Count(stdout, "\n") != 1 || !strings.Contains(stdout, `"h2"`) {
 		t.Errorf("hunt: exit %d\n%s%s", code, stdout, stderr)
 	}
+	gen := filepath.Join(dir, "gen")
+	code, stdout, stderr = kqlhunt(t, "", "gen", "--schema", schema, "--table", "MyApp_CL", "--rows", "5", "--out", gen)
+	if code != 0 {
+		t.Fatalf("gen: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = kqlhunt(t, "", "query", "--schema", schema, "--data", gen, "--format", "csv", "MyApp_CL | count")
+	if code != 0 || stdout != "Count\n5\n" {
+		t.Errorf("query over generated rows: exit %d\n%s%s", code, stdout, stderr)
+	}
 }
 
 // TestRuleFolderSchema checks that a rule folder's kqlhunt-schema.yaml
