@@ -8,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kqlhunt/kqlhunt/internal/diag"
+	"github.com/kqlhunt/kqlhunt/internal/diag/yamlpos"
 )
 
 // A user schema file declares tables the built-in catalog lacks (custom
@@ -68,35 +69,23 @@ type userColumn struct {
 // ParseUserSchema parses the schema file name, whose content is src. The
 // error is a diag.List of every problem found, at the file's positions.
 func ParseUserSchema(name string, src []byte) (*UserSchema, error) {
-	f := diag.NewFile(name, src)
+	yf, err := yamlpos.Parse(name, src)
+	if err != nil {
+		return nil, err // a diag.List with the syntax error at its position
+	}
+	f := yf.File
 	u := &UserSchema{file: f}
 	var errs diag.List
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		line := 0
-		msg := err.Error()
-		// yaml.v3 reports "yaml: line N: message".
-		if rest, ok := strings.CutPrefix(msg, "yaml: line "); ok {
-			if n, m, ok := strings.Cut(rest, ": "); ok {
-				if _, err := fmt.Sscanf(n, "%d", &line); err == nil {
-					msg = m
-				}
-			}
-		} else {
-			msg = strings.TrimPrefix(msg, "yaml: ")
-		}
-		return nil, diag.List{f.Errorf(line, 0, "%s", msg)}
-	}
-	if len(doc.Content) == 0 {
+	root := yf.Root
+	if root == nil {
 		return nil, diag.List{f.Errorf(0, 0, "empty schema file: expected a mapping with a 'tables' key")}
 	}
-	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
 		return nil, diag.List{f.Errorf(root.Line, root.Column, "expected a mapping with a 'tables' key, got %s", kindOf(root))}
 	}
 	var tables *yaml.Node
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := root.Content[i], root.Content[i+1]
+		k, v := root.Content[i], yamlpos.Resolve(root.Content[i+1])
 		switch k.Value {
 		case "tables":
 			tables = v
@@ -114,7 +103,7 @@ func ParseUserSchema(name string, src []byte) (*UserSchema, error) {
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(tables.Content); i += 2 {
-		k, v := tables.Content[i], tables.Content[i+1]
+		k, v := tables.Content[i], yamlpos.Resolve(tables.Content[i+1])
 		if !IsIdent(k.Value) {
 			errs = append(errs, f.Errorf(k.Line, k.Column, "expected a table name, got %q", k.Value))
 			continue
@@ -131,7 +120,7 @@ func ParseUserSchema(name string, src []byte) (*UserSchema, error) {
 		}
 		cols := map[string]bool{}
 		for j := 0; j+1 < len(v.Content); j += 2 {
-			ck, cv := v.Content[j], v.Content[j+1]
+			ck, cv := v.Content[j], yamlpos.Resolve(v.Content[j+1])
 			switch {
 			case !IsIdent(ck.Value):
 				errs = append(errs, f.Errorf(ck.Line, ck.Column, "expected a column name, got %q", ck.Value))

@@ -45,7 +45,9 @@ func TestUserSchemaErrors(t *testing.T) {
 		{"tables:\n  bad name:\n    A: string\n", "s.yaml:2:3: expected a table name, got \"bad name\""},
 		{"table:\n  X_CL:\n    A: string\n", "s.yaml:1:1: unknown key 'table' in a schema file; expected 'tables'"},
 		{"- a\n", "s.yaml:1:1: expected a mapping with a 'tables' key, got a list"},
-		{"tables: [\n", "s.yaml:1: did not find expected node content"},
+		{"tables: [\n", "s.yaml:1:9: did not find expected node content"},
+		{"tables:\n  X_CL: {A: string}\n---\ntables: {}\n", "s.yaml:3:1: expected one YAML document, got 2"},
+		{"", "s.yaml: empty schema file"},
 		{"tables:\n  DeviceProcessEvents:\n    FileName: long\n", "s.yaml:3:5: column 'FileName' of table 'DeviceProcessEvents' is string, not long"},
 	} {
 		u, err := ParseUserSchema("s.yaml", []byte(tc.src))
@@ -79,6 +81,22 @@ func TestIsSchemaFile(t *testing.T) {
 	} {
 		if got := IsSchemaFile(name); got != want {
 			t.Errorf("IsSchemaFile(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+func TestUserSchemaAliases(t *testing.T) {
+	u, err := ParseUserSchema("s.yaml", []byte("tables:\n  A_CL: &cols\n    X: string\n    N: long\n  B_CL: *cols\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := u.Extend(NewCatalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"A_CL", "B_CL"} {
+		if tb := cat.Table(name); tb == nil || strings.Join(tb.Names(), ",") != "X,N" || tb.Columns[1].Type != Long {
+			t.Errorf("%s = %+v", name, tb)
 		}
 	}
 }
