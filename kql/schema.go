@@ -41,9 +41,9 @@ func LoadSchema(path string, cat *Catalog) (*Catalog, error) {
 
 // SchemaFiles returns the schema files (named kqlhunt-schema.yaml,
 // kqlhunt-schema.yml or kqlhunt-schema.json, in any case) in and below
-// the folders among paths, sorted; files among paths are not schema files
-// unless so named. A rule folder declares its custom tables in one; rule
-// loading leaves it out.
+// the folders among paths, and beside the files among paths, sorted. A
+// rule folder declares its custom tables in one; rule loading leaves it
+// out.
 func SchemaFiles(paths []string) []string {
 	var out []string
 	seen := map[string]bool{}
@@ -52,7 +52,12 @@ func SchemaFiles(paths []string) []string {
 		if err != nil {
 			continue // the rule loader reports it
 		}
+		// A file: the schema file beside it (a rule named alone still
+		// has its folder's tables), or the file itself when it is one.
 		files := []string{p}
+		for _, n := range schema.SchemaFileNames {
+			files = append(files, filepath.Join(filepath.Dir(p), n))
+		}
 		if info.IsDir() {
 			files = nil
 			// Folders whose names start with a dot are skipped, as the
@@ -70,7 +75,11 @@ func SchemaFiles(paths []string) []string {
 			})
 		}
 		for _, f := range files {
-			if schema.IsSchemaFile(f) && !seen[f] {
+			f = filepath.Clean(f)
+			if !schema.IsSchemaFile(f) || seen[f] {
+				continue
+			}
+			if fi, err := os.Stat(f); err == nil && !fi.IsDir() {
 				seen[f] = true
 				out = append(out, f)
 			}

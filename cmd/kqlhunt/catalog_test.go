@@ -105,9 +105,15 @@ tests:
 	if code != 0 || !strings.Contains(stderr, "1 rule from 1 file") {
 		t.Errorf("validate: exit %d\n%s%s", code, stdout, stderr)
 	}
-	code, stdout, stderr = kqlhunt(t, "", "test", rules)
-	if code != 0 || !strings.Contains(stdout, "PASS") {
-		t.Errorf("test: exit %d\n%s%s", code, stdout, stderr)
+	for _, path := range []string{rules, filepath.Join(rules, "high.test.yaml"), filepath.Join(rules, "high.yaml")} {
+		code, stdout, stderr = kqlhunt(t, "", "test", path)
+		if code != 0 || !strings.Contains(stdout, "PASS") {
+			t.Errorf("test %s: exit %d\n%s%s", path, code, stdout, stderr)
+		}
+	}
+	code, stdout, stderr = kqlhunt(t, "", "rules", "validate", filepath.Join(rules, "high.yaml"))
+	if code != 0 {
+		t.Errorf("validate a rule beside a schema file: exit %d\n%s%s", code, stdout, stderr)
 	}
 	code, stdout, stderr = kqlhunt(t, "", "hunt", "--rules", rules, "--table", "MyApp_CL="+app, "--format", "jsonl")
 	if code != 0 || !strings.Contains(stdout, `"h2"`) {
