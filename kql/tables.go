@@ -227,6 +227,9 @@ type DataOptions struct {
 	// it. 0 means all cores (runtime.GOMAXPROCS); 1 reads on the scan's
 	// own goroutine.
 	Threads int
+	// Watchlists are the watchlists that _GetWatchlist reads; their
+	// tables must be in the catalog (WithWatchlists).
+	Watchlists []*Watchlist
 }
 
 // DataError is the error of reading bad telemetry under
@@ -241,6 +244,7 @@ type DataStats = source.Stats
 type Data struct {
 	d   *source.Dataset
 	ext source.ExternalDir
+	wl  *watchlistSource
 }
 
 // OpenData finds the telemetry named by opts and the tables it holds; the
@@ -255,12 +259,14 @@ func OpenData(opts DataOptions, cat *Catalog) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Data{d: d, ext: source.ExternalDir{Dir: opts.External}}, nil
+	return &Data{d: d, ext: source.ExternalDir{Dir: opts.External}, wl: newWatchlistSource(opts.Watchlists)}, nil
 }
 
 // HasTable reports whether the data holds rows of table name (ignoring
 // case).
-func (d *Data) HasTable(name string) bool { return d.d.HasTable(name) }
+func (d *Data) HasTable(name string) bool {
+	return d.d.HasTable(name) || d.wl != nil && d.wl.mem.Has(name)
+}
 
 // Tables returns the names of the tables the data holds.
 func (d *Data) Tables() []string { return d.d.Tables() }
@@ -301,20 +307,35 @@ func (d *Data) engine() exec.Source { return dataSource{d} }
 // dataSource adapts Data to the executor: scans and externaldata.
 type dataSource struct{ d *Data }
 
+// A watchlist is read whole, in memory: prefilters and time windows
+// only let a scan skip rows, never require it to.
+
 func (s dataSource) Scan(t *schema.Table, cols []int) (exec.Operator, error) {
+	if s.d.wl.has(t) {
+		return s.d.wl.mem.Scan(t, cols)
+	}
 	return s.d.d.Scan(t, cols)
 }
 
 func (s dataSource) ScanPrefiltered(t *schema.Table, cols []int, pre *prefilter.Cond) (exec.Operator, error) {
+	if s.d.wl.has(t) {
+		return s.d.wl.mem.Scan(t, cols)
+	}
 	return s.d.d.ScanPrefiltered(t, cols, pre)
 }
 
 func (s dataSource) ScanWindow(t *schema.Table, cols []int, pre *prefilter.Cond, win *exec.TimeWindow) (exec.Operator, error) {
+	if s.d.wl.has(t) {
+		return s.d.wl.mem.Scan(t, cols)
+	}
 	r := &source.TimeRange{Column: win.Column, From: win.From, To: win.To, HasFrom: win.HasFrom, HasTo: win.HasTo}
 	return s.d.d.ScanWith(t, cols, r, pre)
 }
 
 func (s dataSource) ScanRouted(t *schema.Table, cols []int, parts []*prefilter.Cond, win *exec.TimeWindow) (exec.Operator, error) {
+	if s.d.wl.has(t) {
+		return s.d.wl.scanRouted(t, cols, parts)
+	}
 	var r *source.TimeRange
 	if win != nil {
 		r = &source.TimeRange{Column: win.Column, From: win.From, To: win.To, HasFrom: win.HasFrom, HasTo: win.HasTo}

@@ -15,6 +15,7 @@ import (
 func checkCommand(e *env) *cobra.Command {
 	var file, engine, nowFlag string
 	var syntaxOnly bool
+	var cf catalogFlags
 	cmd := &cobra.Command{
 		Use:   "check [flags] [QUERY]",
 		Short: "Parse and type-check a query without data",
@@ -36,7 +37,11 @@ a SELECT it refuses is an error (exit 2).`,
 			if err != nil {
 				return err
 			}
-			q, err := kql.Compile(text, kql.Builtin(), kql.Options{Name: name, SyntaxOnly: syntaxOnly})
+			cat, err := cf.catalog(nil)
+			if err != nil {
+				return err
+			}
+			q, err := kql.Compile(text, cat, kql.Options{Name: name, SyntaxOnly: syntaxOnly})
 			if err != nil {
 				var ce *kql.Error
 				if errors.As(err, &ce) {
@@ -57,7 +62,7 @@ a SELECT it refuses is an error (exit 2).`,
 				if err != nil {
 					return err
 				}
-				return checkServer(e, e.ctx, engine, q, now)
+				return checkServer(e, e.ctx, engine, cat, q, now)
 			}
 			return nil
 		},
@@ -66,16 +71,17 @@ a SELECT it refuses is an error (exit 2).`,
 	cmd.Flags().BoolVar(&syntaxOnly, "syntax-only", false, "only parse; do not resolve names and types")
 	engineFlag(cmd, &engine, "also check how the query runs")
 	cmd.Flags().StringVar(&nowFlag, "now", "", "the query's current time for --engine, `T` (RFC 3339); default: the current time")
+	cf.register(cmd, true)
 	return cmd
 }
 
 // checkServer prints how q runs on the server at url (check --engine).
-func checkServer(e *env, ctx context.Context, url string, q *kql.Query, now kql.Datetime) error {
+func checkServer(e *env, ctx context.Context, url string, cat *kql.Catalog, q *kql.Query, now kql.Datetime) error {
 	eng, err := serverEngine(url, nil)
 	if err != nil {
 		return err
 	}
-	if err := eng.Open(kql.Builtin()); err != nil {
+	if err := eng.Open(cat); err != nil {
 		return fail(exitUsage, "--engine: %v", err)
 	}
 	for _, t := range hunt.MissingTables(eng, q.Tables) {

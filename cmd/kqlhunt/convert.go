@@ -57,7 +57,10 @@ with the same query results as the original telemetry.`,
 			if _, ok := source.ParquetCodecs[codec]; !ok {
 				return fail(exitUsage, "--codec %q: expected one of snappy, gzip, zstd, lz4, brotli, uncompressed", codec)
 			}
-			cat := kql.Builtin()
+			cat, err := df.catalog.catalog(nil)
+			if err != nil {
+				return err
+			}
 			d, err := df.open(cat)
 			if err != nil {
 				return err
@@ -88,6 +91,7 @@ with the same query results as the original telemetry.`,
 	fl := cmd.Flags()
 	fl.StringArrayVar(&df.data, "data", nil, "telemetry file or folder to convert (repeatable)")
 	fl.StringArrayVar(&df.tables, "table", nil, "read `NAME=PATH` as table NAME (repeatable)")
+	df.catalog.register(cmd, false)
 	fl.BoolVar(&df.strict, "strict", false, "stop at the first malformed line or unconvertible value (exit 3)")
 	fl.StringVar(&df.timeFormat, "time-format", "", "`FORMAT` of locale timestamps in CSV exports, .NET style")
 	fl.StringVar(&out, "out", "", "`DIR` to write the Parquet files to: a new or empty folder")

@@ -20,6 +20,8 @@ type dataFlags struct {
 	threads    int
 	limits     limitFlags
 	prefilter  bool
+	// catalog holds --schema and --watchlist.
+	catalog catalogFlags
 }
 
 func (f *dataFlags) register(cmd *cobra.Command) {
@@ -31,6 +33,7 @@ func (f *dataFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.now, "now", "", "the `TIME` that now() and ago() read (RFC 3339); default: the current time")
 	fl.IntVar(&f.threads, "threads", 0, "decode large files of JSON lines on `N` threads; default: all cores (results do not depend on it)")
 	f.limits.register(cmd)
+	f.catalog.register(cmd, true)
 	fl.BoolVar(&f.prefilter, "prefilter", false, "skip, without decoding them, the JSON lines that cannot pass the filters on their table: faster, with the same results, but those lines give no statistics (why a rule found nothing) and are not checked for damage beyond being cut short")
 	fl.StringVar(&f.external, "externaldata", "", "`DIR` of local copies of the files that externaldata() downloads: each URL reads the file of DIR with the URL's file name")
 }
@@ -50,7 +53,7 @@ func (f *dataFlags) nowValue() (kql.Datetime, error) {
 // options returns the telemetry named by the flags. --table values are
 // checked: a usage error names the bad one.
 func (f *dataFlags) options() kql.DataOptions {
-	opts := kql.DataOptions{Paths: f.data, Strict: f.strict, TimeFormat: f.timeFormat, External: f.external, Threads: f.threads}
+	opts := kql.DataOptions{Paths: f.data, Strict: f.strict, TimeFormat: f.timeFormat, External: f.external, Threads: f.threads, Watchlists: f.catalog.loaded}
 	for _, t := range f.tables {
 		name, path, _ := strings.Cut(t, "=")
 		if opts.Tables == nil {

@@ -157,7 +157,7 @@ func TestHuntRMMPackOnClickHouse(t *testing.T) {
 			if n < 12 {
 				t.Errorf("want at least the 12 planted findings, got %d:\n%s", n, got)
 			}
-			warn := regexp.MustCompile(`kqlhunt: warning: (\d+) of 592 rules run in part in kqlhunt.*'trim_end' (\d+).*the server returned (\d+) rows in all`).FindStringSubmatch(errs)
+			warn := regexp.MustCompile(`kqlhunt: warning: (\d+) of \d+ rules run in part in kqlhunt.*'trim_end' (\d+).*the server returned (\d+) rows in all`).FindStringSubmatch(errs)
 			if warn == nil || strings.Count(errs, "run in part") != 1 {
 				t.Fatalf("want one warning line for the pack, got:\n%s", errs)
 			}
@@ -166,19 +166,25 @@ func TestHuntRMMPackOnClickHouse(t *testing.T) {
 		}
 	}
 
-	// The network rules alone: only their candidate rows (those their
-	// has_any filter keeps) come back from the server.
+	// The network rules on domains alone: only their candidate rows
+	// (those their has_any filter keeps) come back from the server. (The
+	// rules of tools without domains run whole on the server.)
 	dir := t.TempDir()
 	files, err := filepath.Glob("../../internal/packs/rmm/*_netconn.yaml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no network rules: %v", err)
 	}
+	copied := 0
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
+		if !strings.Contains(string(b), "RemoteUrl has_any") {
+			continue
+		}
 		os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644)
+		copied++
 	}
 	args := []string{"hunt", "--rules", dir, "--now", now, "--format", "jsonl"}
 	_, want, _ := kqlhunt(t, "", append(args, data...)...)
@@ -194,7 +200,7 @@ func TestHuntRMMPackOnClickHouse(t *testing.T) {
 		t.Errorf("the network rules got %d rows from the server, more than DeviceNetworkEvents holds (%d)", returned, rows)
 	}
 	t.Logf("RMM network rules: %s rules, identical findings; the server returned %d rows, against %d × %d = %d for reading the table per rule",
-		warn[1], returned, len(files), rows, len(files)*rows)
+		warn[1], returned, copied, rows, copied*rows)
 }
 
 // byRule returns the lines of jsonl findings by rule, in order.

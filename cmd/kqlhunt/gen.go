@@ -20,6 +20,7 @@ func genCommand(e *env) *cobra.Command {
 	var rows int
 	var seed uint64
 	var now, out, corpusDir string
+	var cf catalogFlags
 	cmd := &cobra.Command{
 		Use:   "gen --table NAME [--table NAME]... [flags]",
 		Short: "Generate synthetic telemetry for tables",
@@ -49,7 +50,10 @@ github.com/kqlhunt/kqlhunt/internal/gen' for what they look like.`,
 					return fail(exitUsage, "--now: %v", err)
 				}
 			}
-			cat := schema.Builtin()
+			cat, err := cf.catalog(nil)
+			if err != nil {
+				return err
+			}
 			if corpusDir != "" {
 				var err error
 				if cat, err = (&corpus.Corpus{Dir: corpusDir}).Schemas(); err != nil {
@@ -86,6 +90,7 @@ github.com/kqlhunt/kqlhunt/internal/gen' for what they look like.`,
 		},
 	}
 	fl := cmd.Flags()
+	cf.register(cmd, false)
 	fl.StringArrayVar(&tables, "table", nil, "generate rows of table `NAME` (repeatable)")
 	fl.IntVar(&rows, "rows", 1000, "rows per table")
 	fl.Uint64Var(&seed, "seed", 1, "seed: another seed gives other, equally plausible rows")

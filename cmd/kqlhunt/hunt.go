@@ -24,6 +24,7 @@ type huntOptions struct {
 	queryPeriod    bool
 	progress       string
 	engine         string
+	cat            *kql.Catalog
 }
 
 func huntCommand(e *env) *cobra.Command {
@@ -72,7 +73,10 @@ interrupted.`,
 			if o.now, err = o.data.nowValue(); err != nil {
 				return err
 			}
-			if err := o.data.checkTables(kql.Builtin()); err != nil {
+			if o.cat, err = o.data.catalog.catalog(o.rulePaths); err != nil {
+				return err
+			}
+			if err := o.data.checkTables(o.cat); err != nil {
 				return err
 			}
 			return runHunt(e, &o)
@@ -96,6 +100,7 @@ func runHunt(e *env, o *huntOptions) error {
 		RulePaths:   o.rulePaths,
 		Packs:       o.packs,
 		Exclusions:  o.exclusions,
+		Catalog:     o.cat,
 		Engine:      &hunt.Embedded{Data: o.data.options()},
 		Now:         o.now,
 		QueryPeriod: o.queryPeriod,
@@ -111,6 +116,9 @@ func runHunt(e *env, o *huntOptions) error {
 		return err
 	}
 	if o.engine != "" {
+		if len(o.data.catalog.loaded) > 0 {
+			return fail(exitUsage, "--watchlist is read by the embedded engine; --engine runs the rules on the server, which has no watchlists")
+		}
 		if len(o.data.data) > 0 || len(o.data.tables) > 0 {
 			return fail(exitUsage, "--engine runs on the server's data: load --data into it with kqlhunt load, not with hunt")
 		}

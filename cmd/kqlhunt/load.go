@@ -8,7 +8,6 @@ import (
 
 	"github.com/kqlhunt/kqlhunt/internal/clickhouse"
 	"github.com/kqlhunt/kqlhunt/internal/hunt"
-	"github.com/kqlhunt/kqlhunt/kql"
 )
 
 func loadCommand(e *env) *cobra.Command {
@@ -39,7 +38,10 @@ data with --strict.`,
 			if len(df.data) == 0 && len(df.tables) == 0 {
 				return fail(exitUsage, "nothing to load: give --data PATH or --table NAME=PATH")
 			}
-			cat := kql.Builtin()
+			cat, err := df.catalog.catalog(nil)
+			if err != nil {
+				return err
+			}
 			if err := df.checkTables(cat); err != nil {
 				return err
 			}
@@ -65,7 +67,7 @@ data with --strict.`,
 		},
 	}
 	df.register(cmd)
-	for _, name := range []string{"now", "prefilter", "externaldata"} {
+	for _, name := range []string{"now", "prefilter", "externaldata", "watchlist"} {
 		cmd.Flags().MarkHidden(name) // they do not bear on a load
 	}
 	engineFlag(cmd, &engine, "load")

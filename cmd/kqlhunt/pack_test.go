@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,11 +12,14 @@ import (
 
 // TestHuntRMMPack: `hunt --pack rmm` over examples/rmm, which has
 // ScreenMeet planted on ws-0142 (ReportId 1xx), AnyDesk on ws-0311 (2xx)
-// and TeamViewer on ws-0450 (3xx), in network, process and certificate
+// and TeamViewer on ws-0450 (3xx), in network (to the tools' domains, and
+// from the tools' programs to bare IP addresses), process and certificate
 // telemetry, among benign rows (9xx: Microsoft, Google and CDN traffic,
-// look-alike domains, OS processes, common signers) on every device.
-// Each tool is found on its own device, by a rule of each kind, every
-// planted row is in a finding, and no benign row is.
+// look-alike domains, programs named like the tools' from other companies
+// or unsigned connecting to bare addresses, OS processes, common signers)
+// on every device. Each tool is found on its own device, by a rule of
+// each kind, every planted row is in a finding of its table, and no
+// benign row is.
 func TestHuntRMMPack(t *testing.T) {
 	code, out, errs := kqlhunt(t, "", "hunt", "--pack", "rmm", "--data", "../../examples/rmm", "--format", "jsonl")
 	if code != 0 {
@@ -29,7 +33,8 @@ func TestHuntRMMPack(t *testing.T) {
 	}
 	name := regexp.MustCompile(`^RMM tool - (.+) - (Network connection|Process|File signature)$`)
 	kinds := map[string]map[string]bool{}
-	reported := map[string]bool{}
+	reported := map[string]bool{} // table/ReportId
+	tableOf := map[string]string{"Network connection": "DeviceNetworkEvents", "Process": "DeviceProcessEvents", "File signature": "DeviceFileCertificateInfo"}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		var f struct {
 			RuleName   string   `json:"rule_name"`
@@ -64,7 +69,7 @@ func TestHuntRMMPack(t *testing.T) {
 			if len(id) != 3 || string(id[:1]) != tl.hundred {
 				t.Errorf("%s reports row %s, which is not %s activity", f.RuleName, id, m[1])
 			}
-			reported[string(id)] = true
+			reported[tableOf[m[2]]+"/"+string(id)] = true
 		}
 		if kinds[m[1]] == nil {
 			kinds[m[1]] = map[string]bool{}
@@ -78,12 +83,12 @@ func TestHuntRMMPack(t *testing.T) {
 	}
 	for _, table := range []string{"DeviceNetworkEvents", "DeviceProcessEvents", "DeviceFileCertificateInfo"} {
 		for _, id := range planted(t, filepath.Join("../../examples/rmm", table+".jsonl")) {
-			if !reported[id] {
+			if !reported[table+"/"+id] {
 				t.Errorf("%s row %s is in no finding", table, id)
 			}
 		}
 	}
-	if !strings.Contains(errs, "kqlhunt: 592 rules run, 9 with findings") {
+	if !strings.Contains(errs, "kqlhunt: 612 rules run, 9 with findings") {
 		t.Errorf("summary: %s", errs)
 	}
 }
@@ -168,4 +173,91 @@ func tail(s string, n int) string {
 		return "…" + s[len(s)-n:]
 	}
 	return s
+}
+
+// TestHuntRMMPackProgramConnections: the hunt over the planted RMM
+// activity finds every device whose RMM program made a network
+// connection, with a URL or to a bare IP address, and nothing on the
+// benign rows, among which are programs named like the tools' from other
+// companies (or with no company) connecting to bare addresses; and
+// --prefilter, which skips lines by the rules' filters before decoding
+// them, gives the same findings.
+func TestHuntRMMPackProgramConnections(t *testing.T) {
+	args := []string{"hunt", "--pack", "rmm", "--data", "../../examples/rmm", "--format", "jsonl"}
+	code, out, errs := kqlhunt(t, "", args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	type key struct{ device, url string }
+	found := map[key][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var f struct {
+			RuleName string `json:"rule_name"`
+			Row      struct {
+				DeviceName, RemoteUrl string
+				Report                []json.Number
+				RemoteIPs             []string
+			} `json:"row"`
+		}
+		if err := json.Unmarshal([]byte(line), &f); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(f.RuleName, " - Network connection") {
+			continue
+		}
+		k := key{f.Row.DeviceName, f.Row.RemoteUrl}
+		for _, r := range f.Row.Report {
+			found[k] = append(found[k], string(r))
+		}
+		if f.Row.RemoteUrl == "" && len(f.Row.RemoteIPs) == 0 {
+			t.Errorf("%s: a finding without a URL names no remote address", f.RuleName)
+		}
+	}
+	// Every planted network row, by device and URL (the bare-address
+	// connections have none).
+	want := map[key][]string{}
+	data, err := os.ReadFile("../../examples/rmm/DeviceNetworkEvents.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var r struct {
+			DeviceName, RemoteUrl string
+			ReportId              json.Number
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.ReportId < "900" {
+			k := key{r.DeviceName, r.RemoteUrl}
+			want[k] = append(want[k], string(r.ReportId))
+		}
+		if r.RemoteUrl == "" {
+			bare++
+		}
+	}
+	if bare < 6 {
+		t.Fatalf("examples/rmm has %d connections to bare addresses, want the 3 planted and 3 look-alikes", bare)
+	}
+	for k, ids := range want {
+		got := strings.Join(found[k], ",")
+		for _, id := range ids {
+			if !strings.Contains(","+got+",", ","+id+",") {
+				t.Errorf("%s %q: planted row %s not found (found %s)", k.device, k.url, id, got)
+			}
+		}
+	}
+	for k, ids := range found {
+		if _, ok := want[k]; !ok {
+			t.Errorf("finding on %s %q from rows %v, which are not planted", k.device, k.url, ids)
+		}
+	}
+	code, pre, errs := kqlhunt(t, "", append(args, "--prefilter")...)
+	if code != 0 {
+		t.Fatalf("--prefilter: exit %d: %s", code, errs)
+	}
+	if g, w := byRule(t, pre), byRule(t, out); !reflect.DeepEqual(g, w) {
+		t.Errorf("--prefilter changes the findings:\n%s\nwant:\n%s", pre, out)
+	}
 }

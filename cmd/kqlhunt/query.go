@@ -38,7 +38,10 @@ or from standard input.`,
 			if err != nil {
 				return err
 			}
-			cat := kql.Builtin()
+			cat, err := df.catalog.catalog(nil)
+			if err != nil {
+				return err
+			}
 			maxMemory, err := df.limits.memory()
 			if err != nil {
 				return err
@@ -56,6 +59,9 @@ or from standard input.`,
 				return compileError(err)
 			}
 			printWarnings(e, q)
+			if engine != "" && len(df.catalog.loaded) > 0 {
+				return fail(exitUsage, "--watchlist is read by the embedded engine; --engine runs the query on the server, which has no watchlists")
+			}
 			if engine != "" {
 				return queryServer(e, ctx, engine, q, cat, now, f, &df)
 			}

@@ -55,6 +55,7 @@ func loadRuleSet(paths, packNames []string) (*hunt.RuleSet, error) {
 func rulesValidateCommand(e *env) *cobra.Command {
 	var packNames []string
 	var brief bool
+	var cf catalogFlags
 	cmd := &cobra.Command{
 		Use:   "validate [PATH...] [--pack NAME]...",
 		Short: "Load and compile rules, and print every problem with its file position",
@@ -80,17 +81,21 @@ or a usage problem.`,
 			if err != nil {
 				return err
 			}
-			return validate(e, s, brief)
+			cat, err := cf.catalog(args)
+			if err != nil {
+				return err
+			}
+			return validate(e, s, cat, brief)
 		},
 	}
 	packFlag(cmd, &packNames)
 	cmd.Flags().BoolVar(&brief, "brief", false, "print one line per diagnostic, without the source line and caret")
+	cf.register(cmd, true)
 	return cmd
 }
 
 // validate checks every rule of s and prints the diagnostics.
-func validate(e *env, s *hunt.RuleSet, brief bool) error {
-	cat := schema.Builtin()
+func validate(e *env, s *hunt.RuleSet, cat *kql.Catalog, brief bool) error {
 	diags := append(rules.ErrorList{}, s.Diags...)
 	loaded := s.Loaded()
 	bad := len(s.Files.Rejected) // rules with errors
@@ -172,6 +177,7 @@ func loadAccount(res *rules.LoadResult) string {
 func rulesListCommand(e *env) *cobra.Command {
 	var packNames []string
 	var format string
+	var cf catalogFlags
 	cmd := &cobra.Command{
 		Use:   "list [PATH...] [--pack NAME]... [--format table|jsonl]",
 		Short: "List rules: id, name, severity, tactics, techniques, tables, file",
@@ -193,11 +199,16 @@ rule loaded; 2 some did not, or a usage problem.`,
 			if err != nil {
 				return err
 			}
-			return list(e, s, format)
+			cat, err := cf.catalog(args)
+			if err != nil {
+				return err
+			}
+			return list(e, s, cat, format)
 		},
 	}
 	packFlag(cmd, &packNames)
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table or jsonl")
+	cf.register(cmd, true)
 	return cmd
 }
 
@@ -215,7 +226,7 @@ type listEntry struct {
 	Format     string   `json:"format"`
 }
 
-func list(e *env, s *hunt.RuleSet, format string) error {
+func list(e *env, s *hunt.RuleSet, cat *kql.Catalog, format string) error {
 	errs := s.Diags.Errors()
 	for _, d := range errs {
 		fmt.Fprintln(e.stderr, d.Labeled(nil))
@@ -223,7 +234,6 @@ func list(e *env, s *hunt.RuleSet, format string) error {
 	if n := len(s.Diags) - len(errs); n > 0 {
 		fmt.Fprintf(e.stderr, "kqlhunt: %s; 'kqlhunt rules validate' shows them\n", countOf(n, "warning", "warnings"))
 	}
-	cat := schema.Builtin()
 	var entries []listEntry
 	for _, r := range s.Loaded() {
 		line, _ := r.QueryStart()

@@ -57,6 +57,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 telemetry exported as JSON lines, streaming API records, Advanced Hunting API
 responses or portal CSV files.
 
+--schema FILE declares custom tables (*_CL) and extra columns, as a rule
+folder's kqlhunt-schema.yaml does; --watchlist ALIAS[:COLUMN]=FILE (or a DIR
+of ALIAS.csv) gives _GetWatchlist('ALIAS') its CSV. See docs/schemas.md.
+
 Exit codes: 0 success; 1 findings exist and --fail-on-findings was given, a
 detection test failed, or a conformance mode scored below --min; 2 usage, query,
 rule or exclusion error; 3 data error under --strict; 4 a limit was reached

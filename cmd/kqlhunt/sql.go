@@ -14,6 +14,7 @@ import (
 func sqlCommand(e *env) *cobra.Command {
 	var file, now string
 	var split bool
+	var cf catalogFlags
 	cmd := &cobra.Command{
 		Use:   "sql [flags] [QUERY]",
 		Short: "Print the ClickHouse SQL of a KQL query",
@@ -40,7 +41,11 @@ its plan in comments); the rest runs in kqlhunt over their rows.`,
 			if err != nil {
 				return err
 			}
-			q, err := kql.CompileContext(e.ctx, text, kql.Builtin(), kql.Options{Name: name})
+			cat, err := cf.catalog(nil)
+			if err != nil {
+				return err
+			}
+			q, err := kql.CompileContext(e.ctx, text, cat, kql.Options{Name: name})
 			if err != nil {
 				return compileError(err)
 			}
@@ -61,6 +66,7 @@ its plan in comments); the rest runs in kqlhunt over their rows.`,
 		},
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", "read the query from `FILE`")
+	cf.register(cmd, false)
 	cmd.Flags().BoolVar(&split, "split", false, "for a query that does not translate whole, print the SELECTs of the parts that run on the server")
 	cmd.Flags().StringVar(&now, "now", "", "the query's current time, `T` (RFC 3339); default: the current time")
 	return cmd

@@ -56,6 +56,7 @@ type testFlags struct {
 	format  string
 	verbose bool
 	engine  string
+	catalog catalogFlags
 }
 
 func newTestCommand(e *env, pks rulePacks) *cobra.Command {
@@ -93,6 +94,7 @@ file or rule file that does not load.`,
 	fl.StringVar(&tf.format, "format", "text", "output format: text or jsonl")
 	fl.BoolVarP(&tf.verbose, "verbose", "v", false, "print every test's findings, passing or not")
 	engineFlag(cmd, &tf.engine, "run each test's rule over its rows (loaded into a scratch database, dropped afterwards)")
+	tf.catalog.register(cmd, true)
 	return cmd
 }
 
@@ -112,6 +114,12 @@ func runTests(e *env, pks rulePacks, paths []string, tf testFlags) error {
 		return fail(exitUsage, "no tests: give a test file, rule or folder, or --pack NAME")
 	}
 	tr := &testRun{e: e, verbose: tf.verbose}
+	cat, err := tf.catalog.catalog(paths)
+	if err != nil {
+		return err
+	}
+	tr.opts.Catalog = cat
+	tr.opts.Watchlists = tf.catalog.loaded
 	switch tf.format {
 	case "text":
 	case "jsonl":
@@ -127,7 +135,10 @@ func runTests(e *env, pks rulePacks, paths []string, tf testFlags) error {
 		tr.opts.Match = re.MatchString
 	}
 	if tf.engine != "" {
-		run, err := serverTests(e, tf.engine)
+		if len(tr.opts.Watchlists) > 0 {
+			return fail(exitUsage, "--watchlist: a ClickHouse server has no watchlists; test --engine runs without them")
+		}
+		run, err := serverTests(e, tf.engine, cat)
 		if err != nil {
 			return err
 		}
@@ -157,7 +168,7 @@ func runTests(e *env, pks rulePacks, paths []string, tf testFlags) error {
 // serverTests returns what runs a test's rule on the server at url
 // (test --engine): over the test's rows, in a scratch database. A rule
 // that runs in part in kqlhunt is said once, on standard error.
-func serverTests(e *env, url string) (func(context.Context, *kql.Query, []*ruletest.Input, kql.Datetime) ([]*kql.Result, error), error) {
+func serverTests(e *env, url string, cat *kql.Catalog) (func(context.Context, *kql.Query, []*ruletest.Input, kql.Datetime) ([]*kql.Result, error), error) {
 	c, err := serverConn(url)
 	if err != nil {
 		return nil, err
@@ -171,7 +182,7 @@ func serverTests(e *env, url string) (func(context.Context, *kql.Query, []*rulet
 		for i, in := range inputs {
 			tables[i] = clickhouse.TableRows{Table: in.Table, Rows: in.Rows}
 		}
-		return clickhouse.RunOnRows(ctx, c, kql.Builtin(), q, tables, now, func(w string) {
+		return clickhouse.RunOnRows(ctx, c, cat, q, tables, now, func(w string) {
 			if !said[w] {
 				said[w] = true
 				fmt.Fprintf(e.stderr, "kqlhunt: warning: %s\n", w)
@@ -182,7 +193,7 @@ func serverTests(e *env, url string) (func(context.Context, *kql.Query, []*rulet
 
 // file runs the tests of the test file at p.
 func (tr *testRun) file(p string) {
-	f, err := ruletest.LoadFile(p)
+	f, err := ruletest.LoadFileCatalog(p, tr.opts.Catalog)
 	if err != nil {
 		tr.loadError(err)
 		return

@@ -34,6 +34,9 @@ func (c *checker) call(sc *scope, r *row, x *syntax.CallExpr) (plan.Node, plan.E
 			return nil, &plan.Cast{X: e, T: t}
 		}
 	}
+	if name == "_GetWatchlist" {
+		return c.watchlist(x), nil
+	}
 	if e, ok := c.special(sc, r, x); ok {
 		return nil, e
 	}

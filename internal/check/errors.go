@@ -273,3 +273,11 @@ func errStopped(err error) string {
 func errMemberCall(name string) string {
 	return fmt.Sprintf("unexpected call '%s(...)' after '.': only cluster(), database() and the like take one", name)
 }
+
+func errWatchlistAlias() string {
+	return "_GetWatchlist() expects the watchlist's alias as a string literal"
+}
+
+func errUnknownWatchlist(alias string) string {
+	return fmt.Sprintf("unknown watchlist '%s': give its CSV with --watchlist %s=FILE", alias, alias)
+}

@@ -11,10 +11,12 @@ import (
 )
 
 // TestRMMSplit checks what of each RMM pack rule runs on a server: the
-// network rules, which do not translate whole (trim_end), push down
-// exactly their scan and its has_any filter, so that only the candidate
-// rows leave the server; the other rules that do not translate whole still
-// push their scan down.
+// network rules on domains, which do not translate whole (trim_end), push
+// down exactly their scan and its has_any filter (on RemoteUrl, or on it
+// and the initiating program's name), so that only the candidate rows
+// leave the server; the network rules on programs alone translate whole;
+// the other rules that do not translate whole still push their scan
+// down.
 func TestRMMSplit(t *testing.T) {
 	rs, err := packs.Load("rmm")
 	if err != nil {
@@ -24,7 +26,8 @@ func TestRMMSplit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	part := regexp.MustCompile(`^Filter has_any\(RemoteUrl, "[^"]+"(, "[^"]+")*\)\n  Scan DeviceNetworkEvents \[[A-Za-z, ]+\]\n$`)
+	list := `"[^"]+"(, "[^"]+")*`
+	part := regexp.MustCompile(`^Filter (has_any\(RemoteUrl, ` + list + `\)|or\(has_any\(RemoteUrl, ` + list + `\), has_any\(InitiatingProcessFileName, ` + list + `\)\))\n  Scan DeviceNetworkEvents \[[A-Za-z, ]+\]\n$`)
 	whole, split, scanOnly := 0, 0, 0
 	for _, r := range rs {
 		q, errs := rules.Check(r, kql.Defender())
@@ -37,13 +40,13 @@ func TestRMMSplit(t *testing.T) {
 		}
 		if s == nil {
 			whole++
-			if strings.HasSuffix(r.File, "_netconn.yaml") {
+			if strings.HasSuffix(r.File, "_netconn.yaml") && strings.Contains(r.Query, "RemoteUrl has_any") {
 				t.Errorf("%s translates whole: the test expects its trim_end to be refused", r.File)
 			}
 			continue
 		}
 		split++
-		if !strings.HasSuffix(r.File, "_netconn.yaml") {
+		if !strings.HasSuffix(r.File, "_netconn.yaml") || !strings.Contains(r.Query, "RemoteUrl has_any") {
 			// A rule split elsewhere must still filter on the server.
 			filtered := false
 			for _, p := range s.Parts {

@@ -3,6 +3,7 @@ package rules
 import (
 	"github.com/kqlhunt/kqlhunt/internal/diag"
 	"github.com/kqlhunt/kqlhunt/internal/diag/yamlpos"
+	"github.com/kqlhunt/kqlhunt/internal/schema"
 
 	"fmt"
 	"os"
@@ -102,7 +103,7 @@ func Load(paths []string) ([]*Rule, []error) {
 	files, _, errs := findFiles(paths, func(p string) bool {
 		switch strings.ToLower(filepath.Ext(p)) {
 		case ".yaml", ".yml":
-			return !isTestFile(p)
+			return !isTestFile(p) && !schema.IsSchemaFile(p)
 		}
 		return false
 	})

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"github.com/kqlhunt/kqlhunt/internal/diag"
+	"github.com/kqlhunt/kqlhunt/internal/schema"
 
 	"errors"
 	"fmt"
@@ -73,7 +74,8 @@ var ruleExts = map[string]bool{
 // a folder is searched recursively, below folders whose names do not start
 // with a dot, for files named *.yaml, *.yml, *.md, *.markdown, *.kql,
 // *.kusto or *.csl (in any case), leaving out rule tests (*.test.yaml and
-// *.test.yml, see `kqlhunt test`). Each file is loaded once, in the order
+// *.test.yml, see `kqlhunt test`) and the folder's schema file
+// (schema.SchemaFileNames). Each file is loaded once, in the order
 // of the sorted paths.
 //
 // Loading goes on past every problem, so that one bad file does not hide
@@ -87,7 +89,7 @@ var ruleExts = map[string]bool{
 func LoadAll(paths []string) (res *LoadResult, err error) {
 	res = &LoadResult{}
 	files, ignored, errs := findFiles(paths, func(p string) bool {
-		return ruleExts[strings.ToLower(filepath.Ext(p))] && !isTestFile(p)
+		return ruleExts[strings.ToLower(filepath.Ext(p))] && !isTestFile(p) && !schema.IsSchemaFile(p)
 	})
 	res.Ignored = ignored
 	for _, err := range errs {

@@ -235,13 +235,17 @@ func FindFS(fsys fs.FS) ([]string, error) {
 // Defender XDR catalog, and reads the data files it names (relative to its
 // folder). An error reading path itself is returned as it is; every other
 // error is an ErrorList sorted by position.
-func LoadFile(path string) (*File, error) {
+func LoadFile(path string) (*File, error) { return LoadFileCatalog(path, schema.Builtin()) }
+
+// LoadFileCatalog is LoadFile with the tables of cat (the Defender XDR
+// catalog extended with user schemas and watchlists, say).
+func LoadFileCatalog(path string, cat *schema.Catalog) (*File, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	dir := filepath.Dir(path)
-	return parse(path, src, dir, schema.Builtin(), osData{dir: dir})
+	return parse(path, src, dir, cat, osData{dir: dir})
 }
 
 // LoadFS is LoadFile for the test file name in fsys, whose data files are

@@ -25,6 +25,10 @@ type Options struct {
 	// place of the embedded engine (kqlhunt test --engine runs it on a
 	// server) and returns a result per tabular statement.
 	Run func(ctx context.Context, q *kql.Query, inputs []*Input, now kql.Datetime) ([]*kql.Result, error)
+	// Watchlists give every test the rows of _GetWatchlist; their tables
+	// must be in Catalog. A test's input of the watchlist's table
+	// (_GetWatchlist('ALIAS')) replaces them.
+	Watchlists []*kql.Watchlist
 }
 
 // Result is the outcome of one test.
@@ -163,6 +167,9 @@ func runTest(ctx context.Context, f *File, t *Test, q *kql.Query, opts Options, 
 		results, err = opts.Run(ctx, q, t.Inputs, t.Now)
 	} else {
 		mem := kql.NewMemTables()
+		for _, w := range opts.Watchlists {
+			mem.Add(w.Table, w.Rows())
+		}
 		for _, in := range t.Inputs {
 			mem.Add(in.Table, in.Rows)
 		}

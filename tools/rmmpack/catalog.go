@@ -58,7 +58,7 @@ type rawFact struct {
 	// the file a LOLRMM certificate was taken from, when the catalog gives it.
 	SignedFileCompany string
 	// Formula is the condition of a jischell query (fProcFormula,
-	// fSigFormula).
+	// fSigFormula), or one atom of it (fNetProcess).
 	Formula cond
 }
 
@@ -451,7 +451,7 @@ func (c *catalogs) readJischellQuery(t *tool, path, rel, kind string) error {
 			other = append(other, a)
 		}
 		for _, a := range other {
-			t.facts = append(t.facts, rawFact{origin: origin{catJischell, rel, "query"}, Kind: fNetProcess, Value: formatCond(a)})
+			t.facts = append(t.facts, rawFact{origin: origin{catJischell, rel, "query"}, Kind: fNetProcess, Value: formatCond(a), Formula: a})
 		}
 	case "createproc":
 		t.facts = append(t.facts, rawFact{origin: o, Kind: fProcFormula, Value: formatCond(pred), Formula: pred})

@@ -217,7 +217,15 @@ func (g *generator) description(r *ruleSpec) string {
 	var what string
 	switch r.Kind {
 	case kNet:
-		what = fmt.Sprintf("Finds network connections to the domains of %s, %s. The host in RemoteUrl (a bare host or a URL) must be one of the domains, or below one the catalogs give as a wildcard; look-alike hosts such as a domain with another one appended do not match.", t.Name, toolKind(t))
+		byProgram := fmt.Sprintf("connections made by the programs of %s, by file name together with the company in the program's version information, whatever the remote address (a bare IP address too); a program of the same name from another company does not match.", t.Name)
+		switch {
+		case len(r.Domains) == 0:
+			what = fmt.Sprintf("Finds network connections of %s, %s: %s", t.Name, toolKind(t), byProgram)
+		case len(r.Programs) == 0:
+			what = fmt.Sprintf("Finds network connections to the domains of %s, %s. The host in RemoteUrl (a bare host or a URL) must be one of the domains, or below one the catalogs give as a wildcard; look-alike hosts such as a domain with another one appended do not match.", t.Name, toolKind(t))
+		default:
+			what = fmt.Sprintf("Finds network connections to the domains of %s, %s, and %s The host in RemoteUrl (a bare host or a URL) must be one of the domains, or below one the catalogs give as a wildcard; look-alike hosts such as a domain with another one appended do not match.", t.Name, toolKind(t), byProgram)
+		}
 	case kProc:
 		what = fmt.Sprintf("Finds processes of %s, %s, by the program's file name, its PE version information (original file name, product, company, description) or its install folder.", t.Name, toolKind(t))
 	case kSig:
@@ -251,6 +259,11 @@ func netTerms(ds []domainCond) []string {
 
 const summarizeHead = "| summarize FirstSeen=min(Timestamp), LastSeen=max(Timestamp),\n    Report=make_set(ReportId), Count=count()"
 
+// netSummarize ends a network rule: a finding per device and RemoteUrl
+// (empty for a connection to a bare address, whose addresses RemoteIPs
+// lists).
+const netSummarize = summarizeHead + ",\n    Processes=make_set(InitiatingProcessFileName), RemoteIPs=make_set(RemoteIP) by DeviceId, DeviceName, RemoteUrl\n"
+
 // queryText writes the KQL of r.
 func queryText(r *ruleSpec) string {
 	var b strings.Builder
@@ -272,8 +285,24 @@ func queryText(r *ruleSpec) string {
 		sort.Strings(in)
 		sort.Strings(suffix)
 		sort.Strings(pattern)
+		if len(r.Domains) == 0 {
+			// The tool's programs alone.
+			b.WriteString("// Connections made by the tool's programs, by file name and the\n// company in their version information, whatever the address.\n")
+			b.WriteString("| where " + processCond(r, "") + "\n")
+			b.WriteString(netSummarize)
+			break
+		}
 		b.WriteString("| where RemoteUrl has_any " + kqlList(netTerms(r.Domains), "    ") + "\n")
-		b.WriteString("// RemoteUrl holds a host or a URL: compare its host, lowercased and\n// without a trailing dot, with the tool's domains.\n")
+		if len(r.Programs) > 0 {
+			// A cheap first cut, which every row the exact comparison
+			// below keeps passes (a name equal to a program's has it);
+			// the pack's 200 network rules each compare every row here,
+			// and in~ would lowercase each value for each rule.
+			b.WriteString("    or InitiatingProcessFileName has_any " + kqlList(r.Programs, "        ") + "\n")
+			b.WriteString("// RemoteUrl holds a host or a URL: compare its host, lowercased and\n// without a trailing dot, with the tool's domains. A connection made by\n// one of the tool's programs, by file name and the company in its version\n// information, is the tool's whatever the address.\n")
+		} else {
+			b.WriteString("// RemoteUrl holds a host or a URL: compare its host, lowercased and\n// without a trailing dot, with the tool's domains.\n")
+		}
 		b.WriteString("| extend RemoteHost = " + hostExtract + "\n")
 		var conds []string
 		if len(in) > 0 {
@@ -285,8 +314,11 @@ func queryText(r *ruleSpec) string {
 		for _, p := range pattern {
 			conds = append(conds, "RemoteHost matches regex "+kql.QuoteString(p))
 		}
+		if len(r.Programs) > 0 {
+			conds = append(conds, "("+processCond(r, "    ")+")")
+		}
 		b.WriteString("| where " + strings.Join(conds, "\n    or ") + "\n")
-		b.WriteString(summarizeHead + ",\n    Processes=make_set(InitiatingProcessFileName) by DeviceId, DeviceName, RemoteUrl\n")
+		b.WriteString(netSummarize)
 	case kProc, kSig:
 		conds := make([]string, len(r.Alts))
 		for i, a := range r.Alts {
@@ -346,6 +378,10 @@ var benignNet = []string{
 	"https://www.google.com/search?q=remote+desktop", "fonts.gstatic.com", "d111111abcdef8.cloudfront.net",
 	"github.com", "ajax.aspnetcdn.com", "",
 }
+
+// lookAlikeCompany is the company of the look-alike program in network
+// rule tests: the tool's program name from another publisher.
+const lookAlikeCompany = "Fabrikam Look-Alike Ltd"
 
 // benignProc are processes that every process rule must not find: name,
 // folder path, company, product, original file name, description. The
@@ -413,6 +449,46 @@ func testText(r *ruleSpec) ([]byte, error) {
 			}
 			id, name := device()
 			neg.rows = append(neg.rows, row{{"Timestamp", testTime}, {"DeviceId", id}, {"DeviceName", name}, {"RemoteUrl", h}, {"InitiatingProcessFileName", "msedge.exe"}, {"ReportId", report()}})
+		}
+		if len(r.Programs) > 0 {
+			// Connections to a bare address: found when the tool's
+			// program from its publisher made them, not when a program
+			// of the same name from another company did, nor another
+			// program of the publisher.
+			var companies []string
+			for _, a := range r.Publishers {
+				companies = append(companies, a.Vals...)
+			}
+			bare := func(program, company string) row {
+				id, name := device()
+				return row{{"Timestamp", testTime}, {"DeviceId", id}, {"DeviceName", name}, {"RemoteUrl", ""}, {"RemoteIP", "203.0.113." + fmt.Sprint(n)},
+					{"InitiatingProcessFileName", program}, {"InitiatingProcessVersionInfoCompanyName", company}, {"ReportId", report()}}
+			}
+			hit := func(program, company string) error {
+				if !anyPublisher(r.Publishers, company) {
+					return fmt.Errorf("test company %q does not meet the rule's publisher conditions", company)
+				}
+				rw := bare(program, company)
+				pos.rows = append(pos.rows, rw)
+				pos.expect = append(pos.expect, row{rw[2], rw[3]})
+				return nil
+			}
+			for _, p := range r.Programs {
+				if err := hit(p, companies[0]); err != nil {
+					return nil, err
+				}
+			}
+			for _, c := range companies[1:] {
+				if err := hit(r.Programs[0], c); err != nil {
+					return nil, err
+				}
+			}
+			for _, miss := range [][2]string{{r.Programs[0], lookAlikeCompany}, {r.Programs[0], ""}, {"msedge.exe", companies[0]}} {
+				if anyPublisher(r.Publishers, miss[1]) && miss[0] != "msedge.exe" {
+					return nil, fmt.Errorf("look-alike company %q meets the rule's publisher conditions", miss[1])
+				}
+				neg.rows = append(neg.rows, bare(miss[0], miss[1]))
+			}
 		}
 	case kProc:
 		for _, a := range r.Alts {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -48,6 +49,12 @@ type ruleSpec struct {
 	Domains []domainCond
 	// createproc and filesig: the alternatives, in the order written.
 	Alts []procAlt
+	// netconn: the tool's programs (exact file names) and the conditions
+	// on the company of their version information; a connection made by
+	// one of the programs, from one of the companies, is the tool's
+	// whatever its address. Both are empty, or both are not.
+	Programs   []string
+	Publishers []atom
 }
 
 // File is the rule's file name in the pack.
@@ -140,6 +147,7 @@ func (g *generator) judge(t *tool) {
 		}
 		doms = append(doms, &dom{c: c, src: []source{s}})
 	}
+	np := &netProcess{}
 	procSeen := map[string]int{}
 	addAlt := func(r *ruleSpec, a procAlt, s source) {
 		k := a.key()
@@ -162,11 +170,15 @@ func (g *generator) judge(t *tool) {
 		case fFileName:
 			if why = judgeProgramName(f.Value, true, t.Slug); why == "" {
 				addAlt(proc, nameAlt(f.Value), s)
+				np.program(f.Value, s)
 			}
 		case fPath, fDiskFile:
 			var a procAlt
 			if a, why = judgePath(f.Value, f.Kind == fDiskFile, t.Slug); why == "" {
 				addAlt(proc, a, s)
+				if a.Col == "FileName" && a.Op == "in~" { // a bare program name
+					np.program(a.Vals[0], s)
+				}
 			}
 		case fOriginal:
 			if why = judgeOriginalName(f.Value); why == "" {
@@ -182,6 +194,9 @@ func (g *generator) judge(t *tool) {
 			}
 			if why == "" {
 				addAlt(proc, procAlt{Col: col, Op: "in~", Vals: []string{f.Value}}, s)
+				if f.Kind == fCompany {
+					np.publisher(atom{Col: ipCompany, Op: "in~", Vals: []string{f.Value}}, s)
+				}
 			}
 		case fDescription:
 			if why = judgeDescription(f.Value, t); why == "" {
@@ -196,6 +211,7 @@ func (g *generator) judge(t *tool) {
 			}
 			if why == "" {
 				addAlt(sig, procAlt{Col: "Signer", Op: "in~", Vals: []string{name}}, s)
+				np.publisher(atom{Col: ipCompany, Op: "in~", Vals: []string{name}}, s)
 			}
 		case fProcFormula, fSigFormula:
 			if why = judgeFormula(f.Formula, f.Kind == fSigFormula); why == "" {
@@ -204,8 +220,16 @@ func (g *generator) judge(t *tool) {
 					r = sig
 				}
 				addAlt(r, procAlt{Formula: f.Formula}, source{origin: f.origin, Value: f.Value})
+				np.formula(f.Formula, t.Slug, s)
 			}
 		case fNetProcess:
+			if a, ok := f.Formula.(atom); ok && netPublisher(a) {
+				// Used when the tool has a program to pair it with;
+				// counted below.
+				np.pending = append(np.pending, f)
+				np.publisher(atom{Col: ipCompany, Op: a.Op, Vals: a.Vals}, s)
+				continue
+			}
 			why = rsNetProcess
 		}
 		if why != "" {
@@ -229,8 +253,21 @@ func (g *generator) judge(t *tool) {
 		}
 		net.Sources = append(net.Sources, d.src...)
 	}
+	if len(np.programs) > 0 && len(np.publishers) > 0 {
+		net.Programs, net.Publishers = np.programs, mergeAtoms(np.publishers)
+		for _, s := range np.sources {
+			if !slices.Contains(net.Sources, s) {
+				net.Sources = append(net.Sources, s)
+			}
+		}
+		g.used += len(np.pending)
+	} else {
+		for _, f := range np.pending {
+			g.skipFact(t, f, rsNetPublisherAlone)
+		}
+	}
 	for _, r := range []*ruleSpec{net, proc, sig} {
-		if len(r.Domains) > 0 || len(r.Alts) > 0 {
+		if len(r.Domains) > 0 || len(r.Alts) > 0 || len(r.Programs) > 0 {
 			r.Alts = mergeAlts(r.Alts)
 			g.specs = append(g.specs, r)
 		}

@@ -111,7 +111,7 @@ func (g *generator) readmeText(st Stats) []byte {
 	fmt.Fprintf(&b, "%d Sentinel rules for %d remote monitoring and management (RMM) and remote access tools, which\n", total, st.ToolsCovered)
 	b.WriteString("attackers abuse for persistence and command and control (MITRE ATT&CK T1219):\n\n")
 	b.WriteString("| file | table | finds | rules |\n|---|---|---|---:|\n")
-	fmt.Fprintf(&b, "| `rmm_<tool>_netconn.yaml` | DeviceNetworkEvents | connections whose RemoteUrl host is one of the tool's domains or below one | %d |\n", st.Rules[kNet])
+	fmt.Fprintf(&b, "| `rmm_<tool>_netconn.yaml` | DeviceNetworkEvents | connections whose RemoteUrl host is one of the tool's domains or below one, and connections to any address made by one of the tool's programs (file name) from its publisher (version-information company) | %d |\n", st.Rules[kNet])
 	fmt.Fprintf(&b, "| `rmm_<tool>_createproc.yaml` | DeviceProcessEvents | processes by file name, PE version information or install folder | %d |\n", st.Rules[kProc])
 	fmt.Fprintf(&b, "| `rmm_<tool>_filesig.yaml` | DeviceFileCertificateInfo | files signed by the tool's publisher | %d |\n\n", st.Rules[kSig])
 	b.WriteString("Each rule has a test beside it (`<rule>.test.yaml`: rows it must find, benign and look-alike rows it\n")
