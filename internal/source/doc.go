@@ -8,8 +8,9 @@
 // query asks for and converting each value to the schema's column type.
 //
 // Formats, detected from the content of a file's first 64 KiB whatever the
-// file is called (gzip files are decompressed and UTF-16 text, told by its
-// byte order mark or the NUL bytes of ASCII, decoded transparently):
+// file is called (gzip and zstd files, told by their magic numbers, are
+// decompressed and UTF-16 text, told by its byte order mark or the NUL
+// bytes of ASCII, decoded transparently):
 //
 //   - JSON lines of Advanced Hunting rows: one object per line whose keys
 //     are column names.
@@ -36,6 +37,15 @@
 //     INT64 100 ns ticks (as WriteParquet writes them) read as datetime;
 //     byte-array values convert as JSON strings do. A value's position in
 //     messages is its row number in the file.
+//   - Event Hub Capture Avro files (namespace/hub/partition/yyyy/MM/dd/
+//     HH/mm/ss.avro): Avro object container files (null, deflate,
+//     snappy, zstandard or bzip2 blocks) whose records' Body holds a JSON
+//     document, a streaming API message {"records": [...]}; each record
+//     goes to its table. A problem is placed at FILE:record N[:LINE:COL],
+//     N counting the Avro records of the file from 1 and LINE:COL in the
+//     Body. The container's framing is read here, block by block (at
+//     most MaxRecordSize each), and the records are decoded with
+//     hamba/avro.
 //
 // Everything is read as a stream with bounded memory: a line, a document
 // element or a CSV record longer than MaxRecordSize (64 MiB) is skipped
@@ -106,17 +116,21 @@
 //     are reported in Stats as FILE:LINE[:COL]: reason, the first few per
 //     file. A bad first line (an export banner, a line cut short, NULs)
 //     costs that line only, as any other bad line.
-//   - A truncated or corrupt gzip stream keeps the complete rows before the
-//     damage and is reported at the line where it happens (truncated gzip
-//     stream); the rest of the file is skipped.
+//   - A truncated or corrupt gzip or zstd stream keeps the complete rows
+//     before the damage and is reported at the line where it happens
+//     (truncated gzip stream); the rest of the file is skipped. A damaged
+//     Avro block is reported at its first record, and the rest of the
+//     file is skipped.
 //   - A JSON document whose structure breaks is read up to the break,
 //     which is reported at its line and column; the rest of it is skipped.
 //     A CSV quoted field that never closes (a stray quote) is reported at
 //     the line where it starts.
 //   - Files that are not read (not telemetry, empty, or in a format
-//     kqlhunt does not read: zstd, Avro from Event Hub Capture, gzipped
-//     Parquet, zip, bzip2, xz, 7z, binary) are listed in Stats.Ignored with the
-//     format recognised and counted in Stats.NotRead.
+//     kqlhunt does not read: Avro that is not Event Hub Capture, gzipped
+//     Parquet, zip, tar, bzip2, xz, 7z, RAR, LZ4, EVTX, binary) are listed
+//     in Stats.Ignored with the format recognised by its magic number
+//     ("unknown format (starts with bytes 50 4B 03 04: a zip archive)")
+//     and counted in Stats.NotRead.
 //   - Streaming records of another table in a file of plain rows (whose
 //     start has none) are counted in FileStats.OtherTables, with their
 //     tables.

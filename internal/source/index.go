@@ -59,6 +59,10 @@ func (d *Dataset) index() {
 			if fi.rows && f.rowTable != "" {
 				f.tables = addName(f.tables, f.rowTable)
 			}
+			if fi.rows && f.rowTable == "" {
+				d.ignored = append(d.ignored, &DataError{File: f.path,
+					Reason: "holds plain rows as well as streaming records, and the table of the rows cannot be told: name the file or a folder above it after the table, or pass --table NAME=" + f.path})
+			}
 			if fi.more {
 				d.ignored = append(d.ignored, &DataError{File: f.path,
 					Reason: "the file names more than " + strconv.Itoa(maxFileTables) + " tables; the records of the others are not read"})
@@ -70,9 +74,19 @@ func (d *Dataset) index() {
 				}
 			}
 		}
+		failed := map[*fileEntry]*DataError{}
+		for i, f := range todo {
+			if found[i].err != nil {
+				failed[f] = found[i].err
+			}
+		}
 		kept := d.files[:0]
 		for _, f := range d.files {
 			if len(f.tables) == 0 {
+				if e := failed[f]; e != nil {
+					d.ignored = append(d.ignored, e)
+					continue
+				}
 				d.ignored = append(d.ignored, &DataError{File: f.path, Reason: "no rows"})
 				continue
 			}
@@ -93,6 +107,9 @@ type fileIndex struct {
 	tables []string
 	rows   bool // plain rows, of the file's row table
 	more   bool // more than maxFileTables tables
+	// err is the problem that ended the reading of an Avro file, if any,
+	// reported when the file has no rows before it.
+	err *DataError
 }
 
 // indexFile lists the tables of the streaming records of f, reading a
@@ -113,6 +130,21 @@ func indexFile(f *fileEntry, parts int) (fi fileIndex) {
 			}
 		}
 		fi.lines(rc, rc.bufSize, -1)
+		return fi
+	}
+	if f.format == FormatAvro {
+		fi.err = avroBodies(f.path, rc, func(body []byte) {
+			w := newDocWalker(bytes.NewReader(body))
+			for {
+				elem, err := w.next()
+				if err == io.EOF || w.failed {
+					return
+				}
+				if err == nil {
+					fi.add(elem, 0)
+				}
+			}
+		})
 		return fi
 	}
 	w := newDocWalker(rc)

@@ -219,7 +219,13 @@ func readFailed(w *rowWriter, line int, err error) error {
 // what was being read when it happened.
 func readErrorReason(err error, where string) string {
 	var ce flate.CorruptInputError
+	var codec *codecError
 	switch {
+	case errors.As(err, &codec) && codec.codec != "gzip":
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return "truncated " + codec.codec + " stream: the file ends in " + where
+		}
+		return fmt.Sprintf("corrupt %s stream in %s: %v", codec.codec, where, codec.err)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "truncated gzip stream: the file ends in " + where
 	case errors.Is(err, gzip.ErrChecksum):

@@ -312,6 +312,8 @@ func (s *tableScan) open(i int) error {
 		s.cur = newParquetReader(rc, d, s.win, &s.d.read)
 	case f.format == FormatCSV:
 		s.cur = newCSVReader(rc, d)
+	case f.format == FormatAvro:
+		s.cur = newAvroReader(rc, d)
 	case f.format.isDocument():
 		s.cur = newDocReader(rc, d)
 	case s.parallel(f):

@@ -1,0 +1,191 @@
+package source
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kqlhunt/kqlhunt/internal/schema"
+)
+
+// formatsDir holds fixtures written by tools independent of kqlhunt (the
+// zstd command, the npm package avsc); make_fixtures.sh there rewrites
+// them.
+const formatsDir = "testdata/formats"
+
+// allErrors returns every problem Stats reports, one per line.
+func allErrors(d *Dataset) string {
+	st := d.Stats()
+	var msgs []string
+	for _, f := range st.Files {
+		for _, e := range f.SkippedErrors {
+			msgs = append(msgs, e.Error())
+		}
+		for _, e := range f.UnconvertedErrors {
+			msgs = append(msgs, e.Error())
+		}
+	}
+	for _, e := range st.Ignored {
+		msgs = append(msgs, e.Error())
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// column returns, sorted, the values of column name of table's rows; the
+// scan decodes the columns also too (stats come from the first scan
+// that reads a file).
+func column(t *testing.T, d *Dataset, table, name string, also ...string) []string {
+	t.Helper()
+	tab := schema.Defender().Table(table)
+	rows := readRows(t, d, tab, colsOf(t, tab, append([]string{name}, also...)...))
+	var out []string
+	for _, r := range rows {
+		out = append(out, fmt.Sprint(r[0]))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestZstd reads files compressed by the zstd command: JSON lines named
+// by their file, and two concatenated frames of streaming records (an
+// Event Hub message and PT1H.json lines) told by their magic number.
+func TestZstd(t *testing.T) {
+	rows := filepath.Join(formatsDir, "zst", "DeviceNetworkEvents.json.zst")
+	records := filepath.Join(formatsDir, "zst", "records.zst")
+	d := open(t, []string{rows}, nil, Options{})
+	if got, want := column(t, d, "DeviceNetworkEvents", "DeviceName", "RemotePort"), []string{"wks-1", "wks-2", "wks-3"}; !slices.Equal(got, want) {
+		t.Errorf("rows of %s: %v, want %v", rows, got, want)
+	}
+	st := fileStats(t, d, rows, "DeviceNetworkEvents")
+	if !st.Compressed || st.Format != FormatJSONLines || st.Rows != 3 {
+		t.Errorf("stats of %s: %+v", rows, st)
+	}
+	if msg := allErrors(d); !strings.Contains(msg, rows+`:3: column "RemotePort": `) {
+		t.Errorf("the port that is not a number is not reported at its line:\n%s", msg)
+	}
+	// Both frames of records.zst are read: the Event Hub message's and
+	// the PT1H.json lines'.
+	hub := readSample(t, "streaming_eventhub_message.json")
+	storage := readSample(t, "streaming_storage_PT1H.json")
+	plain := open(t, []string{
+		writeFile(t, t.TempDir(), "a.json", hub),
+		writeFile(t, t.TempDir(), "b.json", storage),
+	}, nil, Options{})
+	for _, table := range plain.Tables() {
+		want := column(t, plain, table, "DeviceName")
+		if got := column(t, open(t, []string{records}, nil, Options{}), table, "DeviceName"); !slices.Equal(got, want) {
+			t.Errorf("%s of %s: %v, want %v (as the uncompressed files)", table, records, got, want)
+		}
+	}
+	if len(plain.Tables()) == 0 {
+		t.Fatal("the samples hold no table")
+	}
+
+	// A stream cut short keeps the rows before the cut and says where.
+	data, err := os.ReadFile(records)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := writeFile(t, t.TempDir(), "cut.zst", data[:len(data)-40])
+	d = open(t, []string{cut}, nil, Options{})
+	for _, table := range d.Tables() {
+		column(t, d, table, "DeviceName")
+	}
+	if msg := allErrors(d); !strings.Contains(msg, "truncated zstd stream") && !strings.Contains(msg, "corrupt zstd stream") {
+		t.Errorf("a cut zstd stream is not reported:\n%s", msg)
+	}
+	if _, err := Open([]string{cut}, nil, Options{Strict: true}); err != nil {
+		t.Fatal(err) // the problem is met by the scan
+	}
+}
+
+// captureFile is the Event Hub Capture fixture, written by avsc in the
+// folder layout Capture uses.
+var captureFile = filepath.Join(formatsDir, "capture", "kqlhunt-ns", "defender-hub", "0", "2025", "03", "04", "10", "15", "00.avro")
+
+// TestAvroCapture reads an Event Hub Capture file written by avsc
+// (deflate, several blocks): each record's Body, a streaming API
+// message, goes to the tables its records name.
+func TestAvroCapture(t *testing.T) {
+	d := open(t, []string{filepath.Join(formatsDir, "capture")}, nil, Options{})
+	if got, want := d.Tables(), []string{"DeviceNetworkEvents", "DeviceProcessEvents"}; !slices.Equal(got, want) {
+		t.Fatalf("tables %v, want %v", got, want)
+	}
+	if got, want := column(t, d, "DeviceNetworkEvents", "RemotePort"), []string{"443", "8443"}; !slices.Equal(got, want) {
+		t.Errorf("DeviceNetworkEvents ports %v, want %v", got, want)
+	}
+	if got, want := column(t, d, "DeviceProcessEvents", "DeviceName"), []string{"wks-1", "wks-3"}; !slices.Equal(got, want) {
+		t.Errorf("DeviceProcessEvents devices %v, want %v", got, want)
+	}
+	// TimeGenerated is filled from the record's time, TenantId too.
+	if got := column(t, d, "DeviceNetworkEvents", "TimeGenerated"); len(got) != 2 || !strings.HasPrefix(got[0], "2025-03-04T10:15:00") {
+		t.Errorf("TimeGenerated %v", got)
+	}
+	st := fileStats(t, d, captureFile, "DeviceNetworkEvents")
+	if st.Format != FormatAvro || st.Rows != 2 || st.Skipped != 0 {
+		t.Errorf("stats %+v", st)
+	}
+	if msg := allErrors(d); msg != "" {
+		t.Errorf("problems reported in a clean file:\n%s", msg)
+	}
+	// --table sends every record to the table named.
+	d = open(t, nil, map[string][]string{"DeviceNetworkEvents": {captureFile}}, Options{})
+	if got := column(t, d, "DeviceNetworkEvents", "DeviceName"); len(got) != 4 {
+		t.Errorf("with --table, rows %v, want 4", got)
+	}
+}
+
+// TestAvroDamaged checks that the problems of a capture file are placed
+// at their record: a value that does not convert, a Body cut short; the
+// records after a bad Body are still read.
+func TestAvroDamaged(t *testing.T) {
+	path := filepath.Join(formatsDir, "damaged", "kqlhunt-ns", "defender-hub", "1", "2025", "03", "04", "10", "15", "00.avro")
+	d := open(t, []string{filepath.Join(formatsDir, "damaged")}, nil, Options{})
+	if got, want := column(t, d, "DeviceNetworkEvents", "DeviceName", "RemotePort"), []string{"wks-4", "wks-5", "wks-7"}; !slices.Equal(got, want) {
+		t.Errorf("devices %v, want %v", got, want)
+	}
+	msg := allErrors(d)
+	for _, want := range []string{
+		path + `:record 2:1:`, // the port "https"
+		`column "RemotePort"`, //
+		path + ":record 3:1:", // the Body cut short
+		"the rest of the document is skipped",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("problems do not say %q:\n%s", want, msg)
+		}
+	}
+	// Under Strict the first problem stops the scan.
+	d = open(t, []string{path}, nil, Options{Strict: true})
+	tab := schema.Defender().Table("DeviceNetworkEvents")
+	if _, err := tryRows(d, tab, colsOf(t, tab, "RemotePort")); err == nil || !strings.Contains(err.Error(), path+":record 2:") {
+		t.Errorf("strict: %v", err)
+	}
+
+	// A file cut short in a block, and one whose sync marker is wrong.
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cut := writeFile(t, dir, "DeviceNetworkEvents/cut.avro", data[:len(data)-30])
+	bad := append([]byte(nil), data...)
+	bad[len(bad)-1] ^= 0xff
+	badSync := writeFile(t, dir, "DeviceNetworkEvents/sync.avro", bad)
+	notCapture := writeFile(t, dir, "DeviceNetworkEvents/header.avro", []byte("Obj\x01\x02\x16avro.schema\x0c\"long\"\x00"+strings.Repeat("s", 16)))
+	d = open(t, []string{dir}, nil, Options{})
+	column(t, d, "DeviceNetworkEvents", "DeviceName")
+	msg = allErrors(d)
+	for _, want := range []string{
+		cut + ":record 1: block 1: the file is cut short in the block's data; the rest of the file is skipped",
+		badSync + ":record 1: block 1: the sync marker after the block is wrong",
+		notCapture + `: Avro file: not an Event Hub Capture file: its records have no Body of bytes`,
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("problems do not say %q:\n%s", want, msg)
+		}
+	}
+}

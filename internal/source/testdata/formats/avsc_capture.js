@@ -1,0 +1,70 @@
+// avsc_capture.js writes the Event Hub Capture fixtures of this folder
+// with the npm package avsc (5.7.9, MIT licence), an Avro library
+// independent of the one kqlhunt reads with (hamba/avro). Run from a
+// folder where `npm install avsc@5.7.9` was run:
+//   NODE_PATH=$PWD/node_modules node avsc_capture.js OUTDIR
+// The schema is Event Hub Capture's (Microsoft.ServiceBus.Messaging.EventData).
+'use strict';
+const avro = require('avsc');
+const fs = require('fs');
+const path = require('path');
+const zlib = require('zlib');
+
+const schema = avro.Type.forSchema({
+  type: 'record', name: 'EventData', namespace: 'Microsoft.ServiceBus.Messaging',
+  fields: [
+    {name: 'SequenceNumber', type: 'long'},
+    {name: 'Offset', type: 'string'},
+    {name: 'EnqueuedTimeUtc', type: 'string'},
+    {name: 'SystemProperties', type: {type: 'map', values: ['long', 'double', 'string', 'bytes']}},
+    {name: 'Properties', type: {type: 'map', values: ['long', 'double', 'string', 'bytes', 'null']}},
+    {name: 'Body', type: ['null', 'bytes']},
+  ],
+});
+
+function record(table, time, props) {
+  return {time, tenantId: '4a8b5f2e-0000-4000-8000-00000000c0de', operationName: 'Publish',
+    category: 'AdvancedHunting-' + table, properties: props};
+}
+
+function event(seq, messages) {
+  return {
+    SequenceNumber: seq, Offset: String(seq * 1024), EnqueuedTimeUtc: '3/4/2025 10:15:0' + seq + ' AM',
+    SystemProperties: {'x-opt-sequence-number': {long: seq}, 'x-opt-offset': {string: String(seq * 1024)}},
+    Properties: {},
+    Body: Buffer.from(messages),
+  };
+}
+
+const net = (dev, port, ip) => record('DeviceNetworkEvents', '2025-03-04T10:15:00.0000000Z', {
+  Timestamp: '2025-03-04T10:14:59.1234567Z', DeviceName: dev, ActionType: 'ConnectionSuccess',
+  RemoteIP: ip, RemotePort: port, InitiatingProcessFileName: 'ScreenMeetSupport.exe', ReportId: 7});
+const proc = (dev) => record('DeviceProcessEvents', '2025-03-04T10:15:01.0000000Z', {
+  Timestamp: '2025-03-04T10:15:00.5000000Z', DeviceName: dev, FileName: 'ScreenMeetSupport.exe', ReportId: 8});
+
+function write(file, codec, blockSize, events) {
+  fs.mkdirSync(path.dirname(file), {recursive: true});
+  const enc = new avro.streams.BlockEncoder(schema, {
+    codec, blockSize, codecs: {null: (b, cb) => cb(null, b), deflate: zlib.deflateRaw},
+  });
+  const out = fs.createWriteStream(file);
+  enc.pipe(out);
+  for (const e of events) enc.write(e);
+  enc.end();
+}
+
+const dir = process.argv[2] || '.';
+// A clean capture: deflate, a block per record or two.
+write(path.join(dir, 'capture/kqlhunt-ns/defender-hub/0/2025/03/04/10/15/00.avro'), 'deflate', 200, [
+  event(1, JSON.stringify({records: [net('wks-1', 443, '203.0.113.7'), proc('wks-1')]})),
+  event(2, JSON.stringify({records: [net('wks-2', 8443, '198.51.100.9')]}, null, 2)),
+  event(3, JSON.stringify({records: [proc('wks-3')]})),
+]);
+// A damaged one: uncompressed; record 2 has a value that is not a port,
+// record 3 a Body cut short.
+write(path.join(dir, 'damaged/kqlhunt-ns/defender-hub/1/2025/03/04/10/15/00.avro'), 'null', 65536, [
+  event(1, JSON.stringify({records: [net('wks-4', 443, '203.0.113.8')]})),
+  event(2, JSON.stringify({records: [net('wks-5', 'https', '203.0.113.9')]})),
+  event(3, JSON.stringify({records: [net('wks-6', 443, '203.0.113.10')]}).slice(0, 60)),
+  event(4, JSON.stringify({records: [net('wks-7', 22, '203.0.113.11')]})),
+]);
