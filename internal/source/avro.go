@@ -51,12 +51,12 @@ type ocfReader struct {
 	sync   [16]byte
 	zstd   *zstd.Decoder
 
-	block   []byte       // the decompressed records of the current block
-	dec     *avro.Decoder // decodes block
-	left    int64        // records of the block not yet decoded
-	blockN  int64        // the current block, from 1
-	record  int64        // records decoded so far, in the file
-	failed  bool
+	block  []byte        // the decompressed records of the current block
+	dec    *avro.Decoder // decodes block
+	left   int64         // records of the block not yet decoded
+	blockN int64         // the current block, from 1
+	record int64         // records decoded so far, in the file
+	failed bool
 }
 
 // newOCFReader reads the header of the container file that r reads: its
