@@ -100,7 +100,9 @@ type fileEntry struct {
 // Open finds the telemetry files under paths and under the paths of tables
 // (the CLI's --table NAME=PATH, keyed by NAME) and tells each file's format
 // and tables. Paths may be files or folders, walked recursively; hidden
-// files and folders are skipped. A file's table comes from --table, else
+// files and folders are skipped. A path that does not exist and holds *, ?
+// or [ is a glob pattern, "**" matching any folders (exports/**/*.json);
+// one that matches nothing is an error naming it. A file's table comes from --table, else
 // from the categories of its streaming records, else from its file name
 // (DeviceNetworkEvents.json.gz) or the nearest parent folder that names a
 // known table (DeviceNetworkEvents/, or an Azure Storage container
@@ -306,8 +308,33 @@ type walker struct {
 
 // walk calls fn for the file at path, or for every regular file under the
 // folder at path, skipping hidden ones. explicit is set for path itself.
+//
+// A path that does not exist and holds glob metacharacters is a pattern
+// (see expandGlob): each file or folder it matches is walked, files as
+// if met in a folder.
 func (w *walker) walk(path string, fn func(path string, explicit bool) error) error {
 	info, err := os.Stat(path) // follows a link
+	if err != nil && hasMeta(path) {
+		matches, gerr := expandGlob(path)
+		if gerr != nil {
+			return gerr
+		}
+		for _, m := range matches {
+			info, err := os.Stat(m)
+			if err != nil {
+				return err
+			}
+			if info.IsDir() {
+				err = w.dir(m, info, nil, fn)
+			} else {
+				err = fn(m, false)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -189,3 +189,54 @@ func TestAvroDamaged(t *testing.T) {
 		}
 	}
 }
+
+// TestGlob checks --data patterns: "**" matches any folders, "*" within
+// a segment; hidden folders are left out; a pattern that matches nothing
+// is an error naming it; an existing path with metacharacters is a path.
+func TestGlob(t *testing.T) {
+	dir := t.TempDir()
+	line := func(dev string) []byte {
+		return []byte(`{"Timestamp":"2025-03-04T10:00:00Z","DeviceName":"` + dev + `"}` + "\n")
+	}
+	writeFile(t, dir, "exports/a/2025/DeviceNetworkEvents.json", line("a-2025"))
+	writeFile(t, dir, "exports/a/2024/DeviceNetworkEvents.json", line("a-2024"))
+	writeFile(t, dir, "exports/b/c/2025/DeviceNetworkEvents.json", line("bc-2025"))
+	writeFile(t, dir, "exports/b/DeviceNetworkEvents.csv", []byte("Timestamp,DeviceName\n2025-03-04T10:00:00Z,b-csv\n"))
+	writeFile(t, dir, "exports/.old/DeviceNetworkEvents.json", line("hidden"))
+	writeFile(t, dir, "exports/[x]/DeviceNetworkEvents.json", line("brackets"))
+	for _, c := range []struct {
+		pattern string
+		want    []string
+	}{
+		{"exports/**/*.json", []string{"a-2024", "a-2025", "bc-2025", "brackets"}},
+		{"exports/*/2025/*.json", []string{"a-2025"}},
+		{"exports/**/2025", []string{"a-2025", "bc-2025"}},
+		{"exports/b/*", []string{"b-csv", "bc-2025"}},
+		{"exports/**/*.csv", []string{"b-csv"}},
+		{"exports/[x]", []string{"brackets"}}, // the folder, not a pattern
+		{"exports/.*/*.json", []string{"hidden"}},
+	} {
+		d := open(t, []string{filepath.Join(dir, c.pattern)}, nil, Options{})
+		if got := column(t, d, "DeviceNetworkEvents", "DeviceName"); !slices.Equal(got, c.want) {
+			t.Errorf("%s: %v, want %v", c.pattern, got, c.want)
+		}
+	}
+	// --table takes patterns too.
+	d := open(t, nil, map[string][]string{"DeviceNetworkEvents": {filepath.Join(dir, "exports/a/*/*.json")}}, Options{})
+	if got := column(t, d, "DeviceNetworkEvents", "DeviceName"); len(got) != 2 {
+		t.Errorf("--table pattern: %v", got)
+	}
+	for _, p := range []string{"exports/**/*.parquet", "nowhere/*.json", "exports/[a"} {
+		pattern := filepath.Join(dir, p)
+		_, err := Open([]string{pattern}, nil, Options{})
+		if err == nil || !strings.Contains(err.Error(), pattern) {
+			t.Errorf("%s: err = %v, want an error naming the pattern", p, err)
+		}
+	}
+	// Relative patterns stay relative.
+	t.Chdir(dir)
+	got, err := expandGlob("exports/**/2025")
+	if want := []string{"exports/a/2025", "exports/b/c/2025"}; err != nil || !slices.Equal(got, want) {
+		t.Errorf("relative: %v, %v; want %v", got, err, want)
+	}
+}
