@@ -95,6 +95,9 @@ type fileEntry struct {
 	// mixed is set for files of streaming records, whose tables the index
 	// pass lists (Dataset.index).
 	mixed bool
+	// typed is set for files of Log Analytics rows whose Type names their
+	// table (see typed.go); they are mixed too.
+	typed bool
 }
 
 // Open finds the telemetry files under paths and under the paths of tables
@@ -205,6 +208,12 @@ func Open(paths []string, tables map[string][]string, opts Options) (_ *Dataset,
 		} else {
 			f.tables = sn.tables
 			f.mixed = sn.mixed
+			if tt := knownTypes(sn.typed, known); len(tt) > 0 {
+				f.typed, f.mixed = true, true
+				for _, t := range tt {
+					f.tables = addName(f.tables, t)
+				}
+			}
 			if sn.format == FormatParquet {
 				// The file's own metadata names its table (kqlhunt
 				// convert writes it), else the path does.
@@ -225,7 +234,7 @@ func Open(paths []string, tables map[string][]string, opts Options) (_ *Dataset,
 					f.rowTable = tableFromPath(real, known)
 				}
 			}
-			if sn.rows {
+			if sn.rows && !f.typed {
 				if f.rowTable == "" {
 					unknown = append(unknown, fmt.Sprintf("cannot tell the table of %s (%s): name the file or a folder above it after the table, as in DeviceNetworkEvents.json, or pass --table NAME=%s", path, sn.format, path))
 					return nil

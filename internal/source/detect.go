@@ -258,6 +258,9 @@ type sniffed struct {
 	// of any number of tables anywhere: tables then lists those of the
 	// file's start, and the index pass lists the rest.
 	mixed bool
+	// typed lists the Type values of the rows at the file's start (Log
+	// Analytics rows name their table so).
+	typed []string
 }
 
 // sniff tells the format of the file at path from its content: it reads
@@ -354,6 +357,9 @@ func sniffHead(head []byte, atEOF bool) sniffed {
 		s.mixed = true
 	case s.format == FormatStorage:
 		s.mixed = true
+	}
+	if s.rows && (s.format == FormatJSONLines || s.format == FormatJSONDoc || s.format == FormatAPI) {
+		s.typed = headTypes(head, s.format)
 	}
 	return s
 }
@@ -717,6 +723,10 @@ func addName(names []string, name string) []string {
 // streaming API writes a table to: insights-logs-advancedhunting-<table>.
 const containerPrefix = "insights-logs-advancedhunting-"
 
+// exportPrefix starts the name of the Azure Storage container that Log
+// Analytics data export writes a table to: am-<table>.
+const exportPrefix = "am-"
+
 // tableFromPath returns the table named by the file name of path or by one
 // of its parent folders, nearest first, or "". Names are matched
 // case-insensitively against known (lowercased name → table name); an Azure
@@ -738,6 +748,13 @@ func tableFromPath(path string, known map[string]string) string {
 				return t
 			}
 			return rest
+		}
+		if lower := strings.ToLower(base); strings.HasPrefix(lower, exportPrefix) && len(lower) > len(exportPrefix) {
+			// A Log Analytics data export container (of a known table:
+			// a folder am-notes is not taken for a table "notes").
+			if t := known[lower[len(exportPrefix):]]; t != "" {
+				return t
+			}
 		}
 		if t := knownName(base, known); t != "" {
 			return t

@@ -240,3 +240,88 @@ func TestGlob(t *testing.T) {
 		t.Errorf("relative: %v, %v; want %v", got, err, want)
 	}
 }
+
+// laDir holds Log Analytics fixtures written by hand from the documented
+// shapes (no tool that writes them runs here).
+var laDir = filepath.Join(formatsDir, "loganalytics")
+
+// signinLogs is a small SigninLogs table for tests, so that they do not
+// depend on the Sentinel catalog.
+var signinLogs = schema.NewTable("SigninLogs", []schema.Column{
+	{Name: "TimeGenerated", Type: schema.Datetime},
+	{Name: "UserPrincipalName", Type: schema.String},
+	{Name: "ResultType", Type: schema.String},
+	{Name: "Type", Type: schema.String},
+})
+
+// TestLogAnalyticsExport reads a data export folder: the am-<table>
+// container names the table, and so does each row's Type.
+func TestLogAnalyticsExport(t *testing.T) {
+	d := open(t, []string{filepath.Join(laDir, "export")}, nil, Options{})
+	if got, want := d.Tables(), []string{"DeviceNetworkEvents"}; !slices.Equal(got, want) {
+		t.Fatalf("tables %v, want %v", got, want)
+	}
+	if got, want := column(t, d, "DeviceNetworkEvents", "DeviceName", "TimeGenerated", "RemotePort"), []string{"wks-1", "wks-2"}; !slices.Equal(got, want) {
+		t.Errorf("devices %v, want %v", got, want)
+	}
+	if got := column(t, d, "DeviceNetworkEvents", "TimeGenerated"); len(got) != 2 || !strings.HasPrefix(got[0], "2025-03-04T10:01:02.3456789") {
+		t.Errorf("TimeGenerated %v: the row's own, not its Timestamp", got)
+	}
+	if msg := allErrors(d); msg != "" {
+		t.Errorf("problems:\n%s", msg)
+	}
+	// The container alone names the table: rows without Type.
+	dir := t.TempDir()
+	writeFile(t, dir, "am-deviceprocessevents/WorkspaceResourceId=/subscriptions/x/y=2025/m=03/d=04/h=10/m=00/PT05M.json",
+		[]byte(`{"TimeGenerated":"2025-03-04T10:00:00Z","DeviceName":"wks-9","FileName":"cmd.exe"}`+"\n"))
+	writeFile(t, dir, "am-notes/readme.json", []byte(`{"a":1}`+"\n"))
+	_, err := Open([]string{dir}, nil, Options{})
+	if err == nil || !strings.Contains(err.Error(), "am-notes/readme.json") || strings.Contains(err.Error(), "PT05M.json") {
+		t.Errorf("err = %v, want the table of am-notes/readme.json only unknown", err)
+	}
+}
+
+// TestTypeColumn reads rows of several tables in one file, each routed by
+// its Type; a Type that names no known table is listed, and read when the
+// catalog knows it.
+func TestTypeColumn(t *testing.T) {
+	path := filepath.Join(laDir, "rows-with-type.jsonl")
+	d := open(t, []string{path}, nil, Options{})
+	if got, want := d.Tables(), []string{"DeviceNetworkEvents", "DeviceProcessEvents", "SigninLogs"}; !slices.Equal(got, want) {
+		t.Fatalf("tables %v, want %v", got, want)
+	}
+	if got, want := column(t, d, "DeviceNetworkEvents", "RemotePort"), []string{"22", "443"}; !slices.Equal(got, want) {
+		t.Errorf("DeviceNetworkEvents %v, want %v", got, want)
+	}
+	if got, want := column(t, d, "DeviceProcessEvents", "FileName"), []string{"cmd.exe"}; !slices.Equal(got, want) {
+		t.Errorf("DeviceProcessEvents %v, want %v", got, want)
+	}
+	d = open(t, []string{path}, nil, Options{Known: append(schema.DefenderTableNames(), "SigninLogs")})
+	rows := readRows(t, d, signinLogs, colsOf(t, signinLogs, "UserPrincipalName", "ResultType"))
+	if len(rows) != 1 || rows[0][0] != "alice@contoso.com" || rows[0][1] != "50126" {
+		t.Errorf("SigninLogs rows %v", rows)
+	}
+	if msg := allErrors(d); msg != "" {
+		t.Errorf("problems:\n%s", msg)
+	}
+	// In parallel chunks, as a large file is read: the same rows.
+	var big strings.Builder
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for big.Len() < 3*chunkSize {
+		big.Write(data)
+	}
+	bigPath := writeFile(t, t.TempDir(), "export.json", []byte(big.String()))
+	d = open(t, []string{bigPath}, nil, Options{Threads: 4})
+	n := len(column(t, d, "DeviceNetworkEvents", "DeviceName"))
+	if want := 2 * (big.Len() / len(data)); n != want {
+		t.Errorf("parallel: %d DeviceNetworkEvents rows, want %d", n, want)
+	}
+	// --table makes every row the table's, whatever its Type.
+	d = open(t, nil, map[string][]string{"DeviceNetworkEvents": {path}}, Options{})
+	if got := column(t, d, "DeviceNetworkEvents", "DeviceName"); len(got) != 4 {
+		t.Errorf("--table: %v", got)
+	}
+}

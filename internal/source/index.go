@@ -61,7 +61,7 @@ func (d *Dataset) index() {
 			}
 			if fi.rows && f.rowTable == "" {
 				d.ignored = append(d.ignored, &DataError{File: f.path,
-					Reason: "holds plain rows as well as streaming records, and the table of the rows cannot be told: name the file or a folder above it after the table, or pass --table NAME=" + f.path})
+					Reason: "holds plain rows (without a category or Type) as well as rows that name their table, and the table of the plain rows cannot be told: name the file or a folder above it after the table, or pass --table NAME=" + f.path})
 			}
 			if fi.more {
 				d.ignored = append(d.ignored, &DataError{File: f.path,
@@ -107,6 +107,9 @@ type fileIndex struct {
 	tables []string
 	rows   bool // plain rows, of the file's row table
 	more   bool // more than maxFileTables tables
+	// typed is set for a file of Log Analytics rows: a row's Type names
+	// its table.
+	typed bool
 	// err is the problem that ended the reading of an Avro file, if any,
 	// reported when the file has no rows before it.
 	err *DataError
@@ -123,10 +126,11 @@ func indexFile(f *fileEntry, parts int) (fi fileIndex) {
 		return fi
 	}
 	defer rc.Close()
-	if f.format == FormatStorage {
+	fi.typed = f.typed
+	if f.format == FormatStorage || f.format == FormatJSONLines {
 		if info, err := rc.f.Stat(); err == nil && rc.r == io.Reader(rc.f) {
 			if parts = min(parts, int(info.Size()/int64(chunkSize))); parts > 1 {
-				return indexParts(rc.f, info.Size(), parts)
+				return indexParts(rc.f, info.Size(), parts, f.typed)
 			}
 		}
 		fi.lines(rc, rc.bufSize, -1)
@@ -163,8 +167,11 @@ func indexFile(f *fileEntry, parts int) (fi fileIndex) {
 // parts byte ranges on as many goroutines: each range takes the lines that
 // start in it, read whole, and the lists are merged in file order, which
 // gives the tables, in the order, that one reader finds.
-func indexParts(f *os.File, size int64, parts int) fileIndex {
+func indexParts(f *os.File, size int64, parts int, typed bool) fileIndex {
 	found := make([]fileIndex, parts)
+	for k := range found {
+		found[k].typed = typed
+	}
 	var wg sync.WaitGroup
 	for k := range parts {
 		start, end := size*int64(k)/int64(parts), size*int64(k+1)/int64(parts)
@@ -252,6 +259,12 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 // add notes the table of the object at obj[i], a record or a row.
 func (fi *fileIndex) add(obj []byte, i int) {
+	if fi.typed {
+		if t := rowType(obj, i); t != "" {
+			fi.addTable([]byte(t))
+			return
+		}
+	}
 	// Most records name a table already listed: the structure is enough
 	// to tell which, without validating the record, as the answer would
 	// not change the list (an invalid record names no table). A new table,
@@ -272,6 +285,11 @@ func (fi *fileIndex) add(obj []byte, i int) {
 	case kindOrphan:
 		return
 	}
+	fi.addTable(tb)
+}
+
+// addTable notes table tb.
+func (fi *fileIndex) addTable(tb []byte) {
 	if fi.last != nil && bytes.Equal(tb, fi.last) {
 		return
 	}

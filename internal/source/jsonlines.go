@@ -188,7 +188,7 @@ func (d *objDecoder) accept(k rowKind) bool {
 		return false
 	case kindOrphan:
 		d.w.skip(&DataError{File: d.w.file, Line: d.w.rowLine(),
-			Reason: "a row without a category among streaming records, and the file's name does not tell its table; pass --table"})
+			Reason: "a row without a category among streaming records (or without a Type among Log Analytics rows), and the file's name does not tell its table; pass --table"})
 		return false
 	}
 	return true

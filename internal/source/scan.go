@@ -305,6 +305,7 @@ func (s *tableScan) open(i int) error {
 	d.fileTables = f.tables
 	d.forced = f.forced
 	d.rowsOK = f.rowTable != "" && strings.EqualFold(f.rowTable, s.table.Name)
+	d.typed = f.typed
 	d.lastCat = nil
 	d.pre = nil
 	switch {
