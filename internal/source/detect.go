@@ -34,6 +34,7 @@ const (
 	FormatCSV              // the Advanced Hunting portal's CSV export
 	FormatParquet          // Apache Parquet, read column by column
 	FormatAvro             // an Avro object container file of Event Hub Capture
+	FormatLAQuery          // a Log Analytics query API response, {"tables": [...]}
 )
 
 var formatNames = [...]string{
@@ -46,6 +47,7 @@ var formatNames = [...]string{
 	FormatCSV:       "CSV",
 	FormatParquet:   "Parquet",
 	FormatAvro:      "Event Hub Capture Avro",
+	FormatLAQuery:   "Log Analytics query API response",
 }
 
 // String returns a short description of f, such as "JSON lines".
@@ -358,7 +360,10 @@ func sniffHead(head []byte, atEOF bool) sniffed {
 	case s.format == FormatStorage:
 		s.mixed = true
 	}
-	if s.rows && (s.format == FormatJSONLines || s.format == FormatJSONDoc || s.format == FormatAPI) {
+	switch {
+	case s.format == FormatLAQuery:
+		s.typed, _ = laTypes(bytes.NewReader(head), -1)
+	case s.rows && (s.format == FormatJSONLines || s.format == FormatJSONDoc || s.format == FormatAPI):
 		s.typed = headTypes(head, s.format)
 	}
 	return s
@@ -477,6 +482,8 @@ func sniffObject(head []byte, i int, atEOF bool) sniffed {
 		return sniffed{format: FormatEventHub}
 	case "results", "schema", "stats":
 		return sniffed{format: FormatAPI, rows: true}
+	case "tables":
+		return sniffed{format: FormatLAQuery, rows: true}
 	}
 	lineEnd := len(head)
 	if k := bytes.IndexByte(head[i:], '\n'); k >= 0 {
@@ -589,9 +596,9 @@ func containerKey(data []byte, i int) string {
 			return ""
 		}
 		j = jsonscan.SkipSpace(data, j+1)
-		for _, k := range [...]string{"records", "results", "schema", "stats"} {
+		for _, k := range [...]string{"records", "results", "schema", "stats", "tables"} {
 			if len(key) == len(k) && strings.EqualFold(string(key), k) {
-				if k == "records" || k == "results" {
+				if k == "records" || k == "results" || k == "tables" {
 					if j < len(data) && data[j] == '[' {
 						return k
 					}

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -323,5 +324,62 @@ func TestTypeColumn(t *testing.T) {
 	d = open(t, nil, map[string][]string{"DeviceNetworkEvents": {path}}, Options{})
 	if got := column(t, d, "DeviceNetworkEvents", "DeviceName"); len(got) != 4 {
 		t.Errorf("--table: %v", got)
+	}
+}
+
+// TestLogAnalyticsQueryResponse reads query API responses: rows routed by
+// their Type column, or of the table --table names; a row of the wrong
+// length and a value that does not convert are reported at their line.
+func TestLogAnalyticsQueryResponse(t *testing.T) {
+	path := filepath.Join(laDir, "query-response.json")
+	d := open(t, []string{path}, nil, Options{Known: append(schema.DefenderTableNames(), "SigninLogs")})
+	if got, want := d.Tables(), []string{"DeviceNetworkEvents", "SigninLogs"}; !slices.Equal(got, want) {
+		t.Fatalf("tables %v, want %v", got, want)
+	}
+	tab := schema.Defender().Table("DeviceNetworkEvents")
+	rows := readRows(t, d, tab, colsOf(t, tab, "DeviceName", "RemotePort", "AdditionalFields", "TimeGenerated"))
+	if got := fmt.Sprint(rows); got != `[[wks-1 443 {"Protocol":"Tcp"} 2025-03-04T10:00:00.0000000Z] [wks-3 <nil>  2025-03-04T10:00:03.0000000Z]]` {
+		t.Errorf("rows %s", got)
+	}
+	st := fileStats(t, d, path, "DeviceNetworkEvents")
+	if st.Format != FormatLAQuery {
+		t.Errorf("format %v", st.Format)
+	}
+	msg := allErrors(d)
+	for _, want := range []string{
+		path + ":16:9: expected 6 values as in the table's columns, got 2",
+		path + `:17: column "RemotePort"`,
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("problems do not say %q:\n%s", want, msg)
+		}
+	}
+	rows = readRows(t, d, signinLogs, colsOf(t, signinLogs, "UserPrincipalName"))
+	if len(rows) != 1 || rows[0][0] != "alice@contoso.com" {
+		t.Errorf("SigninLogs %v", rows)
+	}
+
+	// Without a Type column the table comes from --table.
+	untyped := filepath.Join(laDir, "query-response-untyped.json")
+	if _, err := Open([]string{untyped}, nil, Options{}); err == nil || !strings.Contains(err.Error(), "cannot tell the table of "+untyped+" (Log Analytics query API response)") {
+		t.Errorf("err = %v", err)
+	}
+	d = open(t, nil, map[string][]string{"DeviceNetworkEvents": {untyped}}, Options{})
+	if got, want := column(t, d, "DeviceNetworkEvents", "RemotePort"), []string{"3389", "5900"}; !slices.Equal(got, want) {
+		t.Errorf("--table: %v, want %v", got, want)
+	}
+
+	// A response cut short keeps its complete rows and says where.
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := writeFile(t, t.TempDir(), "DeviceNetworkEvents.json", data[:bytes.Index(data, []byte(`"ssh"`))])
+	d = open(t, []string{cut}, nil, Options{})
+	if got := column(t, d, "DeviceNetworkEvents", "DeviceName"); !slices.Equal(got, []string{"wks-1"}) {
+		t.Errorf("cut: %v", got)
+	}
+	if msg := allErrors(d); !strings.Contains(msg, cut+":17:") || !strings.Contains(msg, "the document ends in the middle of the response") {
+		t.Errorf("cut: problems:\n%s", msg)
 	}
 }

@@ -136,6 +136,14 @@ func indexFile(f *fileEntry, parts int) (fi fileIndex) {
 		fi.lines(rc, rc.bufSize, -1)
 		return fi
 	}
+	if f.format == FormatLAQuery {
+		types, untyped := laTypes(rc, -1)
+		for _, t := range types {
+			fi.addTable([]byte(t))
+		}
+		fi.rows = untyped
+		return fi
+	}
 	if f.format == FormatAvro {
 		fi.err = avroBodies(f.path, rc, func(body []byte) {
 			w := newDocWalker(bytes.NewReader(body))

@@ -315,6 +315,8 @@ func (s *tableScan) open(i int) error {
 		s.cur = newCSVReader(rc, d)
 	case f.format == FormatAvro:
 		s.cur = newAvroReader(rc, d)
+	case f.format == FormatLAQuery:
+		s.cur = newLAReader(rc, d)
 	case f.format.isDocument():
 		s.cur = newDocReader(rc, d)
 	case s.parallel(f):
