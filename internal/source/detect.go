@@ -632,12 +632,54 @@ func sniffText(head []byte) sniffed {
 	if err != nil || len(fields) == 0 {
 		return sniffed{kind: "text", reason: "not telemetry: not JSON, and the first line is not a CSV header of column names"}
 	}
-	for _, f := range fields {
-		if !schema.IsIdent(f) {
+	typeField := -1
+	for i, f := range fields {
+		name, _ := headerName(f)
+		if i == 0 {
+			name = strings.TrimPrefix(name, string(utf8BOM))
+		}
+		if !schema.IsIdent(name) {
 			return sniffed{kind: "text", reason: fmt.Sprintf("not telemetry: not JSON, and the first line is not a CSV header of column names (%q is not a column name)", f)}
 		}
+		if name == typeKey {
+			typeField = i
+		}
 	}
-	return sniffed{format: FormatCSV, rows: true}
+	s := sniffed{format: FormatCSV, rows: true}
+	if typeField >= 0 {
+		// The Type values of the complete records of head.
+		r := csv.NewReader(bytes.NewReader(head[:bytes.LastIndexByte(head, '\n')+1]))
+		r.FieldsPerRecord = -1
+		r.Read()
+		for {
+			rec, err := r.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				continue
+			}
+			if typeField < len(rec) && rec[typeField] != "" {
+				s.typed = addName(s.typed, rec[typeField])
+			}
+		}
+	}
+	return s
+}
+
+// headerName returns the column name of a CSV header field: the Log
+// Analytics portal's export writes a datetime column as "TimeGenerated
+// [UTC]", which names TimeGenerated; unit is then "UTC". Other fields are
+// their name, with unit "".
+func headerName(field string) (name, unit string) {
+	if !strings.HasSuffix(field, "]") {
+		return field, ""
+	}
+	i := strings.LastIndex(field, " [")
+	if i <= 0 {
+		return field, ""
+	}
+	return field[:i], field[i+2 : len(field)-1]
 }
 
 // documentTables lists the tables of the streaming records among the

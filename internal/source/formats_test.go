@@ -383,3 +383,38 @@ func TestLogAnalyticsQueryResponse(t *testing.T) {
 		t.Errorf("cut: problems:\n%s", msg)
 	}
 }
+
+// TestLogAnalyticsPortalCSV reads the portal's CSV export: "TimeGenerated
+// [UTC]" names TimeGenerated, rows go to the table their Type names (or
+// --table's without one), and a column exported in local time is not read
+// but reported.
+func TestLogAnalyticsPortalCSV(t *testing.T) {
+	path := filepath.Join(laDir, "portal-export.csv")
+	d := open(t, []string{path}, nil, Options{Known: append(schema.DefenderTableNames(), "SigninLogs")})
+	if got, want := d.Tables(), []string{"DeviceNetworkEvents", "SigninLogs"}; !slices.Equal(got, want) {
+		t.Fatalf("tables %v, want %v", got, want)
+	}
+	tab := schema.Defender().Table("DeviceNetworkEvents")
+	rows := readRows(t, d, tab, colsOf(t, tab, "TimeGenerated", "DeviceName", "RemotePort", "AdditionalFields"))
+	if got := fmt.Sprint(rows); got != `[[2025-03-04T10:00:00.1230000Z wks-1 443 {"Protocol":"Tcp"}] [2025-03-04T10:00:02.0000000Z wks-2 8443 ]]` {
+		t.Errorf("rows %s", got)
+	}
+	rows = readRows(t, d, signinLogs, colsOf(t, signinLogs, "UserPrincipalName", "TimeGenerated"))
+	if got := fmt.Sprint(rows); got != `[[alice@contoso.com 2025-03-04T10:00:01.0000000Z]]` {
+		t.Errorf("SigninLogs rows %s", got)
+	}
+	if msg := allErrors(d); msg != "" {
+		t.Errorf("problems:\n%s", msg)
+	}
+
+	untyped := filepath.Join(laDir, "portal-export-untyped.csv")
+	local := filepath.Join(laDir, "portal-export-local.csv")
+	d = open(t, nil, map[string][]string{"DeviceNetworkEvents": {untyped, local}}, Options{})
+	rows = readRows(t, d, tab, colsOf(t, tab, "TimeGenerated", "DeviceName"))
+	if got := fmt.Sprint(rows); got != `[[2025-03-04T11:00:00.0000000Z wks-5] [<nil> wks-6]]` {
+		t.Errorf("rows %s", got)
+	}
+	if msg := allErrors(d); !strings.Contains(msg, local+`:1: column "TimeGenerated": the column is exported as "TimeGenerated [Local Time]", not in UTC: not read`) {
+		t.Errorf("the local time column is not reported:\n%s", msg)
+	}
+}

@@ -136,6 +136,10 @@ func indexFile(f *fileEntry, parts int) (fi fileIndex) {
 		fi.lines(rc, rc.bufSize, -1)
 		return fi
 	}
+	if f.format == FormatCSV {
+		fi.csvTypes(rc)
+		return fi
+	}
 	if f.format == FormatLAQuery {
 		types, untyped := laTypes(rc, -1)
 		for _, t := range types {
@@ -249,6 +253,46 @@ func (fi *fileIndex) lines(r io.Reader, bufSize int, limit int64) {
 		}
 		if j := jsonscan.SkipSpace(line, 0); j < len(line) && line[j] == '{' {
 			fi.add(line, j)
+		}
+	}
+}
+
+// csvTypes lists the tables named by the Type column of the CSV file that
+// r reads, and notes rows without one.
+func (fi *fileIndex) csvTypes(r *dataReader) {
+	cs := newCSVScanner(r, ',', false, r.bufSize)
+	hdr, _, err := cs.read()
+	if err != nil {
+		return
+	}
+	field := -1
+	for i, h := range hdr {
+		if i == 0 {
+			h = bytes.TrimPrefix(h, utf8BOM)
+		}
+		if string(h) == typeKey {
+			field = i
+		}
+	}
+	if field < 0 {
+		fi.rows = true
+		return
+	}
+	for {
+		rec, _, err := cs.read()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			if ce, ok := isCSVError(err); ok && !ce.fatal {
+				continue
+			}
+			return
+		}
+		if field < len(rec) && len(rec[field]) > 0 {
+			fi.addTable(rec[field])
+		} else if len(rec) == len(hdr) {
+			fi.rows = true
 		}
 	}
 }
