@@ -418,3 +418,49 @@ func TestLogAnalyticsPortalCSV(t *testing.T) {
 		t.Errorf("the local time column is not reported:\n%s", msg)
 	}
 }
+
+// TestAvroCodecs reads capture files whose blocks avsc wrote with the
+// snappy codec (compressed by snappyjs, with Avro's CRC-32) and the
+// zstandard codec (compressed by the zstd command).
+func TestAvroCodecs(t *testing.T) {
+	for _, codec := range []string{"snappy", "zstandard"} {
+		path := filepath.Join(formatsDir, "codecs", codec+".avro")
+		d := open(t, []string{path}, nil, Options{})
+		if got, want := column(t, d, "DeviceNetworkEvents", "DeviceName"), []string{"wks-1", "wks-2"}; !slices.Equal(got, want) {
+			t.Errorf("%s: %v, want %v", codec, got, want)
+		}
+		if got, want := column(t, d, "DeviceProcessEvents", "DeviceName"), []string{"wks-1"}; !slices.Equal(got, want) {
+			t.Errorf("%s: %v, want %v", codec, got, want)
+		}
+		if msg := allErrors(d); msg != "" {
+			t.Errorf("%s: problems:\n%s", codec, msg)
+		}
+	}
+	// A snappy block whose checksum is wrong is reported.
+	data, err := os.ReadFile(filepath.Join(formatsDir, "codecs", "snappy.avro"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := newOCFReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.readBlock(); err != nil {
+		t.Fatal(err)
+	}
+	// The block's last 4 bytes before its sync marker are the checksum.
+	i := bytes.Index(data[len(data)-len(data)/2:], o.sync[:])
+	if i < 0 {
+		i = bytes.LastIndex(data, o.sync[:])
+	} else {
+		i += len(data) - len(data)/2
+	}
+	bad := append([]byte(nil), data...)
+	bad[i-1] ^= 0xff
+	path := writeFile(t, t.TempDir(), "DeviceNetworkEvents/bad.avro", bad)
+	d := open(t, []string{filepath.Dir(path)}, nil, Options{})
+	column(t, d, "DeviceNetworkEvents", "DeviceName")
+	if msg := allErrors(d); !strings.Contains(msg, "snappy block: checksum mismatch") {
+		t.Errorf("a bad checksum is not reported:\n%s", msg)
+	}
+}

@@ -1,7 +1,9 @@
 // avsc_capture.js writes the Event Hub Capture fixtures of this folder
 // with the npm package avsc (5.7.9, MIT licence), an Avro library
-// independent of the one kqlhunt reads with (hamba/avro). Run from a
-// folder where `npm install avsc@5.7.9` was run:
+// independent of the one kqlhunt reads with (hamba/avro); snappy blocks
+// are compressed by the npm package snappyjs (0.7.0, MIT licence) and
+// zstandard blocks by the zstd command. Run where
+// `npm install avsc@5.7.9 snappyjs@0.7.0` was run:
 //   NODE_PATH=$PWD/node_modules node avsc_capture.js OUTDIR
 // The schema is Event Hub Capture's (Microsoft.ServiceBus.Messaging.EventData).
 'use strict';
@@ -9,6 +11,28 @@ const avro = require('avsc');
 const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');
+const childProcess = require('child_process');
+
+// Avro's snappy codec: a snappy block, then the CRC-32 of the
+// uncompressed data, big-endian.
+function crc32(buf) {
+  let c = ~0;
+  for (const b of buf) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+function snappy(buf, cb) {
+  const snappyjs = require('snappyjs');
+  const out = Buffer.from(snappyjs.compress(buf));
+  const sum = Buffer.alloc(4);
+  sum.writeUInt32BE(crc32(buf));
+  cb(null, Buffer.concat([out, sum]));
+}
+function zstandard(buf, cb) {
+  cb(null, childProcess.execFileSync('zstd', ['-q', '-c', '-19'], {input: buf}));
+}
 
 const schema = avro.Type.forSchema({
   type: 'record', name: 'EventData', namespace: 'Microsoft.ServiceBus.Messaging',
@@ -45,7 +69,7 @@ const proc = (dev) => record('DeviceProcessEvents', '2025-03-04T10:15:01.0000000
 function write(file, codec, blockSize, events) {
   fs.mkdirSync(path.dirname(file), {recursive: true});
   const enc = new avro.streams.BlockEncoder(schema, {
-    codec, blockSize, codecs: {null: (b, cb) => cb(null, b), deflate: zlib.deflateRaw},
+    codec, blockSize, codecs: {null: (b, cb) => cb(null, b), deflate: zlib.deflateRaw, snappy, zstandard},
   });
   const out = fs.createWriteStream(file);
   enc.pipe(out);
@@ -68,3 +92,10 @@ write(path.join(dir, 'damaged/kqlhunt-ns/defender-hub/1/2025/03/04/10/15/00.avro
   event(3, JSON.stringify({records: [net('wks-6', 443, '203.0.113.10')]}).slice(0, 60)),
   event(4, JSON.stringify({records: [net('wks-7', 22, '203.0.113.11')]})),
 ]);
+// The same records with the other codecs Event Hub Capture tools use.
+for (const codec of ['snappy', 'zstandard']) {
+  write(path.join(dir, 'codecs/' + codec + '.avro'), codec, 300, [
+    event(1, JSON.stringify({records: [net('wks-1', 443, '203.0.113.7'), proc('wks-1')]})),
+    event(2, JSON.stringify({records: [net('wks-2', 8443, '198.51.100.9')]})),
+  ]);
+}

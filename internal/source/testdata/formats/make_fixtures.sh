@@ -13,6 +13,6 @@ zstd -q -f --long=27 ../screenmeet/streaming_storage_PT1H.json -o /tmp/hub2.zst
 cat /tmp/hub1.zst /tmp/hub2.zst > zst/records.zst
 rm -f /tmp/hub1.zst /tmp/hub2.zst
 d=$(mktemp -d)
-(cd "$d" && npm install --silent avsc@5.7.9 >/dev/null)
+(cd "$d" && npm install --silent avsc@5.7.9 snappyjs@0.7.0 >/dev/null)
 NODE_PATH="$d/node_modules" node avsc_capture.js .
 rm -rf "$d"
