@@ -132,7 +132,7 @@ func newOCFReader(r io.Reader) (*ocfReader, error) {
 			return nil, err
 		}
 	default:
-		return nil, fmt.Errorf("Avro codec %q is not supported (null, deflate, snappy, zstandard, bzip2 are)", o.codec)
+		return nil, fmt.Errorf("the Avro codec %q is not supported (null, deflate, snappy, zstandard, bzip2 are)", o.codec)
 	}
 	return o, nil
 }
