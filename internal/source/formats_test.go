@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -462,5 +463,75 @@ func TestAvroCodecs(t *testing.T) {
 	column(t, d, "DeviceNetworkEvents", "DeviceName")
 	if msg := allErrors(d); !strings.Contains(msg, "snappy block: checksum mismatch") {
 		t.Errorf("a bad checksum is not reported:\n%s", msg)
+	}
+}
+
+// zstdCommand returns the path of the zstd command, installing it from
+// Debian under CI=true when it is missing; elsewhere the test is skipped.
+func zstdCommand(t *testing.T) string {
+	t.Helper()
+	if p, err := exec.LookPath("zstd"); err == nil {
+		return p
+	}
+	if os.Getenv("CI") != "true" {
+		t.Skip("the zstd command is not installed; install it (apt-get install zstd) or set CI=true to have the test install it")
+	}
+	if out, err := exec.Command("apt-get", "install", "-y", "zstd").CombinedOutput(); err != nil {
+		t.Fatalf("CI=true: installing zstd: %v\n%s", err, out)
+	}
+	p, err := exec.LookPath("zstd")
+	if err != nil {
+		t.Fatalf("CI=true: zstd not found after installing it: %v", err)
+	}
+	return p
+}
+
+// TestZstdCommand compresses rows with the zstd command at several
+// settings (levels, long windows, several threads, no content size,
+// frames of a stream from standard input) and reads them back.
+func TestZstdCommand(t *testing.T) {
+	zstd := zstdCommand(t)
+	var rows strings.Builder
+	for i := range 8000 {
+		fmt.Fprintf(&rows, `{"Timestamp":"2025-03-04T10:00:00Z","DeviceName":"wks-%d","RemotePort":%d,"ReportId":%d}`+"\n", i%97, i%65536, i)
+	}
+	plain := writeFile(t, t.TempDir(), "DeviceNetworkEvents.json", []byte(rows.String()))
+	want := column(t, open(t, []string{plain}, nil, Options{}), "DeviceNetworkEvents", "ReportId", "DeviceName")
+	if len(want) != 8000 {
+		t.Fatalf("plain: %d rows", len(want))
+	}
+	for _, args := range [][]string{{"-1"}, {"-12"}, {"--long=27", "-3"}, {"-T2", "-3", "--no-content-size"}} {
+		dir := t.TempDir()
+		out := filepath.Join(dir, "DeviceNetworkEvents.json.zst")
+		cmd := exec.Command(zstd, append(append([]string{"-q", "-c"}, args...), "-")...)
+		cmd.Stdin = strings.NewReader(rows.String())
+		data, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("zstd %v: %v", args, err)
+		}
+		writeFile(t, dir, "DeviceNetworkEvents.json.zst", data)
+		for _, threads := range []int{1, 4} {
+			d := open(t, []string{out}, nil, Options{Threads: threads})
+			if got := column(t, d, "DeviceNetworkEvents", "ReportId", "DeviceName"); !slices.Equal(got, want) {
+				t.Errorf("zstd %v, threads %d: %d rows, want %d", args, threads, len(got), len(want))
+			}
+			if msg := allErrors(d); msg != "" {
+				t.Errorf("zstd %v: problems:\n%s", args, msg)
+			}
+		}
+	}
+	// A window larger than zstd -d decodes by default is refused, as zstd
+	// does, with a message that says how to decompress it.
+	cmd := exec.Command(zstd, "-q", "-c", "--long=30", "-")
+	cmd.Stdin = strings.NewReader(rows.String())
+	data, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	writeFile(t, dir, "DeviceNetworkEvents/long.zst", data)
+	d := open(t, []string{dir}, nil, Options{})
+	if msg := allErrors(d); !strings.Contains(msg, "long.zst: the zstd stream needs a window larger than 128 MiB") || !strings.Contains(msg, "zstd -d --long=31") {
+		t.Errorf("--long=30: problems:\n%s", msg)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"compress/flate"
 	"compress/gzip"
+
+	"github.com/klauspost/compress/zstd"
 	"errors"
 	"fmt"
 	"io"
@@ -222,6 +224,9 @@ func readErrorReason(err error, where string) string {
 	var codec *codecError
 	switch {
 	case errors.As(err, &codec) && codec.codec != "gzip":
+		if errors.Is(err, zstd.ErrWindowSizeExceeded) {
+			return "the zstd stream needs a window larger than 128 MiB (it was compressed with --long above 27), more than kqlhunt holds, as zstd -d by default; decompress it with zstd -d --long=31"
+		}
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			return "truncated " + codec.codec + " stream: the file ends in " + where
 		}
