@@ -6,9 +6,9 @@ import (
 	"compress/flate"
 	"compress/gzip"
 
-	"github.com/klauspost/compress/zstd"
 	"errors"
 	"fmt"
+	"github.com/klauspost/compress/zstd"
 	"io"
 	"slices"
 	"strconv"
