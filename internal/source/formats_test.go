@@ -535,3 +535,51 @@ func TestZstdCommand(t *testing.T) {
 		t.Errorf("--long=30: problems:\n%s", msg)
 	}
 }
+
+// TestAvscLive writes the Event Hub Capture fixtures afresh with the npm
+// packages avsc and snappyjs (avsc_capture.js) and reads them as the
+// committed ones: the fixtures stay what that script writes. It needs
+// the npm registry, so it runs under CI=true only.
+func TestAvscLive(t *testing.T) {
+	if os.Getenv("CI") != "true" {
+		t.Skip("writes Avro files with the npm package avsc, installed from the npm registry: set CI=true to run it")
+	}
+	for _, tool := range []string{"node", "npm"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if out, err := exec.Command("apt-get", "install", "-y", "nodejs", "npm").CombinedOutput(); err != nil {
+				t.Fatalf("CI=true: installing %s: %v\n%s", tool, err, out)
+			}
+		}
+	}
+	zstdCommand(t) // the zstandard codec
+	mods := t.TempDir()
+	install := exec.Command("npm", "install", "--silent", "--no-audit", "--no-fund", "avsc@5.7.9", "snappyjs@0.7.0")
+	install.Dir = mods
+	if out, err := install.CombinedOutput(); err != nil {
+		t.Fatalf("npm install: %v\n%s", err, out)
+	}
+	script, err := filepath.Abs(filepath.Join(formatsDir, "avsc_capture.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	gen := exec.Command("node", script, out)
+	gen.Env = append(os.Environ(), "NODE_PATH="+filepath.Join(mods, "node_modules"))
+	if msg, err := gen.CombinedOutput(); err != nil {
+		t.Fatalf("node avsc_capture.js: %v\n%s", err, msg)
+	}
+	for _, sub := range []string{"capture", "codecs"} {
+		fresh := open(t, []string{filepath.Join(out, sub)}, nil, Options{})
+		committed := open(t, []string{filepath.Join(formatsDir, sub)}, nil, Options{})
+		for _, table := range []string{"DeviceNetworkEvents", "DeviceProcessEvents"} {
+			got := column(t, fresh, table, "DeviceName", "ReportId", "Timestamp", "TimeGenerated")
+			want := column(t, committed, table, "DeviceName", "ReportId", "Timestamp", "TimeGenerated")
+			if !slices.Equal(got, want) || len(got) == 0 {
+				t.Errorf("%s %s: fresh %v, committed %v", sub, table, got, want)
+			}
+		}
+		if msg := allErrors(fresh); msg != "" {
+			t.Errorf("%s: problems:\n%s", sub, msg)
+		}
+	}
+}
