@@ -48,6 +48,8 @@ type Dataset struct {
 	files   []*fileEntry
 	ignored []*DataError
 	notRead map[string]int
+	// known maps the lowercased names of Options.Known to them.
+	known map[string]string
 
 	// indexOnce guards the index pass, which completes files' tables;
 	// every method that reads files' tables calls index first.
@@ -154,6 +156,7 @@ func Open(paths []string, tables map[string][]string, opts Options) (_ *Dataset,
 	for _, n := range names {
 		known[strings.ToLower(n)] = n
 	}
+	d.known = known
 
 	seen := map[string]*fileEntry{}
 	var unknown []string

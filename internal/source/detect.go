@@ -363,7 +363,7 @@ func sniffHead(head []byte, atEOF bool) sniffed {
 	switch {
 	case s.format == FormatLAQuery:
 		s.typed, _ = laTypes(bytes.NewReader(head), -1)
-	case s.rows && (s.format == FormatJSONLines || s.format == FormatJSONDoc || s.format == FormatAPI):
+	case s.rows && (s.format == FormatJSONLines || s.format == FormatJSONDoc || s.format == FormatAPI || s.format == FormatEventHub):
 		s.typed = headTypes(head, s.format)
 	}
 	return s

@@ -531,7 +531,7 @@ func TestZstdCommand(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "DeviceNetworkEvents/long.zst", data)
 	d := open(t, []string{dir}, nil, Options{})
-	if msg := allErrors(d); !strings.Contains(msg, "long.zst: the zstd stream needs a window larger than 128 MiB") || !strings.Contains(msg, "zstd -d --long=31") {
+	if msg := allErrors(d); !strings.Contains(msg, "long.zst: the zstd stream asks for a window larger than 128 MiB") || !strings.Contains(msg, "zstd -d --long=31") {
 		t.Errorf("--long=30: problems:\n%s", msg)
 	}
 }
@@ -568,7 +568,7 @@ func TestAvscLive(t *testing.T) {
 	if msg, err := gen.CombinedOutput(); err != nil {
 		t.Fatalf("node avsc_capture.js: %v\n%s", err, msg)
 	}
-	for _, sub := range []string{"capture", "codecs"} {
+	for _, sub := range []string{"capture", "codecs", "la-capture"} {
 		fresh := open(t, []string{filepath.Join(out, sub)}, nil, Options{})
 		committed := open(t, []string{filepath.Join(formatsDir, sub)}, nil, Options{})
 		for _, table := range []string{"DeviceNetworkEvents", "DeviceProcessEvents"} {
@@ -581,5 +581,34 @@ func TestAvscLive(t *testing.T) {
 		if msg := allErrors(fresh); msg != "" {
 			t.Errorf("%s: problems:\n%s", sub, msg)
 		}
+	}
+}
+
+// TestAvroLogAnalytics reads a capture of Log Analytics data export to an
+// event hub (written by avsc): rows in {"records": [...]} naming their
+// table in Type.
+func TestAvroLogAnalytics(t *testing.T) {
+	d := open(t, []string{filepath.Join(formatsDir, "la-capture")}, nil, Options{})
+	if got, want := d.Tables(), []string{"DeviceNetworkEvents", "DeviceProcessEvents"}; !slices.Equal(got, want) {
+		t.Fatalf("tables %v, want %v", got, want)
+	}
+	if got, want := column(t, d, "DeviceNetworkEvents", "RemotePort"), []string{"22", "443"}; !slices.Equal(got, want) {
+		t.Errorf("DeviceNetworkEvents %v, want %v", got, want)
+	}
+	if got, want := column(t, d, "DeviceProcessEvents", "FileName"), []string{"cmd.exe"}; !slices.Equal(got, want) {
+		t.Errorf("DeviceProcessEvents %v, want %v", got, want)
+	}
+	if msg := allErrors(d); msg != "" {
+		t.Errorf("problems:\n%s", msg)
+	}
+	// The same message as a JSON file.
+	msg := `{"records": [{"TimeGenerated": "2025-03-04T10:20:00Z", "DeviceName": "wks-1", "RemotePort": 443, "Type": "DeviceNetworkEvents"},
+  {"TimeGenerated": "2025-03-04T10:20:01Z", "DeviceName": "wks-1", "FileName": "cmd.exe", "Type": "DeviceProcessEvents"}]}`
+	d = open(t, []string{writeFile(t, t.TempDir(), "message.json", []byte(msg))}, nil, Options{})
+	if got, want := d.Tables(), []string{"DeviceNetworkEvents", "DeviceProcessEvents"}; !slices.Equal(got, want) {
+		t.Fatalf("JSON message: tables %v, want %v", got, want)
+	}
+	if got, want := column(t, d, "DeviceProcessEvents", "FileName"), []string{"cmd.exe"}; !slices.Equal(got, want) {
+		t.Errorf("JSON message: DeviceProcessEvents %v, want %v", got, want)
 	}
 }

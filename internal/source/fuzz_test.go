@@ -127,6 +127,7 @@ func FuzzNewFormats(f *testing.F) {
 		"capture/kqlhunt-ns/defender-hub/0/2025/03/04/10/15/00.avro",
 		"damaged/kqlhunt-ns/defender-hub/1/2025/03/04/10/15/00.avro",
 		"codecs/snappy.avro", "codecs/zstandard.avro",
+		"la-capture/la-ns/la-export/0/2025/03/04/10/20/00.avro",
 		"loganalytics/query-response.json", "loganalytics/portal-export.csv",
 		"loganalytics/rows-with-type.jsonl", "zst/records.zst", "zst/DeviceNetworkEvents.json.zst",
 	} {

@@ -56,6 +56,21 @@ func (d *Dataset) index() {
 			for _, t := range fi.tables {
 				f.tables = addName(f.tables, t)
 			}
+			if len(fi.types) > 0 && !f.typed {
+				// An Event Hub Capture file of Log Analytics rows (data
+				// export to an event hub): typed when a Type names a
+				// known table, else its rows are plain rows.
+				if len(knownTypes(fi.types, d.known)) > 0 {
+					f.typed = true
+				} else {
+					fi.rows = true
+				}
+			}
+			if f.typed {
+				for _, t := range fi.types {
+					f.tables = addName(f.tables, t)
+				}
+			}
 			if fi.rows && f.rowTable != "" {
 				f.tables = addName(f.tables, f.rowTable)
 			}
@@ -107,9 +122,11 @@ type fileIndex struct {
 	tables []string
 	rows   bool // plain rows, of the file's row table
 	more   bool // more than maxFileTables tables
-	// typed is set for a file of Log Analytics rows: a row's Type names
-	// its table.
+	// typed is set for a file of Log Analytics rows, whose Type names
+	// their table (and for Avro files, which may be); types lists the
+	// tables the rows' Type names.
 	typed bool
+	types []string
 	// err is the problem that ended the reading of an Avro file, if any,
 	// reported when the file has no rows before it.
 	err *DataError
@@ -126,7 +143,7 @@ func indexFile(f *fileEntry, parts int) (fi fileIndex) {
 		return fi
 	}
 	defer rc.Close()
-	fi.typed = f.typed
+	fi.typed = f.typed || f.format == FormatAvro
 	if f.format == FormatStorage || f.format == FormatJSONLines {
 		if info, err := rc.f.Stat(); err == nil && rc.r == io.Reader(rc.f) {
 			if parts = min(parts, int(info.Size()/int64(chunkSize))); parts > 1 {
@@ -143,7 +160,7 @@ func indexFile(f *fileEntry, parts int) (fi fileIndex) {
 	if f.format == FormatLAQuery {
 		types, untyped := laTypes(rc, -1)
 		for _, t := range types {
-			fi.addTable([]byte(t))
+			fi.addType(t)
 		}
 		fi.rows = untyped
 		return fi
@@ -211,6 +228,9 @@ func indexParts(f *os.File, size int64, parts int, typed bool) fileIndex {
 	wg.Wait()
 	var m fileIndex
 	for _, p := range found {
+		for _, t := range p.types {
+			m.addType(t)
+		}
 		m.rows = m.rows || p.rows
 		m.more = m.more || p.more
 		m.slow += p.slow
@@ -290,7 +310,7 @@ func (fi *fileIndex) csvTypes(r *dataReader) {
 			return
 		}
 		if field < len(rec) && len(rec[field]) > 0 {
-			fi.addTable(rec[field])
+			fi.addType(string(rec[field]))
 		} else if len(rec) == len(hdr) {
 			fi.rows = true
 		}
@@ -313,7 +333,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 func (fi *fileIndex) add(obj []byte, i int) {
 	if fi.typed {
 		if t := rowType(obj, i); t != "" {
-			fi.addTable([]byte(t))
+			fi.addType(t)
 			return
 		}
 	}
@@ -338,6 +358,20 @@ func (fi *fileIndex) add(obj []byte, i int) {
 		return
 	}
 	fi.addTable(tb)
+}
+
+// addType notes table t, named by a row's Type.
+func (fi *fileIndex) addType(t string) {
+	for _, x := range fi.types {
+		if strings.EqualFold(x, t) {
+			return
+		}
+	}
+	if len(fi.types) >= maxFileTables {
+		fi.more = true
+		return
+	}
+	fi.types = append(fi.types, t)
 }
 
 // addTable notes table tb.

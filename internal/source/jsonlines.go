@@ -225,7 +225,7 @@ func readErrorReason(err error, where string) string {
 	switch {
 	case errors.As(err, &codec) && codec.codec != "gzip":
 		if errors.Is(err, zstd.ErrWindowSizeExceeded) {
-			return "the zstd stream needs a window larger than 128 MiB (it was compressed with --long above 27), more than kqlhunt holds, as zstd -d by default; decompress it with zstd -d --long=31"
+			return "the zstd stream asks for a window larger than 128 MiB (it was compressed with --long above 27, or it is corrupt), more than kqlhunt holds, as zstd -d by default; decompress it with zstd -d --long=31"
 		}
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			return "truncated " + codec.codec + " stream: the file ends in " + where

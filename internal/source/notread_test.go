@@ -111,7 +111,7 @@ func TestFormatsNotRead(t *testing.T) {
 		kind    string
 		reason  string
 	}{
-		"x.zst":           {[]byte("\x28\xb5\x2f\xfd\x00\x58rest"), "zstd", "corrupt zstd stream in its first line"},
+		"x.zst":           {[]byte("\x28\xb5\x2f\xfd\x00\x58rest"), "zstd", "the zstd stream asks for a window larger than 128 MiB"},
 		"capture.avro":    {[]byte("Obj\x01\x04\x14avro.codec"), "Avro", "Avro file: the Avro header is cut short"},
 		"x.xz":            {[]byte("\xfd7zXZ\x00\x00\x04rest"), "xz", "unknown format (starts with bytes FD 37 7A 58: an xz-compressed file); kqlhunt reads gzip and zstd"},
 		"x.7z":            {[]byte("7z\xbc\xaf\x27\x1c\x00\x04rest"), "7z", "unknown format (starts with bytes 37 7A BC AF: a 7z archive)"},

@@ -99,3 +99,13 @@ for (const codec of ['snappy', 'zstandard']) {
     event(2, JSON.stringify({records: [net('wks-2', 8443, '198.51.100.9')]})),
   ]);
 }
+// Log Analytics data export to an event hub, captured: each Body holds
+// {"records": [row, ...]}, rows naming their table in Type.
+const laRow = (table, dev, extra) => Object.assign({
+  TenantId: '4a8b5f2e-0000-4000-8000-00000000c0de', TimeGenerated: '2025-03-04T10:20:00.0000000Z',
+  DeviceName: dev, Type: table}, extra);
+write(path.join(dir, 'la-capture/la-ns/la-export/0/2025/03/04/10/20/00.avro'), 'deflate', 65536, [
+  event(1, JSON.stringify({records: [laRow('DeviceNetworkEvents', 'wks-1', {RemotePort: 443}),
+    laRow('DeviceProcessEvents', 'wks-1', {FileName: 'cmd.exe'})]})),
+  event(2, JSON.stringify({records: [laRow('DeviceNetworkEvents', 'wks-2', {RemotePort: 22})]})),
+]);
