@@ -377,7 +377,7 @@ func (r *avroReader) read(max int) error {
 // avroBodies calls fn with the Body of each record of the Event Hub
 // Capture file that r reads, up to the first problem, which it returns
 // placed at its record (the scans report it too).
-func avroBodies(path string, r io.Reader, fn func(body []byte)) *DataError {
+func avroBodies(path string, r io.Reader, fn func(body []byte, record int64)) *DataError {
 	o, err := newOCFReader(r)
 	if err != nil {
 		return &DataError{File: path, Reason: err.Error() + "; the file is not read"}
@@ -391,6 +391,6 @@ func avroBodies(path string, r io.Reader, fn func(body []byte)) *DataError {
 		if err != nil {
 			return &DataError{File: path, Record: n, Reason: err.Error() + "; the rest of the file is skipped"}
 		}
-		fn(body)
+		fn(body, n)
 	}
 }

@@ -612,3 +612,18 @@ func TestAvroLogAnalytics(t *testing.T) {
 		t.Errorf("JSON message: DeviceProcessEvents %v, want %v", got, want)
 	}
 }
+
+// TestAvroNotJSON checks that a capture file whose Bodies are not JSON
+// (another hub's binary messages, written by avsc) is reported with the
+// first such record, not as a file without rows.
+func TestAvroNotJSON(t *testing.T) {
+	dir := filepath.Join(formatsDir, "binary-capture")
+	d := open(t, []string{dir}, nil, Options{})
+	if tables := d.Tables(); len(tables) != 0 {
+		t.Errorf("tables %v", tables)
+	}
+	path := filepath.Join(dir, "other-ns", "metrics", "0", "2025", "03", "04", "10", "25", "00.avro")
+	if msg := allErrors(d); !strings.Contains(msg, path+":record 1:2:1: expected a JSON object or array") {
+		t.Errorf("problems:\n%s", msg)
+	}
+}

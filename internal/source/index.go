@@ -127,8 +127,9 @@ type fileIndex struct {
 	// tables the rows' Type names.
 	typed bool
 	types []string
-	// err is the problem that ended the reading of an Avro file, if any,
-	// reported when the file has no rows before it.
+	// err is the problem that ended the reading of an Avro file, else
+	// the first of its Bodies that is not JSON, if any; it is reported
+	// when the file gives no table.
 	err *DataError
 }
 
@@ -166,10 +167,15 @@ func indexFile(f *fileEntry, parts int) (fi fileIndex) {
 		return fi
 	}
 	if f.format == FormatAvro {
-		fi.err = avroBodies(f.path, rc, func(body []byte) {
+		var bad *DataError // the first Body that is not JSON
+		fi.err = avroBodies(f.path, rc, func(body []byte, n int64) {
 			w := newDocWalker(bytes.NewReader(body))
 			for {
 				elem, err := w.next()
+				if err != nil && err != io.EOF && bad == nil {
+					bad = docError(f.path, err)
+					bad.Record = n
+				}
 				if err == io.EOF || w.failed {
 					return
 				}
@@ -178,6 +184,9 @@ func indexFile(f *fileEntry, parts int) (fi fileIndex) {
 				}
 			}
 		})
+		if fi.err == nil {
+			fi.err = bad
+		}
 		return fi
 	}
 	w := newDocWalker(rc)

@@ -109,3 +109,8 @@ write(path.join(dir, 'la-capture/la-ns/la-export/0/2025/03/04/10/20/00.avro'), '
     laRow('DeviceProcessEvents', 'wks-1', {FileName: 'cmd.exe'})]})),
   event(2, JSON.stringify({records: [laRow('DeviceNetworkEvents', 'wks-2', {RemotePort: 22})]})),
 ]);
+// A hub that carries something else than JSON: not telemetry.
+write(path.join(dir, 'binary-capture/other-ns/metrics/0/2025/03/04/10/25/00.avro'), 'null', 65536, [
+  Object.assign(event(1, ''), {Body: Buffer.from([0x0a, 0x03, 0x66, 0x6f, 0x6f, 0x10, 0x01])}),
+  Object.assign(event(2, ''), {Body: Buffer.from([0x0a, 0x03, 0x62, 0x61, 0x72, 0x10, 0x02])}),
+]);
