@@ -23,7 +23,14 @@
 //     ...]}, keys matched case-insensitively.
 //   - A JSON array of rows or records, and pretty-printed row objects.
 //   - The portal's CSV export: a header of column names, RFC 4180 quoting,
-//     an empty cell for null.
+//     an empty cell for null. The Log Analytics portal's header names a
+//     datetime column "TimeGenerated [UTC]", read as TimeGenerated; a
+//     column exported in another time zone is reported and not read.
+//   - A Log Analytics query API response: {"tables": [{"name", "columns":
+//     [{"name", "type"}], "rows": [[value, ...], ...]}]}, read one row at
+//     a time.
+//   - Log Analytics data export folders (am-<table>/WorkspaceResourceId=/
+//     .../PT05M.json): JSON lines, the table named by the container.
 //   - Apache Parquet (DuckDB, Spark, Azure Data Explorer exports, kqlhunt
 //     convert): any codec parquet-go reads (snappy, gzip, zstd, lz4,
 //     brotli). Its table is named by a "table" key in its key-value
@@ -68,6 +75,15 @@
 // a dataset's tables (Tables, HasTable, Scan, Stats, Progress, Index)
 // reads each such file once, streaming, to list them, so that a rule is
 // never reported "not evaluated" for want of data that a file holds.
+//
+// Log Analytics names each row's table in its Type column. A file of rows
+// (JSON lines, JSON documents and Event Hub messages, query API
+// responses, CSV, Event Hub Capture) whose rows' Type names a known table
+// routes each row to the table its Type names, as streaming records are
+// routed by their category; rows without a Type are of the file's table.
+//
+// --data paths that do not exist and hold *, ? or [ are glob patterns
+// ("**" for any folders); one that matches nothing is an error.
 //
 // Folders are walked recursively, following symbolic links to folders
 // (--data may name one); hidden files and folders are skipped. A folder
