@@ -107,8 +107,10 @@ type fileEntry struct {
 // and tables. Paths may be files or folders, walked recursively; hidden
 // files and folders are skipped. A path that does not exist and holds *, ?
 // or [ is a glob pattern, "**" matching any folders (exports/**/*.json);
-// one that matches nothing is an error naming it. A file's table comes from --table, else
-// from the categories of its streaming records, else from its file name
+// one that matches nothing is an error naming it. A file's table comes
+// from --table, else from the categories of its streaming records or the
+// Type column of its Log Analytics rows (when it names a known table),
+// else from its file name
 // (DeviceNetworkEvents.json.gz) or the nearest parent folder that names a
 // known table (DeviceNetworkEvents/, or an Azure Storage container
 // insights-logs-advancedhunting-devicenetworkevents/). Open returns an
