@@ -520,6 +520,16 @@ func TestZstdCommand(t *testing.T) {
 			}
 		}
 	}
+	// An Event Hub Capture file compressed whole.
+	dir := t.TempDir()
+	zcap := filepath.Join(dir, "00.avro.zst")
+	if out, err := exec.Command(zstd, "-q", "-o", zcap, captureFile).CombinedOutput(); err != nil {
+		t.Fatalf("zstd: %v\n%s", err, out)
+	}
+	d := open(t, []string{zcap}, nil, Options{})
+	if got, want := column(t, d, "DeviceNetworkEvents", "RemotePort"), []string{"443", "8443"}; !slices.Equal(got, want) {
+		t.Errorf("compressed capture: %v, want %v", got, want)
+	}
 	// A window larger than zstd -d decodes by default is refused, as zstd
 	// does, with a message that says how to decompress it.
 	cmd := exec.Command(zstd, "-q", "-c", "--long=30", "-")
@@ -528,9 +538,9 @@ func TestZstdCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
+	dir = t.TempDir()
 	writeFile(t, dir, "DeviceNetworkEvents/long.zst", data)
-	d := open(t, []string{dir}, nil, Options{})
+	d = open(t, []string{dir}, nil, Options{})
 	if msg := allErrors(d); !strings.Contains(msg, "long.zst: the zstd stream asks for a window larger than 128 MiB") || !strings.Contains(msg, "zstd -d --long=31") {
 		t.Errorf("--long=30: problems:\n%s", msg)
 	}
