@@ -89,7 +89,7 @@ with the same query results as the original telemetry.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringArrayVar(&df.data, "data", nil, "telemetry file or folder to convert (repeatable)")
+	fl.StringArrayVar(&df.data, "data", nil, "telemetry file, folder or glob pattern to convert (repeatable)")
 	fl.StringArrayVar(&df.tables, "table", nil, "read `NAME=PATH` as table NAME (repeatable)")
 	df.catalog.register(cmd, false)
 	fl.BoolVar(&df.strict, "strict", false, "stop at the first malformed line or unconvertible value (exit 3)")

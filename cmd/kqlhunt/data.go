@@ -26,7 +26,7 @@ type dataFlags struct {
 
 func (f *dataFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringArrayVar(&f.data, "data", nil, "telemetry file or folder (repeatable); the format is detected from the content and the table from the records, the file or the folder name")
+	fl.StringArrayVar(&f.data, "data", nil, "telemetry file, folder or glob pattern such as 'exports/**/*.json' (repeatable); the format is detected from the content and the table from the records, a Type column, the file or the folder name")
 	fl.StringArrayVar(&f.tables, "table", nil, "read `NAME=PATH` as table NAME (repeatable)")
 	fl.BoolVar(&f.strict, "strict", false, "stop at the first malformed line or unconvertible value (exit 3)")
 	fl.StringVar(&f.timeFormat, "time-format", "", "`FORMAT` of locale timestamps in CSV exports, .NET style, e.g. 'dd/MM/yyyy, h:mm:ss.fff tt'")

@@ -36,6 +36,9 @@ type rowWriter struct {
 	// cheaply; otherwise lineFn computes it when a message needs it.
 	line   int
 	lineFn func() int
+	// record is the Avro record whose Body is being read (Event Hub
+	// Capture), or 0; line is then in the Body.
+	record int64
 	// err is the first problem met under Options.Strict, or the error of
 	// ctx once done.
 	err error
@@ -90,6 +93,9 @@ func (w *rowWriter) endRow() {
 
 // skip records a malformed line or record.
 func (w *rowWriter) skip(e *DataError) {
+	if e.Record == 0 && e.File == w.file {
+		e.Record = w.record
+	}
 	w.skipped()
 	w.pass.skip(e)
 	if w.strict && w.err == nil {
@@ -102,7 +108,7 @@ func (w *rowWriter) skip(e *DataError) {
 func (w *rowWriter) fail(o int, reason string) {
 	c := &w.cols[o]
 	c.col.AppendNull()
-	e := &DataError{File: w.file, Line: w.rowLine(), Column: c.name, Reason: reason}
+	e := &DataError{File: w.file, Record: w.record, Line: w.rowLine(), Column: c.name, Reason: reason}
 	w.pass.addUnconverted(e)
 	if w.strict && w.err == nil {
 		w.err = e

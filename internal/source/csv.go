@@ -21,6 +21,9 @@ type csvReader struct {
 	alt    [][]int
 	nhdr   int // fields in the header
 	header bool
+	// typeField is the field of the Type column of a typed file (rows of
+	// Log Analytics naming their table), or -1.
+	typeField int
 	// pre tests the rows' string values against the scan's prefilter
 	// (csvpre.go), or is nil.
 	pre *pqPre
@@ -68,9 +71,25 @@ func (r *csvReader) readHeader() error {
 		r.field[o] = -1
 	}
 	stamp := -1
+	r.typeField = -1
 	for i, name := range hdr {
 		if i == 0 {
 			name = bytes.TrimPrefix(name, utf8BOM)
+		}
+		if n, unit := headerName(string(name)); unit != "" {
+			// The Log Analytics portal's "TimeGenerated [UTC]".
+			if unit != "UTC" {
+				r.w.skip(&DataError{File: r.w.file, Line: 1, Column: n,
+					Reason: fmt.Sprintf("the column is exported as %q, not in UTC: not read (export the results with times in UTC)", name)})
+				if r.w.err != nil {
+					return r.w.err
+				}
+				continue
+			}
+			name = []byte(n)
+		}
+		if r.dec.typed && !r.dec.forced && string(name) == typeKey {
+			r.typeField = i
 		}
 		res := r.dec.lookup(name, false)
 		if res.special == keyStamp && !res.suffix && stamp < 0 {
@@ -91,6 +110,23 @@ func (r *csvReader) readHeader() error {
 		r.field[t] = stamp // a Defender export: TimeGenerated is Timestamp
 	}
 	return nil
+}
+
+// routed tells whether record rec is a row of the scanned table: in a
+// typed file, a row whose Type names another table is not, nor a row
+// without one when the file's table is not known; they are accounted as
+// objDecoder.accept does.
+func (r *csvReader) routed(rec [][]byte) bool {
+	if r.typeField < 0 {
+		return true
+	}
+	if t := rec[r.typeField]; len(t) > 0 {
+		return r.dec.accept(r.dec.category(t))
+	}
+	if !r.dec.rowsOK {
+		return r.dec.accept(kindOrphan)
+	}
+	return true
 }
 
 func (r *csvReader) read(max int) error {
@@ -134,6 +170,12 @@ func (r *csvReader) readRows(max int) error {
 			continue
 		}
 		w.line = start
+		if !r.routed(rec) {
+			if w.err != nil {
+				return w.err
+			}
+			continue
+		}
 		for o := range r.field {
 			p := r.dec.alias[o]
 			f := r.field[p]

@@ -48,6 +48,8 @@ type Dataset struct {
 	files   []*fileEntry
 	ignored []*DataError
 	notRead map[string]int
+	// known maps the lowercased names of Options.Known to them.
+	known map[string]string
 
 	// indexOnce guards the index pass, which completes files' tables;
 	// every method that reads files' tables calls index first.
@@ -95,13 +97,20 @@ type fileEntry struct {
 	// mixed is set for files of streaming records, whose tables the index
 	// pass lists (Dataset.index).
 	mixed bool
+	// typed is set for files of Log Analytics rows whose Type names their
+	// table (see typed.go); they are mixed too.
+	typed bool
 }
 
 // Open finds the telemetry files under paths and under the paths of tables
 // (the CLI's --table NAME=PATH, keyed by NAME) and tells each file's format
 // and tables. Paths may be files or folders, walked recursively; hidden
-// files and folders are skipped. A file's table comes from --table, else
-// from the categories of its streaming records, else from its file name
+// files and folders are skipped. A path that does not exist and holds *, ?
+// or [ is a glob pattern, "**" matching any folders (exports/**/*.json);
+// one that matches nothing is an error naming it. A file's table comes
+// from --table, else from the categories of its streaming records or the
+// Type column of its Log Analytics rows (when it names a known table),
+// else from its file name
 // (DeviceNetworkEvents.json.gz) or the nearest parent folder that names a
 // known table (DeviceNetworkEvents/, or an Azure Storage container
 // insights-logs-advancedhunting-devicenetworkevents/). Open returns an
@@ -149,6 +158,7 @@ func Open(paths []string, tables map[string][]string, opts Options) (_ *Dataset,
 	for _, n := range names {
 		known[strings.ToLower(n)] = n
 	}
+	d.known = known
 
 	seen := map[string]*fileEntry{}
 	var unknown []string
@@ -203,6 +213,12 @@ func Open(paths []string, tables map[string][]string, opts Options) (_ *Dataset,
 		} else {
 			f.tables = sn.tables
 			f.mixed = sn.mixed
+			if tt := knownTypes(sn.typed, known); len(tt) > 0 {
+				f.typed, f.mixed = true, true
+				for _, t := range tt {
+					f.tables = addName(f.tables, t)
+				}
+			}
 			if sn.format == FormatParquet {
 				// The file's own metadata names its table (kqlhunt
 				// convert writes it), else the path does.
@@ -223,7 +239,7 @@ func Open(paths []string, tables map[string][]string, opts Options) (_ *Dataset,
 					f.rowTable = tableFromPath(real, known)
 				}
 			}
-			if sn.rows {
+			if sn.rows && !f.typed {
 				if f.rowTable == "" {
 					unknown = append(unknown, fmt.Sprintf("cannot tell the table of %s (%s): name the file or a folder above it after the table, as in DeviceNetworkEvents.json, or pass --table NAME=%s", path, sn.format, path))
 					return nil
@@ -306,8 +322,33 @@ type walker struct {
 
 // walk calls fn for the file at path, or for every regular file under the
 // folder at path, skipping hidden ones. explicit is set for path itself.
+//
+// A path that does not exist and holds glob metacharacters is a pattern
+// (see expandGlob): each file or folder it matches is walked, files as
+// if met in a folder.
 func (w *walker) walk(path string, fn func(path string, explicit bool) error) error {
 	info, err := os.Stat(path) // follows a link
+	if err != nil && hasMeta(path) {
+		matches, gerr := expandGlob(path)
+		if gerr != nil {
+			return gerr
+		}
+		for _, m := range matches {
+			info, err := os.Stat(m)
+			if err != nil {
+				return err
+			}
+			if info.IsDir() {
+				err = w.dir(m, info, nil, fn)
+			} else {
+				err = fn(m, false)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 
 	"github.com/kqlhunt/kqlhunt/internal/jsonscan"
@@ -31,6 +33,8 @@ const (
 	FormatJSONDoc          // a JSON array of rows or records, or pretty-printed objects
 	FormatCSV              // the Advanced Hunting portal's CSV export
 	FormatParquet          // Apache Parquet, read column by column
+	FormatAvro             // an Avro object container file of Event Hub Capture
+	FormatLAQuery          // a Log Analytics query API response, {"tables": [...]}
 )
 
 var formatNames = [...]string{
@@ -42,6 +46,8 @@ var formatNames = [...]string{
 	FormatJSONDoc:   "JSON document",
 	FormatCSV:       "CSV",
 	FormatParquet:   "Parquet",
+	FormatAvro:      "Event Hub Capture Avro",
+	FormatLAQuery:   "Log Analytics query API response",
 }
 
 // String returns a short description of f, such as "JSON lines".
@@ -71,11 +77,12 @@ var maxLine = MaxRecordSize
 var utf8BOM = []byte("\xef\xbb\xbf")
 
 // openData opens path and returns a reader of its content, decompressed
-// when the file is gzip and decoded to UTF-8 when it is UTF-16, whether it
-// is gzip, and a good buffer size for reading it: the file's size, within
-// limits. Reads are counted into *n when n is not nil, and the bytes read
-// from disk (compressed or not) into disk when it is not nil. A gzip file
-// whose header cannot be read gives a *DataError.
+// when the file is gzip or zstd (told by their magic numbers) and decoded
+// to UTF-8 when it is UTF-16, whether it is compressed, and a good buffer
+// size for reading it: the file's size, within limits. Reads are counted
+// into *n when n is not nil, and the bytes read from disk (compressed or
+// not) into disk when it is not nil. A compressed file whose header cannot
+// be read gives a *DataError.
 func openData(path string, n *int64, disk *atomic.Int64) (*dataReader, bool, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -94,9 +101,10 @@ func openData(path string, n *int64, disk *atomic.Int64) (*dataReader, bool, err
 	var magic [4]byte
 	k, _ := f.ReadAt(magic[:], 0)
 	head := magic[:k]
-	gz := k >= 2 && magic[0] == 0x1f && magic[1] == 0x8b
-	if gz {
-		zr, err := gzip.NewReader(bufio.NewReaderSize(raw, 64<<10))
+	var zr io.Reader
+	switch {
+	case k >= 2 && magic[0] == 0x1f && magic[1] == 0x8b:
+		gr, err := gzip.NewReader(bufio.NewReaderSize(raw, 64<<10))
 		if err != nil {
 			f.Close()
 			reason := "corrupt gzip header: " + err.Error()
@@ -105,6 +113,19 @@ func openData(path string, n *int64, disk *atomic.Int64) (*dataReader, bool, err
 			}
 			return nil, true, &DataError{File: path, Reason: reason}
 		}
+		zr, rc.codec = gr, "gzip"
+	case k == 4 && string(magic[:]) == zstdMagic:
+		// One goroutine, and a window of at most 128 MiB (zstd -19
+		// uses 8 MiB; --long=27 128 MiB): memory stays bounded.
+		zd, err := zstd.NewReader(bufio.NewReaderSize(raw, 64<<10), zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(128<<20), zstd.WithDecoderLowmem(true))
+		if err != nil {
+			f.Close()
+			return nil, true, &DataError{File: path, Reason: "corrupt zstd stream: " + err.Error()}
+		}
+		rc.zstd = zd
+		zr, rc.codec = &codecReader{r: zd, codec: "zstd"}, "zstd"
+	}
+	if zr != nil {
 		// Peek at the decompressed start, for its encoding.
 		pr := &prefixReader{r: zr}
 		for len(pr.head) < 4 && pr.err == nil {
@@ -119,8 +140,35 @@ func openData(path string, n *int64, disk *atomic.Int64) (*dataReader, bool, err
 		rc.r, rc.enc = newUTF16Reader(rc.r, enc), enc
 		rc.bufSize = bufferSize
 	}
-	return rc, gz, nil
+	return rc, zr != nil, nil
 }
+
+// zstdMagic starts every zstd frame.
+const zstdMagic = "\x28\xb5\x2f\xfd"
+
+// codecReader reads a decompressor, wrapping its errors (but io.EOF) in a
+// *codecError that names the codec, for messages.
+type codecReader struct {
+	r     io.Reader
+	codec string
+}
+
+func (c *codecReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = &codecError{codec: c.codec, err: err}
+	}
+	return k, err
+}
+
+// codecError is a decompressor's error.
+type codecError struct {
+	codec string
+	err   error
+}
+
+func (e *codecError) Error() string { return e.codec + ": " + e.err.Error() }
+func (e *codecError) Unwrap() error { return e.err }
 
 // prefixReader returns head, then the read error met while reading it,
 // if any, then what r reads.
@@ -149,6 +197,8 @@ type dataReader struct {
 	n       *int64
 	bufSize int
 	enc     string // "UTF-16LE" or "UTF-16BE" when decoded, else ""
+	codec   string // "gzip" or "zstd" when decompressed, else ""
+	zstd    *zstd.Decoder
 }
 
 func (d *dataReader) Read(p []byte) (int, error) {
@@ -159,7 +209,13 @@ func (d *dataReader) Read(p []byte) (int, error) {
 	return k, err
 }
 
-func (d *dataReader) Close() error { return d.f.Close() }
+func (d *dataReader) Close() error {
+	if d.zstd != nil {
+		d.zstd.Close()
+		d.zstd = nil
+	}
+	return d.f.Close()
+}
 
 // counted adds k bytes, taken from the file without Read (a mapping), to
 // the counters that Read keeps.
@@ -204,6 +260,9 @@ type sniffed struct {
 	// of any number of tables anywhere: tables then lists those of the
 	// file's start, and the index pass lists the rest.
 	mixed bool
+	// typed lists the Type values of the rows at the file's start (Log
+	// Analytics rows name their table so).
+	typed []string
 }
 
 // sniff tells the format of the file at path from its content: it reads
@@ -215,7 +274,11 @@ func sniff(path string) (sniffed, bool, error) {
 	if err != nil {
 		var de *DataError
 		if errors.As(err, &de) {
-			return sniffed{kind: "gzip", reason: de.Reason}, gz, nil
+			kind := "gzip"
+			if strings.Contains(de.Reason, "zstd") {
+				kind = "zstd"
+			}
+			return sniffed{kind: kind, reason: de.Reason}, gz, nil
 		}
 		return sniffed{}, gz, err
 	}
@@ -232,7 +295,11 @@ func sniff(path string) (sniffed, bool, error) {
 			// A truncated or corrupt stream: tell the format from what
 			// was read; the scan reports the problem where it is.
 			if len(head) == 0 {
-				return sniffed{kind: "gzip", reason: readErrorReason(err, "its first line") + "; no data could be read"}, gz, nil
+				kind := rc.codec
+				if kind == "" {
+					kind = "text"
+				}
+				return sniffed{kind: kind, reason: readErrorReason(err, "its first line") + "; no data could be read"}, gz, nil
 			}
 		default:
 			return sniffed{}, gz, fmt.Errorf("%s: %w", path, err)
@@ -246,6 +313,15 @@ func sniff(path string) (sniffed, bool, error) {
 // sniffHead tells the format of a file from head, its first bytes
 // (decompressed and decoded); atEOF tells that head is the whole file.
 func sniffHead(head []byte, atEOF bool) sniffed {
+	if bytes.HasPrefix(head, []byte(avroMagic)) {
+		// The header tells an Event Hub Capture file from other Avro.
+		o, err := newOCFReader(bytes.NewReader(head))
+		if err == nil {
+			o.close()
+		} else if atEOF || !errors.Is(err, errHeaderCut) {
+			return sniffed{kind: "Avro", reason: "Avro file: " + err.Error()}
+		}
+	}
 	if s, ok := sniffMagic(head); ok {
 		return s
 	}
@@ -284,6 +360,12 @@ func sniffHead(head []byte, atEOF bool) sniffed {
 	case s.format == FormatStorage:
 		s.mixed = true
 	}
+	switch {
+	case s.format == FormatLAQuery:
+		s.typed, _ = laTypes(bytes.NewReader(head), -1)
+	case s.rows && (s.format == FormatJSONLines || s.format == FormatJSONDoc || s.format == FormatAPI || s.format == FormatEventHub):
+		s.typed = headTypes(head, s.format)
+	}
 	return s
 }
 
@@ -312,32 +394,82 @@ func firstJSONLine(head []byte) int {
 	}
 }
 
-// magics are the formats kqlhunt recognises by their first bytes and does
-// not read; kind names the format in Stats.NotRead.
+// magics are the formats kqlhunt recognises by their first bytes (at
+// offset off) and does not read; kind names the format in Stats.NotRead,
+// what describes it and hint says what to do.
 var magics = []struct {
-	magic, kind, reason string
+	off               int
+	magic, kind, what string
+	hint              string
 }{
-	{"\x28\xb5\x2f\xfd", "zstd", "zstd-compressed file: not read (kqlhunt does not read zstd yet; decompress it with zstd -d)"},
-	{"Obj\x01", "Avro", "Avro file (Event Hub Capture): not read (kqlhunt does not read Avro yet)"},
-	{"PK\x03\x04", "zip", "zip archive: not read (extract it first)"},
-	{"BZh", "bzip2", "bzip2-compressed file: not read (kqlhunt reads gzip; decompress it with bunzip2)"},
-	{"\xfd7zXZ\x00", "xz", "xz-compressed file: not read (kqlhunt reads gzip; decompress it with xz -d)"},
-	{"7z\xbc\xaf\x27\x1c", "7z", "7z archive: not read (extract it first)"},
+	{0, "PK\x03\x04", "zip", "a zip archive", "extract it first"},
+	{0, "PK\x05\x06", "zip", "an empty zip archive", ""},
+	{0, "BZh", "bzip2", "a bzip2-compressed file", "kqlhunt reads gzip and zstd; decompress it with bunzip2"},
+	{0, "\xfd7zXZ\x00", "xz", "an xz-compressed file", "kqlhunt reads gzip and zstd; decompress it with xz -d"},
+	{0, "7z\xbc\xaf\x27\x1c", "7z", "a 7z archive", "extract it first"},
+	{0, "Rar!\x1a\x07", "rar", "a RAR archive", "extract it first"},
+	{0, "\x04\x22\x4d\x18", "lz4", "an LZ4 frame", "kqlhunt reads gzip and zstd; decompress it with lz4 -d"},
+	{0, "\x89LZO\x00", "lzo", "an lzop-compressed file", "kqlhunt reads gzip and zstd; decompress it with lzop -d"},
+	{0, "\xff\x06\x00\x00sNaPpY", "snappy", "a snappy-framed file", "kqlhunt reads gzip and zstd"},
+	{257, "ustar", "tar", "a tar archive", "extract it first"},
+	{0, "ElfFile\x00", "EVTX", "a Windows event log (EVTX)", "export its events as JSON or CSV first, e.g. with Get-WinEvent | ConvertTo-Json or evtx_dump"},
+	{0, "ElfChnk\x00", "EVTX", "a Windows event log chunk (EVTX)", "export its events as JSON or CSV first"},
+	{0, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE", "an OLE compound file (a legacy Office document, .xls or .msg)", "export the data as CSV"},
+	{0, "%PDF-", "PDF", "a PDF document", ""},
+	{0, "SQLite format 3\x00", "SQLite", "an SQLite database", "export its tables as CSV or JSON"},
+	{0, "ARROW1", "Arrow", "an Apache Arrow IPC file", "convert it to Parquet"},
+	{0, "\xd4\xc3\xb2\xa1", "pcap", "a packet capture (pcap)", ""},
+	{0, "\xa1\xb2\xc3\xd4", "pcap", "a packet capture (pcap)", ""},
+	{0, "\x0a\x0d\x0d\x0a", "pcap", "a packet capture (pcapng)", ""},
+	{0, "MZ\x90\x00", "executable", "a Windows executable", ""},
+	{0, "\x7fELF", "executable", "an ELF executable", ""},
+	{0, "\x89PNG", "image", "a PNG image", ""},
+	{0, "\xff\xd8\xff", "image", "a JPEG image", ""},
 }
 
-// sniffMagic recognises by their first bytes the formats that kqlhunt does
-// not read, and binary files: the head has NUL bytes and no JSON line.
+// unknownFormat returns the reason given for a file in a format kqlhunt
+// does not read: its first bytes, what they are and a hint.
+func unknownFormat(head []byte, off int, what, hint string) string {
+	n := min(len(head), off+4)
+	var b strings.Builder
+	b.WriteString("unknown format (starts with bytes ")
+	if off > 0 {
+		fmt.Fprintf(&b, "at offset %d ", off)
+		n = min(len(head), off+5)
+	}
+	for i, c := range head[off:n] {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%02X", c)
+	}
+	if what != "" {
+		b.WriteString(": " + what)
+	}
+	b.WriteString(")")
+	if hint != "" {
+		b.WriteString("; " + hint)
+	}
+	return b.String()
+}
+
+// sniffMagic recognises by their first bytes the binary formats: Parquet
+// and Avro, which kqlhunt reads, the formats that it does not read, and
+// other binary files: the head has NUL bytes and no JSON line.
 func sniffMagic(head []byte) (sniffed, bool) {
-	if bytes.HasPrefix(head, []byte(parquetMagic)) {
+	switch {
+	case bytes.HasPrefix(head, []byte(parquetMagic)):
 		return sniffed{format: FormatParquet, rows: true}, true
+	case bytes.HasPrefix(head, []byte(avroMagic)):
+		return sniffed{format: FormatAvro, mixed: true}, true
 	}
 	for _, m := range magics {
-		if bytes.HasPrefix(head, []byte(m.magic)) {
-			return sniffed{kind: m.kind, reason: m.reason}, true
+		if len(head) >= m.off && bytes.HasPrefix(head[m.off:], []byte(m.magic)) {
+			return sniffed{kind: m.kind, reason: unknownFormat(head, m.off, m.what, m.hint)}, true
 		}
 	}
 	if k := bytes.IndexByte(head, 0); k >= 0 && firstJSONLine(head) < 0 {
-		return sniffed{kind: "binary", reason: fmt.Sprintf("binary file (a NUL byte at offset %d): not telemetry", k)}, true
+		return sniffed{kind: "binary", reason: unknownFormat(head, 0, fmt.Sprintf("binary, a NUL byte at offset %d", k), "not telemetry")}, true
 	}
 	return sniffed{}, false
 }
@@ -350,6 +482,8 @@ func sniffObject(head []byte, i int, atEOF bool) sniffed {
 		return sniffed{format: FormatEventHub}
 	case "results", "schema", "stats":
 		return sniffed{format: FormatAPI, rows: true}
+	case "tables":
+		return sniffed{format: FormatLAQuery, rows: true}
 	}
 	lineEnd := len(head)
 	if k := bytes.IndexByte(head[i:], '\n'); k >= 0 {
@@ -462,9 +596,9 @@ func containerKey(data []byte, i int) string {
 			return ""
 		}
 		j = jsonscan.SkipSpace(data, j+1)
-		for _, k := range [...]string{"records", "results", "schema", "stats"} {
+		for _, k := range [...]string{"records", "results", "schema", "stats", "tables"} {
 			if len(key) == len(k) && strings.EqualFold(string(key), k) {
-				if k == "records" || k == "results" {
+				if k == "records" || k == "results" || k == "tables" {
 					if j < len(data) && data[j] == '[' {
 						return k
 					}
@@ -498,12 +632,54 @@ func sniffText(head []byte) sniffed {
 	if err != nil || len(fields) == 0 {
 		return sniffed{kind: "text", reason: "not telemetry: not JSON, and the first line is not a CSV header of column names"}
 	}
-	for _, f := range fields {
-		if !schema.IsIdent(f) {
+	typeField := -1
+	for i, f := range fields {
+		name, _ := headerName(f)
+		if i == 0 {
+			name = strings.TrimPrefix(name, string(utf8BOM))
+		}
+		if !schema.IsIdent(name) {
 			return sniffed{kind: "text", reason: fmt.Sprintf("not telemetry: not JSON, and the first line is not a CSV header of column names (%q is not a column name)", f)}
 		}
+		if name == typeKey {
+			typeField = i
+		}
 	}
-	return sniffed{format: FormatCSV, rows: true}
+	s := sniffed{format: FormatCSV, rows: true}
+	if typeField >= 0 {
+		// The Type values of the complete records of head.
+		r := csv.NewReader(bytes.NewReader(head[:bytes.LastIndexByte(head, '\n')+1]))
+		r.FieldsPerRecord = -1
+		r.Read()
+		for {
+			rec, err := r.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				continue
+			}
+			if typeField < len(rec) && rec[typeField] != "" {
+				s.typed = addName(s.typed, rec[typeField])
+			}
+		}
+	}
+	return s
+}
+
+// headerName returns the column name of a CSV header field: the Log
+// Analytics portal's export writes a datetime column as "TimeGenerated
+// [UTC]", which names TimeGenerated; unit is then "UTC". Other fields are
+// their name, with unit "".
+func headerName(field string) (name, unit string) {
+	if !strings.HasSuffix(field, "]") {
+		return field, ""
+	}
+	i := strings.LastIndex(field, " [")
+	if i <= 0 {
+		return field, ""
+	}
+	return field[:i], field[i+2 : len(field)-1]
 }
 
 // documentTables lists the tables of the streaming records among the
@@ -596,6 +772,10 @@ func addName(names []string, name string) []string {
 // streaming API writes a table to: insights-logs-advancedhunting-<table>.
 const containerPrefix = "insights-logs-advancedhunting-"
 
+// exportPrefix starts the name of the Azure Storage container that Log
+// Analytics data export writes a table to: am-<table>.
+const exportPrefix = "am-"
+
 // tableFromPath returns the table named by the file name of path or by one
 // of its parent folders, nearest first, or "". Names are matched
 // case-insensitively against known (lowercased name → table name); an Azure
@@ -617,6 +797,13 @@ func tableFromPath(path string, known map[string]string) string {
 				return t
 			}
 			return rest
+		}
+		if lower := strings.ToLower(base); strings.HasPrefix(lower, exportPrefix) && len(lower) > len(exportPrefix) {
+			// A Log Analytics data export container (of a known table:
+			// a folder am-notes is not taken for a table "notes").
+			if t := known[lower[len(exportPrefix):]]; t != "" {
+				return t
+			}
 		}
 		if t := knownName(base, known); t != "" {
 			return t

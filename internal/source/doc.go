@@ -8,8 +8,9 @@
 // query asks for and converting each value to the schema's column type.
 //
 // Formats, detected from the content of a file's first 64 KiB whatever the
-// file is called (gzip files are decompressed and UTF-16 text, told by its
-// byte order mark or the NUL bytes of ASCII, decoded transparently):
+// file is called (gzip and zstd files, told by their magic numbers, are
+// decompressed and UTF-16 text, told by its byte order mark or the NUL
+// bytes of ASCII, decoded transparently):
 //
 //   - JSON lines of Advanced Hunting rows: one object per line whose keys
 //     are column names.
@@ -22,7 +23,14 @@
 //     ...]}, keys matched case-insensitively.
 //   - A JSON array of rows or records, and pretty-printed row objects.
 //   - The portal's CSV export: a header of column names, RFC 4180 quoting,
-//     an empty cell for null.
+//     an empty cell for null. The Log Analytics portal's header names a
+//     datetime column "TimeGenerated [UTC]", read as TimeGenerated; a
+//     column exported in another time zone is reported and not read.
+//   - A Log Analytics query API response: {"tables": [{"name", "columns":
+//     [{"name", "type"}], "rows": [[value, ...], ...]}]}, read one row at
+//     a time.
+//   - Log Analytics data export folders (am-<table>/WorkspaceResourceId=/
+//     .../PT05M.json): JSON lines, the table named by the container.
 //   - Apache Parquet (DuckDB, Spark, Azure Data Explorer exports, kqlhunt
 //     convert): any codec parquet-go reads (snappy, gzip, zstd, lz4,
 //     brotli). Its table is named by a "table" key in its key-value
@@ -36,6 +44,15 @@
 //     INT64 100 ns ticks (as WriteParquet writes them) read as datetime;
 //     byte-array values convert as JSON strings do. A value's position in
 //     messages is its row number in the file.
+//   - Event Hub Capture Avro files (namespace/hub/partition/yyyy/MM/dd/
+//     HH/mm/ss.avro): Avro object container files (null, deflate,
+//     snappy, zstandard or bzip2 blocks) whose records' Body holds a JSON
+//     document, a streaming API message {"records": [...]}; each record
+//     goes to its table. A problem is placed at FILE:record N[:LINE:COL],
+//     N counting the Avro records of the file from 1 and LINE:COL in the
+//     Body. The container's framing is read here, block by block (at
+//     most MaxRecordSize each), and the records are decoded with
+//     hamba/avro.
 //
 // Everything is read as a stream with bounded memory: a line, a document
 // element or a CSV record longer than MaxRecordSize (64 MiB) is skipped
@@ -58,6 +75,15 @@
 // a dataset's tables (Tables, HasTable, Scan, Stats, Progress, Index)
 // reads each such file once, streaming, to list them, so that a rule is
 // never reported "not evaluated" for want of data that a file holds.
+//
+// Log Analytics names each row's table in its Type column. A file of rows
+// (JSON lines, JSON documents and Event Hub messages, query API
+// responses, CSV, Event Hub Capture) whose rows' Type names a known table
+// routes each row to the table its Type names, as streaming records are
+// routed by their category; rows without a Type are of the file's table.
+//
+// --data paths that do not exist and hold *, ? or [ are glob patterns
+// ("**" for any folders); one that matches nothing is an error.
 //
 // Folders are walked recursively, following symbolic links to folders
 // (--data may name one); hidden files and folders are skipped. A folder
@@ -106,17 +132,21 @@
 //     are reported in Stats as FILE:LINE[:COL]: reason, the first few per
 //     file. A bad first line (an export banner, a line cut short, NULs)
 //     costs that line only, as any other bad line.
-//   - A truncated or corrupt gzip stream keeps the complete rows before the
-//     damage and is reported at the line where it happens (truncated gzip
-//     stream); the rest of the file is skipped.
+//   - A truncated or corrupt gzip or zstd stream keeps the complete rows
+//     before the damage and is reported at the line where it happens
+//     (truncated gzip stream); the rest of the file is skipped. A damaged
+//     Avro block is reported at its first record, and the rest of the
+//     file is skipped.
 //   - A JSON document whose structure breaks is read up to the break,
 //     which is reported at its line and column; the rest of it is skipped.
 //     A CSV quoted field that never closes (a stray quote) is reported at
 //     the line where it starts.
 //   - Files that are not read (not telemetry, empty, or in a format
-//     kqlhunt does not read: zstd, Avro from Event Hub Capture, gzipped
-//     Parquet, zip, bzip2, xz, 7z, binary) are listed in Stats.Ignored with the
-//     format recognised and counted in Stats.NotRead.
+//     kqlhunt does not read: Avro that is not Event Hub Capture, gzipped
+//     Parquet, zip, tar, bzip2, xz, 7z, RAR, LZ4, EVTX, binary) are listed
+//     in Stats.Ignored with the format recognised by its magic number
+//     ("unknown format (starts with bytes 50 4B 03 04: a zip archive)")
+//     and counted in Stats.NotRead.
 //   - Streaming records of another table in a file of plain rows (whose
 //     start has none) are counted in FileStats.OtherTables, with their
 //     tables.

@@ -15,17 +15,24 @@ type DataError struct {
 	File string // the file's path, as found by Open
 	Line int    // 1-based line number; 0 when the problem is with the whole file
 	Col  int    // 1-based byte column in the line; 0 when not known
+	// Record is the 1-based number of the Avro record (of an Event Hub
+	// Capture file) whose Body holds the problem, or 0; Line and Col are
+	// then in the Body.
+	Record int64
 	// Column names the table column of a value that did not convert; it is
 	// empty for a malformed line.
 	Column string
 	Reason string
 }
 
-// Error formats e as FILE:LINE:COL: [column "C": ]reason, leaving out the
-// parts that are not known.
+// Error formats e as FILE[:record N]:LINE:COL: [column "C": ]reason,
+// leaving out the parts that are not known.
 func (e *DataError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
+	if e.Record > 0 {
+		fmt.Fprintf(&b, ":record %d", e.Record)
+	}
 	if e.Line > 0 {
 		fmt.Fprintf(&b, ":%d", e.Line)
 		if e.Col > 0 {

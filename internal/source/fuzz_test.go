@@ -118,3 +118,30 @@ func FuzzTimeFormat(f *testing.F) {
 		tf.parse([]byte(text))
 	})
 }
+
+// FuzzNewFormats fuzzes the Event Hub Capture, Log Analytics query
+// response and zstd readers, seeded with the fixtures written by avsc,
+// the zstd command and by hand.
+func FuzzNewFormats(f *testing.F) {
+	for _, p := range []string{
+		"capture/kqlhunt-ns/defender-hub/0/2025/03/04/10/15/00.avro",
+		"damaged/kqlhunt-ns/defender-hub/1/2025/03/04/10/15/00.avro",
+		"codecs/snappy.avro", "codecs/zstandard.avro",
+		"la-capture/la-ns/la-export/0/2025/03/04/10/20/00.avro",
+		"loganalytics/query-response.json", "loganalytics/portal-export.csv",
+		"loganalytics/rows-with-type.jsonl", "zst/records.zst", "zst/DeviceNetworkEvents.json.zst",
+	} {
+		data, err := os.ReadFile(filepath.Join(formatsDir, filepath.FromSlash(p)))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	tab := fuzzTable(f)
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzRead(t, dir, tab, data, FormatAvro)
+		fuzzRead(t, dir, tab, data, FormatLAQuery)
+		fuzzRead(t, dir, tab, data, FormatUnknown)
+	})
+}

@@ -56,8 +56,27 @@ func (d *Dataset) index() {
 			for _, t := range fi.tables {
 				f.tables = addName(f.tables, t)
 			}
+			if len(fi.types) > 0 && !f.typed {
+				// An Event Hub Capture file of Log Analytics rows (data
+				// export to an event hub): typed when a Type names a
+				// known table, else its rows are plain rows.
+				if len(knownTypes(fi.types, d.known)) > 0 {
+					f.typed = true
+				} else {
+					fi.rows = true
+				}
+			}
+			if f.typed {
+				for _, t := range fi.types {
+					f.tables = addName(f.tables, t)
+				}
+			}
 			if fi.rows && f.rowTable != "" {
 				f.tables = addName(f.tables, f.rowTable)
+			}
+			if fi.rows && f.rowTable == "" {
+				d.ignored = append(d.ignored, &DataError{File: f.path,
+					Reason: "holds plain rows (without a category or Type) as well as rows that name their table, and the table of the plain rows cannot be told: name the file or a folder above it after the table, or pass --table NAME=" + f.path})
 			}
 			if fi.more {
 				d.ignored = append(d.ignored, &DataError{File: f.path,
@@ -70,9 +89,19 @@ func (d *Dataset) index() {
 				}
 			}
 		}
+		failed := map[*fileEntry]*DataError{}
+		for i, f := range todo {
+			if found[i].err != nil {
+				failed[f] = found[i].err
+			}
+		}
 		kept := d.files[:0]
 		for _, f := range d.files {
 			if len(f.tables) == 0 {
+				if e := failed[f]; e != nil {
+					d.ignored = append(d.ignored, e)
+					continue
+				}
 				d.ignored = append(d.ignored, &DataError{File: f.path, Reason: "no rows"})
 				continue
 			}
@@ -93,6 +122,15 @@ type fileIndex struct {
 	tables []string
 	rows   bool // plain rows, of the file's row table
 	more   bool // more than maxFileTables tables
+	// typed is set for a file of Log Analytics rows, whose Type names
+	// their table (and for Avro files, which may be); types lists the
+	// tables the rows' Type names.
+	typed bool
+	types []string
+	// err is the problem that ended the reading of an Avro file, else
+	// the first of its Bodies that is not JSON, if any; it is reported
+	// when the file gives no table.
+	err *DataError
 }
 
 // indexFile lists the tables of the streaming records of f, reading a
@@ -106,13 +144,49 @@ func indexFile(f *fileEntry, parts int) (fi fileIndex) {
 		return fi
 	}
 	defer rc.Close()
-	if f.format == FormatStorage {
+	fi.typed = f.typed || f.format == FormatAvro
+	if f.format == FormatStorage || f.format == FormatJSONLines {
 		if info, err := rc.f.Stat(); err == nil && rc.r == io.Reader(rc.f) {
 			if parts = min(parts, int(info.Size()/int64(chunkSize))); parts > 1 {
-				return indexParts(rc.f, info.Size(), parts)
+				return indexParts(rc.f, info.Size(), parts, f.typed)
 			}
 		}
 		fi.lines(rc, rc.bufSize, -1)
+		return fi
+	}
+	if f.format == FormatCSV {
+		fi.csvTypes(rc)
+		return fi
+	}
+	if f.format == FormatLAQuery {
+		types, untyped := laTypes(rc, -1)
+		for _, t := range types {
+			fi.addType(t)
+		}
+		fi.rows = untyped
+		return fi
+	}
+	if f.format == FormatAvro {
+		var bad *DataError // the first Body that is not JSON
+		fi.err = avroBodies(f.path, rc, func(body []byte, n int64) {
+			w := newDocWalker(bytes.NewReader(body))
+			for {
+				elem, err := w.next()
+				if err != nil && err != io.EOF && bad == nil {
+					bad = docError(f.path, err)
+					bad.Record = n
+				}
+				if err == io.EOF || w.failed {
+					return
+				}
+				if err == nil {
+					fi.add(elem, 0)
+				}
+			}
+		})
+		if fi.err == nil {
+			fi.err = bad
+		}
 		return fi
 	}
 	w := newDocWalker(rc)
@@ -131,8 +205,11 @@ func indexFile(f *fileEntry, parts int) (fi fileIndex) {
 // parts byte ranges on as many goroutines: each range takes the lines that
 // start in it, read whole, and the lists are merged in file order, which
 // gives the tables, in the order, that one reader finds.
-func indexParts(f *os.File, size int64, parts int) fileIndex {
+func indexParts(f *os.File, size int64, parts int, typed bool) fileIndex {
 	found := make([]fileIndex, parts)
+	for k := range found {
+		found[k].typed = typed
+	}
 	var wg sync.WaitGroup
 	for k := range parts {
 		start, end := size*int64(k)/int64(parts), size*int64(k+1)/int64(parts)
@@ -160,6 +237,9 @@ func indexParts(f *os.File, size int64, parts int) fileIndex {
 	wg.Wait()
 	var m fileIndex
 	for _, p := range found {
+		for _, t := range p.types {
+			m.addType(t)
+		}
 		m.rows = m.rows || p.rows
 		m.more = m.more || p.more
 		m.slow += p.slow
@@ -206,6 +286,46 @@ func (fi *fileIndex) lines(r io.Reader, bufSize int, limit int64) {
 	}
 }
 
+// csvTypes lists the tables named by the Type column of the CSV file that
+// r reads, and notes rows without one.
+func (fi *fileIndex) csvTypes(r *dataReader) {
+	cs := newCSVScanner(r, ',', false, r.bufSize)
+	hdr, _, err := cs.read()
+	if err != nil {
+		return
+	}
+	field := -1
+	for i, h := range hdr {
+		if i == 0 {
+			h = bytes.TrimPrefix(h, utf8BOM)
+		}
+		if string(h) == typeKey {
+			field = i
+		}
+	}
+	if field < 0 {
+		fi.rows = true
+		return
+	}
+	for {
+		rec, _, err := cs.read()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			if ce, ok := isCSVError(err); ok && !ce.fatal {
+				continue
+			}
+			return
+		}
+		if field < len(rec) && len(rec[field]) > 0 {
+			fi.addType(string(rec[field]))
+		} else if len(rec) == len(hdr) {
+			fi.rows = true
+		}
+	}
+}
+
 // countingReader counts the bytes read through it.
 type countingReader struct {
 	r io.Reader
@@ -220,6 +340,12 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 // add notes the table of the object at obj[i], a record or a row.
 func (fi *fileIndex) add(obj []byte, i int) {
+	if fi.typed {
+		if t := rowType(obj, i); t != "" {
+			fi.addType(t)
+			return
+		}
+	}
 	// Most records name a table already listed: the structure is enough
 	// to tell which, without validating the record, as the answer would
 	// not change the list (an invalid record names no table). A new table,
@@ -240,6 +366,25 @@ func (fi *fileIndex) add(obj []byte, i int) {
 	case kindOrphan:
 		return
 	}
+	fi.addTable(tb)
+}
+
+// addType notes table t, named by a row's Type.
+func (fi *fileIndex) addType(t string) {
+	for _, x := range fi.types {
+		if strings.EqualFold(x, t) {
+			return
+		}
+	}
+	if len(fi.types) >= maxFileTables {
+		fi.more = true
+		return
+	}
+	fi.types = append(fi.types, t)
+}
+
+// addTable notes table tb.
+func (fi *fileIndex) addTable(tb []byte) {
 	if fi.last != nil && bytes.Equal(tb, fi.last) {
 		return
 	}

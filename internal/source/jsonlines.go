@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"compress/flate"
 	"compress/gzip"
+
 	"errors"
 	"fmt"
+	"github.com/klauspost/compress/zstd"
 	"io"
 	"slices"
 	"strconv"
@@ -188,7 +190,7 @@ func (d *objDecoder) accept(k rowKind) bool {
 		return false
 	case kindOrphan:
 		d.w.skip(&DataError{File: d.w.file, Line: d.w.rowLine(),
-			Reason: "a row without a category among streaming records, and the file's name does not tell its table; pass --table"})
+			Reason: "a row without a category among streaming records (or without a Type among Log Analytics rows), and the file's name does not tell its table; pass --table"})
 		return false
 	}
 	return true
@@ -219,7 +221,16 @@ func readFailed(w *rowWriter, line int, err error) error {
 // what was being read when it happened.
 func readErrorReason(err error, where string) string {
 	var ce flate.CorruptInputError
+	var codec *codecError
 	switch {
+	case errors.As(err, &codec) && codec.codec != "gzip":
+		if errors.Is(err, zstd.ErrWindowSizeExceeded) {
+			return "the zstd stream asks for a window larger than 128 MiB (it was compressed with --long above 27, or it is corrupt), more than kqlhunt holds, as zstd -d by default; decompress it with zstd -d --long=31"
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return "truncated " + codec.codec + " stream: the file ends in " + where
+		}
+		return fmt.Sprintf("corrupt %s stream in %s: %v", codec.codec, where, codec.err)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "truncated gzip stream: the file ends in " + where
 	case errors.Is(err, gzip.ErrChecksum):

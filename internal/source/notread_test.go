@@ -111,11 +111,16 @@ func TestFormatsNotRead(t *testing.T) {
 		kind    string
 		reason  string
 	}{
-		"x.zst":           {[]byte("\x28\xb5\x2f\xfd\x00\x58rest"), "zstd", "zstd-compressed file: not read (kqlhunt does not read zstd yet"},
-		"capture.avro":    {[]byte("Obj\x01\x04\x14avro.codec"), "Avro", "Avro file (Event Hub Capture): not read"},
+		"x.zst":           {[]byte("\x28\xb5\x2f\xfd\x00\x58rest"), "zstd", "the zstd stream asks for a window larger than 128 MiB"},
+		"capture.avro":    {[]byte("Obj\x01\x04\x14avro.codec"), "Avro", "Avro file: the Avro header is cut short"},
+		"x.xz":            {[]byte("\xfd7zXZ\x00\x00\x04rest"), "xz", "unknown format (starts with bytes FD 37 7A 58: an xz-compressed file); kqlhunt reads gzip and zstd"},
+		"x.7z":            {[]byte("7z\xbc\xaf\x27\x1c\x00\x04rest"), "7z", "unknown format (starts with bytes 37 7A BC AF: a 7z archive)"},
+		"x.bz2":           {[]byte("BZh91AY&SYrest"), "bzip2", "unknown format (starts with bytes 42 5A 68 39: a bzip2-compressed file)"},
+		"Security.evtx":   {append([]byte("ElfFile\x00"), make([]byte, 120)...), "EVTX", "unknown format (starts with bytes 45 6C 66 46: a Windows event log (EVTX))"},
+		"x.tar":           {append(append(make([]byte, 257), "ustar\x0000"...), make([]byte, 100)...), "tar", "unknown format (starts with bytes at offset 257 75 73 74 61 72: a tar archive)"},
 		"part.parquet.gz": {gzipBytes(t, []byte("PAR1\x15\x04rest")), "Parquet", "gzip-compressed Parquet file: not read"},
-		"export.zip":      {[]byte("PK\x03\x04\x14\x00rest"), "zip", "zip archive: not read"},
-		"blob.bin":        {append([]byte{1, 2, 3, 0, 0, 0}, bytes.Repeat([]byte{7}, 100)...), "binary", "binary file (a NUL byte at offset 3): not telemetry"},
+		"export.zip":      {[]byte("PK\x03\x04\x14\x00rest"), "zip", "unknown format (starts with bytes 50 4B 03 04: a zip archive); extract it first"},
+		"blob.bin":        {append([]byte{1, 2, 3, 0, 0, 0}, bytes.Repeat([]byte{7}, 100)...), "binary", "unknown format (starts with bytes 01 02 03 00: binary, a NUL byte at offset 3); not telemetry"},
 		"notes.md":        {[]byte("# Notes\n"), "text", "not telemetry"},
 		"cut.json.gz":     {[]byte("\x1f\x8b\x08\x00\x00"), "gzip", "truncated gzip stream"},
 		"garbled.gz":      {append([]byte("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"), bytes.Repeat([]byte{0xff}, 50)...), "gzip", "corrupt gzip"},
@@ -150,7 +155,7 @@ func TestFormatsNotRead(t *testing.T) {
 
 	_, err := Open([]string{dir}, nil, Options{Strict: true})
 	var de *DataError
-	if !errors.As(err, &de) || !strings.Contains(err.Error(), "not read") && !strings.Contains(err.Error(), "not telemetry") && !strings.Contains(err.Error(), "gzip") {
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "unknown format") && !strings.Contains(err.Error(), "not read") && !strings.Contains(err.Error(), "not telemetry") && !strings.Contains(err.Error(), "gzip") {
 		t.Errorf("strict: err = %v, want a *DataError naming a file not read", err)
 	}
 	// Under Strict, a README beside the data is listed, not an error; a
@@ -165,10 +170,10 @@ func TestFormatsNotRead(t *testing.T) {
 	if _, err := Open([]string{readme}, nil, Options{Strict: true}); !errors.As(err, &de) || !strings.Contains(err.Error(), "DeviceEvents-2.csv: not telemetry") {
 		t.Errorf("strict with a .csv that is not telemetry: err = %v", err)
 	}
-	zst := filepath.Join(t.TempDir(), "x.zst")
-	writeFile(t, filepath.Dir(zst), "x.zst", files["x.zst"].content)
-	_, err = Open([]string{filepath.Dir(zst)}, nil, Options{Strict: true})
-	if want := zst + ": zstd-compressed file: not read (kqlhunt does not read zstd yet"; err == nil || !strings.HasPrefix(err.Error(), want) {
+	xz := filepath.Join(t.TempDir(), "x.xz")
+	writeFile(t, filepath.Dir(xz), "x.xz", files["x.xz"].content)
+	_, err = Open([]string{filepath.Dir(xz)}, nil, Options{Strict: true})
+	if want := xz + ": unknown format (starts with bytes FD 37 7A 58: an xz-compressed file)"; err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("strict: err = %v, want %q", err, want)
 	}
 }

@@ -25,6 +25,9 @@ const (
 	// keyStamp marks the Timestamp column of a table that also has
 	// TimeGenerated, whose value fills TimeGenerated when a row lacks it.
 	keyStamp
+	// keyType marks Log Analytics' Type column, which names the table of
+	// a row (objDecoder.typed).
+	keyType
 )
 
 // rowKind is what objDecoder.decode found.
@@ -96,7 +99,10 @@ type objDecoder struct {
 	fileTables []string // tables Open found in the file
 	forced     bool     // --table: every record is of the table
 	rowsOK     bool     // plain rows are of the table
-	lastCat    []byte   // unescaped
+	// typed is set for a file of Log Analytics rows whose Type member
+	// names their table: a row with a string Type is of that table.
+	typed      bool
+	lastCat    []byte // unescaped
 	lastCatRes rowKind
 	catBuf     []byte
 
@@ -152,6 +158,12 @@ func newObjDecoder(w *rowWriter, t *schema.Table, cols []int) *objDecoder {
 		r.special = sp.kind
 		d.exact[sp.key] = r
 	}
+	r, ok := d.exact[typeKey]
+	if !ok {
+		r = keyRes{col: -1}
+	}
+	r.special = keyType
+	d.exact[typeKey] = r
 	if r, ok := d.fold["timegenerated"]; ok && r.col >= 0 {
 		d.timeOut = int(r.col)
 	}
@@ -269,7 +281,7 @@ func (d *objDecoder) set(spans []span, r keyRes, data []byte, s, e int) {
 // Its errors are those of jsonscan.Members on the object.
 func (d *objDecoder) decode(data []byte, i int) (int, rowKind, error) {
 	d.reset()
-	cat, props, tm, tenant, stamp, pstamp := span{s: -1}, span{s: -1}, span{s: -1}, span{s: -1}, span{s: -1}, span{s: -1}
+	cat, props, tm, tenant, stamp, pstamp, typ := span{s: -1}, span{s: -1}, span{s: -1}, span{s: -1}, span{s: -1}, span{s: -1}, span{s: -1}
 	end, err := d.walkTop(data, i, func(r keyRes, s, e int) {
 		switch r.special {
 		case keyCategory:
@@ -282,6 +294,8 @@ func (d *objDecoder) decode(data []byte, i int) (int, rowKind, error) {
 			tenant = span{s: s, e: e, prio: 2}
 		case keyStamp:
 			stamp = span{s: s, e: e, prio: 2}
+		case keyType:
+			typ = span{s: s, e: e}
 		}
 		if r.col >= 0 {
 			d.set(d.spans, r, data, s, e)
@@ -310,7 +324,12 @@ func (d *objDecoder) decode(data []byte, i int) (int, rowKind, error) {
 		return end, kindRow, err
 	}
 	if cat.s < 0 || props.s < 0 || data[cat.s] != '"' || data[props.s] != '{' {
-		if !d.rowsOK {
+		if d.typed && !d.forced && typ.s >= 0 && data[typ.s] == '"' && typ.e-typ.s > 2 {
+			// A Log Analytics row names its table.
+			if k := d.category(data[typ.s+1 : typ.e-1]); k != kindRecord {
+				return end, k, nil
+			}
+		} else if !d.rowsOK {
 			return end, kindOrphan, nil
 		}
 		if d.stampFill && d.spans[d.timeOut].s < 0 {

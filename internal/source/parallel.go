@@ -118,7 +118,7 @@ func (s *tableScan) newParLines(rc *dataReader, threads int, gz bool) *parLines 
 		}
 		d := newObjDecoder(w, s.table, s.cols)
 		d.table = s.dec.table
-		d.fileTables, d.forced, d.rowsOK = s.dec.fileTables, s.dec.forced, s.dec.rowsOK
+		d.fileTables, d.forced, d.rowsOK, d.typed = s.dec.fileTables, s.dec.forced, s.dec.rowsOK, s.dec.typed
 		if s.dec.prog != nil {
 			d.pre = s.dec.prog.NewMatcher()
 			d.bits = make([]uint64, len(s.w.ones))

@@ -305,6 +305,7 @@ func (s *tableScan) open(i int) error {
 	d.fileTables = f.tables
 	d.forced = f.forced
 	d.rowsOK = f.rowTable != "" && strings.EqualFold(f.rowTable, s.table.Name)
+	d.typed = f.typed
 	d.lastCat = nil
 	d.pre = nil
 	switch {
@@ -312,6 +313,10 @@ func (s *tableScan) open(i int) error {
 		s.cur = newParquetReader(rc, d, s.win, &s.d.read)
 	case f.format == FormatCSV:
 		s.cur = newCSVReader(rc, d)
+	case f.format == FormatAvro:
+		s.cur = newAvroReader(rc, d)
+	case f.format == FormatLAQuery:
+		s.cur = newLAReader(rc, d)
 	case f.format.isDocument():
 		s.cur = newDocReader(rc, d)
 	case s.parallel(f):

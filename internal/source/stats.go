@@ -18,8 +18,8 @@ type Stats struct {
 	Files []FileStats
 	// Ignored lists, with the reason, the files found while walking
 	// folders that were not read: not telemetry (a README, an image, an
-	// empty file), or in a format kqlhunt does not read (zstd, Avro,
-	// gzipped Parquet, zip, binary); and the folders met again through symbolic
+	// empty file), or in a format kqlhunt does not read (Avro that is not
+	// Event Hub Capture, gzipped Parquet, zip, EVTX, binary); and the folders met again through symbolic
 	// links (loops), links that lead nowhere and files that name more
 	// tables than one file may. Under Options.Strict a file in a format
 	// not read is an error instead, as is a text file named as telemetry
@@ -27,9 +27,10 @@ type Stats struct {
 	// README) and empty files are only listed.
 	Ignored []*DataError
 	// NotRead counts the files of Ignored that were not read for their
-	// format, by the format recognised: "zstd", "Avro", "Parquet", "zip",
-	// "bzip2", "xz", "7z", "gzip" (corrupt or truncated before any data),
-	// "binary" (NUL bytes), "text" (not JSON nor a CSV header).
+	// format, by the format recognised: "Avro", "Parquet", "zip", "bzip2",
+	// "xz", "7z", "rar", "tar", "lz4", "EVTX", ... (see magics), "gzip" and
+	// "zstd" (corrupt or truncated before any data), "binary" (NUL bytes),
+	// "text" (not JSON nor a CSV header).
 	NotRead map[string]int
 	// Tables sums Files per table, as the data names it (see Table for a
 	// lookup that ignores case).
@@ -80,7 +81,7 @@ type FileStats struct {
 	Path       string
 	Table      string
 	Format     Format
-	Compressed bool   // the file is gzip
+	Compressed bool   // the file is gzip or zstd
 	Encoding   string // "UTF-16LE" or "UTF-16BE" when decoded from it; "" for UTF-8
 	Size       int64  // bytes on disk
 
