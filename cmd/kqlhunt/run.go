@@ -76,6 +76,7 @@ rule or exclusion error; 3 data error under --strict; 4 a limit was reached
 	root.AddCommand(testCommand(e))
 	root.AddCommand(sqlCommand(e))
 	root.AddCommand(loadCommand(e))
+	root.AddCommand(versionCommand(e))
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
