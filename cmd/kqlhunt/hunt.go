@@ -18,7 +18,7 @@ type huntOptions struct {
 	rulePaths      []string
 	packs          []string
 	exclusions     string
-	format         report.Format
+	outputs        outputFlags
 	now            kql.Datetime
 	failOnFindings bool
 	queryPeriod    bool
@@ -27,8 +27,7 @@ type huntOptions struct {
 }
 
 func huntCommand(e *env) *cobra.Command {
-	var o huntOptions
-	var format string
+	o := huntOptions{outputs: outputFlags{def: "table", exts: findingExts}}
 	cmd := &cobra.Command{
 		Use:   "hunt (--rules PATH | --pack NAME)... [--data PATH]... [flags]",
 		Short: "Run hunting rules over telemetry and print their findings",
@@ -55,7 +54,8 @@ with --fail-on-findings; 2 a rule or the exclusions failed, or a usage
 problem; 3 bad data with --strict; 4 --max-memory or --timeout reached; 130
 interrupted.`,
 		Example: `  kqlhunt hunt --rules examples/rules --data examples/telemetry --now 2025-03-05T00:00:00Z
-  kqlhunt hunt --pack rmm --data export/ --format html > report.html
+  kqlhunt hunt --pack rmm --data export/ -o report.html -o findings.csv
+  kqlhunt hunt --pack rmm --data export/ --format html -o report.html --format jsonl
   kqlhunt hunt --rules rules/ --exclusions tuning.yaml --data export/ --format jsonl --fail-on-findings`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -66,9 +66,6 @@ interrupted.`,
 				return fail(exitUsage, "--progress: unknown mode %q, expected %s", o.progress, strings.Join(progressModes, ", "))
 			}
 			var err error
-			if o.format, err = report.ParseFindingFormat(format); err != nil {
-				return fail(exitUsage, "--format: %v", err)
-			}
 			if o.now, err = o.data.nowValue(); err != nil {
 				return err
 			}
@@ -83,7 +80,7 @@ interrupted.`,
 	cmd.Flags().StringArrayVar(&o.rulePaths, "rules", nil, "rule file or folder (repeatable)")
 	packFlag(cmd, &o.packs)
 	cmd.Flags().StringVar(&o.exclusions, "exclusions", "", "apply the exclusions of the YAML `FILE` (see docs/exclusions.md)")
-	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv (a timeline), json, jsonl or html (a report)")
+	o.outputs.register(cmd, "output `FORMAT`: table, csv (a timeline), json, jsonl or html (a report)")
 	cmd.Flags().BoolVar(&o.failOnFindings, "fail-on-findings", false, "exit 1 when any rule finds something")
 	cmd.Flags().BoolVar(&o.queryPeriod, "query-period", false, "make each rule with a queryPeriod read only that period before --now, as Sentinel's scheduler runs it (default: every rule reads all the data)")
 	cmd.Flags().StringVar(&o.progress, "progress", "auto", "show a progress bar of the data read on stderr: auto (when stderr is a terminal), always or never")
@@ -92,6 +89,20 @@ interrupted.`,
 
 // runHunt maps the options to a hunt and its result to an exit code.
 func runHunt(e *env, o *huntOptions) error {
+	specs, err := o.outputs.resolve(findingFormat)
+	if err != nil {
+		return err
+	}
+	ws, closeOutputs, err := openOutputs(e.stdout, specs)
+	if err != nil {
+		return err
+	}
+	defer closeOutputs()
+	findings := make([]report.FindingWriter, len(specs))
+	for i, s := range specs {
+		f, _ := report.ParseFindingFormat(s.format)
+		findings[i] = report.NewFindingWriter(ws[i], f)
+	}
 	cfg := hunt.Config{
 		RulePaths:   o.rulePaths,
 		Packs:       o.packs,
@@ -100,13 +111,12 @@ func runHunt(e *env, o *huntOptions) error {
 		Now:         o.now,
 		QueryPeriod: o.queryPeriod,
 		Prefilter:   o.data.prefilter,
-		Findings:    report.NewFindingWriter(e.stdout, o.format),
+		Findings:    report.Tee(findings...),
 		Log:         e.stderr,
 		Progress: func(what string, read func() (int64, int64)) func() {
 			return startProgress(e.stderr, o.progress, read, what)
 		},
 	}
-	var err error
 	if cfg.MaxMemory, err = o.data.limits.memory(); err != nil {
 		return err
 	}
@@ -134,6 +144,9 @@ func runHunt(e *env, o *huntOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := closeError(closeOutputs()); err != nil {
+		return err
+	}
 	switch {
 	case res.LimitReached:
 		return fail(exitLimit, "a rule reached its memory limit%s", o.data.limits.note())
@@ -143,4 +156,14 @@ func runHunt(e *env, o *huntOptions) error {
 		return fail(exitFindings, "")
 	}
 	return nil
+}
+
+// findingFormat checks a findings format name and returns it in lower
+// case.
+func findingFormat(s string) (string, error) {
+	f, err := report.ParseFindingFormat(s)
+	if err != nil {
+		return "", err
+	}
+	return f.String(), nil
 }
