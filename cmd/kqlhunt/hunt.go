@@ -17,6 +17,7 @@ type huntOptions struct {
 	data           dataFlags
 	rulePaths      []string
 	packs          []string
+	selection      hunt.Selection
 	exclusions     string
 	outputs        outputFlags
 	now            kql.Datetime
@@ -79,6 +80,7 @@ interrupted.`,
 	engineFlag(cmd, &o.engine, "run the rules")
 	cmd.Flags().StringArrayVar(&o.rulePaths, "rules", nil, "rule file or folder (repeatable)")
 	packFlag(cmd, &o.packs)
+	selectFlags(cmd, &o.selection)
 	cmd.Flags().StringVar(&o.exclusions, "exclusions", "", "apply the exclusions of the YAML `FILE` (see docs/exclusions.md)")
 	o.outputs.register(cmd, "output `FORMAT`: table, csv (a timeline), json, jsonl or html (a report)")
 	cmd.Flags().BoolVar(&o.failOnFindings, "fail-on-findings", false, "exit 1 when any rule finds something")
@@ -106,6 +108,7 @@ func runHunt(e *env, o *huntOptions) error {
 	cfg := hunt.Config{
 		RulePaths:   o.rulePaths,
 		Packs:       o.packs,
+		Select:      o.selection,
 		Exclusions:  o.exclusions,
 		Engine:      &hunt.Embedded{Data: o.data.options()},
 		Now:         o.now,

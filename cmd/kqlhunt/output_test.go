@@ -105,3 +105,27 @@ func TestQueryOutput(t *testing.T) {
 		t.Errorf("two outputs: exit %d, %s", code, stderr)
 	}
 }
+
+func TestRuleSelection(t *testing.T) {
+	code, out, stderr := kqlhunt(t, "", "rules", "list", "--pack", "rmm", "--rule", "*screenmeet*", "--format", "jsonl")
+	if code != 0 || strings.Count(out, "\n") != 3 {
+		t.Errorf("rules list --rule: exit %d, %d lines, %s", code, strings.Count(out, "\n"), stderr)
+	}
+	code, out, stderr = kqlhunt(t, "", "hunt", "--pack", "rmm", "--data", "../../examples/rmm", "--rule", "*screenmeet*",
+		"--technique", "T1219", "--format", "jsonl")
+	if code != 0 || strings.Count(out, "\n") != 4 || !strings.Contains(stderr, "589 rules not selected by --rule \"*screenmeet*\" --technique T1219") {
+		t.Errorf("hunt --rule: exit %d, %d findings, %s", code, strings.Count(out, "\n"), stderr)
+	}
+	code, _, stderr = kqlhunt(t, "", "hunt", "--pack", "rmm", "--data", "../../examples/rmm", "--min-severity", "critical")
+	if code != exitUsage || !strings.Contains(stderr, "--min-severity") {
+		t.Errorf("bad severity: exit %d, %s", code, stderr)
+	}
+	code, _, stderr = kqlhunt(t, "", "hunt", "--pack", "rmm", "--data", "../../examples/rmm", "--tactic", "Impact")
+	if code != exitUsage || !strings.Contains(stderr, "no rule matches --tactic \"Impact\" (592 rules loaded)") {
+		t.Errorf("nothing selected: exit %d, %s", code, stderr)
+	}
+	code, out, _ = kqlhunt(t, "", "test", "--pack", "rmm", "--rule", "*screenmeet*")
+	if code != 0 || !strings.Contains(out, "6 passed, 0 failed") {
+		t.Errorf("test --rule: exit %d, %s", code, out)
+	}
+}

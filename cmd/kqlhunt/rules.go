@@ -172,13 +172,15 @@ func loadAccount(res *rules.LoadResult) string {
 func rulesListCommand(e *env) *cobra.Command {
 	var packNames []string
 	var format string
+	var sel hunt.Selection
 	cmd := &cobra.Command{
-		Use:   "list [PATH...] [--pack NAME]... [--format table|jsonl]",
+		Use:   "list [PATH...] [--pack NAME]... [--rule GLOB]... [--min-severity S] [--tactic T]... [--technique T]... [--format table|jsonl]",
 		Short: "List rules: id, name, severity, tactics, techniques, tables, file",
 		Long: `List the rules that load from the paths and the --pack packs, one per line:
 id, name, severity, MITRE tactics and techniques, the tables the query reads
 (the rule's dataTypes when the query does not compile) and FILE:LINE of the
-query. --format jsonl prints a JSON object per rule.
+query. --format jsonl prints a JSON object per rule. --rule, --min-severity,
+--tactic and --technique list only the rules they select.
 
 Load errors go to stderr, with a count of the warnings that 'kqlhunt rules
 validate' shows; rules that failed to load are not listed. Exit codes: 0 every
@@ -189,14 +191,21 @@ rule loaded; 2 some did not, or a usage problem.`,
 			if format != "table" && format != "jsonl" {
 				return fail(exitUsage, "--format: unknown format %q, expected table or jsonl", format)
 			}
+			if err := checkSelection(sel); err != nil {
+				return err
+			}
 			s, err := loadRuleSet(args, packNames)
 			if err != nil {
+				return err
+			}
+			if err := selectRules(s, sel); err != nil {
 				return err
 			}
 			return list(e, s, format)
 		},
 	}
 	packFlag(cmd, &packNames)
+	selectFlags(cmd, &sel)
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table or jsonl")
 	return cmd
 }

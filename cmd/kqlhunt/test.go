@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kqlhunt/kqlhunt/internal/hunt"
 	"github.com/kqlhunt/kqlhunt/internal/packs"
 	"github.com/kqlhunt/kqlhunt/internal/report"
 	"github.com/kqlhunt/kqlhunt/internal/rules"
@@ -53,6 +54,7 @@ type testFlags struct {
 	run     string
 	format  string
 	verbose bool
+	sel     hunt.Selection
 }
 
 func newTestCommand(e *env, pks rulePacks) *cobra.Command {
@@ -89,6 +91,7 @@ file or rule file that does not load.`,
 	fl.StringVar(&tf.run, "run", "", "run only the tests whose names match `REGEX`")
 	fl.StringVar(&tf.format, "format", "text", "output format: text or jsonl")
 	fl.BoolVarP(&tf.verbose, "verbose", "v", false, "print every test's findings, passing or not")
+	selectFlags(cmd, &tf.sel)
 	return cmd
 }
 
@@ -101,13 +104,19 @@ type testRun struct {
 	passed  int
 	failed  int
 	broken  int // test files and rules that did not load
+	sel     hunt.Selection
+	// deselected counts the test files whose rule the selection left out.
+	deselected int
 }
 
 func runTests(e *env, pks rulePacks, paths []string, tf testFlags) error {
 	if len(paths) == 0 && tf.pack == "" {
 		return fail(exitUsage, "no tests: give a test file, rule or folder, or --pack NAME")
 	}
-	tr := &testRun{e: e, verbose: tf.verbose}
+	if err := checkSelection(tf.sel); err != nil {
+		return err
+	}
+	tr := &testRun{e: e, verbose: tf.verbose, sel: tf.sel}
 	switch tf.format {
 	case "text":
 	case "jsonl":
@@ -157,6 +166,8 @@ func (tr *testRun) file(p string) {
 		tr.loadError(err)
 	case err != nil:
 		tr.print(ruletest.Failed(f, f.RulePath(), err, tr.opts))
+	case !tr.sel.Match(r):
+		tr.deselected++
 	default:
 		tr.print(ruletest.Run(tr.e.ctx, f, r, tr.opts))
 	}
@@ -204,6 +215,10 @@ func (tr *testRun) pack(pks rulePacks, name string) error {
 		r, err := f.FindRule(rs)
 		if err != nil {
 			tr.loadError(packError(name, err))
+			continue
+		}
+		if !tr.sel.Match(r) {
+			tr.deselected++
 			continue
 		}
 		res := ruletest.Run(tr.e.ctx, f, r, tr.opts)
@@ -303,6 +318,8 @@ func (tr *testRun) finish(run string) error {
 	switch {
 	case tr.broken > 0:
 		return fail(exitUsage, "")
+	case total == 0 && tr.deselected > 0:
+		return fail(exitUsage, "no test's rule matches %s", tr.sel)
 	case total == 0 && run != "":
 		return fail(exitUsage, "no test matches --run %q", run)
 	case total == 0:

@@ -28,6 +28,9 @@ type Config struct {
 	// RulePaths are rule files and folders; Packs names built-in packs.
 	RulePaths []string
 	Packs     []string
+	// Select chooses which of the loaded rules run; the others are left
+	// out of the hunt and its report, and counted.
+	Select Selection
 	// Exclusions is the path of an exclusions file, or "".
 	Exclusions string
 	// Catalog is the tables the rules are checked against; the Defender
@@ -100,9 +103,18 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	h := &report.Hunt{Started: start, Now: cfg.Now.Time()}
 	warnings := recorder{w: cfg.Log, lines: &h.Warnings} // for the HTML report
+	if err := cfg.Select.Check(); err != nil {
+		return nil, err
+	}
 	s, err := LoadRules(cfg.RulePaths, cfg.Packs)
 	if err != nil {
 		return nil, err
+	}
+	if left := s.Select(cfg.Select); left > 0 {
+		if len(s.Loaded()) == 0 && len(s.Diags.Errors()) == 0 {
+			return nil, usagef("no rule matches %s (%d %s loaded)", cfg.Select, left, plural(left, "rule", "rules"))
+		}
+		h.Deselected, h.Selection = left, cfg.Select.String()
 	}
 	printLoadDiags(cfg.Log, warnings, s.Diags)
 	var set *exclude.Set

@@ -30,6 +30,11 @@ type Hunt struct {
 	// Warnings are the hunt's warnings that belong to no one rule, such as
 	// skipped lines of data, each as printed (without "kqlhunt: ").
 	Warnings []string
+	// Deselected counts the rules that loaded but that the rule selection
+	// (Selection, as given on the command line) left out; they are not in
+	// Rules.
+	Deselected int
+	Selection  string
 	// PeriodsNotApplied counts the rules with a queryPeriod that the hunt
 	// did not apply (they read all the data).
 	PeriodsNotApplied int
@@ -181,6 +186,9 @@ func WriteSummary(w io.Writer, h *Hunt) error {
 			}
 			fmt.Fprintf(&b, "kqlhunt: suppressed for %s (%s): %s\n", visible(r.Name), visible(r.ID), visible(strings.Join(parts, ", ")))
 		}
+	}
+	if h.Deselected > 0 {
+		fmt.Fprintf(&b, "kqlhunt: %d %s not selected by %s\n", h.Deselected, plural(h.Deselected, "rule", "rules"), visible(h.Selection))
 	}
 	if n := h.PeriodsNotApplied; n > 0 {
 		fmt.Fprintf(&b, "kqlhunt: %d %s a queryPeriod, not applied: every rule read all the data (--query-period reads only each rule's period before now, as Sentinel's scheduler does)\n",
