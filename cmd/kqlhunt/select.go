@@ -40,4 +40,3 @@ func selectRules(s *hunt.RuleSet, sel hunt.Selection) error {
 	}
 	return nil
 }
-
