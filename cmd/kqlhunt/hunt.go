@@ -25,6 +25,8 @@ type huntOptions struct {
 	queryPeriod    bool
 	progress       string
 	engine         string
+	color          string
+	quiet          bool
 }
 
 func huntCommand(e *env) *cobra.Command {
@@ -63,6 +65,9 @@ interrupted.`,
 			if len(o.rulePaths) == 0 && len(o.packs) == 0 {
 				return fail(exitUsage, "no rules: give --rules PATH or --pack NAME")
 			}
+			if !slices.Contains(colorModes, o.color) {
+				return fail(exitUsage, "--color: unknown mode %q, expected %s", o.color, strings.Join(colorModes, ", "))
+			}
 			if !slices.Contains(progressModes, o.progress) {
 				return fail(exitUsage, "--progress: unknown mode %q, expected %s", o.progress, strings.Join(progressModes, ", "))
 			}
@@ -86,6 +91,8 @@ interrupted.`,
 	cmd.Flags().BoolVar(&o.failOnFindings, "fail-on-findings", false, "exit 1 when any rule finds something")
 	cmd.Flags().BoolVar(&o.queryPeriod, "query-period", false, "make each rule with a queryPeriod read only that period before --now, as Sentinel's scheduler runs it (default: every rule reads all the data)")
 	cmd.Flags().StringVar(&o.progress, "progress", "auto", "show a progress bar of the data read on stderr: auto (when stderr is a terminal), always or never")
+	cmd.Flags().StringVar(&o.color, "color", "auto", "colour the severities of the table: auto (when standard output is a terminal and NO_COLOR is not set), always or never")
+	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "print only the findings and errors: no summary, warnings or progress bar")
 	return cmd
 }
 
@@ -103,6 +110,10 @@ func runHunt(e *env, o *huntOptions) error {
 	findings := make([]report.FindingWriter, len(specs))
 	for i, s := range specs {
 		f, _ := report.ParseFindingFormat(s.format)
+		if f == report.Table && s.path == "" {
+			findings[i] = report.NewTableFindingWriter(ws[i], tableOptions(ws[i], o.color))
+			continue
+		}
 		findings[i] = report.NewFindingWriter(ws[i], f)
 	}
 	cfg := hunt.Config{
@@ -116,7 +127,11 @@ func runHunt(e *env, o *huntOptions) error {
 		Prefilter:   o.data.prefilter,
 		Findings:    report.Tee(findings...),
 		Log:         e.stderr,
+		Quiet:       o.quiet,
 		Progress: func(what string, read func() (int64, int64)) func() {
+			if o.quiet {
+				return func() {}
+			}
 			return startProgress(e.stderr, o.progress, read, what)
 		},
 	}

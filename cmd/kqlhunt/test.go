@@ -54,6 +54,7 @@ type testFlags struct {
 	run     string
 	format  string
 	verbose bool
+	quiet   bool
 	sel     hunt.Selection
 }
 
@@ -91,6 +92,7 @@ file or rule file that does not load.`,
 	fl.StringVar(&tf.run, "run", "", "run only the tests whose names match `REGEX`")
 	fl.StringVar(&tf.format, "format", "text", "output format: text or jsonl")
 	fl.BoolVarP(&tf.verbose, "verbose", "v", false, "print every test's findings, passing or not")
+	fl.BoolVarP(&tf.quiet, "quiet", "q", false, "print only the tests that fail, and the summary when some did")
 	selectFlags(cmd, &tf.sel)
 	return cmd
 }
@@ -100,6 +102,7 @@ type testRun struct {
 	e       *env
 	jsonl   bool
 	verbose bool
+	quiet   bool
 	opts    ruletest.Options
 	passed  int
 	failed  int
@@ -116,7 +119,7 @@ func runTests(e *env, pks rulePacks, paths []string, tf testFlags) error {
 	if err := checkSelection(tf.sel); err != nil {
 		return err
 	}
-	tr := &testRun{e: e, verbose: tf.verbose, sel: tf.sel}
+	tr := &testRun{e: e, verbose: tf.verbose, quiet: tf.quiet, sel: tf.sel}
 	switch tf.format {
 	case "text":
 	case "jsonl":
@@ -278,6 +281,9 @@ func (tr *testRun) print(results []ruletest.Result) {
 		} else {
 			tr.failed++
 		}
+		if tr.quiet && r.Pass {
+			continue
+		}
 		if tr.jsonl {
 			tr.e.stdout.Write(resultJSON(r, tr.verbose))
 			continue
@@ -314,7 +320,9 @@ func (tr *testRun) finish(run string) error {
 	if tr.broken > 0 {
 		summary += fmt.Sprintf(", %d %s did not load", tr.broken, pluralInt(tr.broken, "file", "files"))
 	}
-	fmt.Fprintln(w, summary)
+	if !tr.quiet || tr.failed > 0 || tr.broken > 0 {
+		fmt.Fprintln(w, summary)
+	}
 	switch {
 	case tr.broken > 0:
 		return fail(exitUsage, "")

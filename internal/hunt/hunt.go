@@ -62,6 +62,9 @@ type Config struct {
 	// Log receives the hunt's messages: rule diagnostics, warnings, and
 	// the summary at the end.
 	Log io.Writer
+	// Quiet leaves out of Log everything but errors: warnings and the
+	// summary (the report still records the warnings).
+	Quiet bool
 	// Progress, when set, is called when the rules start to run, with a
 	// function that tells how much of the data is read (when the engine
 	// can tell) and a description of the run; the function it returns is
@@ -103,6 +106,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	h := &report.Hunt{Started: start, Now: cfg.Now.Time()}
 	warnings := recorder{w: cfg.Log, lines: &h.Warnings} // for the HTML report
+	if cfg.Quiet {
+		warnings.w = io.Discard
+	}
 	if err := cfg.Select.Check(); err != nil {
 		return nil, err
 	}
@@ -167,7 +173,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := report.Finish(cfg.Findings, h); err != nil { // html writes its page here
 		return nil, err
 	}
-	report.WriteSummary(cfg.Log, h)
+	if !cfg.Quiet {
+		report.WriteSummary(cfg.Log, h)
+	}
 	return &Result{Hunt: h, Stats: h.Stats(), LimitReached: limited}, nil
 }
 
@@ -358,13 +366,17 @@ func assessExclusions(ctx context.Context, cfg Config, hr *rule, o kql.Outcome) 
 		hr.report.Suppressed = append(hr.report.Suppressed, report.Suppression{Exclusion: sup.Entry.Name, Rows: sup.Rows})
 	}
 	hr.report.SuppressedRows = o.SuppressedRows
+	log := cfg.Log
+	if cfg.Quiet {
+		log = io.Discard
+	}
 	for _, w := range out.Warnings {
 		msg := w.Error()
-		fmt.Fprintln(cfg.Log, msg)
+		fmt.Fprintln(log, msg)
 		hr.report.Warnings = append(hr.report.Warnings, msg)
 	}
 	if len(out.Warnings) > 0 {
-		fmt.Fprintf(cfg.Log, "kqlhunt: rule %q (%s) finds nothing with its exclusions, but %d %s without them: check that the exclusions do not remove what the rule looks for\n",
+		fmt.Fprintf(log, "kqlhunt: rule %q (%s) finds nothing with its exclusions, but %d %s without them: check that the exclusions do not remove what the rule looks for\n",
 			hr.rule.Name, hr.rule.ID, out.Unexcluded, plural(out.Unexcluded, "finding", "findings"))
 	}
 	return nil

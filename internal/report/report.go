@@ -212,7 +212,7 @@ type FindingWriter interface {
 func NewFindingWriter(w io.Writer, f Format) FindingWriter {
 	switch f {
 	case Table:
-		return &flatFindings{w: w, index: map[string]int{}}
+		return NewTableFindingWriter(w, TableOptions{})
 	case CSV:
 		return &timelineFindings{w: w}
 	case JSON:
