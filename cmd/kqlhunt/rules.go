@@ -138,7 +138,7 @@ func ruleCount(n int, s *hunt.RuleSet) string {
 // repaired, 0 refused, 8 blocks skipped, 2 other files ignored". Counts of
 // things that did not happen are left out, except refused files.
 func loadAccount(res *rules.LoadResult) string {
-	if len(res.Files) == 0 && len(res.Ignored) == 0 {
+	if len(res.Files) == 0 && len(res.Ignored) == 0 && len(res.Exclusions) == 0 {
 		return ""
 	}
 	var repaired, refused, skipped, other int
@@ -162,6 +162,9 @@ func loadAccount(res *rules.LoadResult) string {
 	}
 	if other > 0 {
 		parts = append(parts, countOf(other, "code block", "code blocks")+" in other languages not read")
+	}
+	if n := len(res.Exclusions); n > 0 {
+		parts = append(parts, countOf(n, "exclusions file", "exclusions files")+" not read as rules")
 	}
 	if n := len(res.Ignored); n > 0 {
 		parts = append(parts, countOf(n, "other file", "other files")+" ignored")

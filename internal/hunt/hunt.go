@@ -12,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -123,6 +125,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		h.Deselected, h.Selection = left, cfg.Select.String()
 	}
 	printLoadDiags(cfg.Log, warnings, s.Diags)
+	for _, f := range s.Files.Exclusions {
+		if !sameFile(f, cfg.Exclusions) {
+			fmt.Fprintf(warnings, "kqlhunt: %s is an exclusions file, not a rule: not applied (apply it with --exclusions %s)\n", f, f)
+		}
+	}
 	var set *exclude.Set
 	if cfg.Exclusions != "" {
 		if set, err = exclude.Load(cfg.Exclusions, cat); err != nil {
@@ -154,6 +161,13 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	limited, err := settle(ctx, cfg, evaluated, outcomes)
 	if err != nil {
 		return nil, err
+	}
+	if set != nil {
+		h.ExclusionEntries = len(set.Entries)
+		logf := func(format string, args ...any) { fmt.Fprintf(warnings, format+"\n", args...) }
+		if err := countRemoved(ctx, cfg, evaluated, outcomes, logf); err != nil {
+			return nil, err
+		}
 	}
 	if st, ok := cfg.Engine.(statser); ok {
 		data := st.Stats()
@@ -465,4 +479,17 @@ func withNewline(s string) string {
 		return s
 	}
 	return s + "\n"
+}
+
+// sameFile reports whether paths a and b name the same file.
+func sameFile(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	ia, errA := os.Stat(a)
+	ib, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(ia, ib)
 }

@@ -75,7 +75,7 @@ func testHunt() (*Hunt, []*Finding) {
 		Rules: []RuleReport{
 			{ID: "f413b02c", Name: "ScreenMeet, network", Severity: "Medium", Tactics: []string{"CommandAndControl"},
 				Techniques: []string{"T1219"}, File: "rules/screenmeet.yaml", Findings: 2,
-				Suppressed: []Suppression{{Exclusion: "exclusions.yaml:3 (IT jump hosts)", Rows: 5}}, SuppressedRows: 5},
+				Suppressed: []Suppression{{Exclusion: "exclusions.yaml:3 (IT jump hosts)", Rows: 5, Findings: 1}}, SuppressedRows: 5, FindingsRemoved: 1},
 			{ID: "r2", Name: "Encoded PowerShell", Severity: "High", File: "rules/encoded.yaml", Findings: 1},
 			{ID: "evil", Name: evilName, Severity: "Low", Tactics: []string{"Execution"}, Techniques: []string{"T1059"},
 				File: "rules/evil.yaml", Findings: 2, Warnings: []string{`column "Note" holds <b>markup</b>`}},
@@ -86,7 +86,8 @@ func testHunt() (*Hunt, []*Finding) {
 				Suppressed: []Suppression{{Exclusion: "exclusions.yaml:3 (IT jump hosts)", Rows: 0},
 					{Exclusion: "exclusions.yaml:9 (backup server)", Rows: 2}}, SuppressedRows: 2},
 		},
-		Warnings: []string{"data/DeviceNetworkEvents.jsonl: skipped 2 malformed lines"},
+		Warnings:         []string{"data/DeviceNetworkEvents.jsonl: skipped 2 malformed lines"},
+		ExclusionEntries: 3,
 	}
 	return h, fs
 }
