@@ -77,6 +77,7 @@ rule or exclusion error; 3 data error under --strict; 4 a limit was reached
 	root.AddCommand(sqlCommand(e))
 	root.AddCommand(loadCommand(e))
 	root.AddCommand(versionCommand(e))
+	registerCompletions(root)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
