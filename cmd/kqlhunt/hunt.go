@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -126,6 +127,8 @@ func runHunt(e *env, o *huntOptions) error {
 		QueryPeriod: o.queryPeriod,
 		Prefilter:   o.data.prefilter,
 		Findings:    report.Tee(findings...),
+		Run: report.RunInfo{Command: commandLine(e.args), Version: version(),
+			Data: append(append([]string{}, o.data.data...), o.data.tables...), Engine: redactURL(o.engine)},
 		Log:         e.stderr,
 		Quiet:       o.quiet,
 		Progress: func(what string, read func() (int64, int64)) func() {
@@ -184,4 +187,16 @@ func findingFormat(s string) (string, error) {
 		return "", err
 	}
 	return f.String(), nil
+}
+
+// redactURL returns an engine URL without its password, for the report.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
 }

@@ -44,12 +44,14 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// args are the command-line arguments, without the program name.
+	args []string
 }
 
 // run runs kqlhunt with args (without the program name) and returns the
 // exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, args: args}
 	root := &cobra.Command{
 		Use:   "kqlhunt",
 		Short: "Run Microsoft Sentinel and Defender XDR KQL hunting rules over exported telemetry",
@@ -101,4 +103,28 @@ rule or exclusion error; 3 data error under --strict; 4 a limit was reached
 	// Cobra's own errors: unknown commands and flags, bad flag values.
 	fmt.Fprintf(stderr, "kqlhunt: %v\nRun 'kqlhunt --help' for usage.\n", err)
 	return exitUsage
+}
+
+// commandLine returns "kqlhunt ARGS...", each argument quoted for a
+// POSIX shell when it holds anything but letters, digits and -_./:=,@%+.
+func commandLine(args []string) string {
+	words := []string{"kqlhunt"}
+	for _, a := range args {
+		if i := strings.Index(a, "://"); i >= 0 { // a server's password stays out of reports
+			start := strings.LastIndex(a[:i], "=") + 1
+			a = a[:start] + redactURL(a[start:])
+		}
+		plain := a != ""
+		for _, r := range a {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=,@%+", r)) {
+				plain = false
+				break
+			}
+		}
+		if !plain {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		words = append(words, a)
+	}
+	return strings.Join(words, " ")
 }

@@ -34,3 +34,11 @@ func TestVersionCommand(t *testing.T) {
 		t.Errorf("version extra: exit %d, want %d", code, exitUsage)
 	}
 }
+
+func TestCommandLine(t *testing.T) {
+	got := commandLine([]string{"hunt", "--rules", "my rules", "--data", "it's.jsonl", "--engine=clickhouse://u:secret@h:8123/db", "-o", "r.html", ""})
+	want := `kqlhunt hunt --rules 'my rules' --data 'it'\''s.jsonl' --engine=clickhouse://u:xxxxx@h:8123/db -o r.html ''`
+	if got != want {
+		t.Errorf("commandLine = %s, want %s", got, want)
+	}
+}

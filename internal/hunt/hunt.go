@@ -58,6 +58,10 @@ type Config struct {
 	// why from them, and a malformed line among them is not reported
 	// unless it is cut short.
 	Prefilter bool
+	// Run describes the run for the report (command line, version,
+	// data); Run fills in the rules, packs and exclusions when it leaves
+	// them empty.
+	Run report.RunInfo
 	// Findings receives every finding as rules produce them; Run ends it
 	// (report.Finish).
 	Findings report.FindingWriter
@@ -106,7 +110,13 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if cat == nil {
 		cat = kql.Defender()
 	}
-	h := &report.Hunt{Started: start, Now: cfg.Now.Time()}
+	h := &report.Hunt{Started: start, Now: cfg.Now.Time(), Run: cfg.Run}
+	if h.Run.Rules == nil && h.Run.Packs == nil {
+		h.Run.Rules, h.Run.Packs = cfg.RulePaths, cfg.Packs
+	}
+	if h.Run.Exclusions == "" {
+		h.Run.Exclusions = cfg.Exclusions
+	}
 	warnings := recorder{w: cfg.Log, lines: &h.Warnings} // for the HTML report
 	if cfg.Quiet {
 		warnings.w = io.Discard

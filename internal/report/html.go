@@ -24,10 +24,19 @@ const MaxHTMLFindings = 1000
 //go:embed html.tmpl
 var htmlSource string
 
-var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	// count returns "1 finding" or "2 findings" for count n "finding" "findings".
-	"count": func(n int, one, many string) string { return strconv.Itoa(n) + " " + plural(n, one, many) },
-}).Parse(htmlSource))
+// htmlScript is the report's one script, inline: filtering and sorting.
+//
+//go:embed html.js
+var htmlScript string
+
+var htmlTemplate = func() *template.Template {
+	t := template.Must(template.New("report").Funcs(template.FuncMap{
+		// count returns "1 finding" or "2 findings" for count n "finding" "findings".
+		"count": func(n int, one, many string) string { return strconv.Itoa(n) + " " + plural(n, one, many) },
+	}).Parse(htmlSource))
+	template.Must(t.New("script").Parse(htmlScript))
+	return t
+}()
 
 // WriteHTML writes h, with its Findings, to w as one self-contained HTML
 // page (see the package comment). It fetches nothing: styles and the
@@ -165,6 +174,9 @@ func (c *collector) add(f *Finding) {
 type (
 	htmlPage struct {
 		Title, Started, Now, Elapsed, Bytes string
+		Run                                 htmlRun
+		Severities                          []htmlSeverity
+		Found, Quiet                        []*htmlRule // rules with findings; rules that ran and found nothing
 		Stats                               Stats
 		Rules                               []*htmlRule
 		Devices                             []htmlDevice
@@ -177,6 +189,7 @@ type (
 	}
 	htmlRule struct {
 		Anchor, ID, Name, Severity, SevClass string
+		Blind                                string
 		Tactics, Techniques, File, Status    string
 		Findings                             int
 		Suppressed                           int64
@@ -187,6 +200,13 @@ type (
 		Hidden                               int // findings not listed
 		rank                                 int
 		findings                             *ruleFindings
+	}
+	htmlRun struct {
+		Command, Version, Rules, Packs, Data, Exclusions, Engine string
+	}
+	htmlSeverity struct {
+		Name, SevClass  string
+		Findings, Rules int
 	}
 	htmlLink struct {
 		Name, Anchor string
@@ -231,7 +251,8 @@ func (c *collector) render(h *Hunt) ([]byte, error) {
 		merged.Rules = append(merged.Rules, rr)
 		r := &htmlRule{ID: visible(rr.ID), Name: visible(rr.Name), Severity: visible(rr.Severity),
 			Tactics: visible(strings.Join(rr.Tactics, ", ")), Techniques: visible(strings.Join(rr.Techniques, ", ")),
-			File: visible(rr.File), Findings: rr.Findings, NotEvaluated: visible(rr.NotEvaluated), findings: f}
+			File: visible(rr.File), Findings: rr.Findings, NotEvaluated: visible(rr.NotEvaluated), findings: f,
+			Blind: visible(rr.Blind)}
 		if r.Name == "" {
 			r.Name = r.File
 		}
@@ -295,6 +316,10 @@ func (c *collector) render(h *Hunt) ([]byte, error) {
 			byFindings[r.findings] = r
 		}
 		switch r.rank {
+		case 0:
+			p.Found = append(p.Found, r)
+		case 1:
+			p.Quiet = append(p.Quiet, r)
 		case 2:
 			p.NotEvaluated = append(p.NotEvaluated, r)
 		case 3:
@@ -302,6 +327,10 @@ func (c *collector) render(h *Hunt) ([]byte, error) {
 		}
 	}
 	p.Rules = rules
+	p.Severities = severities(p.Found)
+	p.Run = htmlRun{Command: visible(h.Run.Command), Version: visible(h.Run.Version),
+		Rules: visible(strings.Join(h.Run.Rules, ", ")), Packs: visible(strings.Join(h.Run.Packs, ", ")),
+		Data: visible(strings.Join(h.Run.Data, ", ")), Exclusions: visible(h.Run.Exclusions), Engine: visible(h.Run.Engine)}
 	p.Stats = merged.Stats()
 	p.Bytes = HumanBytes(p.Stats.BytesRead)
 	p.Title = "kqlhunt report: " + strconv.Itoa(p.Stats.Findings) + " " + plural(p.Stats.Findings, "finding", "findings")
@@ -319,6 +348,28 @@ func (c *collector) render(h *Hunt) ([]byte, error) {
 		return nil, fmt.Errorf("report: html: %w", err) // a bug: the template and its model are fixed
 	}
 	return b.Bytes(), nil
+}
+
+// severities counts the findings and rules of found (rules with
+// findings, the most severe first) per severity.
+func severities(found []*htmlRule) []htmlSeverity {
+	var out []htmlSeverity
+	index := map[string]int{}
+	for _, r := range found {
+		i, ok := index[r.Severity]
+		if !ok {
+			name := r.Severity
+			if name == "" {
+				name = "no severity"
+			}
+			i = len(out)
+			index[r.Severity] = i
+			out = append(out, htmlSeverity{Name: name, SevClass: r.SevClass})
+		}
+		out[i].Findings += r.Findings
+		out[i].Rules++
+	}
+	return out
 }
 
 // visibleLines is visible for each line of s: line breaks are kept, so

@@ -12,6 +12,8 @@ import (
 // report (WriteHTML): when it ran, what each rule did, and how much data
 // it read. The caller fills it; package report only reads it.
 type Hunt struct {
+	// Run is how the hunt was started: command line, inputs, version.
+	Run RunInfo
 	// Started is the wall-clock time the hunt began; Now is the instant
 	// the queries ran at (now(), which --now pins). Both are shown in UTC.
 	Started time.Time
@@ -45,6 +47,25 @@ type Hunt struct {
 	// Findings are findings to report in addition to those written to the
 	// HTML FindingWriter; WriteHTML reports them. Usually empty.
 	Findings []Finding
+}
+
+// RunInfo is how a hunt was started, for its report.
+type RunInfo struct {
+	// Command is the command line, its words quoted for a POSIX shell
+	// where they need it.
+	Command string
+	// Version is kqlhunt's version (kqlhunt version).
+	Version string
+	// Rules are the rule files and folders, Packs the built-in packs.
+	Rules, Packs []string
+	// Data are the telemetry files and folders, as given (--data PATH,
+	// --table NAME=PATH).
+	Data []string
+	// Exclusions is the exclusions file, or "".
+	Exclusions string
+	// Engine is the server the rules ran on, or "" for kqlhunt's own
+	// engine over Data.
+	Engine string
 }
 
 // RuleReport is what one rule did in a hunt.
