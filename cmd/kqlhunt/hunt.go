@@ -129,8 +129,8 @@ func runHunt(e *env, o *huntOptions) error {
 		Findings:    report.Tee(findings...),
 		Run: report.RunInfo{Command: commandLine(e.args), Version: version(),
 			Data: append(append([]string{}, o.data.data...), o.data.tables...), Engine: redactURL(o.engine)},
-		Log:         e.stderr,
-		Quiet:       o.quiet,
+		Log:   e.stderr,
+		Quiet: o.quiet,
 		Progress: func(what string, read func() (int64, int64)) func() {
 			if o.quiet {
 				return func() {}
