@@ -33,7 +33,7 @@ type huntOptions struct {
 func huntCommand(e *env) *cobra.Command {
 	o := huntOptions{outputs: outputFlags{def: "table", exts: findingExts}}
 	cmd := &cobra.Command{
-		Use:   "hunt (--rules PATH | --pack NAME)... [--data PATH]... [flags]",
+		Use:   "hunt (--rules PATH | --pack NAME)... [--data PATH]... [--rule GLOB]... [--format FORMAT] [-o FILE]... [flags]",
 		Short: "Run hunting rules over telemetry and print their findings",
 		Long: `Run every rule found under the --rules paths (Sentinel YAML, Markdown with
 fenced KQL, .kql; files or folders, searched recursively) and in the built-in
@@ -52,8 +52,19 @@ excludes are removed from a rule's tables before the rule sees them, the rows
 each exclusion removed are counted per rule, and a warning says when the
 exclusions suppress every match of a rule.
 
-Findings are written as rules produce them (jsonl and json stream; table, csv
-and html buffer). A summary goes to stderr. Exit codes: 0 done; 1 findings
+--rule, --min-severity, --tactic and --technique select the rules to run
+(criteria of different flags must all hold; values of one flag are
+alternatives). An exclusions file found among the rules is not read as a
+rule.
+
+Findings go to standard output in --format, or to the -o files: each
+--format applies to the -o after it, and a -o without one takes the format
+of its extension (.html, .csv, .json, .jsonl, .txt), so one hunt writes
+several outputs. The table groups the findings per rule, with each rule's
+own columns, fitted to the terminal's width (or $COLUMNS); severities are
+coloured on a terminal unless NO_COLOR is set. Findings are written as rules
+produce them (jsonl and json stream; table, csv and html buffer). A summary
+goes to stderr; -q leaves only the findings and errors. Exit codes: 0 done; 1 findings
 with --fail-on-findings; 2 a rule or the exclusions failed, or a usage
 problem; 3 bad data with --strict; 4 --max-memory or --timeout reached; 130
 interrupted.`,

@@ -52,34 +52,11 @@ type env struct {
 // exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, args: args}
-	root := &cobra.Command{
-		Use:   "kqlhunt",
-		Short: "Run Microsoft Sentinel and Defender XDR KQL hunting rules over exported telemetry",
-		Long: `kqlhunt runs KQL hunting queries and Sentinel rules, verbatim, over Defender XDR
-telemetry exported as JSON lines, streaming API records, Advanced Hunting API
-responses or portal CSV files.
-
-Exit codes: 0 success; 1 findings exist and --fail-on-findings was given, a
-detection test failed, or a conformance mode scored below --min; 2 usage, query,
-rule or exclusion error; 3 data error under --strict; 4 a limit was reached
-(--timeout, --max-memory); 130 interrupted (Ctrl-C).`,
-		SilenceUsage:  true,
-		SilenceErrors: true,
-	}
+	root := rootCommand(e)
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(queryCommand(e), huntCommand(e), checkCommand(e))
-	root.AddCommand(genCommand(e))
-	root.AddCommand(convertCommand(e))
-	root.AddCommand(conformanceCommand(e))
-	root.AddCommand(rulesCommand(e))
-	root.AddCommand(testCommand(e))
-	root.AddCommand(sqlCommand(e))
-	root.AddCommand(loadCommand(e))
-	root.AddCommand(versionCommand(e))
-	registerCompletions(root)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
@@ -127,4 +104,34 @@ func commandLine(args []string) string {
 		words = append(words, a)
 	}
 	return strings.Join(words, " ")
+}
+
+// rootCommand returns the kqlhunt command with every subcommand, and the
+// completion of their flags' values.
+func rootCommand(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "kqlhunt",
+		Short: "Run Microsoft Sentinel and Defender XDR KQL hunting rules over exported telemetry",
+		Long: `kqlhunt runs KQL hunting queries and Sentinel rules, verbatim, over Defender XDR
+telemetry exported as JSON lines, streaming API records, Advanced Hunting API
+responses or portal CSV files.
+
+Exit codes: 0 success; 1 findings exist and --fail-on-findings was given, a
+detection test failed, or a conformance mode scored below --min; 2 usage, query,
+rule or exclusion error; 3 data error under --strict; 4 a limit was reached
+(--timeout, --max-memory); 130 interrupted (Ctrl-C).`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(queryCommand(e), huntCommand(e), checkCommand(e))
+	root.AddCommand(genCommand(e))
+	root.AddCommand(convertCommand(e))
+	root.AddCommand(conformanceCommand(e))
+	root.AddCommand(rulesCommand(e))
+	root.AddCommand(testCommand(e))
+	root.AddCommand(sqlCommand(e))
+	root.AddCommand(loadCommand(e))
+	root.AddCommand(versionCommand(e))
+	registerCompletions(root)
+	return root
 }
