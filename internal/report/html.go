@@ -184,6 +184,8 @@ type (
 		Untimed                             int // findings without a time
 		Listed                              int // findings listed
 		Suppressions                        []htmlSuppression
+		IdleExclusions                      int    // exclusions that removed nothing
+		Deselected                          string // the rules the selection left out
 		NotEvaluated, Failed                []*htmlRule
 		Warnings                            []htmlMessage
 	}
@@ -211,6 +213,7 @@ type (
 	htmlLink struct {
 		Name, Anchor string
 		N            int64
+		Findings     string // findings removed, "?" when not counted
 	}
 	htmlDevice struct {
 		Name        string // "" for findings that name no host
@@ -223,6 +226,7 @@ type (
 	htmlSuppression struct {
 		Exclusion string
 		Rows      int64
+		Findings  string // findings removed, "?" when some count is unknown
 		Rules     []htmlLink
 	}
 	htmlMessage struct {
@@ -337,7 +341,13 @@ func (c *collector) render(h *Hunt) ([]byte, error) {
 
 	p.Devices = c.devices(byFindings)
 	p.Chart, p.Untimed = c.chart(rules, byFindings)
-	p.Suppressions = suppressions(merged.Rules, added)
+	p.Suppressions, p.IdleExclusions = suppressions(merged.Rules, added)
+	if n := h.ExclusionEntries - len(p.Suppressions); n > p.IdleExclusions {
+		p.IdleExclusions = n // exclusions that applied to no rule
+	}
+	if h.Deselected > 0 {
+		p.Deselected = strconv.Itoa(h.Deselected) + " " + plural(h.Deselected, "rule", "rules") + " not selected by " + visible(h.Selection)
+	}
 	for _, w := range h.Warnings {
 		p.Warnings = append(p.Warnings, htmlMessage{Text: visible(w)})
 	}
@@ -454,28 +464,54 @@ func anchorNum(a string) int {
 }
 
 // suppressions groups the suppression counts of reports by exclusion,
-// sorted by exclusion; the rules of each in report order. rules[i] is the
-// htmlRule of reports[i].
-func suppressions(reports []RuleReport, rules []*htmlRule) []htmlSuppression {
-	byExcl := map[string]*htmlSuppression{}
+// sorted by exclusion; the rules of each in report order. Only the
+// exclusions that removed rows are listed, with the rules they removed
+// rows from; idle counts the others. rules[i] is the htmlRule of
+// reports[i].
+func suppressions(reports []RuleReport, rules []*htmlRule) (out []htmlSuppression, idle int) {
+	type acc struct {
+		htmlSuppression
+		findings int
+	}
+	byExcl := map[string]*acc{}
 	for i := range reports {
 		for _, s := range reports[i].Suppressed {
 			x := byExcl[s.Exclusion]
 			if x == nil {
-				x = &htmlSuppression{Exclusion: visible(s.Exclusion)}
+				x = &acc{htmlSuppression: htmlSuppression{Exclusion: visible(s.Exclusion)}}
 				byExcl[s.Exclusion] = x
 			}
+			if s.Rows == 0 {
+				continue
+			}
 			x.Rows += s.Rows
-			x.Rules = append(x.Rules, htmlLink{Name: rules[i].Name, Anchor: rules[i].Anchor, N: s.Rows})
+			if s.Findings < 0 || x.findings < 0 {
+				x.findings = -1
+			} else {
+				x.findings += s.Findings
+			}
+			x.Rules = append(x.Rules, htmlLink{Name: rules[i].Name, Anchor: rules[i].Anchor, N: s.Rows, Findings: countText(s.Findings)})
 		}
 	}
-	var out []htmlSuppression
 	for _, x := range byExcl {
+		if x.Rows == 0 {
+			idle++
+			continue
+		}
+		x.Findings = countText(x.findings)
 		slices.SortStableFunc(x.Rules, func(a, b htmlLink) int { return anchorNum(a.Anchor) - anchorNum(b.Anchor) })
-		out = append(out, *x)
+		out = append(out, x.htmlSuppression)
 	}
 	slices.SortFunc(out, func(a, b htmlSuppression) int { return strings.Compare(a.Exclusion, b.Exclusion) })
-	return out
+	return out, idle
+}
+
+// countText is n in decimal, or "?" when negative (not counted).
+func countText(n int) string {
+	if n < 0 {
+		return "?"
+	}
+	return strconv.Itoa(n)
 }
 
 // ruleWarnings returns the warnings of reports, the rules in report
