@@ -73,6 +73,14 @@ func TestHuntSeveralOutputs(t *testing.T) {
 	if !strings.HasPrefix(string(page), "<!DOCTYPE html>") || !strings.Contains(string(page), "ws-0210.contoso.local") {
 		t.Errorf("r.html is not the report: %.200s", page)
 	}
+	// The report records the command line, the inputs and the version.
+	for _, want := range []string{"<dt>Command</dt><dd class=\"mono\">kqlhunt hunt --rules ../../examples/rules --data ../../examples/telemetry",
+		"<dt>Data</dt><dd class=\"mono\">../../examples/telemetry</dd>", "<dt>Rules</dt><dd class=\"mono\">../../examples/rules</dd>",
+		" · kqlhunt " + version()} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("r.html lacks %q", want)
+		}
+	}
 	f, _ := os.Open(timeline)
 	recs, err := csv.NewReader(f).ReadAll()
 	f.Close()
