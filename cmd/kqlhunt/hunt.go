@@ -114,20 +114,6 @@ func runHunt(e *env, o *huntOptions) error {
 	if err != nil {
 		return err
 	}
-	ws, closeOutputs, err := openOutputs(e.stdout, specs)
-	if err != nil {
-		return err
-	}
-	defer closeOutputs()
-	findings := make([]report.FindingWriter, len(specs))
-	for i, s := range specs {
-		f, _ := report.ParseFindingFormat(s.format)
-		if f == report.Table && s.path == "" {
-			findings[i] = report.NewTableFindingWriter(ws[i], tableOptions(ws[i], o.color))
-			continue
-		}
-		findings[i] = report.NewFindingWriter(ws[i], f)
-	}
 	cfg := hunt.Config{
 		RulePaths:   o.rulePaths,
 		Packs:       o.packs,
@@ -137,7 +123,6 @@ func runHunt(e *env, o *huntOptions) error {
 		Now:         o.now,
 		QueryPeriod: o.queryPeriod,
 		Prefilter:   o.data.prefilter,
-		Findings:    report.Tee(findings...),
 		Run: report.RunInfo{Command: commandLine(e.args), Version: version(),
 			Data: append(append([]string{}, o.data.data...), o.data.tables...), Engine: redactURL(o.engine)},
 		Log:   e.stderr,
@@ -167,6 +152,23 @@ func runHunt(e *env, o *huntOptions) error {
 		return err
 	}
 	defer cancel()
+	// The outputs are created last, so that a usage error leaves no
+	// empty file behind.
+	ws, closeOutputs, err := openOutputs(e.stdout, specs)
+	if err != nil {
+		return err
+	}
+	defer closeOutputs()
+	findings := make([]report.FindingWriter, len(specs))
+	for i, s := range specs {
+		f, _ := report.ParseFindingFormat(s.format)
+		if f == report.Table && s.path == "" {
+			findings[i] = report.NewTableFindingWriter(ws[i], tableOptions(ws[i], o.color))
+			continue
+		}
+		findings[i] = report.NewFindingWriter(ws[i], f)
+	}
+	cfg.Findings = report.Tee(findings...)
 	res, err := hunt.Run(ctx, cfg)
 	err = o.data.limits.outcome(ctx, err)
 	var ue *hunt.UsageError
