@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -208,6 +209,40 @@ func TestHTMLInBrowser(t *testing.T) {
 				t.Errorf("%s: section %s, rows all hidden: %v", c.fragment, s, empty)
 			}
 		}
+	}
+
+	// The page renders: a screenshot of its top shows the severity boxes
+	// and the chart (coloured pixels), not a blank or an error page.
+	shot := filepath.Join(t.TempDir(), "shot.png")
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars",
+		"--user-data-dir="+t.TempDir(), "--window-size=1200,900", "--screenshot="+shot, "file://"+page)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("chromium --screenshot: %v\n%s", err, out)
+	}
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(f)
+	f.Close()
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	colored := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if max(r, g, bl)-min(r, g, bl) > 0x3000 { // not white, grey or black
+				colored++
+			}
+		}
+	}
+	t.Logf("screenshot %v: %d coloured pixels of %d sampled", b, colored, b.Dx()*b.Dy()/4)
+	if b.Dx() != 1200 || colored < 500 {
+		t.Errorf("screenshot %v with %d coloured pixels: the page did not render", b, colored)
 	}
 
 	// #sort=-Time orders each table by time, latest first; #sort=Time
