@@ -27,8 +27,8 @@ func TestHuntSeedExclusions(t *testing.T) {
 		seedExclusions + ":17:5: warning: exclusion \"Scheduled System Maintenance via ScreenMeet\" on its own suppresses all 4 matches",
 		"finds nothing with its exclusions, but 4 findings without them",
 		"kqlhunt: 1 rule run, 0 with findings (0 findings)",
-		"kqlhunt: 23 rows suppressed by 5 exclusions\n",
-		`23 rows by "Scheduled System Maintenance via ScreenMeet", 23 rows by "Remote Desktop Session via ScreenMeet"`,
+		"kqlhunt: 23 rows suppressed by 5 exclusions, 4 findings removed\n",
+		`kqlhunt: exclusion "Scheduled System Maintenance via ScreenMeet" removed 23 rows, 4 findings from Remote Management and Monitoring tool - ScreenMeet - Network Connection (f413b02c-92da-4243-82e6-b9bbe8e89a35)` + "\n",
 	} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errs)
@@ -104,7 +104,9 @@ func TestHuntExclusionsWithoutNameClause(t *testing.T) {
 	if strings.Contains(errs, "warning") {
 		t.Errorf("a warning, though the rule still finds rows:\n%s", errs)
 	}
-	if !strings.Contains(errs, "kqlhunt: 9 rows suppressed by 5 exclusions\n") {
+	// The findings the exclusions removed: without them the rule finds
+	// ws-a, ws-b, ws-c and ws-d; with them ws-a and ws-b.
+	if !strings.Contains(errs, "kqlhunt: 9 rows suppressed by 5 exclusions, 2 findings removed\n") {
 		t.Errorf("stderr lacks the suppressed total:\n%s", errs)
 	}
 }
@@ -129,5 +131,61 @@ func TestHuntExclusionErrors(t *testing.T) {
 		"--now", "2025-03-05T00:00:00Z", "--exclusions", file, "--format", "jsonl")
 	if code != 2 || !strings.Contains(errs, file+":4:13:") || strings.TrimSpace(out) != "" || !strings.Contains(errs, "1 failed") {
 		t.Errorf("field without a column: exit %d, stdout %q, stderr:\n%s", code, out, errs)
+	}
+}
+
+// TestHuntStarExclusions: exclusions for every rule ("*") over the RMM
+// pack report one line for the exclusion that removed rows, with the
+// findings it removed, and one line for the others, not a line per rule.
+// An exclusions file among the rules is recognised and not loaded as a
+// rule.
+func TestHuntStarExclusions(t *testing.T) {
+	dir := t.TempDir()
+	excl := filepath.Join(dir, "tuning.yaml")
+	os.WriteFile(excl, []byte(`exclusions:
+  - rule: "*"
+    name: jump host
+    kql: DeviceName =~ "ws-0142.contoso.local"
+  - rule: "*"
+    name: nothing
+    kql: DeviceName == "no-such-host"
+  - rule: ["*"]
+    name: nothing either
+    filter: host.name == "no-such-host"
+`), 0o644)
+	code, out, errs := kqlhunt(t, "", "hunt", "--pack", "rmm", "--data", "../../examples/rmm", "--exclusions", excl, "--format", "jsonl")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		"kqlhunt: 592 rules run, 6 with findings (8 findings)",
+		"kqlhunt: 4507 rows suppressed by 1 exclusion, 4 findings removed\n",
+		`kqlhunt: exclusion "jump host" removed 4507 rows, 4 findings from 592 rules: RMM tool - ScreenMeet - Network connection (10 rows, 2 findings), RMM tool - ScreenMeet - Process (7 rows, 1 finding), RMM tool - ScreenMeet - File signature (5 rows, 1 finding), `,
+		"kqlhunt: 2 other exclusions removed nothing\n",
+	} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	if n := strings.Count(errs, "\n"); n > 20 {
+		t.Errorf("%d lines on stderr:\n%s", n, errs)
+	}
+	if n := strings.Count(out, "\n"); n != 8 {
+		t.Errorf("%d findings, want 8", n)
+	}
+
+	// The same file in a folder of rules is not a rule.
+	rules := t.TempDir()
+	src, _ := os.ReadFile("../../examples/rules/screenmeet_netconn.yaml")
+	os.WriteFile(filepath.Join(rules, "screenmeet_netconn.yaml"), src, 0o644)
+	os.WriteFile(filepath.Join(rules, "tuning.yaml"), []byte("exclusions:\n  - rule: \"*\"\n    name: x\n    kql: DeviceName == \"x\"\n"), 0o644)
+	code, _, errs = kqlhunt(t, "", "hunt", "--rules", rules, "--data", "../../examples/telemetry", "--now", "2025-03-05T00:00:00Z", "--format", "jsonl")
+	if code != 0 || !strings.Contains(errs, "tuning.yaml is an exclusions file, not a rule: not applied (apply it with --exclusions ") ||
+		!strings.Contains(errs, "1 rule run, 1 with findings (4 findings), 0 not evaluated, 0 failed") {
+		t.Errorf("exclusions file among the rules: exit %d\n%s", code, errs)
+	}
+	code, _, errs = kqlhunt(t, "", "rules", "validate", rules)
+	if code != 0 || !strings.Contains(errs, "1 exclusions file not read as rules") {
+		t.Errorf("rules validate: exit %d\n%s", code, errs)
 	}
 }

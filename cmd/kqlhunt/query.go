@@ -16,7 +16,8 @@ import (
 
 func queryCommand(e *env) *cobra.Command {
 	var df dataFlags
-	var file, format, engine string
+	var file, engine string
+	outs := outputFlags{def: "table", exts: resultExts}
 	cmd := &cobra.Command{
 		Use:   "query [flags] [QUERY]",
 		Short: "Run a KQL query over telemetry",
@@ -30,10 +31,23 @@ or from standard input.`,
 			if err != nil {
 				return err
 			}
-			f, err := report.ParseFormat(format)
+			specs, err := outs.resolve(func(s string) (string, error) {
+				f, err := report.ParseFormat(s)
+				return f.String(), err
+			})
 			if err != nil {
-				return fail(exitUsage, "--format: %v", err)
+				return err
 			}
+			if len(specs) > 1 {
+				return fail(exitUsage, "query writes one output: give one --format or -o")
+			}
+			f, _ := report.ParseFormat(specs[0].format)
+			ws, closeOutput, err := openOutputs(e.stdout, specs)
+			if err != nil {
+				return err
+			}
+			defer closeOutput()
+			e := &env{ctx: e.ctx, stdin: e.stdin, stdout: ws[0], stderr: e.stderr}
 			now, err := df.nowValue()
 			if err != nil {
 				return err
@@ -63,7 +77,10 @@ or from standard input.`,
 				return fail(exitUsage, "--watchlist is read by the embedded engine; --engine runs the query on the server, which has no watchlists")
 			}
 			if engine != "" {
-				return queryServer(e, ctx, engine, q, cat, now, f, &df)
+				if err := queryServer(e, ctx, engine, q, cat, now, f, &df); err != nil {
+					return err
+				}
+				return closeError(closeOutput())
 			}
 			d, err := df.open(cat)
 			if err != nil {
@@ -90,13 +107,13 @@ or from standard input.`,
 				}
 			}
 			hunt.ReportData(e.stderr, d.Stats())
-			return nil
+			return closeError(closeOutput())
 		},
 	}
 	df.register(cmd)
 	engineFlag(cmd, &engine, "run the query")
 	cmd.Flags().StringVarP(&file, "file", "f", "", "read the query from `FILE`")
-	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv, json or jsonl")
+	outs.register(cmd, "output `FORMAT`: table, csv, json or jsonl")
 	return cmd
 }
 

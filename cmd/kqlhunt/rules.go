@@ -143,7 +143,7 @@ func ruleCount(n int, s *hunt.RuleSet) string {
 // repaired, 0 refused, 8 blocks skipped, 2 other files ignored". Counts of
 // things that did not happen are left out, except refused files.
 func loadAccount(res *rules.LoadResult) string {
-	if len(res.Files) == 0 && len(res.Ignored) == 0 {
+	if len(res.Files) == 0 && len(res.Ignored) == 0 && len(res.Exclusions) == 0 {
 		return ""
 	}
 	var repaired, refused, skipped, other int
@@ -168,6 +168,9 @@ func loadAccount(res *rules.LoadResult) string {
 	if other > 0 {
 		parts = append(parts, countOf(other, "code block", "code blocks")+" in other languages not read")
 	}
+	if n := len(res.Exclusions); n > 0 {
+		parts = append(parts, countOf(n, "exclusions file", "exclusions files")+" not read as rules")
+	}
 	if n := len(res.Ignored); n > 0 {
 		parts = append(parts, countOf(n, "other file", "other files")+" ignored")
 	}
@@ -178,13 +181,15 @@ func rulesListCommand(e *env) *cobra.Command {
 	var packNames []string
 	var format string
 	var cf catalogFlags
+	var sel hunt.Selection
 	cmd := &cobra.Command{
-		Use:   "list [PATH...] [--pack NAME]... [--format table|jsonl]",
+		Use:   "list [PATH...] [--pack NAME]... [--rule GLOB]... [--min-severity S] [--tactic T]... [--technique T]... [--format table|jsonl]",
 		Short: "List rules: id, name, severity, tactics, techniques, tables, file",
 		Long: `List the rules that load from the paths and the --pack packs, one per line:
 id, name, severity, MITRE tactics and techniques, the tables the query reads
 (the rule's dataTypes when the query does not compile) and FILE:LINE of the
-query. --format jsonl prints a JSON object per rule.
+query. --format jsonl prints a JSON object per rule. --rule, --min-severity,
+--tactic and --technique list only the rules they select.
 
 Load errors go to stderr, with a count of the warnings that 'kqlhunt rules
 validate' shows; rules that failed to load are not listed. Exit codes: 0 every
@@ -195,6 +200,9 @@ rule loaded; 2 some did not, or a usage problem.`,
 			if format != "table" && format != "jsonl" {
 				return fail(exitUsage, "--format: unknown format %q, expected table or jsonl", format)
 			}
+			if err := checkSelection(sel); err != nil {
+				return err
+			}
 			s, err := loadRuleSet(args, packNames)
 			if err != nil {
 				return err
@@ -203,10 +211,14 @@ rule loaded; 2 some did not, or a usage problem.`,
 			if err != nil {
 				return err
 			}
+			if err := selectRules(s, sel); err != nil {
+				return err
+			}
 			return list(e, s, cat, format)
 		},
 	}
 	packFlag(cmd, &packNames)
+	selectFlags(cmd, &sel)
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table or jsonl")
 	cf.register(cmd, true)
 	return cmd

@@ -15,6 +15,7 @@ import (
 
 	"github.com/kqlhunt/kqlhunt/internal/clickhouse"
 	"github.com/kqlhunt/kqlhunt/internal/diag"
+	"github.com/kqlhunt/kqlhunt/internal/hunt"
 	"github.com/kqlhunt/kqlhunt/internal/packs"
 	"github.com/kqlhunt/kqlhunt/internal/report"
 	"github.com/kqlhunt/kqlhunt/internal/rules"
@@ -53,16 +54,18 @@ func testCommand(e *env) *cobra.Command { return newTestCommand(e, builtinPacks{
 type testFlags struct {
 	pack    string
 	run     string
-	format  string
+	outputs outputFlags
 	verbose bool
 	engine  string
 	catalog catalogFlags
+	quiet   bool
+	sel     hunt.Selection
 }
 
 func newTestCommand(e *env, pks rulePacks) *cobra.Command {
-	var tf testFlags
+	tf := testFlags{outputs: outputFlags{def: "text", exts: testExts}}
 	cmd := &cobra.Command{
-		Use:   "test PATH... [--pack NAME] [--run REGEX] [--format text|jsonl] [--engine URL] [-v]",
+		Use:   "test PATH... [--pack NAME] [--run REGEX] [--rule GLOB]... [--format text|jsonl|junit [-o FILE]]... [--engine URL] [-q] [-v]",
 		Short: "Run detection tests: rules over given rows, compared with the expected findings",
 		Long: `Run the detection tests of rules: YAML files named like the rule with .test.yaml,
 which give the rule input rows, table by table, and list the findings it must
@@ -79,11 +82,18 @@ Input values convert to the columns' types in the built-in catalog
 text); columns a row does not give are null. now() reads the file's now:,
 else 2025-01-01T00:00:00Z, never the clock.
 
+--format junit writes JUnit XML for CI systems (GitHub Actions, GitLab, Jenkins,
+Azure Pipelines): a <testsuite> per test file, a <testcase> per test, with a
+<failure> holding the diff, or an <error> when the test could not run; a file
+that does not load is a test case with an <error>. Several outputs can be
+written at once: --format junit -o junit.xml keeps the text on the terminal.
+
 Exit codes: 0 every test passed; 1 a test failed; 2 usage error, or a test
 file or rule file that does not load.`,
 		Example: `  kqlhunt test examples/rules
   kqlhunt test examples/rules/screenmeet_netconn.yaml --run 'notscreenmeet' -v
-  kqlhunt test --pack rmm --format jsonl`,
+  kqlhunt test --pack rmm --format jsonl
+  kqlhunt test rules/ --format junit -o junit.xml`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runTests(e, pks, args, tf)
 		},
@@ -91,41 +101,66 @@ file or rule file that does not load.`,
 	fl := cmd.Flags()
 	fl.StringVar(&tf.pack, "pack", "", "run the tests of the built-in rule pack `NAME`")
 	fl.StringVar(&tf.run, "run", "", "run only the tests whose names match `REGEX`")
-	fl.StringVar(&tf.format, "format", "text", "output format: text or jsonl")
+	tf.outputs.register(cmd, "output `FORMAT`: text, jsonl or junit (JUnit XML)")
 	fl.BoolVarP(&tf.verbose, "verbose", "v", false, "print every test's findings, passing or not")
 	engineFlag(cmd, &tf.engine, "run each test's rule over its rows (loaded into a scratch database, dropped afterwards)")
 	tf.catalog.register(cmd, true)
+	fl.BoolVarP(&tf.quiet, "quiet", "q", false, "print only the tests that fail, and the summary when some did")
+	selectFlags(cmd, &tf.sel)
 	return cmd
 }
 
 // testRun accumulates the outcome of `kqlhunt test`.
 type testRun struct {
-	e       *env
-	jsonl   bool
+	e *env
+	// outs are the outputs, each with its format: text, jsonl or junit.
+	outs    []testOutput
+	junit   *junitReport // when some output is junit
 	verbose bool
+	quiet   bool
 	opts    ruletest.Options
 	passed  int
 	failed  int
 	broken  int // test files and rules that did not load
+	sel     hunt.Selection
+	// deselected counts the test files whose rule the selection left out.
+	deselected int
 }
 
 func runTests(e *env, pks rulePacks, paths []string, tf testFlags) error {
 	if len(paths) == 0 && tf.pack == "" {
 		return fail(exitUsage, "no tests: give a test file, rule or folder, or --pack NAME")
 	}
-	tr := &testRun{e: e, verbose: tf.verbose}
+	if err := checkSelection(tf.sel); err != nil {
+		return err
+	}
+	tr := &testRun{e: e, verbose: tf.verbose, quiet: tf.quiet, sel: tf.sel}
 	cat, err := tf.catalog.catalog(paths)
 	if err != nil {
 		return err
 	}
 	tr.opts.Catalog = cat
 	tr.opts.Watchlists = tf.catalog.loaded
-	switch tf.format {
-	case "text":
-	case "jsonl":
-		tr.jsonl = true
-	default:
-		return fail(exitUsage, "--format: unknown format %q, expected text or jsonl", tf.format)
+	specs, err := tf.outputs.resolve(func(s string) (string, error) {
+		s = strings.ToLower(s)
+		if s != "text" && s != "jsonl" && s != "junit" {
+			return "", fmt.Errorf("unknown format %q, expected text, jsonl or junit", s)
+		}
+		return s, nil
+	})
+	if err != nil {
+		return err
+	}
+	ws, closeOutputs, err := openOutputs(e.stdout, specs)
+	if err != nil {
+		return err
+	}
+	defer closeOutputs()
+	for i, sp := range specs {
+		tr.outs = append(tr.outs, testOutput{format: sp.format, w: ws[i], stdout: sp.path == ""})
+		if sp.format == "junit" && tr.junit == nil {
+			tr.junit = &junitReport{}
+		}
 	}
 	if tf.run != "" {
 		re, err := regexp.Compile(tf.run)
@@ -162,7 +197,18 @@ func runTests(e *env, pks rulePacks, paths []string, tf testFlags) error {
 			tr.file(p)
 		}
 	}
-	return tr.finish(tf.run)
+	err = tr.finish(tf.run)
+	if cerr := closeError(closeOutputs()); cerr != nil && err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// testOutput is one output of kqlhunt test.
+type testOutput struct {
+	format string
+	w      io.Writer
+	stdout bool
 }
 
 // serverTests returns what runs a test's rule on the server at url
@@ -205,6 +251,8 @@ func (tr *testRun) file(p string) {
 		tr.loadError(err)
 	case err != nil:
 		tr.print(ruletest.Failed(f, f.RulePath(), err, tr.opts))
+	case !tr.sel.Match(r):
+		tr.deselected++
 	default:
 		tr.print(ruletest.Run(tr.e.ctx, f, r, tr.opts))
 	}
@@ -254,6 +302,10 @@ func (tr *testRun) pack(pks rulePacks, name string) error {
 			tr.loadError(packError(name, err))
 			continue
 		}
+		if !tr.sel.Match(r) {
+			tr.deselected++
+			continue
+		}
 		res := ruletest.Run(tr.e.ctx, f, r, tr.opts)
 		for i := range res {
 			res[i].File = packPath(name, res[i].File)
@@ -300,7 +352,11 @@ func packError(name string, err error) error {
 // loadError reports a test file or rule that did not load.
 func (tr *testRun) loadError(err error) {
 	tr.broken++
-	fmt.Fprint(tr.e.stderr, withNewline(ruletest.FormatError(err)))
+	msg := ruletest.FormatError(err)
+	fmt.Fprint(tr.e.stderr, withNewline(msg))
+	if tr.junit != nil {
+		tr.junit.broken(err, msg)
+	}
 }
 
 // print writes results and counts them.
@@ -311,26 +367,41 @@ func (tr *testRun) print(results []ruletest.Result) {
 		} else {
 			tr.failed++
 		}
-		if tr.jsonl {
-			tr.e.stdout.Write(resultJSON(r, tr.verbose))
+		if tr.junit != nil {
+			tr.junit.add(r, tr.verbose)
+		}
+		if tr.quiet && r.Pass {
 			continue
 		}
-		status := "PASS"
-		if !r.Pass {
-			status = "FAIL"
+		for _, o := range tr.outs {
+			switch o.format {
+			case "jsonl":
+				o.w.Write(resultJSON(r, tr.verbose))
+			case "text":
+				writeResultText(o.w, r, tr.verbose)
+			}
 		}
-		fmt.Fprintf(tr.e.stdout, "%s %s (%s:%d)\n", status, r.Name, r.File, r.Line)
-		if r.Diff != "" {
-			io.WriteString(tr.e.stdout, indentLines(r.Diff, "    "))
-		}
-		if tr.verbose && r.Err == nil {
-			if len(r.Findings) == 0 {
-				io.WriteString(tr.e.stdout, "    findings: none\n")
-			} else {
-				io.WriteString(tr.e.stdout, "    findings:\n")
-				for _, fd := range r.Findings {
-					fmt.Fprintf(tr.e.stdout, "      - %s\n", fd)
-				}
+	}
+}
+
+// writeResultText writes r as text: PASS or FAIL, the name and position,
+// the diff, and with verbose the findings.
+func writeResultText(w io.Writer, r ruletest.Result, verbose bool) {
+	status := "PASS"
+	if !r.Pass {
+		status = "FAIL"
+	}
+	fmt.Fprintf(w, "%s %s (%s:%d)\n", status, r.Name, r.File, r.Line)
+	if r.Diff != "" {
+		io.WriteString(w, indentLines(r.Diff, "    "))
+	}
+	if verbose && r.Err == nil {
+		if len(r.Findings) == 0 {
+			io.WriteString(w, "    findings: none\n")
+		} else {
+			io.WriteString(w, "    findings:\n")
+			for _, fd := range r.Findings {
+				fmt.Fprintf(w, "      - %s\n", fd)
 			}
 		}
 	}
@@ -339,18 +410,36 @@ func (tr *testRun) print(results []ruletest.Result) {
 // finish prints the summary and returns the exit status.
 func (tr *testRun) finish(run string) error {
 	total := tr.passed + tr.failed
-	w := tr.e.stdout
-	if tr.jsonl {
-		w = tr.e.stderr
-	}
 	summary := fmt.Sprintf("%d passed, %d failed", tr.passed, tr.failed)
 	if tr.broken > 0 {
 		summary += fmt.Sprintf(", %d %s did not load", tr.broken, pluralInt(tr.broken, "file", "files"))
 	}
-	fmt.Fprintln(w, summary)
+	if !tr.quiet || tr.failed > 0 || tr.broken > 0 {
+		// The summary ends each text output, and goes to stderr when
+		// standard output is not text.
+		onStdout := false
+		for _, o := range tr.outs {
+			if o.format == "text" {
+				fmt.Fprintln(o.w, summary)
+				onStdout = onStdout || o.stdout
+			}
+		}
+		if !onStdout {
+			fmt.Fprintln(tr.e.stderr, summary)
+		}
+	}
+	for _, o := range tr.outs {
+		if o.format == "junit" {
+			if err := tr.junit.write(o.w); err != nil {
+				return err
+			}
+		}
+	}
 	switch {
 	case tr.broken > 0:
 		return fail(exitUsage, "")
+	case total == 0 && tr.deselected > 0:
+		return fail(exitUsage, "no test's rule matches %s", tr.sel)
 	case total == 0 && run != "":
 		return fail(exitUsage, "no test matches --run %q", run)
 	case total == 0:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -143,7 +144,7 @@ func TestTestUsage(t *testing.T) {
 		err  string
 	}{
 		{[]string{"test"}, "kqlhunt: no tests: give a test file, rule or folder, or --pack NAME\n"},
-		{[]string{"test", "../../examples/rules", "--format", "csv"}, "kqlhunt: --format: unknown format \"csv\", expected text or jsonl\n"},
+		{[]string{"test", "../../examples/rules", "--format", "csv"}, "kqlhunt: --format: unknown format \"csv\", expected text, jsonl or junit\n"},
 		{[]string{"test", "../../examples/rules", "--run", "("}, "kqlhunt: --run: error parsing regexp: missing closing ): `(`\n"},
 		{[]string{"test", "../../examples/rules", "--run", "^nothing$"}, "kqlhunt: no test matches --run \"^nothing$\"\n"},
 		{[]string{"test", "../../examples/telemetry"}, "kqlhunt: ../../examples/telemetry: no test files (*.test.yaml) in this folder\n"},
@@ -254,7 +255,7 @@ tests:
 	}}
 	var out, errb bytes.Buffer
 	e := &env{ctx: context.Background(), stdout: &out, stderr: &errb}
-	err = runTests(e, pk, nil, testFlags{pack: "rmm", format: "text"})
+	err = runTests(e, pk, nil, testFlags{pack: "rmm", outputs: outputFlags{def: "text", exts: testExts}})
 	var xe *exitError
 	if !errors.As(err, &xe) || xe.code != exitUsage {
 		t.Errorf("got %v, want exit 2 for the test file that names no rule of the pack", err)
@@ -276,7 +277,54 @@ FAIL wrong (pack:rmm/screenmeet/screenmeet_netconn.test.yaml:10)
 		t.Errorf("stderr:\n%s\nwant:\n%s", errb.String(), wantErr)
 	}
 
-	err = runTests(e, pk, nil, testFlags{pack: "nope", format: "text"})
+	// The same as JUnit XML, on standard output: a suite per test file, a
+	// case per test, the failure with its diff, the file that did not
+	// load as an error.
+	out.Reset()
+	errb.Reset()
+	junit := outputFlags{def: "text", exts: testExts, seq: []string{"format:junit"}}
+	runTests(e, pk, nil, testFlags{pack: "rmm", outputs: junit})
+	var doc struct {
+		XMLName  xml.Name `xml:"testsuites"`
+		Tests    int      `xml:"tests,attr"`
+		Failures int      `xml:"failures,attr"`
+		Errors   int      `xml:"errors,attr"`
+		Suites   []struct {
+			Name  string `xml:"name,attr"`
+			Tests int    `xml:"tests,attr"`
+			Cases []struct {
+				Name    string `xml:"name,attr"`
+				Line    int    `xml:"line,attr"`
+				Failure *struct {
+					Message string `xml:"message,attr"`
+					Text    string `xml:",chardata"`
+				} `xml:"failure"`
+				Error *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"error"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("junit: %v\n%s", err, out.String())
+	}
+	if doc.Tests != 3 || doc.Failures != 1 || doc.Errors != 1 || len(doc.Suites) != 2 {
+		t.Errorf("junit: %d tests, %d failures, %d errors, %d suites, want 3, 1, 1, 2\n%s", doc.Tests, doc.Failures, doc.Errors, len(doc.Suites), out.String())
+	} else {
+		s := doc.Suites[1]
+		if s.Name != "pack:rmm/screenmeet/screenmeet_netconn.test.yaml" || s.Tests != 2 || s.Cases[0].Name != "finds" || s.Cases[0].Failure != nil ||
+			s.Cases[1].Failure == nil || s.Cases[1].Failure.Message != "expected 1 finding, got 0" || !strings.Contains(s.Cases[1].Failure.Text, "missing (line 12)") {
+			t.Errorf("junit suite: %+v", s)
+		}
+		if c := doc.Suites[0].Cases[0]; doc.Suites[0].Name != "pack:rmm/other/typo.test.yaml" || c.Error == nil || !strings.Contains(c.Error.Message, "no rule file") {
+			t.Errorf("junit: the file that did not load: %+v", c)
+		}
+	}
+	if !strings.Contains(errb.String(), "1 passed, 1 failed, 1 file did not load") {
+		t.Errorf("junit: the summary is not on stderr: %s", errb.String())
+	}
+
+	err = runTests(e, pk, nil, testFlags{pack: "nope", outputs: outputFlags{def: "text", exts: testExts}})
 	if !errors.As(err, &xe) || xe.code != exitUsage || xe.msg != `--pack: unknown pack "nope", expected one of rmm` {
 		t.Errorf("unknown pack: %v", err)
 	}

@@ -95,6 +95,22 @@ func (s *Set) Apply(cat *schema.Catalog, ruleID string, base *kql.Query) (*Appli
 // Excluded reports whether some exclusion applies to the rule.
 func (a *Applied) Excluded() bool { return len(a.ex) > 0 }
 
+// Entries returns the exclusions that apply to the rule, in file order:
+// Alone(i) is the rule's query with Entries()[i] only.
+func (a *Applied) Entries() []*Entry { return a.set.For(a.rule) }
+
+// Base returns the rule's query without any exclusion.
+func (a *Applied) Base() *kql.Query { return a.base }
+
+// Alone returns the rule's query with only its i-th exclusion (see
+// Entries).
+func (a *Applied) Alone(i int) (*kql.Query, error) {
+	if len(a.ex) == 1 {
+		return a.Query, nil
+	}
+	return a.base.WithExclusions(a.ex[i : i+1])
+}
+
 // Evaluate runs the rule with id ruleID, whose query base was compiled
 // against cat without exclusions, over tables with its exclusions (Apply)
 // and returns its findings, what each exclusion removed and the warnings

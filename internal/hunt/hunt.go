@@ -12,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -28,6 +30,9 @@ type Config struct {
 	// RulePaths are rule files and folders; Packs names built-in packs.
 	RulePaths []string
 	Packs     []string
+	// Select chooses which of the loaded rules run; the others are left
+	// out of the hunt and its report, and counted.
+	Select Selection
 	// Exclusions is the path of an exclusions file, or "".
 	Exclusions string
 	// Catalog is the tables the rules are checked against; the built-in
@@ -53,12 +58,19 @@ type Config struct {
 	// why from them, and a malformed line among them is not reported
 	// unless it is cut short.
 	Prefilter bool
+	// Run describes the run for the report (command line, version,
+	// data); Run fills in the rules, packs and exclusions when it leaves
+	// them empty.
+	Run report.RunInfo
 	// Findings receives every finding as rules produce them; Run ends it
 	// (report.Finish).
 	Findings report.FindingWriter
 	// Log receives the hunt's messages: rule diagnostics, warnings, and
 	// the summary at the end.
 	Log io.Writer
+	// Quiet leaves out of Log everything but errors: warnings and the
+	// summary (the report still records the warnings).
+	Quiet bool
 	// Progress, when set, is called when the rules start to run, with a
 	// function that tells how much of the data is read (when the engine
 	// can tell) and a description of the run; the function it returns is
@@ -98,13 +110,36 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if cat == nil {
 		cat = kql.Builtin()
 	}
-	h := &report.Hunt{Started: start, Now: cfg.Now.Time()}
+	h := &report.Hunt{Started: start, Now: cfg.Now.Time(), Run: cfg.Run}
+	if h.Run.Rules == nil && h.Run.Packs == nil {
+		h.Run.Rules, h.Run.Packs = cfg.RulePaths, cfg.Packs
+	}
+	if h.Run.Exclusions == "" {
+		h.Run.Exclusions = cfg.Exclusions
+	}
 	warnings := recorder{w: cfg.Log, lines: &h.Warnings} // for the HTML report
+	if cfg.Quiet {
+		warnings.w = io.Discard
+	}
+	if err := cfg.Select.Check(); err != nil {
+		return nil, err
+	}
 	s, err := LoadRules(cfg.RulePaths, cfg.Packs)
 	if err != nil {
 		return nil, err
 	}
+	if left := s.Select(cfg.Select); left > 0 {
+		if len(s.Loaded()) == 0 && len(s.Diags.Errors()) == 0 {
+			return nil, usagef("no rule matches %s (%d %s loaded)", cfg.Select, left, plural(left, "rule", "rules"))
+		}
+		h.Deselected, h.Selection = left, cfg.Select.String()
+	}
 	printLoadDiags(cfg.Log, warnings, s.Diags)
+	for _, f := range s.Files.Exclusions {
+		if !sameFile(f, cfg.Exclusions) {
+			fmt.Fprintf(warnings, "kqlhunt: %s is an exclusions file, not a rule: not applied (apply it with --exclusions %s)\n", f, f)
+		}
+	}
 	var set *exclude.Set
 	if cfg.Exclusions != "" {
 		if set, err = exclude.Load(cfg.Exclusions, cat); err != nil {
@@ -137,6 +172,13 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if set != nil {
+		h.ExclusionEntries = len(set.Entries)
+		logf := func(format string, args ...any) { fmt.Fprintf(warnings, format+"\n", args...) }
+		if err := countRemoved(ctx, cfg, evaluated, outcomes, logf); err != nil {
+			return nil, err
+		}
+	}
 	if st, ok := cfg.Engine.(statser); ok {
 		data := st.Stats()
 		for _, hr := range evaluated {
@@ -155,7 +197,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := report.Finish(cfg.Findings, h); err != nil { // html writes its page here
 		return nil, err
 	}
-	report.WriteSummary(cfg.Log, h)
+	if !cfg.Quiet {
+		report.WriteSummary(cfg.Log, h)
+	}
 	return &Result{Hunt: h, Stats: h.Stats(), LimitReached: limited}, nil
 }
 
@@ -346,13 +390,17 @@ func assessExclusions(ctx context.Context, cfg Config, hr *rule, o kql.Outcome) 
 		hr.report.Suppressed = append(hr.report.Suppressed, report.Suppression{Exclusion: sup.Entry.Name, Rows: sup.Rows})
 	}
 	hr.report.SuppressedRows = o.SuppressedRows
+	log := cfg.Log
+	if cfg.Quiet {
+		log = io.Discard
+	}
 	for _, w := range out.Warnings {
 		msg := w.Error()
-		fmt.Fprintln(cfg.Log, msg)
+		fmt.Fprintln(log, msg)
 		hr.report.Warnings = append(hr.report.Warnings, msg)
 	}
 	if len(out.Warnings) > 0 {
-		fmt.Fprintf(cfg.Log, "kqlhunt: rule %q (%s) finds nothing with its exclusions, but %d %s without them: check that the exclusions do not remove what the rule looks for\n",
+		fmt.Fprintf(log, "kqlhunt: rule %q (%s) finds nothing with its exclusions, but %d %s without them: check that the exclusions do not remove what the rule looks for\n",
 			hr.rule.Name, hr.rule.ID, out.Unexcluded, plural(out.Unexcluded, "finding", "findings"))
 	}
 	return nil
@@ -441,4 +489,17 @@ func withNewline(s string) string {
 		return s
 	}
 	return s + "\n"
+}
+
+// sameFile reports whether paths a and b name the same file.
+func sameFile(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	ia, errA := os.Stat(a)
+	ib, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(ia, ib)
 }

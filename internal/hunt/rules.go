@@ -31,6 +31,8 @@ type RuleSet struct {
 	NPacks int
 	// Diags are the diagnostics of loading, files and packs together.
 	Diags rules.ErrorList
+	// Deselected counts the rules that loaded and that Select left out.
+	Deselected int
 }
 
 // Loaded returns the rules that loaded, files first, then packs.

@@ -3,9 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
-	"strings"
 
-	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/value"
 )
 
@@ -117,77 +115,4 @@ func (j *jsonFindings) End() error {
 		return j.output(j.w, []byte("[]\n"))
 	}
 	return j.output(j.w, []byte("\n]\n"))
-}
-
-// fixedColumns are the first columns of table findings.
-var fixedColumns = []string{"rule_id", "rule_name", "severity", "tactics", "techniques"}
-
-// flatFindings buffers findings as cell text and writes them at End as a
-// table whose columns are fixedColumns and then the union of the row
-// columns, in first-seen order.
-type flatFindings struct {
-	state
-	w     io.Writer
-	cols  []schema.Column // the union of row columns
-	index map[string]int  // column name to position in cols
-	rows  [][]string      // fixed cells, then cells by position in cols
-	buf   []byte
-}
-
-func (f *flatFindings) Write(x *Finding) error {
-	if err := f.write(false); err != nil {
-		return err
-	}
-	if err := checkFinding(x); err != nil {
-		return err
-	}
-	row := make([]string, len(fixedColumns)+len(f.cols), len(fixedColumns)+len(f.cols)+len(x.Columns))
-	row[0], row[1], row[2] = x.RuleID, x.RuleName, x.Severity
-	row[3], row[4] = strings.Join(x.Tactics, ";"), strings.Join(x.Techniques, ";")
-	for i, c := range x.Columns {
-		k, ok := f.index[c.Name]
-		if !ok {
-			k = len(f.cols)
-			f.index[c.Name] = k
-			f.cols = append(f.cols, c)
-		}
-		k += len(fixedColumns)
-		for len(row) <= k {
-			row = append(row, "")
-		}
-		f.buf = appendText(f.buf[:0], c.Type, x.Row[i])
-		row[k] = string(f.buf)
-	}
-	f.rows = append(f.rows, row)
-	return nil
-}
-
-func (f *flatFindings) End() error {
-	if err := f.end(); err != nil {
-		return err
-	}
-	header := append([]string(nil), fixedColumns...)
-	for _, c := range f.cols {
-		header = append(header, c.Name)
-	}
-	for i, r := range f.rows { // rows written before later rules' columns appeared
-		for len(r) < len(header) {
-			r = append(r, "")
-		}
-		f.rows[i] = r
-	}
-	t := table{header: header, right: make([]bool, len(header))}
-	for i, c := range f.cols {
-		t.right[len(fixedColumns)+i] = c.Type.IsNumeric()
-	}
-	for i, h := range t.header {
-		t.header[i] = cellText(h)
-	}
-	for _, r := range f.rows {
-		for i, c := range r {
-			r[i] = cellText(c)
-		}
-	}
-	t.rows = f.rows
-	return f.output(f.w, t.render(count(len(f.rows), "finding")))
 }

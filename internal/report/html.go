@@ -24,10 +24,19 @@ const MaxHTMLFindings = 1000
 //go:embed html.tmpl
 var htmlSource string
 
-var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	// count returns "1 finding" or "2 findings" for count n "finding" "findings".
-	"count": func(n int, one, many string) string { return strconv.Itoa(n) + " " + plural(n, one, many) },
-}).Parse(htmlSource))
+// htmlScript is the report's one script, inline: filtering and sorting.
+//
+//go:embed html.js
+var htmlScript string
+
+var htmlTemplate = func() *template.Template {
+	t := template.Must(template.New("report").Funcs(template.FuncMap{
+		// count returns "1 finding" or "2 findings" for count n "finding" "findings".
+		"count": func(n int, one, many string) string { return strconv.Itoa(n) + " " + plural(n, one, many) },
+	}).Parse(htmlSource))
+	template.Must(t.New("script").Parse(htmlScript))
+	return t
+}()
 
 // WriteHTML writes h, with its Findings, to w as one self-contained HTML
 // page (see the package comment). It fetches nothing: styles and the
@@ -165,6 +174,9 @@ func (c *collector) add(f *Finding) {
 type (
 	htmlPage struct {
 		Title, Started, Now, Elapsed, Bytes string
+		Run                                 htmlRun
+		Severities                          []htmlSeverity
+		Found, Quiet                        []*htmlRule // rules with findings; rules that ran and found nothing
 		Stats                               Stats
 		Rules                               []*htmlRule
 		Devices                             []htmlDevice
@@ -172,11 +184,14 @@ type (
 		Untimed                             int // findings without a time
 		Listed                              int // findings listed
 		Suppressions                        []htmlSuppression
+		IdleExclusions                      int    // exclusions that removed nothing
+		Deselected                          string // the rules the selection left out
 		NotEvaluated, Failed                []*htmlRule
 		Warnings                            []htmlMessage
 	}
 	htmlRule struct {
 		Anchor, ID, Name, Severity, SevClass string
+		Blind                                string
 		Tactics, Techniques, File, Status    string
 		Findings                             int
 		Suppressed                           int64
@@ -188,9 +203,17 @@ type (
 		rank                                 int
 		findings                             *ruleFindings
 	}
+	htmlRun struct {
+		Command, Version, Rules, Packs, Data, Exclusions, Engine string
+	}
+	htmlSeverity struct {
+		Name, SevClass  string
+		Findings, Rules int
+	}
 	htmlLink struct {
 		Name, Anchor string
 		N            int64
+		Findings     string // findings removed, "?" when not counted
 	}
 	htmlDevice struct {
 		Name        string // "" for findings that name no host
@@ -203,6 +226,7 @@ type (
 	htmlSuppression struct {
 		Exclusion string
 		Rows      int64
+		Findings  string // findings removed, "?" when some count is unknown
 		Rules     []htmlLink
 	}
 	htmlMessage struct {
@@ -231,7 +255,8 @@ func (c *collector) render(h *Hunt) ([]byte, error) {
 		merged.Rules = append(merged.Rules, rr)
 		r := &htmlRule{ID: visible(rr.ID), Name: visible(rr.Name), Severity: visible(rr.Severity),
 			Tactics: visible(strings.Join(rr.Tactics, ", ")), Techniques: visible(strings.Join(rr.Techniques, ", ")),
-			File: visible(rr.File), Findings: rr.Findings, NotEvaluated: visible(rr.NotEvaluated), findings: f}
+			File: visible(rr.File), Findings: rr.Findings, NotEvaluated: visible(rr.NotEvaluated), findings: f,
+			Blind: visible(rr.Blind)}
 		if r.Name == "" {
 			r.Name = r.File
 		}
@@ -295,6 +320,10 @@ func (c *collector) render(h *Hunt) ([]byte, error) {
 			byFindings[r.findings] = r
 		}
 		switch r.rank {
+		case 0:
+			p.Found = append(p.Found, r)
+		case 1:
+			p.Quiet = append(p.Quiet, r)
 		case 2:
 			p.NotEvaluated = append(p.NotEvaluated, r)
 		case 3:
@@ -302,13 +331,23 @@ func (c *collector) render(h *Hunt) ([]byte, error) {
 		}
 	}
 	p.Rules = rules
+	p.Severities = severities(p.Found)
+	p.Run = htmlRun{Command: visible(h.Run.Command), Version: visible(h.Run.Version),
+		Rules: visible(strings.Join(h.Run.Rules, ", ")), Packs: visible(strings.Join(h.Run.Packs, ", ")),
+		Data: visible(strings.Join(h.Run.Data, ", ")), Exclusions: visible(h.Run.Exclusions), Engine: visible(h.Run.Engine)}
 	p.Stats = merged.Stats()
 	p.Bytes = HumanBytes(p.Stats.BytesRead)
 	p.Title = "kqlhunt report: " + strconv.Itoa(p.Stats.Findings) + " " + plural(p.Stats.Findings, "finding", "findings")
 
 	p.Devices = c.devices(byFindings)
 	p.Chart, p.Untimed = c.chart(rules, byFindings)
-	p.Suppressions = suppressions(merged.Rules, added)
+	p.Suppressions, p.IdleExclusions = suppressions(merged.Rules, added)
+	if n := h.ExclusionEntries - len(p.Suppressions); n > p.IdleExclusions {
+		p.IdleExclusions = n // exclusions that applied to no rule
+	}
+	if h.Deselected > 0 {
+		p.Deselected = strconv.Itoa(h.Deselected) + " " + plural(h.Deselected, "rule", "rules") + " not selected by " + visible(h.Selection)
+	}
 	for _, w := range h.Warnings {
 		p.Warnings = append(p.Warnings, htmlMessage{Text: visible(w)})
 	}
@@ -319,6 +358,28 @@ func (c *collector) render(h *Hunt) ([]byte, error) {
 		return nil, fmt.Errorf("report: html: %w", err) // a bug: the template and its model are fixed
 	}
 	return b.Bytes(), nil
+}
+
+// severities counts the findings and rules of found (rules with
+// findings, the most severe first) per severity.
+func severities(found []*htmlRule) []htmlSeverity {
+	var out []htmlSeverity
+	index := map[string]int{}
+	for _, r := range found {
+		i, ok := index[r.Severity]
+		if !ok {
+			name := r.Severity
+			if name == "" {
+				name = "no severity"
+			}
+			i = len(out)
+			index[r.Severity] = i
+			out = append(out, htmlSeverity{Name: name, SevClass: r.SevClass})
+		}
+		out[i].Findings += r.Findings
+		out[i].Rules++
+	}
+	return out
 }
 
 // visibleLines is visible for each line of s: line breaks are kept, so
@@ -403,28 +464,54 @@ func anchorNum(a string) int {
 }
 
 // suppressions groups the suppression counts of reports by exclusion,
-// sorted by exclusion; the rules of each in report order. rules[i] is the
-// htmlRule of reports[i].
-func suppressions(reports []RuleReport, rules []*htmlRule) []htmlSuppression {
-	byExcl := map[string]*htmlSuppression{}
+// sorted by exclusion; the rules of each in report order. Only the
+// exclusions that removed rows are listed, with the rules they removed
+// rows from; idle counts the others. rules[i] is the htmlRule of
+// reports[i].
+func suppressions(reports []RuleReport, rules []*htmlRule) (out []htmlSuppression, idle int) {
+	type acc struct {
+		htmlSuppression
+		findings int
+	}
+	byExcl := map[string]*acc{}
 	for i := range reports {
 		for _, s := range reports[i].Suppressed {
 			x := byExcl[s.Exclusion]
 			if x == nil {
-				x = &htmlSuppression{Exclusion: visible(s.Exclusion)}
+				x = &acc{htmlSuppression: htmlSuppression{Exclusion: visible(s.Exclusion)}}
 				byExcl[s.Exclusion] = x
 			}
+			if s.Rows == 0 {
+				continue
+			}
 			x.Rows += s.Rows
-			x.Rules = append(x.Rules, htmlLink{Name: rules[i].Name, Anchor: rules[i].Anchor, N: s.Rows})
+			if s.Findings < 0 || x.findings < 0 {
+				x.findings = -1
+			} else {
+				x.findings += s.Findings
+			}
+			x.Rules = append(x.Rules, htmlLink{Name: rules[i].Name, Anchor: rules[i].Anchor, N: s.Rows, Findings: countText(s.Findings)})
 		}
 	}
-	var out []htmlSuppression
 	for _, x := range byExcl {
+		if x.Rows == 0 {
+			idle++
+			continue
+		}
+		x.Findings = countText(x.findings)
 		slices.SortStableFunc(x.Rules, func(a, b htmlLink) int { return anchorNum(a.Anchor) - anchorNum(b.Anchor) })
-		out = append(out, *x)
+		out = append(out, x.htmlSuppression)
 	}
 	slices.SortFunc(out, func(a, b htmlSuppression) int { return strings.Compare(a.Exclusion, b.Exclusion) })
-	return out
+	return out, idle
+}
+
+// countText is n in decimal, or "?" when negative (not counted).
+func countText(n int) string {
+	if n < 0 {
+		return "?"
+	}
+	return strconv.Itoa(n)
 }
 
 // ruleWarnings returns the warnings of reports, the rules in report

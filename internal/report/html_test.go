@@ -75,7 +75,7 @@ func testHunt() (*Hunt, []*Finding) {
 		Rules: []RuleReport{
 			{ID: "f413b02c", Name: "ScreenMeet, network", Severity: "Medium", Tactics: []string{"CommandAndControl"},
 				Techniques: []string{"T1219"}, File: "rules/screenmeet.yaml", Findings: 2,
-				Suppressed: []Suppression{{Exclusion: "exclusions.yaml:3 (IT jump hosts)", Rows: 5}}, SuppressedRows: 5},
+				Suppressed: []Suppression{{Exclusion: "exclusions.yaml:3 (IT jump hosts)", Rows: 5, Findings: 1}}, SuppressedRows: 5, FindingsRemoved: 1},
 			{ID: "r2", Name: "Encoded PowerShell", Severity: "High", File: "rules/encoded.yaml", Findings: 1},
 			{ID: "evil", Name: evilName, Severity: "Low", Tactics: []string{"Execution"}, Techniques: []string{"T1059"},
 				File: "rules/evil.yaml", Findings: 2, Warnings: []string{`column "Note" holds <b>markup</b>`}},
@@ -86,7 +86,8 @@ func testHunt() (*Hunt, []*Finding) {
 				Suppressed: []Suppression{{Exclusion: "exclusions.yaml:3 (IT jump hosts)", Rows: 0},
 					{Exclusion: "exclusions.yaml:9 (backup server)", Rows: 2}}, SuppressedRows: 2},
 		},
-		Warnings: []string{"data/DeviceNetworkEvents.jsonl: skipped 2 malformed lines"},
+		Warnings:         []string{"data/DeviceNetworkEvents.jsonl: skipped 2 malformed lines"},
+		ExclusionEntries: 3,
 	}
 	return h, fs
 }
@@ -141,6 +142,7 @@ func parseHTML(t *testing.T, page string) *htmlDoc {
 	if !strings.HasPrefix(page, "<!DOCTYPE html>\n") {
 		t.Errorf("page does not start with <!DOCTYPE html>")
 	}
+	page = withoutScript(t, page)
 	d := xml.NewDecoder(strings.NewReader(page))
 	doc := &htmlDoc{elements: map[string]int{}, byID: map[string][]string{}}
 	var open []string // ids of the open elements that have one
@@ -184,6 +186,27 @@ func parseHTML(t *testing.T, page string) *htmlDoc {
 	return doc
 }
 
+// withoutScript checks that page has one script, kqlhunt's own, inline
+// and last in the body, and returns the page without it.
+func withoutScript(t *testing.T, page string) string {
+	t.Helper()
+	i, j := strings.Index(page, "<script>\n"), strings.Index(page, "\n</script>\n</body>")
+	if i < 0 || j < i || strings.Count(strings.ToLower(page), "<script") != 1 {
+		t.Errorf("the page has not exactly one inline script at the end of its body")
+		return page
+	}
+	script := page[i+len("<script>\n") : j]
+	if !strings.Contains(script, "function filter()") {
+		t.Errorf("the script is not html.js")
+	}
+	for _, bad := range []string{"fetch", "XMLHttpRequest", "import", "http", "src", "eval", "innerHTML", "WebSocket"} {
+		if strings.Contains(script, bad) {
+			t.Errorf("the script holds %q", bad)
+		}
+	}
+	return page[:i] + page[j+len("\n</script>"):]
+}
+
 // TestHTMLStructure checks that the report parses, fetches nothing and
 // escapes what rules and data hold.
 func TestHTMLStructure(t *testing.T) {
@@ -224,7 +247,7 @@ func TestHTMLStructure(t *testing.T) {
 	}
 
 	// The hostile rule name and cells are text, escaped in the source.
-	if strings.Contains(strings.ToLower(page), "<script") || strings.Contains(page, "<img") || strings.Contains(page, "<b>markup") {
+	if strings.Count(strings.ToLower(page), "<script") != 1 || strings.Contains(page, "<img") || strings.Contains(page, "<b>markup") {
 		t.Error("markup from a rule or the data reached the page unescaped")
 	}
 	text := doc.text.String()

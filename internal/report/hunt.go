@@ -12,6 +12,8 @@ import (
 // report (WriteHTML): when it ran, what each rule did, and how much data
 // it read. The caller fills it; package report only reads it.
 type Hunt struct {
+	// Run is how the hunt was started: command line, inputs, version.
+	Run RunInfo
 	// Started is the wall-clock time the hunt began; Now is the instant
 	// the queries ran at (now(), which --now pins). Both are shown in UTC.
 	Started time.Time
@@ -30,12 +32,40 @@ type Hunt struct {
 	// Warnings are the hunt's warnings that belong to no one rule, such as
 	// skipped lines of data, each as printed (without "kqlhunt: ").
 	Warnings []string
+	// ExclusionEntries is the number of exclusions in the exclusions file
+	// (0 without one), so that the summary can say how many removed
+	// nothing.
+	ExclusionEntries int
+	// Deselected counts the rules that loaded but that the rule selection
+	// (Selection, as given on the command line) left out; they are not in
+	// Rules.
+	Deselected int
+	Selection  string
 	// PeriodsNotApplied counts the rules with a queryPeriod that the hunt
 	// did not apply (they read all the data).
 	PeriodsNotApplied int
 	// Findings are findings to report in addition to those written to the
 	// HTML FindingWriter; WriteHTML reports them. Usually empty.
 	Findings []Finding
+}
+
+// RunInfo is how a hunt was started, for its report.
+type RunInfo struct {
+	// Command is the command line, its words quoted for a POSIX shell
+	// where they need it.
+	Command string
+	// Version is kqlhunt's version (kqlhunt version).
+	Version string
+	// Rules are the rule files and folders, Packs the built-in packs.
+	Rules, Packs []string
+	// Data are the telemetry files and folders, as given (--data PATH,
+	// --table NAME=PATH).
+	Data []string
+	// Exclusions is the exclusions file, or "".
+	Exclusions string
+	// Engine is the server the rules ran on, or "" for kqlhunt's own
+	// engine over Data.
+	Engine string
 }
 
 // RuleReport is what one rule did in a hunt.
@@ -64,6 +94,10 @@ type RuleReport struct {
 	// counted once (kql.Result.SuppressedRows), where the counts of
 	// Suppressed count a row that several exclusions match for each.
 	SuppressedRows int64
+	// FindingsRemoved is the number of findings the exclusions removed:
+	// the rule's findings without them less its findings with them; -1
+	// when that could not be counted, 0 when they removed no row.
+	FindingsRemoved int
 	// Warnings are messages about the rule that did not stop it.
 	Warnings []string
 }
@@ -75,6 +109,12 @@ type Suppression struct {
 	// file or "exclusions.yaml:12 (ScreenMeet on the IT jump hosts)".
 	Exclusion string
 	Rows      int64
+	// Findings is the number of the rule's findings that the exclusion
+	// removes on its own: the rule's findings without exclusions less
+	// its findings with this exclusion alone (so overlapping exclusions
+	// each count a finding both remove); -1 when not counted, 0 when it
+	// removed no row.
+	Findings int
 }
 
 // Suppressions returns counts, rows by exclusion name as
@@ -138,14 +178,18 @@ func (h *Hunt) Stats() Stats {
 // WriteSummary writes the run summary of h to w, for standard error:
 //
 //	kqlhunt: 3 rules run, 1 with findings (4 findings), 1 not evaluated, 0 failed; 1200 rows (2.1 KiB) scanned in 12ms
-//	kqlhunt: 7 rows suppressed by 2 exclusions
-//	kqlhunt: suppressed for NAME (ID): 5 rows by "EXCLUSION", 2 rows by "EXCLUSION"
+//	kqlhunt: 7 rows suppressed by 2 exclusions, 3 findings removed
+//	kqlhunt: exclusion "EXCLUSION" removed 5 rows, 2 findings from NAME (ID)
+//	kqlhunt: exclusion "EXCLUSION" removed 2 rows, 1 finding from 2 rules: NAME (1 row, 1 finding), NAME (1 row, 0 findings)
+//	kqlhunt: 3 other exclusions removed nothing
 //	kqlhunt: not evaluated: NAME (ID): REASON
 //	kqlhunt: not evaluated: 40 rules: REASON (NAME, NAME, NAME and 37 more)
 //
-// The first line always; the second when exclusions apply to some rule,
-// then a line per rule with exclusions, giving what each removed (zero
-// included); then the rules not evaluated, a line per rule or, when more
+// The first line always; when exclusions apply to some rule, their total,
+// a line per exclusion that removed rows, with the findings it removed
+// (see Suppression.Findings) and the rules it removed them from (the
+// first maxListed), and one line for the exclusions that removed nothing;
+// then the rules not evaluated, a line per rule or, when more
 // than maxListed rules share a reason, a line per reason. Errors and
 // warnings are not repeated: they are printed when they happen. Rule
 // names and reasons have control characters escaped, so a rule file
@@ -164,23 +208,9 @@ func WriteSummary(w io.Writer, h *Hunt) error {
 		fmt.Fprintf(&b, "; peak memory %s", HumanBytes(h.PeakMemory))
 	}
 	b.WriteByte('\n')
-	excluded := false
-	for i := range h.Rules {
-		excluded = excluded || len(h.Rules[i].Suppressed) > 0
-	}
-	if excluded {
-		fmt.Fprintf(&b, "kqlhunt: %d %s suppressed by %d %s\n", s.Suppressed, plural(s.Suppressed, "row", "rows"),
-			s.Exclusions, plural(s.Exclusions, "exclusion", "exclusions"))
-	}
-	for i := range h.Rules {
-		r := &h.Rules[i]
-		if len(r.Suppressed) > 0 {
-			parts := make([]string, len(r.Suppressed))
-			for j, sup := range r.Suppressed {
-				parts[j] = fmt.Sprintf("%d %s by %q", sup.Rows, plural(sup.Rows, "row", "rows"), sup.Exclusion)
-			}
-			fmt.Fprintf(&b, "kqlhunt: suppressed for %s (%s): %s\n", visible(r.Name), visible(r.ID), visible(strings.Join(parts, ", ")))
-		}
+	writeExclusions(&b, h, s)
+	if h.Deselected > 0 {
+		fmt.Fprintf(&b, "kqlhunt: %d %s not selected by %s\n", h.Deselected, plural(h.Deselected, "rule", "rules"), visible(h.Selection))
 	}
 	if n := h.PeriodsNotApplied; n > 0 {
 		fmt.Fprintf(&b, "kqlhunt: %d %s a queryPeriod, not applied: every rule read all the data (--query-period reads only each rule's period before now, as Sentinel's scheduler does)\n",
@@ -200,6 +230,105 @@ func WriteSummary(w io.Writer, h *Hunt) error {
 	})
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeExclusions writes the summary's lines about exclusions.
+func writeExclusions(b *strings.Builder, h *Hunt, s Stats) {
+	type use struct {
+		rule     *RuleReport
+		rows     int64
+		findings int
+	}
+	type excl struct {
+		name     string
+		rows     int64
+		findings int // -1 when some count is unknown
+		uses     []use
+	}
+	var order []*excl
+	byName := map[string]*excl{}
+	removed, known, excluded := 0, true, false
+	for i := range h.Rules {
+		r := &h.Rules[i]
+		if len(r.Suppressed) == 0 {
+			continue
+		}
+		excluded = true
+		if r.FindingsRemoved < 0 {
+			known = false
+		} else {
+			removed += r.FindingsRemoved
+		}
+		for _, sup := range r.Suppressed {
+			x := byName[sup.Exclusion]
+			if x == nil {
+				x = &excl{name: sup.Exclusion}
+				byName[sup.Exclusion] = x
+				order = append(order, x)
+			}
+			if sup.Rows == 0 {
+				continue
+			}
+			x.rows += sup.Rows
+			if sup.Findings < 0 || x.findings < 0 {
+				x.findings = -1
+			} else {
+				x.findings += sup.Findings
+			}
+			x.uses = append(x.uses, use{r, sup.Rows, sup.Findings})
+		}
+	}
+	if !excluded {
+		return
+	}
+	findings := func(n int) string {
+		if n < 0 {
+			return "findings not counted"
+		}
+		return fmt.Sprintf("%d %s", n, plural(n, "finding", "findings"))
+	}
+	rows := func(n int64) string { return fmt.Sprintf("%d %s", n, plural(n, "row", "rows")) }
+	fmt.Fprintf(b, "kqlhunt: %s suppressed by %d %s", rows(s.Suppressed), s.Exclusions, plural(s.Exclusions, "exclusion", "exclusions"))
+	if s.Suppressed > 0 {
+		if !known {
+			removed = -1
+		}
+		fmt.Fprintf(b, ", %s removed", findings(removed))
+	}
+	b.WriteByte('\n')
+	idle := 0
+	for _, x := range order {
+		if x.rows == 0 {
+			idle++
+			continue
+		}
+		fmt.Fprintf(b, "kqlhunt: exclusion %q removed %s, %s from ", visible(x.name), rows(x.rows), findings(x.findings))
+		if len(x.uses) == 1 {
+			r := x.uses[0].rule
+			fmt.Fprintf(b, "%s (%s)\n", visible(r.Name), visible(r.ID))
+			continue
+		}
+		// The rules that lost findings first.
+		slices.SortStableFunc(x.uses, func(a, b use) int { return b.findings - a.findings })
+		fmt.Fprintf(b, "%d rules: ", len(x.uses))
+		for i, u := range x.uses {
+			if i == maxListed {
+				fmt.Fprintf(b, " and %d more", len(x.uses)-maxListed)
+				break
+			}
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(b, "%s (%s, %s)", visible(u.rule.Name), rows(u.rows), findings(u.findings))
+		}
+		b.WriteByte('\n')
+	}
+	if n := h.ExclusionEntries - s.Exclusions; n > idle {
+		idle = n // entries that applied to no rule of the hunt count too
+	}
+	if idle > 0 {
+		fmt.Fprintf(b, "kqlhunt: %d other %s removed nothing\n", idle, plural(idle, "exclusion", "exclusions"))
+	}
 }
 
 // maxListed is the number of rules that WriteSummary lists one by one

@@ -31,9 +31,10 @@ func TestWriteSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `kqlhunt: 4 rules run, 3 with findings (5 findings), 2 not evaluated, 1 failed; 1200 rows (2.1 KiB) scanned in 1.235s (1.7 KiB/s)
-kqlhunt: 7 rows suppressed by 2 exclusions
-kqlhunt: suppressed for ScreenMeet, network (f413b02c): 5 rows by "exclusions.yaml:3 (IT jump hosts)"
-kqlhunt: suppressed for Quiet rule (quiet): 0 rows by "exclusions.yaml:3 (IT jump hosts)", 2 rows by "exclusions.yaml:9 (backup server)"
+kqlhunt: 7 rows suppressed by 2 exclusions, 1 finding removed
+kqlhunt: exclusion "exclusions.yaml:3 (IT jump hosts)" removed 5 rows, 1 finding from ScreenMeet, network (f413b02c)
+kqlhunt: exclusion "exclusions.yaml:9 (backup server)" removed 2 rows, 0 findings from Quiet rule (quiet)
+kqlhunt: 1 other exclusion removed nothing
 kqlhunt: not evaluated: AnyDesk (anydesk): no DeviceProcessEvents data
 kqlhunt: not evaluated: Forged\nkqlhunt: 0 rules run (x\x1b[2J): no\rdata
 `
@@ -105,7 +106,7 @@ func TestFinish(t *testing.T) {
 
 func TestSuppressions(t *testing.T) {
 	got := Suppressions(map[string]int64{"b": 2, "a": 0, "c": 7})
-	want := []Suppression{{"a", 0}, {"b", 2}, {"c", 7}}
+	want := []Suppression{{"a", 0, 0}, {"b", 2, 0}, {"c", 7, 0}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

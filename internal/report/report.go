@@ -82,11 +82,11 @@
 // number) get a leading apostrophe, as OWASP recommends against CSV
 // injection. Result CSV (NewResultWriter) is left as the data says.
 //
-// Table buffers findings until End, then writes the union of their row
-// columns in first-seen order after the fixed columns rule_id, rule_name,
-// severity, tactics and techniques (tactics and techniques joined by
-// ";"); a finding has empty cells for the columns of other rules. A row
-// column that has the name of a fixed column is still a separate column.
+// Table buffers findings until End, then writes them grouped per rule,
+// the most severe rules first, each group a title line (severity, name,
+// id, tactics, techniques, count) and a table of the rule's own columns;
+// NewTableFindingWriter fits the lines to a terminal's width and colours
+// the severities (see TableOptions).
 //
 // HTML writes one self-contained page (see WriteHTML) about a whole hunt:
 // its findings writer keeps the findings and writes the page when Finish
@@ -212,7 +212,7 @@ type FindingWriter interface {
 func NewFindingWriter(w io.Writer, f Format) FindingWriter {
 	switch f {
 	case Table:
-		return &flatFindings{w: w, index: map[string]int{}}
+		return NewTableFindingWriter(w, TableOptions{})
 	case CSV:
 		return &timelineFindings{w: w}
 	case JSON:

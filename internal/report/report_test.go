@@ -368,12 +368,19 @@ func TestFindings(t *testing.T) {
 			`2026-11-19T10:00:00.0000000Z,f413b02c,"ScreenMeet, network",Medium,CommandAndControl,T1219,wks-1,,Host.HostName=wks-1,"DeviceName=wks-1 | Count=2 | FirstSeen=2026-11-19T10:00:00.0000000Z | Report=[7,8]"` + "\n" +
 			`2026-11-19T10:00:00.0000000Z,f413b02c,"ScreenMeet, network",Medium,CommandAndControl,T1219,wks-3,,Host.HostName=wks-3,DeviceName=wks-3 | Count=10 | FirstSeen=2026-11-19T10:00:00.0000000Z | Report=` + "\n" +
 			`2026-11-19T10:05:00.5000000Z,r2,Encoded PowerShell,High,,,wks-2,,"Host.HostName=wks-2 | Process.CommandLine=powershell -enc ""SQBFAFgA"", then exit","Timestamp=2026-11-19T10:05:00.5000000Z | DeviceName=wks-2 | ProcessCommandLine=powershell -enc ""SQBFAFgA"", then exit"` + "\n"},
-		{Table, `rule_id   rule_name            severity  tactics            techniques  DeviceName  Count  FirstSeen                     Report  Timestamp                     ProcessCommandLine
---------  -------------------  --------  -----------------  ----------  ----------  -----  ----------------------------  ------  ----------------------------  -------------------------------------
-f413b02c  ScreenMeet, network  Medium    CommandAndControl  T1219       wks-1           2  2026-11-19T10:00:00.0000000Z  [7,8]
-r2        Encoded PowerShell   High                                     wks-2                                                    2026-11-19T10:05:00.5000000Z  powershell -enc "SQBFAFgA", then exit
-f413b02c  ScreenMeet, network  Medium    CommandAndControl  T1219       wks-3          10  2026-11-19T10:00:00.0000000Z
-(3 findings)
+		// Grouped per rule, the most severe first, each with its own columns.
+		{Table, `High  Encoded PowerShell (r2) · 1 finding
+Timestamp                     DeviceName  ProcessCommandLine
+----------------------------  ----------  -------------------------------------
+2026-11-19T10:05:00.5000000Z  wks-2       powershell -enc "SQBFAFgA", then exit
+
+Medium  ScreenMeet, network (f413b02c) · CommandAndControl · T1219 · 2 findings
+DeviceName  Count  FirstSeen                     Report
+----------  -----  ----------------------------  ------
+wks-1           2  2026-11-19T10:00:00.0000000Z  [7,8]
+wks-3          10  2026-11-19T10:00:00.0000000Z
+
+(3 findings of 2 rules)
 `},
 	}
 	for _, tt := range tests {
@@ -402,7 +409,7 @@ func TestFindingsEmpty(t *testing.T) {
 		{JSON, "[]\n"},
 		{JSONL, ""},
 		{CSV, "Timestamp,RuleId,RuleName,Severity,Tactics,Techniques,Host,Account,Entities,Details\n"},
-		{Table, "rule_id  rule_name  severity  tactics  techniques\n-------  ---------  --------  -------  ----------\n(0 findings)\n"},
+		{Table, "(0 findings)\n"},
 	}
 	for _, tt := range tests {
 		if got := writeFindings(t, tt.f, nil); got != tt.want {

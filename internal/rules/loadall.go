@@ -4,6 +4,7 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/diag"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,6 +13,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // LoadResult is what LoadAll found: the rules, and an account of every
@@ -31,6 +34,10 @@ type LoadResult struct {
 	// Ignored are the files met in folders whose names no rule format
 	// has (README.txt, data.csv), sorted.
 	Ignored []string
+	// Exclusions are the YAML files that are exclusions files (see
+	// IsExclusions), which a folder of rules may hold beside the rules:
+	// they are not loaded as rules.
+	Exclusions []string
 	// Diags holds every error and warning, sorted by file and position:
 	// unreadable paths, YAML errors, repairs, skipped Markdown blocks,
 	// duplicate ids.
@@ -103,6 +110,10 @@ func LoadAll(paths []string) (res *LoadResult, err error) {
 			res.Diags = append(res.Diags, ioError(err))
 			fr.Errors++
 			res.Files = append(res.Files, fr)
+			continue
+		}
+		if fr.Format == YAML && IsExclusions(src) {
+			res.Exclusions = append(res.Exclusions, f)
 			continue
 		}
 		p := parseFile(f, src)
@@ -187,6 +198,33 @@ func parseFile(name string, src []byte) (p *parsed) {
 	}
 	p.diags = p.diags.Sort(nil)
 	return p
+}
+
+// IsExclusions reports whether src, the text of a YAML file, is an
+// exclusions file (see package exclude) rather than a rule: its top level
+// is a mapping with an "exclusions" key and no "query" key.
+func IsExclusions(src []byte) bool {
+	if !bytes.Contains(src, []byte("exclusions")) {
+		return false
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil || len(doc.Content) == 0 {
+		return false
+	}
+	top := doc.Content[0]
+	if top.Kind != yaml.MappingNode {
+		return false
+	}
+	found := false
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		switch top.Content[i].Value {
+		case "exclusions":
+			found = true
+		case "query":
+			return false
+		}
+	}
+	return found
 }
 
 // isTestFile reports whether a file is a rule's tests, named like the rule

@@ -127,3 +127,18 @@ func TestLoadAllFile(t *testing.T) {
 		t.Errorf("LoadAll = %d rules, %v", len(res.Rules), err)
 	}
 }
+
+func TestIsExclusions(t *testing.T) {
+	for src, want := range map[string]bool{
+		"exclusions:\n  - rule: \"*\"\n    name: x\n    kql: A == 1\n": true,
+		"# tuning\nexclusions: []\n":                                   true,
+		"id: x\nname: exclusions of y\nquery: T\n":                     false,
+		"id: x\nexclusions: []\nquery: T\n":                            false, // a rule with a field of that name
+		"- exclusions\n":                                               false,
+		"exclusions: [\n":                                              false, // not YAML
+	} {
+		if got := IsExclusions([]byte(src)); got != want {
+			t.Errorf("IsExclusions(%q) = %v, want %v", src, got, want)
+		}
+	}
+}
