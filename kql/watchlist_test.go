@@ -251,3 +251,47 @@ func TestWatchlistManyQueries(t *testing.T) {
 		}
 	}
 }
+
+// TestWatchlistFromTable: without a CSV for the alias, _GetWatchlist reads
+// the Watchlist table (a Log Analytics export of it) as Sentinel's own
+// function does: the items of the alias, each at its latest version
+// (_DTTimestamp), without the deleted ones, their columns unpacked from
+// WatchlistItem; SearchKey, _DTItemId and LastUpdatedTimeUTC come along.
+// https://learn.microsoft.com/azure/sentinel/watchlists-queries
+func TestWatchlistFromTable(t *testing.T) {
+	dir := t.TempDir()
+	item := func(alias, id, ts, status, key, fields string) string {
+		return `{"TimeGenerated":"` + ts + `","_DTItemType":"watchlist-item","WatchlistAlias":"` + alias + `","_DTItemId":"` + id +
+			`","_DTTimestamp":"` + ts + `","_DTItemStatus":"` + status + `","LastUpdatedTimeUTC":"` + ts + `","SearchKey":"` + key +
+			`","WatchlistItem":{` + fields + `}}` + "\n"
+	}
+	rows := item("vip", "1", "2025-03-01T00:00:00Z", "Create", "alice", `"UPN":"alice","Level":"high"`) +
+		item("vip", "1", "2025-03-02T00:00:00Z", "Update", "alice", `"UPN":"alice","Level":"top"`) +
+		item("vip", "2", "2025-03-01T00:00:00Z", "Create", "bob", `"UPN":"bob","Level":"low"`) +
+		item("vip", "2", "2025-03-03T00:00:00Z", "Delete", "bob", `"UPN":"bob","Level":"low"`) +
+		item("vip", "4", "2025-03-01T00:00:00Z", "Create", "dan", `"UPN":"dan","Level":"mid"`) +
+		item("other", "3", "2025-03-01T00:00:00Z", "Create", "carol", `"UPN":"carol"`) +
+		// Not an item (the watchlist's own record).
+		`{"TimeGenerated":"2025-03-01T00:00:00Z","_DTItemType":"watchlist","WatchlistAlias":"vip","_DTItemId":"9","_DTTimestamp":"2025-03-01T00:00:00Z","_DTItemStatus":"Create"}` + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "Watchlist.jsonl"), []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, err := kql.OpenData(kql.DataOptions{Paths: []string{dir}, Strict: true}, kql.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rowsOf(t, kql.Builtin(), d, `_GetWatchlist('vip') | project _DTItemId, SearchKey, UPN, Level, LastUpdatedTimeUTC`)
+	want := []string{"_DTItemId SearchKey UPN Level LastUpdatedTimeUTC",
+		"1 alice alice top 2025-03-02T00:00:00.0000000Z",
+		"4 dan dan mid 2025-03-01T00:00:00.0000000Z"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// A query over it checks without data; an alias without items is empty.
+	if _, err := kql.Compile(`SigninLogs | where UserPrincipalName in ((_GetWatchlist('vip') | project UPN))`, kql.Builtin(), kql.Options{}); err != nil {
+		t.Errorf("check without data: %v", err)
+	}
+	if got := rowsOf(t, kql.Builtin(), d, `_GetWatchlist('none') | count`); !slices.Equal(got, []string{"Count", "0"}) {
+		t.Errorf("an alias without items: %v", got)
+	}
+}

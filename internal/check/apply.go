@@ -19,8 +19,13 @@ func (c *checker) contextual(sc *scope, param plan.Node, x syntax.Expr) plan.Nod
 
 // mvApply checks mv-apply Items [limit N] on (Subquery): each row's
 // arrays expand to a table (as mv-expand expands them) that the subquery
-// runs on; the output rows are the input row's other columns followed by
-// the subquery's.
+// runs on: the row's columns, the expanded ones holding the items (and the
+// item index). The output rows are the subquery's, after the input row's
+// columns that the subquery does not output, repeated where needed; a
+// column expanded under its own name leaves the input (one expanded under
+// a new name stays, with its whole array). Microsoft's analyzer
+// accepts a subquery that reads the row's other columns, and published
+// hunting queries do.
 // https://learn.microsoft.com/kusto/query/mv-apply-operator
 func (c *checker) mvApply(sc *scope, in plan.Node, r *row, op *syntax.MvApplyOp) plan.Node {
 	if op.ID != nil {
@@ -34,42 +39,41 @@ func (c *checker) mvApply(sc *scope, in plan.Node, r *row, op *syntax.MvApplyOp)
 	if op.Limit != nil {
 		exp.Limit = c.count(sc, r, op.Limit)
 	}
-	// The subquery's table: the expanded columns (and the item index).
+	// The subquery's table: the expanded row, every column.
 	param := &plan.Param{}
-	var sub []int // output columns of exp that make the param's
-	expanded := map[int]bool{}
-	for _, t := range exp.Targets {
-		expanded[t] = true
-	}
+	var sub []int
 	for j, col := range exp.Cols {
-		if expanded[j] || j == exp.IndexCol {
-			sub = append(sub, j)
-			param.Cols = append(param.Cols, col)
-		}
+		sub = append(sub, j)
+		param.Cols = append(param.Cols, col)
 	}
 	body := c.contextual(sc, param, op.Subquery)
 	if body == nil {
 		return nil
 	}
-	a := &plan.Apply{Input: in, Kind: plan.ApplyRows, Param: param, Sub: body, Expand: exp, ParamCols: sub}
-	nm := c.newNamer()
-	for i, col := range r.cols {
-		replaced := false
-		for j, src := range exp.Keep {
-			if src < 0 && expanded[j] && exp.Cols[j].Name == col.Name {
-				replaced = true
-			}
+	out := map[string]bool{}
+	for _, col := range body.Schema() {
+		out[col.Name] = true
+	}
+	// A column expanded under its own name leaves the input: the
+	// subquery's column of that name, if any, replaces it.
+	expanded := map[int]bool{}
+	for _, t := range exp.Targets {
+		expanded[t] = true
+	}
+	for j, src := range exp.Keep {
+		if src < 0 && expanded[j] {
+			out[exp.Cols[j].Name] = true
 		}
-		if replaced {
+	}
+	a := &plan.Apply{Input: in, Kind: plan.ApplyRows, Param: param, Sub: body, Expand: exp, ParamCols: sub}
+	for i, col := range r.cols {
+		if out[col.Name] {
 			continue
 		}
 		a.Keep = append(a.Keep, i)
 		a.Cols = append(a.Cols, col)
-		nm.reserve(col.Name)
 	}
-	for _, col := range body.Schema() {
-		a.Cols = append(a.Cols, schema.Column{Name: nm.unique(col.Name), Type: col.Type})
-	}
+	a.Cols = append(a.Cols, body.Schema()...)
 	return a
 }
 

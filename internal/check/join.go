@@ -83,6 +83,12 @@ func (c *checker) join(sc *scope, left plan.Node, lr *row, op *syntax.JoinOp) pl
 			continue
 		}
 		lt, rt := lr.cols[li].Type, rr.cols[ri].Type
+		if lt == schema.Unknown || rt == schema.Unknown {
+			// A column whose type the data tells (bag_unpack), or one
+			// already reported: the join is checked again once the data
+			// is seen.
+			lt, rt = schema.Unknown, schema.Unknown
+		}
 		if _, common := cond.(*syntax.Ident); common && lt != rt {
 			c.errorf(cond.Span(), "%s", errJoinKeyTypes(lr.cols[li].Name, lt, rt))
 			continue
