@@ -49,7 +49,15 @@ func (c *checker) union(sc *scope, in plan.Node, op *syntax.UnionOp) plan.Node {
 		c.errorf(op.Span(), "%s", errUnionEmpty())
 		return nil
 	}
-	return unionOf(parts, kind == "inner", sourceName(op))
+	n := unionOf(parts, kind == "inner", sourceName(op))
+	for _, p := range parts {
+		if c.open[p.node] && n != nil {
+			// An input whose columns the data tells (bag_unpack) makes a
+			// union whose columns it tells too.
+			c.open[n] = true
+		}
+	}
+	return n
 }
 
 // sourceName returns the withsource= column name, or "".
