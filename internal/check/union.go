@@ -175,6 +175,17 @@ func unionOf(parts []unionPart, inner bool, source string) *plan.Union {
 	var slots []slot
 	for _, n := range names {
 		ts := typesOf[n]
+		if len(ts) > 1 {
+			// A column whose type the data tells (bag_unpack) before the
+			// data is seen: the known type stands for it until then.
+			known := ts[:0:0]
+			for _, t := range ts {
+				if t != schema.Unknown {
+					known = append(known, t)
+				}
+			}
+			ts = known
+		}
 		for _, t := range ts {
 			if inner && count[slot{n, t}] < len(parts) {
 				continue
