@@ -3,6 +3,8 @@ package clickhouse_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -135,5 +137,96 @@ func TestSelectStreams(t *testing.T) {
 	// The connection still works.
 	if v, err := clickhouse.Version(c); err != nil || !strings.HasPrefix(v, "18.16") {
 		t.Errorf("version after an early close: %q, %v", v, err)
+	}
+}
+
+// TestLoadKilled kills the server (SIGKILL) in the middle of a load:
+// the load fails, the restarted server holds part of the file, the next
+// load stops with a clear error naming the rows to delete instead of
+// numbering rows twice, and after that delete the file loads whole, once:
+// nothing lost, no duplicates.
+func TestLoadKilled(t *testing.T) {
+	url, server := chtest.KillableServer(t, "killed")
+	const total = 300000
+	path := filepath.Join(t.TempDir(), "DeviceNetworkEvents.jsonl")
+	var b strings.Builder
+	for i := 0; i < total; i++ {
+		fmt.Fprintf(&b, `{"Timestamp":"2025-03-04T%02d:%02d:%02dZ","DeviceName":"ws-%d","RemoteUrl":"r%d.example","RemotePort":%d}`+"\n", i/3600%24, i/60%60, i%60, i%500, i, i%65536)
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := clickhouse.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := kql.Defender()
+	opts := clickhouse.LoadOptions{Data: kql.DataOptions{Paths: []string{path}}, BatchRows: 2000}
+	done := make(chan error, 1)
+	go func() {
+		_, err := clickhouse.Load(context.Background(), c, cat, opts)
+		done <- err
+	}()
+	// Kill the server once some blocks are in.
+	count := func() int64 {
+		q, err := clickhouse.ParseURL(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer q.Close()
+		out, err := q.Query("SELECT count() FROM DeviceNetworkEvents", "TabSeparated")
+		if err != nil {
+			return -1
+		}
+		var n int64
+		fmt.Sscan(string(out), &n)
+		return n
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for count() <= 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no rows loaded within a minute")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	server.Kill()
+	if err := <-done; err == nil {
+		t.Fatal("the load survived the server being killed: it should fail")
+	} else {
+		t.Logf("the load failed as the server died: %v", err)
+	}
+	server.Restart(t)
+	partial := count()
+	if partial <= 0 || partial >= total {
+		t.Fatalf("after the kill the table holds %d of %d rows; want a part", partial, total)
+	}
+	_, err = clickhouse.Load(context.Background(), c, cat, opts)
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("holds %d rows but the load ledger (_kqlhunt_loads) accounts for 0", partial)) ||
+		!strings.Contains(err.Error(), "ALTER TABLE `DeviceNetworkEvents` DELETE WHERE _kqlhunt_row >= 0") {
+		t.Fatalf("the next load: want the interrupted load explained, got %v", err)
+	}
+	// What the message says to do; 18.16 applies the delete in the
+	// background.
+	if _, err := c.Query("ALTER TABLE `DeviceNetworkEvents` DELETE WHERE _kqlhunt_row >= 0", ""); err != nil {
+		t.Fatal(err)
+	}
+	for deadline = time.Now().Add(60 * time.Second); count() != 0; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the delete did not finish within a minute")
+		}
+	}
+	loads, err := clickhouse.Load(context.Background(), c, cat, opts)
+	if err != nil || len(loads) != 1 || loads[0].Rows != total {
+		t.Fatalf("the load after the delete: %+v, %v", loads, err)
+	}
+	out, err := c.Query("SELECT count(), uniqExact(_kqlhunt_row), max(_kqlhunt_row) FROM DeviceNetworkEvents", "TabSeparated")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.TrimSpace(string(out)), fmt.Sprintf("%d\t%d\t%d", total, total, total-1); got != want {
+		t.Errorf("rows, distinct row numbers, last row number: %q, want %q", got, want)
+	}
+	if loads, err := clickhouse.Load(context.Background(), c, cat, opts); err != nil || !loads[0].Skipped {
+		t.Errorf("loading again: %+v, %v; want it skipped", loads, err)
 	}
 }

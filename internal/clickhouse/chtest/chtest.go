@@ -170,10 +170,24 @@ func ports(t testing.TB) int {
 	return p
 }
 
+// Process is a running test server.
+type Process struct {
+	dir               string
+	httpPort, tcpPort int
+	cmd               *exec.Cmd
+	out               bytes.Buffer
+	exited            chan error
+}
+
 // start starts a server on the ports with extra configuration, stopped
 // when t ends. It returns an error when the server does not answer (a
 // port taken meanwhile: the caller tries other ports).
 func start(t testing.TB, httpPort, tcpPort int, extra string) error {
+	_, err := startProcess(t, httpPort, tcpPort, extra)
+	return err
+}
+
+func startProcess(t testing.TB, httpPort, tcpPort int, extra string) (*Process, error) {
 	t.Helper()
 	dir := t.TempDir()
 	for _, sub := range []string{"data", "tmp"} {
@@ -185,30 +199,70 @@ func start(t testing.TB, httpPort, tcpPort int, extra string) error {
 	if err := os.WriteFile(conf, fmt.Appendf(nil, config, dir, httpPort, tcpPort, extra), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(Binary, "--config-file="+conf)
-	cmd.Dir = dir
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	dieWithParent(cmd)
-	if err := cmd.Start(); err != nil {
+	p := &Process{dir: dir, httpPort: httpPort, tcpPort: tcpPort}
+	if err := p.run(t); err != nil {
+		return nil, err
+	}
+	t.Cleanup(p.Kill)
+	return p, nil
+}
+
+// run starts the server of p's folder and waits until it answers.
+func (p *Process) run(t testing.TB) error {
+	p.cmd = exec.Command(Binary, "--config-file="+filepath.Join(p.dir, "config.xml"))
+	p.cmd.Dir = p.dir
+	p.out.Reset()
+	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
+	dieWithParent(p.cmd)
+	if err := p.cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", Binary, err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	c, err := clickhouse.ParseURL(fmt.Sprintf("clickhouse://127.0.0.1:%d/", tcpPort))
+	p.exited = make(chan error, 1)
+	go func(cmd *exec.Cmd, exited chan error) { exited <- cmd.Wait() }(p.cmd, p.exited)
+	c, err := clickhouse.ParseURL(fmt.Sprintf("clickhouse://127.0.0.1:%d/", p.tcpPort))
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = c.Ping(30 * time.Second)
-	if err == nil {
-		t.Cleanup(func() {
-			cmd.Process.Kill()
-			<-exited
-		})
+	if err = c.Ping(30 * time.Second); err == nil {
 		return nil
 	}
-	cmd.Process.Kill()
-	<-exited
-	log, _ := os.ReadFile(filepath.Join(dir, "server.err.log"))
-	return fmt.Errorf("clickhouse-server did not answer on port %d: %v\n%s%s", tcpPort, err, out.Bytes(), log)
+	p.Kill()
+	log, _ := os.ReadFile(filepath.Join(p.dir, "server.err.log"))
+	return fmt.Errorf("clickhouse-server did not answer on port %d: %v\n%s%s", p.tcpPort, err, p.out.Bytes(), log)
+}
+
+// Kill kills the server at once (SIGKILL), as a crash would, and waits
+// for it to exit. Killing a server killed already does nothing.
+func (p *Process) Kill() {
+	if p.cmd == nil {
+		return
+	}
+	p.cmd.Process.Kill()
+	<-p.exited
+	p.cmd = nil
+}
+
+// Restart starts the killed server again, on its folder and ports.
+func (p *Process) Restart(t testing.TB) {
+	t.Helper()
+	if err := p.run(t); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// KillableServer is Server, and returns the server's process too, to kill
+// and restart it.
+func KillableServer(t testing.TB, database string) (string, *Process) {
+	t.Helper()
+	setup(t)
+	for attempt := 0; ; attempt++ {
+		httpPort, tcpPort := ports(t), ports(t)
+		p, err := startProcess(t, httpPort, tcpPort, "")
+		if err == nil {
+			return fmt.Sprintf("clickhouse://127.0.0.1:%d/%s", tcpPort, database), p
+		}
+		if attempt == 2 {
+			t.Fatal(err)
+		}
+	}
 }
