@@ -50,7 +50,7 @@ func (c *checker) activityCounts(sc *scope, in plan.Node, r *row, call *syntax.C
 		return ref
 	}
 	constant := func(x syntax.Expr, what string, want ...schema.Type) plan.Expr {
-		e := c.scalar(sc, nil, x)
+		e := c.scalar(sc, r, x)
 		if e.Type() == schema.Unknown {
 			ok = false
 			return nil
