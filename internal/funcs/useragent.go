@@ -1,6 +1,8 @@
 package funcs
 
 import (
+	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/ua-parser/uap-go/uaparser"
@@ -86,14 +88,33 @@ func parseUserAgent(ua string, lookFor any) (any, bool) {
 	return out, true
 }
 
+// checkLookFor validates a constant look_for: "browser", "os", "device",
+// or an array of them.
+func checkLookFor(v any) error {
+	targets := []any{v}
+	if arr, ok := v.([]any); ok {
+		targets = arr
+		if len(arr) == 0 {
+			return fmt.Errorf(`look_for must name at least one of "browser", "os" and "device"`)
+		}
+	}
+	for _, t := range targets {
+		s, _ := t.(string)
+		if !slices.Contains(userAgentTargets, s) {
+			return fmt.Errorf(`look_for must be "browser", "os", "device" or an array of them, got %s`, value.AppendJSON(nil, t))
+		}
+	}
+	return nil
+}
+
 func init() {
 	defer inCategory(CatString)()
 	register(&Func{Name: "parse_user_agent", Pure: true, Ref: refText + "parse-user-agent-function",
 		Doc: `Parses a user-agent string with the ua-parser expressions into a dynamic bag of what look_for names ("browser", "os", "device", or an array of them): Browser {Family, MajorVersion, MinorVersion, Patch}, OperatingSystem {Family, MajorVersion, MinorVersion, Patch, PatchMinor}, Device {Family, Brand, Model}.`,
 		Sigs: []*Sig{
 			sig(schema.Dynamic, Map2(func(ua, lookFor string) (any, bool) { return parseUserAgent(ua, lookFor) }),
-				p("user_agent", tString), p("look_for", tString)),
-			sig(schema.Dynamic, Map2(parseUserAgent), p("user_agent", tString), p("look_for", tDynamic)),
+				p("user_agent", tString), Param{Name: "look_for", Types: tString, Check: checkLookFor}),
+			sig(schema.Dynamic, Map2(parseUserAgent), p("user_agent", tString), Param{Name: "look_for", Types: tDynamic, Check: checkLookFor}),
 		},
 		Examples: []Example{
 			{`parse_user_agent("Mozilla/5.0 (Windows; U; en-US) AppleWebKit/531.9 (KHTML, like Gecko) AdobeAIR/2.5.1", "browser")`,
