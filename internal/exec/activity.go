@@ -143,7 +143,7 @@ func (a *activityCounter) Next(ctx context.Context) (*value.Batch, error) {
 			return nil, err
 		}
 		// The lookback is rounded down to a whole number of bins.
-		lookback = ticks(v) / step
+		lookback = ticks(v) / w.step
 	}
 
 	groups := map[string]int{}
