@@ -178,6 +178,26 @@ func TestMemoryLimitJoin(t *testing.T) {
 	wantLimit(t, err, "join", "join: memory limit of 1 MiB exceeded; raise --max-memory or narrow the query")
 }
 
+// TestMemoryLimitActivityCounts: activity_counts_metrics and
+// sliding_window_counts hold one set of distinct ids per window.
+// https://learn.microsoft.com/kusto/query/activity-counts-metrics-plugin
+func TestMemoryLimitActivityCounts(t *testing.T) {
+	const rows = `range i from 1 to 200000 step 1 | extend id=strcat("user-", tostring(i)), t=datetime(2026-01-01) + (i % 3) * 1d`
+	_, err := runLimited(t, rows+` | evaluate activity_counts_metrics(id, t, datetime(2026-01-01), datetime(2026-01-03), 1d)`, 1<<20, 30*time.Second)
+	wantLimit(t, err, "activity_counts_metrics", "activity_counts_metrics: memory limit of 1 MiB exceeded; raise --max-memory or narrow the query")
+	_, err = runLimited(t, rows+` | evaluate sliding_window_counts(id, t, datetime(2026-01-01), datetime(2026-01-03), 2d, 1d)`, 1<<20, 30*time.Second)
+	wantLimit(t, err, "sliding_window_counts", "sliding_window_counts: memory limit of 1 MiB exceeded; raise --max-memory or narrow the query")
+	// Few distinct ids fit.
+	res, err := runLimited(t, `range i from 1 to 200000 step 1 | extend id=i % 5, t=datetime(2026-01-01) + (i % 3) * 1d
+		| evaluate activity_counts_metrics(id, t, datetime(2026-01-01), datetime(2026-01-03), 1d)`, 1<<20, 30*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Rows() != 3 {
+		t.Errorf("expected 3 windows, got %d", res[0].Rows())
+	}
+}
+
 // TestNoLimit: without MaxMemory the same queries run.
 func TestNoLimit(t *testing.T) {
 	res, err := runLimited(t, `range i from 1 to 200000 step 1 | extend s=strcat("row-", tostring(i)) | sort by s desc | count`, 0, 30*time.Second)

@@ -252,6 +252,11 @@ func (s *aggSink) check(c *checker, sc *scope, agg *funcs.Agg, x *syntax.CallExp
 	var args []plan.Expr
 	var spans []syntax.Span
 	for i, a := range x.Args {
+		if named, ok := a.(*syntax.NamedExpr); ok && agg.Multi && len(named.Names) == 1 {
+			// arg_max(t, Last = x) names the output; the name is read
+			// by aggArgs.
+			a = named.X
+		}
 		if _, star := a.(*syntax.StarExpr); star {
 			switch {
 			case agg.Name == "count" && len(x.Args) == 1:

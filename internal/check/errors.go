@@ -212,7 +212,18 @@ func errSeriesInRange(n int) string {
 }
 
 func errUnsupportedPlugin(name string) string {
-	return fmt.Sprintf("plugin '%s' is not supported: kqlhunt runs bag_unpack, pivot and ipv4_lookup", name)
+	return fmt.Sprintf("plugin '%s' is not supported: kqlhunt runs bag_unpack, pivot, ipv4_lookup, activity_counts_metrics and sliding_window_counts", name)
+}
+
+func errPluginColumn(plugin, what string) string {
+	return fmt.Sprintf("%s's %s must be a column name", plugin, what)
+}
+
+func errActivityCalendar(plugin, what, got string, sliding bool) string {
+	if sliding {
+		return fmt.Sprintf("%s's %s must be a timespan or \"week\", got %q", plugin, what, got)
+	}
+	return fmt.Sprintf("%s's %s must be a timespan or one of \"week\", \"month\" and \"year\", got %q", plugin, what, got)
 }
 
 func errColumnsConflict(v string) string {

@@ -537,6 +537,11 @@ func (c *checker) apply(fn *funcs.Func, args []plan.Expr, sp syntax.Span, spans 
 		if prm.Const && !plan.IsConst(a) {
 			c.errorf(at, "%s", errNotConstant(fn.Name+"(): argument '"+prm.Name+"'"))
 		}
+		if k, ok := a.(*plan.Const); ok && prm.Check != nil {
+			if err := prm.Check(k.Value); err != nil {
+				c.errorf(at, "%s(): %v", fn.Name, err)
+			}
+		}
 		if k, ok := a.(*plan.Const); ok && prm.Regex {
 			if pattern, ok := k.Value.(string); ok {
 				if _, err := funcs.CompileRegex(pattern); err != nil {

@@ -630,6 +630,13 @@ func aggArgs(call *syntax.CallExpr, ac *plan.AggCall) []funcs.AggArg {
 			break
 		}
 		arg := funcs.AggArg{Index: i}
+		if named, ok := a.(*syntax.NamedExpr); ok && ac.Fn.Multi && len(named.Names) == 1 {
+			// An output named in the call: arg_max(t, Last = x).
+			arg.Name = named.Names[0].Name
+			out = append(out, arg)
+			j++
+			continue
+		}
 		arg.Name, _ = exprName(a)
 		_, arg.Column = a.(*syntax.Ident)
 		if _, lit := a.(*syntax.Literal); lit {

@@ -223,6 +223,8 @@ func newOperator(env *Env, node plan.Node, ins []Operator) (Operator, error) {
 		return &bagUnpacker{env: env, in: ins[0], n: n}, nil
 	case *plan.Pivot:
 		return newPivoter(env, ins[0], n), nil
+	case *plan.ActivityCounts:
+		return newActivityCounter(env, ins[0], n), nil
 	case *plan.Deferred:
 		return nil, fmt.Errorf("internal error: a plan whose columns depend on the data was run before they were learned")
 	case *plan.Range:

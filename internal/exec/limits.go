@@ -408,6 +408,8 @@ func opName(node plan.Node) string {
 		return "mv-expand"
 	case *plan.IPLookup:
 		return "ipv4_lookup"
+	case *plan.ActivityCounts:
+		return n.Plugin()
 	case *plan.Union:
 		return "union"
 	case *plan.Cache:

@@ -86,6 +86,9 @@ type Param struct {
 	// Regex marks a regular expression: a literal one is compiled when the
 	// query is checked, so that a bad pattern is an error at its position.
 	Regex bool
+	// Check, when set, validates a constant argument's value when the
+	// query is checked; its error is reported at the argument.
+	Check func(v any) error
 }
 
 // Sig is one signature of a function. Variadic makes the last parameter

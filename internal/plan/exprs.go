@@ -83,6 +83,9 @@ func NodeExprs(n Node) []Expr {
 		add(n.ExtraRight...)
 	case *Exclude:
 		add(n.Preds...)
+	case *ActivityCounts:
+		add(n.ID, n.Time, n.Start, n.End, n.Step, n.Lookback)
+		add(n.Dims...)
 	case *MakeSeries:
 		add(n.Keys...)
 		aggs(n.Aggs)

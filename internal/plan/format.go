@@ -144,6 +144,20 @@ func formatNode(b *strings.Builder, n Node, depth int, done map[Node]bool) {
 		}
 		fmt.Fprintf(b, "MakeSeries by [%s] [%s] values [%s] on %s%s -> %s", strings.Join(keys, ", "), strings.Join(aggs, ", "),
 			strings.Join(vals, ", "), FormatExpr(n.Axis), rng, columns(n.Cols))
+	case *ActivityCounts:
+		args := []string{FormatExpr(n.ID), FormatExpr(n.Time), FormatExpr(n.Start), FormatExpr(n.End)}
+		if n.Sliding {
+			args = append(args, FormatExpr(n.Lookback))
+		}
+		if n.Calendar != "" {
+			args = append(args, n.Calendar)
+		} else {
+			args = append(args, FormatExpr(n.Step))
+		}
+		for _, d := range n.Dims {
+			args = append(args, FormatExpr(d))
+		}
+		fmt.Fprintf(b, "%s(%s) -> %s", n.Plugin(), strings.Join(args, ", "), columns(n.Cols))
 	default:
 		fmt.Fprintf(b, "%T", n)
 	}

@@ -161,6 +161,23 @@ func (pr *pruner) pruneNode(n Node, need []bool) (Node, []int) {
 		}
 		return &out, identity(len(n.Cols))
 	}
+	if a, ok := n.(*ActivityCounts); ok {
+		// The output is made of the counts; the input is read for the
+		// id, the timeline and the dimensions only.
+		needIn := make([]bool, len(a.Input.Schema()))
+		markRefs(needIn, a.ID)
+		markRefs(needIn, a.Time)
+		for _, d := range a.Dims {
+			markRefs(needIn, d)
+		}
+		in, m := pr.prune(a.Input, needIn)
+		out := *a
+		out.Input, out.ID, out.Time, out.Dims = in, pr.remap(a.ID, m), pr.remap(a.Time, m), nil
+		for _, d := range a.Dims {
+			out.Dims = append(out.Dims, pr.remap(d, m))
+		}
+		return &out, identity(len(a.Cols))
+	}
 	if out, m, ok := pr.pruneOps(n, need); ok {
 		return out, m
 	}

@@ -222,6 +222,10 @@ func withInputs(n plan.Node, ins []plan.Node) plan.Node {
 		c := *n
 		c.Input = ins[0]
 		return &c
+	case *plan.ActivityCounts:
+		c := *n
+		c.Input = ins[0]
+		return &c
 	case *plan.Cache:
 		c := *n
 		c.Input = ins[0]

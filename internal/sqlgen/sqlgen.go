@@ -252,6 +252,9 @@ func indent(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ")
 
 // nodeNames are the KQL spellings of the plan nodes that are refused.
 func nodeName(n plan.Node) string {
+	if a, ok := n.(*plan.ActivityCounts); ok {
+		return a.Plugin()
+	}
 	switch n.(type) {
 	case *plan.Join:
 		return "join"
