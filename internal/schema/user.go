@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -52,6 +53,7 @@ func IsSchemaFile(path string) bool {
 type UserSchema struct {
 	file   *diag.File
 	tables []userTable
+	funcs  []*Func
 }
 
 // userTable is a table of a schema file, with the positions of its parts.
@@ -68,7 +70,40 @@ type userColumn struct {
 
 // ParseUserSchema parses the schema file name, whose content is src. The
 // error is a diag.List of every problem found, at the file's positions.
+// A file that declares functions is refused: see ParseUserSchemaWith.
 func ParseUserSchema(name string, src []byte) (*UserSchema, error) {
+	return ParseUserSchemaWith(name, src, ParseOptions{})
+}
+
+// ReadFunc reads the file that a function's `file:` key names, rel as
+// written in the schema file. It returns the name to show in messages
+// and the content.
+type ReadFunc func(rel string) (name string, src []byte, err error)
+
+// ParseOptions are how ParseUserSchemaWith reads functions.
+type ParseOptions struct {
+	// Parse parses the functions; without it, a functions section is an
+	// error.
+	Parse FuncParser
+	// Read reads the files that functions name; without it, they are
+	// read relative to the schema file's folder.
+	Read ReadFunc
+}
+
+// ParseUserSchemaWith is ParseUserSchema with the functions section
+// read as opts say.
+func ParseUserSchemaWith(name string, src []byte, opts ParseOptions) (*UserSchema, error) {
+	if opts.Read == nil {
+		dir := filepath.Dir(name)
+		opts.Read = func(rel string) (string, []byte, error) {
+			p := rel
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(dir, filepath.FromSlash(rel))
+			}
+			b, err := os.ReadFile(p)
+			return p, b, err
+		}
+	}
 	yf, err := yamlpos.Parse(name, src)
 	if err != nil {
 		return nil, err // a diag.List with the syntax error at its position
@@ -78,24 +113,35 @@ func ParseUserSchema(name string, src []byte) (*UserSchema, error) {
 	var errs diag.List
 	root := yf.Root
 	if root == nil {
-		return nil, diag.List{f.Errorf(0, 0, "empty schema file: expected a mapping with a 'tables' key")}
+		return nil, diag.List{f.Errorf(0, 0, "empty schema file: expected a mapping with a 'tables' or 'functions' key")}
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, diag.List{f.Errorf(root.Line, root.Column, "expected a mapping with a 'tables' key, got %s", kindOf(root))}
+		return nil, diag.List{f.Errorf(root.Line, root.Column, "expected a mapping with a 'tables' or 'functions' key, got %s", kindOf(root))}
 	}
-	var tables *yaml.Node
+	var tables, funcs *yaml.Node
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], yamlpos.Resolve(root.Content[i+1])
 		switch k.Value {
 		case "tables":
 			tables = v
+		case "functions":
+			funcs = v
 		default:
-			errs = append(errs, f.Errorf(k.Line, k.Column, "unknown key '%s' in a schema file; expected 'tables'", k.Value))
+			errs = append(errs, f.Errorf(k.Line, k.Column, "unknown key '%s' in a schema file; expected 'tables' or 'functions'", k.Value))
 		}
 	}
-	if tables == nil {
-		errs = append(errs, f.Errorf(root.Line, root.Column, "missing key 'tables'"))
+	if tables == nil && funcs == nil {
+		errs = append(errs, f.Errorf(root.Line, root.Column, "missing key 'tables' or 'functions'"))
 		return nil, errs
+	}
+	if funcs != nil {
+		errs = append(errs, u.parseFuncs(yf, funcs, opts)...)
+	}
+	if tables == nil {
+		if len(errs) > 0 {
+			return nil, errs
+		}
+		return u, nil
 	}
 	if tables.Kind != yaml.MappingNode {
 		errs = append(errs, f.Errorf(tables.Line, tables.Column, "expected a mapping of table names to columns, got %s", kindOf(tables)))
@@ -166,6 +212,15 @@ func kindOf(n *yaml.Node) string {
 	return "nothing"
 }
 
+// Funcs returns the names of the functions u declares, in file order.
+func (u *UserSchema) Funcs() []string {
+	names := make([]string, len(u.funcs))
+	for i, f := range u.funcs {
+		names[i] = f.Name
+	}
+	return names
+}
+
 // Tables returns the names of the tables u declares, in file order.
 func (u *UserSchema) Tables() []string {
 	names := make([]string, len(u.tables))
@@ -210,5 +265,5 @@ func (u *UserSchema) Extend(base *Catalog) (*Catalog, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return base.With(out...), nil
+	return base.With(out...).WithFuncs(u.funcs...), nil
 }
