@@ -183,3 +183,24 @@ func TestWorkspaceSchemaErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkspaceFunctionSQL checks that a construct the ClickHouse
+// translation refuses inside a workspace function is placed in the
+// function's file, not in the query.
+func TestWorkspaceFunctionSQL(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ws.yaml")
+	cat, err := kql.ParseSchema(path, []byte("functions:\n  Lower:\n    params: \"T:(*)\"\n    body: |\n      T\n      | extend u = tolower(RemoteUrl)\n"), kql.Defender())
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := kql.Compile("DeviceNetworkEvents | invoke Lower()", cat, kql.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = q.SQL(0)
+	want := "sql: 'tolower' at " + path + ":6:20 in function 'Lower' is not translated"
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("got  %v\nwant %s...", err, want)
+	}
+}
