@@ -1,6 +1,9 @@
 package schema
 
 import (
+	"os"
+	"path/filepath"
+
 	"github.com/kqlhunt/kqlhunt/internal/diag"
 	"github.com/kqlhunt/kqlhunt/internal/diag/yamlpos"
 	"go.yaml.in/yaml/v3"
@@ -117,4 +120,40 @@ func (u *UserSchema) parseFunc(yf *yamlpos.File, k, v *yaml.Node, opts ParseOpti
 		return nil, err.(diag.List)
 	}
 	return fn, nil
+}
+
+// FuncFiles returns the files that the functions of the schema file at
+// path name (their `file:` keys), resolved against the file's folder and
+// cleaned; nil when the file cannot be read or parsed. They hold function
+// bodies, not rules: rule loading leaves them out.
+func FuncFiles(path string) []string {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	docs, err := yamlpos.Decode(src)
+	if err != nil || len(docs) != 1 || len(docs[0].Content) != 1 {
+		return nil
+	}
+	root := yamlpos.Resolve(docs[0].Content[0])
+	var out []string
+	for i := 0; root.Kind == yaml.MappingNode && i+1 < len(root.Content); i += 2 {
+		fs := yamlpos.Resolve(root.Content[i+1])
+		if root.Content[i].Value != "functions" || fs.Kind != yaml.MappingNode {
+			continue
+		}
+		for j := 1; j < len(fs.Content); j += 2 {
+			fn := yamlpos.Resolve(fs.Content[j])
+			for k := 0; fn.Kind == yaml.MappingNode && k+1 < len(fn.Content); k += 2 {
+				if v := fn.Content[k+1]; fn.Content[k].Value == "file" && v.Kind == yaml.ScalarNode {
+					p := filepath.FromSlash(v.Value)
+					if !filepath.IsAbs(p) {
+						p = filepath.Join(filepath.Dir(path), p)
+					}
+					out = append(out, filepath.Clean(p))
+				}
+			}
+		}
+	}
+	return out
 }
