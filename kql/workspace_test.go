@@ -1,6 +1,8 @@
 package kql_test
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -202,5 +204,37 @@ func TestWorkspaceFunctionSQL(t *testing.T) {
 	want := "sql: 'tolower' at " + path + ":6:20 in function 'Lower' is not translated"
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("got  %v\nwant %s...", err, want)
+	}
+}
+
+// TestWorkspaceFunctionsConcurrent compiles and runs queries that call the
+// same functions at once: the functions' trees are shared by every query
+// of the catalog and must only be read (go test -race).
+func TestWorkspaceFunctionsConcurrent(t *testing.T) {
+	cat, mem, _ := workspaceCatalog(t, workspaceSchema)
+	const text = `Tagged((AllLogins | invoke Role()), "x") | project User, Role, Doubled, w = IsWorkingTime(TimeGenerated)`
+	want := rowsOf(t, cat, mem, text)
+	done := make(chan error)
+	for range 8 {
+		go func() {
+			q, err := kql.Compile(text, cat, kql.Options{})
+			if err != nil {
+				done <- err
+				return
+			}
+			res, err := q.Run(context.Background(), mem, kql.Now())
+			if err == nil && res[0].Rows() != len(want)-1 {
+				err = fmt.Errorf("%d rows, want %d", res[0].Rows(), len(want)-1)
+			}
+			done <- err
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+	if got := strings.Join(want, "\n"); got != "User Role Doubled w\nadmin1 admin 14 false\nbob user 24 true" {
+		t.Errorf("got %q", got)
 	}
 }

@@ -13,9 +13,11 @@ import (
 )
 
 // A user schema file declares tables the built-in catalog lacks (custom
-// log tables, *_CL) and columns that known tables lack. It is YAML, or
-// JSON (which YAML reads), with one key, tables, mapping each table name
-// to its columns in order, each column name to a KQL type name:
+// log tables, *_CL), columns that known tables lack, and a workspace's
+// saved functions (see userfuncs.go). It is YAML, or JSON (which YAML
+// reads), with the keys tables and functions, one at least; tables maps
+// each table name to its columns in order, each column name to a KQL type
+// name:
 //
 //	tables:
 //	  MyApp_CL:                   # a new table
@@ -48,8 +50,8 @@ func IsSchemaFile(path string) bool {
 	return false
 }
 
-// UserSchema is the tables a schema file declares. It is immutable once
-// parsed.
+// UserSchema is the tables and functions a schema file declares. It is
+// immutable once parsed.
 type UserSchema struct {
 	file   *diag.File
 	tables []userTable
@@ -230,8 +232,9 @@ func (u *UserSchema) Tables() []string {
 	return names
 }
 
-// Extend returns base with u's declarations: new tables added, and the new
-// columns of known tables appended to them. base is not modified. A column
+// Extend returns base with u's declarations: new tables added, the new
+// columns of known tables appended to them, and u's functions, which
+// replace functions of the same name. base is not modified. A column
 // that a table has with another type is an error (a diag.List) at the
 // column's position in the file.
 func (u *UserSchema) Extend(base *Catalog) (*Catalog, error) {
