@@ -235,11 +235,11 @@ func (c *checker) nextKey(op syntax.Node) deferKey {
 }
 
 func (c *checker) errorf(sp syntax.Span, format string, args ...any) {
-	c.report(syntax.Diagnostic{Span: sp, Severity: syntax.Error, Msg: fmt.Sprintf(format, args...)})
 	if c.bad == nil {
 		c.bad = map[syntax.Span]bool{}
 	}
 	c.bad[sp] = true
+	c.report(syntax.Diagnostic{Span: sp, Severity: syntax.Error, Msg: fmt.Sprintf(format, args...)})
 }
 
 func (c *checker) warnf(sp syntax.Span, format string, args ...any) {
@@ -266,6 +266,8 @@ func (c *checker) report(d syntax.Diagnostic) {
 	if !c.sites[c.site.sp] {
 		c.sites[c.site.sp] = true
 		c.diags = append(c.diags, syntax.Diagnostic{Span: c.site.sp, Severity: syntax.Error, Msg: errInWorkspaceFunc(c.site.fn.Name, c.site.fn.Where)})
+		// The call failed: no "expected X" errors about it.
+		c.bad[c.site.sp] = true
 	}
 }
 
