@@ -238,3 +238,21 @@ func TestWorkspaceFunctionsConcurrent(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestWorkspaceCatalogFuncs(t *testing.T) {
+	cat, _, dir := workspaceCatalog(t, workspaceSchema)
+	var names []string
+	for _, f := range cat.Funcs() {
+		names = append(names, f.Name)
+	}
+	if got := strings.Join(names, " "); got != "AllLogins Double IsWorkingTime Role Tagged" {
+		t.Errorf("Funcs: %s", got)
+	}
+	var f *kql.Function = cat.Func("Role")
+	if f == nil || f.Where != filepath.Join(dir, "ws.yaml") {
+		t.Errorf("Func(Role): %+v", f)
+	}
+	if kql.Builtin().Func("Role") != nil || len(kql.Builtin().Funcs()) != 0 {
+		t.Error("the built-in catalog declares functions")
+	}
+}
