@@ -23,11 +23,18 @@ type NotTranslatedError struct {
 	Span      syntax.Span
 	// Why, when not empty, says what differs from the embedded engine.
 	Why string
+	// At, when not empty, is where the construct is when it is in the
+	// body of a workspace function that a schema file declares rather
+	// than in the query: "FILE:LINE:COL in function 'NAME'". Span then
+	// points into the function's text, not the query's.
+	At string
 }
 
 func (e *NotTranslatedError) Error() string {
 	msg := fmt.Sprintf("'%s' is not translated to ClickHouse SQL yet", e.Construct)
-	if e.Span != (syntax.Span{}) || e.Construct != "" {
+	if e.At != "" {
+		msg = fmt.Sprintf("'%s' at %s is not translated to ClickHouse SQL yet", e.Construct, e.At)
+	} else if e.Span != (syntax.Span{}) || e.Construct != "" {
 		line, col := e.Source.Position(e.Span.Start)
 		msg = fmt.Sprintf("'%s' at %d:%d is not translated to ClickHouse SQL yet", e.Construct, line, col)
 		if e.Source.Name != "" {
@@ -101,6 +108,10 @@ func (q *Query) translate(opts SQLOptions) (string, []sqlgen.Count, error) {
 			if op := enclosingOperator(q.ast, u.Span); op != nil {
 				e.Construct, e.Span = op.Name(), op.Span()
 			}
+		}
+		if f := q.cat.FuncAt(e.Span.Start); f != nil {
+			file, line, col := f.Place(e.Span.Start)
+			e.At = fmt.Sprintf("%s:%d:%d in function '%s'", file.Name, line, col, f.Name)
 		}
 		return "", nil, e
 	}

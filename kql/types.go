@@ -16,6 +16,10 @@ type (
 	Catalog = schema.Catalog
 	// Table is a table's name and columns.
 	Table = schema.Table
+	// Function is a workspace function a schema file declares
+	// (ParseSchema): Catalog.Funcs lists them, Catalog.Func finds one by
+	// name.
+	Function = schema.Func
 	// Column is a column's name and KQL type.
 	Column = schema.Column
 	// Type is a KQL scalar type (string, long, datetime, dynamic, ...);

@@ -24,7 +24,7 @@ type catalogFlags struct {
 // subcommands that run or check queries).
 func (f *catalogFlags) register(cmd *cobra.Command, watchlists bool) {
 	fl := cmd.Flags()
-	fl.StringArrayVar(&f.schemas, "schema", nil, "declare custom tables (*_CL) and extra columns in the YAML or JSON `FILE` (repeatable; see docs/schemas.md)")
+	fl.StringArrayVar(&f.schemas, "schema", nil, "declare custom tables (*_CL), extra columns and workspace functions in the YAML or JSON `FILE` (repeatable; see docs/schemas.md)")
 	if watchlists {
 		fl.StringArrayVar(&f.watchlists, "watchlist", nil, "read the CSV FILE as the watchlist that _GetWatchlist('ALIAS') returns, searched by COLUMN or the first column: `ALIAS[:COLUMN]=FILE`, or a DIR of ALIAS.csv files (repeatable)")
 	}

@@ -202,3 +202,70 @@ tests:
 		t.Errorf("test without --watchlist: exit %d, want 1, the finding missing\n%s%s", code, stdout, stderr)
 	}
 }
+
+// funcSchema declares MyApp_CL and two workspace functions, one with its
+// body in a file beside the schema.
+const funcSchema = `tables:
+  MyApp_CL:
+    TimeGenerated: datetime
+    Computer: string
+    Level: int
+functions:
+  IsWorkingTime:
+    params: "date_time:datetime = datetime(null)"
+    body: |
+      let t = iff(isnull(date_time), now(), date_time);
+      hourofday(t) between (8 .. 17)
+  HighLevel:
+    params: "T:(*), min_level:int = 3"
+    file: funcs/high.kql
+`
+
+const highBody = "// The rows above a level.\nT\n| where Level > min_level\n"
+
+// TestSchemaFunctions checks that functions a schema file declares are
+// known to the commands that compile queries, from --schema and from a
+// rule folder's schema file, and that an error in a body is shown in the
+// body's file.
+func TestSchemaFunctions(t *testing.T) {
+	rows := `{"TimeGenerated":"2026-01-01T07:00:00Z","Computer":"h1","Level":5}
+{"TimeGenerated":"2026-01-01T09:00:00Z","Computer":"h2","Level":5}
+{"TimeGenerated":"2026-01-01T10:00:00Z","Computer":"h3","Level":1}
+`
+	rule := strings.Replace(appRule, "  | where Level > 3\n", "  | invoke HighLevel()\n  | where IsWorkingTime(TimeGenerated)\n", 1)
+	dir := writeFiles(t, map[string]string{
+		"schema.yaml": funcSchema, "funcs/high.kql": highBody, "app.jsonl": rows,
+		"rules/high.yaml": rule, "rules/kqlhunt-schema.yaml": funcSchema, "rules/funcs/high.kql": highBody,
+		"bad.yaml": strings.Replace(funcSchema, "funcs/high.kql", "funcs/bad.kql", 1), "funcs/bad.kql": "T\n| where Levl > min_level\n",
+	})
+	schema, app, rules := filepath.Join(dir, "schema.yaml"), filepath.Join(dir, "app.jsonl"), filepath.Join(dir, "rules")
+
+	if code, stdout, stderr := kqlhunt(t, "", "check", "print IsWorkingTime()"); code != 2 || !strings.Contains(stdout+stderr, "unknown function 'IsWorkingTime'") {
+		t.Errorf("check without --schema: exit %d, want 2 and unknown function\n%s%s", code, stdout, stderr)
+	}
+	for _, q := range []string{"print IsWorkingTime()", "print IsWorkingTime(datetime(2026-01-01 09:00))", "MyApp_CL | invoke HighLevel(4)", "HighLevel(MyApp_CL)"} {
+		if code, stdout, stderr := kqlhunt(t, "", "check", "--schema", schema, q); code != 0 {
+			t.Errorf("check --schema %q: exit %d\n%s%s", q, code, stdout, stderr)
+		}
+	}
+	code, stdout, stderr := kqlhunt(t, "", "query", "--schema", schema, "--table", "MyApp_CL="+app, "--format", "csv",
+		"MyApp_CL | invoke HighLevel() | where IsWorkingTime(TimeGenerated) | project Computer")
+	if code != 0 || stdout != "Computer\nh2\n" {
+		t.Errorf("query: exit %d\n%s%s", code, stdout, stderr)
+	}
+	// A rule folder's schema file declares the functions its rules call.
+	code, stdout, stderr = kqlhunt(t, "", "hunt", "--rules", rules, "--table", "MyApp_CL="+app, "--format", "jsonl")
+	if code != 0 || strings.Count(stdout, "\n") != 1 || !strings.Contains(stdout, `"h2"`) {
+		t.Errorf("hunt: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, stderr := kqlhunt(t, "", "rules", "validate", rules); code != 0 {
+		t.Errorf("rules validate: exit %d\n%s%s", code, stdout, stderr)
+	}
+	// An error in a body: in the body's file, and at the call.
+	code, stdout, stderr = kqlhunt(t, "", "check", "--schema", filepath.Join(dir, "bad.yaml"), "MyApp_CL | invoke HighLevel()")
+	for _, want := range []string{filepath.Join(dir, "funcs", "bad.kql") + ":2:9: in function 'HighLevel': unknown column 'Levl'", "1:19: function 'HighLevel' (declared in"} {
+		if code != 2 || !strings.Contains(stdout+stderr, want) {
+			t.Errorf("check with a bad body: exit %d, want 2 and %q\n%s%s", code, want, stdout, stderr)
+		}
+	}
+}

@@ -98,6 +98,10 @@ func (c *checker) expandWith(sc *scope, r *row, b *binding, first plan.Node, arg
 	}
 	c.calls = append(c.calls, b.name)
 	defer func() { c.calls = c.calls[:len(c.calls)-1] }()
+	if b.ws != nil && c.site.fn == nil && sp.Start < schema.FuncBase {
+		c.site = callSite{fn: b.ws, sp: sp}
+		defer func() { c.site = callSite{} }()
+	}
 
 	params := b.fn.Params
 	inner := &scope{parent: b.env, names: map[string]*binding{}}

@@ -72,7 +72,7 @@ func CheckContext(ctx context.Context, q *syntax.Query, src string, cat *schema.
 			err = ctx.Err()
 		}
 	}()
-	sc := &scope{names: map[string]*binding{}}
+	sc := &scope{parent: workspace(cat), names: map[string]*binding{}}
 	for _, st := range q.Stmts {
 		switch st := st.(type) {
 		case *syntax.LetStmt:
@@ -152,6 +152,17 @@ type checker struct {
 	nextCtx      int // the step at which to look at ctx next
 	// scalarUses counts the uses of let-bound scalars (see let).
 	scalarUses int
+	// site is the outermost call, in the query's text, of a workspace
+	// function being expanded (none when fn is nil); sites are the calls
+	// already reported for errors inside the functions they call.
+	site  callSite
+	sites map[syntax.Span]bool
+}
+
+// callSite is a call of a workspace function in the query's text.
+type callSite struct {
+	fn *schema.Func
+	sp syntax.Span
 }
 
 // The checker's bounds. Nesting in the text is bounded by the parser
@@ -224,15 +235,59 @@ func (c *checker) nextKey(op syntax.Node) deferKey {
 }
 
 func (c *checker) errorf(sp syntax.Span, format string, args ...any) {
-	c.diags = append(c.diags, syntax.Diagnostic{Span: sp, Severity: syntax.Error, Msg: fmt.Sprintf(format, args...)})
 	if c.bad == nil {
 		c.bad = map[syntax.Span]bool{}
 	}
 	c.bad[sp] = true
+	c.report(syntax.Diagnostic{Span: sp, Severity: syntax.Error, Msg: fmt.Sprintf(format, args...)})
 }
 
 func (c *checker) warnf(sp syntax.Span, format string, args ...any) {
-	c.diags = append(c.diags, syntax.Diagnostic{Span: sp, Severity: syntax.Warning, Msg: fmt.Sprintf(format, args...)})
+	c.report(syntax.Diagnostic{Span: sp, Severity: syntax.Warning, Msg: fmt.Sprintf(format, args...)})
+}
+
+// report adds d to the diagnostics. A diagnostic about the text of a
+// workspace function (see workspace) is placed in the file the function
+// was declared in, and the call in the query that led to it gets an error
+// too, once.
+func (c *checker) report(d syntax.Diagnostic) {
+	fn := c.cat.FuncAt(d.Span.Start)
+	if fn == nil {
+		c.diags = append(c.diags, d)
+		return
+	}
+	c.diags = append(c.diags, fn.Diagnostic(d))
+	if d.Severity != syntax.Error || c.site.fn == nil {
+		return
+	}
+	if c.sites == nil {
+		c.sites = map[syntax.Span]bool{}
+	}
+	if !c.sites[c.site.sp] {
+		c.sites[c.site.sp] = true
+		c.diags = append(c.diags, syntax.Diagnostic{Span: c.site.sp, Severity: syntax.Error, Msg: errInWorkspaceFunc(c.site.fn.Name, c.site.fn.Where)})
+		// The call failed: no "expected X" errors about it.
+		c.bad[c.site.sp] = true
+	}
+}
+
+// workspace returns the scope of the functions cat declares, around the
+// query's own scope: they see each other, not the query's names, which
+// shadow them. nil when cat declares none.
+func workspace(cat *schema.Catalog) *scope {
+	fs := cat.Funcs()
+	if len(fs) == 0 {
+		return nil
+	}
+	ws := &scope{names: make(map[string]*binding, len(fs))}
+	for _, f := range fs {
+		lit, ok := f.Lit.(*syntax.FuncLit)
+		if !ok {
+			continue
+		}
+		ws.names[f.Name] = &binding{kind: bindFunc, fn: lit, env: ws, name: f.Name, view: len(lit.Params) == 0, ws: f}
+	}
+	return ws
 }
 
 // failed reports whether an error was already reported inside x.
@@ -272,6 +327,7 @@ type binding struct {
 	env  *scope // where a function was declared
 	view bool   // a function that may be referenced without parentheses
 	name string
+	ws   *schema.Func // a workspace function: the catalog's declaration
 }
 
 // scope maps let-bound names to what they stand for. Inner scopes (a

@@ -292,3 +292,10 @@ func errWatchlistAlias() string {
 func errUnknownWatchlist(alias string) string {
 	return fmt.Sprintf("unknown watchlist '%s': give its CSV with --watchlist %s=FILE", alias, alias)
 }
+
+// errInWorkspaceFunc is reported at a call of a workspace function whose
+// expansion failed; the errors themselves are placed in the file that
+// declares it.
+func errInWorkspaceFunc(name, where string) string {
+	return fmt.Sprintf("function '%s' (declared in %s) has errors here", name, where)
+}

@@ -176,7 +176,9 @@ func (e *Engine) stream(ctx context.Context, q *kql.Query, now kql.Datetime, war
 // in kqlhunt rather than on the server.
 func SplitWarning(nt *kql.NotTranslatedError) string {
 	msg := fmt.Sprintf("'%s'", nt.Construct)
-	if nt.Source != nil {
+	if nt.At != "" {
+		msg = fmt.Sprintf("'%s' at %s", nt.Construct, nt.At)
+	} else if nt.Source != nil {
 		line, col := nt.Source.Position(nt.Span.Start)
 		msg = fmt.Sprintf("'%s' at %d:%d", nt.Construct, line, col)
 		if nt.Source.Name != "" {

@@ -54,6 +54,12 @@ func Check(r *Rule, cat *schema.Catalog) (*kql.Query, ErrorList) {
 		diags = q.Warnings
 	}
 	for _, d := range diags {
+		if d.File != nil {
+			// About the text of a workspace function the schema declares,
+			// placed in its own file already.
+			out = append(out, d)
+			continue
+		}
 		out = append(out, r.queryError(file, d.Span.Start, d.Severity, d.Msg))
 	}
 	return q, out.Sort(nil)

@@ -81,8 +81,9 @@ var ruleExts = map[string]bool{
 // a folder is searched recursively, below folders whose names do not start
 // with a dot, for files named *.yaml, *.yml, *.md, *.markdown, *.kql,
 // *.kusto or *.csl (in any case), leaving out rule tests (*.test.yaml and
-// *.test.yml, see `kqlhunt test`) and the folder's schema file
-// (schema.SchemaFileNames). Each file is loaded once, in the order
+// *.test.yml, see `kqlhunt test`), the folder's schema file
+// (schema.SchemaFileNames) and the files its functions' bodies are read
+// from (schema.FuncFiles). Each file is loaded once, in the order
 // of the sorted paths.
 //
 // Loading goes on past every problem, so that one bad file does not hide
@@ -270,8 +271,18 @@ func findFiles(paths []string, want func(string) bool) (files, ignored []string,
 		}
 		below, werrs := FilesBelow(root)
 		errs = append(errs, werrs...)
+		// The files that the folder's schema files name as the bodies of
+		// workspace functions are not rules.
+		bodies := map[string]bool{}
 		for _, p := range below {
-			if want(p) {
+			if schema.IsSchemaFile(p) {
+				for _, f := range schema.FuncFiles(p) {
+					bodies[f] = true
+				}
+			}
+		}
+		for _, p := range below {
+			if want(p) && !bodies[filepath.Clean(p)] {
 				add(p)
 			} else {
 				ignored = append(ignored, p)

@@ -74,12 +74,14 @@ func (t *Table) Names() []string {
 // A Catalog is safe for concurrent reads once built.
 type Catalog struct {
 	tables map[string]*Table
+	// funcs are the workspace functions the catalog declares (see Func).
+	funcs map[string]*Func
 }
 
 // NewCatalog returns a catalog holding tables. A later table with the same
 // name replaces an earlier one.
 func NewCatalog(tables ...*Table) *Catalog {
-	c := &Catalog{tables: make(map[string]*Table, len(tables))}
+	c := &Catalog{tables: make(map[string]*Table, len(tables)), funcs: map[string]*Func{}}
 	for _, t := range tables {
 		c.tables[t.Name] = t
 	}
@@ -94,12 +96,15 @@ func (c *Catalog) Table(name string) *Table {
 	return c.tables[name]
 }
 
-// With returns a new catalog holding c's tables and the given ones, which
-// replace tables of the same name.
+// With returns a new catalog holding c's tables and functions and the
+// given tables, which replace tables of the same name.
 func (c *Catalog) With(tables ...*Table) *Catalog {
-	n := &Catalog{tables: make(map[string]*Table, len(c.tables)+len(tables))}
+	n := &Catalog{tables: make(map[string]*Table, len(c.tables)+len(tables)), funcs: make(map[string]*Func, len(c.funcs))}
 	for k, v := range c.tables {
 		n.tables[k] = v
+	}
+	for k, v := range c.funcs {
+		n.funcs[k] = v
 	}
 	for _, t := range tables {
 		n.tables[t.Name] = t

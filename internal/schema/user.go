@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -12,9 +13,11 @@ import (
 )
 
 // A user schema file declares tables the built-in catalog lacks (custom
-// log tables, *_CL) and columns that known tables lack. It is YAML, or
-// JSON (which YAML reads), with one key, tables, mapping each table name
-// to its columns in order, each column name to a KQL type name:
+// log tables, *_CL), columns that known tables lack, and a workspace's
+// saved functions (see userfuncs.go). It is YAML, or JSON (which YAML
+// reads), with the keys tables and functions, one at least; tables maps
+// each table name to its columns in order, each column name to a KQL type
+// name:
 //
 //	tables:
 //	  MyApp_CL:                   # a new table
@@ -47,11 +50,12 @@ func IsSchemaFile(path string) bool {
 	return false
 }
 
-// UserSchema is the tables a schema file declares. It is immutable once
-// parsed.
+// UserSchema is the tables and functions a schema file declares. It is
+// immutable once parsed.
 type UserSchema struct {
 	file   *diag.File
 	tables []userTable
+	funcs  []*Func
 }
 
 // userTable is a table of a schema file, with the positions of its parts.
@@ -68,7 +72,40 @@ type userColumn struct {
 
 // ParseUserSchema parses the schema file name, whose content is src. The
 // error is a diag.List of every problem found, at the file's positions.
+// A file that declares functions is refused: see ParseUserSchemaWith.
 func ParseUserSchema(name string, src []byte) (*UserSchema, error) {
+	return ParseUserSchemaWith(name, src, ParseOptions{})
+}
+
+// ReadFunc reads the file that a function's `file:` key names, rel as
+// written in the schema file. It returns the name to show in messages
+// and the content.
+type ReadFunc func(rel string) (name string, src []byte, err error)
+
+// ParseOptions are how ParseUserSchemaWith reads functions.
+type ParseOptions struct {
+	// Parse parses the functions; without it, a functions section is an
+	// error.
+	Parse FuncParser
+	// Read reads the files that functions name; without it, they are
+	// read relative to the schema file's folder.
+	Read ReadFunc
+}
+
+// ParseUserSchemaWith is ParseUserSchema with the functions section
+// read as opts say.
+func ParseUserSchemaWith(name string, src []byte, opts ParseOptions) (*UserSchema, error) {
+	if opts.Read == nil {
+		dir := filepath.Dir(name)
+		opts.Read = func(rel string) (string, []byte, error) {
+			p := rel
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(dir, filepath.FromSlash(rel))
+			}
+			b, err := os.ReadFile(p)
+			return p, b, err
+		}
+	}
 	yf, err := yamlpos.Parse(name, src)
 	if err != nil {
 		return nil, err // a diag.List with the syntax error at its position
@@ -78,24 +115,35 @@ func ParseUserSchema(name string, src []byte) (*UserSchema, error) {
 	var errs diag.List
 	root := yf.Root
 	if root == nil {
-		return nil, diag.List{f.Errorf(0, 0, "empty schema file: expected a mapping with a 'tables' key")}
+		return nil, diag.List{f.Errorf(0, 0, "empty schema file: expected a mapping with a 'tables' or 'functions' key")}
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, diag.List{f.Errorf(root.Line, root.Column, "expected a mapping with a 'tables' key, got %s", kindOf(root))}
+		return nil, diag.List{f.Errorf(root.Line, root.Column, "expected a mapping with a 'tables' or 'functions' key, got %s", kindOf(root))}
 	}
-	var tables *yaml.Node
+	var tables, funcs *yaml.Node
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], yamlpos.Resolve(root.Content[i+1])
 		switch k.Value {
 		case "tables":
 			tables = v
+		case "functions":
+			funcs = v
 		default:
-			errs = append(errs, f.Errorf(k.Line, k.Column, "unknown key '%s' in a schema file; expected 'tables'", k.Value))
+			errs = append(errs, f.Errorf(k.Line, k.Column, "unknown key '%s' in a schema file; expected 'tables' or 'functions'", k.Value))
 		}
 	}
-	if tables == nil {
-		errs = append(errs, f.Errorf(root.Line, root.Column, "missing key 'tables'"))
+	if tables == nil && funcs == nil {
+		errs = append(errs, f.Errorf(root.Line, root.Column, "missing key 'tables' or 'functions'"))
 		return nil, errs
+	}
+	if funcs != nil {
+		errs = append(errs, u.parseFuncs(yf, funcs, opts)...)
+	}
+	if tables == nil {
+		if len(errs) > 0 {
+			return nil, errs
+		}
+		return u, nil
 	}
 	if tables.Kind != yaml.MappingNode {
 		errs = append(errs, f.Errorf(tables.Line, tables.Column, "expected a mapping of table names to columns, got %s", kindOf(tables)))
@@ -166,6 +214,15 @@ func kindOf(n *yaml.Node) string {
 	return "nothing"
 }
 
+// Funcs returns the names of the functions u declares, in file order.
+func (u *UserSchema) Funcs() []string {
+	names := make([]string, len(u.funcs))
+	for i, f := range u.funcs {
+		names[i] = f.Name
+	}
+	return names
+}
+
 // Tables returns the names of the tables u declares, in file order.
 func (u *UserSchema) Tables() []string {
 	names := make([]string, len(u.tables))
@@ -175,8 +232,9 @@ func (u *UserSchema) Tables() []string {
 	return names
 }
 
-// Extend returns base with u's declarations: new tables added, and the new
-// columns of known tables appended to them. base is not modified. A column
+// Extend returns base with u's declarations: new tables added, the new
+// columns of known tables appended to them, and u's functions, which
+// replace functions of the same name. base is not modified. A column
 // that a table has with another type is an error (a diag.List) at the
 // column's position in the file.
 func (u *UserSchema) Extend(base *Catalog) (*Catalog, error) {
@@ -210,5 +268,5 @@ func (u *UserSchema) Extend(base *Catalog) (*Catalog, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return base.With(out...), nil
+	return base.With(out...).WithFuncs(u.funcs...), nil
 }
