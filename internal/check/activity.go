@@ -35,6 +35,10 @@ func (c *checker) activityCounts(sc *scope, in plan.Node, r *row, call *syntax.C
 		e := c.scalar(sc, r, x)
 		ref, isCol := e.(*plan.ColRef)
 		switch {
+		case e.Type() == schema.Unknown && isCol:
+			// A column whose type the data tells (bag_unpack): the
+			// plugin is checked again once the data is seen.
+			return ref
 		case e.Type() == schema.Unknown:
 			ok = false // reported
 			return nil
@@ -76,7 +80,7 @@ func (c *checker) activityCounts(sc *scope, in plan.Node, r *row, call *syntax.C
 	n := &plan.ActivityCounts{Input: in, Sliding: sliding}
 	id := column(call.Args[0], "IdColumn")
 	timeline := column(call.Args[1], "TimelineColumn")
-	if timeline != nil && timeline.Type() != schema.Datetime {
+	if timeline != nil && timeline.Type() != schema.Datetime && timeline.Type() != schema.Unknown {
 		c.errorf(call.Args[1].Span(), "%s", errType(name+"'s TimelineColumn", "datetime (kqlhunt runs datetime timelines)", timeline.Type()))
 		ok = false
 	}

@@ -133,6 +133,11 @@ func (c *checker) join(sc *scope, left plan.Node, lr *row, op *syntax.JoinOp) pl
 			j.Cols = append(j.Cols, schema.Column{Name: nm.unique(col.Name), Type: col.Type})
 		}
 	}
+	if c.open[left] || c.open[right] {
+		// A side whose columns the data tells (bag_unpack) makes a join
+		// whose columns it tells too.
+		c.open[j] = true
+	}
 	return j
 }
 
