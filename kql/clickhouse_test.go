@@ -21,18 +21,7 @@ const refusedList = "../docs/clickhouse-not-pushed.txt"
 // embedded engine's expected rows; the others must be the ones listed in
 // docs/clickhouse-not-pushed.txt.
 func TestScriptsClickHouse(t *testing.T) {
-	lib, skip, err := chdb.ForTests()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if skip != "" {
-		t.Skip(skip)
-	}
-	db, err := chdb.Open(lib)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openChDB(t)
 	files, err := filepath.Glob("testdata/*.test")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no scripts in testdata: %v", err)
@@ -63,4 +52,23 @@ func TestScriptsClickHouse(t *testing.T) {
 	if string(have) != want {
 		t.Errorf("%s is stale: the evals refused changed (review the diff of go test ./kql -run TestScriptsClickHouse -update-clickhouse)", refusedList)
 	}
+}
+
+// openChDB opens chDB (in-process ClickHouse) for t, closed when t ends;
+// it skips t, saying how to enable it, when the ClickHouse tests are off.
+func openChDB(t *testing.T) *chdb.Conn {
+	t.Helper()
+	lib, skip, err := chdb.ForTests()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if skip != "" {
+		t.Skip(skip)
+	}
+	db, err := chdb.Open(lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }

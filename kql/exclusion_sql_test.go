@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/kqlhunt/kqlhunt/internal/chdb"
 	"github.com/kqlhunt/kqlhunt/internal/funcs"
 	"github.com/kqlhunt/kqlhunt/internal/kqltest"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
@@ -20,18 +19,7 @@ import (
 // engine's: for queries that translate whole (no rows but the candidates
 // leave the server) and for queries that run split.
 func TestExclusionsOnClickHouse(t *testing.T) {
-	lib, skip, err := chdb.ForTests()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if skip != "" {
-		t.Skip(skip)
-	}
-	db, err := chdb.Open(lib)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openChDB(t)
 	cat := schema.Defender()
 	table := cat.Table("DeviceNetworkEvents")
 	data := exclusionData(t)

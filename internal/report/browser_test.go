@@ -10,9 +10,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/kqlhunt/kqlhunt/internal/aptinstall"
 )
 
 // chromium is where Debian's chromium package installs the browser.
@@ -32,45 +33,9 @@ func browser(t *testing.T) string {
 	return chromium
 }
 
-// installChromium installs Debian's chromium when it is missing. Test
-// binaries of several packages run at once under go test ./..., and two
-// apt-get runs at once fail on dpkg's lock: a file lock makes them take
-// turns, and the second finds the package installed.
+// installChromium installs Debian's chromium when it is missing.
 func installChromium() error {
-	if _, err := os.Stat(chromium); err == nil {
-		return nil
-	}
-	lock, err := os.OpenFile(filepath.Join(os.TempDir(), "kqlhunt-apt-install.lock"), os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return err
-	}
-	defer lock.Close()
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		return err
-	}
-	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
-	if _, err := os.Stat(chromium); err == nil {
-		return nil
-	}
-	run := func(args ...string) error {
-		cmd := exec.Command(args[0], args[1:]...)
-		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("%v: %v\n%s", args, err, out)
-		}
-		return nil
-	}
-	if err := run("apt-get", "install", "-y", "chromium"); err != nil {
-		if err := run("apt-get", "update"); err != nil {
-			return err
-		}
-		if err := run("apt-get", "install", "-y", "chromium"); err != nil {
-			return err
-		}
-	}
-	_, err = os.Stat(chromium)
-	return err
+	return aptinstall.Install(aptinstall.File(chromium), "chromium")
 }
 
 // dumpDOM loads page#fragment in headless chromium, with the page's

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kqlhunt/kqlhunt/internal/aptinstall"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 )
 
@@ -476,8 +477,8 @@ func zstdCommand(t *testing.T) string {
 	if os.Getenv("CI") != "true" {
 		t.Skip("the zstd command is not installed; install it (apt-get install zstd) or set CI=true to have the test install it")
 	}
-	if out, err := exec.Command("apt-get", "install", "-y", "zstd").CombinedOutput(); err != nil {
-		t.Fatalf("CI=true: installing zstd: %v\n%s", err, out)
+	if err := aptinstall.Install(aptinstall.Command("zstd"), "zstd"); err != nil {
+		t.Fatalf("CI=true: installing zstd: %v", err)
 	}
 	p, err := exec.LookPath("zstd")
 	if err != nil {
@@ -554,12 +555,9 @@ func TestAvscLive(t *testing.T) {
 	if os.Getenv("CI") != "true" {
 		t.Skip("writes Avro files with the npm package avsc, installed from the npm registry: set CI=true to run it")
 	}
-	for _, tool := range []string{"node", "npm"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if out, err := exec.Command("apt-get", "install", "-y", "nodejs", "npm").CombinedOutput(); err != nil {
-				t.Fatalf("CI=true: installing %s: %v\n%s", tool, err, out)
-			}
-		}
+	present := func() bool { return aptinstall.Command("node")() && aptinstall.Command("npm")() }
+	if err := aptinstall.Install(present, "nodejs", "npm"); err != nil {
+		t.Fatalf("CI=true: installing node and npm: %v", err)
 	}
 	zstdCommand(t) // the zstandard codec
 	mods := t.TempDir()

@@ -11,10 +11,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/kqlhunt/kqlhunt/internal/aptinstall"
 	"github.com/kqlhunt/kqlhunt/internal/clickhouse"
 )
 
@@ -30,47 +30,9 @@ func Enabled() (ok bool, skip string) {
 	return false, "ClickHouse server tests: set CI=true or KQLHUNT_CLICKHOUSE=1 to run them (they install Debian's clickhouse-server with apt-get when it is missing)"
 }
 
-// install installs Debian's clickhouse-server when it is missing. Test
-// binaries of several packages run at once under go test ./..., and two
-// apt-get runs at once fail on dpkg's lock: a file lock makes them take
-// turns, and the second finds the package installed.
+// install installs Debian's clickhouse-server when it is missing.
 func install() error {
-	if _, err := os.Stat(Binary); err == nil {
-		return nil
-	}
-	lock, err := os.OpenFile(filepath.Join(os.TempDir(), "kqlhunt-clickhouse-install.lock"), os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return err
-	}
-	defer lock.Close()
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		return err
-	}
-	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
-	if _, err := os.Stat(Binary); err == nil {
-		return nil
-	}
-	run := func(args ...string) error {
-		cmd := exec.Command(args[0], args[1:]...)
-		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("%v: %v\n%s", args, err, out)
-		}
-		return nil
-	}
-	if err := run("apt-get", "install", "-y", "clickhouse-server"); err != nil {
-		if err := run("apt-get", "update"); err != nil {
-			return err
-		}
-		if err := run("apt-get", "install", "-y", "clickhouse-server"); err != nil {
-			return err
-		}
-	}
-	if _, err := os.Stat(Binary); err != nil {
-		return fmt.Errorf("apt-get installed clickhouse-server but %s is missing", Binary)
-	}
-	return nil
+	return aptinstall.Install(aptinstall.File(Binary), "clickhouse-server")
 }
 
 // freePort returns a TCP port of 127.0.0.1 that nothing listens on.
