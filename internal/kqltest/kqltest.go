@@ -43,6 +43,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -167,15 +168,59 @@ func Parse(path string) ([]*Command, error) {
 // the engine produced.
 func Run(t *testing.T, path string, e Engine, rewrite bool) string {
 	t.Helper()
-	cmds, err := Parse(path)
+	got := map[*Command][]string{}
+	cmds, err := runScript(t, path, e, func(c *Command, out []string) {
+		got[c] = out
+		if !rewrite {
+			compare(t, path, c, out)
+		}
+	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !rewrite {
+		return ""
+	}
+	return rewriteScript(t, path, cmds, got)
+}
+
+// Outcome is the result of one eval of a script (Evaluate).
+type Outcome struct {
+	Line  int
+	Query string
+	// Failure says how the eval's result differed from its expectation;
+	// "" when it passed.
+	Failure string
+}
+
+// Evaluate runs the script at path on engine e and returns the outcome of
+// each eval, in order; a failure to load the script's tables is an error.
+func Evaluate(path string, e Engine) ([]Outcome, error) {
+	var out []Outcome
+	var loadErr recorder
+	_, err := runScript(&loadErr, path, e, func(c *Command, got []string) {
+		var r recorder
+		compareTo(&r, path, c, got)
+		out = append(out, Outcome{Line: c.Line, Query: c.Query, Failure: r.msg})
+	})
+	if err == nil && loadErr.msg != "" {
+		err = errors.New(loadErr.msg)
+	}
+	return out, err
+}
+
+// runScript runs the commands of the script at path on engine e: each
+// eval's rendered result goes to each; errors loading tables go to t.
+func runScript(t reporter, path string, e Engine, each func(c *Command, got []string)) ([]*Command, error) {
+	t.Helper()
+	cmds, err := Parse(path)
+	if err != nil {
+		return nil, err
 	}
 	cat := schema.Defender()
 	ext := &externals{files: map[string]*kql.Result{}}
 	mem := kql.NewMemTables()
 	mem.External = ext.read
-	got := map[*Command][]string{}
 	for _, c := range cmds {
 		switch c.Kind {
 		case "external":
@@ -202,17 +247,10 @@ func Run(t *testing.T, path string, e Engine, rewrite bool) string {
 			}
 			mem.Add(tbl, batches...)
 		case "eval":
-			out := eval(cat, mem, c, e)
-			got[c] = out
-			if !rewrite {
-				compare(t, path, c, out)
-			}
+			each(c, eval(cat, mem, c, e))
 		}
 	}
-	if !rewrite {
-		return ""
-	}
-	return rewriteScript(t, path, cmds, got)
+	return cmds, nil
 }
 
 func load(cat *schema.Catalog, c *Command) (*schema.Table, []*value.Batch, error) {
