@@ -17,9 +17,9 @@ import (
 // its page and expecting the page's documented output.
 const referenceDir = "testdata/reference"
 
-// referenceExceptions lists the evals of referenceDir that do not pass,
-// one a line: "FILE:LINE", a tab, the reason.
-const referenceExceptions = referenceDir + "/EXCEPTIONS.txt"
+// The evals of CATEGORY.test that do not pass are listed in
+// CATEGORY.exceptions beside it, one a line: "LINE" (of the eval), a tab,
+// the reason.
 
 // referenceFloor is the pass rate, in percent, below which
 // TestReferenceExamples fails (issue 12: at least 99%).
@@ -27,16 +27,23 @@ const referenceFloor = 99.0
 
 // TestReferenceExamples runs the reference's examples on the embedded
 // engine and prints how many pass, per category. It fails on an eval that
-// does not pass and is not listed in referenceExceptions with its reason,
-// on a listed eval that passes, and below referenceFloor.
+// does not pass and is not listed in its category's .exceptions file with
+// its reason, on a listed eval that passes, and below referenceFloor.
 func TestReferenceExamples(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(referenceDir, "*.test"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no scripts in %s: %v", referenceDir, err)
 	}
-	listed, err := readReferenceExceptions(referenceExceptions)
-	if err != nil {
-		t.Fatal(err)
+	listed := map[string]string{}
+	for _, f := range files {
+		ex := strings.TrimSuffix(f, ".test") + ".exceptions"
+		lines, err := readReferenceExceptions(ex)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for line, reason := range lines {
+			listed[filepath.Base(ex)+":"+line] = reason
+		}
 	}
 	seen := map[string]bool{}
 	total, passed := 0, 0
@@ -49,7 +56,7 @@ func TestReferenceExamples(t *testing.T) {
 		}
 		n, ok := 0, 0
 		for _, o := range outcomes {
-			key := fmt.Sprintf("%s:%d", filepath.Base(f), o.Line)
+			key := fmt.Sprintf("%s:%d", strings.TrimSuffix(filepath.Base(f), ".test")+".exceptions", o.Line)
 			seen[key] = true
 			n++
 			reason, isListed := listed[key]
@@ -57,10 +64,10 @@ func TestReferenceExamples(t *testing.T) {
 			case o.Failure == "":
 				ok++
 				if isListed {
-					t.Errorf("%s passes now; remove it from %s (it was listed: %s)", key, referenceExceptions, reason)
+					t.Errorf("%s: the eval at this line passes now; remove it (it was listed: %s)", key, reason)
 				}
 			case !isListed:
-				t.Errorf("%s does not pass and is not listed in %s with its reason:\n%s", key, referenceExceptions, o.Failure)
+				t.Errorf("%s: the eval at this line does not pass and is not listed there with its reason:\n%s", key, o.Failure)
 			}
 		}
 		total += n
@@ -69,7 +76,7 @@ func TestReferenceExamples(t *testing.T) {
 	}
 	for key := range listed {
 		if !seen[key] {
-			t.Errorf("%s is listed in %s but is no eval", key, referenceExceptions)
+			t.Errorf("%s: listed, but no eval starts at this line", key)
 		}
 	}
 	sort.Strings(lines)
@@ -82,8 +89,8 @@ func TestReferenceExamples(t *testing.T) {
 	}
 }
 
-// readReferenceExceptions reads "FILE:LINE<TAB>reason" lines; # starts a
-// comment.
+// readReferenceExceptions reads "LINE<TAB>reason" lines; # starts a
+// comment. A missing file lists nothing.
 func readReferenceExceptions(path string) (map[string]string, error) {
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
@@ -102,7 +109,7 @@ func readReferenceExceptions(path string) (map[string]string, error) {
 		}
 		key, reason, ok := strings.Cut(line, "\t")
 		if !ok || strings.TrimSpace(reason) == "" {
-			return nil, fmt.Errorf("%s:%d: expected FILE:LINE, a tab and the reason", path, n)
+			return nil, fmt.Errorf("%s:%d: expected the eval's LINE, a tab and the reason", path, n)
 		}
 		out[key] = reason
 	}
