@@ -216,6 +216,12 @@ func (r *countedRows) Next() (*kql.Batch, error) {
 	return b, err
 }
 
+// Server names the server (hunt's summary says so) and counts the rows it
+// has returned to e so far.
+func (e *Engine) Server() (name string, returned int64) {
+	return "ClickHouse " + e.Version, e.Returned()
+}
+
 // Returned counts the rows that the server has returned to e so far.
 func (e *Engine) Returned() int64 { return e.returned.Load() }
 
