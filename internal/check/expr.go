@@ -266,6 +266,9 @@ func (c *checker) literal(x *syntax.Literal) plan.Expr {
 			return c.apply(funcs.Fn.Now, nil, x.Src, nil, "")
 		}
 		d, ok := value.ParseDatetime(text)
+		if !ok && strings.Contains(text, ",") {
+			d, ok = value.ParseDatetimeParts(text)
+		}
 		if tod, isTime := value.ParseTimeOfDay(text); !ok && isTime {
 			// A time alone is that time today, as .NET reads it.
 			today := c.apply(funcs.Fn.StartOfDay, []plan.Expr{c.apply(funcs.Fn.Now, nil, x.Src, nil, "")}, x.Src, nil, "")
