@@ -28,7 +28,7 @@ func bigConsts() {
 		// ln 2 = Σ 1/(k·2^k), k ≥ 1.
 		sum := new(big.Float).SetPrec(bigPrec + 32)
 		for k := 1; k <= bigPrec+40; k++ {
-			t := new(big.Float).SetPrec(bigPrec + 32).SetMantExp(big.NewFloat(1), -k)
+			t := new(big.Float).SetPrec(bigPrec+32).SetMantExp(big.NewFloat(1), -k)
 			t.Quo(t, new(big.Float).SetPrec(bigPrec+32).SetInt64(int64(k)))
 			sum.Add(sum, t)
 		}
