@@ -211,7 +211,9 @@ type statser interface{ Stats() kql.DataStats }
 
 // server is an Engine that runs the queries on a server: it names the
 // server and counts the rows the server returned.
-type server interface{ Server() (name string, returned int64) }
+type server interface {
+	Server() (name string, returned int64)
+}
 
 // printLoadDiags prints the diagnostics of loading the rules: errors
 // with their excerpt to log, warnings to warnings (which keeps them for
