@@ -134,6 +134,9 @@ func ParseDatetime(s string) (Datetime, bool) {
 	if s[0] >= '0' && s[0] <= '9' && strings.IndexByte(s, '/') > 0 {
 		return parseSlashed(s)
 	}
+	if len(s) > 4 && isDigits(s[:4]) && s[4] == ',' {
+		return parseCommaDate(s)
+	}
 	return parseRFC(s)
 }
 
