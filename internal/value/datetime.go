@@ -134,6 +134,11 @@ func ParseDatetime(s string) (Datetime, bool) {
 	if s[0] >= '0' && s[0] <= '9' && strings.IndexByte(s, '/') > 0 {
 		return parseSlashed(s)
 	}
+	if s[0] >= '0' && s[0] <= '9' && len(s) >= 8 && (s[1] == '-' || s[2] == '-') {
+		if d, ok := parseDashedMDY(s); ok {
+			return d, true
+		}
+	}
 	if len(s) > 4 && isDigits(s[:4]) && s[4] == ',' {
 		return parseCommaDate(s)
 	}

@@ -30,3 +30,20 @@ func parseCommaDate(s string) (Datetime, bool) {
 	}
 	return DatetimeOf(time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)), true
 }
+
+// parseDashedMDY parses "MM-dd-yyyy" with an optional time, the invariant
+// culture's month-first form with dashes, as in the array_iff() reference
+// example datetime("01-01-2022"): it is the slashed form with dashes.
+// https://learn.microsoft.com/kusto/query/array-iff-function
+func parseDashedMDY(s string) (Datetime, bool) {
+	date, clock, hasClock := strings.Cut(s, " ")
+	parts := strings.Split(date, "-")
+	if len(parts) != 3 || len(parts[0]) > 2 || len(parts[1]) > 2 || len(parts[2]) != 4 {
+		return 0, false
+	}
+	date = strings.Join(parts, "/")
+	if hasClock {
+		date += " " + clock
+	}
+	return parseSlashed(date)
+}
