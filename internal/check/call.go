@@ -40,7 +40,10 @@ func (c *checker) call(sc *scope, r *row, x *syntax.CallExpr) (plan.Node, plan.E
 	if e, ok := c.special(sc, r, x); ok {
 		return nil, e
 	}
-	if agg := funcs.LookupAgg(name); agg != nil {
+	// hll_merge outside summarize, or of two or more columns, is the
+	// scalar function; of one column in summarize, the aggregate.
+	// https://learn.microsoft.com/kusto/query/hll-merge-function
+	if agg := funcs.LookupAgg(name); agg != nil && !(name == "hll_merge" && (c.sink == nil || len(x.Args) > 1)) {
 		if c.sink == nil {
 			c.errorf(x.Fun.Src, "%s", errAggregateOutside(name))
 			return nil, unknown(x)
