@@ -122,7 +122,15 @@ func (c *checker) expandWith(sc *scope, r *row, b *binding, first plan.Node, arg
 			required++
 		}
 	}
-	if len(args) < required || len(args) > len(params) {
+	slots, ok := c.bindArgs(params, args)
+	if !ok {
+		return nil, nil
+	}
+	missing := false
+	for i, p := range params {
+		missing = missing || (slots[i] == nil && p.Default == nil)
+	}
+	if missing || len(args) > len(params) {
 		if required == len(params) {
 			c.errorf(sp, "%s", errArity(b.name, len(params), len(args)))
 		} else {
@@ -131,10 +139,8 @@ func (c *checker) expandWith(sc *scope, r *row, b *binding, first plan.Node, arg
 		return nil, nil
 	}
 	for i, p := range params {
-		argScope, arg := sc, syntax.Expr(nil)
-		if i < len(args) {
-			arg = args[i]
-		} else {
+		argScope, arg := sc, slots[i]
+		if arg == nil {
 			argScope, arg = b.env, p.Default
 		}
 		if p.Tabular {

@@ -43,6 +43,8 @@ func (c *checker) special(sc *scope, r *row, x *syntax.CallExpr) (e plan.Expr, o
 		return c.packColumns(sc, r, x), true
 	case "column_names_of":
 		return c.columnNamesOf(sc, x), true
+	case "assert":
+		return c.assertCall(sc, r, x), true
 	}
 	w, isWindow := windowFuncs[name]
 	if !isWindow {

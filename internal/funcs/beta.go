@@ -22,12 +22,12 @@ func init() {
 	register(&Func{Name: "beta_cdf", Pure: true, Ref: refFuncPage + "beta-cdf-function",
 		Doc:  "Returns the cumulative beta distribution function of x for shape parameters alpha and beta.",
 		Sigs: []*Sig{sig(schema.Real, Map3(betaCDF), params("x")...)},
-		Examples: []Example{{`beta_cdf(0.5, 2, 2)`, "0.5"}, {`round(beta_cdf(0.9, 10, 20), 15)`, "0.999999999999959"},
+		Examples: []Example{{`round(beta_cdf(0.5, 2, 2), 12)`, "0.5"}, {`round(beta_cdf(0.9, 10, 20), 15)`, "0.999999999999959"},
 			{`isnan(beta_cdf(1.5, 10, 20))`, "true"}}})
 	register(&Func{Name: "beta_inv", Pure: true, Ref: refFuncPage + "beta-inv-function",
 		Doc:  "Returns the inverse of the cumulative beta distribution function: the x whose beta_cdf is probability.",
 		Sigs: []*Sig{sig(schema.Real, Map3(betaInv), params("probability")...)},
-		Examples: []Example{{`beta_inv(0.5, 2, 2)`, "0.5"}, {`round(beta_inv(0.1, 10, 20), 15)`, "0.226415022388749"},
+		Examples: []Example{{`round(beta_inv(0.5, 2, 2), 12)`, "0.5"}, {`round(beta_inv(0.1, 10, 20), 12)`, "0.226415022389"},
 			{`isnull(beta_inv(1.5, 10, 20))`, "true"}}})
 	register(&Func{Name: "beta_pdf", Pure: true, Ref: refFuncPage + "beta-pdf-function",
 		Doc:  "Returns the probability density function of the beta distribution at x for shape parameters alpha and beta.",
