@@ -47,7 +47,13 @@ func exprName(x syntax.Expr) (string, origin) {
 			}
 		}
 	case *syntax.CallExpr:
-		if agg := funcs.LookupAgg(x.Fun.Name); agg != nil && funcs.Lookup(x.Fun.Name) == nil {
+		// hll_merge of several columns, the scalar function, is named
+		// hll_merged_result (Microsoft's analyzer); of one, as the
+		// aggregate.
+		if x.Fun.Name == "hll_merge" && len(x.Args) > 1 {
+			return "hll_merged_result", funcName
+		}
+		if agg := funcs.LookupAgg(x.Fun.Name); agg != nil && (funcs.Lookup(x.Fun.Name) == nil || x.Fun.Name == "hll_merge") {
 			// An aggregate inside an expression names it as it names its
 			// own column: tostring(make_set(x)) is set_x.
 			args := make([]funcs.AggArg, len(x.Args))
