@@ -45,6 +45,8 @@ func (c *checker) special(sc *scope, r *row, x *syntax.CallExpr) (e plan.Expr, o
 		return c.columnNamesOf(sc, x), true
 	case "assert":
 		return c.assertCall(sc, r, x), true
+	case "bin_auto":
+		return c.binAuto(sc, r, x), true
 	}
 	w, isWindow := windowFuncs[name]
 	if !isWindow {
