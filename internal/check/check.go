@@ -148,7 +148,7 @@ type checker struct {
 	// options are the values of the set statements that the query reads
 	// (query_bin_auto_size, query_bin_auto_at), by name.
 	options map[string]plan.Expr
-	reads      map[string][]plan.Expr
+	reads   map[string][]plan.Expr
 	// depth is the nesting of the expression being checked and steps the
 	// expressions checked so far (see enter); ctx, when not nil, stops
 	// the check when it is done.
