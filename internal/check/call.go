@@ -40,7 +40,10 @@ func (c *checker) call(sc *scope, r *row, x *syntax.CallExpr) (plan.Node, plan.E
 	if e, ok := c.special(sc, r, x); ok {
 		return nil, e
 	}
-	if agg := funcs.LookupAgg(name); agg != nil {
+	// hll_merge outside summarize, or of two or more columns, is the
+	// scalar function; of one column in summarize, the aggregate.
+	// https://learn.microsoft.com/kusto/query/hll-merge-function
+	if agg := funcs.LookupAgg(name); agg != nil && !(name == "hll_merge" && (c.sink == nil || len(x.Args) > 1)) {
 		if c.sink == nil {
 			c.errorf(x.Fun.Src, "%s", errAggregateOutside(name))
 			return nil, unknown(x)
@@ -119,7 +122,15 @@ func (c *checker) expandWith(sc *scope, r *row, b *binding, first plan.Node, arg
 			required++
 		}
 	}
-	if len(args) < required || len(args) > len(params) {
+	slots, ok := c.bindArgs(params, args)
+	if !ok {
+		return nil, nil
+	}
+	missing := false
+	for i, p := range params {
+		missing = missing || (slots[i] == nil && p.Default == nil)
+	}
+	if missing || len(args) > len(params) {
 		if required == len(params) {
 			c.errorf(sp, "%s", errArity(b.name, len(params), len(args)))
 		} else {
@@ -128,10 +139,8 @@ func (c *checker) expandWith(sc *scope, r *row, b *binding, first plan.Node, arg
 		return nil, nil
 	}
 	for i, p := range params {
-		argScope, arg := sc, syntax.Expr(nil)
-		if i < len(args) {
-			arg = args[i]
-		} else {
+		argScope, arg := sc, slots[i]
+		if arg == nil {
 			argScope, arg = b.env, p.Default
 		}
 		if p.Tabular {

@@ -86,9 +86,11 @@ func CheckContext(ctx context.Context, q *syntax.Query, src string, cat *schema.
 				continue
 			}
 			res.Plans = append(res.Plans, node)
-		case *syntax.SetStmt, *syntax.DeclareStmt:
+		case *syntax.SetStmt:
+			c.set(sc, st)
+		case *syntax.DeclareStmt:
 			// Request options and query parameter declarations have no
-			// effect on local execution.
+			// effect on local execution, but for those set records.
 		}
 	}
 	return res, c.diags, nil
@@ -143,7 +145,10 @@ type checker struct {
 	visits   map[syntax.Node]int
 	// exclusions are applied where their table is read (see scan).
 	exclusions map[string][]Exclusion
-	reads      map[string][]plan.Expr
+	// options are the values of the set statements that the query reads
+	// (query_bin_auto_size, query_bin_auto_at), by name.
+	options map[string]plan.Expr
+	reads   map[string][]plan.Expr
 	// depth is the nesting of the expression being checked and steps the
 	// expressions checked so far (see enter); ctx, when not nil, stops
 	// the check when it is done.

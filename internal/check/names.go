@@ -47,7 +47,19 @@ func exprName(x syntax.Expr) (string, origin) {
 			}
 		}
 	case *syntax.CallExpr:
-		if agg := funcs.LookupAgg(x.Fun.Name); agg != nil && funcs.Lookup(x.Fun.Name) == nil {
+		// hll_merge of several columns, the scalar function, is named
+		// hll_merged_result (Microsoft's analyzer); of one, as the
+		// aggregate.
+		if x.Fun.Name == "hll_merge" && len(x.Args) > 1 {
+			return "hll_merged_result", funcName
+		}
+		// bin_auto(Timestamp) is Timestamp, as bin() names it.
+		if x.Fun.Name == "bin_auto" && len(x.Args) == 1 {
+			if arg, _ := exprName(x.Args[0]); arg != "" {
+				return arg, funcName
+			}
+		}
+		if agg := funcs.LookupAgg(x.Fun.Name); agg != nil && (funcs.Lookup(x.Fun.Name) == nil || x.Fun.Name == "hll_merge") {
 			// An aggregate inside an expression names it as it names its
 			// own column: tostring(make_set(x)) is set_x.
 			args := make([]funcs.AggArg, len(x.Args))

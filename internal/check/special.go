@@ -43,6 +43,12 @@ func (c *checker) special(sc *scope, r *row, x *syntax.CallExpr) (e plan.Expr, o
 		return c.packAll(sc, r, x), true
 	case "bag_pack_columns":
 		return c.packColumns(sc, r, x), true
+	case "column_names_of":
+		return c.columnNamesOf(sc, x), true
+	case "assert":
+		return c.assertCall(sc, r, x), true
+	case "bin_auto":
+		return c.binAuto(sc, r, x), true
 	}
 	w, isWindow := windowFuncs[name]
 	if !isWindow {

@@ -280,6 +280,9 @@ func (c *checker) tuple(sc *scope, r *row, names []*syntax.Ident, x syntax.Expr)
 	if !ok || len(names) == 1 || sc.lookup(call.Fun.Name) != nil {
 		return nil, nil, false
 	}
+	if exprs, out, ok := c.sortTuple(sc, r, names, call); ok {
+		return exprs, out, true
+	}
 	t := funcs.LookupTuple(call.Fun.Name)
 	if t == nil {
 		return nil, nil, false

@@ -162,7 +162,7 @@ func init() {
 		Example{`log(5)`, "1.6094379124341003"}, Example{`log(exp(2))`, "2"}, Example{`isnull(log(-1))`, "true"})
 	mathReal("log2", NameFirstArg, "log2-function", "Returns the base-2 logarithm of a number; null for a negative number.", logOf(math.Log2),
 		Example{`log2(8)`, "3"}, Example{`isnull(log2(-1))`, "true"})
-	mathReal("log10", NameFirstArg, "log10-function", "Returns the base-10 logarithm of a number; null for a negative number.", logOf(math.Log10),
+	mathReal("log10", NameFirstArg, "log10-function", "Returns the base-10 logarithm of a number; null for a negative number.", logOf(preciseLog10),
 		Example{`log10(1000)`, "3"}, Example{`isnull(log10(-1))`, "true"})
 	mathReal("exp", NameFirstArg, "exp-function", "Returns e raised to a power.", mathRealOK(math.Exp),
 		Example{`exp(0)`, "1"}, Example{`exp(1)`, "2.718281828459045"})

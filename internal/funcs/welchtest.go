@@ -43,66 +43,9 @@ func welchTest(m1, v1, n1, m2, v2, n2 float64) (float64, bool) {
 	}
 	t := (m1 - m2) / math.Sqrt(se)
 	df := se * se / (a*a/(n1-1) + b*b/(n2-1))
-	p := regIncBeta(df/2, 0.5, df/(df+t*t))
+	p := regIncBeta(df/(df+t*t), df/2, 0.5)
 	if math.IsNaN(p) {
 		return 0, false
 	}
 	return p, true
-}
-
-// regIncBeta is the regularized incomplete beta function I_x(a, b), by
-// its continued fraction (Lentz's method), using the symmetry
-// I_x(a, b) = 1 - I_{1-x}(b, a) where the fraction converges slowly.
-func regIncBeta(a, b, x float64) float64 {
-	switch {
-	case x <= 0:
-		return 0
-	case x >= 1:
-		return 1
-	}
-	la, _ := math.Lgamma(a + b)
-	lb, _ := math.Lgamma(a)
-	lc, _ := math.Lgamma(b)
-	front := math.Exp(la - lb - lc + a*math.Log(x) + b*math.Log1p(-x))
-	if x < (a+1)/(a+b+2) {
-		return front * betaFraction(a, b, x) / a
-	}
-	return 1 - front*betaFraction(b, a, 1-x)/b
-}
-
-// betaFraction evaluates the continued fraction of the incomplete beta
-// function to double precision.
-func betaFraction(a, b, x float64) float64 {
-	const tiny, eps = 1e-300, 1e-16
-	c, d := 1.0, 1-(a+b)*x/(a+1)
-	if math.Abs(d) < tiny {
-		d = tiny
-	}
-	d = 1 / d
-	h := d
-	for m := 1; m <= 1000; m++ {
-		fm := float64(m)
-		for step := 0; step < 2; step++ {
-			var num float64
-			if step == 0 {
-				num = fm * (b - fm) * x / ((a + 2*fm - 1) * (a + 2*fm))
-			} else {
-				num = -(a + fm) * (a + b + fm) * x / ((a + 2*fm) * (a + 2*fm + 1))
-			}
-			d = 1 + num*d
-			if math.Abs(d) < tiny {
-				d = tiny
-			}
-			c = 1 + num/c
-			if math.Abs(c) < tiny {
-				c = tiny
-			}
-			d = 1 / d
-			h *= d * c
-			if step == 1 && math.Abs(d*c-1) < eps {
-				return h
-			}
-		}
-	}
-	return h
 }

@@ -170,7 +170,7 @@ func AppendJSON(b []byte, v any) []byte {
 }
 
 // AppendReal appends f as Kusto prints reals, which is .NET's shortest
-// round-trip form: plain digits for magnitudes from 1E-05 up to 1E+15,
+// round-trip form: plain digits for magnitudes from 1E-04 up to 1E+15,
 // scientific notation with an upper-case E and a two-digit exponent
 // outside that range (1E+20, 1.5E-07). With quoteSpecial, NaN and the
 // infinities are JSON strings.
@@ -184,7 +184,10 @@ func AppendReal(b []byte, f float64, quoteSpecial bool) []byte {
 	case math.IsInf(f, -1):
 		s = "-Infinity"
 	default:
-		if a := math.Abs(f); a == 0 || a >= 1e-5 && a < 1e15 {
+		// .NET's "G" rule: fixed point when the decimal exponent is above
+		// -5 (1E-05 and 2.20904969985854E-05 are scientific, as the
+		// erfc() reference example prints), scientific from 1E+15.
+		if a := math.Abs(f); a == 0 || a >= 1e-4 && a < 1e15 {
 			return strconv.AppendFloat(b, f, 'f', -1, 64)
 		}
 		return strconv.AppendFloat(b, f, 'E', -1, 64)

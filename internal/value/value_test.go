@@ -158,7 +158,7 @@ func TestParseGUID(t *testing.T) {
 
 func TestAppendReal(t *testing.T) {
 	for f, want := range map[float64]string{
-		1: "1", 1.5: "1.5", 0.1: "0.1", 1e15: "1E+15", 123456789012345: "123456789012345", 1e-5: "0.00001",
+		1: "1", 1.5: "1.5", 0.1: "0.1", 1e15: "1E+15", 123456789012345: "123456789012345", 1e-5: "1E-05", 1e-4: "0.0001", 2.5e-5: "2.5E-05",
 		1.5e-7: "1.5E-07", -2.25: "-2.25", 0: "0",
 	} {
 		if got := string(AppendReal(nil, f, false)); got != want {
