@@ -141,6 +141,9 @@ type checker struct {
 	deferred []*plan.Deferred
 	open     map[plan.Node]bool
 	visits   map[syntax.Node]int
+	// asNames holds the name 'as' gave a node, which union's
+	// withsource= shows for it.
+	asNames map[plan.Node]string
 	// exclusions are applied where their table is read (see scan).
 	exclusions map[string][]Exclusion
 	reads      map[string][]plan.Expr

@@ -34,7 +34,11 @@ func (c *checker) union(sc *scope, in plan.Node, op *syntax.UnionOp) plan.Node {
 	}
 	var parts []unionPart
 	if in != nil {
-		parts = append(parts, unionPart{node: in, name: "union_arg0"})
+		name := "union_arg0"
+		if as, ok := c.asNames[in]; ok {
+			name = as
+		}
+		parts = append(parts, unionPart{node: in, name: name})
 	}
 	ok := true
 	for _, x := range op.Tables {
@@ -106,6 +110,9 @@ func (c *checker) unionArg(sc *scope, x syntax.Expr, fuzzy bool, index int) ([]u
 		return nil, false
 	}
 	name := "union_arg" + strconv.Itoa(index)
+	if as, ok := c.asNames[node]; ok {
+		name = as
+	}
 	if id, ok := x.(*syntax.Ident); ok {
 		name = id.Name
 	}
