@@ -146,6 +146,13 @@ func (c *checker) pipeOp(sc *scope, in plan.Node, r *row, x *syntax.PipeExpr) pl
 		return c.search(sc, in, op)
 	case *syntax.TopNestedOp:
 		return c.topNested(sc, in, r, op)
+	case *syntax.GenericOp:
+		switch op.Name() {
+		case "sample-distinct":
+			return c.sampleDistinct(sc, in, r, op)
+		case "top-hitters":
+			return c.topHitters(sc, in, r, op)
+		}
 	}
 	c.errorf(x.Op.Span(), "%s", errUnsupportedOperator(x.Op.Name()))
 	return nil
