@@ -90,6 +90,8 @@ func (c *checker) pipeOp(sc *scope, in plan.Node, r *row, x *syntax.PipeExpr) pl
 			return c.windowed(in, r, func() plan.Node { return c.extend(sc, in, r, op) })
 		case "project-rename":
 			return c.rename(in, r, op)
+		case "project-by-names":
+			return c.projectByNames(sc, in, r, op)
 		default:
 			return c.projectNames(in, r, op)
 		}
