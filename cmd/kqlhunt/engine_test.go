@@ -59,11 +59,20 @@ func TestHuntOnClickHouse(t *testing.T) {
 		if format == "jsonl" && strings.Count(got, "\n") != 4 {
 			t.Errorf("want the seed rule's 4 findings, got:\n%s", got)
 		}
+		// The summary says where the rule ran and what came back: the
+		// rule's 4 rows, not a count of rows kqlhunt scanned.
+		if !strings.Contains(errs, "ran on ClickHouse 18.16.1, which returned 4 rows in ") {
+			t.Errorf("hunt --engine summary: %s", errs)
+		}
 	}
 
 	// The seed rule with exclusions: they run on the server with the
 	// rule, with the same findings and counts.
 	sameWithExclusions(t, url, now)
+	// The HTML report says where the rules ran.
+	if code, page, errs := kqlhunt(t, "", "hunt", "--rules", "../../examples/rules/screenmeet_netconn.yaml", "--now", now, "--format", "html", "--engine", url); code != 0 || !strings.Contains(page, "rows returned by ClickHouse 18.16.1") {
+		t.Errorf("hunt --engine --format html: exit %d (%s); the page does not say where the rule ran", code, errs)
+	}
 
 	// The same query, on both engines.
 	query := `DeviceNetworkEvents | where RemoteUrl has "screenmeet.com" | summarize n=count(), earliest=min(Timestamp) by DeviceName | sort by n desc`

@@ -46,12 +46,23 @@ func (c *checker) any(sc *scope, r *row, x syntax.Expr) (plan.Node, plan.Expr) {
 		}
 		return &plan.Cache{Input: node, Cols: node.Schema()}, nil
 	case *syntax.ToScalarExpr:
-		node := c.tabular(sc, x.X)
+		if x.Table {
+			return c.tabular(sc, x.X), nil
+		}
+		node, e := c.any(sc, nil, x.X)
+		if node == nil && e != nil {
+			// toscalar(expr) of a scalar computes it once for the whole
+			// query (toscalar(new_guid()) is one guid in every row), as
+			// the subquery print x = expr would.
+			// https://learn.microsoft.com/kusto/query/toscalar-function
+			if e.Type() == schema.Unknown {
+				return nil, e
+			}
+			node = &plan.Project{Input: &plan.Values{Rows: [][]plan.Expr{{}}},
+				Cols: []schema.Column{{Name: "print_0", Type: e.Type()}}, Exprs: []plan.Expr{e}}
+		}
 		if node == nil {
 			return nil, nil
-		}
-		if x.Table {
-			return node, nil
 		}
 		return nil, c.subquery(node, false, x.Span())
 	case *syntax.ParenExpr:
@@ -266,6 +277,9 @@ func (c *checker) literal(x *syntax.Literal) plan.Expr {
 			return c.apply(funcs.Fn.Now, nil, x.Src, nil, "")
 		}
 		d, ok := value.ParseDatetime(text)
+		if !ok && strings.Contains(text, ",") {
+			d, ok = value.ParseDatetimeParts(text)
+		}
 		if tod, isTime := value.ParseTimeOfDay(text); !ok && isTime {
 			// A time alone is that time today, as .NET reads it.
 			today := c.apply(funcs.Fn.StartOfDay, []plan.Expr{c.apply(funcs.Fn.Now, nil, x.Src, nil, "")}, x.Src, nil, "")

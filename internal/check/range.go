@@ -7,7 +7,8 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/syntax"
 )
 
-// rangeOp checks range Col from A to B step S: constant bounds of one
+// rangeOp checks range Col from A to B step S: constant bounds (or
+// toscalar() subqueries) of one
 // numeric, datetime or timespan type, and a step that adds to them.
 // https://learn.microsoft.com/kusto/query/range-operator
 func (c *checker) rangeOp(sc *scope, op *syntax.RangeOp) plan.Node {
@@ -18,7 +19,9 @@ func (c *checker) rangeOp(sc *scope, op *syntax.RangeOp) plan.Node {
 		x syntax.Expr
 		e plan.Expr
 	}{{op.From, from}, {op.To, to}, {op.Step, step}} {
-		if e.e.Type() != schema.Unknown && !plan.IsConst(e.e) {
+		// toscalar() is a constant here, as in Kusto (the toscalar()
+		// reference example's range z from Start to End step Step).
+		if e.e.Type() != schema.Unknown && !plan.RowFree(e.e) {
 			c.errorf(e.x.Span(), "%s", errNotConstant("a range bound"))
 		}
 	}

@@ -20,6 +20,8 @@ var windowFuncs = map[string]struct {
 	"row_cumsum":     {1, 2, schema.Unknown},
 	"row_rank_dense": {1, 2, schema.Long},
 	"row_rank_min":   {1, 2, schema.Long},
+	// https://learn.microsoft.com/kusto/query/row-window-session-function
+	"row_window_session": {3, 4, schema.Unknown},
 }
 
 // windowSink collects the window function calls of one operator; each
@@ -60,8 +62,19 @@ func (c *checker) special(sc *scope, r *row, x *syntax.CallExpr) (e plan.Expr, o
 		if arg.Type() == schema.Unknown {
 			return unknown(x), true
 		}
-		isRestart := i == len(x.Args)-1 && i > 0 && (name == "row_number" || name == "row_cumsum" || name == "row_rank_dense" || name == "row_rank_min")
+		isRestart := i == len(x.Args)-1 && i > 0 && (name == "row_number" || name == "row_cumsum" || name == "row_rank_dense" || name == "row_rank_min") ||
+			name == "row_window_session" && i == 3
 		switch {
+		case name == "row_window_session" && i == 0:
+			if arg.Type() != schema.Datetime {
+				c.errorf(a.Span(), "%s", errType(name+"(): argument 1", "datetime", arg.Type()))
+				return unknown(x), true
+			}
+		case name == "row_window_session" && (i == 1 || i == 2):
+			if arg.Type() != schema.Timespan {
+				c.errorf(a.Span(), "%s", errType(name+"(): argument "+string(rune('1'+i)), "timespan", arg.Type()))
+				return unknown(x), true
+			}
 		case isRestart:
 			if arg.Type() != schema.Bool {
 				c.errorf(a.Span(), "%s", errType(name+"(): the restart argument", "bool", arg.Type()))

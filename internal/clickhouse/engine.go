@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/kqlhunt/kqlhunt/kql"
@@ -25,7 +26,10 @@ type Engine struct {
 	Version string
 	// Warn, when not nil, receives a warning for each query that does not
 	// translate whole and so runs in part in kqlhunt.
-	Warn     io.Writer
+	Warn io.Writer
+	// Parallel is the number of queries RunMany runs at once (default
+	// DefaultParallel).
+	Parallel int
 	rows     map[string]int64 // the rows of each catalog table on the server
 	returned atomic.Int64
 }
@@ -69,10 +73,13 @@ func countRows(r Runner, name string) (int64, error) {
 // HasTable implements hunt.Engine: the server has rows of table name.
 func (e *Engine) HasTable(name string) bool { return e.rows[strings.ToLower(name)] > 0 }
 
-// RunMany implements hunt.Engine: each query runs in turn, as one SELECT
-// when it translates whole, else split (kql.Query.RunSQLSplit): its
-// parts that read a table and translate run on the server and the rest
-// in kqlhunt, with a warning to e.Warn. Its rows go to emit.
+// RunMany implements hunt.Engine: each query runs as one SELECT when it
+// translates whole, else split (kql.Query.RunSQLSplit): its parts that
+// read a table and translate run on the server and the rest in kqlhunt,
+// with a warning to e.Warn. Up to Parallel queries run at once, each on a
+// connection of its own (the server does the work; a pack of hundreds of
+// rules waits on as many round trips). Their rows go to emit, never
+// concurrently; batches of different queries interleave.
 func (e *Engine) RunMany(ctx context.Context, queries []*kql.Query, now kql.Datetime, emit kql.Emit) []kql.Outcome {
 	outcomes := make([]kql.Outcome, len(queries))
 	// A pack gets one warning, not one per rule.
@@ -80,17 +87,35 @@ func (e *Engine) RunMany(ctx context.Context, queries []*kql.Query, now kql.Date
 	if len(queries) > 1 {
 		warn = nil
 	}
-	var split []*kql.NotTranslatedError
+	var mu sync.Mutex // emit
+	splitAt := make([]*kql.NotTranslatedError, len(queries))
 	before := e.Returned()
-	for i, q := range queries {
-		if err := ctx.Err(); err != nil {
-			outcomes[i].Err = err
-			continue
-		}
-		var nt *kql.NotTranslatedError
-		outcomes[i], nt = e.stream(ctx, q, now, warn, func(stmt int, cols []kql.Column, b *kql.Batch) error {
-			return emit(i, stmt, cols, b)
-		})
+	workers := e.Parallel
+	if workers <= 0 {
+		workers = DefaultParallel
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, len(queries)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(queries); i = int(next.Add(1) - 1) {
+				if err := ctx.Err(); err != nil {
+					outcomes[i].Err = err
+					continue
+				}
+				outcomes[i], splitAt[i] = e.stream(ctx, queries[i], now, warn, func(stmt int, cols []kql.Column, b *kql.Batch) error {
+					mu.Lock()
+					defer mu.Unlock()
+					return emit(i, stmt, cols, b)
+				})
+			}
+		}()
+	}
+	wg.Wait()
+	var split []*kql.NotTranslatedError // in the order of the queries
+	for _, nt := range splitAt {
 		if nt != nil {
 			split = append(split, nt)
 		}
@@ -100,6 +125,10 @@ func (e *Engine) RunMany(ctx context.Context, queries []*kql.Query, now kql.Date
 	}
 	return outcomes
 }
+
+// DefaultParallel is the number of queries RunMany runs at once when
+// Engine.Parallel is not set.
+const DefaultParallel = 4
 
 // packWarning says how many of n queries ran in part in kqlhunt, and
 // which constructs kept them from running whole on the server, most
@@ -214,6 +243,12 @@ func (r *countedRows) Next() (*kql.Batch, error) {
 		r.n.Add(int64(b.N))
 	}
 	return b, err
+}
+
+// Server names the server (hunt's summary says so) and counts the rows it
+// has returned to e so far.
+func (e *Engine) Server() (name string, returned int64) {
+	return "ClickHouse " + e.Version, e.Returned()
 }
 
 // Returned counts the rows that the server has returned to e so far.

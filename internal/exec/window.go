@@ -112,7 +112,7 @@ func windowColumn(call plan.WindowCall, args []*value.Column, n int) *value.Colu
 		if last < 1 && call.Name != "row_number" || len(args) == 0 {
 			return false
 		}
-		if call.Name == "row_number" && len(args) < 2 {
+		if call.Name == "row_number" && len(args) < 2 || call.Name == "row_window_session" && len(args) < 4 {
 			return false
 		}
 		v, _ := args[last].Get(i).(bool)
@@ -182,6 +182,32 @@ func windowColumn(call plan.WindowCall, args []*value.Column, n int) *value.Colu
 			} else {
 				out.Append(isum)
 			}
+		}
+	case "row_window_session":
+		// A value starts a session when there is no session (the first
+		// row, or after a null), when it is at or past the session's
+		// start plus MaxDistanceFromFirst, or the previous value plus
+		// MaxDistanceBetweenNeighbors, or when Restart is true; the
+		// result is the session's first value.
+		// https://learn.microsoft.com/kusto/query/row-window-session-function
+		var start, prev value.Datetime
+		open := false
+		for i := 0; i < n; i++ {
+			v, ok := args[0].Get(i).(value.Datetime)
+			if !ok {
+				open = false
+				out.AppendNull()
+				continue
+			}
+			fromFirst, okF := args[1].Get(i).(value.Timespan)
+			between, okB := args[2].Get(i).(value.Timespan)
+			if !open || restart(i) ||
+				okF && int64(v) >= int64(start)+int64(fromFirst) ||
+				okB && int64(v) >= int64(prev)+int64(between) {
+				start, open = v, true
+			}
+			prev = v
+			out.Append(start)
 		}
 	case "row_rank_dense", "row_rank_min":
 		var rank, pos int64

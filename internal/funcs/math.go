@@ -158,7 +158,7 @@ func init() {
 	logOf := func(f func(float64) float64) func(float64) (float64, bool) {
 		return func(x float64) (float64, bool) { return f(x), !(x < 0) }
 	}
-	mathReal("log", NameFirstArg, "log-function", "Returns the natural logarithm of a number; null for a negative number.", logOf(math.Log),
+	mathReal("log", NameFirstArg, "log-function", "Returns the natural logarithm of a number; null for a negative number.", logOf(logRounded),
 		Example{`log(5)`, "1.6094379124341003"}, Example{`log(exp(2))`, "2"}, Example{`isnull(log(-1))`, "true"})
 	mathReal("log2", NameFirstArg, "log2-function", "Returns the base-2 logarithm of a number; null for a negative number.", logOf(math.Log2),
 		Example{`log2(8)`, "3"}, Example{`isnull(log2(-1))`, "true"})
@@ -180,9 +180,9 @@ func init() {
 		Example{`sin(0)`, "0"}, Example{`sin(pi()/2)`, "1"})
 	mathReal("cos", NameFirstArg, "cos-function", "Returns the cosine of an angle in radians.", mathRealOK(math.Cos),
 		Example{`cos(0)`, "1"}, Example{`cos(1)`, "0.5403023058681398"})
-	mathReal("tan", NameFirstArg, "tan-function", "Returns the tangent of an angle in radians.", mathRealOK(math.Tan),
+	mathReal("tan", NameFirstArg, "tan-function", "Returns the tangent of an angle in radians.", mathRealOK(tanRounded),
 		Example{`tan(0)`, "0"}, Example{`round(tan(1), 12)`, "1.557407724655"})
-	mathReal("cot", NameNone, "cot-function", "Returns the cotangent of an angle in radians.", mathRealOK(func(x float64) float64 { return 1 / math.Tan(x) }),
+	mathReal("cot", NameNone, "cot-function", "Returns the cotangent of an angle in radians.", mathRealOK(func(x float64) float64 { return 1 / tanRounded(x) }),
 		Example{`round(cot(1), 15)`, "0.642092615934331"})
 	inUnit := func(f func(float64) float64) func(float64) (float64, bool) {
 		return func(x float64) (float64, bool) { return f(x), x >= -1 && x <= 1 }

@@ -453,7 +453,7 @@ func init() {
 		if x < 0 {
 			return nil
 		}
-		return math.Log(x)
+		return logRounded(x)
 	}, Example{`series_log(dynamic([1, -1]))`, "[0,null]"})
 	trig := []struct {
 		name string
@@ -462,7 +462,7 @@ func init() {
 	}{
 		{"series_sin", math.Sin, Example{`series_sin(dynamic([0]))`, "[0]"}},
 		{"series_cos", math.Cos, Example{`series_cos(dynamic([0]))`, "[1]"}},
-		{"series_tan", math.Tan, Example{`series_tan(dynamic([0]))`, "[0]"}},
+		{"series_tan", tanRounded, Example{`series_tan(dynamic([0]))`, "[0]"}},
 		{"series_asin", math.Asin, Example{`series_asin(dynamic([0, 2]))`, "[0,null]"}},
 		{"series_acos", math.Acos, Example{`series_acos(dynamic([1, 2]))`, "[0,null]"}},
 		{"series_atan", math.Atan, Example{`series_atan(dynamic([0]))`, "[0]"}},

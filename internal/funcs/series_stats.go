@@ -45,13 +45,17 @@ func summarizeSeries(xs []float64, ignore bool) seriesSummary {
 	}
 	s.avg = s.sum / float64(s.n)
 	if s.n > 1 {
-		ss := 0.0
+		// (Σx² − avg·Σx) / (n − 1): this single-pass form gives the
+		// documented digits of the series_stats() example (812.45714285714291),
+		// which the two-pass Σ(x − avg)² / (n − 1) misses by an ulp.
+		// https://learn.microsoft.com/kusto/query/series-stats-function
+		sq := 0.0
 		for _, x := range xs {
 			if !math.IsNaN(x) && !math.IsInf(x, 0) {
-				ss += (x - s.avg) * (x - s.avg)
+				sq += x * x
 			}
 		}
-		s.variance = ss / float64(s.n-1)
+		s.variance = max((sq-s.avg*s.sum)/float64(s.n-1), 0) // rounding may dip below 0 for a constant series
 	}
 	return s
 }

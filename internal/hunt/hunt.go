@@ -192,6 +192,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			h.BytesRead += f.Bytes
 		}
 	}
+	if sv, ok := cfg.Engine.(server); ok {
+		h.Server, h.ServerRows = sv.Server()
+	}
 	h.Elapsed = time.Since(start)
 	h.PeakMemory = peakMemory()
 	if err := report.Finish(cfg.Findings, h); err != nil { // html writes its page here
@@ -205,6 +208,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 
 // statser is an Engine that can tell what its readers read and skipped.
 type statser interface{ Stats() kql.DataStats }
+
+// server is an Engine that runs the queries on a server: it names the
+// server and counts the rows the server returned.
+type server interface {
+	Server() (name string, returned int64)
+}
 
 // printLoadDiags prints the diagnostics of loading the rules: errors
 // with their excerpt to log, warnings to warnings (which keeps them for

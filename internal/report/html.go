@@ -174,20 +174,24 @@ func (c *collector) add(f *Finding) {
 type (
 	htmlPage struct {
 		Title, Started, Now, Elapsed, Bytes string
-		Run                                 htmlRun
-		Severities                          []htmlSeverity
-		Found, Quiet                        []*htmlRule // rules with findings; rules that ran and found nothing
-		Stats                               Stats
-		Rules                               []*htmlRule
-		Devices                             []htmlDevice
-		Chart                               *htmlChart
-		Untimed                             int // findings without a time
-		Listed                              int // findings listed
-		Suppressions                        []htmlSuppression
-		IdleExclusions                      int    // exclusions that removed nothing
-		Deselected                          string // the rules the selection left out
-		NotEvaluated, Failed                []*htmlRule
-		Warnings                            []htmlMessage
+		// Server names the server the queries ran on (--engine), and
+		// ServerRows the rows it returned.
+		Server               string
+		ServerRows           int64
+		Run                  htmlRun
+		Severities           []htmlSeverity
+		Found, Quiet         []*htmlRule // rules with findings; rules that ran and found nothing
+		Stats                Stats
+		Rules                []*htmlRule
+		Devices              []htmlDevice
+		Chart                *htmlChart
+		Untimed              int // findings without a time
+		Listed               int // findings listed
+		Suppressions         []htmlSuppression
+		IdleExclusions       int    // exclusions that removed nothing
+		Deselected           string // the rules the selection left out
+		NotEvaluated, Failed []*htmlRule
+		Warnings             []htmlMessage
 	}
 	htmlRule struct {
 		Anchor, ID, Name, Severity, SevClass string
@@ -337,6 +341,7 @@ func (c *collector) render(h *Hunt) ([]byte, error) {
 		Data: visible(strings.Join(h.Run.Data, ", ")), Exclusions: visible(h.Run.Exclusions), Engine: visible(h.Run.Engine)}
 	p.Stats = merged.Stats()
 	p.Bytes = HumanBytes(p.Stats.BytesRead)
+	p.Server, p.ServerRows = visible(h.Server), h.ServerRows
 	p.Title = "kqlhunt report: " + strconv.Itoa(p.Stats.Findings) + " " + plural(p.Stats.Findings, "finding", "findings")
 
 	p.Devices = c.devices(byFindings)

@@ -23,6 +23,10 @@ type Hunt struct {
 	// RowsScanned and BytesRead count the telemetry read.
 	RowsScanned int64
 	BytesRead   int64
+	// Server names the server the queries ran on (--engine), "" when they
+	// ran in kqlhunt over files; ServerRows counts the rows it returned.
+	Server     string
+	ServerRows int64
 	// PeakMemory is the process's peak resident memory in bytes, or 0
 	// when unknown.
 	PeakMemory int64
@@ -197,10 +201,16 @@ func (h *Hunt) Stats() Stats {
 func WriteSummary(w io.Writer, h *Hunt) error {
 	s := h.Stats()
 	var b strings.Builder
-	fmt.Fprintf(&b, "kqlhunt: %d %s run, %d with findings (%d %s), %d not evaluated, %d failed; %d %s (%s) scanned in %s",
+	fmt.Fprintf(&b, "kqlhunt: %d %s run, %d with findings (%d %s), %d not evaluated, %d failed; ",
 		s.RulesRun, plural(s.RulesRun, "rule", "rules"), s.WithFindings, s.Findings, plural(s.Findings, "finding", "findings"),
-		s.NotEvaluated, s.Failed, s.RowsScanned, plural(s.RowsScanned, "row", "rows"), HumanBytes(s.BytesRead),
-		s.Elapsed.Round(time.Millisecond))
+		s.NotEvaluated, s.Failed)
+	if h.Server != "" {
+		// The server scanned its tables; what kqlhunt saw is what it
+		// returned.
+		fmt.Fprintf(&b, "ran on %s, which returned %d %s in %s", h.Server, h.ServerRows, plural(h.ServerRows, "row", "rows"), s.Elapsed.Round(time.Millisecond))
+	} else {
+		fmt.Fprintf(&b, "%d %s (%s) scanned in %s", s.RowsScanned, plural(s.RowsScanned, "row", "rows"), HumanBytes(s.BytesRead), s.Elapsed.Round(time.Millisecond))
+	}
 	if s.BytesRead > 0 && s.Elapsed > 0 {
 		fmt.Fprintf(&b, " (%s/s)", HumanBytes(int64(float64(s.BytesRead)/s.Elapsed.Seconds())))
 	}

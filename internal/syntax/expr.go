@@ -293,6 +293,14 @@ func (p *parser) parsePostfix() Expr {
 				x = newMember(x, nil, p.parseCall().(*CallExpr))
 				continue
 			}
+			if p.tok().Kind == LBrack && p.scanBracketedName(0) == 0 {
+				// x.[e] indexes x by the expression e, as x[e] does
+				// ([p] is not the wildcarded name p here).
+				p.advance()
+				idx := p.requireExpr(p.parseUnnamed())
+				x = newIndex(x, idx, p.require(RBrack).Span.End)
+				continue
+			}
 			sel := p.parsePathElement()
 			switch s := sel.(type) {
 			case *Ident:

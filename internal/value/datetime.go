@@ -134,7 +134,47 @@ func ParseDatetime(s string) (Datetime, bool) {
 	if s[0] >= '0' && s[0] <= '9' && strings.IndexByte(s, '/') > 0 {
 		return parseSlashed(s)
 	}
+	if date, clock, _ := strings.Cut(s, " "); isDashedDate(date) {
+		// .NET reads 12-02-2022 as 12/02/2022 (MM-dd-yyyy), as in the
+		// todatetime() reference example.
+		return parseSlashed(strings.ReplaceAll(date, "-", "/") + " " + clock)
+	}
 	return parseRFC(s)
+}
+
+// isDashedDate reports whether s is M-d-yyyy: three dash-separated runs
+// of digits, the last of four.
+func isDashedDate(s string) bool {
+	parts := strings.Split(s, "-")
+	if len(parts) != 3 || len(parts[2]) != 4 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || len(p) > 4 || !isDigits(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// ParseDatetimeParts parses the comma-separated form of a datetime
+// literal, datetime(2025, 6, 14) or datetime(2025, 6, 14, 10, 5, 3): a
+// year, month and day, then optionally an hour, minute and second, all
+// integers, in UTC.
+func ParseDatetimeParts(s string) (Datetime, bool) {
+	parts := strings.Split(s, ",")
+	if len(parts) < 3 || len(parts) > 6 {
+		return 0, false
+	}
+	var n [6]int
+	for i, p := range parts {
+		v, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || v < 0 {
+			return 0, false
+		}
+		n[i] = v
+	}
+	return fromParts(n[0], n[1], n[2], n[3], n[4], n[5], 0, 0)
 }
 
 // parseSlashed parses the invariant-culture forms with slashes that
