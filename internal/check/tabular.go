@@ -148,6 +148,8 @@ func (c *checker) pipeOp(sc *scope, in plan.Node, r *row, x *syntax.PipeExpr) pl
 		return c.search(sc, in, op)
 	case *syntax.TopNestedOp:
 		return c.topNested(sc, in, r, op)
+	case *syntax.ParseKvOp:
+		return c.parseKv(sc, in, r, op)
 	case *syntax.GenericOp:
 		switch op.Name() {
 		case "sample-distinct":
