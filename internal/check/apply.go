@@ -107,6 +107,10 @@ func (c *checker) as(sc *scope, in plan.Node, op *syntax.AsOp) plan.Node {
 		in = &plan.Cache{Input: in, Cols: in.Schema()}
 	}
 	sc.names[op.As.Name] = &binding{kind: bindTable, node: in, name: op.As.Name}
+	if c.asNames == nil {
+		c.asNames = map[plan.Node]string{}
+	}
+	c.asNames[in] = op.As.Name
 	return in
 }
 

@@ -143,6 +143,9 @@ type checker struct {
 	deferred []*plan.Deferred
 	open     map[plan.Node]bool
 	visits   map[syntax.Node]int
+	// asNames holds the name 'as' gave a node, which union's
+	// withsource= shows for it.
+	asNames map[plan.Node]string
 	// exclusions are applied where their table is read (see scan).
 	exclusions map[string][]Exclusion
 	// options are the values of the set statements that the query reads
@@ -349,6 +352,27 @@ func (s *scope) lookup(name string) *binding {
 		}
 	}
 	return nil
+}
+
+// views returns the names of the functions declared with the view
+// keyword, outermost scope first and in the order of their declaration.
+func (s *scope) views() []string {
+	var out []string
+	for ; s != nil; s = s.parent {
+		var here []*binding
+		for _, b := range s.names {
+			if b.kind == bindFunc && b.fn != nil && b.fn.View && b.ws == nil {
+				here = append(here, b)
+			}
+		}
+		sort.Slice(here, func(i, j int) bool { return here[i].fn.Src.Start < here[j].fn.Src.Start })
+		names := make([]string, len(here))
+		for i, b := range here {
+			names[i] = b.name
+		}
+		out = append(names, out...)
+	}
+	return out
 }
 
 func (s *scope) all() []string {

@@ -26,6 +26,8 @@ func (c *checker) evaluate(sc *scope, in plan.Node, r *row, op *syntax.EvaluateO
 		return c.pivot(sc, in, r, op, call)
 	case "ipv4_lookup":
 		return c.ipv4Lookup(sc, in, r, call)
+	case "dcount_intersect":
+		return c.dcountIntersect(sc, in, r, call)
 	case "activity_counts_metrics":
 		return c.activityCounts(sc, in, r, call, false)
 	case "sliding_window_counts":

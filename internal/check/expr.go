@@ -528,6 +528,7 @@ func (c *checker) apply(fn *funcs.Func, args []plan.Expr, sp syntax.Span, spans 
 		}
 		return &plan.Const{T: schema.Unknown, Src: sp}
 	}
+	c.checkSameTypes(fn.Name, res.Sig, types, sp, spans)
 	out := make([]plan.Expr, len(args))
 	copy(out, args)
 	for i, t := range res.Casts {

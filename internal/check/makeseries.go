@@ -98,7 +98,10 @@ func (c *checker) makeSeries(sc *scope, in plan.Node, r *row, op *syntax.MakeSer
 			c.sink = sink
 			e = c.scalar(sc, post, x)
 			c.sink = saved
-			if len(sink.aggs) == before && e.Type() != schema.Unknown {
+			// A constant (other=-1) is a value every bin with rows
+			// takes, as the make-series page shows; anything else
+			// must aggregate.
+			if len(sink.aggs) == before && e.Type() != schema.Unknown && !plan.IsConst(e) {
 				c.errorf(x.Span(), "%s", errSeriesNotAggregate(syntax.Print(x)))
 				continue
 			}

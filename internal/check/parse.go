@@ -11,7 +11,8 @@ import (
 )
 
 // typedCapture is the regular expression a parsed column of a type
-// matches; strings take anything (lazily, or to the end when last).
+// matches; strings take anything (lazily, or to the end when last; in
+// kind=regex greedily).
 var typedCapture = map[schema.Type]string{
 	schema.Int:      `[+-]?\d+`,
 	schema.Long:     `[+-]?\d+`,
@@ -112,6 +113,12 @@ func (c *checker) parse(sc *scope, in plan.Node, r *row, op *syntax.ParseOp) pla
 				if last {
 					capture = ".*"
 				}
+			}
+			if kind == "regex" && capture == ".*?" {
+				// In regex mode a column that takes any text is
+				// greedy (flags=U makes it lazy), as the page's
+				// examples show.
+				capture = ".*"
 			}
 			group++
 			re.WriteString("(?P<" + captureName(group) + ">" + capture + ")")

@@ -38,6 +38,14 @@ func (c *checker) search(sc *scope, in plan.Node, op *syntax.SearchOp) plan.Node
 			parts = append(parts, added...)
 		}
 	default:
+		// The views of the query (let NAME = view () {...}) come
+		// first, then the catalog's tables.
+		for _, name := range sc.views() {
+			node, _ := c.ident(sc, nil, &syntax.Ident{Name: name, Src: op.Span()})
+			if node != nil {
+				parts = append(parts, unionPart{node: node, name: name})
+			}
+		}
 		if c.cat != nil {
 			for _, name := range c.cat.Names() {
 				parts = append(parts, unionPart{node: c.scan(c.cat.Table(name), op.Span()), name: name})

@@ -90,6 +90,8 @@ func (c *checker) pipeOp(sc *scope, in plan.Node, r *row, x *syntax.PipeExpr) pl
 			return c.windowed(in, r, func() plan.Node { return c.extend(sc, in, r, op) })
 		case "project-rename":
 			return c.rename(in, r, op)
+		case "project-by-names":
+			return c.projectByNames(sc, in, r, op)
 		default:
 			return c.projectNames(in, r, op)
 		}
@@ -146,6 +148,15 @@ func (c *checker) pipeOp(sc *scope, in plan.Node, r *row, x *syntax.PipeExpr) pl
 		return c.search(sc, in, op)
 	case *syntax.TopNestedOp:
 		return c.topNested(sc, in, r, op)
+	case *syntax.ParseKvOp:
+		return c.parseKv(sc, in, r, op)
+	case *syntax.GenericOp:
+		switch op.Name() {
+		case "sample-distinct":
+			return c.sampleDistinct(sc, in, r, op)
+		case "top-hitters":
+			return c.topHitters(sc, in, r, op)
+		}
 	}
 	c.errorf(x.Op.Span(), "%s", errUnsupportedOperator(x.Op.Name()))
 	return nil

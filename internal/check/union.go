@@ -34,7 +34,11 @@ func (c *checker) union(sc *scope, in plan.Node, op *syntax.UnionOp) plan.Node {
 	}
 	var parts []unionPart
 	if in != nil {
-		parts = append(parts, unionPart{node: in, name: "union_arg0"})
+		name := "union_arg0"
+		if as, ok := c.asNames[in]; ok {
+			name = as
+		}
+		parts = append(parts, unionPart{node: in, name: name})
 	}
 	ok := true
 	for _, x := range op.Tables {
@@ -95,15 +99,49 @@ func (c *checker) unionArg(sc *scope, x syntax.Expr, fuzzy bool, index int) ([]u
 		c.warnf(id.Src, "%s", errFuzzyMissing(id.Name))
 		return nil, true
 	}
+	if id := pipeSource(x); id != nil && fuzzy && sc.lookup(id.Name) == nil && (c.cat == nil || c.cat.Table(id.Name) == nil) {
+		// (Missing | where ...): a subquery over a table that does
+		// not exist is left out too (the union page's isfuzzy example).
+		c.warnf(id.Src, "%s", errFuzzyMissing(id.Name))
+		return nil, true
+	}
 	node := c.tabular(sc, x)
 	if node == nil {
 		return nil, false
 	}
 	name := "union_arg" + strconv.Itoa(index)
+	if as, ok := c.asNames[node]; ok {
+		name = as
+	}
 	if id, ok := x.(*syntax.Ident); ok {
 		name = id.Name
 	}
 	return []unionPart{{node: node, name: name}}, true
+}
+
+// pipeSource returns the table name a parenthesized pipeline starts
+// from, or nil.
+func pipeSource(x syntax.Expr) *syntax.Ident {
+	p, ok := x.(*syntax.ParenExpr)
+	if !ok {
+		return nil
+	}
+	src := p.X
+	for {
+		switch e := src.(type) {
+		case *syntax.PipeExpr:
+			src = e.Source
+		case *syntax.ParenExpr:
+			src = e.X
+		case *syntax.Ident:
+			if e.Wildcard || isPattern(e.Name) {
+				return nil
+			}
+			return e
+		default:
+			return nil
+		}
+	}
 }
 
 func isPattern(name string) bool {
@@ -121,7 +159,7 @@ func (c *checker) tablesMatching(sc *scope, pattern string) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, n := range sc.all() {
-		if b := sc.lookup(n); b != nil && b.kind == bindTable && !seen[n] {
+		if b := sc.lookup(n); b != nil && (b.kind == bindTable || b.kind == bindFunc && b.fn != nil && b.fn.View && b.ws == nil) && !seen[n] {
 			if ok, _ := path.Match(pattern, n); ok {
 				seen[n] = true
 				out = append(out, n)
@@ -173,6 +211,12 @@ func unionOf(parts []unionPart, inner bool, source string) *plan.Union {
 		u.Cols = append(u.Cols, schema.Column{Name: source, Type: schema.String})
 	}
 	var slots []slot
+	// A name made of a column's name and type (x_long) that another
+	// column already has is numbered (x_long1), as Kusto does.
+	used := map[string]bool{}
+	for _, n := range names {
+		used[n] = true
+	}
 	for _, n := range names {
 		ts := typesOf[n]
 		if len(ts) > 1 {
@@ -193,6 +237,10 @@ func unionOf(parts []unionPart, inner bool, source string) *plan.Union {
 			name := n
 			if len(ts) > 1 {
 				name = n + "_" + t.String()
+				for k := 1; used[name]; k++ {
+					name = n + "_" + t.String() + strconv.Itoa(k)
+				}
+				used[name] = true
 			}
 			slots = append(slots, slot{n, t})
 			u.Cols = append(u.Cols, schema.Column{Name: name, Type: t})

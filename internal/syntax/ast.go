@@ -762,9 +762,10 @@ type PartitionOp struct {
 	Subquery Expr
 }
 
-// GenericOp is an operator kqlhunt parses but does not run (fork, facet,
-// scan, reduce, top-hitters, sample-distinct, consume, ...). Parts holds
-// what was parsed, for positions.
+// GenericOp is an operator parsed generically: fork, facet, scan,
+// reduce, consume, ..., which kqlhunt does not run, and top-hitters and
+// sample-distinct, which the checker reads from Parts ("N of X [by S]").
+// Parts holds what was parsed, for positions.
 type GenericOp struct {
 	OpBase
 	Parts []Node
