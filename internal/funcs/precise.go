@@ -8,8 +8,9 @@ import (
 // Go's math.Tan and math.Log10 can be an ulp away from the correctly
 // rounded result that the C library (and so .NET, and Kusto) returns:
 // tan(1) is 1.557407724654902 in Go and 1.5574077246549023 in C, log10(5)
-// 0.6989700043360187 and 0.6989700043360189. preciseLog10 (and tanRounded, in roundedmath.go)
-// compute in 256-bit floating point and round once.
+// 0.6989700043360187 and 0.6989700043360189. preciseLog10 (and
+// tanRounded, in roundedmath.go) compute in 256-bit floating point and
+// round once.
 // https://learn.microsoft.com/kusto/query/cot-function
 // https://learn.microsoft.com/kusto/query/log10-function
 
@@ -17,7 +18,6 @@ const precisePrec = 256
 
 // Constants to 80 digits.
 var (
-	precisePi   = preciseConst("3.1415926535897932384626433832795028841971693993751058209749445923078164062862090")
 	preciseLn2  = preciseConst("0.69314718055994530941723212145817656807550013436025525412068000949339362196969472")
 	preciseLn10 = preciseConst("2.3025850929940456840179914546843642076011014886287729760333279009675726096773525")
 )
