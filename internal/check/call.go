@@ -64,16 +64,24 @@ func (c *checker) call(sc *scope, r *row, x *syntax.CallExpr) (plan.Node, plan.E
 		}
 		return nil, unknown(x)
 	}
-	args := make([]plan.Expr, len(x.Args))
-	spans := make([]syntax.Span, len(x.Args))
-	for i, a := range x.Args {
+	var args []plan.Expr
+	var spans []syntax.Span
+	for _, a := range x.Args {
 		if named, ok := a.(*syntax.NamedExpr); ok && len(named.Names) == 1 {
 			// name = value passes the value; Kusto's analyzer accepts
 			// any name there (iif(c, account = x, y)).
 			a = named.X
 		}
-		args[i] = c.scalar(sc, r, a)
-		spans[i] = a.Span()
+		if _, star := a.(*syntax.StarExpr); star && fn.StarArgs && r != nil && r.aggOnly == nil {
+			// estimate_data_size(*): every column of the row.
+			for j, col := range r.cols {
+				args = append(args, &plan.ColRef{Index: j, Name: col.Name, T: col.Type, Src: a.Span()})
+				spans = append(spans, a.Span())
+			}
+			continue
+		}
+		args = append(args, c.scalar(sc, r, a))
+		spans = append(spans, a.Span())
 	}
 	return nil, c.apply(fn, args, x.Span(), spans, "")
 }

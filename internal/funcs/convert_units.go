@@ -26,7 +26,7 @@ import (
 // https://learn.microsoft.com/kusto/query/convert-temperature-function
 // https://learn.microsoft.com/kusto/query/convert-volume-function
 func init() {
-	defer inCategory(CatMath)()
+	defer inCategory(CatUnits)()
 	conv := func(name, quantity string, table map[string]unitConv, examples ...Example) {
 		article := "a"
 		if strings.ContainsRune("aeiou", rune(quantity[0])) {

@@ -89,6 +89,9 @@ type Param struct {
 	// Check, when set, validates a constant argument's value when the
 	// query is checked; its error is reported at the argument.
 	Check func(v any) error
+	// Exact takes only arguments of Types, without implicit conversions
+	// (estimate_data_size's size depends on the argument's own type).
+	Exact bool
 }
 
 // Sig is one signature of a function. Variadic makes the last parameter
@@ -133,6 +136,9 @@ type Func struct {
 	// ResultName tells how an unnamed column computed by the function is
 	// named (as Microsoft's analyzer names it).
 	ResultName NameKind
+	// StarArgs expands a '*' argument to the columns of the row, as
+	// estimate_data_size(*) does.
+	StarArgs bool
 	// Category is the group of the reference's function index the
 	// function is listed under; register sets it from the declaring init
 	// when the declaration does not.
@@ -377,7 +383,7 @@ func (s *Sig) match(args []schema.Type) (*Resolution, int, bool) {
 			eff[i] = a
 		default:
 			t, ok := conversionTarget(a, p.Types)
-			if !ok {
+			if !ok || p.Exact {
 				return nil, 0, false
 			}
 			res.Casts[i], eff[i] = t, t
