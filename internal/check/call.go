@@ -80,7 +80,13 @@ func (c *checker) call(sc *scope, r *row, x *syntax.CallExpr) (plan.Node, plan.E
 			}
 			continue
 		}
-		args = append(args, c.scalar(sc, r, a))
+		e := c.scalar(sc, r, a)
+		if _, col := e.(*plan.ColRef); fn.StarArgs && !col && e.Type() != schema.Unknown {
+			// Kusto's analyzer takes only column references there.
+			c.errorf(a.Span(), "%s(): column name expected", fn.Name)
+			return nil, unknown(x)
+		}
+		args = append(args, e)
 		spans = append(spans, a.Span())
 	}
 	return nil, c.apply(fn, args, x.Span(), spans, "")

@@ -6,7 +6,8 @@ import (
 )
 
 // estimate_data_size(columns): the estimated size in bytes of the given
-// columns of the row, '*' for all of them. The page gives the sizes of two
+// columns of the row, '*' for all of them (only column references, as
+// Kusto's analyzer requires). The page gives the sizes of two
 // types: a long is 8 bytes, a string its length (in UTF-8 bytes, as
 // kqlhunt holds it; a null string is empty, 0). Kusto's estimates for the
 // other types (a dynamic value's "internal representation" in particular)
@@ -19,8 +20,9 @@ func init() {
 		Doc: "Returns the estimated data size in bytes of the given columns ('*' for all): 8 for a long, the length of a string.",
 		Sigs: []*Sig{{Params: []Param{{Name: "columns", Types: Of(schema.Long, schema.String), Exact: true}}, Variadic: true,
 			Result: Returns(schema.Long), Eval: estimateDataSize}},
-		Examples: []Example{{`estimate_data_size(1, '1234567890')`, "18"}, {`estimate_data_size('')`, "0"},
-			{`estimate_data_size(long(null), 'ab')`, "10"}}})
+		Examples: []Example{{`datatable(x:long, s:string)[1, '1234567890'] | project estimate_data_size(*)`, "18"},
+			{`datatable(s:string)[''] | project estimate_data_size(s)`, "0"},
+			{`datatable(x:long, s:string)[long(null), 'ab'] | project estimate_data_size(x, s)`, "10"}}})
 }
 
 func estimateDataSize(_ *Context, args []*value.Column, n int, out *value.Column) {
