@@ -635,3 +635,28 @@ func TestAvroNotJSON(t *testing.T) {
 		t.Errorf("problems:\n%s", msg)
 	}
 }
+
+// TestLogAnalyticsQueryResponseLongRow: a row longer than the record cap
+// (lowered here to 1 MiB) is not held whole: the response stops there
+// with an error where the row begins (after the last one read), and the
+// rows before it are read.
+func TestLogAnalyticsQueryResponseLongRow(t *testing.T) {
+	defer func(old int) { maxLine = old }(maxLine)
+	maxLine = 1 << 20
+	path := filepath.Join(t.TempDir(), "DeviceNetworkEvents.json")
+	var b strings.Builder
+	b.WriteString(`{"tables": [{"name": "PrimaryResult", "columns": [{"name": "DeviceName", "type": "string"}], "rows": [` + "\n")
+	b.WriteString(`["wks-1"],` + "\n")
+	b.WriteString(`["` + strings.Repeat("x", 4<<20) + `"],` + "\n")
+	b.WriteString(`["wks-3"]` + "\n]}]}\n")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := open(t, []string{path}, nil, Options{})
+	if got := column(t, d, "DeviceNetworkEvents", "DeviceName"); !slices.Equal(got, []string{"wks-1"}) {
+		t.Errorf("rows %v, want the one before the long row", got)
+	}
+	if msg, want := allErrors(d), path+":2:10: the value that follows is longer than 1048576 bytes; the rest is skipped"; !strings.Contains(msg, want) {
+		t.Errorf("problems do not say %q:\n%s", want, msg)
+	}
+}

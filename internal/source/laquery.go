@@ -23,6 +23,10 @@ import (
 // else the file's (the path or --table). Positions are the row's line and
 // column in the file.
 
+// errValueTooLong stops the reading of a value (a row, a member) longer
+// than maxLine bytes.
+var errValueTooLong = errors.New("value too long")
+
 // laStream reads the rows of a query API response.
 type laStream struct {
 	dec   *json.Decoder
@@ -78,6 +82,9 @@ func (s *laStream) syntax(err error) error {
 	if err == io.EOF {
 		err = io.ErrUnexpectedEOF
 	}
+	if errors.Is(err, errValueTooLong) {
+		return s.errorAt(s.lines.mark, true, "the value that follows is longer than %d bytes; the rest is skipped", maxLine)
+	}
 	var se *json.SyntaxError
 	off := s.dec.InputOffset()
 	if errors.As(err, &se) {
@@ -93,9 +100,17 @@ func (s *laStream) syntax(err error) error {
 	return s.errorAt(off, true, "invalid JSON: %s; the rest of the document is skipped", strings.TrimPrefix(err.Error(), "json: "))
 }
 
+// begin marks the start of the next value, whose reading may take at
+// most maxLine bytes (lineCounter), and returns its offset.
+func (s *laStream) begin() int64 {
+	off := s.dec.InputOffset()
+	s.lines.mark = off
+	return off
+}
+
 // delim reads the delimiter want.
 func (s *laStream) delim(want json.Delim) error {
-	off := s.dec.InputOffset()
+	off := s.begin()
 	tok, err := s.dec.Token()
 	if err != nil {
 		return s.syntax(err)
@@ -108,6 +123,7 @@ func (s *laStream) delim(want json.Delim) error {
 
 // key reads a member name, or returns "" at the end of the object.
 func (s *laStream) key() (string, error) {
+	s.begin()
 	if !s.dec.More() {
 		if _, err := s.dec.Token(); err != nil { // '}'
 			return "", s.syntax(err)
@@ -124,6 +140,7 @@ func (s *laStream) key() (string, error) {
 
 // skip reads and drops a value.
 func (s *laStream) skip() error {
+	s.begin()
 	var v json.RawMessage
 	if err := s.dec.Decode(&v); err != nil {
 		return s.syntax(err)
@@ -186,7 +203,7 @@ func (s *laStream) next() ([]byte, int, error) {
 				}
 				switch k {
 				case "columns":
-					off := s.dec.InputOffset()
+					off := s.begin()
 					var cols []laColumn
 					if err := s.dec.Decode(&cols); err != nil {
 						return nil, 0, s.errorAt(off, true, "the table's columns are not a list of {\"name\", \"type\"}: %v; the rest is skipped", err)
@@ -232,6 +249,7 @@ func (s *laStream) next() ([]byte, int, error) {
 				s.state = laTables
 				continue
 			}
+			s.begin()
 			var raw json.RawMessage
 			if err := s.dec.Decode(&raw); err != nil {
 				return nil, 0, s.syntax(err)
@@ -268,8 +286,12 @@ func (s *laStream) next() ([]byte, int, error) {
 // must not decrease; it holds the offsets of the newlines read and not
 // yet passed.
 type lineCounter struct {
-	r        io.Reader
-	n        int64   // bytes read
+	r io.Reader
+	n int64 // bytes read
+	// mark is the offset where the value being read starts: reading more
+	// than maxLine bytes past it fails with errValueTooLong, so that one
+	// value (a row) is never held whole however long it is.
+	mark     int64
 	nls      []int64 // offsets of newlines read, past the last asked offset
 	line     int     // line of the last asked offset, from 0
 	lastNL   int64   // offset of the newline before it, or -1
@@ -278,6 +300,9 @@ type lineCounter struct {
 }
 
 func (c *lineCounter) Read(p []byte) (int, error) {
+	if c.n-c.mark > int64(maxLine) {
+		return 0, errValueTooLong
+	}
 	k, err := c.r.Read(p)
 	for i := 0; i < k; {
 		j := bytes.IndexByte(p[i:k], '\n')
