@@ -254,11 +254,18 @@ func (c *Conn) Select(ctx context.Context, sql string, cols []kql.Column) (kql.S
 		rows.Close()
 		return nil, fmt.Errorf("clickhouse: the SELECT returns %d columns, want %d", len(types), len(cols))
 	}
+	return &selectRows{rows: rows, cancel: cancel, dest: scanDest(rows), dec: kql.NewSQLRowDecoder(cols)}, nil
+}
+
+// scanDest returns a value to scan each column of rows into, of the type
+// the client gives the column.
+func scanDest(rows driver.Rows) []any {
+	types := rows.ColumnTypes()
 	dest := make([]any, len(types))
 	for i, t := range types {
 		dest[i] = reflect.New(t.ScanType()).Interface()
 	}
-	return &selectRows{rows: rows, cancel: cancel, dest: dest, dec: kql.NewSQLRowDecoder(cols)}, nil
+	return dest
 }
 
 // batchRows is the number of rows of a batch of Select.
@@ -325,10 +332,7 @@ func (c *Conn) Query(sql, format string) ([]byte, error) {
 		return nil, serverError(err)
 	}
 	defer rows.Close()
-	dest := make([]any, len(rows.ColumnTypes()))
-	for i, t := range rows.ColumnTypes() {
-		dest[i] = reflect.New(t.ScanType()).Interface()
-	}
+	dest := scanDest(rows)
 	var out bytes.Buffer
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
