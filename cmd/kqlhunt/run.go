@@ -137,6 +137,7 @@ rule or exclusion error; 3 data error under --strict; 4 a limit was reached
 	root.AddCommand(testCommand(e))
 	root.AddCommand(sqlCommand(e))
 	root.AddCommand(loadCommand(e))
+	root.AddCommand(serveCommand(e))
 	root.AddCommand(versionCommand(e))
 	registerCompletions(root)
 	return root
