@@ -1,0 +1,154 @@
+// app.js: the console's page: the tabs, the token field, the query view
+// (editor, results grid, chart) and the other views.
+
+import { post, token, setToken, onUnauthorized } from "./api.js";
+import { Editor } from "./editor.js";
+import { Grid, csv } from "./grid.js";
+import { drawChart } from "./chart.js";
+import { EventsView, RulesView, TablesView } from "./views.js";
+
+const $ = (id) => document.getElementById(id);
+
+const dialog = $("cell-dialog");
+function showCell(name, value) {
+  let v = value;
+  try {
+    v = JSON.stringify(JSON.parse(value), null, 2);
+  } catch (e) {
+    // not JSON: shown as it is
+  }
+  dialog.querySelector("pre").textContent = v;
+  dialog.dataset.column = name;
+  dialog.showModal();
+}
+
+// The token field.
+const tokenInput = $("token");
+tokenInput.value = token();
+tokenInput.addEventListener("change", () => {
+  setToken(tokenInput.value.trim());
+  $("auth-banner").hidden = true;
+  show(current, true);
+});
+$("token-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  tokenInput.dispatchEvent(new Event("change"));
+});
+onUnauthorized(() => {
+  $("auth-banner").hidden = false;
+  tokenInput.focus();
+});
+
+// The query view.
+const status = $("status");
+const grid = new Grid($("grid"), showCell);
+let last = null;
+let running = null;
+
+async function run(query) {
+  if (running) running.abort();
+  const ctl = new AbortController();
+  running = ctl;
+  const body = { query };
+  const now = $("now").value.trim();
+  if (now) body.now = now;
+  status.textContent = "running…";
+  status.dataset.state = "running";
+  const started = performance.now();
+  let ans;
+  try {
+    ans = await post("/api/query", body, ctl.signal);
+  } catch (e) {
+    if (e.name === "AbortError") return;
+    status.replaceChildren(Object.assign(document.createElement("span"), { className: "error", textContent: e.message }));
+    status.dataset.state = "error";
+    if (e.diagnostics && e.diagnostics.length) editor.setDiagnostics(e.diagnostics);
+    return;
+  } finally {
+    if (running === ctl) running = null;
+  }
+  last = ans;
+  const cols = ans.columns || [], rows = ans.rows || [];
+  const ms = ans.stats && typeof ans.stats.durationMs === "number" ? ans.stats.durationMs : Math.round(performance.now() - started);
+  const parts = [];
+  const count = document.createElement("span");
+  count.className = "row-count";
+  count.textContent = `${rows.length} ${rows.length === 1 ? "row" : "rows"}`;
+  parts.push(count, ` in ${ms} ms · `);
+  const copy = document.createElement("button");
+  copy.type = "button";
+  copy.id = "copy-csv";
+  copy.textContent = "Copy as CSV";
+  copy.addEventListener("click", () => copyCSV(copy));
+  parts.push(copy);
+  if (ans.truncated) {
+    const t = document.createElement("div");
+    t.className = "truncated";
+    t.textContent = "the answer was cut at the server's limits (truncated): narrow the query to see every row";
+    parts.push(t);
+  }
+  if (ans.warnings && ans.warnings.length) {
+    const ul = document.createElement("ul");
+    ul.className = "warnings";
+    for (const w of ans.warnings) ul.appendChild(Object.assign(document.createElement("li"), { textContent: w }));
+    parts.push(ul);
+  }
+  status.replaceChildren(...parts);
+  status.dataset.state = "done";
+  const chartEl = $("chart");
+  if (!drawChart(chartEl, ans.chart, cols, rows) && ans.chart && ans.chart.kind && ans.chart.kind !== "table") {
+    chartEl.textContent = `render ${ans.chart.kind}: the console draws timechart, linechart, areachart, scatterchart, barchart, columnchart and piechart; the rows are below`;
+  }
+  grid.show(cols, rows);
+}
+
+async function copyCSV(button) {
+  if (!last) return;
+  const text = csv(last.columns || [], grid.rows);
+  let ok = false;
+  try {
+    await navigator.clipboard.writeText(text);
+    ok = true;
+  } catch (e) {
+    const ta = document.createElement("textarea");
+    ta.value = text;
+    document.body.appendChild(ta);
+    ta.select();
+    ok = document.execCommand("copy");
+    ta.remove();
+  }
+  button.textContent = ok ? `copied ${grid.rows.length} rows` : "the browser refused to copy";
+  button.dataset.csv = text;
+}
+
+const editor = new Editor({
+  input: $("editor-input"), layer: $("editor-hl"), popup: $("completion"), tip: $("diag-tip"), list: $("diagnostics"), onRun: run,
+});
+$("run").addEventListener("click", () => run(editor.value));
+
+// The other views.
+const findings = new EventsView($("view-findings"), "findings", showCell);
+const alerts = new EventsView($("view-alerts"), "alerts", showCell);
+const rules = new RulesView($("view-rules"), (id) => {
+  findings.form.elements.rule.value = id;
+  location.hash = "#findings";
+});
+const tables = new TablesView($("view-tables"), (name) => {
+  location.hash = "#query";
+  editor.setValue(`${name} | take 100`);
+});
+const loaders = { findings, alerts, rules, tables };
+
+let current = "";
+function show(view, reload) {
+  if (!loaders[view] && view !== "query") view = "query";
+  if (view === current && !reload) return;
+  current = view;
+  for (const s of document.querySelectorAll("section.view")) s.hidden = s.id !== "view-" + view;
+  for (const a of document.querySelectorAll("#tabs a")) a.classList.toggle("active", a.dataset.view === view);
+  if (loaders[view]) loaders[view].load();
+  else editor.focus();
+}
+window.addEventListener("hashchange", () => show(location.hash.slice(1), true));
+show(location.hash.slice(1) || "query");
+document.body.dataset.ready = "true";
