@@ -134,7 +134,10 @@ const rules = new RulesView($("view-rules"), (id) => {
   location.hash = "#findings";
 });
 const tables = new TablesView($("view-tables"), (name) => {
+  // The editor must be shown before the text goes in, for the insertion
+  // to be undoable.
   location.hash = "#query";
+  show("query");
   editor.setValue(`${name} | take 100`);
 });
 const loaders = { findings, alerts, rules, tables };

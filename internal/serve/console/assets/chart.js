@@ -262,10 +262,10 @@ function bars(svg, horizontal, groups, W, H) {
 }
 
 function pie(svg, groups, W, H) {
-  // A pie shows the first series: one slice per x value.
-  const g = groups[0];
+  // A pie has one slice per x value, summed over the series.
+  const g = { name: groups.map((g) => g.name).join(", ") };
   const m = new Map();
-  for (const p of g.points) if (isFinite(p.y) && p.y > 0) m.set(p.label, (m.get(p.label) || 0) + p.y);
+  for (const s of groups) for (const p of s.points) if (isFinite(p.y) && p.y > 0) m.set(p.label, (m.get(p.label) || 0) + p.y);
   const total = [...m.values()].reduce((a, b) => a + b, 0);
   if (total <= 0) {
     label(svg, 60, 50, "no positive values to draw");

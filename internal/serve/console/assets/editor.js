@@ -136,6 +136,12 @@ export class Editor {
     input.addEventListener("input", () => this.changed());
     input.addEventListener("scroll", () => this.syncScroll());
     input.addEventListener("keydown", (e) => this.keydown(e));
+    // A prevented keydown stops its keypress in browsers, but not when the
+    // two arrive as separate events (DevTools input, some IMEs): Shift+Enter
+    // never types a line break.
+    input.addEventListener("keypress", (e) => {
+      if (e.key === "Enter" && e.shiftKey) e.preventDefault();
+    });
     input.addEventListener("mousemove", (e) => this.hover(e));
     input.addEventListener("mouseleave", () => (this.tip.hidden = true));
     input.addEventListener("blur", () => setTimeout(() => {
