@@ -70,7 +70,7 @@ func (c *contractAPI) handler() http.Handler {
 			"id": "a1", "rule": "r1", "ruleName": "Rule one", "severity": "High", "tactics": []string{"Execution"}, "techniques": []string{"T1059"},
 			"windowStart": "2025-03-04T08:00:00Z", "windowEnd": "2025-03-04T09:00:00Z",
 			"entities": []any{map[string]any{"type": "Host", "identifier": "HostName", "value": "ws-1", "column": "DeviceName"}},
-			"rows": []any{map[string]any{"DeviceName": "ws-1"}}, "created": "2025-03-04T09:00:05Z", "delivered": true,
+			"rows":     []any{map[string]any{"DeviceName": "ws-1"}}, "created": "2025-03-04T09:00:05Z", "delivered": true,
 		}}}
 	})
 	api("GET /api/rules", func(r *http.Request) any {
@@ -95,7 +95,7 @@ func (c *contractAPI) handler() http.Handler {
 func finding(rule, name, sev, at, device string) map[string]any {
 	return map[string]any{"rule": rule, "ruleName": name, "severity": sev, "time": at, "device": device,
 		"entities": []any{map[string]any{"type": "Host", "identifier": "HostName", "value": device, "column": "DeviceName"}},
-		"row": map[string]any{"DeviceName": device}}
+		"row":      map[string]any{"DeviceName": device}}
 }
 
 var contractColumns = []map[string]string{{"name": "Name", "type": "string"}, {"name": "N", "type": "long"},
