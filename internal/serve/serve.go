@@ -177,7 +177,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 
 // Close stops the scheduler and ingestion and closes the store.
 func (s *Server) Close() error {
-	return errors.Join(s.sched.close(), s.ingest.close())
+	return errors.Join(s.sched.close(), s.api.close(), s.ingest.close())
 }
 
 // Scope is what a token allows.
