@@ -1,12 +1,16 @@
 package serve
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -21,6 +25,8 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/kqlhunt/kqlhunt/internal/aptinstall"
+	"github.com/kqlhunt/kqlhunt/internal/serve/clock"
+	"go.yaml.in/yaml/v3"
 )
 
 // chromiumPath is where Debian's chromium package installs the browser.
@@ -42,7 +48,7 @@ func browserPath(t *testing.T) string {
 
 // page is a console open in headless chromium, with what the page did:
 // the URLs it requested and the errors it logged.
-type page struct {
+type browserPage struct {
 	t    *testing.T
 	ctx  context.Context
 	base string
@@ -53,14 +59,14 @@ type page struct {
 }
 
 // openConsole starts chromium and opens the console served at base.
-func openConsole(t *testing.T, base string) *page {
+func openConsole(t *testing.T, base string) *browserPage {
 	t.Helper()
 	bin := browserPath(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	p := &page{t: t, base: base}
+	p := &browserPage{t: t, base: base}
 	ctx, cancel := chromedp.NewContext(actx, chromedp.WithListener(p.event))
 	t.Cleanup(func() {
 		cancel()
@@ -76,14 +82,14 @@ func openConsole(t *testing.T, base string) *page {
 }
 
 // event records the requests and the errors of the page.
-func (p *page) event(ev any) {
+func (p *browserPage) event(ev any) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	switch e := ev.(type) {
 	case *network.EventRequestWillBeSent:
 		p.requests = append(p.requests, e.Request.URL)
 	case *runtime.EventExceptionThrown:
-		p.errors = append(p.errors, "exception: "+e.ExceptionDetails.Text+" "+describeException(e.ExceptionDetails))
+		p.errors = append(p.errors, "exception: "+e.ExceptionDetails.Text+" "+consoleException(e.ExceptionDetails))
 	case *runtime.EventConsoleAPICalled:
 		if e.Type == runtime.ConsoleAPICalledTypeError {
 			var parts []string
@@ -102,7 +108,7 @@ func (p *page) event(ev any) {
 	}
 }
 
-func describeException(d *runtime.ExceptionDetails) string {
+func consoleException(d *runtime.ExceptionDetails) string {
 	if d.Exception != nil {
 		return d.Exception.Description
 	}
@@ -111,7 +117,7 @@ func describeException(d *runtime.ExceptionDetails) string {
 
 // checkClean fails t when the page logged errors or asked for anything
 // beyond the server.
-func (p *page) checkClean() {
+func (p *browserPage) checkClean() {
 	p.t.Helper()
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -128,7 +134,7 @@ func (p *page) checkClean() {
 	}
 }
 
-func (p *page) do(what string, actions ...chromedp.Action[chromedp.Void]) {
+func (p *browserPage) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
 	defer cancel()
@@ -138,7 +144,7 @@ func (p *page) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 }
 
 // eval evaluates the JavaScript expression js and decodes its value into v.
-func (p *page) eval(js string, v any) {
+func (p *browserPage) eval(js string, v any) {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
 	defer cancel()
@@ -154,7 +160,7 @@ func (p *page) eval(js string, v any) {
 }
 
 // waitJS waits until the JavaScript expression js is truthy.
-func (p *page) waitJS(what, js string) {
+func (p *browserPage) waitJS(what, js string) {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
 	defer cancel()
@@ -166,25 +172,33 @@ func (p *page) waitJS(what, js string) {
 }
 
 // typeQuery replaces the editor's text by typing query, key by key.
-func (p *page) typeQuery(query string) {
+func (p *browserPage) typeQuery(query string) {
 	p.t.Helper()
-	p.eval(`(() => { const e = document.getElementById("editor-input"); e.focus(); e.select(); return true })()`, nil)
-	p.do("typing the query", chromedp.KeyEvent(kb.Delete), chromedp.SendKeys(chromedp.ID("editor-input"), query))
+	p.typeFrom(0, query)
+}
+
+// typeFrom replaces the editor's text from the UTF-16 offset from to the
+// end by typing tail, key by key.
+func (p *browserPage) typeFrom(from int, tail string) {
+	p.t.Helper()
+	var before string
+	p.eval(fmt.Sprintf(`(() => { const e = document.getElementById("editor-input"); e.focus(); e.setSelectionRange(%d, e.value.length); return e.value.slice(0, %d) })()`, from, from), &before)
+	p.do("typing the query", chromedp.KeyEvent(kb.Delete), chromedp.SendKeys(chromedp.ID("editor-input"), tail))
 	var got string
 	p.eval(`document.getElementById("editor-input").value`, &got)
-	if got != query {
-		p.t.Fatalf("the editor holds %q after typing, expected %q", got, query)
+	if got != before+tail {
+		p.t.Fatalf("the editor holds %q after typing, expected %q", got, before+tail)
 	}
 }
 
 // key presses keys with modifiers in the focused element.
-func (p *page) key(keys string, mods ...chromedp.Modifier) {
+func (p *browserPage) key(keys string, mods ...chromedp.Modifier) {
 	p.t.Helper()
 	p.do("pressing "+fmt.Sprintf("%q", keys), chromedp.KeyEvent(keys, chromedp.KeyModifiers(mods...)))
 }
 
 // runQuery presses Shift+Enter in the editor and waits for the answer.
-func (p *page) runQuery() {
+func (p *browserPage) runQuery() {
 	p.t.Helper()
 	p.eval(`(() => { document.getElementById("status").dataset.state = ""; document.getElementById("editor-input").focus(); return true })()`, nil)
 	p.key(kb.Enter, chromedp.ModifierShift)
@@ -199,7 +213,7 @@ type gridState struct {
 	Count string     `json:"count"`
 }
 
-func (p *page) grid() gridState {
+func (p *browserPage) grid() gridState {
 	p.t.Helper()
 	var g gridState
 	p.eval(`({
@@ -213,7 +227,7 @@ func (p *page) grid() gridState {
 
 // mouseOver moves the mouse to the middle of the first element that
 // selector matches.
-func (p *page) mouseOver(selector string) {
+func (p *browserPage) mouseOver(selector string) {
 	p.t.Helper()
 	var at struct{ X, Y float64 }
 	p.eval(fmt.Sprintf(`(() => { const r = document.querySelector(%q).getBoundingClientRect(); return {X: r.left + r.width / 2, Y: r.top + r.height / 2} })()`, selector), &at)
@@ -223,7 +237,7 @@ func (p *page) mouseOver(selector string) {
 // cellText is what the grid shows for a value of the API's answer
 // (decoded with UseNumber): the text, JSON for arrays and objects, cut
 // at 80 UTF-16 units with an ellipsis.
-func cellText(v any) string {
+func consoleCellText(v any) string {
 	var s string
 	switch x := v.(type) {
 	case nil:
@@ -253,4 +267,224 @@ func serveConsole(t *testing.T, h http.Handler) string {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// seedQuery returns the query of the seed rule, as its file has it.
+func consoleSeedQuery(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../../examples/rules/screenmeet_netconn.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rule struct {
+		Query string `yaml:"query"`
+	}
+	if err := yaml.Unmarshal(b, &rule); err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(rule.Query)
+}
+
+// consoleNow is a time whose last five days hold the example telemetry
+// (2025-03-04), so that the seed rule's now(-5d)..now() window reaches it.
+const consoleNow = "2025-03-06T00:00:00Z"
+
+// startSeedServer runs the server in process over the example telemetry
+// and rules, its clock at consoleNow.
+func consoleSeedServer(t *testing.T) string {
+	t.Helper()
+	now, _ := time.Parse(time.RFC3339, consoleNow)
+	s, err := New(context.Background(), Options{
+		Store:     t.TempDir(),
+		Data:      []string{"../../examples/telemetry"},
+		RulePaths: []string{"../../examples/rules"},
+		Clock:     clock.NewManual(now),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return serveConsole(t, s.Handler())
+}
+
+// apiQuery asks the server for query's answer, values decoded with
+// UseNumber, as the console would show them.
+func consoleAPIQuery(t *testing.T, base, query, now string) (cols []map[string]string, rows [][]any) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"query": query, "now": now})
+	res, err := http.Post(base+"/api/query", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 {
+		b, _ := io.ReadAll(res.Body)
+		t.Fatalf("POST /api/query %q answered %d: %s", query, res.StatusCode, b)
+	}
+	var ans struct {
+		Columns []map[string]string
+		Rows    [][]any
+	}
+	dec := json.NewDecoder(res.Body)
+	dec.UseNumber()
+	if err := dec.Decode(&ans); err != nil {
+		t.Fatal(err)
+	}
+	return ans.Columns, ans.Rows
+}
+
+// checkGrid compares the grid with the API's answer to the same query.
+func (p *browserPage) checkGrid(query string, cols []map[string]string, rows [][]any) {
+	p.t.Helper()
+	g := p.grid()
+	var names, types []string
+	for _, c := range cols {
+		names = append(names, c["name"])
+		types = append(types, c["type"])
+	}
+	if fmt.Sprint(g.Names) != fmt.Sprint(names) || fmt.Sprint(g.Types) != fmt.Sprint(types) {
+		p.t.Errorf("%s: the grid's columns are %v %v, the API's %v %v", query, g.Names, g.Types, names, types)
+	}
+	var want [][]string
+	for _, r := range rows {
+		var cells []string
+		for _, v := range r {
+			cells = append(cells, consoleCellText(v))
+		}
+		want = append(want, cells)
+	}
+	if fmt.Sprintf("%q", g.Rows) != fmt.Sprintf("%q", want) {
+		p.t.Errorf("%s: the grid shows\n%q\nthe API answers\n%q", query, g.Rows, want)
+	}
+	wantCount := fmt.Sprintf("%d rows", len(rows))
+	if len(rows) == 1 {
+		wantCount = "1 row"
+	}
+	if g.Count != wantCount {
+		p.t.Errorf("%s: the row count reads %q, expected %q", query, g.Count, wantCount)
+	}
+}
+
+// TestConsoleSeed is the issue's walk through the console: type the seed
+// rule's query, run it with Shift+Enter, read the grid and, for its
+// timechart variant, the chart; see a diagnostic for a misspelt column;
+// pick a completion. The page must request nothing beyond the server.
+func TestConsoleSeed(t *testing.T) {
+	base := consoleSeedServer(t)
+	p := openConsole(t, base)
+	p.eval(fmt.Sprintf(`(() => { document.getElementById("now").value = %q; return true })()`, consoleNow), nil)
+
+	seed := consoleSeedQuery(t)
+	p.typeQuery(seed)
+	p.runQuery()
+	cols, rows := consoleAPIQuery(t, base, seed, consoleNow)
+	if len(rows) == 0 {
+		t.Fatalf("the seed query finds no rows at %s: the test would prove nothing", consoleNow)
+	}
+	p.checkGrid("the seed query", cols, rows)
+
+	// The timechart variant: the seed's filters, counted per hour.
+	cut := strings.LastIndex(seed, "| summarize")
+	if cut < 0 {
+		t.Fatalf("the seed query has no summarize: %s", seed)
+	}
+	tail := "| summarize count() by bin(Timestamp, 1h)\n| render timechart"
+	variant := seed[:cut] + tail
+	p.typeFrom(len(utf16.Encode([]rune(seed[:cut]))), tail)
+	p.runQuery()
+	cols, rows = consoleAPIQuery(t, base, variant, consoleNow)
+	p.checkGrid("the timechart variant", cols, rows)
+	var points []string
+	p.eval(`[...document.querySelectorAll("#chart svg[data-kind=timechart] .series circle.point")].map(c => c.dataset.x + "=" + c.dataset.y)`, &points)
+	var want []string
+	for _, r := range rows {
+		want = append(want, consoleCellText(r[0])+"="+consoleCellText(r[1]))
+	}
+	sort.Strings(want) // the chart draws its points in time order
+	if fmt.Sprint(points) != fmt.Sprint(want) {
+		t.Errorf("the timechart's points are %v, expected the rows %v", points, want)
+	}
+
+	// Several series: one line per device.
+	multi := "DeviceNetworkEvents | summarize count() by bin(Timestamp, 1h), DeviceName | render timechart"
+	p.typeQuery(multi)
+	p.runQuery()
+	_, rows = consoleAPIQuery(t, base, multi, consoleNow)
+	devices := map[string]int{}
+	for _, r := range rows {
+		devices[consoleCellText(r[1])]++
+	}
+	var series map[string]int
+	p.eval(`Object.fromEntries([...document.querySelectorAll("#chart svg .series")].map(g => [g.dataset.series, g.querySelectorAll("circle.point").length]))`, &series)
+	if fmt.Sprint(series) != fmt.Sprint(devices) || len(devices) < 2 {
+		t.Errorf("the chart's series and their points are %v, expected %v (more than one)", series, devices)
+	}
+	var legend int
+	p.eval(`document.querySelectorAll("#chart svg .legend text").length`, &legend)
+	if legend != len(devices) {
+		t.Errorf("the legend names %d series, expected %d", legend, len(devices))
+	}
+
+	// A misspelt column: a squiggle under it, the message in the list and
+	// on hover.
+	typo := `DeviceNetworkEvents | where RemoteUrll has "screenmeet.com"`
+	p.typeQuery(typo)
+	p.waitJS("a diagnostic", `document.querySelector("#editor-hl .diag-error") && document.querySelector("#diagnostics li.error")`)
+	var squiggle, message string
+	p.eval(`[...document.querySelectorAll("#editor-hl .diag-error")].map(e => e.textContent).join("")`, &squiggle)
+	p.eval(`document.querySelector("#diagnostics li.error").textContent`, &message)
+	if squiggle != "RemoteUrll" || !strings.Contains(message, "RemoteUrll") {
+		t.Errorf("the squiggle is under %q with the message %q, expected it under %q with a message naming it", squiggle, message, "RemoteUrll")
+	}
+	p.mouseOver("#editor-hl .diag-error")
+	p.waitJS("the diagnostic's tooltip", `!document.getElementById("diag-tip").hidden`)
+	var tip string
+	p.eval(`document.getElementById("diag-tip").textContent`, &tip)
+	if !strings.Contains(message, tip) || tip == "" {
+		t.Errorf("the tooltip says %q, expected the diagnostic's message (%q)", tip, message)
+	}
+	// Fixed, the diagnostic goes away.
+	p.typeQuery(`DeviceNetworkEvents | where RemoteUrl has "screenmeet.com"`)
+	p.waitJS("the diagnostics to clear", `!document.querySelector("#editor-hl .diag-error") && !document.querySelector("#diagnostics li")`)
+
+	// Completion: Ctrl+Space after "Remote" offers the columns; arrows and
+	// Enter pick one.
+	p.typeQuery("DeviceNetworkEvents | where Remote")
+	p.key(" ", chromedp.ModifierCtrl)
+	p.waitJS("the completion popup", `!document.getElementById("completion").hidden && document.querySelectorAll("#completion li").length > 0`)
+	var labels []string
+	p.eval(`[...document.querySelectorAll("#completion li .label")].map(e => e.textContent)`, &labels)
+	pick := slices.Index(labels, "RemoteUrl")
+	if pick < 0 {
+		t.Fatalf("the completion offers %v, expected RemoteUrl among them", labels)
+	}
+	for range pick {
+		p.key(kb.ArrowDown)
+	}
+	var active string
+	p.eval(`document.querySelector("#completion li.active .label").textContent`, &active)
+	if active != "RemoteUrl" {
+		t.Errorf("after %d arrows down the active item is %q, expected RemoteUrl", pick, active)
+	}
+	p.key(kb.Enter)
+	var text string
+	p.eval(`document.getElementById("editor-input").value`, &text)
+	if text != "DeviceNetworkEvents | where RemoteUrl" {
+		t.Errorf("after the completion the editor holds %q, expected %q", text, "DeviceNetworkEvents | where RemoteUrl")
+	}
+	var hidden bool
+	p.eval(`document.getElementById("completion").hidden`, &hidden)
+	if !hidden {
+		t.Errorf("the completion popup stays open after Enter")
+	}
+	// Escape closes it without a change.
+	p.key(" ", chromedp.ModifierCtrl)
+	p.waitJS("the completion popup", `!document.getElementById("completion").hidden`)
+	p.key(kb.Escape)
+	p.eval(`document.getElementById("completion").hidden`, &hidden)
+	p.eval(`document.getElementById("editor-input").value`, &text)
+	if !hidden || text != "DeviceNetworkEvents | where RemoteUrl" {
+		t.Errorf("after Escape the popup is hidden=%v and the editor holds %q, expected it hidden and the text unchanged", hidden, text)
+	}
+	p.checkClean()
 }

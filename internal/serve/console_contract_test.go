@@ -48,10 +48,10 @@ func (c *contractAPI) handler() http.Handler {
 	api("POST /api/complete", func(r *http.Request) any { return map[string]any{"from": 0, "items": []any{}} })
 	api("GET /api/findings", func(r *http.Request) any {
 		fs := []map[string]any{
-			finding("r1", "Rule one", "High", "2025-03-04T08:10:00Z", "ws-1"),
-			finding("r1", "Rule one", "High", "2025-03-04T09:20:00Z", "ws-2"),
-			finding("r1", "Rule one", "High", "2025-03-04T09:40:00Z", "ws-1"),
-			finding("r2", "Rule two", "Low", "2025-03-04T10:05:00Z", "ws-1"),
+			contractFinding("r1", "Rule one", "High", "2025-03-04T08:10:00Z", "ws-1"),
+			contractFinding("r1", "Rule one", "High", "2025-03-04T09:20:00Z", "ws-2"),
+			contractFinding("r1", "Rule one", "High", "2025-03-04T09:40:00Z", "ws-1"),
+			contractFinding("r2", "Rule two", "Low", "2025-03-04T10:05:00Z", "ws-1"),
 		}
 		var out []map[string]any
 		for _, f := range fs {
@@ -92,7 +92,7 @@ func (c *contractAPI) handler() http.Handler {
 	return mux
 }
 
-func finding(rule, name, sev, at, device string) map[string]any {
+func contractFinding(rule, name, sev, at, device string) map[string]any {
 	return map[string]any{"rule": rule, "ruleName": name, "severity": sev, "time": at, "device": device,
 		"entities": []any{map[string]any{"type": "Host", "identifier": "HostName", "value": device, "column": "DeviceName"}},
 		"row":      map[string]any{"DeviceName": device}}

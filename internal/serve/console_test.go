@@ -20,7 +20,7 @@ import (
 
 // newTestServer opens a server over an empty store with a tokens file,
 // so that the console is seen as a user with tokens sees it.
-func newTestServer(t *testing.T) *Server {
+func consoleTestServer(t *testing.T) *Server {
 	t.Helper()
 	dir := t.TempDir()
 	tokens := filepath.Join(dir, "tokens")
@@ -35,7 +35,7 @@ func newTestServer(t *testing.T) *Server {
 	return s
 }
 
-func get(t *testing.T, url string) (*http.Response, string) {
+func consoleGet(t *testing.T, url string) (*http.Response, string) {
 	t.Helper()
 	res, err := http.Get(url)
 	if err != nil {
@@ -50,18 +50,18 @@ func get(t *testing.T, url string) (*http.Response, string) {
 }
 
 var (
-	assetRef  = regexp.MustCompile(`(?:href|src)="(/assets/[^"]+)"`)
-	importRef = regexp.MustCompile(`(?m)^import .* from "\./([^"]+)";$`)
+	consoleAssetRef  = regexp.MustCompile(`(?:href|src)="(/assets/[^"]+)"`)
+	consoleImportRef = regexp.MustCompile(`(?m)^import .* from "\./([^"]+)";$`)
 )
 
 // TestConsoleAssets checks that the console's page and every file it
 // loads are served, without a token, with their types and the content
 // security policy, and that nothing else under /assets/ is.
 func TestConsoleAssets(t *testing.T) {
-	srv := httptest.NewServer(newTestServer(t).Handler())
+	srv := httptest.NewServer(consoleTestServer(t).Handler())
 	defer srv.Close()
 
-	res, page := get(t, srv.URL+"/")
+	res, page := consoleGet(t, srv.URL+"/")
 	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 		t.Fatalf("GET / answered %d %q, expected 200 text/html", res.StatusCode, res.Header.Get("Content-Type"))
 	}
@@ -70,7 +70,7 @@ func TestConsoleAssets(t *testing.T) {
 	}
 	// Follow the page's references and the scripts' imports.
 	var want []string
-	for _, m := range assetRef.FindAllStringSubmatch(page, -1) {
+	for _, m := range consoleAssetRef.FindAllStringSubmatch(page, -1) {
 		want = append(want, m[1])
 	}
 	if len(want) < 2 {
@@ -84,7 +84,7 @@ func TestConsoleAssets(t *testing.T) {
 			continue
 		}
 		seen[path] = true
-		res, body := get(t, srv.URL+path)
+		res, body := consoleGet(t, srv.URL+path)
 		if res.StatusCode != 200 {
 			t.Errorf("GET %s answered %d, expected 200", path, res.StatusCode)
 			continue
@@ -96,7 +96,7 @@ func TestConsoleAssets(t *testing.T) {
 		case strings.HasSuffix(path, ".css") && !strings.HasPrefix(ct, "text/css"):
 			t.Errorf("GET %s has the type %q, expected text/css", path, ct)
 		}
-		for _, m := range importRef.FindAllStringSubmatch(body, -1) {
+		for _, m := range consoleImportRef.FindAllStringSubmatch(body, -1) {
 			want = append(want, "/assets/"+m[1])
 		}
 	}
@@ -108,7 +108,7 @@ func TestConsoleAssets(t *testing.T) {
 		return nil
 	})
 	for _, path := range []string{"/assets/", "/assets/nope.js", "/assets/../serve.go", "/assets/index.html", "/assets/%2e%2e/console.go"} {
-		if res, _ := get(t, srv.URL+path); res.StatusCode != 404 {
+		if res, _ := consoleGet(t, srv.URL+path); res.StatusCode != 404 {
 			t.Errorf("GET %s answered %d, expected 404", path, res.StatusCode)
 		}
 	}
@@ -189,7 +189,7 @@ func TestConsoleBuilt(t *testing.T) {
 			path = "/"
 		}
 		want, _ := fs.ReadFile(console.Assets(), name)
-		res, got := get(t, base+path)
+		res, got := consoleGet(t, base+path)
 		if res.StatusCode != 200 || got != string(want) {
 			t.Errorf("the built kqlhunt answers GET %s with %d and %d bytes, expected 200 and the %d embedded bytes", path, res.StatusCode, len(got), len(want))
 		}

@@ -126,6 +126,7 @@ export class Editor {
     this.list = list;
     this.onRun = onRun;
     this.diagnostics = [];
+    this.handled = "";
     this.checkSeq = 0;
     this.checkTimer = 0;
     this.completeSeq = 0;
@@ -135,12 +136,18 @@ export class Editor {
     this.from = 0;
     input.addEventListener("input", () => this.changed());
     input.addEventListener("scroll", () => this.syncScroll());
-    input.addEventListener("keydown", (e) => this.keydown(e));
+    input.addEventListener("keydown", (e) => {
+      this.handled = "";
+      this.keydown(e);
+      if (e.defaultPrevented) this.handled = e.key;
+    });
     // A prevented keydown stops its keypress in browsers, but not when the
-    // two arrive as separate events (DevTools input, some IMEs): Shift+Enter
-    // never types a line break.
+    // two arrive as separate events (DevTools input, some IMEs): a key the
+    // editor took (Shift+Enter, Enter or Tab in the completion) types
+    // nothing.
     input.addEventListener("keypress", (e) => {
-      if (e.key === "Enter" && e.shiftKey) e.preventDefault();
+      if (this.handled && e.key === this.handled) e.preventDefault();
+      this.handled = "";
     });
     input.addEventListener("mousemove", (e) => this.hover(e));
     input.addEventListener("mouseleave", () => (this.tip.hidden = true));
