@@ -302,6 +302,34 @@ func TestScheduledAlertEndToEnd(t *testing.T) {
 	if len(rules.Rules) != 1 || rules.Rules[0].LastWindowEnd != "2025-03-04T15:30:00Z" || rules.Rules[0].NextRun != "2025-03-04T16:30:00Z" || !rules.Rules[0].Scheduled || !rules.Rules[0].Valid {
 		t.Errorf("unexpected rule status: %+v", rules.Rules)
 	}
+	// A crash after the last two windows' alerts were recorded but before
+	// the state said so: the windows run again and make the same alerts,
+	// which are neither recorded nor sent twice.
+	ts.close()
+	statePath := filepath.Join(store, "sched", "state.json")
+	state, err := os.ReadFile(statePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back := bytes.Replace(state, []byte("2025-03-04T15:30:00Z"), []byte("2025-03-04T13:30:00Z"), 1)
+	if bytes.Equal(back, state) {
+		t.Fatalf("expected the state to hold the last window end, got %s", state)
+	}
+	os.WriteFile(statePath, back, 0o600)
+	ts = startServer(t, opts)
+	ts.advance("0s")
+	if n := ts.s.metrics.Counter("kqlhunt_rule_runs_total", Labels{"rule", a.Rule, "outcome", "alert"}); n != 2 {
+		t.Errorf("expected the two windows run again, got %v runs", n)
+	}
+	if got := ts.alerts(""); len(got) != 6 {
+		t.Errorf("expected still 6 alerts after windows ran again, got %d", len(got))
+	}
+	time.Sleep(50 * time.Millisecond)
+	for id, n := range hook.delivered() {
+		if n != 1 {
+			t.Errorf("alert %s delivered %d times after windows ran again, expected once", id, n)
+		}
+	}
 	ts.close()
 }
 

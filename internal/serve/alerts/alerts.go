@@ -22,9 +22,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -79,7 +81,9 @@ func (r *Record) Hosts() []string {
 	return out
 }
 
-// Sink receives alerts. Deliver returns nil once the alert is taken;
+// Sink receives alerts. A sink receives the alerts recorded after it was
+// first configured (the delivery log remembers when, by its name), not
+// the history before it. Deliver returns nil once the alert is taken;
 // an error is retried.
 type Sink interface {
 	// Name identifies the sink in the delivery log and in messages; it
@@ -112,8 +116,11 @@ type Store struct {
 	// alerts in the order recorded; byID indexes them.
 	alerts []*Record
 	byID   map[string]*Record
-	// delivered holds sink name → alert ids delivered.
+	// delivered holds sink name → alert ids delivered; start holds the
+	// number of alerts recorded when each sink was first configured:
+	// a sink receives only the alerts recorded after it.
 	delivered map[string]map[string]bool
+	start     map[string]int
 	wake      []chan struct{} // one per sink
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
@@ -132,7 +139,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	s := &Store{opts: opts, byID: map[string]*Record{}, delivered: map[string]map[string]bool{}}
+	s := &Store{opts: opts, byID: map[string]*Record{}, delivered: map[string]map[string]bool{}, start: map[string]int{}}
 	f, lines, err := openLog(filepath.Join(dir, "alerts.jsonl"))
 	if err != nil {
 		return nil, err
@@ -160,6 +167,14 @@ func Open(dir string, opts Options) (*Store, error) {
 		if !ok {
 			continue
 		}
+		if n, ok := strings.CutPrefix(id, "@"); ok { // the sink's first appearance
+			if i, err := strconv.Atoi(n); err == nil {
+				if _, known := s.start[sink]; !known {
+					s.start[sink] = i
+				}
+			}
+			continue
+		}
 		if s.delivered[sink] == nil {
 			s.delivered[sink] = map[string]bool{}
 		}
@@ -171,6 +186,16 @@ func Open(dir string, opts Options) (*Store, error) {
 		if s.delivered[sink.Name()] == nil {
 			s.delivered[sink.Name()] = map[string]bool{}
 		}
+		if _, known := s.start[sink.Name()]; !known {
+			if err := appendSync(s.dlog, fmt.Appendf(nil, "%s\t@%d\n", sink.Name(), len(s.alerts))); err != nil {
+				f.Close()
+				d.Close()
+				return nil, err
+			}
+			s.start[sink.Name()] = len(s.alerts)
+		}
+	}
+	for _, sink := range opts.Sinks {
 		w := make(chan struct{}, 1)
 		w <- struct{}{}
 		s.wake = append(s.wake, w)
@@ -271,7 +296,7 @@ func (s *Store) List(keep func(*Record) bool, limit int) []Alert {
 		if keep != nil && !keep(r) {
 			continue
 		}
-		out = append(out, Alert{Record: *r, Delivered: s.deliveredAll(r.ID)})
+		out = append(out, Alert{Record: *r, Delivered: s.deliveredAll(i)})
 		if limit > 0 && len(out) == limit {
 			break
 		}
@@ -279,18 +304,20 @@ func (s *Store) List(keep func(*Record) bool, limit int) []Alert {
 	return out
 }
 
-// deliveredAll reports whether every sink has delivered the alert id
-// (false without sinks).
-func (s *Store) deliveredAll(id string) bool {
-	if len(s.opts.Sinks) == 0 {
-		return false
-	}
+// deliveredAll reports whether every sink configured when the i-th
+// alert was recorded has delivered it (false when there was none).
+func (s *Store) deliveredAll(i int) bool {
+	id, some := s.alerts[i].ID, false
 	for _, sink := range s.opts.Sinks {
+		if i < s.start[sink.Name()] {
+			continue
+		}
+		some = true
 		if !s.delivered[sink.Name()][id] {
 			return false
 		}
 	}
-	return true
+	return some
 }
 
 // Pending returns the number of alerts that some sink has not delivered.
@@ -298,9 +325,12 @@ func (s *Store) Pending() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := 0
-	for _, r := range s.alerts {
-		if len(s.opts.Sinks) > 0 && !s.deliveredAll(r.ID) {
-			n++
+	for i := range s.alerts {
+		for _, sink := range s.opts.Sinks {
+			if i >= s.start[sink.Name()] && !s.delivered[sink.Name()][s.alerts[i].ID] {
+				n++
+				break
+			}
 		}
 	}
 	return n
@@ -310,7 +340,7 @@ func (s *Store) Pending() int {
 func (s *Store) next(sink string) *Record {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, r := range s.alerts {
+	for _, r := range s.alerts[s.start[sink]:] {
 		if !s.delivered[sink][r.ID] {
 			return r
 		}
@@ -425,14 +455,16 @@ func (w WriterSink) Deliver(ctx context.Context, a *Record, line []byte) error {
 
 // Webhook POSTs each alert as a JSON object to URL; a 2xx answer
 // delivers it, anything else is retried. The alert's id goes in the
-// Idempotency-Key header.
+// Idempotency-Key header. Its name is "webhook" whatever the URL (which
+// may hold a secret, and is kept out of logs): a new URL continues where
+// the old one stopped.
 type Webhook struct {
 	URL    string
 	Client *http.Client
 }
 
 // Name implements Sink.
-func (h Webhook) Name() string { return "webhook:" + h.URL }
+func (h Webhook) Name() string { return "webhook" }
 
 // Deliver implements Sink.
 func (h Webhook) Deliver(ctx context.Context, a *Record, line []byte) error {
@@ -448,12 +480,16 @@ func (h Webhook) Deliver(ctx context.Context, a *Record, line []byte) error {
 	req.Header.Set("Idempotency-Key", a.ID)
 	resp, err := c.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			return fmt.Errorf("posting to the webhook: %w", ue.Err) // without the URL
+		}
 		return err
 	}
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("%s answered %s, expected a 2xx status", h.URL, resp.Status)
+		return fmt.Errorf("the webhook answered %s, expected a 2xx status", resp.Status)
 	}
 	return nil
 }
