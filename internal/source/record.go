@@ -2,6 +2,7 @@ package source
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/kqlhunt/kqlhunt/internal/jsonscan"
 )
@@ -41,4 +42,18 @@ func ClassifyObject(obj []byte) (table string, kind RecordKind, err error) {
 		return t, ObjectRecord, nil
 	}
 	return rowType(obj, i), ObjectRow, nil
+}
+
+// TableFromPath returns the table that path names, as the readers tell a
+// file's table: by its file name, else a parent folder's name (an Azure
+// Storage container insights-logs-advancedhunting-<table>, a Log
+// Analytics export am-<table>, a folder named like a table), nearest
+// first; names are those of known, matched ignoring case. It returns ""
+// when nothing names a table.
+func TableFromPath(path string, known []string) string {
+	m := make(map[string]string, len(known))
+	for _, n := range known {
+		m[strings.ToLower(n)] = n
+	}
+	return tableFromPath(path, m)
 }

@@ -4,12 +4,12 @@
 // Layout of the store's folder DIR:
 //
 //	DIR/wal/NNNNNNNNNNNNNNNN.wal    segments of the write-ahead log
-//	DIR/checkpoint.json              the last segment compacted, the
+//	DIR/wal/checkpoint.json          the last segment compacted, the
 //	                                 idempotency keys, the rows per table
+//	DIR/wal/compact/                 scratch of a compaction under way
 //	DIR/data/<Table>/hour=YYYY-MM-DDTHH/seg-NNNNNNNNNNNNNNNN-K.parquet
 //	                                 compacted rows, as convert writes them
 //	DIR/data/<Table>/hour=none/...   rows without Timestamp or TimeGenerated
-//	DIR/tmp/                         scratch of a compaction under way
 //
 // Guarantees:
 //
@@ -266,9 +266,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 
 func (s *Store) walDir() string  { return filepath.Join(s.dir, "wal") }
 func (s *Store) dataDir() string { return filepath.Join(s.dir, "data") }
-func (s *Store) tmpDir() string  { return filepath.Join(s.dir, "tmp") }
+func (s *Store) tmpDir() string  { return filepath.Join(s.dir, "wal", "compact") }
 func (s *Store) ckptPath() string {
-	return filepath.Join(s.dir, "checkpoint.json")
+	return filepath.Join(s.dir, "wal", "checkpoint.json")
 }
 
 // DataDir is the folder of the compacted Parquet files.
