@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -181,27 +180,12 @@ func seedBatch(t *testing.T, times ...string) []byte {
 	return out
 }
 
-// ingest posts a batch to /ingest; when the server has no ingestion yet
-// (the ingest part answers 404 or 405), it writes the batch to the data
-// folder instead, which the runs read as well.
-func (ts *testServer) ingest(batch []byte, dataDir string) {
+// ingest posts a batch to /ingest, which answers once it is durable.
+func (ts *testServer) ingest(batch []byte) {
 	ts.t.Helper()
-	resp, err := http.Post(ts.srv.URL+"/ingest", "application/json", bytes.NewReader(batch))
-	if err != nil {
-		ts.t.Fatal(err)
-	}
-	resp.Body.Close()
-	switch resp.StatusCode {
-	case http.StatusAccepted:
-		return
-	case http.StatusNotFound, http.StatusMethodNotAllowed:
-		ts.t.Logf("POST /ingest answered %d: writing the batch to the --data folder", resp.StatusCode)
-		name := filepath.Join(dataDir, fmt.Sprintf("batch-%d.json", time.Now().UnixNano()))
-		if err := os.WriteFile(name, batch, 0o600); err != nil {
-			ts.t.Fatal(err)
-		}
-	default:
-		ts.t.Fatalf("POST /ingest: status %d", resp.StatusCode)
+	var out struct{ Accepted, Rejected int }
+	if st := ts.do("POST", "/ingest", batch, &out); st != http.StatusAccepted || out.Accepted != 2 || out.Rejected != 0 {
+		ts.t.Fatalf("POST /ingest: expected 202 with 2 rows accepted, got %d %+v", st, out)
 	}
 }
 
@@ -215,11 +199,11 @@ func TestScheduledAlertEndToEnd(t *testing.T) {
 	hook := newWebhook(2)
 	recv := httptest.NewServer(hook)
 	defer recv.Close()
-	store, data := t.TempDir(), t.TempDir()
+	store := t.TempDir()
 	start := time.Date(2025, 3, 4, 8, 30, 0, 0, time.UTC)
 	clk := clock.NewManual(start)
 	alertsFile := filepath.Join(t.TempDir(), "alerts.jsonl")
-	opts := Options{Store: store, Data: []string{data}, RulePaths: []string{seedRule}, Clock: clk,
+	opts := Options{Store: store, RulePaths: []string{seedRule}, Clock: clk,
 		AlertsWebhook: recv.URL, AlertsFile: alertsFile}
 	ts := startServer(t, opts)
 	// The first window ends at the anchor, 08:30: no data, no alert.
@@ -229,7 +213,7 @@ func TestScheduledAlertEndToEnd(t *testing.T) {
 	}
 	// Records received at 09:40 (ReportId 101, Timestamp 09:15) and 09:50
 	// (ReportId 102, Timestamp 09:45).
-	ts.ingest(seedBatch(t, "2025-03-04T09:40:00Z", "2025-03-04T09:50:00Z"), data)
+	ts.ingest(seedBatch(t, "2025-03-04T09:40:00Z", "2025-03-04T09:50:00Z"))
 	// The window ending 09:30 must not read them, though the first one's
 	// Timestamp is in it: they arrived after its end.
 	ts.advance("1h")
