@@ -97,7 +97,7 @@ func TestWindowBoundsBothEnds(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	set, err := LoadRules([]string{"../../examples/rules"}, nil)
+	set, err := LoadRules([]string{"../../examples/rules"}, []string{"rmm"})
 	if err != nil {
 		t.Fatal(err)
 	}
