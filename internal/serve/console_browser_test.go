@@ -488,3 +488,81 @@ func TestConsoleSeed(t *testing.T) {
 	}
 	p.checkClean()
 }
+
+// TestConsoleFindings runs the seed rule from the findings view (Hunt
+// now, POST /api/hunt) and checks that the view shows the rule's
+// findings as GET /api/findings lists them, per rule, per device and in
+// its time chart, and that the rules view shows the rule valid and
+// scheduled.
+func TestConsoleFindings(t *testing.T) {
+	base := consoleSeedServer(t)
+	p := openConsole(t, base)
+	p.eval(`location.hash = "#findings"`, nil)
+	p.waitJS("the findings view", `document.querySelector("#view-findings .count")`)
+	p.eval(`(() => { document.querySelector("#view-findings .status").textContent = ""; document.querySelector("#view-findings .hunt").click(); return true })()`, nil)
+	p.waitJS("the hunt", `/the hunt ran/.test(document.querySelector("#view-findings .status").textContent)`)
+
+	res, err := http.Get(base + "/api/findings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ans struct {
+		Findings []struct{ Rule, RuleName, Device string }
+	}
+	err = json.NewDecoder(res.Body).Decode(&ans)
+	res.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ans.Findings) == 0 {
+		t.Fatalf("the seed rule finds nothing at %s: the test would prove nothing", consoleNow)
+	}
+	perRule, perDevice := map[string]int{}, map[string]int{}
+	for _, f := range ans.Findings {
+		perRule[f.RuleName]++
+		if f.Device != "" {
+			perDevice[f.Device]++
+		}
+	}
+	var status string
+	p.eval(`document.querySelector("#view-findings .count").textContent`, &status)
+	if want := fmt.Sprintf("%d findings", len(ans.Findings)); status != want && !(len(ans.Findings) == 1 && status == "1 finding") {
+		t.Errorf("the findings view counts %q, expected %q", status, want)
+	}
+	var gotRule, gotDevice map[string]int
+	p.eval(`Object.fromEntries([...document.querySelectorAll("#view-findings .per-rule tbody tr")].map(tr => [tr.cells[0].textContent, Number(tr.cells[2].textContent)]))`, &gotRule)
+	p.eval(`Object.fromEntries([...document.querySelectorAll("#view-findings .per-device tbody tr")].map(tr => [tr.cells[0].textContent, Number(tr.cells[1].textContent)]))`, &gotDevice)
+	if fmt.Sprint(gotRule) != fmt.Sprint(perRule) || fmt.Sprint(gotDevice) != fmt.Sprint(perDevice) {
+		t.Errorf("the view counts %v per rule and %v per device, the API's findings %v and %v", gotRule, gotDevice, perRule, perDevice)
+	}
+	if _, ok := gotRule["Remote Management and Monitoring tool - ScreenMeet - Network Connection"]; !ok {
+		t.Errorf("the seed rule is not among the findings' rules %v", gotRule)
+	}
+	var charted int
+	p.eval(`[...document.querySelectorAll("#view-findings .chart circle.point")].reduce((n, c) => n + Number(c.dataset.y), 0)`, &charted)
+	if charted != len(ans.Findings) {
+		t.Errorf("the findings chart counts %d findings, expected %d", charted, len(ans.Findings))
+	}
+	var listed int
+	p.eval(`document.querySelectorAll("#view-findings .list tbody tr").length`, &listed)
+	if listed != len(ans.Findings) {
+		t.Errorf("the findings list has %d rows, expected %d", listed, len(ans.Findings))
+	}
+
+	p.eval(`location.hash = "#rules"`, nil)
+	p.waitJS("the rules", `document.querySelectorAll("#view-rules tbody tr").length > 0`)
+	var rule []string
+	p.eval(`[...document.querySelector("#view-rules tbody tr").cells].slice(0, 4).map(c => c.textContent)`, &rule)
+	want := []string{"Remote Management and Monitoring tool - ScreenMeet - Network Connection", "Medium", "valid", "every 1h over 5d, alert when count gt 0"}
+	if fmt.Sprint(rule) != fmt.Sprint(want) {
+		t.Errorf("the rules view shows %q, expected %q", rule, want)
+	}
+	p.eval(`location.hash = "#tables"`, nil)
+	p.waitJS("the tables", `document.querySelector("#view-tables li[data-table=DeviceNetworkEvents]")`)
+	var tableLine string
+	p.eval(`document.querySelector("#view-tables li[data-table=DeviceNetworkEvents]").textContent`, &tableLine)
+	if !strings.Contains(tableLine, "rows") {
+		t.Errorf("the tables view shows %q for DeviceNetworkEvents, expected its row count", tableLine)
+	}
+	p.checkClean()
+}

@@ -210,10 +210,12 @@ export class RulesView {
       const valid = r.valid ? h("span", { class: "valid" }, "valid")
         : h("span", { class: "invalid", title: (r.diagnostics || []).join("\n") }, "invalid: " + (r.diagnostics || []).join("; "));
       const schedule = r.scheduled ? `every ${r.queryFrequency} over ${r.queryPeriod}, alert when count ${r.triggerOperator} ${r.triggerThreshold}` : "not scheduled";
+      const suppressed = r.suppressed === null || r.suppressed === undefined ? "not run yet" : r.suppressed;
+      const last = r.lastError ? h("span", { class: "invalid", title: r.lastError }, `${r.lastWindowEnd || ""} failed: ${r.lastError}`) : r.lastWindowEnd || "";
       return [
         h("span", { class: "link", onclick: () => this.onRule(r.id) }, r.name || r.id),
         h("span", { class: "sev-" + String(r.severity || "").toLowerCase() }, r.severity || ""),
-        valid, schedule, r.suppressed ?? 0, r.lastWindowEnd || "", r.nextRun || "",
+        valid, schedule, suppressed, last, r.nextRun || "",
         [...(r.tactics || []), ...(r.techniques || [])].join(", "), r.file || "",
       ];
     });
