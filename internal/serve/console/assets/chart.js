@@ -125,7 +125,7 @@ function seriesOf(chart, columns, rows, r) {
       if (!byName.has(name)) byName.set(name, { name, points: [] });
       const yv = row[yi];
       if (yv === null || yv === undefined) continue;
-      byName.get(name).points.push({ x, y: Number(yv), label: text(xv) });
+      byName.get(name).points.push({ x, y: Number(yv), label: xv === null || xv === undefined || xv === "" ? "(empty)" : text(xv) });
     }
   }
   return [...byName.values()];
@@ -135,7 +135,7 @@ function legend(svg, names, x, y) {
   const g = el("g", { class: "legend" }, svg);
   names.slice(0, 16).forEach((n, i) => {
     el("rect", { x, y: y + i * 18, width: 10, height: 10, fill: colors[i % colors.length] }, g);
-    label(g, x + 16, y + i * 18 + 9, n.length > 22 ? n.slice(0, 21) + "…" : n).appendChild(titleOf(n));
+    label(g, x + 16, y + i * 18 + 9, n.length > 28 ? n.slice(0, 27) + "…" : n).appendChild(titleOf(n));
   });
   if (names.length > 16) label(g, x, y + 16 * 18 + 9, `and ${names.length - 16} more`);
   return g;
@@ -216,7 +216,9 @@ function bars(svg, horizontal, groups, W, H) {
     label(svg, 60, 50, "no values to draw");
     return;
   }
-  const L = horizontal ? 170 : 64, R = 190, T = 30, B = horizontal ? 30 : 70;
+  // Column labels that do not fit their band are slanted.
+  const slant = !horizontal && cats.some((c) => c.length * 6.5 > (W - 64 - 190) / cats.length);
+  const L = horizontal ? 170 : slant ? 100 : 64, R = 190, T = 30, B = horizontal ? 30 : slant ? 100 : 40;
   const pw = W - L - R, ph = H - T - B;
   let v0 = Math.min(0, ...all), v1 = Math.max(0, ...all);
   const vt = ticks(v0, v1, 5);
@@ -241,7 +243,8 @@ function bars(svg, horizontal, groups, W, H) {
   cats.forEach((c, ci) => {
     const mid = (horizontal ? T : L) + band * (ci + 0.5);
     if (horizontal) label(axis, L - 6, mid + 4, short(c, 24), { "text-anchor": "end" }).appendChild(titleOf(c));
-    else label(axis, mid, T + ph + 14, short(c, Math.max(4, Math.floor(band / 7))), { "text-anchor": "middle" }).appendChild(titleOf(c));
+    else if (slant) label(axis, mid, T + ph + 12, short(c, 18), { "text-anchor": "end", transform: `rotate(-35 ${mid} ${T + ph + 12})` }).appendChild(titleOf(c));
+    else label(axis, mid, T + ph + 14, c, { "text-anchor": "middle" }).appendChild(titleOf(c));
   });
   const base = sv(Math.max(v0, Math.min(0, v1)));
   groups.forEach((g, gi) => {
@@ -288,7 +291,7 @@ function pie(svg, groups, W, H) {
       shape = el("path", Object.assign({ d: `M${cx} ${cy} L${p(a0)} A${rad} ${rad} 0 ${large} 1 ${p(a1)} Z` }, attrs), s);
     }
     shape.appendChild(titleOf(`${name}: ${v} (${(frac * 100).toFixed(1)}%)`));
-    names.push(`${name} (${(frac * 100).toFixed(1)}%)`);
+    names.push(`${name.length > 20 ? name.slice(0, 19) + "…" : name} (${(frac * 100).toFixed(1)}%)`);
     a0 = a1;
   });
   legend(svg, names, cx + rad + 60, 40);

@@ -30,6 +30,11 @@ function table(headers, rows) {
   return t;
 }
 
+// plural returns "1 rule", "2 rules".
+function plural(n, word) {
+  return `${n} ${n === 1 ? word : word + "s"}`;
+}
+
 function showError(status, e) {
   status.replaceChildren(h("span", { class: "error" }, e.message));
 }
@@ -119,7 +124,7 @@ export class EventsView {
       const ans = await post("/api/hunt", body);
       const errs = (ans.errors || []).length ? ` (${ans.errors.join("; ")})` : "";
       await this.load();
-      this.status.prepend(`the hunt ran ${ans.rules} rules and found ${(ans.findings || []).length} findings${errs}. `);
+      this.status.prepend(`the hunt ran ${plural(ans.rules, "rule")} and found ${plural((ans.findings || []).length, "finding")}${errs}. `);
     } catch (e) {
       showError(this.status, e);
     }
@@ -143,7 +148,7 @@ export class EventsView {
       time: x.windowEnd || x.created, rule: x.ruleName || x.rule, ruleId: x.rule, severity: x.severity,
       devices: entityValues(x.entities, ["host", "device"]), x,
     });
-    this.status.replaceChildren(h("span", { class: "count" }, `${list.length} ${list.length === 1 ? this.kind.slice(0, -1) : this.kind}`));
+    this.status.replaceChildren(h("span", { class: "count" }, plural(list.length, this.kind.slice(0, -1))));
     // The time chart of counts per rule.
     const c = countsOverTime(items);
     if (c) {
@@ -205,7 +210,7 @@ export class RulesView {
     }
     const rules = (ans && ans.rules) || [];
     const invalid = rules.filter((r) => !r.valid).length;
-    this.status.textContent = `${rules.length} rules` + (invalid ? `, ${invalid} invalid` : "");
+    this.status.textContent = plural(rules.length, "rule") + (invalid ? `, ${invalid} invalid` : "");
     const rows = rules.map((r) => {
       const valid = r.valid ? h("span", { class: "valid" }, "valid")
         : h("span", { class: "invalid", title: (r.diagnostics || []).join("\n") }, "invalid: " + (r.diagnostics || []).join("; "));
@@ -244,14 +249,14 @@ export class TablesView {
       return;
     }
     const tables = (ans && ans.tables) || [];
-    this.status.textContent = `${tables.length} tables, ${tables.filter((t) => t.rows > 0).length} with data`;
+    this.status.textContent = `${plural(tables.length, "table")}, ${tables.filter((t) => t.rows > 0).length} with data`;
     const items = tables.map((t) => {
       const cols = t.columns || [];
       const schema = h("div", { class: "schema", hidden: "" }, cols.map((c) => `${c.name}: ${c.type}`).join(", "));
       const toggle = h("span", { class: "link toggle", onclick: () => (schema.hidden = !schema.hidden) }, `${cols.length} columns`);
       return h("li", { "data-table": t.name },
         h("a", { class: "link table-name", href: "#query", onclick: (e) => { e.preventDefault(); this.onTable(t.name); } }, t.name),
-        ` · ${t.rows} rows · `, toggle, schema);
+        ` · ${plural(t.rows, "row")} · `, toggle, schema);
     });
     this.list.replaceChildren(h("ul", { class: "tables" }, ...items));
   }
