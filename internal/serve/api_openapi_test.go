@@ -25,7 +25,7 @@ var notMerged = map[string]bool{
 
 // openAPIDocument is the embedded document, decoded.
 type openAPIDocument struct {
-	OpenAPI    string                                `json:"openapi"`
+	OpenAPI    string                                 `json:"openapi"`
 	Paths      map[string]map[string]openAPIOperation `json:"paths"`
 	Components struct {
 		Schemas map[string]map[string]any `json:"schemas"`
