@@ -6,6 +6,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/kqlhunt/kqlhunt/internal/serve/clock"
 )
 
 // notMerged are the operations of the contract whose parts are built on
@@ -142,7 +145,13 @@ func TestOpenAPIServed(t *testing.T) {
 // required properties, enums.
 func TestOpenAPIAnswers(t *testing.T) {
 	doc := loadOpenAPI(t)
-	_, ts := apiTestServer(t, Options{})
+	start, _ := time.Parse(time.RFC3339, seedNow)
+	s, ts := apiTestServer(t, Options{RulePaths: []string{"../../examples/rules"}, Clock: clock.NewManual(start)})
+	routed := map[string]bool{}
+	for _, r := range s.routes() {
+		routed[routeKey(r.pattern)] = true
+	}
+	record := `{"records": [{"time": "2025-03-04T10:00:00Z", "category": "AdvancedHunting-DeviceNetworkEvents", "properties": {"Timestamp": "2025-03-04T10:00:00Z", "DeviceName": "wks-9", "RemoteUrl": "a.screenmeet.com"}}]}`
 	for _, c := range []struct {
 		method, path string
 		body         any
@@ -157,13 +166,27 @@ func TestOpenAPIAnswers(t *testing.T) {
 		{"POST", "/api/complete", completeRequest{Query: `DeviceNetworkEvents | where `, Offset: 28}, "200"},
 		{"POST", "/api/complete", completeRequest{Query: `x`, Offset: 5}, "400"},
 		{"GET", "/api/tables", nil, "200"},
+		// The other parts' endpoints, once merged.
+		{"POST", "/ingest", record, "202"},
+		{"POST", "/ingest", `{"records": [`, "400"},
+		{"GET", "/api/rules", nil, "200"},
+		{"POST", "/api/hunt", `{}`, "200"},
+		{"GET", "/api/findings?limit=5", nil, "200"},
+		{"POST", "/api/admin/clock", `{"advance": "1h"}`, "200"},
+		{"GET", "/api/alerts", nil, "200"},
+		{"GET", "/api/alerts?from=yesterday", nil, "400"},
 	} {
+		path, _, _ := strings.Cut(c.path, "?")
+		if key := c.method + " " + path; !routed[key] && notMerged[key] {
+			t.Logf("%s: not merged yet", key)
+			continue
+		}
 		code, body := apiDo(t, ts, c.method, c.path, c.body, "")
 		if fmt.Sprint(code) != c.status {
 			t.Errorf("%s %s %v: expected %s, got %d: %s", c.method, c.path, c.body, c.status, code, body)
 			continue
 		}
-		op := doc.Paths[c.path][strings.ToLower(c.method)]
+		op := doc.Paths[path][strings.ToLower(c.method)]
 		resp := op.Responses[c.status]
 		if resp == nil {
 			t.Errorf("%s %s: openapi.json documents no %s answer", c.method, c.path, c.status)
