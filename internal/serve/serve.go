@@ -56,8 +56,10 @@ type Options struct {
 	AlertsWebhook string
 	AlertsFile    string
 	AlertsStdout  bool
-	// Watch are folders whose new export files are ingested.
-	Watch []string
+	// Watch are folders whose new export files are ingested, polled
+	// every WatchInterval (2 s by default).
+	Watch         []string
+	WatchInterval time.Duration
 	// TLSCert and TLSKey serve HTTPS.
 	TLSCert, TLSKey string
 	// Insecure allows a non-loopback address without TLS.

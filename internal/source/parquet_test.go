@@ -91,7 +91,7 @@ func writeParquetT(t testing.TB, path string, tab *schema.Table, b *value.Batch,
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeParquetFile(path, tab, b, opts); err != nil {
+	if err := writeParquetFile(path, tab, b, opts, false); err != nil {
 		t.Fatal(err)
 	}
 }

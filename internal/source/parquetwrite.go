@@ -170,6 +170,14 @@ type DayWriter struct {
 	// Files lists the files written, and Rows counts their rows.
 	Files []string
 	Rows  int64
+	// Hourly partitions by hour, DIR/<Table>/hour=YYYY-MM-DDTHH/, rows
+	// without a time in hour=none, rather than by day.
+	Hourly bool
+	// Prefix names the part files, PREFIX-N.parquet; "part" when empty.
+	Prefix string
+	// Sync makes every file written durable (fsync of the file, then of
+	// its folder) before it counts as written.
+	Sync bool
 }
 
 // DefaultMaxHeld is the bytes of values a DayWriter holds by default
@@ -206,7 +214,7 @@ func (w *DayWriter) Add(b *value.Batch) error {
 	for i := 0; i < b.N; i++ {
 		day := "none"
 		if w.timeCol >= 0 && !b.Cols[w.timeCol].IsNull(i) {
-			day = value.Datetime(b.Cols[w.timeCol].Ints[b.Cols[w.timeCol].Row(i)]).String()[:10]
+			day = value.Datetime(b.Cols[w.timeCol].Ints[b.Cols[w.timeCol].Row(i)]).String()[:w.keyLen()]
 		}
 		buf := w.days[day]
 		if buf == nil {
@@ -233,6 +241,15 @@ func (w *DayWriter) Add(b *value.Batch) error {
 		}
 	}
 	return nil
+}
+
+// keyLen is the length of the start of a datetime's text that names
+// its partition: the day, or the hour.
+func (w *DayWriter) keyLen() int {
+	if w.Hourly {
+		return len("2006-01-02T15")
+	}
+	return len("2006-01-02")
 }
 
 // Close writes the rows held.
@@ -262,13 +279,17 @@ func (w *DayWriter) flush() error {
 			})
 			b = b.Take(idx)
 		}
-		folder := filepath.Join(w.dir, w.t.Name, "day="+day)
+		part := "day="
+		if w.Hourly {
+			part = "hour="
+		}
+		folder := filepath.Join(w.dir, w.t.Name, part+day)
 		if err := os.MkdirAll(folder, 0o755); err != nil {
 			return err
 		}
-		path := filepath.Join(folder, fmt.Sprintf("part-%d.parquet", w.parts[day]))
+		path := filepath.Join(folder, fmt.Sprintf("%s-%d.parquet", cmp.Or(w.Prefix, "part"), w.parts[day]))
 		w.parts[day]++
-		if err := writeParquetFile(path, w.t, b, w.opts); err != nil {
+		if err := writeParquetFile(path, w.t, b, w.opts, w.Sync); err != nil {
 			return err
 		}
 		w.Files = append(w.Files, path)
@@ -280,14 +301,20 @@ func (w *DayWriter) flush() error {
 }
 
 // writeParquetFile writes b to a new file at path, through a temporary
-// file so that a failed write leaves no partial file.
-func writeParquetFile(path string, t *schema.Table, b *value.Batch, opts ParquetOptions) error {
-	tmp := path + ".tmp"
+// file (hidden, so that readers of the folder skip it) so that a failed
+// write leaves no partial file. With sync, the file and then its folder
+// are fsynced, so that the file is durable once this returns.
+func writeParquetFile(path string, t *schema.Table, b *value.Batch, opts ParquetOptions, sync bool) error {
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
 	f, err := os.Create(tmp)
 	if err != nil {
 		return err
 	}
-	if err := WriteParquet(f, t, []*value.Batch{b}, opts); err != nil {
+	err = WriteParquet(f, t, []*value.Batch{b}, opts)
+	if err == nil && sync {
+		err = f.Sync()
+	}
+	if err != nil {
 		f.Close()
 		os.Remove(tmp)
 		return fmt.Errorf("%s: %w", path, err)
@@ -296,5 +323,25 @@ func writeParquetFile(path string, t *schema.Table, b *value.Batch, opts Parquet
 		os.Remove(tmp)
 		return err
 	}
-	return os.Rename(tmp, path)
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	if sync {
+		return SyncDir(filepath.Dir(path))
+	}
+	return nil
+}
+
+// SyncDir fsyncs the folder dir, making the creation, renaming and
+// removal of its entries durable.
+func SyncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
