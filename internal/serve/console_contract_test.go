@@ -232,6 +232,11 @@ func TestConsoleContract(t *testing.T) {
 	if perRule != "Rule one High 3|Rule two Low 1" || perDevice != "ws-1 3|ws-2 1" {
 		t.Errorf("per rule %q and per device %q, expected %q and %q", perRule, perDevice, "Rule one High 3|Rule two Low 1", "ws-1 3|ws-2 1")
 	}
+	var times string
+	p.eval(`[...document.querySelectorAll("#view-findings .list tbody tr")].map(tr => tr.cells[0].textContent).join(",")`, &times)
+	if want := "2025-03-04T10:05:00Z,2025-03-04T09:40:00Z,2025-03-04T09:20:00Z,2025-03-04T08:10:00Z"; times != want {
+		t.Errorf("the findings are listed at %s, expected newest first: %s", times, want)
+	}
 	var points []struct{ S, X, Y string }
 	p.eval(`[...document.querySelectorAll("#view-findings .chart .series")].flatMap(g => [...g.querySelectorAll("circle.point")].filter(c => c.dataset.y !== "0").map(c => ({S: g.dataset.series, X: c.dataset.x, Y: c.dataset.y})))`, &points)
 	// The findings span 08:10..10:05: one-minute bins would be too many,

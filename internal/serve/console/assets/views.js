@@ -61,7 +61,7 @@ export function countsOverTime(items) {
   const lo = Math.min(...ts), hi = Math.max(...ts);
   const step = steps.find((s) => (hi - lo) / s <= 60) || steps[steps.length - 1];
   const first = Math.floor(lo / step) * step, last = Math.floor(hi / step) * step;
-  const rules = [...new Set(items.map((it) => it.rule))];
+  const rules = [...new Set(items.map((it) => it.rule))].sort();
   const counts = new Map();
   for (const it of items) {
     const t = Date.parse(it.time);
@@ -140,7 +140,9 @@ export class EventsView {
       showError(this.status, e);
       return;
     }
-    const list = (ans && ans[this.kind]) || [];
+    // Newest first.
+    const when = (x) => Date.parse(this.kind === "findings" ? x.time : x.windowEnd || x.created) || 0;
+    const list = ((ans && ans[this.kind]) || []).slice().sort((a, b) => when(b) - when(a));
     const items = list.map((x) => this.kind === "findings" ? {
       time: x.time, rule: x.ruleName || x.rule, ruleId: x.rule, severity: x.severity,
       devices: x.device ? [x.device] : entityValues(x.entities, ["host", "device"]), x,
