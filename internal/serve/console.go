@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"context"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -13,11 +12,9 @@ import (
 // consolePart is the web console: GET / and its embedded assets under
 // /assets/ (package console). The assets need no token: they hold no
 // data, and the page sends the token the user types with its API calls.
+// Unlike the other parts it has nothing to open or close: its files are
+// in the binary.
 type consolePart struct{}
-
-func (p *consolePart) open(ctx context.Context, s *Server) error { return nil }
-
-func (p *consolePart) close() error { return nil }
 
 // consoleCSP lets the page load only from the server itself: no script,
 // style, font or connection elsewhere, no inline script.
