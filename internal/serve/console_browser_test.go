@@ -443,6 +443,11 @@ func TestConsoleSeed(t *testing.T) {
 	if !strings.Contains(message, tip) || tip == "" {
 		t.Errorf("the tooltip says %q, expected the diagnostic's message (%q)", tip, message)
 	}
+	// Offsets are UTF-16 code units, as JavaScript counts: after a
+	// character outside the BMP (two units) the squiggle still lands on
+	// the misspelt name.
+	p.eval(`(() => { const e = document.getElementById("editor-input"); e.value = 'DeviceNetworkEvents | where RemoteUrl == "é😀" and RemoteUrll == ""'; e.dispatchEvent(new Event("input")); return true })()`, nil)
+	p.waitJS("a diagnostic after the emoji", `[...document.querySelectorAll("#editor-hl .diag-error")].map(e => e.textContent).join("") === "RemoteUrll"`)
 	// Fixed, the diagnostic goes away.
 	p.typeQuery(`DeviceNetworkEvents | where RemoteUrl has "screenmeet.com"`)
 	p.waitJS("the diagnostics to clear", `!document.querySelector("#editor-hl .diag-error") && !document.querySelector("#diagnostics li")`)
