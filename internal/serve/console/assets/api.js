@@ -22,6 +22,15 @@ export class ApiError extends Error {
   }
 }
 
+// keepBigIntegers is a JSON.parse reviver that keeps an integer beyond
+// 2^53 (a KQL long such as an id) as the string of its digits, which a
+// JavaScript number would round. Browsers without the reviver's source
+// argument keep the rounded number.
+function keepBigIntegers(key, value, context) {
+  if (typeof value === "number" && !Number.isSafeInteger(value) && context && /^-?\d+$/.test(context.source)) return context.source;
+  return value;
+}
+
 const listeners = new Set();
 
 // onUnauthorized registers f, called when the server answers 401.
@@ -50,7 +59,7 @@ export async function call(method, path, body, signal) {
   const text = await res.text();
   let data = null;
   try {
-    data = text ? JSON.parse(text) : null;
+    data = text ? JSON.parse(text, keepBigIntegers) : null;
   } catch (e) {
     data = null;
   }

@@ -7,7 +7,7 @@
 // a timechart (else the first column), y the numeric columns, series
 // the other columns.
 
-import { text } from "./grid.js";
+import { text, parseTime } from "./grid.js";
 
 const NS = "http://www.w3.org/2000/svg";
 const numeric = new Set(["int", "long", "real", "double", "decimal"]);
@@ -117,7 +117,7 @@ function seriesOf(chart, columns, rows, r) {
     const key = r.series.map((i) => text(row[i])).join(" / ");
     const xv = row[r.x];
     let x;
-    if (xType === "datetime") x = Date.parse(xv);
+    if (xType === "datetime") x = parseTime(xv);
     else if (numeric.has(xType)) x = Number(xv);
     else x = NaN;
     for (const yi of r.ys) {

@@ -21,11 +21,22 @@ export function timespanSeconds(s) {
   return m[1] ? -v : v;
 }
 
+// parseTime returns the milliseconds of an RFC 3339 time such as
+// 2025-03-04T08:00:00.1234567Z, whose seven fraction digits not every
+// browser's Date.parse takes.
+export function parseTime(s) {
+  if (typeof s !== "string") return NaN;
+  return Date.parse(s.replace(/(\.\d{3})\d+/, "$1"));
+}
+
 // sortKey maps a value of type t to something < orders.
 export function sortKey(t, v) {
   if (v === null || v === undefined) return null;
-  if (numeric.has(t)) return typeof v === "number" ? v : Number(v);
-  if (t === "datetime") return Date.parse(v);
+  if (numeric.has(t)) {
+    if (typeof v === "number") return v;
+    return /^-?\d+$/.test(v) ? BigInt(v) : Number(v); // a long kept as digits
+  }
+  if (t === "datetime") return parseTime(v);
   if (t === "timespan") return timespanSeconds(v);
   if (t === "bool") return v ? 1 : 0;
   return text(v);

@@ -1,7 +1,7 @@
 // views.js: the findings, alerts, rules and tables views.
 
 import { get, post } from "./api.js";
-import { Grid, text } from "./grid.js";
+import { Grid, text, parseTime } from "./grid.js";
 import { drawChart } from "./chart.js";
 
 function h(tag, attrs, ...kids) {
@@ -56,7 +56,7 @@ const steps = [60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 7
 // countsOverTime bins items (with .time and .rule) so that there are at
 // most 60 bins, filling empty bins with zeros, as rows for a timechart.
 export function countsOverTime(items) {
-  const ts = items.map((it) => Date.parse(it.time)).filter((t) => !isNaN(t));
+  const ts = items.map((it) => parseTime(it.time)).filter((t) => !isNaN(t));
   if (ts.length === 0) return null;
   const lo = Math.min(...ts), hi = Math.max(...ts);
   const step = steps.find((s) => (hi - lo) / s <= 60) || steps[steps.length - 1];
@@ -64,7 +64,7 @@ export function countsOverTime(items) {
   const rules = [...new Set(items.map((it) => it.rule))].sort();
   const counts = new Map();
   for (const it of items) {
-    const t = Date.parse(it.time);
+    const t = parseTime(it.time);
     if (isNaN(t)) continue;
     const k = Math.floor(t / step) * step + "\u0000" + it.rule;
     counts.set(k, (counts.get(k) || 0) + 1);
@@ -141,7 +141,7 @@ export class EventsView {
       return;
     }
     // Newest first.
-    const when = (x) => Date.parse(this.kind === "findings" ? x.time : x.windowEnd || x.created) || 0;
+    const when = (x) => parseTime(this.kind === "findings" ? x.time : x.windowEnd || x.created) || 0;
     const list = ((ans && ans[this.kind]) || []).slice().sort((a, b) => when(b) - when(a));
     const items = list.map((x) => this.kind === "findings" ? {
       time: x.time, rule: x.ruleName || x.rule, ruleId: x.rule, severity: x.severity,
