@@ -315,5 +315,14 @@ func TestConsoleContract(t *testing.T) {
 	if text != "    T | render piechart" {
 		t.Errorf("after Tab the editor holds %q, expected %q", text, "    T | render piechart")
 	}
+	// A long query: the highlighted layer scrolls with the text area, and
+	// both are as tall.
+	p.eval(`(() => { const e = document.getElementById("editor-input"); e.value = Array.from({length: 300}, (_, i) => "| where Column" + i + " has 'value " + i + "' // a comment " + "x".repeat(i % 90)).join("\n"); e.dispatchEvent(new Event("input")); e.scrollTop = 2000; e.scrollLeft = 150; return true })()`, nil)
+	p.waitJS("the layer to follow the scroll", `(() => { const e = document.getElementById("editor-input"), l = document.getElementById("editor-hl"); return e.scrollTop > 0 && l.scrollTop === e.scrollTop && l.scrollLeft === e.scrollLeft })()`)
+	var heights []int
+	p.eval(`[document.getElementById("editor-input").scrollHeight, document.getElementById("editor-hl").scrollHeight]`, &heights)
+	if len(heights) != 2 || heights[1]-heights[0] > 24 || heights[0]-heights[1] > 24 {
+		t.Errorf("the text area and its highlighted layer are %v pixels tall, expected the same within a line", heights)
+	}
 	p.checkClean()
 }
