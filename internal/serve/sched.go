@@ -67,15 +67,15 @@ type ruleInfo struct {
 	suppress time.Duration
 
 	mu sync.Mutex
-	// suppressed is the number of rows the exclusions removed in the
-	// rule's last run (scheduled or hunt); ran says whether it ran.
-	suppressed int64
-	ran        bool
+	// last is the report of the rule's last run (scheduled or hunt), or
+	// nil before it ran.
+	last *report.RuleReport
 }
 
 func (ri *ruleInfo) noteRun(rr *report.RuleReport) {
+	c := *rr
 	ri.mu.Lock()
-	ri.suppressed, ri.ran = rr.SuppressedRows, true
+	ri.last = &c
 	ri.mu.Unlock()
 }
 
@@ -524,6 +524,12 @@ func alertID(rule string, end time.Time, key string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
+// apiExclusion is what one exclusion removed from a rule's run.
+type apiExclusion struct {
+	Name string `json:"name"`
+	Rows int64  `json:"rows"`
+}
+
 // apiRule is a rule in GET /api/rules.
 type apiRule struct {
 	ID               string   `json:"id"`
@@ -540,8 +546,16 @@ type apiRule struct {
 	Valid            bool     `json:"valid"`
 	Diagnostics      []string `json:"diagnostics"`
 	// Suppressed is the number of rows the exclusions removed in the
-	// rule's last run; null before it ran.
-	Suppressed    *int64 `json:"suppressed"`
+	// rule's last run (scheduled or hunt); null before it ran.
+	Suppressed *int64 `json:"suppressed"`
+	// Exclusions are the rows each exclusion removed in that run.
+	Exclusions []apiExclusion `json:"exclusions,omitempty"`
+	// Findings is the number of rows the last run found; Blind says why
+	// it could not find anything (its time window misses the data) and
+	// NotEvaluated why it did not run (no data of its tables).
+	Findings      *int   `json:"findings,omitempty"`
+	Blind         string `json:"blind,omitempty"`
+	NotEvaluated  string `json:"notEvaluated,omitempty"`
 	LastWindowEnd string `json:"lastWindowEnd,omitempty"`
 	NextRun       string `json:"nextRun,omitempty"`
 	// LastError is the failure of the last scheduled run, if it failed.
@@ -561,9 +575,12 @@ func (p *schedPart) handleRules(w http.ResponseWriter, r *http.Request) {
 			a.Diagnostics = append(slices.Clone(a.Diagnostics), ri.problem)
 		}
 		ri.mu.Lock()
-		if ri.ran {
-			n := ri.suppressed
-			a.Suppressed = &n
+		if last := ri.last; last != nil {
+			n, f := last.SuppressedRows, last.Findings
+			a.Suppressed, a.Findings, a.Blind, a.NotEvaluated = &n, &f, last.Blind, last.NotEvaluated
+			for _, sup := range last.Suppressed {
+				a.Exclusions = append(a.Exclusions, apiExclusion{Name: sup.Exclusion, Rows: sup.Rows})
+			}
 		}
 		ri.mu.Unlock()
 		if ri.job != nil {

@@ -520,3 +520,38 @@ func TestParseDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestRulesShowExclusionsAndBlindness checks that GET /api/rules tells
+// what the exclusions removed in a rule's last run, and why a run on a
+// clock far past the data found nothing.
+func TestRulesShowExclusionsAndBlindness(t *testing.T) {
+	excl := filepath.Join(t.TempDir(), "exclusions.yaml")
+	os.WriteFile(excl, []byte("exclusions:\n  - rule: f413b02c-92da-4243-82e6-b9bbe8e89a35\n    name: the join page\n    kql: RemoteUrl has \"join\"\n"), 0o600)
+	data := t.TempDir()
+	os.WriteFile(filepath.Join(data, "b.json"), seedBatch(t, "2025-03-04T09:20:00Z", "2025-03-04T09:20:00Z"), 0o600)
+	rules := writeRule(t, "queryFrequency: 1h\n", "") // a hunting query: only the hunt on start runs it
+	for _, c := range []struct {
+		clock    time.Time
+		findings int
+		blind    bool
+	}{
+		{time.Date(2025, 3, 5, 0, 0, 0, 0, time.UTC), 1, false},
+		{time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 0, true},
+	} {
+		ts := startServer(t, Options{Store: t.TempDir(), Data: []string{data}, RulePaths: []string{rules}, Exclusions: excl, Clock: clock.NewManual(c.clock)})
+		<-ts.s.sched.hunting
+		var list struct{ Rules []apiRule }
+		ts.do("GET", "/api/rules", nil, &list)
+		if len(list.Rules) != 1 || list.Rules[0].Scheduled {
+			t.Fatalf("expected 1 rule, not scheduled, got %+v", list.Rules)
+		}
+		r := list.Rules[0]
+		if r.Findings == nil || *r.Findings != c.findings || (r.Blind != "") != c.blind {
+			t.Errorf("clock %s: expected %d findings, blind %v; got %+v", c.clock, c.findings, c.blind, r)
+		}
+		if !c.blind && (r.Suppressed == nil || *r.Suppressed != 1 || len(r.Exclusions) != 1 || r.Exclusions[0].Name != "the join page" || r.Exclusions[0].Rows != 1) {
+			t.Errorf("expected the exclusion to have removed 1 row, got %+v", r)
+		}
+		ts.close()
+	}
+}
