@@ -186,8 +186,17 @@ func (p *schedPart) routes() []route {
 func newRuleInfo(r *rules.Rule, cat *kql.Catalog) *ruleInfo {
 	ri := &ruleInfo{rule: r}
 	ri.valid, ri.diags = hunt.Validate(r, cat)
-	ri.perResult = strings.EqualFold(extraString(r.Extra, "eventGroupingSettings", "aggregationKind"), "AlertPerResult")
-	if enabled, _ := r.Extra["suppressionEnabled"].(bool); enabled {
+	switch kind := extraString(r.Extra, "eventGroupingSettings", "aggregationKind"); {
+	case strings.EqualFold(kind, "AlertPerResult"):
+		ri.perResult = true
+	case kind != "" && !strings.EqualFold(kind, "SingleAlert"):
+		ri.diags = append(ri.diags, fmt.Sprintf("%s: eventGroupingSettings aggregationKind %q: expected SingleAlert or AlertPerResult; one alert per window", r.File, kind))
+	}
+	enabled, isBool := r.Extra["suppressionEnabled"].(bool)
+	if v, ok := r.Extra["suppressionEnabled"]; ok && !isBool {
+		ri.diags = append(ri.diags, fmt.Sprintf("%s: suppressionEnabled: expected true or false, got %v; alerts not suppressed", r.File, v))
+	}
+	if enabled {
 		text := extraString(r.Extra, "suppressionDuration")
 		d, ok := parseDuration(text)
 		if !ok || d <= 0 {

@@ -555,3 +555,17 @@ func TestRulesShowExclusionsAndBlindness(t *testing.T) {
 		ts.close()
 	}
 }
+
+// TestRuleSettingsDiagnostics checks that malformed grouping and
+// suppression settings are reported, not ignored.
+func TestRuleSettingsDiagnostics(t *testing.T) {
+	rules := writeRule(t, "kind: Scheduled\n", "kind: Scheduled\nsuppressionEnabled: yes please\neventGroupingSettings:\n  aggregationKind: Sometimes\n")
+	ts := startServer(t, Options{Store: t.TempDir(), RulePaths: []string{rules}, Clock: clock.NewManual(time.Date(2025, 3, 5, 0, 0, 0, 0, time.UTC))})
+	defer ts.close()
+	var list struct{ Rules []apiRule }
+	ts.do("GET", "/api/rules", nil, &list)
+	text := strings.Join(list.Rules[0].Diagnostics, "\n")
+	if !strings.Contains(text, `aggregationKind "Sometimes"`) || !strings.Contains(text, "suppressionEnabled: expected true or false") {
+		t.Errorf("expected diagnostics about the grouping and the suppression, got %q", text)
+	}
+}
