@@ -682,7 +682,13 @@ func (p *schedPart) handleHunt(w http.ResponseWriter, r *http.Request) {
 	for _, f := range res.findings {
 		fs = append(fs, toFinding(f, recorded))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"findings": fs, "rules": len(ris), "errors": nonNilStrings(res.Errors)})
+	// The answer is cut at the query row limit (all are recorded, the
+	// latest kept per rule).
+	truncated := len(fs) > p.s.opts.Limits.QueryRows
+	if truncated {
+		fs = fs[:p.s.opts.Limits.QueryRows]
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"findings": fs, "rules": len(ris), "errors": nonNilStrings(res.Errors), "truncated": truncated})
 }
 
 // parseTimeField reads an RFC 3339 time of a request body; "" is the

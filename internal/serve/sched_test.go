@@ -438,16 +438,22 @@ func TestFindingsAndHunt(t *testing.T) {
 	// A hunt over a range before the data finds nothing; over the data,
 	// the same findings, recorded once.
 	var hr struct {
-		Findings []alerts.Finding
-		Rules    int
-		Errors   []string
+		Findings  []alerts.Finding
+		Rules     int
+		Errors    []string
+		Truncated bool
 	}
 	if st := ts.do("POST", "/api/hunt", map[string]any{"rules": []string{f.Rule}, "from": "2020-01-01T00:00:00Z", "to": "2020-01-02T00:00:00Z"}, &hr); st != 200 || len(hr.Findings) != 0 || hr.Rules != 1 {
 		t.Errorf("hunt before the data: status %d, %d findings, %d rules", st, len(hr.Findings), hr.Rules)
 	}
-	if st := ts.do("POST", "/api/hunt", map[string]any{"rules": []string{f.Rule}}, &hr); st != 200 || len(hr.Findings) == 0 {
-		t.Errorf("hunt over the data: status %d, %d findings", st, len(hr.Findings))
+	if st := ts.do("POST", "/api/hunt", map[string]any{"rules": []string{f.Rule}}, &hr); st != 200 || len(hr.Findings) == 0 || hr.Truncated {
+		t.Errorf("hunt over the data: status %d, %d findings, truncated %v", st, len(hr.Findings), hr.Truncated)
 	}
+	ts.s.opts.Limits.QueryRows = 1
+	if st := ts.do("POST", "/api/hunt", map[string]any{}, &hr); st != 200 || len(hr.Findings) != 1 || !hr.Truncated {
+		t.Errorf("hunt with a row limit of 1: status %d, %d findings, truncated %v", st, len(hr.Findings), hr.Truncated)
+	}
+	ts.s.opts.Limits.QueryRows = 500_000
 	ts.do("GET", "/api/findings?rule="+f.Rule+"&device="+f.Device, nil, &fs)
 	if len(fs.Findings) != n {
 		t.Errorf("expected a finding found again to be kept once: %d findings, then %d", n, len(fs.Findings))
