@@ -67,15 +67,15 @@ type ruleInfo struct {
 	suppress time.Duration
 
 	mu sync.Mutex
-	// suppressed is the number of rows the exclusions removed in the
-	// rule's last run (scheduled or hunt); ran says whether it ran.
-	suppressed int64
-	ran        bool
+	// last is the report of the rule's last run (scheduled or hunt), or
+	// nil before it ran.
+	last *report.RuleReport
 }
 
 func (ri *ruleInfo) noteRun(rr *report.RuleReport) {
+	c := *rr
 	ri.mu.Lock()
-	ri.suppressed, ri.ran = rr.SuppressedRows, true
+	ri.last = &c
 	ri.mu.Unlock()
 }
 
@@ -186,8 +186,17 @@ func (p *schedPart) routes() []route {
 func newRuleInfo(r *rules.Rule, cat *kql.Catalog) *ruleInfo {
 	ri := &ruleInfo{rule: r}
 	ri.valid, ri.diags = hunt.Validate(r, cat)
-	ri.perResult = strings.EqualFold(extraString(r.Extra, "eventGroupingSettings", "aggregationKind"), "AlertPerResult")
-	if enabled, _ := r.Extra["suppressionEnabled"].(bool); enabled {
+	switch kind := extraString(r.Extra, "eventGroupingSettings", "aggregationKind"); {
+	case strings.EqualFold(kind, "AlertPerResult"):
+		ri.perResult = true
+	case kind != "" && !strings.EqualFold(kind, "SingleAlert"):
+		ri.diags = append(ri.diags, fmt.Sprintf("%s: eventGroupingSettings aggregationKind %q: expected SingleAlert or AlertPerResult; one alert per window", r.File, kind))
+	}
+	enabled, isBool := r.Extra["suppressionEnabled"].(bool)
+	if v, ok := r.Extra["suppressionEnabled"]; ok && !isBool {
+		ri.diags = append(ri.diags, fmt.Sprintf("%s: suppressionEnabled: expected true or false, got %v; alerts not suppressed", r.File, v))
+	}
+	if enabled {
 		text := extraString(r.Extra, "suppressionDuration")
 		d, ok := parseDuration(text)
 		if !ok || d <= 0 {
@@ -524,6 +533,12 @@ func alertID(rule string, end time.Time, key string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
+// apiExclusion is what one exclusion removed from a rule's run.
+type apiExclusion struct {
+	Name string `json:"name"`
+	Rows int64  `json:"rows"`
+}
+
 // apiRule is a rule in GET /api/rules.
 type apiRule struct {
 	ID               string   `json:"id"`
@@ -540,8 +555,16 @@ type apiRule struct {
 	Valid            bool     `json:"valid"`
 	Diagnostics      []string `json:"diagnostics"`
 	// Suppressed is the number of rows the exclusions removed in the
-	// rule's last run; null before it ran.
-	Suppressed    *int64 `json:"suppressed"`
+	// rule's last run (scheduled or hunt); null before it ran.
+	Suppressed *int64 `json:"suppressed"`
+	// Exclusions are the rows each exclusion removed in that run.
+	Exclusions []apiExclusion `json:"exclusions,omitempty"`
+	// Findings is the number of rows the last run found; Blind says why
+	// it could not find anything (its time window misses the data) and
+	// NotEvaluated why it did not run (no data of its tables).
+	Findings      *int   `json:"findings,omitempty"`
+	Blind         string `json:"blind,omitempty"`
+	NotEvaluated  string `json:"notEvaluated,omitempty"`
 	LastWindowEnd string `json:"lastWindowEnd,omitempty"`
 	NextRun       string `json:"nextRun,omitempty"`
 	// LastError is the failure of the last scheduled run, if it failed.
@@ -561,9 +584,12 @@ func (p *schedPart) handleRules(w http.ResponseWriter, r *http.Request) {
 			a.Diagnostics = append(slices.Clone(a.Diagnostics), ri.problem)
 		}
 		ri.mu.Lock()
-		if ri.ran {
-			n := ri.suppressed
-			a.Suppressed = &n
+		if last := ri.last; last != nil {
+			n, f := last.SuppressedRows, last.Findings
+			a.Suppressed, a.Findings, a.Blind, a.NotEvaluated = &n, &f, last.Blind, last.NotEvaluated
+			for _, sup := range last.Suppressed {
+				a.Exclusions = append(a.Exclusions, apiExclusion{Name: sup.Exclusion, Rows: sup.Rows})
+			}
 		}
 		ri.mu.Unlock()
 		if ri.job != nil {
@@ -656,7 +682,13 @@ func (p *schedPart) handleHunt(w http.ResponseWriter, r *http.Request) {
 	for _, f := range res.findings {
 		fs = append(fs, toFinding(f, recorded))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"findings": fs, "rules": len(ris), "errors": nonNilStrings(res.Errors)})
+	// The answer is cut at the query row limit (all are recorded, the
+	// latest kept per rule).
+	truncated := len(fs) > p.s.opts.Limits.QueryRows
+	if truncated {
+		fs = fs[:p.s.opts.Limits.QueryRows]
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"findings": fs, "rules": len(ris), "errors": nonNilStrings(res.Errors), "truncated": truncated})
 }
 
 // parseTimeField reads an RFC 3339 time of a request body; "" is the

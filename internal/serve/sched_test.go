@@ -438,16 +438,22 @@ func TestFindingsAndHunt(t *testing.T) {
 	// A hunt over a range before the data finds nothing; over the data,
 	// the same findings, recorded once.
 	var hr struct {
-		Findings []alerts.Finding
-		Rules    int
-		Errors   []string
+		Findings  []alerts.Finding
+		Rules     int
+		Errors    []string
+		Truncated bool
 	}
 	if st := ts.do("POST", "/api/hunt", map[string]any{"rules": []string{f.Rule}, "from": "2020-01-01T00:00:00Z", "to": "2020-01-02T00:00:00Z"}, &hr); st != 200 || len(hr.Findings) != 0 || hr.Rules != 1 {
 		t.Errorf("hunt before the data: status %d, %d findings, %d rules", st, len(hr.Findings), hr.Rules)
 	}
-	if st := ts.do("POST", "/api/hunt", map[string]any{"rules": []string{f.Rule}}, &hr); st != 200 || len(hr.Findings) == 0 {
-		t.Errorf("hunt over the data: status %d, %d findings", st, len(hr.Findings))
+	if st := ts.do("POST", "/api/hunt", map[string]any{"rules": []string{f.Rule}}, &hr); st != 200 || len(hr.Findings) == 0 || hr.Truncated {
+		t.Errorf("hunt over the data: status %d, %d findings, truncated %v", st, len(hr.Findings), hr.Truncated)
 	}
+	ts.s.opts.Limits.QueryRows = 1
+	if st := ts.do("POST", "/api/hunt", map[string]any{}, &hr); st != 200 || len(hr.Findings) != 1 || !hr.Truncated {
+		t.Errorf("hunt with a row limit of 1: status %d, %d findings, truncated %v", st, len(hr.Findings), hr.Truncated)
+	}
+	ts.s.opts.Limits.QueryRows = 500_000
 	ts.do("GET", "/api/findings?rule="+f.Rule+"&device="+f.Device, nil, &fs)
 	if len(fs.Findings) != n {
 		t.Errorf("expected a finding found again to be kept once: %d findings, then %d", n, len(fs.Findings))
@@ -518,5 +524,54 @@ func TestParseDuration(t *testing.T) {
 		if _, ok := parseDuration(in); ok {
 			t.Errorf("parseDuration(%q): expected an error", in)
 		}
+	}
+}
+
+// TestRulesShowExclusionsAndBlindness checks that GET /api/rules tells
+// what the exclusions removed in a rule's last run, and why a run on a
+// clock far past the data found nothing.
+func TestRulesShowExclusionsAndBlindness(t *testing.T) {
+	excl := filepath.Join(t.TempDir(), "exclusions.yaml")
+	os.WriteFile(excl, []byte("exclusions:\n  - rule: f413b02c-92da-4243-82e6-b9bbe8e89a35\n    name: the join page\n    kql: RemoteUrl has \"join\"\n"), 0o600)
+	data := t.TempDir()
+	os.WriteFile(filepath.Join(data, "b.json"), seedBatch(t, "2025-03-04T09:20:00Z", "2025-03-04T09:20:00Z"), 0o600)
+	rules := writeRule(t, "queryFrequency: 1h\n", "") // a hunting query: only the hunt on start runs it
+	for _, c := range []struct {
+		clock    time.Time
+		findings int
+		blind    bool
+	}{
+		{time.Date(2025, 3, 5, 0, 0, 0, 0, time.UTC), 1, false},
+		{time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 0, true},
+	} {
+		ts := startServer(t, Options{Store: t.TempDir(), Data: []string{data}, RulePaths: []string{rules}, Exclusions: excl, Clock: clock.NewManual(c.clock)})
+		<-ts.s.sched.hunting
+		var list struct{ Rules []apiRule }
+		ts.do("GET", "/api/rules", nil, &list)
+		if len(list.Rules) != 1 || list.Rules[0].Scheduled {
+			t.Fatalf("expected 1 rule, not scheduled, got %+v", list.Rules)
+		}
+		r := list.Rules[0]
+		if r.Findings == nil || *r.Findings != c.findings || (r.Blind != "") != c.blind {
+			t.Errorf("clock %s: expected %d findings, blind %v; got %+v", c.clock, c.findings, c.blind, r)
+		}
+		if !c.blind && (r.Suppressed == nil || *r.Suppressed != 1 || len(r.Exclusions) != 1 || r.Exclusions[0].Name != "the join page" || r.Exclusions[0].Rows != 1) {
+			t.Errorf("expected the exclusion to have removed 1 row, got %+v", r)
+		}
+		ts.close()
+	}
+}
+
+// TestRuleSettingsDiagnostics checks that malformed grouping and
+// suppression settings are reported, not ignored.
+func TestRuleSettingsDiagnostics(t *testing.T) {
+	rules := writeRule(t, "kind: Scheduled\n", "kind: Scheduled\nsuppressionEnabled: yes please\neventGroupingSettings:\n  aggregationKind: Sometimes\n")
+	ts := startServer(t, Options{Store: t.TempDir(), RulePaths: []string{rules}, Clock: clock.NewManual(time.Date(2025, 3, 5, 0, 0, 0, 0, time.UTC))})
+	defer ts.close()
+	var list struct{ Rules []apiRule }
+	ts.do("GET", "/api/rules", nil, &list)
+	text := strings.Join(list.Rules[0].Diagnostics, "\n")
+	if !strings.Contains(text, `aggregationKind "Sometimes"`) || !strings.Contains(text, "suppressionEnabled: expected true or false") {
+		t.Errorf("expected diagnostics about the grouping and the suppression, got %q", text)
 	}
 }

@@ -172,3 +172,27 @@ func TestFindingsBounded(t *testing.T) {
 		t.Errorf("expected the limit to hold, got %d", len(got))
 	}
 }
+
+// TestUndeliveredResumesAfterRestart closes the store while a sink
+// refuses an alert; reopened, the sink delivers it.
+func TestUndeliveredResumesAfterRestart(t *testing.T) {
+	dir := t.TempDir()
+	down := &flaky{name: "hook", fails: 1 << 30}
+	s, err := Open(dir, Options{Sinks: []Sink{down}, Backoff: time.Millisecond, MaxBackoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Record([]*Record{rec("a")})
+	wait(t, "a refused attempt", func() bool { down.mu.Lock(); defer down.mu.Unlock(); return down.tries["a"] > 0 })
+	if s.Pending() != 1 || s.List(nil, 0)[0].Delivered {
+		t.Errorf("expected a pending, undelivered")
+	}
+	s.Close()
+	up := &flaky{name: "hook"}
+	s, err = Open(dir, Options{Sinks: []Sink{up}, Backoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	wait(t, "a delivered after the restart", func() bool { return len(up.delivered()) == 1 && s.Pending() == 0 })
+}
