@@ -77,7 +77,7 @@ func openConsole(t *testing.T, base string) *browserPage {
 		t.Fatalf("starting chromium: %v", err)
 	}
 	p.do("opening the console", chromedp.Navigate(base+"/"))
-	p.waitJS("the console to start", `document.body.dataset.ready === "true"`)
+	p.waitJS("the console to start", `document.body.dataset.ready === "true" && document.body.dataset.started === "true"`)
 	return p
 }
 
@@ -311,7 +311,11 @@ func consoleSeedServer(t *testing.T) string {
 // UseNumber, as the console would show them.
 func consoleAPIQuery(t *testing.T, base, query, now string) (cols []map[string]string, rows [][]any) {
 	t.Helper()
-	body, _ := json.Marshal(map[string]string{"query": query, "now": now})
+	req := map[string]string{"query": query}
+	if now != "" {
+		req["now"] = now
+	}
+	body, _ := json.Marshal(req)
 	res, err := http.Post(base+"/api/query", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -372,12 +376,27 @@ func (p *browserPage) checkGrid(query string, cols []map[string]string, rows [][
 func TestConsoleSeed(t *testing.T) {
 	base := consoleSeedServer(t)
 	p := openConsole(t, base)
+	// The console opens with something to run (README: "open the console
+	// and press Shift+Enter on the query"): at the server's clock it gives
+	// the rows the API gives.
+	var starter string
+	p.eval(`document.getElementById("editor-input").value`, &starter)
+	if starter == "" {
+		t.Fatalf("the console opens with an empty editor, expected a query to run")
+	}
+	p.runQuery()
+	cols, rows := consoleAPIQuery(t, base, starter, "")
+	if len(rows) == 0 {
+		t.Errorf("the starter query %q gives no rows", starter)
+	}
+	p.checkGrid("the starter query", cols, rows)
+
 	p.eval(fmt.Sprintf(`(() => { document.getElementById("now").value = %q; return true })()`, consoleNow), nil)
 
 	seed := consoleSeedQuery(t)
 	p.typeQuery(seed)
 	p.runQuery()
-	cols, rows := consoleAPIQuery(t, base, seed, consoleNow)
+	cols, rows = consoleAPIQuery(t, base, seed, consoleNow)
 	if len(rows) == 0 {
 		t.Fatalf("the seed query finds no rows at %s: the test would prove nothing", consoleNow)
 	}

@@ -77,7 +77,7 @@ func (c *contractAPI) handler() http.Handler {
 		return map[string]any{"rules": []any{
 			map[string]any{"id": "r1", "name": "Rule one", "file": "rules/one.yaml", "severity": "High", "tactics": []string{}, "techniques": []string{},
 				"queryFrequency": "1h", "queryPeriod": "1d", "triggerOperator": "gt", "triggerThreshold": 0, "scheduled": true, "valid": true,
-				"diagnostics": []string{}, "suppressed": 7, "lastWindowEnd": "2025-03-04T09:00:00Z", "nextRun": "2025-03-04T10:00:00Z"},
+				"diagnostics": []string{}, "suppressed": 7, "query": "DeviceNetworkEvents\n| where RemoteUrl has 'x'\n", "lastWindowEnd": "2025-03-04T09:00:00Z", "nextRun": "2025-03-04T10:00:00Z"},
 			map[string]any{"id": "r2", "name": "Rule two", "file": "rules/two.yaml", "severity": "Low", "tactics": []string{}, "techniques": []string{},
 				"scheduled": false, "valid": false, "diagnostics": []string{"1:9: unknown column 'Nope'"}, "suppressed": 0},
 		}}
@@ -279,13 +279,24 @@ func TestConsoleContract(t *testing.T) {
 	p.waitJS("the rules", `document.querySelectorAll("#view-rules tbody tr").length === 2`)
 	var rules []string
 	p.eval(`[...document.querySelectorAll("#view-rules tbody tr")].map(tr => [...tr.cells].slice(0, 5).map(c => c.textContent).join(" / "))`, &rules)
-	wantRules := []string{"Rule one / High / valid / every 1h over 1d, alert when count gt 0 / 7",
+	wantRules := []string{"Rule one (query) / High / valid / every 1h over 1d, alert when count gt 0 / 7",
 		"Rule two / Low / invalid: 1:9: unknown column 'Nope' / not scheduled / 0"}
 	if fmt.Sprint(rules) != fmt.Sprint(wantRules) {
 		t.Errorf("the rules read\n%q\nexpected\n%q", rules, wantRules)
 	}
 	p.eval(`document.querySelector("#view-rules tbody tr .link").click()`, nil)
 	p.waitJS("the rule's findings", `location.hash === "#findings" && document.querySelector("#view-findings .count")?.textContent === "2 findings"`)
+
+	// A rule's query goes to the editor.
+	p.eval(`location.hash = "#rules"`, nil)
+	p.waitJS("the rules", `document.querySelector("#view-rules .open-query")`)
+	p.eval(`document.querySelector("#view-rules .open-query").click()`, nil)
+	p.waitJS("the query view", `!document.getElementById("view-query").hidden`)
+	var ruleQuery string
+	p.eval(`document.getElementById("editor-input").value`, &ruleQuery)
+	if want := "DeviceNetworkEvents\n| where RemoteUrl has 'x'"; ruleQuery != want {
+		t.Errorf("the rule's query link puts %q in the editor, expected %q", ruleQuery, want)
+	}
 
 	// Tables: a click puts "Table | take 100" in the editor.
 	p.eval(`location.hash = "#tables"`, nil)
@@ -305,15 +316,15 @@ func TestConsoleContract(t *testing.T) {
 	p.do("pressing Ctrl+Z", chromedp.KeyEvent("z", chromedp.KeyModifiers(chromedp.ModifierCtrl),
 		func(k *input.DispatchKeyEventParams) { k.Commands = []string{"undo"} }))
 	p.eval(`document.getElementById("editor-input").value`, &text)
-	if text != "T | render piechart" {
-		t.Errorf("after undo the editor holds %q, expected %q", text, "T | render piechart")
+	if text != "DeviceNetworkEvents\n| where RemoteUrl has 'x'" {
+		t.Errorf("after undo the editor holds %q, expected the text before, %q", text, "DeviceNetworkEvents\n| where RemoteUrl has 'x'")
 	}
 	// Tab indents.
 	p.eval(`(() => { const e = document.getElementById("editor-input"); e.setSelectionRange(0, 0); return true })()`, nil)
 	p.key(kb.Tab)
 	p.eval(`document.getElementById("editor-input").value`, &text)
-	if text != "    T | render piechart" {
-		t.Errorf("after Tab the editor holds %q, expected %q", text, "    T | render piechart")
+	if text != "    DeviceNetworkEvents\n| where RemoteUrl has 'x'" {
+		t.Errorf("after Tab the editor holds %q, expected %q", text, "    DeviceNetworkEvents\n| where RemoteUrl has 'x'")
 	}
 	// A long query: the highlighted layer scrolls with the text area, and
 	// both are as tall.

@@ -1,7 +1,7 @@
 // app.js: the console's page: the tabs, the token field, the query view
 // (editor, results grid, chart) and the other views.
 
-import { post, token, setToken, onUnauthorized } from "./api.js";
+import { get, post, token, setToken, onUnauthorized } from "./api.js";
 import { Editor } from "./editor.js";
 import { Grid, csv } from "./grid.js";
 import { drawChart } from "./chart.js";
@@ -126,20 +126,59 @@ const editor = new Editor({
 });
 $("run").addEventListener("click", () => run(editor.value));
 
+// The editor's text is kept for the tab, so that a reload keeps it.
+const queryKey = "kqlhunt.query";
+let touched = false;
+let saveTimer = 0;
+$("editor-input").addEventListener("input", () => {
+  touched = true;
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => sessionStorage.setItem(queryKey, editor.value), 300);
+});
+$("editor-input").addEventListener("keydown", () => (touched = true));
+
+// starter fills an empty editor, before the user types, with something
+// to run: the query kept for the tab, else the first valid rule's query
+// (when the server lists it), else the first table with data.
+async function starter() {
+  const kept = sessionStorage.getItem(queryKey);
+  let text = kept || "";
+  try {
+    if (!text) {
+      const rules = ((await get("/api/rules")) || {}).rules || [];
+      const rule = rules.find((r) => r.valid && r.query);
+      if (rule) text = rule.query.trim();
+    }
+    if (!text) {
+      const tables = ((await get("/api/tables")) || {}).tables || [];
+      const t = tables.find((t) => t.rows > 0);
+      if (t) text = `${t.name} | take 100`;
+    }
+  } catch (e) {
+    // no starter: the editor stays empty
+  }
+  if (text && !touched && editor.value === "") {
+    editor.setValue(text);
+    touched = false;
+  }
+}
+
 // The other views.
 const findings = new EventsView($("view-findings"), "findings", showCell);
 const alerts = new EventsView($("view-alerts"), "alerts", showCell);
+// toEditor shows the query view and puts text in the editor. The editor
+// must be shown before the text goes in, for the insertion to be
+// undoable.
+function toEditor(text) {
+  location.hash = "#query";
+  show("query");
+  editor.setValue(text);
+}
 const rules = new RulesView($("view-rules"), (id) => {
   findings.form.elements.rule.value = id;
   location.hash = "#findings";
-});
-const tables = new TablesView($("view-tables"), (name) => {
-  // The editor must be shown before the text goes in, for the insertion
-  // to be undoable.
-  location.hash = "#query";
-  show("query");
-  editor.setValue(`${name} | take 100`);
-});
+}, (query) => toEditor(query.trim()));
+const tables = new TablesView($("view-tables"), (name) => toEditor(`${name} | take 100`));
 const loaders = { findings, alerts, rules, tables };
 
 let current = "";
@@ -154,4 +193,5 @@ function show(view, reload) {
 }
 window.addEventListener("hashchange", () => show(location.hash.slice(1), true));
 show(location.hash.slice(1) || "query");
+starter().finally(() => (document.body.dataset.started = "true"));
 document.body.dataset.ready = "true";

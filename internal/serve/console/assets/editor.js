@@ -171,7 +171,9 @@ export class Editor {
   setValue(text) {
     this.input.focus();
     this.input.select();
-    if (!document.execCommand("insertText", false, text)) {
+    // Only into the focused text area (a hidden editor takes no focus, and
+    // insertText would type into whatever has it).
+    if (document.activeElement !== this.input || !document.execCommand("insertText", false, text)) {
       this.input.value = text;
       this.changed();
     }

@@ -195,10 +195,11 @@ export class EventsView {
 // RulesView lists the rules with their validation, schedule and
 // suppression counts; clicking a rule shows its findings.
 export class RulesView {
-  constructor(section, onRule) {
+  constructor(section, onRule, onQuery) {
     this.status = section.querySelector(".status");
     this.list = section.querySelector(".list");
     this.onRule = onRule;
+    this.onQuery = onQuery;
   }
 
   async load() {
@@ -220,7 +221,8 @@ export class RulesView {
       const suppressed = r.suppressed === null || r.suppressed === undefined ? "not run yet" : r.suppressed;
       const last = r.lastError ? h("span", { class: "invalid", title: r.lastError }, `${r.lastWindowEnd || ""} failed: ${r.lastError}`) : r.lastWindowEnd || "";
       return [
-        h("span", { class: "link", onclick: () => this.onRule(r.id) }, r.name || r.id),
+        h("span", {}, h("span", { class: "link", onclick: () => this.onRule(r.id) }, r.name || r.id),
+          r.query ? h("span", { class: "link open-query", title: "put the rule's query in the editor", onclick: () => this.onQuery(r.query) }, " (query)") : null),
         h("span", { class: "sev-" + String(r.severity || "").toLowerCase() }, r.severity || ""),
         valid, schedule, suppressed, last, r.nextRun || "",
         [...(r.tactics || []), ...(r.techniques || [])].join(", "), r.file || "",
