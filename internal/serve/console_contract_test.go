@@ -301,6 +301,14 @@ func TestConsoleContract(t *testing.T) {
 	// Tables: a click puts "Table | take 100" in the editor.
 	p.eval(`location.hash = "#tables"`, nil)
 	p.waitJS("the tables", `document.querySelectorAll("#view-tables li").length === 2`)
+	// The filter keeps the tables whose name or a column holds the text.
+	p.eval(`(() => { const f = document.querySelector("#view-tables .filter"); f.value = "remoteurl"; f.dispatchEvent(new Event("input")); return true })()`, nil)
+	var shown []string
+	p.eval(`[...document.querySelectorAll("#view-tables li[data-table]")].filter(li => !li.hidden).map(li => li.dataset.table)`, &shown)
+	if fmt.Sprint(shown) != "[DeviceNetworkEvents]" {
+		t.Errorf("the filter \"remoteurl\" shows the tables %v, expected [DeviceNetworkEvents]", shown)
+	}
+	p.eval(`(() => { const f = document.querySelector("#view-tables .filter"); f.value = ""; f.dispatchEvent(new Event("input")); return true })()`, nil)
 	p.eval(`document.querySelector("#view-tables .table-name").click()`, nil)
 	p.waitJS("the query view", `!document.getElementById("view-query").hidden`)
 	var text string

@@ -148,7 +148,7 @@ function titleOf(s) {
 }
 
 function lines(svg, chart, columns, groups, r, W, H) {
-  const L = 64, R = 190, T = 30, B = 44;
+  const L = 64, R = 230, T = 30, B = 44;
   const pw = W - L - R, ph = H - T - B;
   const isTime = columns[r.x].type === "datetime";
   const all = groups.flatMap((g) => g.points).filter((p) => !isNaN(p.x) && isFinite(p.y));
@@ -217,8 +217,8 @@ function bars(svg, horizontal, groups, W, H) {
     return;
   }
   // Column labels that do not fit their band are slanted.
-  const slant = !horizontal && cats.some((c) => c.length * 6.5 > (W - 64 - 190) / cats.length);
-  const L = horizontal ? 170 : slant ? 100 : 64, R = 190, T = 30, B = horizontal ? 30 : slant ? 100 : 40;
+  const slant = !horizontal && cats.some((c) => c.length * 6.5 > (W - 64 - 230) / cats.length);
+  const L = horizontal ? 170 : slant ? 100 : 64, R = 230, T = 30, B = horizontal ? 30 : slant ? 100 : 40;
   const pw = W - L - R, ph = H - T - B;
   let v0 = Math.min(0, ...all), v1 = Math.max(0, ...all);
   const vt = ticks(v0, v1, 5);

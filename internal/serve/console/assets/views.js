@@ -240,7 +240,18 @@ export class TablesView {
   constructor(section, onTable) {
     this.status = section.querySelector(".status");
     this.list = section.querySelector(".list");
+    this.filter = section.querySelector(".filter");
     this.onTable = onTable;
+    this.filter.addEventListener("input", () => this.applyFilter());
+  }
+
+  // applyFilter shows the tables whose name, or one of whose columns,
+  // holds the filter's text.
+  applyFilter() {
+    const f = this.filter.value.trim().toLowerCase();
+    for (const li of this.list.querySelectorAll("li[data-table]")) {
+      li.hidden = f !== "" && !li.dataset.search.includes(f);
+    }
   }
 
   async load() {
@@ -258,10 +269,11 @@ export class TablesView {
       const cols = t.columns || [];
       const schema = h("div", { class: "schema", hidden: "" }, cols.map((c) => `${c.name}: ${c.type}`).join(", "));
       const toggle = h("span", { class: "link toggle", onclick: () => (schema.hidden = !schema.hidden) }, `${cols.length} columns`);
-      return h("li", { "data-table": t.name },
+      return h("li", { "data-table": t.name, "data-search": [t.name, ...cols.map((c) => c.name)].join(" ").toLowerCase() },
         h("a", { class: "link table-name", href: "#query", onclick: (e) => { e.preventDefault(); this.onTable(t.name); } }, t.name),
         ` · ${plural(t.rows, "row")} · `, toggle, schema);
     });
     this.list.replaceChildren(h("ul", { class: "tables" }, ...items));
+    this.applyFilter();
   }
 }
