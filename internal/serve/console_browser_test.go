@@ -516,8 +516,9 @@ func TestConsoleSeed(t *testing.T) {
 // TestConsoleFindings runs the seed rule from the findings view (Hunt
 // now, POST /api/hunt) and checks that the view shows the rule's
 // findings as GET /api/findings lists them, per rule, per device and in
-// its time chart, and that the rules view shows the rule valid and
-// scheduled.
+// its time chart, that the alerts view shows the alerts of the rule's
+// first scheduled window likewise, and that the rules view shows the rule
+// valid and scheduled.
 func TestConsoleFindings(t *testing.T) {
 	base := consoleSeedServer(t)
 	p := openConsole(t, base)
@@ -571,6 +572,50 @@ func TestConsoleFindings(t *testing.T) {
 	p.eval(`document.querySelectorAll("#view-findings .list tbody tr").length`, &listed)
 	if listed != len(ans.Findings) {
 		t.Errorf("the findings list has %d rows, expected %d", listed, len(ans.Findings))
+	}
+
+	// Alerts: the seed rule's first scheduled window, run at start, raises
+	// them; the view counts them per rule and per device (Host entities).
+	type alert struct {
+		RuleName string
+		Entities []struct{ Type, Value string }
+	}
+	var alerts []alert
+	for deadline := time.Now().Add(10 * time.Second); len(alerts) == 0 && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		res, err := http.Get(base + "/api/alerts")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ans struct{ Alerts []alert }
+		err = json.NewDecoder(res.Body).Decode(&ans)
+		res.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		alerts = ans.Alerts
+	}
+	if len(alerts) == 0 {
+		t.Fatalf("the seed rule raised no alert at %s: the alerts view would prove nothing", consoleNow)
+	}
+	perRule, perDevice = map[string]int{}, map[string]int{}
+	for _, a := range alerts {
+		perRule[a.RuleName]++
+		for _, e := range a.Entities {
+			if e.Type == "Host" {
+				perDevice[e.Value]++
+			}
+		}
+	}
+	p.eval(`location.hash = "#alerts"`, nil)
+	p.waitJS("the alerts view", `/^\d+ alerts?$/.test(document.querySelector("#view-alerts .count")?.textContent || "")`)
+	p.eval(`Object.fromEntries([...document.querySelectorAll("#view-alerts .per-rule tbody tr")].map(tr => [tr.cells[0].textContent, Number(tr.cells[2].textContent)]))`, &gotRule)
+	p.eval(`Object.fromEntries([...document.querySelectorAll("#view-alerts .per-device tbody tr")].map(tr => [tr.cells[0].textContent, Number(tr.cells[1].textContent)]))`, &gotDevice)
+	if fmt.Sprint(gotRule) != fmt.Sprint(perRule) || fmt.Sprint(gotDevice) != fmt.Sprint(perDevice) {
+		t.Errorf("the alerts view counts %v per rule and %v per device, the API's alerts %v and %v", gotRule, gotDevice, perRule, perDevice)
+	}
+	p.eval(`[...document.querySelectorAll("#view-alerts .chart circle.point")].reduce((n, c) => n + Number(c.dataset.y), 0)`, &charted)
+	if charted != len(alerts) {
+		t.Errorf("the alerts chart counts %d alerts, expected %d", charted, len(alerts))
 	}
 
 	p.eval(`location.hash = "#rules"`, nil)
