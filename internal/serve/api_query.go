@@ -134,6 +134,9 @@ func (p *apiPart) runQuery(parent context.Context, req queryRequest) (*queryResp
 		if err != nil {
 			return nil, p.runFailure(ctx, err)
 		}
+		if len(cursors) == 0 {
+			return nil, failure(http.StatusBadRequest, "invalid", "the query has no tabular statement to run")
+		}
 		if len(cursors) > 1 {
 			fmt.Fprintf(&notes, "the query has %d results; only the first is shown\n", len(cursors))
 		}
