@@ -170,3 +170,16 @@ func TestCompleteNeverPanics(t *testing.T) {
 		}
 	}
 }
+
+// TestCharts checks that Charts gives each statement's render request
+// before the query runs.
+func TestCharts(t *testing.T) {
+	q, err := Compile("range x from 1 to 3 step 1 | render timechart with (title=\"t\");\nprint 1", Defender(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := q.Charts()
+	if len(cs) != 2 || cs[0] == nil || cs[0].Kind != "timechart" || cs[0].Props["title"] != "t" || cs[1] != nil {
+		t.Errorf("expected a timechart then nothing, got %+v", cs)
+	}
+}

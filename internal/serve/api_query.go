@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -105,6 +106,89 @@ func (p *apiPart) runQuery(parent context.Context, req queryRequest) (*queryResp
 		return nil, f
 	}
 	defer release()
+	resp := &queryResponse{Columns: []queryColumn{}, Warnings: []string{}}
+	for _, w := range q.Warnings {
+		line, col := q.Source.LineCol(w.Span.Start)
+		resp.Warnings = append(resp.Warnings, fmt.Sprintf("%d:%d: %s", line, col, w.Msg))
+	}
+	var notes bytes.Buffer
+	var (
+		cols      []kql.Column
+		chart     *kql.Chart
+		rows      json.RawMessage
+		n         int
+		truncated string
+	)
+	if p.s.opts.Engine == "" {
+		d, f := p.openData(ctx)
+		if f != nil {
+			return nil, f
+		}
+		hunt.WarnEnrichment(&notes, d, q.Tables, map[string]bool{})
+		for _, t := range hunt.MissingTables(d, q.Tables) {
+			fmt.Fprintf(&notes, "no data for table %s; it reads as empty\n", t)
+		}
+		// The embedded engine streams: the rows past the limits are not
+		// read.
+		cursors, err := q.Open(ctx, d, kql.DatetimeOf(now))
+		if err != nil {
+			return nil, p.runFailure(ctx, err)
+		}
+		if len(cursors) == 0 {
+			return nil, failure(http.StatusBadRequest, "invalid", "the query has no tabular statement to run")
+		}
+		if len(cursors) > 1 {
+			fmt.Fprintf(&notes, "the query has %d results; only the first is shown\n", len(cursors))
+		}
+		for _, c := range cursors[1:] {
+			c.Close()
+		}
+		c := cursors[0]
+		rows, n, truncated, err = encodeRows(c.Next, lim.QueryRows, lim.QueryBytes)
+		c.Close()
+		if err != nil {
+			return nil, p.runFailure(ctx, err)
+		}
+		cols, chart = c.Columns, c.Chart
+		hunt.ReportData(&notes, d.Stats())
+	} else {
+		srv, f := p.server(&notes)
+		if f != nil {
+			return nil, f
+		}
+		for _, t := range hunt.MissingTables(srv, q.Tables) {
+			fmt.Fprintf(&notes, "no data for table %s on the server; it reads as empty\n", t)
+		}
+		var b *kql.Batch
+		var err error
+		cols, b, err = srv.Run(ctx, q, kql.DatetimeOf(now))
+		if err != nil {
+			return nil, p.runFailure(ctx, err)
+		}
+		rows, n, truncated, _ = encodeRows(oneBatch(b), lim.QueryRows, lim.QueryBytes)
+		if charts := q.Charts(); len(charts) > 0 {
+			chart = charts[0]
+		}
+	}
+	for _, col := range cols {
+		resp.Columns = append(resp.Columns, queryColumn{Name: col.Name, Type: col.Type.String()})
+	}
+	resp.Rows, resp.Truncated = rows, truncated != ""
+	resp.Stats.Rows, resp.Stats.Bytes = n, len(rows)
+	if truncated != "" {
+		fmt.Fprintf(&notes, "%s\n", truncated)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(notes.String()), "\n") {
+		if line = strings.TrimPrefix(strings.TrimPrefix(line, "kqlhunt: "), "warning: "); line != "" {
+			resp.Warnings = append(resp.Warnings, line)
+		}
+	}
+	resp.Chart = chartOf(chart, cols)
+	return resp, nil
+}
+
+// openData opens the server's data: --data and everything ingested.
+func (p *apiPart) openData(ctx context.Context) (*kql.Data, *apiFailure) {
 	opts, err := p.s.dataOptions(ctx)
 	if err != nil {
 		return nil, failure(http.StatusInternalServerError, "error", "the server's data: %v", err)
@@ -113,48 +197,36 @@ func (p *apiPart) runQuery(parent context.Context, req queryRequest) (*queryResp
 	if err != nil {
 		return nil, failure(http.StatusInternalServerError, "error", "opening the server's data: %v", err)
 	}
-	resp := &queryResponse{Columns: []queryColumn{}, Warnings: []string{}}
-	for _, w := range q.Warnings {
-		line, col := q.Source.LineCol(w.Span.Start)
-		resp.Warnings = append(resp.Warnings, fmt.Sprintf("%d:%d: %s", line, col, w.Msg))
-	}
-	var notes bytes.Buffer
-	hunt.WarnEnrichment(&notes, d, q.Tables, map[string]bool{})
-	for _, t := range hunt.MissingTables(d, q.Tables) {
-		fmt.Fprintf(&notes, "no data for table %s; it reads as empty\n", t)
-	}
-	cursors, err := q.Open(ctx, d, kql.DatetimeOf(now))
+	return d, nil
+}
+
+// queryServer is the database server of --engine, which runs the API's
+// queries in its place: hunt.Engine, and one query's rows.
+type queryServer interface {
+	hunt.Engine
+	Run(ctx context.Context, q *kql.Query, now kql.Datetime) ([]kql.Column, *kql.Batch, error)
+}
+
+// server opens the --engine server; warnings about queries that run in
+// part in kqlhunt go to warn.
+func (p *apiPart) server(warn io.Writer) (queryServer, *apiFailure) {
+	srv, err := hunt.ServerEngine(p.s.opts.Engine, warn)
 	if err != nil {
-		return nil, p.runFailure(ctx, err)
+		return nil, failure(http.StatusInternalServerError, "error", "%v", err)
 	}
-	if len(cursors) > 1 {
-		fmt.Fprintf(&notes, "the query has %d results; only the first is shown\n", len(cursors))
+	if err := srv.Open(p.s.opts.Catalog); err != nil {
+		return nil, failure(http.StatusBadGateway, "error", "the --engine server: %v", err)
 	}
-	for _, c := range cursors[1:] {
-		c.Close()
+	return srv, nil
+}
+
+// oneBatch returns the next function of a single batch.
+func oneBatch(b *kql.Batch) func() (*kql.Batch, error) {
+	return func() (*kql.Batch, error) {
+		out := b
+		b = nil
+		return out, nil
 	}
-	c := cursors[0]
-	rows, n, truncated, err := encodeRows(c, lim.QueryRows, lim.QueryBytes)
-	c.Close()
-	if err != nil {
-		return nil, p.runFailure(ctx, err)
-	}
-	for _, col := range c.Columns {
-		resp.Columns = append(resp.Columns, queryColumn{Name: col.Name, Type: col.Type.String()})
-	}
-	resp.Rows, resp.Truncated = rows, truncated != ""
-	resp.Stats.Rows, resp.Stats.Bytes = n, len(rows)
-	if truncated != "" {
-		fmt.Fprintf(&notes, "%s\n", truncated)
-	}
-	hunt.ReportData(&notes, d.Stats())
-	for _, line := range strings.Split(strings.TrimSpace(notes.String()), "\n") {
-		if line = strings.TrimPrefix(strings.TrimPrefix(line, "kqlhunt: "), "warning: "); line != "" {
-			resp.Warnings = append(resp.Warnings, line)
-		}
-	}
-	resp.Chart = chartOf(c.Chart, c.Columns)
-	return resp, nil
 }
 
 // runFailure is the failure of a query that stopped while running.
@@ -172,15 +244,15 @@ func (p *apiPart) runFailure(ctx context.Context, err error) *apiFailure {
 	return failure(http.StatusUnprocessableEntity, "error", "the query failed: %v", err)
 }
 
-// encodeRows reads c's rows and encodes them as a JSON array of arrays,
+// encodeRows reads the rows of the batches next returns (nil at the end) and encodes them as a JSON array of arrays,
 // each value as the CLI's json format encodes it, stopping past maxRows
 // rows or maxBytes bytes. truncated says which limit cut the answer, ""
 // when every row is there.
-func encodeRows(c *kql.Cursor, maxRows int, maxBytes int64) (out json.RawMessage, n int, truncated string, err error) {
+func encodeRows(next func() (*kql.Batch, error), maxRows int, maxBytes int64) (out json.RawMessage, n int, truncated string, err error) {
 	buf := []byte{'['}
 	var row []byte
 	for truncated == "" {
-		b, err := c.Next()
+		b, err := next()
 		if err != nil {
 			return nil, 0, "", err
 		}

@@ -2,9 +2,11 @@ package serve
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"sort"
 
+	"github.com/kqlhunt/kqlhunt/internal/hunt"
 	"github.com/kqlhunt/kqlhunt/kql"
 )
 
@@ -50,26 +52,36 @@ func (p *apiPart) handleTables(w http.ResponseWriter, r *http.Request) {
 }
 
 // countRows counts the rows of every catalog table that has data, in one
-// pass over the data (kql.RunMany of a `T | count` per table).
+// pass over the data (a `T | count` per table, run together), on the
+// --engine server when there is one.
 func (p *apiPart) countRows(ctx context.Context) (map[string]int64, *apiFailure) {
 	release, f := p.acquire(ctx)
 	if f != nil {
 		return nil, f
 	}
 	defer release()
-	opts, err := p.s.dataOptions(ctx)
-	if err != nil {
-		return nil, failure(http.StatusInternalServerError, "error", "the server's data: %v", err)
-	}
 	cat := p.s.opts.Catalog
-	d, err := kql.OpenData(opts, cat)
-	if err != nil {
-		return nil, failure(http.StatusInternalServerError, "error", "opening the server's data: %v", err)
+	var eng hunt.Engine
+	if p.s.opts.Engine == "" {
+		opts, err := p.s.dataOptions(ctx)
+		if err != nil {
+			return nil, failure(http.StatusInternalServerError, "error", "the server's data: %v", err)
+		}
+		eng = &hunt.Embedded{Data: opts}
+		if err := eng.Open(cat); err != nil {
+			return nil, failure(http.StatusInternalServerError, "error", "opening the server's data: %v", err)
+		}
+	} else {
+		srv, f := p.server(io.Discard)
+		if f != nil {
+			return nil, f
+		}
+		eng = srv
 	}
 	var names []string
 	var queries []*kql.Query
-	for _, name := range d.Tables() {
-		if cat.Table(name) == nil {
+	for _, name := range cat.Names() {
+		if !eng.HasTable(name) {
 			continue
 		}
 		q, err := kql.Compile("["+kql.QuoteString(name)+"] | count", cat, kql.Options{MaxMemory: p.s.opts.Limits.QueryMemory})
@@ -79,7 +91,7 @@ func (p *apiPart) countRows(ctx context.Context) (map[string]int64, *apiFailure)
 		names, queries = append(names, name), append(queries, q)
 	}
 	counts := make(map[string]int64, len(names))
-	outs := kql.RunMany(ctx, queries, d, kql.DatetimeOf(p.s.clock.Now()), func(query, stmt int, cols []kql.Column, b *kql.Batch) error {
+	outs := eng.RunMany(ctx, queries, kql.DatetimeOf(p.s.clock.Now()), func(query, stmt int, cols []kql.Column, b *kql.Batch) error {
 		if b.N > 0 {
 			if n, ok := b.Cols[0].Get(0).(int64); ok {
 				counts[names[query]] += n

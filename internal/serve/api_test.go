@@ -478,3 +478,28 @@ func sortedByName(ts []tableInfo) bool {
 	}
 	return true
 }
+
+// TestQueryEngineErrors checks the answers of the API when the --engine
+// server cannot be used: a URL that is not ClickHouse's, a server that
+// does not answer. (Queries on a live server are tested with the
+// ClickHouse engine's own tests; the API hands them over as the CLI does.)
+func TestQueryEngineErrors(t *testing.T) {
+	for _, c := range []struct {
+		engine string
+		code   int
+		msg    string
+	}{
+		{"postgres://x/y", 500, "expected clickhouse://"},
+		{"clickhouse://127.0.0.1:1/hunting", 502, "the --engine server"},
+	} {
+		_, ts := apiTestServer(t, Options{Engine: c.engine})
+		code, res := apiQuery(t, ts, queryRequest{Query: "DeviceNetworkEvents | count"})
+		if code != c.code || !strings.Contains(res.Error, c.msg) {
+			t.Errorf("%s: expected %d %q, got %d %q", c.engine, c.code, c.msg, code, res.Error)
+		}
+		code, body := apiDo(t, ts, "GET", "/api/tables", nil, "")
+		if code != c.code || !strings.Contains(string(body), c.msg) {
+			t.Errorf("%s: tables: expected %d %q, got %d %s", c.engine, c.code, c.msg, code, body)
+		}
+	}
+}
