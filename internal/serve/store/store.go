@@ -172,9 +172,16 @@ type Store struct {
 	pending   map[string]int64
 	broken    error
 
-	// compactMu serialises compactions.
+	// compactMu serialises compactions; dirty is set when one failed, so
+	// that the next removes what it may have left.
 	compactMu sync.Mutex
 	ckpt      checkpoint
+	dirty     bool
+	// wake starts a background compaction of the sealed segments; done
+	// stops the goroutine that runs them, which closes stopped.
+	wake    chan struct{}
+	done    chan struct{}
+	stopped chan struct{}
 	// Truncated lists the torn tails cut at Open.
 	Truncated []Truncation
 }
@@ -261,7 +268,33 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	if err := s.Flush(ctx); err != nil {
 		return nil, err
 	}
+	s.wake, s.done, s.stopped = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
+	go s.background(s.wake, s.done, s.stopped)
 	return s, nil
+}
+
+// background compacts the sealed segments when a segment is sealed, so
+// that the log does not grow without bound between queries.
+func (s *Store) background(wake, done <-chan struct{}, stopped chan<- struct{}) {
+	defer close(stopped)
+	for {
+		select {
+		case <-done:
+			return
+		case <-wake:
+		}
+		s.compactMu.Lock()
+		s.mu.Lock()
+		todo := slices.Clone(s.sealed)
+		s.mu.Unlock()
+		for _, n := range todo {
+			if err := s.compact(context.Background(), n); err != nil {
+				fmt.Fprintf(s.opts.Log, "kqlhunt: store: compacting %s: %v (tried again at the next flush)\n", segmentName(n), err)
+				break
+			}
+		}
+		s.compactMu.Unlock()
+	}
 }
 
 func (s *Store) walDir() string  { return filepath.Join(s.dir, "wal") }
@@ -393,6 +426,12 @@ func (s *Store) seal() error {
 	err := s.cur.Close()
 	s.sealed = append(s.sealed, s.curN)
 	s.cur = nil
+	if s.wake != nil {
+		select {
+		case s.wake <- struct{}{}:
+		default:
+		}
+	}
 	return err
 }
 
@@ -414,13 +453,20 @@ func (s *Store) Rows() map[string]int64 {
 // Open.
 func (s *Store) Close() error {
 	s.mu.Lock()
+	if s.done != nil {
+		close(s.done)
+		s.done = nil
+		s.mu.Unlock()
+		<-s.stopped
+		s.mu.Lock()
+	}
 	defer s.mu.Unlock()
+	s.broken = errors.New("the store is closed")
 	if s.cur == nil {
 		return nil
 	}
 	err := s.cur.Close()
 	s.cur = nil
-	s.broken = errors.New("the store is closed")
 	return err
 }
 
@@ -478,10 +524,16 @@ func (s *Store) compact(ctx context.Context, n uint64) error {
 	}); err != nil {
 		return err
 	}
-	// Files a failed or crashed compaction of n left behind.
-	if err := s.removeSegmentFiles(func(m uint64) bool { return m == n }); err != nil {
-		return err
+	// Files a failed compaction of n left behind (those of a crash are
+	// removed by Open).
+	if s.dirty {
+		if err := s.removeSegmentFiles(func(m uint64) bool { return m > s.ckpt.Segment }); err != nil {
+			return err
+		}
+		s.dirty = false
 	}
+	s.dirty = true // until the checkpoint is written
+
 	names := make([]string, 0, len(tables))
 	for t := range tables {
 		names = append(names, t)
@@ -544,7 +596,7 @@ func (s *Store) compact(ctx context.Context, n uint64) error {
 	if err := writeFileSync(s.ckptPath(), data); err != nil {
 		return err
 	}
-	s.ckpt = next
+	s.ckpt, s.dirty = next, false
 	s.mu.Lock()
 	for t, c := range written {
 		s.compacted[t] += c

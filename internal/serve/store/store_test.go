@@ -262,23 +262,31 @@ func TestCorruptMiddle(t *testing.T) {
 func TestSegmentsRoll(t *testing.T) {
 	dir := t.TempDir()
 	s := open(t, dir, Options{SegmentBytes: 200})
+	defer s.Close()
 	for i := 1; i <= 5; i++ {
 		if _, err := s.Append(batch(fmt.Sprint(i), i)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	segs, _ := filepath.Glob(filepath.Join(dir, "wal", "*.wal"))
-	if len(segs) != 5 {
-		t.Fatalf("expected a segment per batch past 200 bytes, got %v", segs)
+	// Each batch passes 200 bytes and seals its segment, which is
+	// compacted in the background, without a flush.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		segs, _ := filepath.Glob(filepath.Join(dir, "wal", "*.wal"))
+		if len(segs) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("expected the sealed segments compacted and removed, got %v", segs)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
-	s.Close()
-	s = open(t, dir, Options{SegmentBytes: 200})
-	defer s.Close()
-	if got := reportIDs(t, s, "DeviceNetworkEvents"); !slices.Equal(got, seq(1, 5)) {
+	if got := QueryIDs(t, s.DataDir(), "DeviceNetworkEvents"); !slices.Equal(got, seq(1, 5)) {
 		t.Fatalf("expected ids 1..5, got %v", got)
 	}
-	if segs, _ := filepath.Glob(filepath.Join(dir, "wal", "*.wal")); len(segs) != 0 {
-		t.Fatalf("expected the compacted segments removed, got %v", segs)
+	files, _ := filepath.Glob(filepath.Join(dir, "data", "DeviceNetworkEvents", "hour=*", "seg-*.parquet"))
+	if len(files) != 5 {
+		t.Fatalf("expected a file per segment, got %v", files)
 	}
 }
 
