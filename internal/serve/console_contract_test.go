@@ -139,6 +139,12 @@ func TestConsoleContract(t *testing.T) {
 	p.typeQuery("T | render barchart")
 	p.runQuery()
 	p.waitJS("the token banner", `!document.getElementById("auth-banner").hidden`)
+	// The field is marked, the focus stays where the user types.
+	var focus string
+	p.eval(`document.getElementById("token").classList.contains("wanted") ? document.activeElement.id : "the token field is not marked"`, &focus)
+	if focus != "editor-input" {
+		t.Errorf("after a 401: %q, expected the token field marked and the focus in the editor", focus)
+	}
 	p.eval(`(() => { const t = document.getElementById("token"); t.value = "s3cret"; t.dispatchEvent(new Event("change")); return true })()`, nil)
 	var stored string
 	p.eval(`sessionStorage.getItem("kqlhunt.token")`, &stored)

@@ -28,15 +28,18 @@ tokenInput.value = token();
 tokenInput.addEventListener("change", () => {
   setToken(tokenInput.value.trim());
   $("auth-banner").hidden = true;
+  tokenInput.classList.remove("wanted");
   show(current, true);
 });
 $("token-form").addEventListener("submit", (e) => {
   e.preventDefault();
   tokenInput.dispatchEvent(new Event("change"));
 });
+// A 401 shows the banner and marks the token field; it does not take the
+// focus, which may be in the editor (checks run as you type).
 onUnauthorized(() => {
   $("auth-banner").hidden = false;
-  tokenInput.focus();
+  tokenInput.classList.add("wanted");
 });
 
 // The query view.
