@@ -229,6 +229,11 @@ func TestConsoleContract(t *testing.T) {
 		t.Errorf("sorted, the grid shows the longs %s, expected %s", got, want)
 	}
 
+	// The Run button runs the query as Shift+Enter does.
+	p.typeQuery("T | render columnchart")
+	p.eval(`(() => { document.getElementById("status").dataset.state = ""; document.getElementById("run").click(); return true })()`, nil)
+	p.waitJS("the Run button's answer", `document.getElementById("status").dataset.state === "done" && document.querySelector("#chart svg[data-kind=columnchart]")`)
+
 	// The charts: one mark per row, labelled with the row's values.
 	for _, c := range []struct{ kind, mark string }{{"barchart", "rect.bar"}, {"columnchart", "rect.bar"}, {"piechart", ".slice"}} {
 		p.typeQuery("T | render " + c.kind)

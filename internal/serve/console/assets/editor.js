@@ -337,9 +337,11 @@ export class Editor {
           return;
       }
     }
-    if (e.key === "Tab" && !e.ctrlKey && !e.altKey && !e.metaKey) {
+    // Tab indents; Shift+Tab keeps its usual meaning, a way out of the
+    // editor for the keyboard.
+    if (e.key === "Tab" && !e.shiftKey && !e.ctrlKey && !e.altKey && !e.metaKey) {
       e.preventDefault();
-      if (!e.shiftKey) document.execCommand("insertText", false, "    ");
+      document.execCommand("insertText", false, "    ");
     }
   }
 
