@@ -54,12 +54,17 @@ func Complete(text string, offset int, cat *Catalog) (c Completion) {
 	for offset > 0 && offset < len(text) && !utf8.RuneStart(text[offset]) {
 		offset--
 	}
-	c.From = offset
 	defer func() {
 		if recover() != nil {
 			c = Completion{From: offset}
 		}
 	}()
+	return completeAt(text, offset, cat)
+}
+
+// completeAt is Complete without the recovery of panics, for the fuzz
+// test; offset is within text, at the start of a character.
+func completeAt(text string, offset int, cat *Catalog) Completion {
 	if cat == nil {
 		cat = Builtin()
 	}
