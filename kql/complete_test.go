@@ -74,6 +74,9 @@ func TestCompleteContexts(t *testing.T) {
 		{name: "inside a string", text: "DeviceProcessEvents | where FileName == \"Dev‸", none: true},
 		{name: "inside a comment", text: "DeviceProcessEvents // where Dev‸", none: true},
 		{name: "after a dot", text: "DeviceProcessEvents | where AdditionalFields.Fi‸", not: []string{"FileName"}},
+		{name: "left side", text: "DeviceProcessEvents | project DeviceId, FileName | join kind=inner (DeviceNetworkEvents | project DeviceId, RemoteUrl) on $left.‸", kind: KindColumn, want: []string{"DeviceId", "FileName"}, not: []string{"RemoteUrl"}, onlyKind: true},
+		{name: "right side", text: "DeviceProcessEvents | project DeviceId, FileName | join kind=inner (DeviceNetworkEvents | project DeviceId, RemoteUrl) on $right.Rem‸", kind: KindColumn, want: []string{"RemoteUrl"}, not: []string{"FileName"}, onlyKind: true},
+		{name: "right table", text: "DeviceProcessEvents | join DeviceNetworkEvents on $right.Remote‸", kind: KindColumn, want: []string{"RemoteUrl", "RemoteIP"}, onlyKind: true},
 		{name: "second statement", text: "DeviceProcessEvents | take 1;\nDeviceNetworkEvents | where Rem‸", kind: KindColumn, want: []string{"RemoteUrl"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
