@@ -54,12 +54,17 @@ func Complete(text string, offset int, cat *Catalog) (c Completion) {
 	for offset > 0 && offset < len(text) && !utf8.RuneStart(text[offset]) {
 		offset--
 	}
-	c.From = offset
 	defer func() {
 		if recover() != nil {
 			c = Completion{From: offset}
 		}
 	}()
+	return completeAt(text, offset, cat)
+}
+
+// completeAt is Complete without the recovery of panics, for the fuzz
+// test; offset is within text, at the start of a character.
+func completeAt(text string, offset int, cat *Catalog) Completion {
 	if cat == nil {
 		cat = Builtin()
 	}
@@ -188,6 +193,7 @@ const (
 	ctxExpr             // inside an operator
 	ctxScalar           // an expression with no input columns (print)
 	ctxRender           // the chart kind of render
+	ctxColumns          // the columns of input alone ($left.)
 )
 
 type completionContext struct {
@@ -255,7 +261,17 @@ func (cp *completer) context(from int) completionContext {
 	if n > 0 {
 		prev = &toks[n-1]
 	}
-	if prev != nil && (prev.Kind == syntax.Dot) {
+	if prev != nil && prev.Kind == syntax.Dot {
+		// $left.X and $right.X in join's on: the columns of a side.
+		if n >= 2 && toks[n-2].Kind == syntax.TokIdent && (toks[n-2].Text == "$left" || toks[n-2].Text == "$right") && seg.lastPipe >= start {
+			if op := toks[seg.lastPipe+1]; op.Text == "join" || op.Text == "lookup" {
+				side := cp.text[toks[start].Span.Start:toks[seg.lastPipe].Span.Start]
+				if toks[n-2].Text == "$right" {
+					side = cp.rightSide(seg.lastPipe+1, n)
+				}
+				return completionContext{kind: ctxColumns, input: cp.lets(seg) + side}
+			}
+		}
 		return completionContext{}
 	}
 	if seg.lastPipe < start {
@@ -293,6 +309,37 @@ func (cp *completer) context(from int) completionContext {
 	}
 	ctx.input = cp.lets(seg) + cp.text[toks[start].Span.Start:toks[seg.lastPipe].Span.Start]
 	return ctx
+}
+
+// rightSide returns the text of the query a join at token op reads on
+// its right: the group in parentheses after it (or the table name), the
+// tokens before end only.
+func (cp *completer) rightSide(op, end int) string {
+	toks := cp.toks
+	for i := op + 1; i < end; i++ {
+		switch toks[i].Kind {
+		case syntax.LParen:
+			depth := 0
+			for j := i; j < end; j++ {
+				switch toks[j].Kind {
+				case syntax.LParen:
+					depth++
+				case syntax.RParen:
+					depth--
+					if depth == 0 {
+						return cp.text[toks[i].Span.End:toks[j].Span.Start]
+					}
+				}
+			}
+			return ""
+		case syntax.TokIdent:
+			if i+1 < end && toks[i+1].Kind == syntax.Assign || i > 0 && toks[i-1].Kind == syntax.Assign {
+				continue // kind=inner
+			}
+			return toks[i].Text
+		}
+	}
+	return ""
 }
 
 // opensQuery reports whether the '(' at token i opens a query: after
@@ -516,6 +563,10 @@ func (cp *completer) items(ctx completionContext) []CompletionItem {
 		}
 	case ctxRender:
 		keywords(chartKinds...)
+	case ctxColumns:
+		for _, c := range cp.inputColumns(ctx.input) {
+			out = append(out, CompletionItem{Label: c.Name, Kind: KindColumn, Detail: c.Type.String(), Insert: quoteName(c.Name)})
+		}
 	case ctxScalar:
 		if ctx.operand {
 			keywords(wordOperators...)

@@ -3,6 +3,7 @@ package kql
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // complete runs Complete with the cursor at '‸' in text.
@@ -73,6 +74,9 @@ func TestCompleteContexts(t *testing.T) {
 		{name: "inside a string", text: "DeviceProcessEvents | where FileName == \"Dev‸", none: true},
 		{name: "inside a comment", text: "DeviceProcessEvents // where Dev‸", none: true},
 		{name: "after a dot", text: "DeviceProcessEvents | where AdditionalFields.Fi‸", not: []string{"FileName"}},
+		{name: "left side", text: "DeviceProcessEvents | project DeviceId, FileName | join kind=inner (DeviceNetworkEvents | project DeviceId, RemoteUrl) on $left.‸", kind: KindColumn, want: []string{"DeviceId", "FileName"}, not: []string{"RemoteUrl"}, onlyKind: true},
+		{name: "right side", text: "DeviceProcessEvents | project DeviceId, FileName | join kind=inner (DeviceNetworkEvents | project DeviceId, RemoteUrl) on $right.Rem‸", kind: KindColumn, want: []string{"RemoteUrl"}, not: []string{"FileName"}, onlyKind: true},
+		{name: "right table", text: "DeviceProcessEvents | join DeviceNetworkEvents on $right.Remote‸", kind: KindColumn, want: []string{"RemoteUrl", "RemoteIP"}, onlyKind: true},
 		{name: "second statement", text: "DeviceProcessEvents | take 1;\nDeviceNetworkEvents | where Rem‸", kind: KindColumn, want: []string{"RemoteUrl"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -182,4 +186,27 @@ func TestCharts(t *testing.T) {
 	if len(cs) != 2 || cs[0] == nil || cs[0].Kind != "timechart" || cs[0].Props["title"] != "t" || cs[1] != nil {
 		t.Errorf("expected a timechart then nothing, got %+v", cs)
 	}
+}
+
+// FuzzComplete completes at an offset of any text: no panic, and the
+// replaced word lies before the cursor.
+func FuzzComplete(f *testing.F) {
+	for _, q := range []string{
+		"DeviceProcessEvents | where FileName has 'x' | summarize count() by bin(Timestamp, 1h) | render timechart",
+		"let x = (a:long) { a + 1 };\nunion DeviceNetworkEvents, (DeviceProcessEvents | project-away Fi",
+		"DeviceProcessEvents | join kind=inner (DeviceNetworkEvents | where RemoteUrl has_any ('a', \"b\")) on DeviceId",
+		"print s = @'raw' // comment\n| extend y = strlen(s)",
+	} {
+		f.Add(q, len(q)/2)
+	}
+	cat := Defender()
+	f.Fuzz(func(t *testing.T, text string, offset int) {
+		if offset < 0 || offset > len(text) || offset < len(text) && !utf8.RuneStart(text[offset]) {
+			return
+		}
+		c := completeAt(text, offset, cat)
+		if c.From < 0 || c.From > offset {
+			t.Fatalf("%q at %d: from %d", text, offset, c.From)
+		}
+	})
 }

@@ -67,6 +67,9 @@ func (p *apiPart) writeFailure(w http.ResponseWriter, endpoint string, f *apiFai
 		p.s.metrics.Add("kqlhunt_api_errors_total", "API requests that failed on the server's side (5xx), by endpoint.",
 			Labels{"endpoint", endpoint}, 1)
 	}
+	if f.status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", "1")
+	}
 	writeJSON(w, f.status, f.body)
 }
 

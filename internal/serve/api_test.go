@@ -273,9 +273,14 @@ func TestQueryLimits(t *testing.T) {
 	defer func(d time.Duration) { queueWait = d }(queueWait)
 	queueWait = 20 * time.Millisecond
 	s.queries <- struct{}{} // a query runs
-	code, res = apiQuery(t, ts, queryRequest{Query: "print 1"})
-	if code != 429 || !strings.Contains(res.Error, "retry later") {
-		t.Errorf("expected 429 on a full server, got %d %q", code, res.Error)
+	resp, err := http.Post(ts.URL+"/api/query", "application/json", strings.NewReader(`{"query": "print 1"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.NewDecoder(resp.Body).Decode(&res)
+	resp.Body.Close()
+	if resp.StatusCode != 429 || !strings.Contains(res.Error, "retry later") || resp.Header.Get("Retry-After") != "1" {
+		t.Errorf("expected 429 with Retry-After on a full server, got %d %q %v", resp.StatusCode, res.Error, resp.Header)
 	}
 	<-s.queries
 	if code, _ := apiQuery(t, ts, queryRequest{Query: "print 1"}); code != 200 {
