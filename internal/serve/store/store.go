@@ -60,6 +60,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/kqlhunt/kqlhunt/internal/source"
@@ -81,6 +82,10 @@ type Options struct {
 	Now func() time.Time
 	// Log receives what recovery found and what compaction could not read.
 	Log io.Writer
+	// Compacted, when set, is called after each segment's compaction is
+	// committed, with the segment's number (see SegmentFiles). It must
+	// not block.
+	Compacted func(segment uint64)
 	// FailPoint, when set, is called at each step of a compaction
 	// ("parquet": the Parquet files written, "checkpoint": the checkpoint
 	// written, "remove": the segment removed); an error stops the
@@ -176,6 +181,7 @@ type Store struct {
 	// that the next removes what it may have left.
 	compactMu sync.Mutex
 	ckpt      checkpoint
+	committed atomic.Uint64 // ckpt.Segment, read without compactMu
 	dirty     bool
 	// wake starts a background compaction of the sealed segments; done
 	// stops the goroutine that runs them, which closes stopped.
@@ -325,6 +331,7 @@ func (s *Store) readCheckpoint() error {
 	for t, n := range s.ckpt.Rows {
 		s.compacted[t] = n
 	}
+	s.committed.Store(s.ckpt.Segment)
 	for _, k := range s.ckpt.Keys {
 		s.keys[k.Key] = k
 	}
@@ -597,6 +604,7 @@ func (s *Store) compact(ctx context.Context, n uint64) error {
 		return err
 	}
 	s.ckpt, s.dirty = next, false
+	s.committed.Store(n)
 	s.mu.Lock()
 	for t, c := range written {
 		s.compacted[t] += c
@@ -609,6 +617,9 @@ func (s *Store) compact(ctx context.Context, n uint64) error {
 	}
 	s.sealed = slices.DeleteFunc(s.sealed, func(m uint64) bool { return m == n })
 	s.mu.Unlock()
+	if s.opts.Compacted != nil {
+		s.opts.Compacted(n)
+	}
 	if err := s.fail("checkpoint"); err != nil {
 		return err
 	}
@@ -733,6 +744,16 @@ func syncTree(dir string) error {
 		}
 		return syncDir(path)
 	})
+}
+
+// LastCompacted returns the number of the last segment compacted, 0 for
+// none: the Parquet files of every segment up to it are committed.
+func (s *Store) LastCompacted() uint64 { return s.committed.Load() }
+
+// SegmentFiles returns the Parquet files that the compaction of segment
+// n wrote (none for a segment that does not exist or held no rows).
+func (s *Store) SegmentFiles(n uint64) ([]string, error) {
+	return filepath.Glob(filepath.Join(s.dataDir(), "*", "*", segPrefix(n)+"-*.parquet"))
 }
 
 // HasData tells whether DataDir holds compacted rows.
