@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/kqlhunt/kqlhunt/internal/serve/store"
 	"github.com/kqlhunt/kqlhunt/internal/source"
@@ -124,8 +125,20 @@ func (p *ingestPart) paths(ctx context.Context) ([]string, error) {
 	return []string{p.store.DataDir()}, nil
 }
 
+// rows returns the rows ingested per table, stored or still in the log.
+func (p *ingestPart) rows() map[string]int64 {
+	if p.store == nil {
+		return nil
+	}
+	return p.store.Rows()
+}
+
 // handleIngest is POST /ingest[?table=NAME].
 func (p *ingestPart) handleIngest(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	defer func() {
+		p.s.metrics.Observe("kqlhunt_ingest_duration_seconds", "Time to read, parse and durably store an ingestion request.", nil, time.Since(start))
+	}()
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooBig *http.MaxBytesError
