@@ -176,6 +176,13 @@ type Store struct {
 	compacted map[string]int64
 	pending   map[string]int64
 	broken    error
+	// queue holds the batches waiting for the group write under way,
+	// which writing says; idle is signalled when it ends. inflight maps
+	// the keys of queued batches to them.
+	queue    []*pendingWrite
+	writing  bool
+	idle     *sync.Cond
+	inflight map[string]*pendingWrite
 
 	// compactMu serialises compactions; dirty is set when one failed, so
 	// that the next removes what it may have left.
@@ -215,7 +222,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		opts.Log = io.Discard
 	}
 	s := &Store{dir: dir, opts: opts, cat: opts.Catalog, names: map[string]string{},
-		keys: map[string]keyEntry{}, compacted: map[string]int64{}, pending: map[string]int64{}}
+		keys: map[string]keyEntry{}, compacted: map[string]int64{}, pending: map[string]int64{},
+		inflight: map[string]*pendingWrite{}}
+	s.idle = sync.NewCond(&s.mu)
 	for _, n := range s.cat.Names() {
 		s.names[strings.ToLower(n)] = n
 	}
@@ -351,7 +360,10 @@ func (s *Store) remember(r *walRecord) {
 func (s *Store) Table(name string) string { return s.names[strings.ToLower(name)] }
 
 // Append stores b durably and returns its acknowledgement: only once its
-// record is fsynced, or at once when its key was accepted before.
+// record is fsynced, or at once when its key was accepted before. Batches
+// appended at the same time share their writes and fsyncs (group
+// commit); a batch whose key is being stored by another call waits for
+// that call and is then a duplicate (or stored, if that call failed).
 func (s *Store) Append(b *Batch) (Ack, error) {
 	r := walRecord{Key: b.Key, Rejected: b.Rejected, Errors: b.Errors, Tables: map[string][]json.RawMessage{}}
 	for t, rows := range b.Tables {
@@ -363,16 +375,6 @@ func (s *Store) Append(b *Batch) (Ack, error) {
 			r.Tables[name] = append(r.Tables[name], rows...)
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.broken != nil {
-		return Ack{}, s.broken
-	}
-	if b.Key != "" {
-		if k, ok := s.keys[b.Key]; ok {
-			return Ack{Accepted: k.Accepted, Rejected: k.Rejected, Errors: k.Errors, Duplicate: true}, nil
-		}
-	}
 	ack := Ack{Accepted: r.accepted(), Rejected: b.Rejected, Errors: b.Errors}
 	if ack.Accepted == 0 && b.Key == "" {
 		return ack, nil // nothing to store, nothing to remember
@@ -382,18 +384,92 @@ func (s *Store) Append(b *Batch) (Ack, error) {
 	if err != nil {
 		return Ack{}, err
 	}
-	if err := s.write(appendFrame(nil, payload)); err != nil {
-		return Ack{}, err
+	s.mu.Lock()
+	for {
+		if s.broken != nil {
+			s.mu.Unlock()
+			return Ack{}, s.broken
+		}
+		if b.Key == "" {
+			break
+		}
+		if k, ok := s.keys[b.Key]; ok {
+			s.mu.Unlock()
+			return Ack{Accepted: k.Accepted, Rejected: k.Rejected, Errors: k.Errors, Duplicate: true}, nil
+		}
+		other := s.inflight[b.Key]
+		if other == nil {
+			break
+		}
+		s.mu.Unlock()
+		<-other.done
+		s.mu.Lock()
 	}
-	s.remember(&r)
-	for t, rows := range r.Tables {
-		s.pending[t] += int64(len(rows))
+	pw := &pendingWrite{frame: appendFrame(nil, payload), rec: &r, done: make(chan struct{})}
+	s.queue = append(s.queue, pw)
+	if b.Key != "" {
+		s.inflight[b.Key] = pw
+	}
+	if !s.writing {
+		// This call leads: it writes what is queued, group by group,
+		// until nothing is.
+		s.writing = true
+		for len(s.queue) > 0 {
+			group := s.queue
+			s.queue = nil
+			s.mu.Unlock()
+			err := s.writeGroup(group)
+			s.mu.Lock()
+			for _, g := range group {
+				g.err = err
+				if err == nil {
+					s.remember(g.rec)
+					for t, rows := range g.rec.Tables {
+						s.pending[t] += int64(len(rows))
+					}
+				}
+				if g.rec.Key != "" {
+					delete(s.inflight, g.rec.Key)
+				}
+				close(g.done)
+			}
+			if err == nil && s.curSize >= s.opts.SegmentBytes {
+				if err := s.seal(); err != nil && s.broken == nil {
+					s.broken = fmt.Errorf("sealing a segment of the write-ahead log: %v; restart the server", err)
+				}
+			}
+		}
+		s.writing = false
+		s.idle.Broadcast()
+	}
+	s.mu.Unlock()
+	<-pw.done
+	if pw.err != nil {
+		return Ack{}, pw.err
 	}
 	return ack, nil
 }
 
-// write appends frame to the current segment and fsyncs it; s.mu is held.
-func (s *Store) write(frame []byte) error {
+// pendingWrite is a batch queued for the next group write.
+type pendingWrite struct {
+	frame []byte
+	rec   *walRecord
+	done  chan struct{}
+	err   error
+}
+
+// waitIdle waits until no group is being written; s.mu is held.
+func (s *Store) waitIdle() {
+	for s.writing {
+		s.idle.Wait()
+	}
+}
+
+// writeGroup appends the frames of group to the current segment (which
+// it starts when there is none) and fsyncs it. It runs without s.mu, in
+// the one call that leads (s.writing), which alone touches the segment
+// being written.
+func (s *Store) writeGroup(group []*pendingWrite) error {
 	if s.cur == nil {
 		n := s.next
 		f, err := os.OpenFile(filepath.Join(s.walDir(), segmentName(n)), os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o644)
@@ -406,22 +482,29 @@ func (s *Store) write(frame []byte) error {
 		}
 		s.cur, s.curN, s.curSize, s.next = f, n, 0, n+1
 	}
-	_, err := s.cur.Write(frame)
+	var buf []byte
+	if len(group) == 1 {
+		buf = group[0].frame
+	} else {
+		for _, g := range group {
+			buf = append(buf, g.frame...)
+		}
+	}
+	_, err := s.cur.Write(buf)
 	if err == nil {
 		err = s.cur.Sync()
 	}
 	if err != nil {
-		// Cut what was written of the frame, so that the segment ends on
+		// Cut what was written of the group, so that the segment ends on
 		// a whole record; if that fails too, stop accepting batches.
 		if terr := s.cur.Truncate(s.curSize); terr != nil {
+			s.mu.Lock()
 			s.broken = fmt.Errorf("the write-ahead log is damaged (%v after %v): restart the server", terr, err)
+			s.mu.Unlock()
 		}
 		return err
 	}
-	s.curSize += int64(len(frame))
-	if s.curSize >= s.opts.SegmentBytes {
-		return s.seal()
-	}
+	s.curSize += int64(len(buf))
 	return nil
 }
 
@@ -468,6 +551,7 @@ func (s *Store) Close() error {
 		s.mu.Lock()
 	}
 	defer s.mu.Unlock()
+	s.waitIdle()
 	s.broken = errors.New("the store is closed")
 	if s.cur == nil {
 		return nil
@@ -483,6 +567,7 @@ func (s *Store) Flush(ctx context.Context) error {
 	s.compactMu.Lock()
 	defer s.compactMu.Unlock()
 	s.mu.Lock()
+	s.waitIdle()
 	var err error
 	if s.cur != nil && s.curSize > 0 {
 		err = s.seal()
