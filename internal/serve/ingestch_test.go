@@ -56,4 +56,14 @@ func TestIngestClickHouse(t *testing.T) {
 	if got := count(); got != "3\t3" {
 		t.Fatalf("expected 3 distinct rows in ClickHouse once each, got %q", got)
 	}
+	// The same row again without a key, in another segment: stored
+	// twice, as in the Parquet store, though its file's rows are those of
+	// a file loaded before.
+	post(t, h, "/ingest", "", rec("DeviceNetworkEvents", 3)+"\n")
+	if _, err := s.ingest.paths(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(); got != "4\t3" {
+		t.Fatalf("expected 4 rows, 3 distinct, got %q", got)
+	}
 }

@@ -760,7 +760,10 @@ func (s *Store) writeTable(ctx context.Context, n uint64, name string, rows []js
 	if err != nil {
 		return 0, nil, err
 	}
-	w := source.NewDayWriter(t, s.dataDir(), 0, source.ParquetOptions{})
+	// The segment in the metadata makes files of different segments
+	// differ even when their rows are the same (a loader's ledger that
+	// knows files by their content counts both).
+	w := source.NewDayWriter(t, s.dataDir(), 0, source.ParquetOptions{Metadata: map[string]string{"kqlhunt.segment": segPrefix(n)}})
 	w.Hourly, w.Prefix, w.Sync = true, segPrefix(n), true
 	if err := d.ReadTable(ctx, t, w.Add); err != nil {
 		return 0, nil, err
