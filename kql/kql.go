@@ -515,3 +515,15 @@ func ParseNow(s string) (value.Datetime, error) {
 	}
 	return 0, fmt.Errorf("invalid time %q: expected RFC 3339, such as 2026-11-20T12:00:00Z", s)
 }
+
+// Charts returns the chart each tabular statement of q asks for with
+// render, in order, nil for a statement without render: what the
+// cursors' Chart will be, for callers that run q elsewhere (on a
+// server).
+func (q *Query) Charts() []*Chart {
+	out := make([]*Chart, len(q.plans))
+	for i, p := range q.plans {
+		out[i] = chartOf(p)
+	}
+	return out
+}

@@ -2,11 +2,11 @@ package main
 
 import (
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kqlhunt/kqlhunt/internal/clickhouse"
+	"github.com/kqlhunt/kqlhunt/internal/hunt"
 )
 
 // engineFlag registers --engine on the subcommands that run on a server.
@@ -16,24 +16,19 @@ func engineFlag(cmd *cobra.Command, url *string, what string) {
 
 // serverConn returns the connection of an --engine URL.
 func serverConn(url string) (*clickhouse.Conn, error) {
-	if !strings.HasPrefix(url, "clickhouse://") {
-		return nil, fail(exitUsage, "--engine %q: expected clickhouse://[user[:password]@]host:port/database", url)
-	}
-	c, err := clickhouse.ParseURL(url)
+	c, err := hunt.ServerConn(url)
 	if err != nil {
-		return nil, fail(exitUsage, "--engine: %v", err)
+		return nil, fail(exitUsage, "%v", err)
 	}
 	return c, nil
 }
 
 // serverEngine returns the engine of an --engine URL; warnings about the
-// queries that run in part in kqlhunt go to warn. The server's answers
-// stream (rows arrive block by block), so that memory does not grow with
-// them.
+// queries that run in part in kqlhunt go to warn (hunt.ServerEngine).
 func serverEngine(url string, warn io.Writer) (*clickhouse.Engine, error) {
-	c, err := serverConn(url)
+	e, err := hunt.ServerEngine(url, warn)
 	if err != nil {
-		return nil, err
+		return nil, fail(exitUsage, "%v", err)
 	}
-	return &clickhouse.Engine{Conn: c, Warn: warn}, nil
+	return e, nil
 }

@@ -30,6 +30,11 @@ type Config struct {
 	// RulePaths are rule files and folders; Packs names built-in packs.
 	RulePaths []string
 	Packs     []string
+	// Rules, when set, are the rules to run, already loaded: RulePaths
+	// and Packs then only describe the run. Run does not change the set
+	// (Select works on a copy), so a server can run one loaded set many
+	// times.
+	Rules *RuleSet
 	// Select chooses which of the loaded rules run; the others are left
 	// out of the hunt and its report, and counted.
 	Select Selection
@@ -47,6 +52,14 @@ type Config struct {
 	// every rule reads all the data, and the summary says how many
 	// queryPeriods were not applied.
 	QueryPeriod bool
+	// Window, when its To is set, makes every rule read only the rows
+	// whose TimeGenerated lies between From and To (both included),
+	// whatever its queryPeriod: a run of a scheduled rule over one of its
+	// windows, or a hunt over a time range. Rows after To are not read,
+	// so that data ingested for the future, or a catch-up of an old
+	// window, does not leak into the window. It takes the place of
+	// QueryPeriod.
+	Window Window
 	// MaxMemory bounds the memory of each rule's run, in bytes (0:
 	// unlimited): a rule that would exceed it fails with kql.ErrLimit.
 	MaxMemory int64
@@ -77,6 +90,10 @@ type Config struct {
 	// called when the run ends, before anything else is written to Log.
 	Progress func(what string, read func() (done, total int64)) (stop func())
 }
+
+// Window is a range of TimeGenerated, both ends included; the zero
+// Window is no range.
+type Window struct{ From, To kql.Datetime }
 
 // Result is what a hunt did.
 type Result struct {
@@ -124,8 +141,14 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := cfg.Select.Check(); err != nil {
 		return nil, err
 	}
-	s, err := LoadRules(cfg.RulePaths, cfg.Packs)
-	if err != nil {
+	var s *RuleSet
+	var err error
+	if cfg.Rules != nil {
+		c := *cfg.Rules
+		files := *c.Files
+		c.Files = &files
+		s = &c
+	} else if s, err = LoadRules(cfg.RulePaths, cfg.Packs); err != nil {
 		return nil, err
 	}
 	if left := s.Select(cfg.Select); left > 0 {
@@ -247,7 +270,7 @@ func compileRules(ctx context.Context, cfg Config, cat *kql.Catalog, set *exclud
 	results := make([]compiled, len(loaded))
 	par.Each(ctx, len(loaded), func(i int) {
 		r := loaded[i]
-		results[i].hr, results[i].err = compileRule(ctx, r, cat, set, cfg.QueryPeriod && r.QueryPeriod != "", cfg)
+		results[i].hr, results[i].err = compileRule(ctx, r, cat, set, cfg.QueryPeriod && r.QueryPeriod != "" && cfg.Window.To == 0, cfg)
 	})
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
@@ -257,7 +280,7 @@ func compileRules(ctx context.Context, cfg Config, cat *kql.Catalog, set *exclud
 		rr := &reports[i]
 		*rr = report.RuleReport{ID: r.ID, Name: r.Name, Severity: r.Severity, Tactics: r.Tactics,
 			Techniques: r.RelevantTechniques, File: r.File}
-		if r.QueryPeriod != "" && !cfg.QueryPeriod {
+		if r.QueryPeriod != "" && !cfg.QueryPeriod && cfg.Window.To == 0 {
 			h.PeriodsNotApplied++
 		}
 		hr, err := results[i].hr, results[i].err
@@ -376,6 +399,11 @@ func compileRule(ctx context.Context, r *rules.Rule, cat *kql.Catalog, set *excl
 		// A scheduled rule reads the last queryPeriod of data, as Sentinel
 		// runs it.
 		if base, err = base.WithLookback(now-kql.Datetime(period), now); err != nil {
+			return nil, err
+		}
+	}
+	if w := cfg.Window; w.To != 0 {
+		if base, err = base.WithLookback(w.From, w.To); err != nil {
 			return nil, err
 		}
 	}

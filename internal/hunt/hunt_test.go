@@ -3,6 +3,7 @@ package hunt
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -74,5 +75,56 @@ func TestRunOnAnotherEngine(t *testing.T) {
 	}
 	if !strings.Contains(log.String(), "not evaluated: ") || !strings.Contains(log.String(), "no DeviceProcessEvents data") {
 		t.Errorf("the log does not say which rules had no data:\n%s", log.String())
+	}
+}
+
+// TestWindowBoundsBothEnds runs a loaded rule set over windows: a row
+// whose TimeGenerated is after the window's end is not read, even when
+// the rule's own filter (on Timestamp) would take it, nor one before its
+// start; the set is not changed by the runs.
+func TestWindowBoundsBothEnds(t *testing.T) {
+	cat := kql.Defender()
+	tables := kql.NewMemTables()
+	at := time.Date(2025, 3, 4, 10, 0, 0, 0, time.UTC)
+	row := func(id, url string, generated time.Time) map[string]any {
+		return map[string]any{"Timestamp": at, "TimeGenerated": generated, "DeviceId": id, "DeviceName": id, "RemoteUrl": url, "ReportId": 7,
+			"InitiatingProcessVersionInfoCompanyName": "Projector Inc", "InitiatingProcessVersionInfoProductName": "ScreenMeet"}
+	}
+	if err := tables.AddRows(cat.Table("DeviceNetworkEvents"), []map[string]any{
+		row("early", "a.screenmeet.com", at.Add(-2*time.Hour)),
+		row("in", "b.screenmeet.com", at.Add(30*time.Minute)),
+		row("late", "c.screenmeet.com", at.Add(2*time.Hour)),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	set, err := LoadRules([]string{"../../examples/rules"}, []string{"rmm"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded := len(set.Loaded())
+	if loaded < 2 {
+		t.Fatalf("expected several example rules, got %d", loaded)
+	}
+	run := func(from, to time.Time) []string {
+		var out findings
+		_, err := Run(context.Background(), Config{Rules: set, Engine: &memEngine{tables}, Now: kql.DatetimeOf(to),
+			Window: Window{From: kql.DatetimeOf(from), To: kql.DatetimeOf(to)}, Findings: &out, Log: io.Discard, Select: Selection{Rules: []string{"f413b02c*"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var devices []string
+		for _, f := range out.got {
+			devices = append(devices, f.Host())
+		}
+		return devices
+	}
+	if got := run(at.Add(-time.Hour), at.Add(time.Hour)); strings.Join(got, ",") != "in" {
+		t.Errorf("expected only the row inside the window, got %v", got)
+	}
+	if got := run(at.Add(-3*time.Hour), at.Add(3*time.Hour)); len(got) != 3 {
+		t.Errorf("expected the three rows in a wide window, got %v", got)
+	}
+	if n := len(set.Loaded()); n != loaded {
+		t.Errorf("expected the rule set unchanged by Select, %d rules, got %d", loaded, n)
 	}
 }

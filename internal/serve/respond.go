@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,9 +46,21 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	// A body that is not an object (null, a list, a string) is refused:
+	// decoding null into a struct would leave it untouched.
+	var raw json.RawMessage
+	err := dec.Decode(&raw)
 	if err == nil && dec.More() {
 		err = errors.New("unexpected data after the JSON object")
+	}
+	if err == nil {
+		if trimmed := bytes.TrimLeft(raw, " \t\r\n"); len(trimmed) == 0 || trimmed[0] != '{' {
+			err = fmt.Errorf("expected a JSON object, got %s", describeJSONStart(trimmed))
+		} else {
+			inner := json.NewDecoder(bytes.NewReader(raw))
+			inner.DisallowUnknownFields()
+			err = inner.Decode(v)
+		}
 	}
 	if err != nil {
 		var tooBig *http.MaxBytesError
@@ -59,4 +72,21 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	return true
+}
+
+// describeJSONStart names the kind of JSON value b starts.
+func describeJSONStart(b []byte) string {
+	switch {
+	case len(b) == 0:
+		return "nothing"
+	case b[0] == '[':
+		return "an array"
+	case b[0] == '"':
+		return "a string"
+	case b[0] == 'n':
+		return "null"
+	case b[0] == 't' || b[0] == 'f':
+		return "a boolean"
+	}
+	return "a number"
 }

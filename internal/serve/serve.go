@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"time"
@@ -179,7 +180,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 
 // Close stops the scheduler and ingestion and closes the store.
 func (s *Server) Close() error {
-	return errors.Join(s.sched.close(), s.ingest.close())
+	return errors.Join(s.sched.close(), s.api.close(), s.ingest.close())
 }
 
 // Scope is what a token allows.
@@ -300,7 +301,7 @@ func (s *Server) Serve(ctx context.Context, ready func(addr net.Addr)) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(s.opts.Log, "kqlhunt: http: ", 0)}
 	if useTLS {
 		cert, err := tls.LoadX509KeyPair(s.opts.TLSCert, s.opts.TLSKey)
 		if err != nil {
