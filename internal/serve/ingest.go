@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/kqlhunt/kqlhunt/internal/serve/store"
 	"github.com/kqlhunt/kqlhunt/internal/source"
@@ -19,6 +20,8 @@ import (
 type ingestPart struct {
 	s     *Server
 	store *store.Store
+	// ship sends the ingested rows to ClickHouse with --engine, or nil.
+	ship *shipper
 	// stop ends the watchers; wg waits for them.
 	stop context.CancelFunc
 	wg   sync.WaitGroup
@@ -40,17 +43,32 @@ const (
 
 func (p *ingestPart) open(ctx context.Context, s *Server) error {
 	p.s = s
-	st, err := store.Open(ctx, s.opts.Store, store.Options{
+	opts := store.Options{
 		Catalog: s.opts.Catalog,
 		Now:     s.clock.Now,
 		Log:     s.opts.Log,
-	})
+	}
+	if s.opts.Engine != "" {
+		sh, err := newShipper(p, s.opts.Engine)
+		if err != nil {
+			return err
+		}
+		p.ship, opts.Compacted = sh, sh.notify
+	}
+	st, err := store.Open(ctx, s.opts.Store, opts)
 	if err != nil {
 		return fmt.Errorf("--store %s: %w", s.opts.Store, err)
 	}
 	p.store = st
 	wctx, cancel := context.WithCancel(context.Background())
 	p.stop = cancel
+	if p.ship != nil {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			p.ship.run(wctx)
+		}()
+	}
 	for _, dir := range s.opts.Watch {
 		w, err := newWatcher(p, dir)
 		if err != nil {
@@ -74,7 +92,11 @@ func (p *ingestPart) close() error {
 	}
 	p.stop()
 	p.wg.Wait()
-	return p.store.Close()
+	err := p.store.Close()
+	if p.ship != nil {
+		err = errors.Join(err, p.ship.conn.Close())
+	}
+	return err
 }
 
 func (p *ingestPart) routes() []route {
@@ -83,7 +105,8 @@ func (p *ingestPart) routes() []route {
 
 // paths returns the folders of ingested telemetry, with every row
 // acknowledged so far readable in them: it compacts what the log holds
-// first.
+// first. With --engine, it also waits until those rows are in ClickHouse,
+// so that a run on ClickHouse after it reads them too.
 func (p *ingestPart) paths(ctx context.Context) ([]string, error) {
 	if p.store == nil {
 		return nil, nil
@@ -91,14 +114,31 @@ func (p *ingestPart) paths(ctx context.Context) ([]string, error) {
 	if err := p.store.Flush(ctx); err != nil {
 		return nil, err
 	}
+	if p.ship != nil {
+		if err := p.ship.wait(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if !p.store.HasData() {
 		return nil, nil
 	}
 	return []string{p.store.DataDir()}, nil
 }
 
+// rows returns the rows ingested per table, stored or still in the log.
+func (p *ingestPart) rows() map[string]int64 {
+	if p.store == nil {
+		return nil
+	}
+	return p.store.Rows()
+}
+
 // handleIngest is POST /ingest[?table=NAME].
 func (p *ingestPart) handleIngest(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	defer func() {
+		p.s.metrics.Observe("kqlhunt_ingest_duration_seconds", "Time to read, parse and durably store an ingestion request.", nil, time.Since(start))
+	}()
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooBig *http.MaxBytesError

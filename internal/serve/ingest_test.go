@@ -119,6 +119,14 @@ func TestIngestEventHubMessage(t *testing.T) {
 	if n := s.metrics.Counter(metricRejected, Labels{"table", "unknown", "reason", "unknown_table"}); n != 1 {
 		t.Fatalf("expected 1 row counted rejected for an unknown table, got %v", n)
 	}
+	if rows := s.ingest.rows(); rows["DeviceNetworkEvents"] != 2 || rows["DeviceProcessEvents"] != 1 || len(rows) != 2 {
+		t.Fatalf("expected 2 and 1 rows per table, got %v", rows)
+	}
+	var text strings.Builder
+	s.metrics.WriteText(&text)
+	if !strings.Contains(text.String(), "kqlhunt_ingest_duration_seconds_count 1") {
+		t.Fatalf("expected one ingestion timed, got metrics %s", text.String())
+	}
 }
 
 func TestIngestStorageLines(t *testing.T) {

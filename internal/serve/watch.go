@@ -195,12 +195,16 @@ func (w *watcher) ingest(ctx context.Context, path string, st fileState) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		n := min(st.size-from, maxWatchChunk)
-		buf := make([]byte, n)
-		if _, err := f.ReadAt(buf, from); err != nil && err != io.EOF {
+		buf := make([]byte, min(st.size-from, maxWatchChunk))
+		k, err := f.ReadAt(buf, from)
+		if err != nil && err != io.EOF {
 			return err
 		}
-		if from+n < st.size {
+		if k < len(buf) {
+			// Cut since it was seen: the next poll sees it anew.
+			return fmt.Errorf("the file is shorter than %d bytes now", from+int64(len(buf)))
+		}
+		if from+int64(len(buf)) < st.size {
 			// A chunk ends after a whole line.
 			k := bytes.LastIndexByte(buf, '\n')
 			if k < 0 {

@@ -32,6 +32,8 @@ type ParquetOptions struct {
 	Codec string
 	// RowGroupRows is the most rows per row group; 65536 when zero.
 	RowGroupRows int64
+	// Metadata are more key-value metadata of the file.
+	Metadata map[string]string
 }
 
 // parquetNode returns the Parquet column that holds values of type t, as
@@ -81,13 +83,23 @@ func WriteParquet(w io.Writer, t *schema.Table, batches []*value.Batch, opts Par
 		}
 		leaf[i] = lc.ColumnIndex
 	}
-	pw := parquet.NewWriter(w, sch,
+	wopts := []parquet.WriterOption{
+		sch,
 		parquet.Compression(codec),
 		parquet.MaxRowsPerRowGroup(cmp.Or(opts.RowGroupRows, 65536)),
 		parquet.KeyValueMetadata(ParquetTableKey, t.Name),
 		parquet.KeyValueMetadata("kqlhunt.datetime", "INT64 100 ns ticks since 1970-01-01T00:00:00Z"),
 		parquet.CreatedBy("kqlhunt", "", ""),
-	)
+	}
+	keys := make([]string, 0, len(opts.Metadata))
+	for k := range opts.Metadata {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		wopts = append(wopts, parquet.KeyValueMetadata(k, opts.Metadata[k]))
+	}
+	pw := parquet.NewWriter(w, wopts...)
 	rows := make([]parquet.Row, 0, 256)
 	var buf []byte
 	for _, b := range batches {

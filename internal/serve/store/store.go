@@ -60,6 +60,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/kqlhunt/kqlhunt/internal/source"
@@ -81,6 +82,10 @@ type Options struct {
 	Now func() time.Time
 	// Log receives what recovery found and what compaction could not read.
 	Log io.Writer
+	// Compacted, when set, is called after each segment's compaction is
+	// committed, with the segment's number (see SegmentFiles). It must
+	// not block.
+	Compacted func(segment uint64)
 	// FailPoint, when set, is called at each step of a compaction
 	// ("parquet": the Parquet files written, "checkpoint": the checkpoint
 	// written, "remove": the segment removed); an error stops the
@@ -171,11 +176,19 @@ type Store struct {
 	compacted map[string]int64
 	pending   map[string]int64
 	broken    error
+	// queue holds the batches waiting for the group write under way,
+	// which writing says; idle is signalled when it ends. inflight maps
+	// the keys of queued batches to them.
+	queue    []*pendingWrite
+	writing  bool
+	idle     *sync.Cond
+	inflight map[string]*pendingWrite
 
 	// compactMu serialises compactions; dirty is set when one failed, so
 	// that the next removes what it may have left.
 	compactMu sync.Mutex
 	ckpt      checkpoint
+	committed atomic.Uint64 // ckpt.Segment, read without compactMu
 	dirty     bool
 	// wake starts a background compaction of the sealed segments; done
 	// stops the goroutine that runs them, which closes stopped.
@@ -209,7 +222,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		opts.Log = io.Discard
 	}
 	s := &Store{dir: dir, opts: opts, cat: opts.Catalog, names: map[string]string{},
-		keys: map[string]keyEntry{}, compacted: map[string]int64{}, pending: map[string]int64{}}
+		keys: map[string]keyEntry{}, compacted: map[string]int64{}, pending: map[string]int64{},
+		inflight: map[string]*pendingWrite{}}
+	s.idle = sync.NewCond(&s.mu)
 	for _, n := range s.cat.Names() {
 		s.names[strings.ToLower(n)] = n
 	}
@@ -325,6 +340,7 @@ func (s *Store) readCheckpoint() error {
 	for t, n := range s.ckpt.Rows {
 		s.compacted[t] = n
 	}
+	s.committed.Store(s.ckpt.Segment)
 	for _, k := range s.ckpt.Keys {
 		s.keys[k.Key] = k
 	}
@@ -344,7 +360,10 @@ func (s *Store) remember(r *walRecord) {
 func (s *Store) Table(name string) string { return s.names[strings.ToLower(name)] }
 
 // Append stores b durably and returns its acknowledgement: only once its
-// record is fsynced, or at once when its key was accepted before.
+// record is fsynced, or at once when its key was accepted before. Batches
+// appended at the same time share their writes and fsyncs (group
+// commit); a batch whose key is being stored by another call waits for
+// that call and is then a duplicate (or stored, if that call failed).
 func (s *Store) Append(b *Batch) (Ack, error) {
 	r := walRecord{Key: b.Key, Rejected: b.Rejected, Errors: b.Errors, Tables: map[string][]json.RawMessage{}}
 	for t, rows := range b.Tables {
@@ -356,16 +375,6 @@ func (s *Store) Append(b *Batch) (Ack, error) {
 			r.Tables[name] = append(r.Tables[name], rows...)
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.broken != nil {
-		return Ack{}, s.broken
-	}
-	if b.Key != "" {
-		if k, ok := s.keys[b.Key]; ok {
-			return Ack{Accepted: k.Accepted, Rejected: k.Rejected, Errors: k.Errors, Duplicate: true}, nil
-		}
-	}
 	ack := Ack{Accepted: r.accepted(), Rejected: b.Rejected, Errors: b.Errors}
 	if ack.Accepted == 0 && b.Key == "" {
 		return ack, nil // nothing to store, nothing to remember
@@ -375,18 +384,92 @@ func (s *Store) Append(b *Batch) (Ack, error) {
 	if err != nil {
 		return Ack{}, err
 	}
-	if err := s.write(appendFrame(nil, payload)); err != nil {
-		return Ack{}, err
+	s.mu.Lock()
+	for {
+		if s.broken != nil {
+			s.mu.Unlock()
+			return Ack{}, s.broken
+		}
+		if b.Key == "" {
+			break
+		}
+		if k, ok := s.keys[b.Key]; ok {
+			s.mu.Unlock()
+			return Ack{Accepted: k.Accepted, Rejected: k.Rejected, Errors: k.Errors, Duplicate: true}, nil
+		}
+		other := s.inflight[b.Key]
+		if other == nil {
+			break
+		}
+		s.mu.Unlock()
+		<-other.done
+		s.mu.Lock()
 	}
-	s.remember(&r)
-	for t, rows := range r.Tables {
-		s.pending[t] += int64(len(rows))
+	pw := &pendingWrite{frame: appendFrame(nil, payload), rec: &r, done: make(chan struct{})}
+	s.queue = append(s.queue, pw)
+	if b.Key != "" {
+		s.inflight[b.Key] = pw
+	}
+	if !s.writing {
+		// This call leads: it writes what is queued, group by group,
+		// until nothing is.
+		s.writing = true
+		for len(s.queue) > 0 {
+			group := s.queue
+			s.queue = nil
+			s.mu.Unlock()
+			err := s.writeGroup(group)
+			s.mu.Lock()
+			for _, g := range group {
+				g.err = err
+				if err == nil {
+					s.remember(g.rec)
+					for t, rows := range g.rec.Tables {
+						s.pending[t] += int64(len(rows))
+					}
+				}
+				if g.rec.Key != "" {
+					delete(s.inflight, g.rec.Key)
+				}
+				close(g.done)
+			}
+			if err == nil && s.curSize >= s.opts.SegmentBytes {
+				if err := s.seal(); err != nil && s.broken == nil {
+					s.broken = fmt.Errorf("sealing a segment of the write-ahead log: %v; restart the server", err)
+				}
+			}
+		}
+		s.writing = false
+		s.idle.Broadcast()
+	}
+	s.mu.Unlock()
+	<-pw.done
+	if pw.err != nil {
+		return Ack{}, pw.err
 	}
 	return ack, nil
 }
 
-// write appends frame to the current segment and fsyncs it; s.mu is held.
-func (s *Store) write(frame []byte) error {
+// pendingWrite is a batch queued for the next group write.
+type pendingWrite struct {
+	frame []byte
+	rec   *walRecord
+	done  chan struct{}
+	err   error
+}
+
+// waitIdle waits until no group is being written; s.mu is held.
+func (s *Store) waitIdle() {
+	for s.writing {
+		s.idle.Wait()
+	}
+}
+
+// writeGroup appends the frames of group to the current segment (which
+// it starts when there is none) and fsyncs it. It runs without s.mu, in
+// the one call that leads (s.writing), which alone touches the segment
+// being written.
+func (s *Store) writeGroup(group []*pendingWrite) error {
 	if s.cur == nil {
 		n := s.next
 		f, err := os.OpenFile(filepath.Join(s.walDir(), segmentName(n)), os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o644)
@@ -399,22 +482,29 @@ func (s *Store) write(frame []byte) error {
 		}
 		s.cur, s.curN, s.curSize, s.next = f, n, 0, n+1
 	}
-	_, err := s.cur.Write(frame)
+	var buf []byte
+	if len(group) == 1 {
+		buf = group[0].frame
+	} else {
+		for _, g := range group {
+			buf = append(buf, g.frame...)
+		}
+	}
+	_, err := s.cur.Write(buf)
 	if err == nil {
 		err = s.cur.Sync()
 	}
 	if err != nil {
-		// Cut what was written of the frame, so that the segment ends on
+		// Cut what was written of the group, so that the segment ends on
 		// a whole record; if that fails too, stop accepting batches.
 		if terr := s.cur.Truncate(s.curSize); terr != nil {
+			s.mu.Lock()
 			s.broken = fmt.Errorf("the write-ahead log is damaged (%v after %v): restart the server", terr, err)
+			s.mu.Unlock()
 		}
 		return err
 	}
-	s.curSize += int64(len(frame))
-	if s.curSize >= s.opts.SegmentBytes {
-		return s.seal()
-	}
+	s.curSize += int64(len(buf))
 	return nil
 }
 
@@ -461,6 +551,7 @@ func (s *Store) Close() error {
 		s.mu.Lock()
 	}
 	defer s.mu.Unlock()
+	s.waitIdle()
 	s.broken = errors.New("the store is closed")
 	if s.cur == nil {
 		return nil
@@ -476,6 +567,7 @@ func (s *Store) Flush(ctx context.Context) error {
 	s.compactMu.Lock()
 	defer s.compactMu.Unlock()
 	s.mu.Lock()
+	s.waitIdle()
 	var err error
 	if s.cur != nil && s.curSize > 0 {
 		err = s.seal()
@@ -597,6 +689,7 @@ func (s *Store) compact(ctx context.Context, n uint64) error {
 		return err
 	}
 	s.ckpt, s.dirty = next, false
+	s.committed.Store(n)
 	s.mu.Lock()
 	for t, c := range written {
 		s.compacted[t] += c
@@ -609,6 +702,9 @@ func (s *Store) compact(ctx context.Context, n uint64) error {
 	}
 	s.sealed = slices.DeleteFunc(s.sealed, func(m uint64) bool { return m == n })
 	s.mu.Unlock()
+	if s.opts.Compacted != nil {
+		s.opts.Compacted(n)
+	}
 	if err := s.fail("checkpoint"); err != nil {
 		return err
 	}
@@ -664,7 +760,10 @@ func (s *Store) writeTable(ctx context.Context, n uint64, name string, rows []js
 	if err != nil {
 		return 0, nil, err
 	}
-	w := source.NewDayWriter(t, s.dataDir(), 0, source.ParquetOptions{})
+	// The segment in the metadata makes files of different segments
+	// differ even when their rows are the same (a loader's ledger that
+	// knows files by their content counts both).
+	w := source.NewDayWriter(t, s.dataDir(), 0, source.ParquetOptions{Metadata: map[string]string{"kqlhunt.segment": segPrefix(n)}})
 	w.Hourly, w.Prefix, w.Sync = true, segPrefix(n), true
 	if err := d.ReadTable(ctx, t, w.Add); err != nil {
 		return 0, nil, err
@@ -733,6 +832,16 @@ func syncTree(dir string) error {
 		}
 		return syncDir(path)
 	})
+}
+
+// LastCompacted returns the number of the last segment compacted, 0 for
+// none: the Parquet files of every segment up to it are committed.
+func (s *Store) LastCompacted() uint64 { return s.committed.Load() }
+
+// SegmentFiles returns the Parquet files that the compaction of segment
+// n wrote (none for a segment that does not exist or held no rows).
+func (s *Store) SegmentFiles(n uint64) ([]string, error) {
+	return filepath.Glob(filepath.Join(s.dataDir(), "*", "*", segPrefix(n)+"-*.parquet"))
 }
 
 // HasData tells whether DataDir holds compacted rows.

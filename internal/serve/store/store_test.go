@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -342,5 +343,55 @@ func TestLeftoverFilesRemoved(t *testing.T) {
 	defer s.Close()
 	if _, err := os.Stat(stray); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("expected the leftover file removed, got %v", err)
+	}
+}
+
+// TestConcurrentAppends: batches appended at once share group writes;
+// the same key posted by several callers at once is stored once.
+func TestConcurrentAppends(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir, Options{SegmentBytes: 4 << 10})
+	defer s.Close()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	dups := 0
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 25 {
+				id := g*100 + i
+				if _, err := s.Append(batch(fmt.Sprint(id), id)); err != nil {
+					t.Error(err)
+					return
+				}
+				ack, err := s.Append(batch("shared", 9999))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if ack.Duplicate {
+					mu.Lock()
+					dups++
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if dups != 8*25-1 {
+		t.Fatalf("expected the shared key stored once and %d duplicates, got %d duplicates", 8*25-1, dups)
+	}
+	got := reportIDs(t, s, "DeviceNetworkEvents")
+	var want []int64
+	for g := range 8 {
+		for i := range 25 {
+			want = append(want, int64(g*100+i))
+		}
+	}
+	want = append(want, 9999)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("expected %d ids once each, got %d: %v", len(want), len(got), got)
 	}
 }
