@@ -77,9 +77,9 @@ func (c *contractAPI) handler() http.Handler {
 		return map[string]any{"rules": []any{
 			map[string]any{"id": "r1", "name": "Rule one", "file": "rules/one.yaml", "severity": "High", "tactics": []string{}, "techniques": []string{},
 				"queryFrequency": "1h", "queryPeriod": "1d", "triggerOperator": "gt", "triggerThreshold": 0, "scheduled": true, "valid": true,
-				"diagnostics": []string{}, "suppressed": 7, "query": "DeviceNetworkEvents\n| where RemoteUrl has 'x'\n", "lastWindowEnd": "2025-03-04T09:00:00Z", "nextRun": "2025-03-04T10:00:00Z"},
+				"diagnostics": []string{}, "suppressed": 7, "exclusions": []any{map[string]any{"name": "sanctioned", "rows": 7}}, "findings": 3, "query": "DeviceNetworkEvents\n| where RemoteUrl has 'x'\n", "lastWindowEnd": "2025-03-04T09:00:00Z", "nextRun": "2025-03-04T10:00:00Z"},
 			map[string]any{"id": "r2", "name": "Rule two", "file": "rules/two.yaml", "severity": "Low", "tactics": []string{}, "techniques": []string{},
-				"scheduled": false, "valid": false, "diagnostics": []string{"1:9: unknown column 'Nope'"}, "suppressed": 0},
+				"scheduled": false, "valid": false, "diagnostics": []string{"1:9: unknown column 'Nope'"}, "suppressed": 0, "notEvaluated": "no rows of DeviceEvents"},
 		}}
 	})
 	api("GET /api/tables", func(r *http.Request) any {
@@ -289,9 +289,9 @@ func TestConsoleContract(t *testing.T) {
 	p.eval(`location.hash = "#rules"`, nil)
 	p.waitJS("the rules", `document.querySelectorAll("#view-rules tbody tr").length === 2`)
 	var rules []string
-	p.eval(`[...document.querySelectorAll("#view-rules tbody tr")].map(tr => [...tr.cells].slice(0, 5).map(c => c.textContent).join(" / "))`, &rules)
-	wantRules := []string{"Rule one (query) / High / valid / every 1h over 1d, alert when count gt 0 / 7",
-		"Rule two / Low / invalid: 1:9: unknown column 'Nope' / not scheduled / 0"}
+	p.eval(`[...document.querySelectorAll("#view-rules tbody tr")].map(tr => [...tr.cells].slice(0, 6).map(c => c.textContent).join(" / "))`, &rules)
+	wantRules := []string{"Rule one (query) / High / valid / every 1h over 1d, alert when count gt 0 / 7 (sanctioned: 7) / 3 findings",
+		"Rule two / Low / invalid: 1:9: unknown column 'Nope' / not scheduled / 0 / not evaluated: no rows of DeviceEvents"}
 	if fmt.Sprint(rules) != fmt.Sprint(wantRules) {
 		t.Errorf("the rules read\n%q\nexpected\n%q", rules, wantRules)
 	}

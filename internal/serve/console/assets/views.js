@@ -218,17 +218,24 @@ export class RulesView {
       const valid = r.valid ? h("span", { class: "valid" }, "valid")
         : h("span", { class: "invalid", title: (r.diagnostics || []).join("\n") }, "invalid: " + (r.diagnostics || []).join("; "));
       const schedule = r.scheduled ? `every ${r.queryFrequency} over ${r.queryPeriod}, alert when count ${r.triggerOperator} ${r.triggerThreshold}` : "not scheduled";
-      const suppressed = r.suppressed === null || r.suppressed === undefined ? "not run yet" : r.suppressed;
+      let suppressed = r.suppressed === null || r.suppressed === undefined ? "not run yet" : String(r.suppressed);
+      if (r.exclusions && r.exclusions.length) suppressed += ` (${r.exclusions.map((e) => `${e.name}: ${e.rows}`).join(", ")})`;
+      // The last run: what it found, or why it could not find anything.
+      const run = [];
+      if (typeof r.findings === "number") run.push(plural(r.findings, "finding"));
+      if (r.blind) run.push(h("span", { class: "invalid" }, "blind: " + r.blind));
+      if (r.notEvaluated) run.push(h("span", { class: "invalid" }, "not evaluated: " + r.notEvaluated));
+      const lastRun = h("span", { class: "last-run" }, ...run.flatMap((x, i) => (i ? ["; ", x] : [x])));
       const last = r.lastError ? h("span", { class: "invalid", title: r.lastError }, `${r.lastWindowEnd || ""} failed: ${r.lastError}`) : r.lastWindowEnd || "";
       return [
         h("span", {}, h("span", { class: "link", onclick: () => this.onRule(r.id) }, r.name || r.id),
           r.query ? h("span", { class: "link open-query", title: "put the rule's query in the editor", onclick: () => this.onQuery(r.query) }, " (query)") : null),
         h("span", { class: "sev-" + String(r.severity || "").toLowerCase() }, r.severity || ""),
-        valid, schedule, suppressed, last, r.nextRun || "",
+        valid, schedule, suppressed, lastRun, last, r.nextRun || "",
         [...(r.tactics || []), ...(r.techniques || [])].join(", "), r.file || "",
       ];
     });
-    const t = table(["rule", "severity", "validation", "schedule", "suppressed by exclusions", "last window end", "next run", "tactics, techniques", "file"], rows);
+    const t = table(["rule", "severity", "validation", "schedule", "suppressed by exclusions", "last run", "last window end", "next run", "tactics, techniques", "file"], rows);
     t.querySelectorAll("tbody tr").forEach((tr, i) => (tr.dataset.rule = rules[i].id));
     this.list.replaceChildren(t);
   }
