@@ -21,7 +21,7 @@ func TestOneDoor(t *testing.T) {
 	const module = "github.com/kqlhunt/kqlhunt/internal/"
 	above := []string{"../../cmd/kqlhunt", ".", "../exclude", "../rules", "../ruletest", "../report",
 		"../packs", "../conformance", "../kqltest", "../gen", "../corpus",
-		"../serve", "../serve/store", "../serve/sched", "../serve/alerts", "../serve/clock"}
+		"../serve", "../serve/store", "../serve/sched", "../serve/alerts", "../serve/clock", "../serve/console"}
 	for _, dir := range above {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil || len(files) == 0 {
