@@ -14,7 +14,7 @@ import (
 func serveCommand(e *env) *cobra.Command {
 	var o serve.Options
 	var cat catalogFlags
-	var clockStart string
+	var clockStart, now string
 	cmd := &cobra.Command{
 		Use:   "serve --store DIR [--data PATH]... [--rules PATH | --pack NAME]...",
 		Short: "Serve the hunting loop: ingestion, scheduled rules and alerts, an HTTP API and a web console",
@@ -39,6 +39,13 @@ The server listens on loopback unless told otherwise: another address needs
 				return err
 			}
 			o.Catalog = c
+			if now != "" {
+				t, err := time.Parse(time.RFC3339Nano, now)
+				if err != nil {
+					return fail(exitUsage, "--now %q: expected an RFC 3339 time such as 2025-03-05T00:00:00Z", now)
+				}
+				o.Now = t
+			}
 			if clockStart != "" {
 				t, err := time.Parse(time.RFC3339, clockStart)
 				if err != nil {
@@ -80,6 +87,7 @@ The server listens on loopback unless told otherwise: another address needs
 	fl.StringVar(&o.TLSCert, "tls-cert", "", "certificate `FILE` (PEM) to serve HTTPS")
 	fl.StringVar(&o.TLSKey, "tls-key", "", "private key `FILE` (PEM) of --tls-cert")
 	fl.BoolVar(&o.Insecure, "insecure", false, "allow plain HTTP on an address beyond loopback")
+	fl.StringVar(&now, "now", "", "the `TIME` (RFC 3339) that now() and ago() read in queries and hunts that do not give theirs; default: the end of the --data telemetry when it is past, else the clock (scheduled rules always run on the clock)")
 	fl.StringVar(&clockStart, "clock", "", "start a manual clock at `TIME` (RFC 3339), moved by POST /api/admin/clock: for tests of schedules")
 	fl.DurationVar(&o.Limits.QueryTimeout, "query-timeout", time.Minute, "longest run of one API query")
 	cat.register(cmd, true)

@@ -88,7 +88,7 @@ func TestREADMEServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	post := func(query string) (rows int, chart map[string]any) {
-		// No now: the server's clock, which the README's --clock pins.
+		// No now: the server's default, the end of the --data telemetry.
 		body, _ := json.Marshal(map[string]string{"query": query})
 		resp, err := http.Post(base+"/api/query", "application/json", bytes.NewReader(body))
 		if err != nil {

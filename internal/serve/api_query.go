@@ -86,7 +86,7 @@ func (p *apiPart) countQuery(outcome string, start time.Time) {
 // runQuery compiles and runs a query under the server's limits.
 func (p *apiPart) runQuery(parent context.Context, req queryRequest) (*queryResponse, *apiFailure) {
 	lim := p.s.opts.Limits
-	now := p.s.clock.Now()
+	now := p.s.defaultNow()
 	if req.Now != "" {
 		t, err := time.Parse(time.RFC3339Nano, req.Now)
 		if err != nil {

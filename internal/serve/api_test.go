@@ -218,25 +218,6 @@ func TestQueryErrors(t *testing.T) {
 	}
 }
 
-// TestQueryNow checks that now() reads the request's now, else the
-// server's clock.
-func TestQueryNow(t *testing.T) {
-	_, ts := apiTestServer(t, Options{})
-	_, res := apiQuery(t, ts, queryRequest{Query: "print now()", Now: "2025-03-05T01:02:03Z"})
-	if len(res.Rows) != 1 || string(res.Rows[0][0]) != `"2025-03-05T01:02:03.0000000Z"` {
-		t.Errorf("expected now() of the request, got %+v", res.Rows)
-	}
-	before := time.Now().UTC()
-	_, res = apiQuery(t, ts, queryRequest{Query: "print now()"})
-	var got time.Time
-	if len(res.Rows) == 1 {
-		json.Unmarshal(res.Rows[0][0], &got)
-	}
-	if got.Before(before.Add(-time.Second)) || got.After(time.Now().Add(time.Second)) {
-		t.Errorf("expected now() near %v, got %+v", before, res.Rows)
-	}
-}
-
 // TestQueryLimits checks truncation at the row and byte limits, the
 // time and memory limits, and a full server.
 func TestQueryLimits(t *testing.T) {

@@ -622,9 +622,17 @@ func TestConsoleFindings(t *testing.T) {
 	p.waitJS("the rules", `document.querySelectorAll("#view-rules tbody tr").length > 0`)
 	var rule []string
 	p.eval(`[...document.querySelector("#view-rules tbody tr").cells].slice(0, 4).map(c => c.textContent)`, &rule)
-	want := []string{"Remote Management and Monitoring tool - ScreenMeet - Network Connection", "Medium", "valid", "every 1h over 5d, alert when count gt 0"}
+	want := []string{"Remote Management and Monitoring tool - ScreenMeet - Network Connection (query)", "Medium", "valid", "every 1h over 5d, alert when count gt 0"}
 	if fmt.Sprint(rule) != fmt.Sprint(want) {
 		t.Errorf("the rules view shows %q, expected %q", rule, want)
+	}
+	// The rule's "(query)" link puts its query in the editor.
+	p.eval(`document.querySelector("#editor-input").value = ""`, nil)
+	p.eval(`document.querySelector("#view-rules tbody tr .open-query").click()`, nil)
+	var opened string
+	p.eval(`document.querySelector("#editor-input").value.trim()`, &opened)
+	if opened != consoleSeedQuery(t) {
+		t.Errorf("the rule's query link put %q in the editor, expected the rule's query", opened)
 	}
 	p.eval(`location.hash = "#tables"`, nil)
 	p.waitJS("the tables", `document.querySelector("#view-tables li[data-table=DeviceNetworkEvents]")`)

@@ -141,7 +141,7 @@ func (p *schedPart) open(ctx context.Context, s *Server) error {
 		if len(p.rules) == 0 {
 			return
 		}
-		res, err := p.hunt(hctx, nil, hunt.Window{}, kql.DatetimeOf(s.clock.Now()))
+		res, err := p.hunt(hctx, nil, hunt.Window{}, kql.DatetimeOf(s.defaultNow()))
 		switch {
 		case err != nil && hctx.Err() == nil:
 			fmt.Fprintf(s.opts.Log, "kqlhunt: the hunt on start failed: %v\n", err)
@@ -541,9 +541,11 @@ type apiExclusion struct {
 
 // apiRule is a rule in GET /api/rules.
 type apiRule struct {
-	ID               string   `json:"id"`
-	Name             string   `json:"name"`
-	File             string   `json:"file"`
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	File string `json:"file"`
+	// Query is the rule's KQL, which the console opens in its editor.
+	Query            string   `json:"query"`
 	Severity         string   `json:"severity"`
 	Tactics          []string `json:"tactics"`
 	Techniques       []string `json:"techniques"`
@@ -575,7 +577,7 @@ func (p *schedPart) handleRules(w http.ResponseWriter, r *http.Request) {
 	out := []apiRule{}
 	for _, ri := range p.rules {
 		rl := ri.rule
-		a := apiRule{ID: rl.ID, Name: rl.Name, File: rl.File, Severity: rl.Severity,
+		a := apiRule{ID: rl.ID, Name: rl.Name, File: rl.File, Query: rl.Query, Severity: rl.Severity,
 			Tactics: nonNilStrings(rl.Tactics), Techniques: nonNilStrings(rl.RelevantTechniques),
 			QueryFrequency: rl.QueryFrequency, QueryPeriod: rl.QueryPeriod,
 			TriggerOperator: rl.TriggerOperator, TriggerThreshold: rl.TriggerThreshold,
@@ -649,7 +651,7 @@ func (p *schedPart) handleHunt(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	now := p.s.clock.Now()
+	now := p.s.defaultNow()
 	var win hunt.Window
 	if !to.IsZero() {
 		now = to

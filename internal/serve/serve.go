@@ -64,6 +64,9 @@ type Options struct {
 	TLSCert, TLSKey string
 	// Insecure allows a non-loopback address without TLS.
 	Insecure bool
+	// Now, when set, is the instant now() reads in queries and hunts that
+	// do not give theirs (see defaultNow); scheduled rules run on Clock.
+	Now time.Time
 	// Clock is the server's time; clock.Real{} when nil. A *clock.Manual
 	// is moved by POST /api/admin/clock.
 	Clock clock.Clock
@@ -126,6 +129,9 @@ type Server struct {
 	metrics *Metrics
 	// queries limits the queries and hunts that run at once.
 	queries chan struct{}
+	// dataEnd is the latest row time of the --data telemetry, read when
+	// the server starts (zero when not read): see defaultNow.
+	dataEnd time.Time
 
 	ingest  ingestPart
 	sched   schedPart
@@ -163,6 +169,16 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 			return nil, err
 		}
 		s.rules = rs
+	}
+	if len(opts.Data) > 0 && opts.Now.IsZero() && !s.isManualClock() {
+		end, err := dataEnd(ctx, opts.Data, opts.Catalog)
+		if err != nil {
+			return nil, fmt.Errorf("--data: %v", err)
+		}
+		s.dataEnd = end
+		if now := s.defaultNow(); now.Equal(end) {
+			fmt.Fprintf(opts.Log, "kqlhunt: queries and hunts read now() as %s, the end of the --data telemetry (--now chooses another instant; scheduled rules run on the clock)\n", now.UTC().Format(time.RFC3339Nano))
+		}
 	}
 	if err := s.ingest.open(ctx, s); err != nil {
 		return nil, err
