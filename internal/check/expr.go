@@ -2,6 +2,7 @@ package check
 
 import (
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -87,6 +88,13 @@ func (c *checker) scalar(sc *scope, r *row, x syntax.Expr) plan.Expr {
 	}
 	return e
 }
+
+// spacedDate matches a date written yyyy - MM - dd, spaces around the
+// dashes; spacedDash is one of those dashes with its spaces.
+var (
+	spacedDate = regexp.MustCompile(`^[0-9]{4}\s*-\s*[0-9]{1,2}\s*-\s*[0-9]{1,2}(\s|$)`)
+	spacedDash = regexp.MustCompile(`\s*-\s*`)
+)
 
 // tabular checks a tabular expression.
 func (c *checker) tabular(sc *scope, x syntax.Expr) plan.Node {
@@ -277,6 +285,11 @@ func (c *checker) literal(x *syntax.Literal) plan.Expr {
 			return c.apply(funcs.Fn.Now, nil, x.Src, nil, "")
 		}
 		d, ok := value.ParseDatetime(text)
+		if !ok && spacedDate.MatchString(text) {
+			// datetime(2017 - 08 - 01), as the sliding_window_counts page
+			// writes it: .NET reads the date with spaces around the dashes.
+			d, ok = value.ParseDatetime(spacedDash.ReplaceAllString(text, "-"))
+		}
 		if !ok && strings.Contains(text, ",") {
 			d, ok = value.ParseDatetimeParts(text)
 		}
