@@ -34,6 +34,8 @@ func (c *checker) evaluate(sc *scope, in plan.Node, r *row, op *syntax.EvaluateO
 		return c.activityCounts(sc, in, r, call, false)
 	case "sliding_window_counts":
 		return c.activityCounts(sc, in, r, call, true)
+	case "rolling_percentile":
+		return c.rollingPercentile(sc, in, r, call)
 	}
 	c.errorf(call.Fun.Src, "%s", errUnsupportedPlugin(call.Fun.Name))
 	return nil
