@@ -136,6 +136,10 @@ type checker struct {
 	// implicit is the table that the first operator of a contextual
 	// subquery reads (mv-apply, partition).
 	implicit plan.Node
+	// scalarOnce holds the toscalar() of a scalar already checked, by its
+	// syntax and its checked form: a function body's toscalar(rand()) is
+	// one value however often the function is called.
+	scalarOnce map[scalarOnceKey]plan.Expr
 	// win collects the window function calls of the operator being
 	// checked (nil where they are not allowed).
 	win      *windowSink
