@@ -89,8 +89,11 @@ func CheckContext(ctx context.Context, q *syntax.Query, src string, cat *schema.
 		case *syntax.SetStmt:
 			c.set(sc, st)
 		case *syntax.DeclareStmt:
-			// Request options and query parameter declarations have no
-			// effect on local execution, but for those set records.
+			// Pattern, alias and restrict declarations have no effect on
+			// local execution; query parameters take their defaults.
+			if st.Kind == "query_parameters" {
+				c.queryParameters(sc, st)
+			}
 		}
 	}
 	return res, c.diags, nil
