@@ -92,6 +92,19 @@ func (c *checker) partition(sc *scope, in plan.Node, r *row, op *syntax.Partitio
 		return nil
 	}
 	param := &plan.Param{Cols: r.cols}
+	if ref, ok := key.(*plan.ColRef); ok && op.Braces {
+		// The legacy form { SubQueryWithSource } reads the key column as
+		// a scalar, x or toscalar(x): the key of the partition, the
+		// first row's (every row of a partition has it). The executor
+		// computes it again for each partition.
+		cols := []schema.Column{{Name: ref.Name, Type: ref.T}}
+		first := &plan.Limit{Input: &plan.Project{Input: param, Cols: cols, Exprs: []plan.Expr{ref}},
+			N: &plan.Const{Value: int64(1), T: schema.Long, Src: ref.Src}, Cols: cols}
+		inner := &scope{parent: sc, names: map[string]*binding{}}
+		inner.names[ref.Name] = &binding{kind: bindScalar, name: ref.Name,
+			expr: &plan.Subquery{Node: first, T: ref.T, Src: ref.Src}}
+		sc = inner
+	}
 	body := c.contextual(sc, param, op.Subquery)
 	if body == nil {
 		return nil

@@ -89,8 +89,11 @@ func CheckContext(ctx context.Context, q *syntax.Query, src string, cat *schema.
 		case *syntax.SetStmt:
 			c.set(sc, st)
 		case *syntax.DeclareStmt:
-			// Request options and query parameter declarations have no
-			// effect on local execution, but for those set records.
+			// Pattern, alias and restrict declarations have no effect on
+			// local execution; query parameters take their defaults.
+			if st.Kind == "query_parameters" {
+				c.queryParameters(sc, st)
+			}
 		}
 	}
 	return res, c.diags, nil
@@ -136,6 +139,10 @@ type checker struct {
 	// implicit is the table that the first operator of a contextual
 	// subquery reads (mv-apply, partition).
 	implicit plan.Node
+	// scalarOnce holds the toscalar() of a scalar already checked, by its
+	// syntax and its checked form: a function body's toscalar(rand()) is
+	// one value however often the function is called.
+	scalarOnce map[scalarOnceKey]plan.Expr
 	// win collects the window function calls of the operator being
 	// checked (nil where they are not allowed).
 	win      *windowSink

@@ -212,7 +212,7 @@ func errSeriesInRange(n int) string {
 }
 
 func errUnsupportedPlugin(name string) string {
-	return fmt.Sprintf("plugin '%s' is not supported: kqlhunt runs bag_unpack, pivot, ipv4_lookup, dcount_intersect, activity_counts_metrics and sliding_window_counts", name)
+	return fmt.Sprintf("plugin '%s' is not supported: kqlhunt runs bag_unpack, pivot, ipv4_lookup, ipv6_lookup, dcount_intersect, activity_counts_metrics, sliding_window_counts and rolling_percentile", name)
 }
 
 func errPluginColumn(plugin, what string) string {

@@ -25,13 +25,17 @@ func (c *checker) evaluate(sc *scope, in plan.Node, r *row, op *syntax.EvaluateO
 	case "pivot":
 		return c.pivot(sc, in, r, op, call)
 	case "ipv4_lookup":
-		return c.ipv4Lookup(sc, in, r, call)
+		return c.ipLookup(sc, in, r, call, false)
+	case "ipv6_lookup":
+		return c.ipLookup(sc, in, r, call, true)
 	case "dcount_intersect":
 		return c.dcountIntersect(sc, in, r, call)
 	case "activity_counts_metrics":
 		return c.activityCounts(sc, in, r, call, false)
 	case "sliding_window_counts":
 		return c.activityCounts(sc, in, r, call, true)
+	case "rolling_percentile":
+		return c.rollingPercentile(sc, in, r, call)
 	}
 	c.errorf(call.Fun.Src, "%s", errUnsupportedPlugin(call.Fun.Name))
 	return nil
@@ -356,15 +360,26 @@ func learnPivotValues(batches []*value.Batch, of int, t schema.Type) *pivotHint 
 	return h
 }
 
-// ipv4Lookup checks evaluate ipv4_lookup(LookupTable, SourceIPv4Key,
+// ipLookup checks evaluate ipv4_lookup(LookupTable, SourceIPv4Key,
 // IPv4LookupKey [, ExtraKey, ...] [, return_unmatched]): the input's rows
 // joined with the lookup rows whose IPv4 range holds the source address
 // (and whose extra key columns are equal), the lookup table's columns
-// after the input's.
+// after the input's, but for the extra keys, which the input's stand for
+// (as the page's last example shows them); and evaluate
+// ipv6_lookup(LookupTable, SourceIPv6Key, IPv6LookupKey
+// [, return_unmatched]), the same over IPv6 ranges (an IPv4 address is
+// its IPv4-mapped IPv6 address), whose output puts the lookup table's
+// columns first, as the page's examples show.
 // https://learn.microsoft.com/kusto/query/ipv4-lookup-plugin
-func (c *checker) ipv4Lookup(sc *scope, in plan.Node, r *row, call *syntax.CallExpr) plan.Node {
-	if len(call.Args) < 3 {
-		c.errorf(call.Span(), "%s", errArityRange("ipv4_lookup", 3, 1<<20, len(call.Args)))
+// https://learn.microsoft.com/kusto/query/ipv6-lookup-plugin
+func (c *checker) ipLookup(sc *scope, in plan.Node, r *row, call *syntax.CallExpr, v6 bool) plan.Node {
+	name := call.Fun.Name
+	maxArgs := 1 << 20
+	if v6 {
+		maxArgs = 4
+	}
+	if len(call.Args) < 3 || len(call.Args) > maxArgs {
+		c.errorf(call.Span(), "%s", errArityRange(name, 3, maxArgs, len(call.Args)))
 		return nil
 	}
 	right := c.tabular(sc, call.Args[0])
@@ -372,11 +387,11 @@ func (c *checker) ipv4Lookup(sc *scope, in plan.Node, r *row, call *syntax.CallE
 		return nil
 	}
 	rr := newRow(right.Schema())
-	n := &plan.IPLookup{Left: in, Right: right}
+	n := &plan.IPLookup{Left: in, Right: right, V6: v6}
 	column := func(x syntax.Expr, row *row, side string) (plan.Expr, bool) {
 		id, ok := x.(*syntax.Ident)
 		if !ok {
-			c.errorf(x.Span(), "%s", errExpectedColumn("ipv4_lookup"))
+			c.errorf(x.Span(), "%s", errExpectedColumn(name))
 			return nil, false
 		}
 		i, ok := row.index[id.Name]
@@ -420,15 +435,29 @@ func (c *checker) ipv4Lookup(sc *scope, in plan.Node, r *row, call *syntax.CallE
 		n.ExtraLeft = append(n.ExtraLeft, l)
 		n.ExtraRight = append(n.ExtraRight, rk)
 	}
+	extraRight := map[int]bool{}
+	for _, e := range n.ExtraRight {
+		extraRight[e.(*plan.ColRef).Index] = true
+	}
 	nm := c.newNamer()
-	for i, col := range r.cols {
-		nm.reserve(col.Name)
-		n.Out = append(n.Out, plan.JoinCol{Index: i})
-		n.Cols = append(n.Cols, col)
+	left := func() {
+		for i, col := range r.cols {
+			n.Out = append(n.Out, plan.JoinCol{Index: i})
+			n.Cols = append(n.Cols, schema.Column{Name: nm.unique(col.Name), Type: col.Type})
+		}
+	}
+	if !v6 {
+		left()
 	}
 	for i, col := range rr.cols {
+		if extraRight[i] {
+			continue
+		}
 		n.Out = append(n.Out, plan.JoinCol{Right: true, Index: i})
 		n.Cols = append(n.Cols, schema.Column{Name: nm.unique(col.Name), Type: col.Type})
+	}
+	if v6 {
+		left()
 	}
 	return n
 }

@@ -2,6 +2,7 @@ package check
 
 import (
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -58,8 +59,23 @@ func (c *checker) any(sc *scope, r *row, x syntax.Expr) (plan.Node, plan.Expr) {
 			if e.Type() == schema.Unknown {
 				return nil, e
 			}
+			// A function body's toscalar() met again, through another
+			// call of the function with the same arguments, is the same
+			// value: the named-expressions page's let y = ()
+			// {toscalar(rand(1000))}; print y, y prints one number twice.
+			// https://learn.microsoft.com/kusto/query/named-expressions
+			key := scalarOnceKey{x, plan.FormatExpr(e)}
+			if once, ok := c.scalarOnce[key]; ok {
+				return nil, once
+			}
 			node = &plan.Project{Input: &plan.Values{Rows: [][]plan.Expr{{}}},
 				Cols: []schema.Column{{Name: "print_0", Type: e.Type()}}, Exprs: []plan.Expr{e}}
+			once := c.subquery(node, false, x.Span())
+			if c.scalarOnce == nil {
+				c.scalarOnce = map[scalarOnceKey]plan.Expr{}
+			}
+			c.scalarOnce[key] = once
+			return nil, once
 		}
 		if node == nil {
 			return nil, nil
@@ -86,6 +102,20 @@ func (c *checker) scalar(sc *scope, r *row, x syntax.Expr) plan.Expr {
 		return unknown(x)
 	}
 	return e
+}
+
+// spacedDate matches a date written yyyy - MM - dd, spaces around the
+// dashes; spacedDash is one of those dashes with its spaces.
+var (
+	spacedDate = regexp.MustCompile(`^[0-9]{4}\s*-\s*[0-9]{1,2}\s*-\s*[0-9]{1,2}(\s|$)`)
+	spacedDash = regexp.MustCompile(`\s*-\s*`)
+)
+
+// scalarOnceKey identifies a toscalar() of a scalar: its syntax and the
+// text of its checked argument.
+type scalarOnceKey struct {
+	x    *syntax.ToScalarExpr
+	text string
 }
 
 // tabular checks a tabular expression.
@@ -277,6 +307,11 @@ func (c *checker) literal(x *syntax.Literal) plan.Expr {
 			return c.apply(funcs.Fn.Now, nil, x.Src, nil, "")
 		}
 		d, ok := value.ParseDatetime(text)
+		if !ok && spacedDate.MatchString(text) {
+			// datetime(2017 - 08 - 01), as the sliding_window_counts page
+			// writes it: .NET reads the date with spaces around the dashes.
+			d, ok = value.ParseDatetime(spacedDash.ReplaceAllString(text, "-"))
+		}
 		if !ok && strings.Contains(text, ",") {
 			d, ok = value.ParseDatetimeParts(text)
 		}

@@ -1,17 +1,14 @@
 package check
 
 import (
-	"strings"
-
 	"github.com/kqlhunt/kqlhunt/internal/plan"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
-	"github.com/kqlhunt/kqlhunt/internal/suggest"
 	"github.com/kqlhunt/kqlhunt/internal/syntax"
 )
 
 // projectByNames checks project-by-names: the columns named by constant
 // strings or dynamic arrays of strings (which may hold '*' wildcards), in
-// the order named.
+// the order named; names that match no column are ignored.
 // https://learn.microsoft.com/kusto/query/project-by-names-operator
 func (c *checker) projectByNames(sc *scope, in plan.Node, r *row, op *syntax.ProjectOp) plan.Node {
 	selected := map[int]bool{}
@@ -38,12 +35,10 @@ func (c *checker) projectByNames(sc *scope, in plan.Node, r *row, op *syntax.Pro
 			}
 		}
 		for _, name := range names {
-			idx := matchNames(r.cols, name)
-			if len(idx) == 0 && !strings.Contains(name, "*") && !r.open {
-				c.errorf(item.Span(), "%s", errUnknownColumn(name, suggest.Name(name, r.names())))
-				continue
-			}
-			for _, i := range idx {
+			// A name that matches no column is ignored, as the page
+			// says (and its last example shows) and Microsoft's analyzer
+			// accepts.
+			for _, i := range matchNames(r.cols, name) {
 				if selected[i] {
 					continue
 				}

@@ -172,7 +172,7 @@ func appendKey(key []byte, c *value.Column, r int) []byte {
 		key = binary.AppendUvarint(key, uint64(len(s)))
 		return append(key, s...)
 	}
-	s := value.AppendJSON(nil, c.Dyns[i])
+	s := value.AppendKeyJSON(nil, c.Dyns[i])
 	key = append(key, 5)
 	key = binary.AppendUvarint(key, uint64(len(s)))
 	return append(key, s...)

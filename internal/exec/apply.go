@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 
 	"github.com/kqlhunt/kqlhunt/internal/plan"
@@ -183,7 +184,14 @@ func (a *applier) partitions(ctx context.Context) error {
 			}
 		}
 		rows.N = len(p.rows)
+		// A toscalar() of the partition (the key read as a scalar in the
+		// legacy form, toscalar(Partition | ...) after as Partition) has
+		// one value per partition: the subquery cache starts again for
+		// each, keeping the values computed outside.
+		saved := a.env.subqueries
+		a.env.subqueries = maps.Clone(saved)
 		subs, err := a.runSub(ctx, []*value.Batch{rows})
+		a.env.subqueries = saved
 		if err != nil {
 			return err
 		}

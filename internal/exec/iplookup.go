@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"net/netip"
+	"strconv"
 	"strings"
 
 	"github.com/kqlhunt/kqlhunt/internal/funcs"
@@ -10,10 +11,11 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/value"
 )
 
-// ipLookuper joins rows by IPv4 ranges: the right side is indexed by
+// ipLookuper joins rows by IPv4 (or IPv6) ranges: the right side is indexed by
 // prefix length and masked address, so a left address is looked up once
 // per distinct prefix length.
 // https://learn.microsoft.com/kusto/query/ipv4-lookup-plugin
+// https://learn.microsoft.com/kusto/query/ipv6-lookup-plugin
 type ipLookuper struct {
 	env   *Env
 	n     *plan.IPLookup
@@ -46,21 +48,45 @@ func (l *ipLookuper) Close() error {
 	return err
 }
 
-// parseRange reads an IPv4 address or CIDR range.
-func parseRange(s string) (netip.Prefix, bool) {
+// parseRange reads an IPv4 address or CIDR range, or with v6 an IPv6 (or
+// IPv4, as its IPv4-mapped IPv6 form) address or range.
+func parseRange(s string, v6 bool) (netip.Prefix, bool) {
 	s = strings.TrimSpace(s)
-	if strings.Contains(s, "/") {
-		p, err := netip.ParsePrefix(s)
-		if err != nil || !p.Addr().Is4() {
+	addr, bits := s, -1
+	if a, b, ok := strings.Cut(s, "/"); ok {
+		n, err := strconv.Atoi(strings.TrimSpace(b))
+		if err != nil || n < 0 {
 			return netip.Prefix{}, false
 		}
-		return p.Masked(), true
+		addr, bits = strings.TrimSpace(a), n
 	}
-	a, err := netip.ParseAddr(s)
-	if err != nil || !a.Is4() {
+	a, err := netip.ParseAddr(addr)
+	if err != nil || a.Zone() != "" {
 		return netip.Prefix{}, false
 	}
-	return netip.PrefixFrom(a, 32), true
+	if !v6 {
+		if !a.Is4() {
+			return netip.Prefix{}, false
+		}
+		if bits < 0 {
+			bits = 32
+		}
+	} else {
+		if a.Is4() {
+			a = netip.AddrFrom16(a.As16())
+			if bits >= 0 {
+				bits += 96
+			}
+		}
+		if bits < 0 {
+			bits = 128
+		}
+	}
+	p, err := a.Prefix(bits)
+	if err != nil {
+		return netip.Prefix{}, false
+	}
+	return p, true
 }
 
 func (l *ipLookuper) build(ctx context.Context) error {
@@ -90,7 +116,7 @@ func (l *ipLookuper) build(ctx context.Context) error {
 		}
 		l.extras = append(l.extras, extra)
 		for r := 0; r < b.N; r++ {
-			p, ok := parseRange(funcs.ToString(l.n.RightKey.Type(), keys.Get(r)))
+			p, ok := parseRange(funcs.ToString(l.n.RightKey.Type(), keys.Get(r)), l.n.V6)
 			if !ok {
 				continue
 			}
@@ -139,9 +165,13 @@ func (l *ipLookuper) Next(ctx context.Context) (*value.Batch, error) {
 		var lk, rk []byte
 		for r := 0; r < b.N; r++ {
 			matched := false
-			if a, err := netip.ParseAddr(strings.TrimSpace(funcs.ToString(l.n.LeftKey.Type(), keys.Get(r)))); err == nil && a.Is4() {
+			if src, ok := parseRange(funcs.ToString(l.n.LeftKey.Type(), keys.Get(r)), l.n.V6); ok {
+				a := src.Addr()
 				lk = joinKey(lk[:0], extra, r)
 				for _, bits := range l.lengths {
+					if bits > src.Bits() {
+						continue // a masked source is in a range no longer than its mask
+					}
 					p, _ := a.Prefix(bits)
 					for _, m := range l.ranges[bits][p.Addr()] {
 						rk = joinKey(rk[:0], l.extras[m.Batch], m.Row)

@@ -300,7 +300,7 @@ func (s *ifState) Result(outs []*value.Column, ngroups int) { s.inner.Result(out
 func setKey(t schema.Type, v any) any {
 	switch x := v.(type) {
 	case []any, *value.Bag:
-		return jsonKey(value.AppendJSON(nil, v))
+		return jsonKey(value.AppendKeyJSON(nil, v))
 	case int64:
 		if t != schema.Datetime && t != schema.Timespan && int64(float64(x)) != x {
 			return x // beyond float64's exact integers: keep every digit

@@ -85,7 +85,7 @@ func keyOf(v any) elemKey {
 	case value.Timespan:
 		return elemKey{kind: 't', i: int64(x)}
 	}
-	return elemKey{kind: 'j', s: string(value.AppendJSON(nil, v))}
+	return elemKey{kind: 'j', s: string(value.AppendKeyJSON(nil, v))}
 }
 
 // elemEqual reports whether array element e equals the looked-up value v

@@ -73,7 +73,7 @@ func TestRange(t *testing.T) {
 		t.Errorf("range(1, 5, 0) = %s", got)
 	}
 	reals := []schema.Type{schema.Real, schema.Real, schema.Real}
-	if got := run(reals, 1.0, 2.0, 0.25); got != "[1,1.25,1.5,1.75,2]" {
+	if got := run(reals, 1.0, 2.0, 0.25); got != "[1.0,1.25,1.5,1.75,2.0]" {
 		t.Errorf("range(1.0, 2.0, 0.25) = %s", got)
 	}
 	near := []schema.Type{schema.Long, schema.Long, schema.Long}

@@ -245,7 +245,7 @@ func CompareAny(a, b any) (int, bool) {
 		}
 	}
 	// Arrays and bags compare equal when their JSON is equal.
-	ja, jb := string(value.AppendJSON(nil, a)), string(value.AppendJSON(nil, b))
+	ja, jb := string(value.AppendKeyJSON(nil, a)), string(value.AppendKeyJSON(nil, b))
 	if ja == jb {
 		return 0, true
 	}

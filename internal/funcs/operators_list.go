@@ -39,7 +39,7 @@ func listKey(t schema.Type, v any, fold bool) (any, bool) {
 	case bool, value.Datetime, value.Timespan:
 		return x, true
 	}
-	return string(value.AppendJSON(nil, v)), true
+	return string(value.AppendKeyJSON(nil, v)), true
 }
 
 // listMembers appends the members of list argument column c at row i:

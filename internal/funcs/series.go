@@ -387,11 +387,11 @@ func init() {
 		Example{`series_multiply(10, dynamic([0, 1, -1]))`, "[0,10,-10]"})
 	seriesBinary("series_divide", "Divides the first series by the second element by element, always in reals (2/0 is +infinity); a missing element gives null.",
 		seriesArith(nil, func(a, b float64) float64 { return a / b }),
-		Example{`series_divide(dynamic([1, 2, 4]), dynamic([4, 2, 1]))`, "[0.25,1,4]"},
+		Example{`series_divide(dynamic([1, 2, 4]), dynamic([4, 2, 1]))`, "[0.25,1.0,4.0]"},
 		Example{`series_divide(dynamic([2]), 0)`, `["Infinity"]`})
 	seriesBinary("series_pow", "Raises the elements of the first series to the powers in the second, in reals; a missing element gives null.",
 		seriesArith(nil, math.Pow),
-		Example{`series_pow(dynamic([1, 2, 3]), 2)`, "[1,4,9]"})
+		Example{`series_pow(dynamic([1, 2, 3]), 2)`, "[1.0,4.0,9.0]"})
 	cmp := []struct {
 		name, op string
 		f        func(a, b float64) bool
@@ -442,30 +442,30 @@ func init() {
 			}
 			return x
 		},
-		Example{`series_sign(dynamic([-3, 0, 2.5]))`, "[-1,0,1]"})
+		Example{`series_sign(dynamic([-3, 0, 2.5]))`, "[-1,0,1.0]"})
 	seriesUnary("series_floor", "Rounds each element down to an integer.", nil, func(x float64) any { return math.Floor(x) },
-		Example{`series_floor(dynamic([-1.5, 2.7]))`, "[-2,2]"})
+		Example{`series_floor(dynamic([-1.5, 2.7]))`, "[-2.0,2.0]"})
 	seriesUnary("series_ceiling", "Rounds each element up to an integer.", nil, func(x float64) any { return math.Ceil(x) },
-		Example{`series_ceiling(dynamic([-1.5, 2.2]))`, "[-1,3]"})
+		Example{`series_ceiling(dynamic([-1.5, 2.2]))`, "[-1.0,3.0]"})
 	seriesUnary("series_exp", "Returns e raised to each element.", nil, func(x float64) any { return math.Exp(x) },
-		Example{`series_exp(dynamic([0, 1]))`, "[1,2.718281828459045]"})
+		Example{`series_exp(dynamic([0, 1]))`, "[1.0,2.718281828459045]"})
 	seriesUnary("series_log", "Returns the natural logarithm of each element; null for a negative element.", nil, func(x float64) any {
 		if x < 0 {
 			return nil
 		}
 		return logRounded(x)
-	}, Example{`series_log(dynamic([1, -1]))`, "[0,null]"})
+	}, Example{`series_log(dynamic([1, -1]))`, "[0.0,null]"})
 	trig := []struct {
 		name string
 		f    func(float64) float64
 		ex   Example
 	}{
-		{"series_sin", math.Sin, Example{`series_sin(dynamic([0]))`, "[0]"}},
-		{"series_cos", math.Cos, Example{`series_cos(dynamic([0]))`, "[1]"}},
-		{"series_tan", tanRounded, Example{`series_tan(dynamic([0]))`, "[0]"}},
-		{"series_asin", math.Asin, Example{`series_asin(dynamic([0, 2]))`, "[0,null]"}},
-		{"series_acos", math.Acos, Example{`series_acos(dynamic([1, 2]))`, "[0,null]"}},
-		{"series_atan", math.Atan, Example{`series_atan(dynamic([0]))`, "[0]"}},
+		{"series_sin", math.Sin, Example{`series_sin(dynamic([0]))`, "[0.0]"}},
+		{"series_cos", math.Cos, Example{`series_cos(dynamic([0]))`, "[1.0]"}},
+		{"series_tan", tanRounded, Example{`series_tan(dynamic([0]))`, "[0.0]"}},
+		{"series_asin", math.Asin, Example{`series_asin(dynamic([0, 2]))`, "[0.0,null]"}},
+		{"series_acos", math.Acos, Example{`series_acos(dynamic([1, 2]))`, "[0.0,null]"}},
+		{"series_atan", math.Atan, Example{`series_atan(dynamic([0]))`, "[0.0]"}},
 	}
 	for _, t := range trig {
 		f := t.f

@@ -450,8 +450,8 @@ func init() {
 			opt("min_percentile", Numeric), opt("max_percentile", Numeric), opt("test_points", Integer)},
 			Result: Returns(schema.Dynamic), Eval: outliers}},
 		Examples: []Example{
-			{`series_outliers(dynamic([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 10]))`, "[0,0,0,0,0,0,0,0,0,0,6.5061998097673275]"},
-			{`series_outliers(dynamic([10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 200]), "tukey")`, "[-0.3333333333333333,-0.16666666666666666,0,0,0,0,0,0,0,0.16666666666666666,1.8333333333333333]"},
+			{`series_outliers(dynamic([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 10]))`, "[0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,6.5061998097673275]"},
+			{`series_outliers(dynamic([10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 200]), "tukey")`, "[-0.3333333333333333,-0.16666666666666666,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.16666666666666666,1.8333333333333333]"},
 			{`series_outliers(dynamic([1, 2]), "nope")`, ""}}})
 
 	periodsDoc := "Finds up to num_periods periods of a series, in bins, between min_period and max_period, strongest first, " +
@@ -483,7 +483,7 @@ func init() {
 		},
 		examples: []Example{{`series_periods_detect(dynamic([80, 139, 87, 110, 68, 54, 50, 51, 53, 133, 86, 141, 97, 156, 94, 149, 95, 140, 77, 61, ` +
 			`50, 54, 47, 133, 72, 152, 94, 148, 105, 162, 101, 160, 87, 63, 53, 55, 54, 151, 103, 189, 108, 183, 113, 175, 113, 178, 90, 71, 62, 62, ` +
-			`65, 165, 109, 181, 115, 182, 121, 178, 114, 170]), 0.0, 50.0, 2)`, "[14,0]"}}})
+			`65, 165, 109, 181, 115, 182, 121, 178, 114, 170]), 0.0, 50.0, 2)`, "[14.0,0.0]"}}})
 
 	seasonal := MapBoxed(func(args []any) (any, bool) {
 		xs, ok := seriesOf(args[0])
@@ -507,8 +507,8 @@ func init() {
 		},
 		Examples: []Example{
 			{`series_seasonal(dynamic([2, 5, 3, 4, 3, 2, 1, 2, 3, 4, 3, 2, 1, 2, 3, 4, 3, 2, 1, 2, 3, 4, 3, 2, 1]))`,
-				"[1,2,3,4,3,2,1,2,3,4,3,2,1,2,3,4,3,2,1,2,3,4,3,2,1]"},
-			{`series_seasonal(dynamic([1, 3, 5, 2, 4, 6, 1, 3, 5, 2, 4, 6]))`, "[0,0,0,0,0,0,0,0,0,0,0,0]"},
+				"[1.0,2.0,3.0,4.0,3.0,2.0,1.0,2.0,3.0,4.0,3.0,2.0,1.0,2.0,3.0,4.0,3.0,2.0,1.0,2.0,3.0,4.0,3.0,2.0,1.0]"},
+			{`series_seasonal(dynamic([1, 3, 5, 2, 4, 6, 1, 3, 5, 2, 4, 6]))`, "[0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0]"},
 			{`series_seasonal(dynamic([1, 3, 5, 2, 4, 6, 1, 3, 5, 2, 4, 6]), 3)`, "[1.5,3.5,5.5,1.5,3.5,5.5,1.5,3.5,5.5,1.5,3.5,5.5]"}}})
 
 	decomposeDoc := "Decomposes a series into baseline, seasonal, trend and residual components: the seasonal component is the median " +
@@ -534,8 +534,8 @@ func init() {
 			}
 			return d.outputs()
 		},
-		examples: []Example{{`series_decompose(dynamic([1, 3, 5, 1, 3, 5, 1, 3, 5]), 3)`, "[1,3,5,1,3,5,1,3,5]"},
-			{`series_decompose(dynamic([1, 2, 3, 4]), 0, "linefit")`, "[1,2,3,4]"}}})
+		examples: []Example{{`series_decompose(dynamic([1, 3, 5, 1, 3, 5, 1, 3, 5]), 3)`, "[1.0,3.0,5.0,1.0,3.0,5.0,1.0,3.0,5.0]"},
+			{`series_decompose(dynamic([1, 2, 3, 4]), 0, "linefit")`, "[1.0,2.0,3.0,4.0]"}}})
 	registerTuple(tupleDecl{name: "series_decompose_forecast", ref: "series-decompose-forecast-function", outputs: components,
 		sigs: [][]Param{{p("series", tDynamic), p("test_points", Integer), opt("period", Integer), opt("trend", tString), opt("seasonality_threshold", Numeric)}},
 		doc: "Forecasts a series by decomposition: series_decompose learns from all but the last test_points elements, and the baseline " +
@@ -551,7 +551,7 @@ func init() {
 			}
 			return d.outputs()
 		},
-		examples: []Example{{`series_decompose_forecast(dynamic([1, 2, 3, 4, 0, 0]), 2, 0, "linefit")`, "[1,2,3,4,5,6]"},
+		examples: []Example{{`series_decompose_forecast(dynamic([1, 2, 3, 4, 0, 0]), 2, 0, "linefit")`, "[1.0,2.0,3.0,4.0,5.0,6.0]"},
 			{`series_decompose_forecast(dynamic([1, 2, 3, 4, 0, 0]), 2, 0)`, "[2.5,2.5,2.5,2.5,2.5,2.5]"}}})
 
 	registerTuple(tupleDecl{name: "series_decompose_anomalies", ref: "series-decompose-anomalies-function",

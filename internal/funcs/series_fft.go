@@ -54,7 +54,7 @@ func init() {
 				}
 				return []any{outR, outI}
 			},
-			examples: []Example{{name + `(dynamic([1, 1, 1, 1]))`, map[bool]string{false: "[4,0,0,0]", true: "[1,0,0,0]"}[inverse]}}})
+			examples: []Example{{name + `(dynamic([1, 1, 1, 1]))`, map[bool]string{false: "[4.0,0.0,0.0,0.0]", true: "[1.0,0.0,0.0,0.0]"}[inverse]}}})
 	}
 }
 

@@ -209,7 +209,7 @@ func init() {
 				}
 				return out, true
 			})}},
-		Examples: []Example{{`series_fill_const(dynamic([111, null, 36, 41, 23, null, 16, 61, 33, null, null]), 0.0)`, "[111,0,36,41,23,0,16,61,33,0,0]"},
+		Examples: []Example{{`series_fill_const(dynamic([111, null, 36, 41, 23, null, 16, 61, 33, null, null]), 0.0)`, "[111,0.0,36,41,23,0.0,16,61,33,0.0,0.0]"},
 			{`series_fill_const(dynamic([111, null, 36]), -1)`, "[111,-1,36]"}}})
 	register(&Func{Name: "series_fill_linear", Pure: true, ResultName: NameFirstArg, Ref: refSeries + "series-fill-linear-function",
 		Doc: "Interpolates missing elements (null, or equal to missing_value_placeholder) linearly between their present neighbours; " +
@@ -230,7 +230,7 @@ func init() {
 			})}},
 		Examples: []Example{
 			{`series_fill_linear(dynamic([null, 111.0, null, 36.0, 41.0, null, null, 16.0, 61.0, 33.0, null, null]))`,
-				"[111,111,73.5,36,41,32.666666666666664,24.333333333333332,16,61,33,33,33]"},
+				"[111.0,111.0,73.5,36.0,41.0,32.666666666666664,24.333333333333332,16.0,61.0,33.0,33.0,33.0]"},
 			{`series_fill_linear(dynamic([null, 111, null, 36, 41, null, null, 16, 61, 33, null, null]))`, "[111,111,73,36,41,32,24,16,61,33,33,33]"},
 			{`series_fill_linear(dynamic([null, 111, null, 36, null]), real(null), false)`, "[null,111,73,36,null]"},
 			{`series_fill_linear(dynamic([null, null]), real(null), true, 3.14159)`, "[3.14159,3.14159]"}}})
@@ -266,9 +266,9 @@ func init() {
 				}
 				return realArray(seriesFIR(xs, f, seriesBool(args, 3, false)), true), true
 			})}},
-		Examples: []Example{{`series_fir(dynamic([0, 0, 10, 20, 40, 100, 40, 20, 10, 0, 0]), dynamic([1, 1, 1, 1, 1]))`, "[0,0,2,6,14,34,42,44,42,34,14]"},
-			{`series_fir(dynamic([0, 0, 10, 20, 40, 100, 40, 20, 10, 0, 0]), dynamic([1, 1, 1, 1, 1]), true, true)`, "[2,6,14,34,42,44,42,34,14,6,2]"},
-			{`series_fir(dynamic([0, 0, 2, 2, 3, 3]), dynamic([1, -1]), false, false)`, "[0,0,2,0,1,0]"}}})
+		Examples: []Example{{`series_fir(dynamic([0, 0, 10, 20, 40, 100, 40, 20, 10, 0, 0]), dynamic([1, 1, 1, 1, 1]))`, "[0.0,0.0,2.0,6.0,14.0,34.0,42.0,44.0,42.0,34.0,14.0]"},
+			{`series_fir(dynamic([0, 0, 10, 20, 40, 100, 40, 20, 10, 0, 0]), dynamic([1, 1, 1, 1, 1]), true, true)`, "[2.0,6.0,14.0,34.0,42.0,44.0,42.0,34.0,14.0,6.0,2.0]"},
+			{`series_fir(dynamic([0, 0, 2, 2, 3, 3]), dynamic([1, -1]), false, false)`, "[0.0,0.0,2.0,0.0,1.0,0.0]"}}})
 	register(&Func{Name: "series_iir", Pure: true, ResultName: NameFirstArg, Ref: refSeries + "series-iir-function",
 		Doc: "Applies an infinite impulse response filter with numerator coefficients b and denominator coefficients a: " +
 			"y[i] = (b[0]x[i] + b[1]x[i-1] + ... - a[1]y[i-1] - a[2]y[i-2] - ...) / a[0], values before the start counting as 0. " +
@@ -283,6 +283,6 @@ func init() {
 				}
 				return realArray(seriesIIR(xs, b, a), true), true
 			})}},
-		Examples: []Example{{`series_iir(dynamic([1.0, 2.0, 3.0, 4.0]), dynamic([1]), dynamic([1, -1]))`, "[1,3,6,10]"},
+		Examples: []Example{{`series_iir(dynamic([1.0, 2.0, 3.0, 4.0]), dynamic([1]), dynamic([1, -1]))`, "[1.0,3.0,6.0,10.0]"},
 			{`todouble(series_iir(dynamic([0, 1, 2, 3, 4]), dynamic([1]), dynamic([1, -1]))[4])`, "10"}}})
 }

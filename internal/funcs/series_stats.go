@@ -284,7 +284,7 @@ func init() {
 		})}},
 		Examples: []Example{
 			{`series_stats_dynamic(dynamic([1, 2, 3, 4]))`,
-				`{"min":1,"min_idx":0,"max":4,"max_idx":3,"avg":2.5,"stdev":1.2909944487358056,"variance":1.6666666666666667,"sum":10,"len":4}`},
+				`{"min":1.0,"min_idx":0,"max":4.0,"max_idx":3,"avg":2.5,"stdev":1.2909944487358056,"variance":1.6666666666666667,"sum":10.0,"len":4}`},
 			{`series_stats_dynamic(dynamic([1, 3])).avg`, "2"}}})
 
 	fitOutputs := []Output{{"rsquare", schema.Real}, {"slope", schema.Real}, {"variance", schema.Real}, {"rvariance", schema.Real},
@@ -321,7 +321,7 @@ func init() {
 				"interception", f.interception, "line_fit", lineValues(n, f.slope, f.interception)), true
 		}), p("series", tDynamic))},
 		Examples: []Example{{`series_fit_line_dynamic(dynamic([1, 2, 3])).slope`, "1"},
-			{`series_fit_line_dynamic(dynamic([1, 2, 3])).line_fit`, "[1,2,3]"}}})
+			{`series_fit_line_dynamic(dynamic([1, 2, 3])).line_fit`, "[1.0,2.0,3.0]"}}})
 
 	twoOutputs := []Output{{"rsquare", schema.Real}, {"split_idx", schema.Long}, {"variance", schema.Real}, {"rvariance", schema.Real},
 		{"line_fit", schema.Dynamic},
@@ -365,7 +365,7 @@ func init() {
 		}), p("series", tDynamic))},
 		Examples: []Example{{`series_fit_2lines_dynamic(dynamic([1, 2, 3, 4, 4, 3, 2, 1])).split_idx`, "4"},
 			{`series_fit_2lines_dynamic(dynamic([1, 2, 3, 4, 4, 3, 2, 1])).right.slope`, "-1"},
-			{`series_fit_2lines_dynamic(dynamic([1, 2, 3, 4, 4, 3, 2, 1])).line_fit`, "[1,2,3,4,4,3,2,1]"}}})
+			{`series_fit_2lines_dynamic(dynamic([1, 2, 3, 4, 4, 3, 2, 1])).line_fit`, "[1.0,2.0,3.0,4.0,4.0,3.0,2.0,1.0]"}}})
 
 	seriesReduce("series_sum", "Returns the sum of the elements; null when an element is not a number.", func(xs []float64) (float64, bool) {
 		s := 0.0

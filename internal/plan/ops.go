@@ -245,14 +245,18 @@ type Deferred struct {
 // with the Extra column pairs equal too. Every match makes a row; with
 // Unmatched, a left row without one is kept with nulls.
 // https://learn.microsoft.com/kusto/query/ipv4-lookup-plugin
+// https://learn.microsoft.com/kusto/query/ipv6-lookup-plugin
 type IPLookup struct {
 	Left, Right       Node
 	LeftKey, RightKey Expr
 	ExtraLeft         []Expr
 	ExtraRight        []Expr
 	Unmatched         bool
-	Out               []JoinCol
-	Cols              []schema.Column
+	// V6 matches IPv6 ranges (ipv6_lookup); IPv4 addresses are their
+	// IPv4-mapped IPv6 addresses.
+	V6   bool
+	Out  []JoinCol
+	Cols []schema.Column
 }
 
 func (n *IPLookup) Schema() []schema.Column { return n.Cols }

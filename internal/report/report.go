@@ -22,6 +22,9 @@
 //	dynamic    the value as JSON                   the value as compact JSON, so
 //	                                               a dynamic string keeps its quotes
 //
+// A real inside a dynamic value keeps a decimal point when it is whole
+// (42.0, [1.0,2.5]), as Kusto writes it, so that it stays apart from a long.
+//
 // A string is never null: a nil string value is written as "". A value
 // whose Go type breaks the boxing rules is written as the JSON string, or
 // the text, of its fmt %v form rather than lost.

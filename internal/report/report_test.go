@@ -279,6 +279,8 @@ func TestValueEncoding(t *testing.T) {
 		{schema.String, "line\nbreak \"q\" \u2028", "\"line\\nbreak \\\"q\\\" \u2028\"", "line\nbreak \"q\" \u2028"},
 		{schema.Dynamic, "s", `"s"`, `"s"`},
 		{schema.Dynamic, 2.5, "2.5", "2.5"},
+		{schema.Dynamic, 42.0, "42.0", "42.0"}, // a real inside dynamic keeps its point
+		{schema.Dynamic, []any{1.0, int64(1), 1e-5, 1e20}, "[1.0,1,1E-05,1E+20]", "[1.0,1,1E-05,1E+20]"},
 		{schema.Dynamic, math.Inf(1), `"Infinity"`, `"Infinity"`},
 		{schema.Dynamic, value.Datetime(0), `"1970-01-01T00:00:00.0000000Z"`, `"1970-01-01T00:00:00.0000000Z"`},
 		{schema.Dynamic, bag("k", bag(), "e", []any{}), `{"k":{},"e":[]}`, `{"k":{},"e":[]}`},

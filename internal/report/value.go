@@ -17,7 +17,12 @@ func AppendJSONValue(b []byte, t schema.Type, v any) []byte {
 			return append(b, `""`...)
 		}
 		return append(b, "null"...)
-	case bool, int64, float64, string, value.Datetime, value.Timespan, []any, *value.Bag:
+	case float64:
+		if t != schema.Dynamic {
+			return value.AppendReal(b, x, true) // a real column: 42, as Kusto prints it
+		}
+		return value.AppendJSON(b, x) // a real inside dynamic: 42.0
+	case bool, int64, string, value.Datetime, value.Timespan, []any, *value.Bag:
 		return value.AppendJSON(b, x)
 	}
 	return value.AppendQuoted(b, fmt.Sprint(v))

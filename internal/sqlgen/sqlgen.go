@@ -255,6 +255,9 @@ func nodeName(n plan.Node) string {
 	if a, ok := n.(*plan.ActivityCounts); ok {
 		return a.Plugin()
 	}
+	if l, ok := n.(*plan.IPLookup); ok && l.V6 {
+		return "ipv6_lookup"
+	}
 	switch n.(type) {
 	case *plan.Join:
 		return "join"

@@ -760,6 +760,9 @@ type PartitionOp struct {
 	By       Expr
 	Scope    Expr
 	Subquery Expr
+	// Braces tells the legacy form { SubQueryWithSource }, whose subquery
+	// reads the key column as a scalar.
+	Braces bool
 }
 
 // GenericOp is an operator parsed generically: fork, facet, scan,

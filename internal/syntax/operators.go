@@ -995,6 +995,7 @@ func (p *parser) parsePartition() Operator {
 		x := p.requireExpr(p.parseExpression())
 		end := p.require(RBrace)
 		op.Subquery = &ParenExpr{X: x, Src: Span{Start: t.Span.Start, End: end.Span.End}}
+		op.Braces = true
 	case LParen:
 		p.advance()
 		var x Expr

@@ -124,8 +124,18 @@ func parseNumber(b []byte) any {
 
 // AppendJSON appends the JSON encoding of dynamic value v to b. Datetimes
 // and timespans are encoded as strings in Kusto's format; non-finite reals
-// as the strings "NaN", "Infinity" and "-Infinity".
-func AppendJSON(b []byte, v any) []byte {
+// as the strings "NaN", "Infinity" and "-Infinity". A real keeps a decimal
+// point, as Kusto writes it (AppendDynamicReal), so that it stays apart
+// from a long: 42.0 is a real, 42 a long.
+func AppendJSON(b []byte, v any) []byte { return appendJSON(b, v, false) }
+
+// AppendKeyJSON appends the JSON of v as AppendJSON does, except that a
+// whole real is written as the long of the same value (42, not 42.0): the
+// text under which arrays and bags are grouped, deduplicated and compared,
+// where numbers compare by value as scalars do (1 and 1.0 are one).
+func AppendKeyJSON(b []byte, v any) []byte { return appendJSON(b, v, true) }
+
+func appendJSON(b []byte, v any, key bool) []byte {
 	switch x := v.(type) {
 	case nil:
 		return append(b, "null"...)
@@ -134,7 +144,10 @@ func AppendJSON(b []byte, v any) []byte {
 	case int64:
 		return strconv.AppendInt(b, x, 10)
 	case float64:
-		return AppendReal(b, x, true)
+		if key {
+			return AppendReal(b, x, true)
+		}
+		return AppendDynamicReal(b, x)
 	case string:
 		return AppendQuoted(b, x)
 	case Datetime:
@@ -151,7 +164,7 @@ func AppendJSON(b []byte, v any) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = AppendJSON(b, e)
+			b = appendJSON(b, e, key)
 		}
 		return append(b, ']')
 	case *Bag:
@@ -162,7 +175,7 @@ func AppendJSON(b []byte, v any) []byte {
 			}
 			b = AppendQuoted(b, k)
 			b = append(b, ':')
-			b = AppendJSON(b, x.Vals[i])
+			b = appendJSON(b, x.Vals[i], key)
 		}
 		return append(b, '}')
 	}
@@ -198,6 +211,26 @@ func AppendReal(b []byte, f float64, quoteSpecial bool) []byte {
 		return append(b, '"')
 	}
 	return append(b, s...)
+}
+
+// AppendDynamicReal appends f as Kusto writes a real inside a dynamic
+// value: AppendReal's form, with ".0" after a whole number written without
+// an exponent (42.0, 0.0, -3.0; 0.5, 1E-05 and 1E+20 are unchanged), as the
+// reference pages print them (series_stats_dynamic's {"min": 2.0,
+// "min_idx": 8, ...}, make_set's [5.0], series_floor's [-2.0,1.0,2.0]).
+// NaN and the infinities are JSON strings.
+func AppendDynamicReal(b []byte, f float64) []byte {
+	n := len(b)
+	b = AppendReal(b, f, true)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return b
+	}
+	for _, c := range b[n:] {
+		if c == '.' || c == 'E' {
+			return b
+		}
+	}
+	return append(b, '.', '0')
 }
 
 const hexDigits = "0123456789abcdef"

@@ -170,6 +170,49 @@ func TestAppendReal(t *testing.T) {
 	}
 }
 
+// TestDynamicReals checks that a real inside a dynamic value keeps a
+// decimal point when it is whole (Kusto writes 42.0, series_floor's
+// [-2.0,1.0,2.0]), that JSON text keeps 42 a long and 42.0 a real, and
+// that the key text of grouping and deduplication still takes 1 and 1.0
+// for one number.
+func TestDynamicReals(t *testing.T) {
+	for _, tt := range []struct {
+		in, json, key string
+	}{
+		{"42", "42", "42"},
+		{"42.0", "42.0", "42"},
+		{"-3.0", "-3.0", "-3"},
+		{"0.0", "0.0", "0"},
+		{"0.5", "0.5", "0.5"},
+		{"1e-5", "1E-05", "1E-05"},
+		{"1e20", "1E+20", "1E+20"},
+		{"1e15", "1E+15", "1E+15"},
+		{"123456789012345.0", "123456789012345.0", "123456789012345"},
+		{"[1, 1.0, 2.50]", "[1,1.0,2.5]", "[1,1,2.5]"},
+		{`{"a": 7.0, "b": [0.0]}`, `{"a":7.0,"b":[0.0]}`, `{"a":7,"b":[0]}`},
+	} {
+		v, err := ParseJSON([]byte(tt.in))
+		if err != nil {
+			t.Fatalf("ParseJSON(%s): %v", tt.in, err)
+		}
+		if got := string(AppendJSON(nil, v)); got != tt.json {
+			t.Errorf("AppendJSON(%s) = %s, want %s", tt.in, got, tt.json)
+		}
+		if got := string(AppendKeyJSON(nil, v)); got != tt.key {
+			t.Errorf("AppendKeyJSON(%s) = %s, want %s", tt.in, got, tt.key)
+		}
+	}
+	if v, _ := ParseJSON([]byte("42.0")); v != 42.0 {
+		t.Errorf("ParseJSON(42.0) = %T %v, want the real 42", v, v)
+	}
+	if v, _ := ParseJSON([]byte("42")); v != int64(42) {
+		t.Errorf("ParseJSON(42) = %T %v, want the long 42", v, v)
+	}
+	if got := string(AppendJSON(nil, math.Inf(-1))); got != `"-Infinity"` {
+		t.Errorf("-Infinity = %s", got)
+	}
+}
+
 func TestJSON(t *testing.T) {
 	v, err := ParseJSON([]byte(` {"a": [1, -2.5, "x\u00e9\ud83d\ude00", true, null, {"b": 12345678901234567890}], "c": {}} `))
 	if err != nil {
