@@ -347,16 +347,33 @@ func init() {
 		}
 		return []*AggSig{sig}
 	}
-	registerAgg(&Agg{Name: "covariance", Prefix: "covariance", Ref: "https://learn.microsoft.com/kusto/query/covariance-aggregation-function",
+	// The covariance pages name the column after both expressions
+	// (covariance_x_y), as Kusto's engine does; Microsoft's analyzer
+	// (language service 12.4.1) names it after the first only
+	// (covariance_x). kqlhunt follows the reference; no query of the
+	// shared corpus calls these aggregates. An expression without a name
+	// falls back to the analyzer's form.
+	covName := func(prefix string) func(args []AggArg) []string {
+		return func(args []AggArg) []string {
+			if len(args) >= 2 && args[0].Name != "" && args[1].Name != "" {
+				return []string{prefix + "_" + args[0].Name + "_" + args[1].Name}
+			}
+			if len(args) > 0 {
+				return []string{prefix + "_" + args[0].Name}
+			}
+			return []string{""}
+		}
+	}
+	registerAgg(&Agg{Name: "covariance", Prefix: "covariance", Names: covName("covariance"), Ref: "https://learn.microsoft.com/kusto/query/covariance-aggregation-function",
 		Doc:  "Returns the sample covariance of two expressions over the rows where both are not null.",
 		Sigs: cov(true, false), Examples: []Example{{"covariance(x, x * 2)", "0.6666666666666666"}}})
-	registerAgg(&Agg{Name: "covariancep", Prefix: "covariancep", Ref: "https://learn.microsoft.com/kusto/query/covariancep-aggregation-function",
+	registerAgg(&Agg{Name: "covariancep", Prefix: "covariancep", Names: covName("covariancep"), Ref: "https://learn.microsoft.com/kusto/query/covariancep-aggregation-function",
 		Doc:  "Returns the population covariance of two expressions over the rows where both are not null.",
 		Sigs: cov(false, false), Examples: []Example{{"covariancep(x, x * 2)", "0.4444444444444444"}}})
-	registerAgg(&Agg{Name: "covarianceif", Prefix: "covarianceif", Ref: "https://learn.microsoft.com/kusto/query/covarianceif-aggregation-function",
+	registerAgg(&Agg{Name: "covarianceif", Prefix: "covarianceif", Names: covName("covarianceif"), Ref: "https://learn.microsoft.com/kusto/query/covarianceif-aggregation-function",
 		Doc:  "Returns the sample covariance of two expressions over the rows where the predicate is true.",
 		Sigs: cov(true, true), Examples: []Example{{"covarianceif(x, x * 2, x > 1)", "0"}}})
-	registerAgg(&Agg{Name: "covariancepif", Prefix: "covariancepif", Ref: "https://learn.microsoft.com/kusto/query/covariancepif-aggregation-function",
+	registerAgg(&Agg{Name: "covariancepif", Prefix: "covariancepif", Names: covName("covariancepif"), Ref: "https://learn.microsoft.com/kusto/query/covariancepif-aggregation-function",
 		Doc:  "Returns the population covariance of two expressions over the rows where the predicate is true.",
 		Sigs: cov(false, true), Examples: []Example{{"covariancepif(x, x * 2, y != 'c')", "0.5"}}})
 
@@ -416,7 +433,17 @@ func init() {
 		Sigs: []*AggSig{{Params: []Param{p("expr", ranked), weight, pct}, Variadic: true, Result: pctResult,
 			New: newPct(true, false)}},
 		Examples: []Example{{"percentilesw(x, 10 - x * 4, 50, 99)", "1 2"}}})
-	registerAgg(&Agg{Name: "percentilesw_array", Names: arrayName, Ref: "https://learn.microsoft.com/kusto/query/percentilesw-aggregation-function",
+	// percentilesw_array's column is percentile_<expr> on its page, as
+	// Kusto's engine names it; Microsoft's analyzer says percentiles_<expr>
+	// (as for percentiles_array). kqlhunt follows the reference; no query
+	// of the shared corpus calls it.
+	weightedArrayName := func(args []AggArg) []string {
+		if len(args) == 0 {
+			return []string{""}
+		}
+		return []string{"percentile_" + args[0].Name}
+	}
+	registerAgg(&Agg{Name: "percentilesw_array", Names: weightedArrayName, Ref: "https://learn.microsoft.com/kusto/query/percentilesw-aggregation-function",
 		Doc: "Returns several weighted percentiles of the values of the group as one dynamic array." + exactRank,
 		Sigs: []*AggSig{
 			{Params: []Param{p("expr", ranked), weight, pct}, Variadic: true, Result: Returns(schema.Dynamic), New: newPct(true, true)},
