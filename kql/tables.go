@@ -127,7 +127,25 @@ func fromGo(t Type, v any) (any, error) {
 		if n, ok := goInteger(v); ok {
 			return n, nil
 		}
-	case schema.Real, schema.Decimal:
+	case schema.Decimal:
+		switch x := v.(type) {
+		case float64:
+			if d, ok := value.DecimalFromFloat(x); ok {
+				return d, nil
+			}
+		case float32:
+			if d, ok := value.DecimalFromFloat(float64(x)); ok {
+				return d, nil
+			}
+		case string:
+			if d, ok := value.ParseDecimal(x); ok {
+				return d, nil
+			}
+		}
+		if n, ok := goInteger(v); ok {
+			return value.DecimalFromInt(n), nil
+		}
+	case schema.Real:
 		if f, ok := v.(float64); ok {
 			return f, nil
 		}

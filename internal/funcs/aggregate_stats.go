@@ -18,8 +18,11 @@ func realAt(c *value.Column, i int) (float64, bool) {
 		return 0, false
 	}
 	j := c.Row(i)
-	if value.Storage(c.Type) == value.StoreReal {
+	switch value.Storage(c.Type) {
+	case value.StoreReal:
 		return c.Reals[j], true
+	case value.StoreAny: // a decimal: the statistics are computed in reals
+		return c.Dyns[j].(value.Decimal).Float(), true
 	}
 	return float64(c.Ints[j]), true
 }
@@ -165,7 +168,8 @@ func (s *pctState) Update(groups []int, args []*value.Column, n int) {
 		}
 	}
 	c := args[0]
-	real := value.Storage(c.Type) == value.StoreReal
+	// Decimals are ranked as reals, as their percentile is a real.
+	real := value.Storage(c.Type) == value.StoreReal || c.Type == schema.Decimal
 	for i := 0; i < n; i++ {
 		g := groups[i]
 		s.ints = grow(s.ints, g, nil)
@@ -184,10 +188,11 @@ func (s *pctState) Update(groups []int, args []*value.Column, n int) {
 		}
 		j := c.Row(i)
 		if real {
-			if math.IsNaN(c.Reals[j]) {
+			f, _ := realAt(c, i)
+			if math.IsNaN(f) {
 				continue
 			}
-			s.reals[g] = append(s.reals[g], c.Reals[j])
+			s.reals[g] = append(s.reals[g], f)
 		} else {
 			s.ints[g] = append(s.ints[g], c.Ints[j])
 		}

@@ -236,6 +236,8 @@ func (d *digest) rank(v any) (int64, bool) {
 		case digestReal:
 			le = func(i int) bool { return d.reals[i] <= float64(x) }
 		}
+	case value.Decimal:
+		return d.rank(x.Float())
 	case float64:
 		switch d.code {
 		case digestLong:
@@ -338,6 +340,8 @@ func (s *tdigestState) Update(groups []int, args []*value.Column, n int) {
 			if !math.IsNaN(x) {
 				s.groups[g].addReal(x, w)
 			}
+		case value.Decimal:
+			s.groups[g].addReal(x.Float(), w)
 		case value.Datetime:
 			s.groups[g].addInt(x.Ticks(), w)
 		case value.Timespan:

@@ -135,6 +135,8 @@ func AppendJSON(b []byte, v any) []byte {
 		return strconv.AppendInt(b, x, 10)
 	case float64:
 		return AppendReal(b, x, true)
+	case Decimal:
+		return x.AppendText(b)
 	case string:
 		return AppendQuoted(b, x)
 	case Datetime:
