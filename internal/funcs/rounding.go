@@ -21,7 +21,7 @@ func init() {
 
 	register(&Func{Name: "ceiling", Pure: true, ResultName: NameFirstArg, Ref: refFuncPage + "ceiling-function",
 		Doc:      "Returns the smallest integer greater than or equal to a number, of the number's type.",
-		Sigs:     []*Sig{{Params: []Param{p("number", Numeric)}, Result: SameAs(0), Eval: numeric1(ok64, mathRealOK(math.Ceil))}},
+		Sigs:     []*Sig{{Params: []Param{p("number", Numeric)}, Result: SameAs(0), Eval: numeric1Dec(ok64, mathRealOK(math.Ceil), value.Decimal.Ceil)}},
 		Examples: []Example{{`ceiling(-1.1)`, "-1"}, {`ceiling(0)`, "0"}, {`ceiling(25.2)`, "26"}, {`isnull(ceiling(long(null)))`, "true"}}})
 
 	register(&Func{Name: "bin_at", Pure: true, ResultName: NameFirstArg, Ref: refFuncPage + "bin-at-function",
@@ -54,7 +54,7 @@ func binSigs() []*Sig {
 	return []*Sig{
 		{Params: []Param{p("value", Numeric), p("roundTo", Numeric)}, Result: func(ts []schema.Type) schema.Type {
 			return Promote(ts)
-		}, Eval: numeric(func(v, size int64) (int64, bool) {
+		}, Eval: numericDec(func(v, size int64) (int64, bool) {
 			if size <= 0 {
 				return 0, false
 			}
@@ -64,6 +64,15 @@ func binSigs() []*Sig {
 				return 0, false
 			}
 			return math.Floor(v/size) * size, true
+		}, func(v, size value.Decimal) (value.Decimal, bool) {
+			if size.Sign() <= 0 {
+				return value.Decimal{}, false
+			}
+			q, ok := v.Div(size)
+			if !ok {
+				return q, false
+			}
+			return q.Floor().Mul(size)
 		})},
 		sig(schema.Datetime, Map2(func(v, size int64) (int64, bool) {
 			if size <= 0 {

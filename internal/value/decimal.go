@@ -380,3 +380,42 @@ func (a Decimal) Mod(b Decimal) (Decimal, bool) {
 	ma, mb, sc := aligned(a, b)
 	return makeDecimal(new(big.Int).Rem(ma, mb), sc)
 }
+
+// Floor returns the largest integer not above d, at scale 0.
+func (d Decimal) Floor() Decimal {
+	m := d.signed()
+	p := pow10(int(d.scale))
+	q, r := new(big.Int).QuoRem(m, p, new(big.Int))
+	if r.Sign() < 0 {
+		q.Sub(q, big.NewInt(1))
+	}
+	out, _ := makeDecimal(q, 0)
+	return out
+}
+
+// Ceil returns the smallest integer not below d, at scale 0.
+func (d Decimal) Ceil() Decimal { return d.Neg().Floor().Neg() }
+
+// Round returns d rounded to places digits after the point (before it
+// when negative), halves away from zero, at scale max(places, 0) or less
+// when d has fewer digits.
+func (d Decimal) Round(places int) Decimal {
+	if places >= int(d.scale) {
+		return d
+	}
+	drop := int(d.scale) - places
+	m := d.mant()
+	p := pow10(drop)
+	q, r := new(big.Int).QuoRem(m, p, new(big.Int))
+	if new(big.Int).Lsh(r, 1).Cmp(p) >= 0 {
+		q.Add(q, big.NewInt(1))
+	}
+	if d.neg {
+		q.Neg(q)
+	}
+	out, ok := makeDecimal(q, places)
+	if !ok {
+		return d
+	}
+	return out
+}

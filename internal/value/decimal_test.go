@@ -135,3 +135,30 @@ func TestDecimalConversions(t *testing.T) {
 		t.Errorf("DecimalFromScaled(12345, 3) = %s", d)
 	}
 }
+
+func TestDecimalRounding(t *testing.T) {
+	for _, c := range []struct {
+		in                string
+		places            int
+		floor, ceil, want string
+	}{
+		{"2.345", 2, "2", "3", "2.35"},
+		{"-2.345", 2, "-3", "-2", "-2.35"},
+		{"2.5", 0, "2", "3", "3"},
+		{"-2.5", 0, "-3", "-2", "-3"},
+		{"1250", -2, "1250", "1250", "1300"},
+		{"1.5", 3, "1", "2", "1.5"},
+		{"0.1234567890123456789012345678901234567", 30, "0", "1", "0.123456789012345678901234567890"},
+	} {
+		d := dec(t, c.in)
+		if got := d.Floor().String(); got != c.floor {
+			t.Errorf("Floor(%s) = %s, want %s", c.in, got, c.floor)
+		}
+		if got := d.Ceil().String(); got != c.ceil {
+			t.Errorf("Ceil(%s) = %s, want %s", c.in, got, c.ceil)
+		}
+		if got := d.Round(c.places).String(); got != c.want {
+			t.Errorf("Round(%s, %d) = %s, want %s", c.in, c.places, got, c.want)
+		}
+	}
+}
