@@ -296,12 +296,8 @@ func init() {
 			{`array_length(range(1, 1000000000))`, "1048576"}}})
 }
 
-// numeric1 picks an integer or a real kernel by the result type.
-func numeric1(fi func(int64) (int64, bool), ff func(float64) (float64, bool)) Kernel {
-	return numeric1Dec(fi, ff, nil)
-}
-
-// numeric1Dec is numeric1 with an exact operation for a decimal result.
+// numeric1Dec picks an integer, a decimal (fd, exact) or a real kernel by
+// the result type.
 func numeric1Dec(fi func(int64) (int64, bool), ff func(float64) (float64, bool), fd func(value.Decimal) value.Decimal) Kernel {
 	ik, fk := Map1(fi), Map1(ff)
 	dk := Map1(func(a any) (any, bool) {

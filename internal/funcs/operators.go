@@ -35,13 +35,9 @@ func sig(r schema.Type, k Kernel, ps ...Param) *Sig {
 	return &Sig{Params: ps, Result: Returns(r), Eval: k}
 }
 
-// numeric applies an integer or a real operation, chosen by the result
-// type: integer math when the result is int or long, else real math.
-func numeric(fi func(a, b int64) (int64, bool), ff func(a, b float64) (float64, bool)) Kernel {
-	return numericDec(fi, ff, nil)
-}
-
-// numericDec is numeric with a decimal operation for a decimal result.
+// numericDec applies an integer, a real or a decimal operation, chosen by
+// the result type: integer math when the result is int or long, decimal
+// math (fd) when it is decimal, else real math.
 func numericDec(fi func(a, b int64) (int64, bool), ff func(a, b float64) (float64, bool),
 	fd func(a, b value.Decimal) (value.Decimal, bool)) Kernel {
 	ik, fk := Map2(fi), Map2(ff)
