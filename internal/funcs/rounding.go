@@ -29,9 +29,12 @@ func init() {
 		Sigs: []*Sig{
 			{Params: []Param{p("value", Numeric), p("bin_size", Numeric), p("fixed_point", Numeric)}, Result: Promote,
 				Eval: func(ctx *Context, args []*value.Column, n int, out *value.Column) {
-					if out.Type == schema.Int || out.Type == schema.Long {
+					switch out.Type {
+					case schema.Int, schema.Long:
 						Map3(dtBinAt)(ctx, args, n, out)
-					} else {
+					case schema.Decimal:
+						Map3(decimalBinAt)(ctx, args, n, out)
+					default:
 						Map3(dtBinAtReal)(ctx, args, n, out)
 					}
 				}},
@@ -107,4 +110,29 @@ func floorDiv(a, b int64) int64 {
 		q--
 	}
 	return q
+}
+
+// decimalBinAt is bin_at() on decimals, exactly: fixed + floor((v -
+// fixed) / size) × size; null for a size that is not positive.
+func decimalBinAt(a, b, c any) (any, bool) {
+	v, ok1 := toDecimal(a)
+	size, ok2 := toDecimal(b)
+	fixed, ok3 := toDecimal(c)
+	if !ok1 || !ok2 || !ok3 || size.Sign() <= 0 {
+		return nil, false
+	}
+	d, ok := v.Sub(fixed)
+	if !ok {
+		return nil, false
+	}
+	if d, ok = d.Div(size); !ok {
+		return nil, false
+	}
+	if d, ok = d.Floor().Mul(size); !ok {
+		return nil, false
+	}
+	if d, ok = fixed.Add(d); !ok {
+		return nil, false
+	}
+	return d, true
 }
