@@ -54,7 +54,9 @@ func (m *MemTables) Add(t *Table, batches ...*Batch) { m.mem.Add(t, batches) }
 // AddRows stores rows of table t given as Go values by column name,
 // replacing earlier rows of the table. A column missing from a row is
 // null. Values convert to the column's type: string; bool; any Go integer
-// for int and long; float64 (or an integer) for real and decimal;
+// for int and long; float64 (or an integer) for real; for decimal, a
+// string holding a decimal number or an integer (exactly) or a float64
+// (to 15 significant digits, as todecimal() converts a real);
 // time.Time, Datetime or a KQL datetime string for datetime;
 // time.Duration, Timespan or a KQL timespan string for timespan; a GUID
 // string for guid; and anything encoding/json can marshal for dynamic. A
