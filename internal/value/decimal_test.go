@@ -3,6 +3,8 @@ package value
 import (
 	"math"
 	"testing"
+
+	"github.com/kqlhunt/kqlhunt/internal/schema"
 )
 
 func dec(t *testing.T, s string) Decimal {
@@ -160,5 +162,34 @@ func TestDecimalRounding(t *testing.T) {
 		if got := d.Round(c.places).String(); got != c.want {
 			t.Errorf("Round(%s, %d) = %s, want %s", c.in, c.places, got, c.want)
 		}
+	}
+}
+
+// TestDecimalColumn checks that a decimal column holds Decimals, with nil
+// for null, through the Column operations.
+func TestDecimalColumn(t *testing.T) {
+	c := NewColumn(schema.Decimal, 3)
+	c.Append(dec(t, "1.50"))
+	c.AppendNull()
+	c.Append(dec(t, "-2"))
+	if Storage(schema.Decimal) != StoreAny || c.Len() != 3 || !c.HasNulls() {
+		t.Fatalf("storage %v, len %d, nulls %v", Storage(schema.Decimal), c.Len(), c.HasNulls())
+	}
+	if got := c.Get(0); got != dec(t, "1.50") {
+		t.Errorf("Get(0) = %v", got)
+	}
+	if !c.IsNull(1) || c.Get(1) != nil || c.IsNull(2) {
+		t.Errorf("nulls: %v %v %v", c.IsNull(1), c.Get(1), c.IsNull(2))
+	}
+	tk := c.Take([]int{2, 1, 0})
+	if tk.Get(0) != dec(t, "-2") || !tk.IsNull(1) || tk.Get(2) != dec(t, "1.50") {
+		t.Errorf("Take: %v %v %v", tk.Get(0), tk.Get(1), tk.Get(2))
+	}
+	b := Concat([]schema.Type{schema.Decimal}, []*Batch{{Cols: []*Column{c}, N: 3}, {Cols: []*Column{ConstColumn(schema.Decimal, dec(t, "0.1"))}, N: 2}})
+	if b.N != 5 || b.Cols[0].Get(4) != dec(t, "0.1") || !b.Cols[0].IsNull(1) {
+		t.Errorf("Concat: %d rows, %v", b.N, b.Cols[0].Get(4))
+	}
+	if got := string(AppendJSON(nil, dec(t, "-0.050"))); got != "-0.050" {
+		t.Errorf("AppendJSON = %s", got)
 	}
 }
