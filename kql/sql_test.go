@@ -79,6 +79,9 @@ func TestSQLRefusals(t *testing.T) {
 		{"DeviceNetworkEvents | summarize dcount(DeviceId)", "sql: 'dcount()' at 1:33 is not translated"},
 		{"DeviceNetworkEvents | where RemoteUrl has 'é'", "sql: 'has' at 1:29 is not translated to ClickHouse SQL yet (only with an ASCII needle)"},
 		{"DeviceNetworkEvents | join (DeviceProcessEvents) on DeviceId", "sql: 'join' at 1:23 is not translated"},
+		// Decimals would be reals in ClickHouse: refused, not approximated.
+		{"DeviceNetworkEvents | where todecimal(RemotePort) > decimal(1.5)", "sql: '> on decimal' at 1:29 is not translated"},
+		{"DeviceNetworkEvents | extend d = decimal(0.1) + 1", "sql: 'decimal literal' at 1:34 is not translated"},
 		{"DeviceNetworkEvents | summarize count() by RemoteUrl | sort by count_ | summarize count()", ""},
 	} {
 		q, err := kql.Compile(c.query, kql.Defender(), kql.Options{})

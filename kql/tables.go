@@ -54,7 +54,9 @@ func (m *MemTables) Add(t *Table, batches ...*Batch) { m.mem.Add(t, batches) }
 // AddRows stores rows of table t given as Go values by column name,
 // replacing earlier rows of the table. A column missing from a row is
 // null. Values convert to the column's type: string; bool; any Go integer
-// for int and long; float64 (or an integer) for real and decimal;
+// for int and long; float64 (or an integer) for real; for decimal, a
+// string holding a decimal number or an integer (exactly) or a float64
+// (to 15 significant digits, as todecimal() converts a real);
 // time.Time, Datetime or a KQL datetime string for datetime;
 // time.Duration, Timespan or a KQL timespan string for timespan; a GUID
 // string for guid; and anything encoding/json can marshal for dynamic. A
@@ -127,7 +129,25 @@ func fromGo(t Type, v any) (any, error) {
 		if n, ok := goInteger(v); ok {
 			return n, nil
 		}
-	case schema.Real, schema.Decimal:
+	case schema.Decimal:
+		switch x := v.(type) {
+		case float64:
+			if d, ok := value.DecimalFromFloat(x); ok {
+				return d, nil
+			}
+		case float32:
+			if d, ok := value.DecimalFromFloat(float64(x)); ok {
+				return d, nil
+			}
+		case string:
+			if d, ok := value.ParseDecimal(x); ok {
+				return d, nil
+			}
+		}
+		if n, ok := goInteger(v); ok {
+			return value.DecimalFromInt(n), nil
+		}
+	case schema.Real:
 		if f, ok := v.(float64); ok {
 			return f, nil
 		}

@@ -13,7 +13,13 @@ const maxCallDepth = 64
 
 // typedArgs are the functions whose last argument may be typeof(T), by
 // their number of arguments with it.
-var typedArgs = map[string]int{"extract": 4, "extract_json": 3, "extractjson": 3}
+var typedArgs = map[string]int{"extract": 4, "extract_json": 3, "extractjson": 3, "percentile_tdigest": 3}
+
+// scalarAggs are the names of both an aggregate and a scalar function:
+// of one argument in summarize they are the aggregate, else the scalar
+// function (merge_tdigest(a, b) merges two columns' digests).
+// https://learn.microsoft.com/kusto/query/merge-tdigest-function
+var scalarAggs = map[string]bool{"merge_tdigest": true, "tdigest_merge": true}
 
 func (c *checker) call(sc *scope, r *row, x *syntax.CallExpr) (plan.Node, plan.Expr) {
 	name := x.Fun.Name
@@ -34,6 +40,17 @@ func (c *checker) call(sc *scope, r *row, x *syntax.CallExpr) (plan.Node, plan.E
 			return nil, &plan.Cast{X: e, T: t}
 		}
 	}
+	// percentiles_array_tdigest(d, dynamic([...]), typeof(T)): the
+	// percentiles keep the digest's type in the dynamic array (an int and
+	// a long are both a long there), so the type literal is dropped.
+	// Microsoft's analyzer declares no such argument; the page's example
+	// has it, and Kusto runs it.
+	// https://learn.microsoft.com/kusto/query/percentile-array-tdigest-function
+	if name == "percentiles_array_tdigest" && len(x.Args) == 3 {
+		if _, ok := typeofArg(x.Args[2]); ok {
+			return c.call(sc, r, &syntax.CallExpr{Fun: x.Fun, Args: x.Args[:2], End: x.End})
+		}
+	}
 	if name == "_GetWatchlist" {
 		return c.watchlist(x), nil
 	}
@@ -43,7 +60,7 @@ func (c *checker) call(sc *scope, r *row, x *syntax.CallExpr) (plan.Node, plan.E
 	// hll_merge outside summarize, or of two or more columns, is the
 	// scalar function; of one column in summarize, the aggregate.
 	// https://learn.microsoft.com/kusto/query/hll-merge-function
-	if agg := funcs.LookupAgg(name); agg != nil && !(name == "hll_merge" && (c.sink == nil || len(x.Args) > 1)) {
+	if agg := funcs.LookupAgg(name); agg != nil && !((name == "hll_merge" || scalarAggs[name]) && (c.sink == nil || len(x.Args) > 1)) {
 		if c.sink == nil {
 			c.errorf(x.Fun.Src, "%s", errAggregateOutside(name))
 			return nil, unknown(x)

@@ -276,7 +276,17 @@ func (c *checker) literal(x *syntax.Literal) plan.Expr {
 			c.errorf(x.Src, "%s", errBadLiteral("int", x.Text))
 		}
 		return k(t, n)
-	case syntax.LitReal, syntax.LitDecimal:
+	case syntax.LitDecimal:
+		// decimal(1.5), decimal(1e5): held exactly, as .NET's decimal
+		// (96-bit mantissa, scale 0 to 28).
+		// https://learn.microsoft.com/kusto/query/scalar-data-types/decimal
+		d, ok := value.ParseDecimal(strings.TrimSuffix(strings.TrimSpace(x.Text), "."))
+		if !ok {
+			c.errorf(x.Src, "%s", errBadLiteral(t.String(), x.Text))
+			return unknown(x)
+		}
+		return k(t, d)
+	case syntax.LitReal:
 		text := strings.TrimSuffix(strings.TrimSpace(x.Text), ".")
 		switch strings.ToLower(text) {
 		case "nan":

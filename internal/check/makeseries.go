@@ -128,6 +128,11 @@ func (c *checker) makeSeries(sc *scope, in plan.Node, r *row, op *syntax.MakeSer
 
 	names, x := named(op.On)
 	ms.Axis = c.scalar(sc, r, x)
+	if ms.Axis.Type() == schema.Decimal {
+		// The axis is a dynamic array, which holds no decimal: a decimal
+		// axis is computed in reals.
+		ms.Axis = &plan.Cast{X: ms.Axis, T: schema.Real}
+	}
 	axisName := nm.name(names, x)
 	ms.Cols = append(ms.Cols, schema.Column{Name: axisName, Type: schema.Dynamic})
 	c.seriesRange(sc, r, op, ms)

@@ -59,7 +59,8 @@ func exprName(x syntax.Expr) (string, origin) {
 				return arg, funcName
 			}
 		}
-		if agg := funcs.LookupAgg(x.Fun.Name); agg != nil && (funcs.Lookup(x.Fun.Name) == nil || x.Fun.Name == "hll_merge") {
+		if agg := funcs.LookupAgg(x.Fun.Name); agg != nil && (funcs.Lookup(x.Fun.Name) == nil || x.Fun.Name == "hll_merge" ||
+			(scalarAggs[x.Fun.Name] && len(x.Args) == 1)) {
 			// An aggregate inside an expression names it as it names its
 			// own column: tostring(make_set(x)) is set_x.
 			args := make([]funcs.AggArg, len(x.Args))
@@ -96,7 +97,12 @@ func exprName(x syntax.Expr) (string, origin) {
 				return arg, funcName
 			}
 		case funcs.NamePrefix:
+			if fn.ResultText != "" {
+				return fn.ResultText + "_" + arg, funcName
+			}
 			return fn.Name + "_" + arg, funcName
+		case funcs.NameFixed:
+			return fn.ResultText, funcName
 		}
 	}
 	return "", noName

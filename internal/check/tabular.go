@@ -11,6 +11,7 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/suggest"
 	"github.com/kqlhunt/kqlhunt/internal/syntax"
+	"github.com/kqlhunt/kqlhunt/internal/value"
 )
 
 func (c *checker) pipe(sc *scope, x *syntax.PipeExpr) plan.Node {
@@ -684,6 +685,13 @@ func (c *checker) datatable(sc *scope, x *syntax.DatatableExpr) plan.Node {
 		for j, col := range v.Cols {
 			vx := x.Values[i+j]
 			e := c.scalar(sc, nil, vx)
+			if col.Type == schema.Decimal {
+				// datatable(d:decimal) [12345678901234567890.5]: the
+				// number's own digits, not a real's.
+				if d, ok := decimalLiteral(vx); ok {
+					e = &plan.Const{Value: d, T: schema.Decimal, Src: vx.Span()}
+				}
+			}
 			if !plan.IsConst(e) {
 				c.errorf(vx.Span(), "%s", errNotConstant("a datatable value"))
 			}
@@ -699,6 +707,27 @@ func (c *checker) datatable(sc *scope, x *syntax.DatatableExpr) plan.Node {
 		v.Rows = append(v.Rows, rowVals)
 	}
 	return v
+}
+
+// decimalLiteral reads a number literal, or a negated one, as a decimal.
+func decimalLiteral(x syntax.Expr) (value.Decimal, bool) {
+	neg := false
+	if u, ok := x.(*syntax.UnaryExpr); ok && (u.Op == "-" || u.Op == "+") {
+		neg, x = u.Op == "-", u.X
+	}
+	lit, ok := x.(*syntax.Literal)
+	if !ok || lit.Null || (lit.Kind != syntax.LitLong && lit.Kind != syntax.LitReal) {
+		return value.Decimal{}, false
+	}
+	text := strings.TrimSpace(lit.Text)
+	if strings.HasPrefix(strings.ToLower(text), "0x") {
+		return value.Decimal{}, false
+	}
+	d, ok := value.ParseDecimal(text)
+	if neg {
+		d = d.Neg()
+	}
+	return d, ok
 }
 
 func isNullConst(e plan.Expr) bool {

@@ -172,6 +172,14 @@ func appendKey(key []byte, c *value.Column, r int) []byte {
 		key = binary.AppendUvarint(key, uint64(len(s)))
 		return append(key, s...)
 	}
+	if d, ok := c.Dyns[i].(value.Decimal); ok {
+		// Equal decimals group together whatever their scales (1.5 and
+		// 1.50).
+		s := d.Key().AppendText(nil)
+		key = append(key, 6)
+		key = binary.AppendUvarint(key, uint64(len(s)))
+		return append(key, s...)
+	}
 	s := value.AppendKeyJSON(nil, c.Dyns[i])
 	key = append(key, 5)
 	key = binary.AppendUvarint(key, uint64(len(s)))

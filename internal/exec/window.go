@@ -158,12 +158,26 @@ func windowColumn(call plan.WindowCall, args []*value.Column, n int) *value.Colu
 	case "row_cumsum":
 		var isum int64
 		var fsum float64
-		real := call.T == schema.Real || call.T == schema.Decimal
+		var dsum value.Decimal
+		real := call.T == schema.Real
 		for i := 0; i < n; i++ {
 			if restart(i) {
-				isum, fsum = 0, 0
+				isum, fsum, dsum = 0, 0, value.Decimal{}
 			}
 			v := args[0].Get(i)
+			if call.T == schema.Decimal {
+				// Decimals add exactly; an overflow makes the rest null.
+				if d, ok := funcs.Convert(args[0].Type, schema.Decimal, v); ok {
+					if sum, ok := dsum.Add(d.(value.Decimal)); ok {
+						dsum = sum
+					} else {
+						out.AppendNull()
+						continue
+					}
+				}
+				out.Append(dsum)
+				continue
+			}
 			if real {
 				if f, ok := funcs.Convert(args[0].Type, schema.Real, v); ok {
 					fsum += f.(float64)

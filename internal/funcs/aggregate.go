@@ -305,6 +305,8 @@ func setKey(t schema.Type, v any) any {
 		if t != schema.Datetime && t != schema.Timespan && int64(float64(x)) != x {
 			return x // beyond float64's exact integers: keep every digit
 		}
+	case value.Decimal:
+		return x.Key() // 1.50 and 1.5 are one
 	}
 	k, _ := listKey(t, v, false)
 	return k

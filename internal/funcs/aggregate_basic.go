@@ -110,6 +110,10 @@ type sumState struct {
 	ints  []int64
 	reals []float64
 	real  bool // accumulate in float64
+	// decs and overflow accumulate decimals exactly; a group whose sum
+	// overflows the decimal range is null.
+	decs     []value.Decimal
+	overflow []bool
 }
 
 func (s *sumState) Update(groups []int, args []*value.Column, n int) {
@@ -123,6 +127,11 @@ func (s *sumState) Update(groups []int, args []*value.Column, n int) {
 		}
 		j := c.Row(i)
 		switch {
+		case c.Type == schema.Decimal:
+			s.decs = grow(s.decs, g, value.Decimal{})
+			s.overflow = grow(s.overflow, g, false)
+			sum, ok := s.decs[g].Add(c.Dyns[j].(value.Decimal))
+			s.decs[g], s.overflow[g] = sum, s.overflow[g] || !ok
 		case value.Storage(c.Type) == value.StoreReal:
 			s.reals[g] += c.Reals[j]
 		case s.real:
@@ -137,8 +146,14 @@ func (s *sumState) Result(outs []*value.Column, ngroups int) {
 	s.ints = grow(s.ints, ngroups-1, 0)
 	s.reals = grow(s.reals, ngroups-1, 0)
 	out := outs[0]
+	s.decs = grow(s.decs, ngroups-1, value.Decimal{})
+	s.overflow = grow(s.overflow, ngroups-1, false)
 	for g := 0; g < ngroups; g++ {
 		switch {
+		case out.Type == schema.Decimal && s.overflow[g]:
+			out.AppendNull()
+		case out.Type == schema.Decimal:
+			out.Append(s.decs[g])
 		case value.Storage(out.Type) == value.StoreReal:
 			out.Append(s.reals[g])
 		case out.Type == schema.Timespan:
@@ -159,7 +174,7 @@ func sumResult(ts []schema.Type) schema.Type {
 }
 
 func newSum(ts []schema.Type) AggState {
-	return &sumState{real: ts[0] == schema.Real || ts[0] == schema.Decimal}
+	return &sumState{real: ts[0] == schema.Real}
 }
 
 // ---- avg, avgif
@@ -172,6 +187,10 @@ type avgState struct {
 	sums   []float64
 	counts []int64
 	out    schema.Type
+	// decimals are summed exactly, then divided as decimals; a group
+	// whose sum overflows is null.
+	decs     []value.Decimal
+	overflow []bool
 }
 
 func (s *avgState) Update(groups []int, args []*value.Column, n int) {
@@ -186,6 +205,11 @@ func (s *avgState) Update(groups []int, args []*value.Column, n int) {
 		}
 		j := c.Row(i)
 		switch {
+		case c.Type == schema.Decimal:
+			s.decs = grow(s.decs, g, value.Decimal{})
+			s.overflow = grow(s.overflow, g, false)
+			sum, ok := s.decs[g].Add(c.Dyns[j].(value.Decimal))
+			s.decs[g], s.overflow[g] = sum, s.overflow[g] || !ok
 		case value.Storage(c.Type) == value.StoreReal:
 			s.sums[g] += c.Reals[j]
 		case c.Type == schema.Datetime || c.Type == schema.Timespan:
@@ -204,10 +228,21 @@ func (s *avgState) Result(outs []*value.Column, ngroups int) {
 	s.counts = grow(s.counts, ngroups-1, 0)
 	s.sums = grow(s.sums, ngroups-1, 0)
 	s.base = grow(s.base, ngroups-1, 0)
+	s.decs = grow(s.decs, ngroups-1, value.Decimal{})
+	s.overflow = grow(s.overflow, ngroups-1, false)
 	out := outs[0]
 	for g := 0; g < ngroups; g++ {
 		n := s.counts[g]
 		switch {
+		case s.out == schema.Decimal && (n == 0 || s.overflow[g]):
+			out.AppendNull()
+		case s.out == schema.Decimal:
+			avg, ok := s.decs[g].Div(value.DecimalFromInt(n))
+			if !ok {
+				out.AppendNull()
+				continue
+			}
+			out.Append(avg)
 		case n == 0 && s.out == schema.Real:
 			// The reference: avg() of no values is NaN, "due to
 			// dividing by 0".

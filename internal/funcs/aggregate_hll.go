@@ -36,6 +36,8 @@ func hllHash(t schema.Type, v any) uint64 {
 		b = binary.LittleEndian.AppendUint64(append(b, 'n'), uint64(k))
 	case string:
 		b = append(append(b, 's'), k...)
+	case value.Decimal:
+		b = k.AppendText(append(b, 'm')) // k is normalized: 1.5 and 1.50 are one
 	case value.Datetime:
 		b = binary.LittleEndian.AppendUint64(append(b, 'd'), uint64(k))
 	case value.Timespan:

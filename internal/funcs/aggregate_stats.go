@@ -18,8 +18,11 @@ func realAt(c *value.Column, i int) (float64, bool) {
 		return 0, false
 	}
 	j := c.Row(i)
-	if value.Storage(c.Type) == value.StoreReal {
+	switch value.Storage(c.Type) {
+	case value.StoreReal:
 		return c.Reals[j], true
+	case value.StoreAny: // a decimal: the statistics are computed in reals
+		return c.Dyns[j].(value.Decimal).Float(), true
 	}
 	return float64(c.Ints[j]), true
 }
@@ -165,7 +168,8 @@ func (s *pctState) Update(groups []int, args []*value.Column, n int) {
 		}
 	}
 	c := args[0]
-	real := value.Storage(c.Type) == value.StoreReal
+	// Decimals are ranked as reals, as their percentile is a real.
+	real := value.Storage(c.Type) == value.StoreReal || c.Type == schema.Decimal
 	for i := 0; i < n; i++ {
 		g := groups[i]
 		s.ints = grow(s.ints, g, nil)
@@ -184,10 +188,11 @@ func (s *pctState) Update(groups []int, args []*value.Column, n int) {
 		}
 		j := c.Row(i)
 		if real {
-			if math.IsNaN(c.Reals[j]) {
+			f, _ := realAt(c, i)
+			if math.IsNaN(f) {
 				continue
 			}
-			s.reals[g] = append(s.reals[g], c.Reals[j])
+			s.reals[g] = append(s.reals[g], f)
 		} else {
 			s.ints[g] = append(s.ints[g], c.Ints[j])
 		}
@@ -347,16 +352,33 @@ func init() {
 		}
 		return []*AggSig{sig}
 	}
-	registerAgg(&Agg{Name: "covariance", Prefix: "covariance", Ref: "https://learn.microsoft.com/kusto/query/covariance-aggregation-function",
+	// The covariance pages name the column after both expressions
+	// (covariance_x_y), as Kusto's engine does; Microsoft's analyzer
+	// (language service 12.4.1) names it after the first only
+	// (covariance_x). kqlhunt follows the reference; no query of the
+	// shared corpus calls these aggregates. An expression without a name
+	// falls back to the analyzer's form.
+	covName := func(prefix string) func(args []AggArg) []string {
+		return func(args []AggArg) []string {
+			if len(args) >= 2 && args[0].Name != "" && args[1].Name != "" {
+				return []string{prefix + "_" + args[0].Name + "_" + args[1].Name}
+			}
+			if len(args) > 0 {
+				return []string{prefix + "_" + args[0].Name}
+			}
+			return []string{""}
+		}
+	}
+	registerAgg(&Agg{Name: "covariance", Prefix: "covariance", Names: covName("covariance"), Ref: "https://learn.microsoft.com/kusto/query/covariance-aggregation-function",
 		Doc:  "Returns the sample covariance of two expressions over the rows where both are not null.",
 		Sigs: cov(true, false), Examples: []Example{{"covariance(x, x * 2)", "0.6666666666666666"}}})
-	registerAgg(&Agg{Name: "covariancep", Prefix: "covariancep", Ref: "https://learn.microsoft.com/kusto/query/covariancep-aggregation-function",
+	registerAgg(&Agg{Name: "covariancep", Prefix: "covariancep", Names: covName("covariancep"), Ref: "https://learn.microsoft.com/kusto/query/covariancep-aggregation-function",
 		Doc:  "Returns the population covariance of two expressions over the rows where both are not null.",
 		Sigs: cov(false, false), Examples: []Example{{"covariancep(x, x * 2)", "0.4444444444444444"}}})
-	registerAgg(&Agg{Name: "covarianceif", Prefix: "covarianceif", Ref: "https://learn.microsoft.com/kusto/query/covarianceif-aggregation-function",
+	registerAgg(&Agg{Name: "covarianceif", Prefix: "covarianceif", Names: covName("covarianceif"), Ref: "https://learn.microsoft.com/kusto/query/covarianceif-aggregation-function",
 		Doc:  "Returns the sample covariance of two expressions over the rows where the predicate is true.",
 		Sigs: cov(true, true), Examples: []Example{{"covarianceif(x, x * 2, x > 1)", "0"}}})
-	registerAgg(&Agg{Name: "covariancepif", Prefix: "covariancepif", Ref: "https://learn.microsoft.com/kusto/query/covariancepif-aggregation-function",
+	registerAgg(&Agg{Name: "covariancepif", Prefix: "covariancepif", Names: covName("covariancepif"), Ref: "https://learn.microsoft.com/kusto/query/covariancepif-aggregation-function",
 		Doc:  "Returns the population covariance of two expressions over the rows where the predicate is true.",
 		Sigs: cov(false, true), Examples: []Example{{"covariancepif(x, x * 2, y != 'c')", "0.5"}}})
 
@@ -416,7 +438,17 @@ func init() {
 		Sigs: []*AggSig{{Params: []Param{p("expr", ranked), weight, pct}, Variadic: true, Result: pctResult,
 			New: newPct(true, false)}},
 		Examples: []Example{{"percentilesw(x, 10 - x * 4, 50, 99)", "1 2"}}})
-	registerAgg(&Agg{Name: "percentilesw_array", Names: arrayName, Ref: "https://learn.microsoft.com/kusto/query/percentilesw-aggregation-function",
+	// percentilesw_array's column is percentile_<expr> on its page, as
+	// Kusto's engine names it; Microsoft's analyzer says percentiles_<expr>
+	// (as for percentiles_array). kqlhunt follows the reference; no query
+	// of the shared corpus calls it.
+	weightedArrayName := func(args []AggArg) []string {
+		if len(args) == 0 {
+			return []string{""}
+		}
+		return []string{"percentile_" + args[0].Name}
+	}
+	registerAgg(&Agg{Name: "percentilesw_array", Names: weightedArrayName, Ref: "https://learn.microsoft.com/kusto/query/percentilesw-aggregation-function",
 		Doc: "Returns several weighted percentiles of the values of the group as one dynamic array." + exactRank,
 		Sigs: []*AggSig{
 			{Params: []Param{p("expr", ranked), weight, pct}, Variadic: true, Result: Returns(schema.Dynamic), New: newPct(true, true)},

@@ -210,7 +210,10 @@ func TestOutputNames(t *testing.T) {
 		{"percentile", []AggArg{x, {Literal: "99_9", Index: 1}}, []string{"percentile_x_99_9"}},
 		{"percentilew", []AggArg{x, y, {Literal: "50", Index: 2}}, []string{"percentile_x_50"}},
 		{"percentiles_array", []AggArg{x, {Literal: "5"}, {Literal: "50"}}, []string{"percentiles_x"}},
-		{"percentilesw_array", []AggArg{x, y, unnamed(2)}, []string{"percentiles_x"}},
+		{"percentilesw_array", []AggArg{x, y, unnamed(2)}, []string{"percentile_x"}},
+		{"covariance", []AggArg{x, y}, []string{"covariance_x_y"}},
+		{"covariancepif", []AggArg{x, y, unnamed(2)}, []string{"covariancepif_x_y"}},
+		{"covariancep", []AggArg{x, unnamed(1)}, []string{"covariancep_x"}},
 		{"buildschema", []AggArg{x}, []string{"schema_x"}},
 	} {
 		if got := LookupAgg(c.agg).OutputNames(c.args); !reflect.DeepEqual(got, c.want) {

@@ -35,6 +35,8 @@ func ToString(t schema.Type, v any) string {
 		return strconv.FormatInt(x, 10)
 	case float64:
 		return string(value.AppendReal(nil, x, false))
+	case value.Decimal:
+		return x.String()
 	case value.Datetime:
 		return x.String()
 	case value.Timespan:
@@ -55,6 +57,8 @@ func toBool(v any) (bool, bool) {
 		return x != 0, true
 	case float64:
 		return x != 0, !math.IsNaN(x)
+	case value.Decimal:
+		return !x.IsZero(), true
 	case string:
 		switch strings.ToLower(strings.TrimSpace(x)) {
 		case "true", "1":
@@ -79,6 +83,8 @@ func toLong(v any) (int64, bool) {
 			return 0, false
 		}
 		return int64(x), true
+	case value.Decimal:
+		return x.Int()
 	case bool:
 		if x {
 			return 1, true
@@ -106,6 +112,8 @@ func toReal(v any) (float64, bool) {
 	switch x := v.(type) {
 	case float64:
 		return x, true
+	case value.Decimal:
+		return x.Float(), true
 	case int64:
 		return float64(x), true
 	case bool:
@@ -181,6 +189,14 @@ func ToDynamic(t schema.Type, v any) any {
 		if x, ok := v.(int64); ok {
 			return value.Timespan(x)
 		}
+	case schema.Decimal:
+		// dynamic holds no decimal (its scalars are bool, datetime,
+		// guid, int, long, real, string and timespan): a decimal
+		// becomes a real.
+		// https://learn.microsoft.com/kusto/query/scalar-data-types/dynamic
+		if x, ok := v.(value.Decimal); ok {
+			return x.Float()
+		}
 	}
 	return v
 }
@@ -215,9 +231,12 @@ func Convert(from, to schema.Type, v any) (any, bool) {
 			return int64(int32(n)), true
 		}
 		return n, ok
-	case schema.Real, schema.Decimal:
+	case schema.Real:
 		f, ok := toReal(v)
 		return f, ok
+	case schema.Decimal:
+		d, ok := toDecimal(v)
+		return d, ok
 	case schema.Datetime:
 		d, ok := toDatetime(v)
 		return d, ok
@@ -228,7 +247,7 @@ func Convert(from, to schema.Type, v any) (any, bool) {
 		g, ok := toGuid(v)
 		return g, ok
 	case schema.Dynamic:
-		return v, true
+		return ToDynamic(from, v), true
 	}
 	return nil, false
 }

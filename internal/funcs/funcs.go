@@ -136,6 +136,10 @@ type Func struct {
 	// ResultName tells how an unnamed column computed by the function is
 	// named (as Microsoft's analyzer names it).
 	ResultName NameKind
+	// ResultText replaces the function's name as the prefix of NamePrefix
+	// (percentiles_array_tdigest(d) is percentile_tdigest_d), and is the
+	// whole name with NameFixed.
+	ResultText string
 	// StarArgs expands a '*' argument to the columns of the row, as
 	// estimate_data_size(*) does.
 	StarArgs bool
@@ -163,6 +167,9 @@ const (
 	// NamePrefixOnlyArg is NamePrefix for a call with exactly one
 	// argument.
 	NamePrefixOnlyArg
+	// NameFixed names the column ResultText whatever the arguments
+	// (merge_tdigest(a, b) is tdigests_merge_result).
+	NameFixed
 )
 
 var registry = map[string]*Func{}

@@ -126,6 +126,18 @@ func writer[R any](out *value.Column) func(v R, ok bool) {
 				out.AppendNull()
 				return
 			}
+			if out.Type == schema.Decimal {
+				// A function computed in real math whose result is
+				// decimal (abs, round, ...): the real converts as
+				// todecimal() converts it.
+				d, ok := value.DecimalFromFloat(v)
+				if !ok {
+					out.AppendNull()
+					return
+				}
+				out.Append(d)
+				return
+			}
 			out.Reals = append(out.Reals, v)
 			if out.Nulls != nil {
 				out.Nulls = append(out.Nulls, false)

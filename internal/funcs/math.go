@@ -121,6 +121,24 @@ func init() {
 			Eval: func(ctx *Context, args []*value.Column, n int, out *value.Column) {
 				integer := out.Type == schema.Int || out.Type == schema.Long
 				switch {
+				case out.Type == schema.Decimal:
+					// Exactly, halves away from zero.
+					places := func(int64) int64 { return 0 }
+					if len(args) > 1 {
+						places = func(p int64) int64 { return p }
+					}
+					rounder := func(a any, p int64) (any, bool) {
+						d, ok := toDecimal(a)
+						if !ok {
+							return nil, false
+						}
+						return d.Round(int(max(-value.MaxDecimalDigits, min(places(p), value.MaxDecimalScale)))), true
+					}
+					if len(args) == 1 {
+						Map1(func(a any) (any, bool) { return rounder(a, 0) })(ctx, args, n, out)
+					} else {
+						Map2(rounder)(ctx, args, n, out)
+					}
 				case len(args) == 1 && integer:
 					Map1(ok64)(ctx, args, n, out)
 				case len(args) == 1:
@@ -250,13 +268,13 @@ func init() {
 				return schema.Long // Kusto declares abs(integer) -> long
 			}
 			return ts[0]
-		}, Eval: numeric1(
+		}, Eval: numeric1Dec(
 			func(a int64) (int64, bool) {
 				if a < 0 {
 					return -a, true
 				}
 				return a, true
-			}, func(a float64) (float64, bool) { return math.Abs(a), true })},
+			}, func(a float64) (float64, bool) { return math.Abs(a), true }, value.Decimal.Abs)},
 			sig(schema.Timespan, Map1(func(a int64) (int64, bool) {
 				if a < 0 {
 					return -a, true
@@ -278,13 +296,24 @@ func init() {
 			{`array_length(range(1, 1000000000))`, "1048576"}}})
 }
 
-// numeric1 picks an integer or a real kernel by the result type.
-func numeric1(fi func(int64) (int64, bool), ff func(float64) (float64, bool)) Kernel {
+// numeric1Dec picks an integer, a decimal (fd, exact) or a real kernel by
+// the result type.
+func numeric1Dec(fi func(int64) (int64, bool), ff func(float64) (float64, bool), fd func(value.Decimal) value.Decimal) Kernel {
 	ik, fk := Map1(fi), Map1(ff)
+	dk := Map1(func(a any) (any, bool) {
+		d, ok := toDecimal(a)
+		if !ok {
+			return nil, false
+		}
+		return fd(d), true
+	})
 	return func(ctx *Context, args []*value.Column, n int, out *value.Column) {
-		if out.Type == schema.Int || out.Type == schema.Long {
+		switch {
+		case out.Type == schema.Int || out.Type == schema.Long:
 			ik(ctx, args, n, out)
-		} else {
+		case out.Type == schema.Decimal && fd != nil:
+			dk(ctx, args, n, out)
+		default:
 			fk(ctx, args, n, out)
 		}
 	}

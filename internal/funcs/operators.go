@@ -35,14 +35,23 @@ func sig(r schema.Type, k Kernel, ps ...Param) *Sig {
 	return &Sig{Params: ps, Result: Returns(r), Eval: k}
 }
 
-// numeric applies an integer or a real operation, chosen by the result
-// type: integer math when the result is int or long, else real math.
-func numeric(fi func(a, b int64) (int64, bool), ff func(a, b float64) (float64, bool)) Kernel {
+// numericDec applies an integer, a real or a decimal operation, chosen by
+// the result type: integer math when the result is int or long, decimal
+// math (fd) when it is decimal, else real math.
+func numericDec(fi func(a, b int64) (int64, bool), ff func(a, b float64) (float64, bool),
+	fd func(a, b value.Decimal) (value.Decimal, bool)) Kernel {
 	ik, fk := Map2(fi), Map2(ff)
+	var dk Kernel
+	if fd != nil {
+		dk = decimalOp(fd)
+	}
 	return func(ctx *Context, args []*value.Column, n int, out *value.Column) {
-		if out.Type == schema.Int || out.Type == schema.Long {
+		switch {
+		case out.Type == schema.Int || out.Type == schema.Long:
 			ik(ctx, args, n, out)
-		} else {
+		case out.Type == schema.Decimal && dk != nil:
+			dk(ctx, args, n, out)
+		default:
 			fk(ctx, args, n, out)
 		}
 	}
@@ -61,7 +70,7 @@ func init() {
 		Doc: "Adds numbers, or a timespan to a datetime or timespan.",
 		Sigs: []*Sig{
 			{Params: []Param{p("a", Numeric), p("b", Numeric)}, Result: promote,
-				Eval: numeric(func(a, b int64) (int64, bool) { return ok64(a + b) }, func(a, b float64) (float64, bool) { return okf(a + b) })},
+				Eval: numericDec(func(a, b int64) (int64, bool) { return ok64(a + b) }, func(a, b float64) (float64, bool) { return okf(a + b) }, value.Decimal.Add)},
 			sig(schema.Datetime, Map2(func(a, b int64) (int64, bool) { return ok64(a + b) }), p("a", tDatetime), p("b", tTimespan)),
 			sig(schema.Datetime, Map2(func(a, b int64) (int64, bool) { return ok64(a + b) }), p("a", tTimespan), p("b", tDatetime)),
 			sig(schema.Timespan, Map2(func(a, b int64) (int64, bool) { return ok64(a + b) }), p("a", tTimespan), p("b", tTimespan)),
@@ -72,7 +81,7 @@ func init() {
 		Doc: "Subtracts numbers, datetimes or timespans.",
 		Sigs: []*Sig{
 			{Params: []Param{p("a", Numeric), p("b", Numeric)}, Result: promote,
-				Eval: numeric(func(a, b int64) (int64, bool) { return ok64(a - b) }, func(a, b float64) (float64, bool) { return okf(a - b) })},
+				Eval: numericDec(func(a, b int64) (int64, bool) { return ok64(a - b) }, func(a, b float64) (float64, bool) { return okf(a - b) }, value.Decimal.Sub)},
 			sig(schema.Timespan, Map2(func(a, b int64) (int64, bool) { return ok64(a - b) }), p("a", tDatetime), p("b", tDatetime)),
 			sig(schema.Datetime, Map2(func(a, b int64) (int64, bool) { return ok64(a - b) }), p("a", tDatetime), p("b", tTimespan)),
 			sig(schema.Timespan, Map2(func(a, b int64) (int64, bool) { return ok64(a - b) }), p("a", tTimespan), p("b", tTimespan)),
@@ -83,7 +92,7 @@ func init() {
 		Doc: "Multiplies numbers, or a timespan by a number.",
 		Sigs: []*Sig{
 			{Params: []Param{p("a", Numeric), p("b", Numeric)}, Result: promote,
-				Eval: numeric(func(a, b int64) (int64, bool) { return ok64(a * b) }, func(a, b float64) (float64, bool) { return okf(a * b) })},
+				Eval: numericDec(func(a, b int64) (int64, bool) { return ok64(a * b) }, func(a, b float64) (float64, bool) { return okf(a * b) }, value.Decimal.Mul)},
 			sig(schema.Timespan, Map2(func(a int64, b float64) (int64, bool) { return ok64(int64(math.Round(float64(a) * b))) }), p("a", tTimespan), p("b", Numeric)),
 			sig(schema.Timespan, Map2(func(a float64, b int64) (int64, bool) { return ok64(int64(math.Round(a * float64(b)))) }), p("a", Numeric), p("b", tTimespan)),
 		},
@@ -92,12 +101,12 @@ func init() {
 		Doc: "Divides numbers (integers divide to an integer), timespans.",
 		Sigs: []*Sig{
 			{Params: []Param{p("a", Numeric), p("b", Numeric)}, Result: promote,
-				Eval: numeric(func(a, b int64) (int64, bool) {
+				Eval: numericDec(func(a, b int64) (int64, bool) {
 					if b == 0 {
 						return 0, false
 					}
 					return a / b, true
-				}, func(a, b float64) (float64, bool) { return okf(a / b) })},
+				}, func(a, b float64) (float64, bool) { return okf(a / b) }, value.Decimal.Div)},
 			sig(schema.Real, Map2(func(a, b float64) (float64, bool) { return okf(a / b) }), p("a", tTimespan), p("b", tTimespan)),
 			sig(schema.Timespan, Map2(func(a int64, b float64) (int64, bool) {
 				if b == 0 {
@@ -112,7 +121,7 @@ func init() {
 		Doc: "Returns the modulo of two numbers: a small non-negative number, 0 <= N % D < abs(D).",
 		Sigs: []*Sig{
 			{Params: []Param{p("a", Numeric), p("b", Numeric)}, Result: promote,
-				Eval: numeric(func(a, b int64) (int64, bool) {
+				Eval: numericDec(func(a, b int64) (int64, bool) {
 					if b == 0 {
 						return 0, false
 					}
@@ -127,16 +136,22 @@ func init() {
 						r += math.Abs(b)
 					}
 					return r, true
-				})},
+				}, decimalMod)},
 		},
 		Examples: []Example{{"14 % 12", "2"}, {"-14 % 12", "10"}, {"14 % -12", "2"}, {"-14 % -12", "10"}, {"isnull(1 % 0)", "true"}, {"7.5 % 2", "1.5"}}})
 	register(&Func{Name: "neg", Hidden: true, Pure: true, Ref: refArith,
 		Doc: "Negates a number or timespan.",
 		Sigs: []*Sig{
 			{Params: []Param{p("a", Numeric)}, Result: SameAs(0), Eval: func(ctx *Context, args []*value.Column, n int, out *value.Column) {
-				if out.Type == schema.Int || out.Type == schema.Long {
+				switch out.Type {
+				case schema.Int, schema.Long:
 					Map1(func(a int64) (int64, bool) { return -a, true })(ctx, args, n, out)
-				} else {
+				case schema.Decimal:
+					Map1(func(a any) (any, bool) {
+						d, ok := toDecimal(a)
+						return d.Neg(), ok
+					})(ctx, args, n, out)
+				default:
 					Map1(func(a float64) (float64, bool) { return -a, true })(ctx, args, n, out)
 				}
 			}},
@@ -202,12 +217,17 @@ func CompareAny(a, b any) (int, bool) {
 		return 0, false
 	}
 	switch x := a.(type) {
+	case value.Decimal:
+		return compareDecimalAny(x, b)
 	case int64:
 		switch y := b.(type) {
 		case int64:
 			return cmp.Compare(x, y), true
 		case float64:
 			return cmp.Compare(float64(x), y), true
+		case value.Decimal:
+			c, ok := compareDecimalAny(y, x)
+			return -c, ok
 		}
 	case float64:
 		switch y := b.(type) {
@@ -215,6 +235,9 @@ func CompareAny(a, b any) (int, bool) {
 			return cmp.Compare(x, float64(y)), true
 		case float64:
 			return cmp.Compare(x, y), true
+		case value.Decimal:
+			c, ok := compareDecimalAny(y, x)
+			return -c, ok
 		}
 	case string:
 		if y, ok := b.(string); ok {
@@ -270,12 +293,12 @@ func comparison(name, doc string, test func(c int) bool, examples ...Example) {
 	register(&Func{Name: name, Hidden: true, Pure: true, Ref: refCompare, Doc: doc, Examples: examples,
 		Sigs: []*Sig{
 			sig(schema.Bool, Map2(func(a, b int64) (bool, bool) { return okb(test(cmp.Compare(a, b))) }), p("a", Integer), p("b", Integer)),
-			sig(schema.Bool, Map2(func(a, b float64) (bool, bool) {
+			sig(schema.Bool, withDecimal(Map2(func(a, b float64) (bool, bool) {
 				if math.IsNaN(a) || math.IsNaN(b) {
 					return name == "!=", true // NaN is unequal to everything, itself included
 				}
 				return test(cmp.Compare(a, b)), true
-			}), p("a", Numeric), p("b", Numeric)),
+			}), decimalComparison(test)), p("a", Numeric), p("b", Numeric)),
 			sig(schema.Bool, Map2(func(a, b string) (bool, bool) { return okb(test(strings.Compare(a, b))) }), p("a", tString), p("b", tString)),
 			sig(schema.Bool, Map2(func(a, b int64) (bool, bool) { return okb(test(cmp.Compare(a, b))) }), p("a", tDatetime), p("b", tDatetime)),
 			sig(schema.Bool, Map2(func(a, b int64) (bool, bool) { return okb(test(cmp.Compare(a, b))) }), p("a", tTimespan), p("b", tTimespan)),

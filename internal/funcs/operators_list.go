@@ -36,6 +36,9 @@ func listKey(t schema.Type, v any, fold bool) (any, bool) {
 		return float64(x), true
 	case float64:
 		return x, true
+	case value.Decimal:
+		// Numbers of a list match by value, as reals.
+		return x.Float(), true
 	case bool, value.Datetime, value.Timespan:
 		return x, true
 	}

@@ -21,7 +21,7 @@ func init() {
 
 	register(&Func{Name: "ceiling", Pure: true, ResultName: NameFirstArg, Ref: refFuncPage + "ceiling-function",
 		Doc:      "Returns the smallest integer greater than or equal to a number, of the number's type.",
-		Sigs:     []*Sig{{Params: []Param{p("number", Numeric)}, Result: SameAs(0), Eval: numeric1(ok64, mathRealOK(math.Ceil))}},
+		Sigs:     []*Sig{{Params: []Param{p("number", Numeric)}, Result: SameAs(0), Eval: numeric1Dec(ok64, mathRealOK(math.Ceil), value.Decimal.Ceil)}},
 		Examples: []Example{{`ceiling(-1.1)`, "-1"}, {`ceiling(0)`, "0"}, {`ceiling(25.2)`, "26"}, {`isnull(ceiling(long(null)))`, "true"}}})
 
 	register(&Func{Name: "bin_at", Pure: true, ResultName: NameFirstArg, Ref: refFuncPage + "bin-at-function",
@@ -29,9 +29,12 @@ func init() {
 		Sigs: []*Sig{
 			{Params: []Param{p("value", Numeric), p("bin_size", Numeric), p("fixed_point", Numeric)}, Result: Promote,
 				Eval: func(ctx *Context, args []*value.Column, n int, out *value.Column) {
-					if out.Type == schema.Int || out.Type == schema.Long {
+					switch out.Type {
+					case schema.Int, schema.Long:
 						Map3(dtBinAt)(ctx, args, n, out)
-					} else {
+					case schema.Decimal:
+						Map3(decimalBinAt)(ctx, args, n, out)
+					default:
 						Map3(dtBinAtReal)(ctx, args, n, out)
 					}
 				}},
@@ -54,7 +57,7 @@ func binSigs() []*Sig {
 	return []*Sig{
 		{Params: []Param{p("value", Numeric), p("roundTo", Numeric)}, Result: func(ts []schema.Type) schema.Type {
 			return Promote(ts)
-		}, Eval: numeric(func(v, size int64) (int64, bool) {
+		}, Eval: numericDec(func(v, size int64) (int64, bool) {
 			if size <= 0 {
 				return 0, false
 			}
@@ -64,6 +67,15 @@ func binSigs() []*Sig {
 				return 0, false
 			}
 			return math.Floor(v/size) * size, true
+		}, func(v, size value.Decimal) (value.Decimal, bool) {
+			if size.Sign() <= 0 {
+				return value.Decimal{}, false
+			}
+			q, ok := v.Div(size)
+			if !ok {
+				return q, false
+			}
+			return q.Floor().Mul(size)
 		})},
 		sig(schema.Datetime, Map2(func(v, size int64) (int64, bool) {
 			if size <= 0 {
@@ -98,4 +110,29 @@ func floorDiv(a, b int64) int64 {
 		q--
 	}
 	return q
+}
+
+// decimalBinAt is bin_at() on decimals, exactly: fixed + floor((v -
+// fixed) / size) × size; null for a size that is not positive.
+func decimalBinAt(a, b, c any) (any, bool) {
+	v, ok1 := toDecimal(a)
+	size, ok2 := toDecimal(b)
+	fixed, ok3 := toDecimal(c)
+	if !ok1 || !ok2 || !ok3 || size.Sign() <= 0 {
+		return nil, false
+	}
+	d, ok := v.Sub(fixed)
+	if !ok {
+		return nil, false
+	}
+	if d, ok = d.Div(size); !ok {
+		return nil, false
+	}
+	if d, ok = d.Floor().Mul(size); !ok {
+		return nil, false
+	}
+	if d, ok = fixed.Add(d); !ok {
+		return nil, false
+	}
+	return d, true
 }

@@ -273,33 +273,39 @@ func parseCSV(s string) []any {
 
 // parseVersion implements parse_version(): one to four dot-separated
 // parts of up to eight digits, missing trailing parts being zero, as the
-// number whose groups of eight decimal digits are the parts. The result
-// is a decimal, held as a real: versions that differ only beyond its 15
-// to 17 significant digits compare equal.
+// decimal whose groups of eight digits are the parts (1.2.3.4 is
+// 1000000020000000300000004, exactly: it needs 25 digits, which a decimal
+// holds).
 // https://learn.microsoft.com/kusto/query/parse-version-function
-func parseVersion(s string) (float64, bool) {
+func parseVersion(s string) (any, bool) {
 	parts := strings.Split(strings.TrimSpace(s), ".")
 	if len(parts) > 4 {
-		return 0, false
+		return nil, false
 	}
-	var v float64
+	var text strings.Builder
 	for i := 0; i < 4; i++ {
-		var n int64
+		p := "0"
 		if i < len(parts) {
-			p := parts[i]
+			p = parts[i]
 			if p == "" || len(p) > 8 {
-				return 0, false
+				return nil, false
 			}
 			for j := 0; j < len(p); j++ {
 				if p[j] < '0' || p[j] > '9' {
-					return 0, false
+					return nil, false
 				}
-				n = n*10 + int64(p[j]-'0')
 			}
 		}
-		v = v*1e8 + float64(n)
+		if i > 0 {
+			text.WriteString(strings.Repeat("0", 8-len(p)))
+		}
+		text.WriteString(p)
 	}
-	return v, true
+	d, ok := value.ParseDecimal(text.String())
+	if !ok {
+		return nil, false
+	}
+	return d.Normalize(), true
 }
 
 func init() {

@@ -53,10 +53,14 @@ func adapt(g typed, c schema.Column, key uint64) colFunc {
 	case schema.Long:
 		if want == schema.Real || want == schema.Decimal {
 			return func(r *row) any {
-				if x, ok := f(r).(int64); ok {
-					return float64(x)
+				x, ok := f(r).(int64)
+				switch {
+				case !ok:
+					return nil
+				case want == schema.Decimal:
+					return value.DecimalFromInt(x)
 				}
-				return nil
+				return float64(x)
 			}
 		}
 	}
@@ -119,9 +123,12 @@ func fromString(s string, t schema.Type) (any, bool) {
 			return nil, false
 		}
 		return n, true
-	case schema.Real, schema.Decimal:
+	case schema.Real:
 		f, err := strconv.ParseFloat(s, 64)
 		return f, err == nil
+	case schema.Decimal:
+		d, ok := value.ParseDecimal(s)
+		return d, ok
 	case schema.Bool:
 		b, err := strconv.ParseBool(s)
 		return b, err == nil

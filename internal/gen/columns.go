@@ -585,8 +585,13 @@ func byType(c schema.Column, key uint64) typed {
 			return between(key, 0, 5_000_000)
 		}
 		return between(key, 0, 100_000)
-	case schema.Real, schema.Decimal:
+	case schema.Real:
 		return typed{func(r *row) any { return float64(r.hash(key)%10000) / 100 }, c.Type}
+	case schema.Decimal:
+		return typed{func(r *row) any {
+			d, _ := value.DecimalFromInt(int64(r.hash(key) % 10000)).Div(value.DecimalFromInt(100))
+			return d
+		}, c.Type}
 	case schema.Datetime:
 		if strings.Contains(name, "Expiration") || strings.Contains(name, "EndOfSupport") || strings.Contains(name, "Expiry") {
 			return datetime(func(r *row) value.Datetime {

@@ -13,7 +13,9 @@
 //	bool       true, false                         true, false
 //	int, long  number                              decimal digits
 //	real       shortest number that round-trips;   the same; NaN, Infinity,
-//	decimal    "NaN", "Infinity", "-Infinity"      -Infinity
+//	           "NaN", "Infinity", "-Infinity"      -Infinity
+//	decimal    string of its exact digits, as      the exact digits, the scale
+//	           Kusto's JSON results write it       kept (1.50)
 //	string     string                              the text
 //	guid       string                              the text
 //	datetime   "2026-11-20T12:00:00.0000000Z"      2026-11-20T12:00:00.0000000Z

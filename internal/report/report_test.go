@@ -38,6 +38,14 @@ func date(s string) value.Datetime {
 	return value.DatetimeOf(t)
 }
 
+func dec(s string) value.Decimal {
+	d, ok := value.ParseDecimal(s)
+	if !ok {
+		panic(s)
+	}
+	return d
+}
+
 func bag(kv ...any) *value.Bag {
 	b := &value.Bag{}
 	for i := 0; i < len(kv); i += 2 {
@@ -48,15 +56,15 @@ func bag(kv ...any) *value.Bag {
 
 // testRows are the rows of testCols, in two batches.
 var testRows = [][]any{
-	{true, int64(1), int64(42), 1.5, 0.1, "plain", date("2026-11-20T12:00:00Z"),
+	{true, int64(1), int64(42), 1.5, dec("0.10"), "plain", date("2026-11-20T12:00:00Z"),
 		value.Timespan(90 * value.Minute), "6f1c5a7e-1b2c-4d3e-8f90-0a1b2c3d4e5f",
 		bag("a", int64(1), "b", []any{int64(1), "x"})},
 	{nil, nil, nil, nil, nil, "", nil, nil, nil, nil},
-	{false, int64(-7), int64(-9007199254740993), math.NaN(), math.Inf(1), "He said \"hi\", then\nleft",
+	{false, int64(-7), int64(-9007199254740993), math.NaN(), dec("-79228162514264337593543950335"), "He said \"hi\", then\nleft",
 		date("2026-11-20T12:00:00.1234567Z"),
 		-value.Timespan(2*value.Day + 3*value.Hour + 4*value.Minute + 5*value.Second + 1),
 		"00000000-0000-0000-0000-000000000000", []any{int64(1), "ü", nil, true}},
-	{true, int64(0), int64(0), 1e21, math.Inf(-1), "Grüße, 東京\ttab", date("0001-01-01T00:00:00Z"),
+	{true, int64(0), int64(0), 1e21, dec("12345678901234567890.123456789"), "Grüße, 東京\ttab", date("0001-01-01T00:00:00Z"),
 		value.Timespan(0), "", "text"},
 }
 
@@ -99,10 +107,10 @@ func writeResult(t *testing.T, f Format, cols []schema.Column, batches []*value.
 
 func TestResultJSON(t *testing.T) {
 	const want = `[
-{"Flag":true,"Small":1,"Count":42,"Ratio":1.5,"Amount":0.1,"Text":"plain","Time":"2026-11-20T12:00:00.0000000Z","Span":"01:30:00","Id":"6f1c5a7e-1b2c-4d3e-8f90-0a1b2c3d4e5f","Extra":{"a":1,"b":[1,"x"]}},
+{"Flag":true,"Small":1,"Count":42,"Ratio":1.5,"Amount":"0.10","Text":"plain","Time":"2026-11-20T12:00:00.0000000Z","Span":"01:30:00","Id":"6f1c5a7e-1b2c-4d3e-8f90-0a1b2c3d4e5f","Extra":{"a":1,"b":[1,"x"]}},
 {"Flag":null,"Small":null,"Count":null,"Ratio":null,"Amount":null,"Text":"","Time":null,"Span":null,"Id":null,"Extra":null},
-{"Flag":false,"Small":-7,"Count":-9007199254740993,"Ratio":"NaN","Amount":"Infinity","Text":"He said \"hi\", then\nleft","Time":"2026-11-20T12:00:00.1234567Z","Span":"-2.03:04:05.0000001","Id":"00000000-0000-0000-0000-000000000000","Extra":[1,"ü",null,true]},
-{"Flag":true,"Small":0,"Count":0,"Ratio":1E+21,"Amount":"-Infinity","Text":"Grüße, 東京\ttab","Time":"0001-01-01T00:00:00.0000000Z","Span":"00:00:00","Id":"","Extra":"text"}
+{"Flag":false,"Small":-7,"Count":-9007199254740993,"Ratio":"NaN","Amount":"-79228162514264337593543950335","Text":"He said \"hi\", then\nleft","Time":"2026-11-20T12:00:00.1234567Z","Span":"-2.03:04:05.0000001","Id":"00000000-0000-0000-0000-000000000000","Extra":[1,"ü",null,true]},
+{"Flag":true,"Small":0,"Count":0,"Ratio":1E+21,"Amount":"12345678901234567890.123456789","Text":"Grüße, 東京\ttab","Time":"0001-01-01T00:00:00.0000000Z","Span":"00:00:00","Id":"","Extra":"text"}
 ]
 `
 	got := writeResult(t, JSON, testCols, testBatches())
@@ -115,10 +123,10 @@ func TestResultJSON(t *testing.T) {
 }
 
 func TestResultJSONL(t *testing.T) {
-	const want = `{"Flag":true,"Small":1,"Count":42,"Ratio":1.5,"Amount":0.1,"Text":"plain","Time":"2026-11-20T12:00:00.0000000Z","Span":"01:30:00","Id":"6f1c5a7e-1b2c-4d3e-8f90-0a1b2c3d4e5f","Extra":{"a":1,"b":[1,"x"]}}
+	const want = `{"Flag":true,"Small":1,"Count":42,"Ratio":1.5,"Amount":"0.10","Text":"plain","Time":"2026-11-20T12:00:00.0000000Z","Span":"01:30:00","Id":"6f1c5a7e-1b2c-4d3e-8f90-0a1b2c3d4e5f","Extra":{"a":1,"b":[1,"x"]}}
 {"Flag":null,"Small":null,"Count":null,"Ratio":null,"Amount":null,"Text":"","Time":null,"Span":null,"Id":null,"Extra":null}
-{"Flag":false,"Small":-7,"Count":-9007199254740993,"Ratio":"NaN","Amount":"Infinity","Text":"He said \"hi\", then\nleft","Time":"2026-11-20T12:00:00.1234567Z","Span":"-2.03:04:05.0000001","Id":"00000000-0000-0000-0000-000000000000","Extra":[1,"ü",null,true]}
-{"Flag":true,"Small":0,"Count":0,"Ratio":1E+21,"Amount":"-Infinity","Text":"Grüße, 東京\ttab","Time":"0001-01-01T00:00:00.0000000Z","Span":"00:00:00","Id":"","Extra":"text"}
+{"Flag":false,"Small":-7,"Count":-9007199254740993,"Ratio":"NaN","Amount":"-79228162514264337593543950335","Text":"He said \"hi\", then\nleft","Time":"2026-11-20T12:00:00.1234567Z","Span":"-2.03:04:05.0000001","Id":"00000000-0000-0000-0000-000000000000","Extra":[1,"ü",null,true]}
+{"Flag":true,"Small":0,"Count":0,"Ratio":1E+21,"Amount":"12345678901234567890.123456789","Text":"Grüße, 東京\ttab","Time":"0001-01-01T00:00:00.0000000Z","Span":"00:00:00","Id":"","Extra":"text"}
 `
 	got := writeResult(t, JSONL, testCols, testBatches())
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -133,11 +141,11 @@ func TestResultJSONL(t *testing.T) {
 
 func TestResultCSV(t *testing.T) {
 	const want = "Flag,Small,Count,Ratio,Amount,Text,Time,Span,Id,Extra\n" +
-		`true,1,42,1.5,0.1,plain,2026-11-20T12:00:00.0000000Z,01:30:00,6f1c5a7e-1b2c-4d3e-8f90-0a1b2c3d4e5f,"{""a"":1,""b"":[1,""x""]}"` + "\n" +
+		`true,1,42,1.5,0.10,plain,2026-11-20T12:00:00.0000000Z,01:30:00,6f1c5a7e-1b2c-4d3e-8f90-0a1b2c3d4e5f,"{""a"":1,""b"":[1,""x""]}"` + "\n" +
 		",,,,,,,,,\n" +
-		`false,-7,-9007199254740993,NaN,Infinity,"He said ""hi"", then` + "\n" +
+		`false,-7,-9007199254740993,NaN,-79228162514264337593543950335,"He said ""hi"", then` + "\n" +
 		`left",2026-11-20T12:00:00.1234567Z,-2.03:04:05.0000001,00000000-0000-0000-0000-000000000000,"[1,""ü"",null,true]"` + "\n" +
-		"true,0,0,1E+21,-Infinity,\"Grüße, 東京\ttab\",0001-01-01T00:00:00.0000000Z,00:00:00,,\"\"\"text\"\"\"\n"
+		"true,0,0,1E+21,12345678901234567890.123456789,\"Grüße, 東京\ttab\",0001-01-01T00:00:00.0000000Z,00:00:00,,\"\"\"text\"\"\"\n"
 	got := writeResult(t, CSV, testCols, testBatches())
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("csv (-want +got):\n%s", diff)
@@ -161,12 +169,12 @@ func TestResultCSV(t *testing.T) {
 }
 
 func TestResultTable(t *testing.T) {
-	const want = `Flag   Small              Count  Ratio     Amount  Text                      Time                          Span                 Id                                    Extra
------  -----  -----------------  -----  ---------  ------------------------  ----------------------------  -------------------  ------------------------------------  -------------------
-true       1                 42    1.5        0.1  plain                     2026-11-20T12:00:00.0000000Z  01:30:00             6f1c5a7e-1b2c-4d3e-8f90-0a1b2c3d4e5f  {"a":1,"b":[1,"x"]}
+	const want = `Flag   Small              Count  Ratio                          Amount  Text                      Time                          Span                 Id                                    Extra
+-----  -----  -----------------  -----  ------------------------------  ------------------------  ----------------------------  -------------------  ------------------------------------  -------------------
+true       1                 42    1.5                            0.10  plain                     2026-11-20T12:00:00.0000000Z  01:30:00             6f1c5a7e-1b2c-4d3e-8f90-0a1b2c3d4e5f  {"a":1,"b":[1,"x"]}
 
-false     -7  -9007199254740993    NaN   Infinity  He said "hi", then\nleft  2026-11-20T12:00:00.1234567Z  -2.03:04:05.0000001  00000000-0000-0000-0000-000000000000  [1,"ü",null,true]
-true       0                  0  1E+21  -Infinity  Grüße, 東京\ttab            0001-01-01T00:00:00.0000000Z  00:00:00                                                   "text"
+false     -7  -9007199254740993    NaN  -79228162514264337593543950335  He said "hi", then\nleft  2026-11-20T12:00:00.1234567Z  -2.03:04:05.0000001  00000000-0000-0000-0000-000000000000  [1,"ü",null,true]
+true       0                  0  1E+21  12345678901234567890.123456789  Grüße, 東京\ttab            0001-01-01T00:00:00.0000000Z  00:00:00                                                   "text"
 (4 rows)
 `
 	got := writeResult(t, Table, testCols, testBatches())

@@ -24,6 +24,10 @@ func AppendJSONValue(b []byte, t schema.Type, v any) []byte {
 		return value.AppendJSON(b, x) // a real inside dynamic: 42.0
 	case bool, int64, string, value.Datetime, value.Timespan, []any, *value.Bag:
 		return value.AppendJSON(b, x)
+	case value.Decimal:
+		b = append(b, '"')
+		b = x.AppendText(b)
+		return append(b, '"')
 	}
 	return value.AppendQuoted(b, fmt.Sprint(v))
 }
@@ -50,6 +54,8 @@ func appendText(b []byte, t schema.Type, v any) []byte {
 		return strconv.AppendInt(b, x, 10)
 	case float64:
 		return value.AppendReal(b, x, false)
+	case value.Decimal:
+		return x.AppendText(b)
 	case string:
 		return append(b, x...)
 	case value.Datetime:
@@ -74,7 +80,7 @@ func appendCellJSON(b []byte, c *value.Column, i int) []byte {
 		return strconv.AppendBool(b, c.Bools[r])
 	case schema.Int, schema.Long:
 		return strconv.AppendInt(b, c.Ints[r], 10)
-	case schema.Real, schema.Decimal:
+	case schema.Real:
 		return value.AppendReal(b, c.Reals[r], true)
 	case schema.String, schema.Guid:
 		return value.AppendQuoted(b, c.Strs[r])
@@ -103,7 +109,7 @@ func appendCellText(b []byte, c *value.Column, i int) []byte {
 		return strconv.AppendBool(b, c.Bools[r])
 	case schema.Int, schema.Long:
 		return strconv.AppendInt(b, c.Ints[r], 10)
-	case schema.Real, schema.Decimal:
+	case schema.Real:
 		return value.AppendReal(b, c.Reals[r], false)
 	case schema.String, schema.Guid:
 		return append(b, c.Strs[r]...)

@@ -76,7 +76,14 @@ func convert(n *yaml.Node, t schema.Type, budget *int) (any, string) {
 			}
 			return nil, fmt.Sprintf("cannot convert %s to %s: %s", describe(n), t, why)
 		}
-	case schema.Real, schema.Decimal:
+	case schema.Decimal:
+		if n.Tag == "!!int" || n.Tag == "!!float" || n.Tag == "!!str" {
+			// The scalar's own digits, exactly.
+			if d, ok := value.ParseDecimal(s); ok {
+				return d, ""
+			}
+		}
+	case schema.Real:
 		if n.Tag == "!!int" || n.Tag == "!!float" || n.Tag == "!!str" {
 			var f float64
 			if n.Decode(&f) == nil {

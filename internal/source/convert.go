@@ -239,7 +239,15 @@ func (w *rowWriter) putNumber(o int, num []byte) {
 			return
 		}
 		c.pushInt(v)
-	case schema.Real, schema.Decimal:
+	case schema.Decimal:
+		// The number's own digits, exactly (not through a real).
+		d, ok := value.ParseDecimal(string(num))
+		if !ok {
+			w.fail(o, fmt.Sprintf("cannot convert %s to decimal", num))
+			return
+		}
+		c.pushDyn(d)
+	case schema.Real:
 		f, err := strconv.ParseFloat(unsafeString(num), 64)
 		if err != nil && !isRangeErr(err) {
 			w.fail(o, fmt.Sprintf("cannot convert %s to %s", num, c.typ))
@@ -291,7 +299,14 @@ func (w *rowWriter) putText(o int, text []byte, fromCSV bool) {
 			return
 		}
 		c.pushInt(v)
-	case schema.Real, schema.Decimal:
+	case schema.Decimal:
+		d, ok := value.ParseDecimal(string(t))
+		if !ok {
+			w.fail(o, fmt.Sprintf("cannot convert %s to decimal", quote(t)))
+			return
+		}
+		c.pushDyn(d)
+	case schema.Real:
 		f, err := strconv.ParseFloat(unsafeString(t), 64)
 		if err != nil && !isRangeErr(err) {
 			w.fail(o, fmt.Sprintf("cannot convert %s to %s", quote(t), c.typ))

@@ -61,7 +61,10 @@ var convCases = []convCase{
 	{typ: schema.Real, json: `"2.25"`, want: 2.25},
 	{typ: schema.Real, json: `"NaN"`, want: math.NaN()},
 	{typ: schema.Real, json: `"x1"`, bad: `cannot convert "x1" to real`},
-	{typ: schema.Decimal, json: `0.1`, want: 0.1},
+	{typ: schema.Decimal, json: `0.1`, want: decimalOf("0.1")},
+	{typ: schema.Decimal, json: `"12345678901234567890.123456789"`, want: decimalOf("12345678901234567890.123456789")},
+	{typ: schema.Decimal, json: `1.50`, want: decimalOf("1.50")},
+	{typ: schema.Decimal, json: `"x1"`, bad: `cannot convert "x1" to decimal`},
 
 	{typ: schema.Bool, json: `true`, want: true},
 	{typ: schema.Bool, json: `false`, want: false},
@@ -179,6 +182,15 @@ func runConvert(t *testing.T, ext string, row func(convCase) string) {
 			t.Errorf("%s %s: %d values did not convert, want %d: %v", ext, typ, st.Unconverted, bad, st.UnconvertedErrors)
 		}
 	}
+}
+
+// decimalOf parses a decimal that a test writes.
+func decimalOf(s string) value.Decimal {
+	d, ok := value.ParseDecimal(s)
+	if !ok {
+		panic("bad decimal " + s)
+	}
+	return d
 }
 
 func sameValue(a, b any) bool {

@@ -975,7 +975,7 @@ func (r *parquetReader) readFast(o int, l *pqLeaf, pg *pqPage, k int) bool {
 			c.pushInt(xs[pg.val])
 			pg.val++
 		}
-	case pg.mode == pqDouble && (c.typ == schema.Real || c.typ == schema.Decimal):
+	case pg.mode == pqDouble && c.typ == schema.Real:
 		xs := pg.data.Double()
 		for i := range k {
 			if !present(i) {
@@ -1079,7 +1079,14 @@ func (r *parquetReader) putInt(o int, l *pqLeaf, x int64, kind parquet.Kind) {
 	if l.dec {
 		f := float64(x) / math.Pow10(l.scale)
 		switch c.typ {
-		case schema.Real, schema.Decimal:
+		case schema.Decimal:
+			d, ok := value.DecimalFromScaled(x, l.scale)
+			if !ok {
+				r.cannot(o, l, "decimal")
+				return
+			}
+			c.pushDyn(d)
+		case schema.Real:
 			c.pushReal(f)
 		case schema.String:
 			c.pushStr(strconv.FormatFloat(f, 'g', -1, 64))
@@ -1099,8 +1106,10 @@ func (r *parquetReader) putInt(o int, l *pqLeaf, x int64, kind parquet.Kind) {
 			return
 		}
 		c.pushInt(x)
-	case schema.Real, schema.Decimal:
+	case schema.Real:
 		c.pushReal(float64(x))
+	case schema.Decimal:
+		c.pushDyn(value.DecimalFromInt(x))
 	case schema.Bool:
 		switch x {
 		case 0, 1:
@@ -1134,8 +1143,15 @@ func (r *parquetReader) putInt96(o int, l *pqLeaf, d value.Datetime) {
 func (r *parquetReader) putFloat(o int, l *pqLeaf, f float64) {
 	c := &r.w.cols[o]
 	switch c.typ {
-	case schema.Real, schema.Decimal:
+	case schema.Real:
 		c.pushReal(f)
+	case schema.Decimal:
+		d, ok := value.DecimalFromFloat(f)
+		if !ok {
+			r.cannot(o, l, "double "+strconv.FormatFloat(f, 'g', -1, 64)+" of")
+			return
+		}
+		c.pushDyn(d)
 	case schema.Int, schema.Long:
 		if f != math.Trunc(f) || f < math.MinInt64 || f >= math.MaxInt64 || c.typ == schema.Int && (f < math.MinInt32 || f > math.MaxInt32) {
 			r.cannot(o, l, "double "+strconv.FormatFloat(f, 'g', -1, 64)+" of")

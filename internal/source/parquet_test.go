@@ -51,7 +51,7 @@ func typesRows(t testing.TB, n int) *value.Batch {
 			int64(i % 65536),
 			int64(i) << 33,
 			float64(i) / 3,
-			float64(i) * 1.5,
+			decimalOf(fmt.Sprintf("%d.%d0", i+i/2, 5*(i%2))),
 			i%2 == 0,
 			value.Timespan(i * 1234567),
 			fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i),

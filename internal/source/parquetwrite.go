@@ -50,8 +50,13 @@ func parquetNode(t schema.Type) parquet.Node {
 		return parquet.Optional(parquet.Int(64))
 	case schema.Datetime, schema.Timespan:
 		return parquet.Optional(parquet.Leaf(parquet.Int64Type))
-	case schema.Real, schema.Decimal:
+	case schema.Real:
 		return parquet.Optional(parquet.Leaf(parquet.DoubleType))
+	case schema.Decimal:
+		// A decimal's scale varies from value to value, which Parquet's
+		// DECIMAL cannot hold: its exact text is written, and read back
+		// into a decimal column exactly.
+		return parquet.Optional(parquet.String())
 	case schema.Dynamic:
 		return parquet.Optional(parquet.JSON())
 	}
@@ -144,8 +149,12 @@ func parquetValue(c *value.Column, i int, buf *[]byte) parquet.Value {
 		return parquet.Int32Value(int32(c.Ints[k]))
 	case schema.Long, schema.Datetime, schema.Timespan:
 		return parquet.Int64Value(c.Ints[k])
-	case schema.Real, schema.Decimal:
+	case schema.Real:
 		return parquet.DoubleValue(c.Reals[k])
+	case schema.Decimal:
+		start := len(*buf)
+		*buf = c.Dyns[k].(value.Decimal).AppendText(*buf)
+		return parquet.ByteArrayValue((*buf)[start:len(*buf):len(*buf)])
 	case schema.String, schema.Guid:
 		s := c.Strs[k]
 		return parquet.ByteArrayValue(unsafe.Slice(unsafe.StringData(s), len(s)))

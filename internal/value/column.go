@@ -11,9 +11,9 @@ import (
 //
 //	Bools  bool
 //	Ints   int, long, datetime (ticks), timespan (ticks)
-//	Reals  real, decimal
+//	Reals  real
 //	Strs   string, guid
-//	Dyns   dynamic
+//	Dyns   dynamic, decimal (a Decimal, or nil for null)
 //
 // Nulls is nil when no value is null, else it has one entry per value.
 // String columns never have nulls. A Const column holds a single value that
@@ -78,12 +78,12 @@ func Storage(t schema.Type) Store {
 		return StoreBool
 	case schema.Int, schema.Long, schema.Datetime, schema.Timespan:
 		return StoreInt
-	case schema.Real, schema.Decimal:
+	case schema.Real:
 		return StoreReal
 	case schema.String, schema.Guid:
 		return StoreString
 	}
-	return StoreAny
+	return StoreAny // dynamic and decimal
 }
 
 // Len returns the number of stored values (1 for a Const column).
@@ -116,11 +116,13 @@ func (c *Column) IsNull(i int) bool {
 	if c.Nulls != nil && c.Nulls[i] {
 		return true
 	}
-	return c.Type == schema.Dynamic && c.Dyns[i] == nil
+	return (c.Type == schema.Dynamic || c.Type == schema.Decimal) && c.Dyns[i] == nil
 }
 
 // HasNulls reports whether any value may be null.
-func (c *Column) HasNulls() bool { return c.Nulls != nil || c.Type == schema.Dynamic }
+func (c *Column) HasNulls() bool {
+	return c.Nulls != nil || c.Type == schema.Dynamic || c.Type == schema.Decimal
+}
 
 // Get returns row i boxed as described in the package comment.
 func (c *Column) Get(i int) any {
@@ -137,12 +139,12 @@ func (c *Column) Get(i int) any {
 		return Datetime(c.Ints[i])
 	case schema.Timespan:
 		return Timespan(c.Ints[i])
-	case schema.Real, schema.Decimal:
+	case schema.Real:
 		return c.Reals[i]
 	case schema.String, schema.Guid:
 		return c.Strs[i]
 	}
-	return c.Dyns[i]
+	return c.Dyns[i] // dynamic, or a decimal's Decimal
 }
 
 // Append appends v, boxed as described in the package comment; nil appends
@@ -162,8 +164,10 @@ func (c *Column) Append(v any) {
 		c.Ints = append(c.Ints, int64(v.(Datetime)))
 	case schema.Timespan:
 		c.Ints = append(c.Ints, int64(v.(Timespan)))
-	case schema.Real, schema.Decimal:
+	case schema.Real:
 		c.Reals = append(c.Reals, v.(float64))
+	case schema.Decimal:
+		c.Dyns = append(c.Dyns, v.(Decimal))
 	case schema.String, schema.Guid:
 		c.Strs = append(c.Strs, v.(string))
 	case schema.Dynamic:

@@ -8,7 +8,7 @@
 //	bool      bool
 //	int, long int64
 //	real      float64
-//	decimal   float64 (decimal arithmetic is not yet exact)
+//	decimal   Decimal
 //	string    string (never null: the empty string stands in)
 //	datetime  Datetime
 //	timespan  Timespan

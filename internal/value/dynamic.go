@@ -148,6 +148,8 @@ func appendJSON(b []byte, v any, key bool) []byte {
 			return AppendReal(b, x, true)
 		}
 		return AppendDynamicReal(b, x)
+	case Decimal:
+		return x.AppendText(b)
 	case string:
 		return AppendQuoted(b, x)
 	case Datetime:
