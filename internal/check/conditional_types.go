@@ -20,16 +20,19 @@ var sameTypeFuncs = map[string]bool{"iff": true, "iif": true, "case": true, "coa
 
 // checkSameTypes reports the first value of a call of iff, case or
 // coalesce whose type differs from the first value's (numbers aside,
-// and dynamic values aside).
+// and the dynamic branches of iff and case aside).
 func (c *checker) checkSameTypes(name string, sig *funcs.Sig, types []schema.Type, sp syntax.Span, spans []syntax.Span) {
 	if !sameTypeFuncs[name] || sig.ValueArg == nil {
 		return
 	}
 	first := -1
 	for i, t := range types {
-		// A dynamic value meets any other (public hunting queries mix
-		// string and dynamic branches, and Kusto runs them).
-		if !sig.ValueArg(i, len(types)) || t == schema.Unknown || t == schema.Dynamic {
+		// A dynamic branch of iff or case meets any other and converts to
+		// the others' type (public hunting queries mix string and dynamic
+		// branches, and Kusto runs them); coalesce's arguments have one
+		// type, dynamic included (Microsoft's analyzer: KS232 no common
+		// type).
+		if !sig.ValueArg(i, len(types)) || t == schema.Unknown || (t == schema.Dynamic && name != "coalesce") {
 			continue
 		}
 		if first < 0 {

@@ -11,7 +11,7 @@ func init() {
 	defer inCategory(CatConditional)()
 	register(&Func{Name: "iff", Pure: true, Ref: "https://learn.microsoft.com/kusto/query/iff-function",
 		Doc: "Returns the second argument when the condition is true, else the third (a null condition counts as false).",
-		Sigs: []*Sig{{Params: []Param{p("if", tBool), p("then", Any), p("else", Any)}, Result: unifyFrom(1), ValueArg: func(i, _ int) bool { return i > 0 },
+		Sigs: []*Sig{{Params: []Param{p("if", tBool), p("then", Any), p("else", Any)}, Result: func(ts []schema.Type) schema.Type { return unifyBranches(ts[1:]) }, ValueArg: func(i, _ int) bool { return i > 0 },
 			Eval: func(_ *Context, args []*value.Column, n int, out *value.Column) {
 				n = rows(args, n, out)
 				cond, then, els := args[0], args[1], args[2]
@@ -102,7 +102,28 @@ func caseResult(ts []schema.Type) schema.Type {
 	for i := 1; i < len(ts)-1; i += 2 {
 		vals = append(vals, ts[i])
 	}
-	return Unify(append(vals, ts[len(ts)-1]))
+	return unifyBranches(append(vals, ts[len(ts)-1]))
+}
+
+// unifyBranches is the type of iff's and case's result: the common type
+// of the branches that are not dynamic, to which the dynamic branches
+// convert (iff(c, split(s, ".")[0], "x") is a string), and dynamic only
+// when every branch is. This is how Microsoft's analyzer types them
+// (a member access on such a result is an unknown name, KS142); the
+// reference pages give the branches as scalars of one type
+// (https://learn.microsoft.com/kusto/query/iff-function,
+// https://learn.microsoft.com/kusto/query/case-function).
+func unifyBranches(ts []schema.Type) schema.Type {
+	var typed []schema.Type
+	for _, t := range ts {
+		if t != schema.Dynamic && t != schema.Unknown {
+			typed = append(typed, t)
+		}
+	}
+	if len(typed) == 0 {
+		return Unify(ts)
+	}
+	return Unify(typed)
 }
 
 // mathExtreme is the kernel of max_of() (sign 1) and min_of() (sign -1):
