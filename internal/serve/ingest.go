@@ -20,8 +20,10 @@ import (
 type ingestPart struct {
 	s     *Server
 	store *store.Store
-	// ship sends the ingested rows to ClickHouse with --engine, or nil.
-	ship *shipper
+	// ship sends the ingested rows to ClickHouse with --engine, or nil;
+	// shipErr is why it could not be made.
+	ship    *shipper
+	shipErr error
 	// stop ends the watchers; wg waits for them.
 	stop context.CancelFunc
 	wg   sync.WaitGroup
@@ -49,11 +51,16 @@ func (p *ingestPart) open(ctx context.Context, s *Server) error {
 		Log:     s.opts.Log,
 	}
 	if s.opts.Engine != "" {
+		// A URL that is not ClickHouse's does not stop the server: the
+		// rows are kept in the store, and the queries on --engine answer
+		// with the URL's error.
 		sh, err := newShipper(p, s.opts.Engine)
 		if err != nil {
-			return err
+			p.shipErr = err
+			fmt.Fprintf(s.opts.Log, "kqlhunt: %v: the ingested rows are kept in the store only\n", err)
+		} else {
+			p.ship, opts.Compacted = sh, sh.notify
 		}
-		p.ship, opts.Compacted = sh, sh.notify
 	}
 	st, err := store.Open(ctx, s.opts.Store, opts)
 	if err != nil {
@@ -113,6 +120,9 @@ func (p *ingestPart) paths(ctx context.Context) ([]string, error) {
 	}
 	if err := p.store.Flush(ctx); err != nil {
 		return nil, err
+	}
+	if p.shipErr != nil {
+		return nil, p.shipErr
 	}
 	if p.ship != nil {
 		if err := p.ship.wait(ctx); err != nil {
