@@ -212,7 +212,7 @@ type reject struct {
 
 // parseRecords splits an ingestion body into records and routes each to
 // its table. The body is a Defender streaming API Event Hub message
-// {"records": [...]}, or JSON lines, each a streaming API record (as
+// {"records": [...]}, a JSON array of records or rows, or JSON lines, each a streaming API record (as
 // Azure Storage holds them), a plain row, or itself an Event Hub message.
 // A streaming record goes to the table its category names; a plain row
 // to the table its Log Analytics Type names, else to table (?table=NAME,
@@ -223,13 +223,25 @@ type reject struct {
 func parseRecords(body []byte, table string, lookup func(string) string) (*store.Batch, []reject, error) {
 	b := &store.Batch{Tables: map[string][]json.RawMessage{}}
 	var rejects []reject
+	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, nil, errors.New("the request body is empty: expected a streaming API message {\"records\": [...]} or JSON lines")
 	}
 	var lines [][]byte
-	if body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")); json.Valid(body) {
-		lines = [][]byte{body} // one document, maybe over many lines
-	} else {
+	switch trimmed := bytes.TrimSpace(body); {
+	case trimmed[0] == '[' && json.Valid(trimmed):
+		// A JSON array of records or rows, as the readers take it.
+		var elems []json.RawMessage
+		if err := json.Unmarshal(trimmed, &elems); err != nil {
+			return nil, nil, fmt.Errorf("malformed JSON array: %v", err)
+		}
+		lines = make([][]byte, len(elems))
+		for i, e := range elems {
+			lines[i] = e
+		}
+	case json.Valid(trimmed):
+		lines = [][]byte{trimmed} // one document, maybe over many lines
+	default:
 		lines = bytes.Split(body, []byte("\n"))
 	}
 	index, parsed := 0, 0
