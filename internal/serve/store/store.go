@@ -745,7 +745,7 @@ func (s *Store) pruneKeys() {
 func (s *Store) writeTable(ctx context.Context, n uint64, name string, rows []json.RawMessage, tmp string) (int64, []string, error) {
 	t := s.cat.Table(name)
 	if t == nil {
-		return 0, nil, fmt.Errorf("the table is not in the catalog")
+		return 0, nil, fmt.Errorf("the log holds rows of table %s, which the catalog no longer has: give the --schema file that defined it", name)
 	}
 	file := filepath.Join(tmp, name+".json")
 	var buf bytes.Buffer
