@@ -418,3 +418,31 @@ func FuzzReadSegment(f *testing.F) {
 		}
 	})
 }
+
+// TestCustomTable: a table of a schema file is stored and read back
+// with its columns; without the schema, the store says what is missing.
+func TestCustomTable(t *testing.T) {
+	cat, err := kql.ParseSchema("app.yaml", []byte("tables:\n  MyApp_CL:\n    TimeGenerated: datetime\n    Level: int\n    ReportId: long\n"), kql.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	s := open(t, dir, Options{Catalog: cat})
+	if s.Table("myapp_cl") != "MyApp_CL" {
+		t.Fatalf("expected the schema's table found ignoring case, got %q", s.Table("myapp_cl"))
+	}
+	b := &Batch{Tables: map[string][]json.RawMessage{"MyApp_CL": {json.RawMessage(`{"TimeGenerated":"2025-03-04T10:00:00Z","Level":3,"ReportId":1}`)}}}
+	if _, err := s.Append(b); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	_, err = Open(context.Background(), dir, Options{})
+	if err == nil || !strings.Contains(err.Error(), "MyApp_CL, which the catalog no longer has") {
+		t.Fatalf("expected an error naming the missing table, got %v", err)
+	}
+	s = open(t, dir, Options{Catalog: cat})
+	defer s.Close()
+	if hours, _ := filepath.Glob(filepath.Join(dir, "data", "MyApp_CL", "hour=2025-03-04T10", "*.parquet")); len(hours) != 1 {
+		t.Fatalf("expected a file of MyApp_CL partitioned by its TimeGenerated, got %v", hours)
+	}
+}
