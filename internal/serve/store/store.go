@@ -834,6 +834,14 @@ func syncTree(dir string) error {
 	})
 }
 
+// Pending tells whether rows acknowledged are not compacted yet.
+func (s *Store) Pending() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.waitIdle()
+	return s.cur != nil && s.curSize > 0 || len(s.sealed) > 0
+}
+
 // LastCompacted returns the number of the last segment compacted, 0 for
 // none: the Parquet files of every segment up to it are committed.
 func (s *Store) LastCompacted() uint64 { return s.committed.Load() }
