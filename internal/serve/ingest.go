@@ -20,8 +20,10 @@ import (
 type ingestPart struct {
 	s     *Server
 	store *store.Store
-	// ship sends the ingested rows to ClickHouse with --engine, or nil.
-	ship *shipper
+	// ship sends the ingested rows to ClickHouse with --engine, or nil;
+	// shipErr is why it could not be made.
+	ship    *shipper
+	shipErr error
 	// stop ends the watchers; wg waits for them.
 	stop context.CancelFunc
 	wg   sync.WaitGroup
@@ -49,11 +51,16 @@ func (p *ingestPart) open(ctx context.Context, s *Server) error {
 		Log:     s.opts.Log,
 	}
 	if s.opts.Engine != "" {
+		// A URL that is not ClickHouse's does not stop the server: the
+		// rows are kept in the store, and the queries on --engine answer
+		// with the URL's error.
 		sh, err := newShipper(p, s.opts.Engine)
 		if err != nil {
-			return err
+			p.shipErr = err
+			fmt.Fprintf(s.opts.Log, "kqlhunt: %v: the ingested rows are kept in the store only\n", err)
+		} else {
+			p.ship, opts.Compacted = sh, sh.notify
 		}
-		p.ship, opts.Compacted = sh, sh.notify
 	}
 	st, err := store.Open(ctx, s.opts.Store, opts)
 	if err != nil {
@@ -113,6 +120,9 @@ func (p *ingestPart) paths(ctx context.Context) ([]string, error) {
 	}
 	if err := p.store.Flush(ctx); err != nil {
 		return nil, err
+	}
+	if p.shipErr != nil {
+		return nil, p.shipErr
 	}
 	if p.ship != nil {
 		if err := p.ship.wait(ctx); err != nil {
@@ -202,7 +212,7 @@ type reject struct {
 
 // parseRecords splits an ingestion body into records and routes each to
 // its table. The body is a Defender streaming API Event Hub message
-// {"records": [...]}, or JSON lines, each a streaming API record (as
+// {"records": [...]}, a JSON array of records or rows, or JSON lines, each a streaming API record (as
 // Azure Storage holds them), a plain row, or itself an Event Hub message.
 // A streaming record goes to the table its category names; a plain row
 // to the table its Log Analytics Type names, else to table (?table=NAME,
@@ -213,13 +223,25 @@ type reject struct {
 func parseRecords(body []byte, table string, lookup func(string) string) (*store.Batch, []reject, error) {
 	b := &store.Batch{Tables: map[string][]json.RawMessage{}}
 	var rejects []reject
+	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, nil, errors.New("the request body is empty: expected a streaming API message {\"records\": [...]} or JSON lines")
 	}
 	var lines [][]byte
-	if body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")); json.Valid(body) {
-		lines = [][]byte{body} // one document, maybe over many lines
-	} else {
+	switch trimmed := bytes.TrimSpace(body); {
+	case trimmed[0] == '[' && json.Valid(trimmed):
+		// A JSON array of records or rows, as the readers take it.
+		var elems []json.RawMessage
+		if err := json.Unmarshal(trimmed, &elems); err != nil {
+			return nil, nil, fmt.Errorf("malformed JSON array: %v", err)
+		}
+		lines = make([][]byte, len(elems))
+		for i, e := range elems {
+			lines[i] = e
+		}
+	case json.Valid(trimmed):
+		lines = [][]byte{trimmed} // one document, maybe over many lines
+	default:
 		lines = bytes.Split(body, []byte("\n"))
 	}
 	index, parsed := 0, 0

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -164,6 +165,18 @@ func TestIngestStorageLines(t *testing.T) {
 	}
 }
 
+func TestIngestJSONArray(t *testing.T) {
+	s, h := newIngestServer(t, Options{})
+	body := "[\n" + rec("DeviceNetworkEvents", 1) + ",\n" + `{"ReportId": 2}` + ",\n7\n]"
+	code, a := post(t, h, "/ingest?table=DeviceNetworkEvents", "", body)
+	if code != http.StatusAccepted || a.Accepted != 2 || a.Rejected != 1 || a.Errors[0].Record != 2 {
+		t.Fatalf("expected 2 accepted and element 2 rejected, got %d %+v", code, a)
+	}
+	if got := ids(t, s, "DeviceNetworkEvents"); !slices.Equal(got, []int64{1, 2}) {
+		t.Fatalf("expected ReportIds [1 2], got %v", got)
+	}
+}
+
 func TestIngestRowsWithTable(t *testing.T) {
 	s, h := newIngestServer(t, Options{})
 	body := `{"Timestamp":"2025-03-04T10:00:00Z","ReportId":1}
@@ -192,6 +205,7 @@ func TestIngestRefusesBodies(t *testing.T) {
 	s, h := newIngestServer(t, Options{Limits: Limits{IngestBytes: 2000}})
 	for _, tc := range []struct{ name, body, want string }{
 		{"empty", "  \n", "empty"},
+		{"a byte order mark", "\xef\xbb\xbf", "empty"},
 		{"not json", "hello\nworld\n", "neither"},
 		{"broken message", "{\"records\": [\n" + rec("DeviceNetworkEvents", 1) + ",\n", "neither"},
 	} {
@@ -270,4 +284,45 @@ func writeFile(t *testing.T, path, text string) {
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// FuzzParseRecords: no body makes parseRecords panic, and every record
+// is accepted or rejected, never both.
+func FuzzParseRecords(f *testing.F) {
+	for _, seed := range []string{
+		rec("DeviceNetworkEvents", 1) + "\n" + `{"ReportId":2}`,
+		`{"records": [` + rec("DeviceEvents", 1) + `, 5, {"category": 7}]}`,
+		`[{"Type": "DeviceEvents"}, []]`,
+		"\xef\xbb\xbf{\"records\": [",
+		"",
+	} {
+		f.Add(seed, "")
+		f.Add(seed, "DeviceEvents")
+	}
+	cat := kql.Builtin()
+	names := map[string]string{}
+	for _, n := range cat.Names() {
+		names[strings.ToLower(n)] = n
+	}
+	lookup := func(s string) string { return names[strings.ToLower(s)] }
+	f.Fuzz(func(t *testing.T, body, table string) {
+		table = lookup(table)
+		b, rejects, err := parseRecords([]byte(body), table, lookup)
+		if err != nil {
+			return
+		}
+		if b.Rejected != len(rejects) || len(b.Errors) != min(b.Rejected, maxErrors) {
+			t.Fatalf("rejected %d, %d rejects, %d errors", b.Rejected, len(rejects), len(b.Errors))
+		}
+		for name, rows := range b.Tables {
+			if lookup(name) != name {
+				t.Fatalf("rows stored for table %q, not the catalog's", name)
+			}
+			for _, r := range rows {
+				if bytes.ContainsRune(r, '\n') || !json.Valid(r) {
+					t.Fatalf("a stored record is not one compact JSON line: %q", r)
+				}
+			}
+		}
+	})
 }

@@ -23,7 +23,8 @@ import (
 // that fail (ClickHouse down) are retried with backoff; a load
 // interrupted half-way is reported by Load (a table holding more rows
 // than its ledger accounts for) and needs the operator, as for
-// `kqlhunt load`.
+// `kqlhunt load`. Rows still in the log are compacted every flushEvery,
+// so that they reach ClickHouse within seconds.
 type shipper struct {
 	p      *ingestPart
 	conn   *clickhouse.Conn
@@ -71,14 +72,24 @@ func (sh *shipper) notify(uint64) {
 	}
 }
 
+// flushEvery is how often rows still in the log are compacted, to be
+// shipped, with --engine: the API and the scheduler query ClickHouse
+// without asking the store for its folders.
+const flushEvery = 2 * time.Second
+
 func (sh *shipper) run(ctx context.Context) {
 	backoff := time.Second
 	for {
+		if sh.p.store.Pending() {
+			if err := sh.p.store.Flush(ctx); err != nil && ctx.Err() == nil {
+				fmt.Fprintf(sh.p.s.opts.Log, "kqlhunt: store: %v\n", err)
+			}
+		}
 		err := sh.shipAll(ctx)
-		wait := time.Minute
+		wait := flushEvery
 		if err != nil {
 			fmt.Fprintf(sh.p.s.opts.Log, "kqlhunt: clickhouse: %v (retried in %s)\n", err, backoff)
-			wait, backoff = backoff, min(2*backoff, time.Minute)
+			wait, backoff = max(backoff, flushEvery), min(2*backoff, time.Minute)
 		} else {
 			backoff = time.Second
 		}

@@ -745,7 +745,7 @@ func (s *Store) pruneKeys() {
 func (s *Store) writeTable(ctx context.Context, n uint64, name string, rows []json.RawMessage, tmp string) (int64, []string, error) {
 	t := s.cat.Table(name)
 	if t == nil {
-		return 0, nil, fmt.Errorf("the table is not in the catalog")
+		return 0, nil, fmt.Errorf("the log holds rows of table %s, which the catalog no longer has: give the --schema file that defined it", name)
 	}
 	file := filepath.Join(tmp, name+".json")
 	var buf bytes.Buffer
@@ -832,6 +832,14 @@ func syncTree(dir string) error {
 		}
 		return syncDir(path)
 	})
+}
+
+// Pending tells whether rows acknowledged are not compacted yet.
+func (s *Store) Pending() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.waitIdle()
+	return s.cur != nil && s.curSize > 0 || len(s.sealed) > 0
 }
 
 // LastCompacted returns the number of the last segment compacted, 0 for
