@@ -152,7 +152,7 @@ func (p *apiPart) runQuery(parent context.Context, req queryRequest) (*queryResp
 		cols, chart = c.Columns, c.Chart
 		hunt.ReportData(&notes, d.Stats())
 	} else {
-		srv, f := p.server(&notes)
+		srv, f := p.server(ctx, &notes)
 		if f != nil {
 			return nil, f
 		}
@@ -207,9 +207,13 @@ type queryServer interface {
 	Run(ctx context.Context, q *kql.Query, now kql.Datetime) ([]kql.Column, *kql.Batch, error)
 }
 
-// server opens the --engine server; warnings about queries that run in
-// part in kqlhunt go to warn.
-func (p *apiPart) server(warn io.Writer) (queryServer, *apiFailure) {
+// server opens the --engine server, once every row acknowledged so far
+// is there; warnings about queries that run in part in kqlhunt go to
+// warn.
+func (p *apiPart) server(ctx context.Context, warn io.Writer) (queryServer, *apiFailure) {
+	if _, err := p.s.ingest.paths(ctx); err != nil {
+		return nil, p.runFailure(ctx, err)
+	}
 	srv, err := hunt.ServerEngine(p.s.opts.Engine, warn)
 	if err != nil {
 		return nil, failure(http.StatusInternalServerError, "error", "%v", err)

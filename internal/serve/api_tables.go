@@ -72,7 +72,7 @@ func (p *apiPart) countRows(ctx context.Context) (map[string]int64, *apiFailure)
 			return nil, failure(http.StatusInternalServerError, "error", "opening the server's data: %v", err)
 		}
 	} else {
-		srv, f := p.server(io.Discard)
+		srv, f := p.server(ctx, io.Discard)
 		if f != nil {
 			return nil, f
 		}

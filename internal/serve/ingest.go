@@ -20,10 +20,8 @@ import (
 type ingestPart struct {
 	s     *Server
 	store *store.Store
-	// ship sends the ingested rows to ClickHouse with --engine, or nil;
-	// shipErr is why it could not be made.
-	ship    *shipper
-	shipErr error
+	// ship sends the ingested rows to ClickHouse with --engine, or nil.
+	ship *shipper
 	// stop ends the watchers; wg waits for them.
 	stop context.CancelFunc
 	wg   sync.WaitGroup
@@ -51,16 +49,13 @@ func (p *ingestPart) open(ctx context.Context, s *Server) error {
 		Log:     s.opts.Log,
 	}
 	if s.opts.Engine != "" {
-		// A URL that is not ClickHouse's does not stop the server: the
-		// rows are kept in the store, and the queries on --engine answer
-		// with the URL's error.
+		// A URL that is not ClickHouse's stops the server when it starts
+		// (a server that does not answer yet does not: loads retry).
 		sh, err := newShipper(p, s.opts.Engine)
 		if err != nil {
-			p.shipErr = err
-			fmt.Fprintf(s.opts.Log, "kqlhunt: %v: the ingested rows are kept in the store only\n", err)
-		} else {
-			p.ship, opts.Compacted = sh, sh.notify
+			return err
 		}
+		p.ship, opts.Compacted = sh, sh.notify
 	}
 	st, err := store.Open(ctx, s.opts.Store, opts)
 	if err != nil {
@@ -120,9 +115,6 @@ func (p *ingestPart) paths(ctx context.Context) ([]string, error) {
 	}
 	if err := p.store.Flush(ctx); err != nil {
 		return nil, err
-	}
-	if p.shipErr != nil {
-		return nil, p.shipErr
 	}
 	if p.ship != nil {
 		if err := p.ship.wait(ctx); err != nil {

@@ -273,6 +273,10 @@ func parseDuration(s string) (time.Duration, bool) {
 // kqlhunt's own over the data and what was ingested.
 func (p *schedPart) engine(ctx context.Context) (hunt.Engine, error) {
 	if p.s.opts.Engine != "" {
+		// Every row acknowledged so far reaches the server first.
+		if _, err := p.s.ingest.paths(ctx); err != nil {
+			return nil, err
+		}
 		return hunt.ServerEngine(p.s.opts.Engine, p.s.opts.Log)
 	}
 	data, err := p.s.dataOptions(ctx)
