@@ -118,7 +118,7 @@ func TestBoundedMemory(t *testing.T) {
 				return []string{"query", "range i from 1 to 1000 step 1 | extend a = range(i, i + 999999, 1) | mv-expand a | count"}
 			},
 			check: func(t *testing.T, code int, stdout, stderr string) {
-				if code != exitLimit || !strings.Contains(stderr, "memory limit of 384 MiB") || !strings.Contains(stderr, "of --max-memory") {
+				if code != exitLimit || !strings.Contains(stderr, "memory limit of 341.3 MiB") || !strings.Contains(stderr, "of --max-memory") {
 					t.Errorf("exit %d, want %d and the memory limit:\n%s\n%s", code, exitLimit, stdout, firstLines(stderr, 5))
 				}
 			},
