@@ -381,8 +381,8 @@ func TestConsoleSeed(t *testing.T) {
 	// the rows the API gives.
 	var starter string
 	p.eval(`document.getElementById("editor-input").value`, &starter)
-	if starter == "" {
-		t.Fatalf("the console opens with an empty editor, expected a query to run")
+	if starter != consoleSeedQuery(t) {
+		t.Fatalf("the console opens with %q, expected the seed rule's query (GET /api/rules gives it)", starter)
 	}
 	p.runQuery()
 	cols, rows := consoleAPIQuery(t, base, starter, "")
@@ -401,6 +401,36 @@ func TestConsoleSeed(t *testing.T) {
 		t.Fatalf("the seed query finds no rows at %s: the test would prove nothing", consoleNow)
 	}
 	p.checkGrid("the seed query", cols, rows)
+
+	// The seed query has no render: the chart picker draws its rows, a
+	// column per device name with the sum of Count (README: "sees the
+	// rows and a chart").
+	name, count := -1, -1
+	for i, c := range cols {
+		switch c["name"] {
+		case "DeviceName":
+			name = i
+		case "Count":
+			count = i
+		}
+	}
+	if name < 0 || count < 0 {
+		t.Fatalf("the seed query's columns %v lack DeviceName or Count", cols)
+	}
+	wantBars := map[string]float64{}
+	for _, r := range rows {
+		var n float64
+		if _, err := fmt.Sscan(fmt.Sprint(r[count]), &n); err != nil {
+			t.Fatalf("Count %v: %v", r[count], err)
+		}
+		wantBars[fmt.Sprint(r[name])] += n
+	}
+	p.eval(`document.querySelector("#chart-pick button[data-kind=columnchart]").click()`, nil)
+	var bars map[string]float64
+	p.eval(`Object.fromEntries([...document.querySelectorAll("#chart svg[data-kind=columnchart] rect.bar")].map(b => [b.dataset.x, Number(b.dataset.y)]))`, &bars)
+	if len(wantBars) == 0 || fmt.Sprint(bars) != fmt.Sprint(wantBars) {
+		t.Errorf("the picked column chart has the bars %v, expected %v", bars, wantBars)
+	}
 
 	// The timechart variant: the seed's filters, counted per hour.
 	cut := strings.LastIndex(seed, "| summarize")

@@ -4,7 +4,7 @@
 import { get, post, token, setToken, onUnauthorized } from "./api.js";
 import { Editor } from "./editor.js";
 import { Grid, csv } from "./grid.js";
-import { drawChart } from "./chart.js";
+import { drawChart, pickable } from "./chart.js";
 import { EventsView, RulesView, TablesView } from "./views.js";
 
 const $ = (id) => document.getElementById(id);
@@ -101,6 +101,24 @@ async function run(query) {
   const chartEl = $("chart");
   if (!drawChart(chartEl, ans.chart, cols, rows) && ans.chart && ans.chart.kind && ans.chart.kind !== "table") {
     chartEl.textContent = `render ${ans.chart.kind}: the console draws timechart, linechart, areachart, scatterchart, barchart, columnchart and piechart; the rows are below`;
+  }
+  // Without a render, the rows can still be drawn: a picker offers the
+  // charts that fit their columns.
+  const picks = ans.chart ? [] : pickable(cols);
+  if (picks.length && rows.length) {
+    const pick = document.createElement("span");
+    pick.id = "chart-pick";
+    pick.append(" · chart: ");
+    for (const c of picks) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.dataset.kind = c.kind;
+      b.textContent = c.kind.replace("chart", "");
+      b.title = `draw the rows as a ${c.kind} of ${c.ycolumns.join(", ")} by ${c.xcolumn}`;
+      b.addEventListener("click", () => drawChart(chartEl, c, cols, rows));
+      pick.appendChild(b);
+    }
+    status.insertBefore(pick, copy.nextSibling);
   }
   grid.show(cols, rows);
 }

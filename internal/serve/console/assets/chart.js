@@ -35,7 +35,8 @@ export function chartable(kind) {
   return lineKinds.has(kind) || kind === "barchart" || kind === "columnchart" || kind === "piechart";
 }
 
-// resolve picks the x, y and series columns of chart over columns.
+// resolve picks the x, y and series columns of chart over columns
+// (chart.noSeries, set by the console's chart picker, asks for none).
 export function resolve(chart, columns) {
   const idx = (name) => columns.findIndex((c) => c.name === name);
   let x = chart.xcolumn ? idx(chart.xcolumn) : -1;
@@ -47,7 +48,7 @@ export function resolve(chart, columns) {
   let ys = (chart.ycolumns || []).map(idx).filter((i) => i >= 0 && i !== x);
   if (ys.length === 0) ys = columns.map((c, i) => i).filter((i) => i !== x && numeric.has(columns[i].type));
   let series = (chart.series || []).map(idx).filter((i) => i >= 0 && i !== x && !ys.includes(i));
-  if (!chart.series || chart.series.length === 0) {
+  if ((!chart.series || chart.series.length === 0) && !chart.noSeries) {
     series = columns.map((c, i) => i).filter((i) => i !== x && !ys.includes(i) && !numeric.has(columns[i].type) && columns[i].type !== "datetime");
   }
   return { x, ys, series };
@@ -295,4 +296,24 @@ function pie(svg, groups, W, H) {
     a0 = a1;
   });
   legend(svg, names, cx + rad + 60, 40);
+}
+
+// pickable returns the chart kinds the console offers for an answer that
+// has no render: each with the chart to draw (x a text column, a name
+// if there is one, or the
+// first datetime column for a timechart; y the numeric columns; no
+// series), or none when the answer has no numeric column to draw.
+export function pickable(columns) {
+  const y = columns.filter((c) => numeric.has(c.type)).map((c) => c.name);
+  if (y.length === 0) return [];
+  const texts = columns.filter((c) => !numeric.has(c.type) && c.type !== "datetime" && c.type !== "dynamic");
+  // A name (DeviceName, AccountName) labels the bars better than an id.
+  const text = texts.find((c) => /Name$/.test(c.name)) || texts[0];
+  const time = columns.find((c) => c.type === "datetime");
+  const out = [];
+  if (text) {
+    for (const kind of ["columnchart", "barchart", "piechart"]) out.push({ kind, xcolumn: text.name, ycolumns: y, noSeries: true });
+  }
+  if (time) out.push({ kind: "timechart", xcolumn: time.name, ycolumns: y, noSeries: true });
+  return out;
 }
