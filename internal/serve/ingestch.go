@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kqlhunt/kqlhunt/internal/clickhouse"
+	"github.com/kqlhunt/kqlhunt/internal/durable"
 	"github.com/kqlhunt/kqlhunt/kql"
 )
 
@@ -138,7 +139,7 @@ func (sh *shipper) ship(ctx context.Context, n uint64) error {
 		}
 	}
 	data, _ := json.Marshal(shipMarker{Segment: n})
-	if err := writeFileDurably(sh.marker, data); err != nil {
+	if err := durable.WriteFile(sh.marker, data); err != nil {
 		return err
 	}
 	sh.mu.Lock()
@@ -177,29 +178,4 @@ func (sh *shipper) wait(ctx context.Context) error {
 			}
 		}
 	}
-}
-
-// writeFileDurably writes data to path through a temporary file, fsynced
-// and renamed, then fsyncs the folder.
-func writeFileDurably(path string, data []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if err = errors.Join(err, f.Close()); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	d, err := os.Open(filepath.Dir(path))
-	if err != nil {
-		return err
-	}
-	return errors.Join(d.Sync(), d.Close())
 }

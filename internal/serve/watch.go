@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kqlhunt/kqlhunt/internal/durable"
 	"github.com/kqlhunt/kqlhunt/internal/source"
 )
 
@@ -251,18 +252,7 @@ func (w *watcher) record(path string, st fileState) error {
 	if err != nil {
 		return err
 	}
-	tmp := w.ledger + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	f, err := os.Open(tmp)
-	if err == nil {
-		err = errors.Join(f.Sync(), f.Close())
-	}
-	if err != nil {
-		return err
-	}
-	return os.Rename(tmp, w.ledger)
+	return durable.WriteFile(w.ledger, data)
 }
 
 func readGzip(path string) ([]byte, error) {

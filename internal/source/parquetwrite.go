@@ -12,6 +12,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
 
+	"github.com/kqlhunt/kqlhunt/internal/durable"
 	"github.com/kqlhunt/kqlhunt/internal/schema"
 	"github.com/kqlhunt/kqlhunt/internal/value"
 )
@@ -348,21 +349,7 @@ func writeParquetFile(path string, t *schema.Table, b *value.Batch, opts Parquet
 		return err
 	}
 	if sync {
-		return SyncDir(filepath.Dir(path))
+		return durable.SyncDir(filepath.Dir(path))
 	}
 	return nil
-}
-
-// SyncDir fsyncs the folder dir, making the creation, renaming and
-// removal of its entries durable.
-func SyncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/kqlhunt/kqlhunt/internal/durable"
 )
 
 // Finding is a row that a rule found in a hunt.
@@ -113,7 +115,7 @@ func (f *Findings) Add(fs []*Finding) error {
 			buf.Write(b)
 			buf.WriteByte('\n')
 		}
-		if err := WriteFileAtomic(f.path(rule), buf.Bytes()); err != nil {
+		if err := durable.WriteFile(f.path(rule), buf.Bytes()); err != nil {
 			return fmt.Errorf("recording the findings of rule %q: %w", rule, err)
 		}
 		f.byRule[rule] = kept

@@ -28,7 +28,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kqlhunt/kqlhunt/internal/serve/alerts"
+	"github.com/kqlhunt/kqlhunt/internal/durable"
 	"github.com/kqlhunt/kqlhunt/internal/serve/clock"
 )
 
@@ -153,7 +153,7 @@ func (s *Scheduler) save() error {
 	if err != nil {
 		return err
 	}
-	return alerts.WriteFileAtomic(s.path, append(data, '\n'))
+	return durable.WriteFile(s.path, append(data, '\n'))
 }
 
 // nextEnd returns the end of the job's next window; s.mu is held.

@@ -63,6 +63,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/kqlhunt/kqlhunt/internal/durable"
 	"github.com/kqlhunt/kqlhunt/internal/source"
 	"github.com/kqlhunt/kqlhunt/kql"
 )
@@ -274,7 +275,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		s.sealed = append(s.sealed, n)
 		s.next = max(s.next, n+1)
 	}
-	if err := syncDir(s.walDir()); err != nil {
+	if err := durable.SyncDir(s.walDir()); err != nil {
 		return nil, err
 	}
 	if err := s.removeLeftovers(); err != nil {
@@ -476,7 +477,7 @@ func (s *Store) writeGroup(group []*pendingWrite) error {
 		if err != nil {
 			return err
 		}
-		if err := syncDir(s.walDir()); err != nil {
+		if err := durable.SyncDir(s.walDir()); err != nil {
 			f.Close()
 			return err
 		}
@@ -654,7 +655,7 @@ func (s *Store) compact(ctx context.Context, n uint64) error {
 		dirs[s.dataDir()] = true
 	}
 	for d := range dirs {
-		if err := syncDir(d); err != nil {
+		if err := durable.SyncDir(d); err != nil {
 			return err
 		}
 	}
@@ -685,7 +686,7 @@ func (s *Store) compact(ctx context.Context, n uint64) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileSync(s.ckptPath(), data); err != nil {
+	if err := durable.WriteFile(s.ckptPath(), data); err != nil {
 		return err
 	}
 	s.ckpt, s.dirty = next, false
@@ -711,7 +712,7 @@ func (s *Store) compact(ctx context.Context, n uint64) error {
 	if err := os.Remove(path); err != nil {
 		return err
 	}
-	if err := syncDir(s.walDir()); err != nil {
+	if err := durable.SyncDir(s.walDir()); err != nil {
 		return err
 	}
 	return s.fail("remove")
@@ -830,7 +831,7 @@ func syncTree(dir string) error {
 		if err != nil || !e.IsDir() {
 			return err
 		}
-		return syncDir(path)
+		return durable.SyncDir(path)
 	})
 }
 
