@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"syscall"
+	"testing"
 )
 
 // Install installs pkgs with apt-get (after apt-get update when the
@@ -71,4 +72,21 @@ func File(path string) func() bool {
 		_, err := os.Stat(path)
 		return err == nil
 	}
+}
+
+// ChromiumPath is where Debian's chromium package installs the browser.
+const ChromiumPath = "/usr/bin/chromium"
+
+// Chromium returns the path of headless chromium for a browser test,
+// installed with apt-get when it is missing. Browser tests run under
+// CI=true or KQLHUNT_BROWSER=1 and skip elsewhere, saying so.
+func Chromium(t testing.TB) string {
+	t.Helper()
+	if os.Getenv("CI") != "true" && os.Getenv("KQLHUNT_BROWSER") != "1" {
+		t.Skip("headless browser tests: set CI=true or KQLHUNT_BROWSER=1 to run them (they install Debian's chromium with apt-get when it is missing)")
+	}
+	if err := Install(File(ChromiumPath), "chromium"); err != nil {
+		t.Fatalf("installing chromium: %v", err)
+	}
+	return ChromiumPath
 }

@@ -16,28 +16,6 @@ import (
 	"github.com/kqlhunt/kqlhunt/internal/aptinstall"
 )
 
-// chromium is where Debian's chromium package installs the browser.
-const chromium = "/usr/bin/chromium"
-
-// browser returns the path of a headless browser for t: Debian's
-// chromium, installed with apt-get when it is missing. The tests run under
-// CI=true or KQLHUNT_BROWSER=1 and skip elsewhere, saying so.
-func browser(t *testing.T) string {
-	t.Helper()
-	if os.Getenv("CI") != "true" && os.Getenv("KQLHUNT_BROWSER") != "1" {
-		t.Skip("headless browser tests: set CI=true or KQLHUNT_BROWSER=1 to run them (they install Debian's chromium with apt-get when it is missing)")
-	}
-	if err := installChromium(); err != nil {
-		t.Fatalf("installing chromium: %v", err)
-	}
-	return chromium
-}
-
-// installChromium installs Debian's chromium when it is missing.
-func installChromium() error {
-	return aptinstall.Install(aptinstall.File(chromium), "chromium")
-}
-
 // dumpDOM loads page#fragment in headless chromium, with the page's
 // script run, and returns the DOM as the browser serializes it.
 func dumpDOM(t *testing.T, bin, page, fragment string) string {
@@ -95,7 +73,7 @@ func findingRows(dom string) [][]domRow {
 // its script runs, and the filter and the sort that the address asks for
 // (#filter=...&sort=...) hide and order the findings' rows.
 func TestHTMLInBrowser(t *testing.T) {
-	bin := browser(t)
+	bin := aptinstall.Chromium(t)
 	h, fs := testHunt()
 	page := filepath.Join(t.TempDir(), "report.html")
 	if err := os.WriteFile(page, []byte(writeHuntHTML(t, h, fs)), 0o644); err != nil {

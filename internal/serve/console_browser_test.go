@@ -24,27 +24,11 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/kqlhunt/kqlhunt/internal/aptinstall"
 	"github.com/kqlhunt/kqlhunt/internal/serve/clock"
-	"go.yaml.in/yaml/v3"
 )
-
-// chromiumPath is where Debian's chromium package installs the browser.
-const chromiumPath = "/usr/bin/chromium"
-
-// browserPath returns the path of headless chromium for t, installed with
-// apt-get when it is missing. The browser tests run under CI=true or
-// KQLHUNT_BROWSER=1 and skip elsewhere, saying so.
-func browserPath(t *testing.T) string {
-	t.Helper()
-	if os.Getenv("CI") != "true" && os.Getenv("KQLHUNT_BROWSER") != "1" {
-		t.Skip("console browser tests: set CI=true or KQLHUNT_BROWSER=1 to run them (they install Debian's chromium with apt-get when it is missing)")
-	}
-	if err := aptinstall.Install(aptinstall.File(chromiumPath), "chromium"); err != nil {
-		t.Fatalf("installing chromium: %v", err)
-	}
-	return chromiumPath
-}
 
 // page is a console open in headless chromium, with what the page did:
 // the URLs it requested and the errors it logged.
@@ -61,7 +45,7 @@ type browserPage struct {
 // openConsole starts chromium and opens the console served at base.
 func openConsole(t *testing.T, base string) *browserPage {
 	t.Helper()
-	bin := browserPath(t)
+	bin := aptinstall.Chromium(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
