@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -110,30 +109,13 @@ func (ts *testServer) close() {
 // nil); it returns the status.
 func (ts *testServer) do(method, path string, body any, out any) int {
 	ts.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	case []byte:
-		rd = bytes.NewReader(b)
-	default:
-		j, _ := json.Marshal(b)
-		rd = bytes.NewReader(j)
-	}
-	req, _ := http.NewRequest(method, ts.srv.URL+path, rd)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		ts.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
+	code, data := apiDo(ts.t, ts.srv, method, path, body, "")
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {
-			ts.t.Fatalf("%s %s: %d %s: %v", method, path, resp.StatusCode, data, err)
+			ts.t.Fatalf("%s %s: %d %s: %v", method, path, code, data, err)
 		}
 	}
-	return resp.StatusCode
+	return code
 }
 
 func (ts *testServer) advance(d string) {
