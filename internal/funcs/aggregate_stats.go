@@ -178,13 +178,9 @@ func (s *pctState) Update(groups []int, args []*value.Column, n int) {
 		if c.IsNull(i) {
 			continue
 		}
-		w := int64(1)
-		if s.weighted {
-			wc := args[1]
-			if wc.IsNull(i) || wc.Ints[wc.Row(i)] <= 0 {
-				continue
-			}
-			w = wc.Ints[wc.Row(i)]
+		w, ok := rowWeight(s.weighted, args, i)
+		if !ok {
+			continue
 		}
 		j := c.Row(i)
 		if real {
@@ -454,4 +450,18 @@ func init() {
 			{Params: []Param{p("expr", ranked), weight, pct}, Variadic: true, Result: Returns(schema.Dynamic), New: newPct(true, true)},
 			{Params: []Param{p("expr", ranked), weight, pcts}, Result: Returns(schema.Dynamic), New: newPct(true, true)}},
 		Examples: []Example{{"percentilesw_array(x, x, dynamic([0, 20, 100]))", "[1,1,2]"}}})
+}
+
+// rowWeight is the weight of row i for a weighted aggregate (its second
+// argument), 1 when unweighted; false for a null or non-positive weight,
+// which leaves the row out.
+func rowWeight(weighted bool, args []*value.Column, i int) (int64, bool) {
+	if !weighted {
+		return 1, true
+	}
+	wc := args[1]
+	if wc.IsNull(i) || wc.Ints[wc.Row(i)] <= 0 {
+		return 0, false
+	}
+	return wc.Ints[wc.Row(i)], true
 }

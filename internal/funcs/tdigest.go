@@ -322,13 +322,9 @@ func (s *tdigestState) Update(groups []int, args []*value.Column, n int) {
 			s.groups[g].merge(d)
 			continue
 		}
-		w := int64(1)
-		if s.weighted {
-			wc := args[1]
-			if wc.IsNull(i) || wc.Ints[wc.Row(i)] <= 0 {
-				continue
-			}
-			w = wc.Ints[wc.Row(i)]
+		w, ok := rowWeight(s.weighted, args, i)
+		if !ok {
+			continue
 		}
 		if s.groups[g] == nil {
 			s.groups[g] = newDigestBuilder(s.code)
