@@ -188,6 +188,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		return nil, err
 	}
 	if err := s.sched.open(ctx, s); err != nil {
+		s.api.close()
 		s.ingest.close()
 		return nil, err
 	}
