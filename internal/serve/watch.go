@@ -32,7 +32,7 @@ import (
 // ingests nothing twice. A file that grows later — an append blob such
 // as PT1H.json, which the streaming API appends to through the hour — is
 // ingested for its new part only, which must be whole JSON lines; a
-// gzipped file is read whole once. A file that shrinks, or is rewritten
+// gzipped file is read once, decompressed as it is stored, in batches. A file that shrinks, or is rewritten
 // with the same size but another time, is reported on the log and not
 // ingested again. Each batch carries the idempotency key
 // watch:PATH:FROM-TO, so a crash between storing a batch and writing the
@@ -61,7 +61,7 @@ type fileState struct {
 }
 
 // maxWatchChunk bounds the bytes of a watched file stored as one batch.
-const maxWatchChunk = 16 << 20
+var maxWatchChunk = 16 << 20
 
 func newWatcher(p *ingestPart, dir string) (*watcher, error) {
 	abs, err := filepath.Abs(dir)
@@ -168,7 +168,6 @@ func (w *watcher) ingest(ctx context.Context, path string, st fileState) error {
 		}
 		return nil
 	}
-	from := d.Size
 	if strings.HasSuffix(strings.ToLower(path), ".gz") {
 		if ok {
 			if !w.reported[path] {
@@ -177,70 +176,121 @@ func (w *watcher) ingest(ctx context.Context, path string, st fileState) error {
 			}
 			return nil
 		}
-		data, err := readGzip(path)
-		if err != nil {
-			w.logf("%s: %v; not ingested", path, err)
-			return w.record(path, st)
-		}
-		if err := w.store(path, data, 0, st.size); err != nil {
-			return err
-		}
-		return w.record(path, st)
+		return w.ingestGzip(ctx, path, st)
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	for from < st.size {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		buf := make([]byte, min(st.size-from, maxWatchChunk))
-		k, err := f.ReadAt(buf, from)
-		if err != nil && err != io.EOF {
-			return err
-		}
-		if k < len(buf) {
-			// Cut since it was seen: the next poll sees it anew.
-			return fmt.Errorf("the file is shorter than %d bytes now", from+int64(len(buf)))
-		}
-		if from+int64(len(buf)) < st.size {
-			// A chunk ends after a whole line.
-			k := bytes.LastIndexByte(buf, '\n')
-			if k < 0 {
-				w.logf("%s: a line at byte %d is longer than %d bytes; the rest of the file is not ingested", path, from, maxWatchChunk)
-				return w.record(path, st)
-			}
-			buf = buf[:k+1]
-		}
-		to := from + int64(len(buf))
-		if err := w.store(path, buf, from, to); err != nil {
-			return err
-		}
-		from = to
-		if err := w.record(path, fileState{from, st.mod}); err != nil {
-			return err
-		}
+	from := d.Size
+	end, err := w.ingestLines(ctx, path, "", io.NewSectionReader(f, from, st.size-from), from, func(to int64) error {
+		return w.record(path, fileState{to, st.mod})
+	})
+	switch {
+	case errors.Is(err, errLongLine):
+		return w.record(path, st)
+	case err != nil:
+		return err
+	case end < st.size:
+		// Cut since it was seen: the next poll sees it anew.
+		return fmt.Errorf("the file is shorter than %d bytes now", st.size)
 	}
 	return nil
 }
 
-// store ingests data, bytes from..to of path.
-func (w *watcher) store(path string, data []byte, from, to int64) error {
+// ingestGzip stores the lines of a gzipped file, decompressed as they
+// are read (its offsets and keys count decompressed bytes), and records
+// the file once it is read to its end or found damaged.
+func (w *watcher) ingestGzip(ctx context.Context, path string, st fileState) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err == nil {
+		var end int64
+		end, err = w.ingestLines(ctx, path, "gz:", zr, 0, func(int64) error { return nil })
+		if err != nil && !errors.Is(err, errLongLine) && ctx.Err() == nil {
+			w.logf("%s: %v; not ingested past byte %d of its content", path, err, end)
+		}
+	} else {
+		w.logf("%s: %v; not ingested", path, err)
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return w.record(path, st)
+}
+
+// errLongLine stops a file at a line longer than maxWatchChunk, which has
+// been reported.
+var errLongLine = errors.New("a line is too long")
+
+// ingestLines stores the lines r holds, in batches of at most
+// maxWatchChunk bytes that end after a whole line (the last may end
+// without its newline), and calls done with the offset after each batch.
+// from is the offset of r's first byte in the file (in a gzipped file's
+// content, with tag "gz:"); it returns the offset where reading ended.
+func (w *watcher) ingestLines(ctx context.Context, path, tag string, r io.Reader, from int64, done func(to int64) error) (int64, error) {
+	buf := make([]byte, maxWatchChunk)
+	held := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return from, err
+		}
+		k, err := io.ReadFull(r, buf[held:])
+		held += k
+		eof := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+		if err != nil && !eof {
+			return from, err
+		}
+		chunk := buf[:held]
+		if !eof {
+			cut := bytes.LastIndexByte(chunk, '\n')
+			if cut < 0 {
+				w.logf("%s: a line at byte %d is longer than %d bytes; the rest of the file is not ingested", path, from, maxWatchChunk)
+				return from, errLongLine
+			}
+			chunk = chunk[:cut+1]
+		}
+		if len(chunk) > 0 {
+			to := from + int64(len(chunk))
+			if err := w.store(path, tag, chunk, from, to); err != nil {
+				return from, err
+			}
+			if err := done(to); err != nil {
+				return from, err
+			}
+			from = to
+		}
+		if eof {
+			return from, nil
+		}
+		held = copy(buf, buf[len(chunk):held])
+	}
+}
+
+// store ingests data, bytes from..to of path (of its content, tag "gz:",
+// for a gzipped file).
+func (w *watcher) store(path, tag string, data []byte, from, to int64) error {
 	table := source.TableFromPath(path, w.p.s.opts.Catalog.Names())
 	b, rejects, err := parseRecords(data, table, w.p.store.Table)
 	if err != nil {
 		w.logf("%s: bytes %d to %d: %v; not ingested", path, from, to, err)
 		return nil
 	}
-	b.Key = fmt.Sprintf("watch:%s:%d-%d", path, from, to)
+	b.Key = fmt.Sprintf("watch:%s:%s%d-%d", path, tag, from, to)
 	ack, err := w.p.append(b, rejects)
 	if err != nil {
 		return err
 	}
 	for _, e := range ack.Errors {
 		w.logf("%s: record %d (from byte %d): %s", path, e.Record, from, e.Reason)
+	}
+	if more := ack.Rejected - len(ack.Errors); more > 0 {
+		w.logf("%s: %d more records from byte %d rejected", path, more, from)
 	}
 	return nil
 }
@@ -253,17 +303,4 @@ func (w *watcher) record(path string, st fileState) error {
 		return err
 	}
 	return durable.WriteFile(w.ledger, data)
-}
-
-func readGzip(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, err
-	}
-	return io.ReadAll(io.LimitReader(zr, 1<<30))
 }

@@ -128,3 +128,34 @@ func TestWatchWaitsForStableFiles(t *testing.T) {
 		t.Fatalf("expected 2 rows once the file is stable, got %d", n)
 	}
 }
+
+// TestWatchChunks checks that files larger than a batch, plain and
+// gzipped, are stored in batches of whole lines, every row once, without
+// holding a gzipped file's content whole.
+func TestWatchChunks(t *testing.T) {
+	defer func(n int) { maxWatchChunk = n }(maxWatchChunk)
+	maxWatchChunk = 300 // a few records a batch
+	watch, store := t.TempDir(), t.TempDir()
+	var plain, content strings.Builder
+	for i := 1; i <= 40; i++ {
+		plain.WriteString(rec("DeviceNetworkEvents", i) + "\n")
+		content.WriteString(rec("DeviceEvents", 100+i) + "\n")
+	}
+	writeFile(t, filepath.Join(watch, "network.json"), plain.String())
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(content.String()))
+	zw.Close()
+	os.WriteFile(filepath.Join(watch, "events.json.gz"), gz.Bytes(), 0o644)
+	log := &syncBuffer{}
+	s, _ := newIngestServer(t, Options{Store: store, Watch: []string{watch}, WatchInterval: 20 * time.Millisecond, Log: log})
+	waitRows(t, s, "DeviceNetworkEvents", 40)
+	waitRows(t, s, "DeviceEvents", 40)
+	time.Sleep(100 * time.Millisecond) // several polls
+	for table, first := range map[string]int64{"DeviceNetworkEvents": 1, "DeviceEvents": 101} {
+		got := ids(t, s, table)
+		if len(got) != 40 || got[0] != first || got[39] != first+39 {
+			t.Errorf("%s: expected ReportIds %d to %d once each, got %v (log %q)", table, first, first+39, got, log.String())
+		}
+	}
+}
