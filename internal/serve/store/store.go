@@ -772,9 +772,11 @@ func (s *Store) writeTable(ctx context.Context, n uint64, name string, rows []js
 	if err := w.Close(); err != nil {
 		return 0, nil, err
 	}
-	if w.Rows != int64(len(rows)) {
-		st := d.Stats()
-		fmt.Fprintf(s.opts.Log, "kqlhunt: store: %s of %s: %d rows of %d read back (%d skipped)\n", name, segmentName(n), w.Rows, len(rows), st.Skipped)
+	// What the readers could not take is said, as a hunt says it: rows
+	// skipped, and values that do not convert to their column's type
+	// (stored as null).
+	if st := d.Stats(); w.Rows != int64(len(rows)) || st.Unconverted > 0 {
+		fmt.Fprintf(s.opts.Log, "kqlhunt: store: %s of %s: %d rows of %d read back (%d skipped), %d values that do not convert to their column's type stored as null\n", name, segmentName(n), w.Rows, len(rows), st.Skipped, st.Unconverted)
 	}
 	return w.Rows, w.Files, nil
 }

@@ -446,3 +446,24 @@ func TestCustomTable(t *testing.T) {
 		t.Fatalf("expected a file of MyApp_CL partitioned by its TimeGenerated, got %v", hours)
 	}
 }
+
+// TestUnconvertedValuesReported checks that a value that does not
+// convert to its column's type, stored as null, is said on the log.
+func TestUnconvertedValuesReported(t *testing.T) {
+	var log strings.Builder
+	s := open(t, t.TempDir(), Options{Log: &log})
+	defer s.Close()
+	b := &Batch{Tables: map[string][]json.RawMessage{"DeviceProcessEvents": {
+		row(1),
+		json.RawMessage(`{"Timestamp":"2025-03-04T07:00:00Z","DeviceName":"ws-2","ReportId":"not a number"}`),
+	}}}
+	if _, err := s.Append(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "1 values that do not convert to their column's type stored as null") {
+		t.Errorf("expected the unconverted ReportId on the log, got %q", log.String())
+	}
+}
