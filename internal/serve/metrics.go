@@ -3,8 +3,9 @@ package serve
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -100,15 +101,15 @@ func (m *Metrics) Counter(name string, labels Labels) float64 {
 func (m *Metrics) WriteText(w io.Writer) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, name := range sortedKeys(m.counters) {
+	for _, name := range slices.Sorted(maps.Keys(m.counters)) {
 		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s counter\n", name, m.help[name], name)
-		for _, l := range sortedKeys(m.counters[name]) {
+		for _, l := range slices.Sorted(maps.Keys(m.counters[name])) {
 			fmt.Fprintf(w, "%s%s %s\n", name, braces(l), formatFloat(m.counters[name][l]))
 		}
 	}
-	for _, name := range sortedKeys(m.hists) {
+	for _, name := range slices.Sorted(maps.Keys(m.hists)) {
 		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s histogram\n", name, m.help[name], name)
-		for _, l := range sortedKeys(m.hists[name]) {
+		for _, l := range slices.Sorted(maps.Keys(m.hists[name])) {
 			h := m.hists[name][l]
 			for i, b := range durationBuckets {
 				fmt.Fprintf(w, "%s_bucket%s %d\n", name, braces(join(l, fmt.Sprintf("le=%q", formatFloat(b)))), h.counts[i])
@@ -139,13 +140,4 @@ func formatFloat(v float64) string {
 		return fmt.Sprintf("%d", int64(v))
 	}
 	return fmt.Sprintf("%g", v)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
